@@ -1,0 +1,222 @@
+"""`product-importer` command line: serve | worker | migrate | services | import FILE."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from product_importer.config import get_settings, reload_settings
+
+EXIT_USAGE = 2
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            _fail(
+                f"port {port} on {host} is already in use. Stop what is using it, or choose "
+                f"another port with PORT={port + 1} (or `--port {port + 1}`).",
+                EXIT_USAGE,
+            )
+
+
+def _safe_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    return f"{parts.scheme}://{host}:{parts.port or ''}{parts.path}"
+
+
+def _wait_for_database(url: str, timeout: float) -> None:
+    import psycopg2
+
+    from product_importer.db import libpq_url
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            psycopg2.connect(libpq_url(url), connect_timeout=max(1, int(timeout))).close()
+            return
+        except psycopg2.OperationalError as exc:
+            if time.monotonic() >= deadline:
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
+                _fail(f"cannot connect to PostgreSQL at {_safe_url(url)} (DATABASE_URL): {reason}")
+            time.sleep(0.5)
+
+
+def _start_services() -> tuple[object, str, str]:
+    """Start the embedded servers the environment does not provide; export their URLs."""
+    from product_importer.embedded import EmbeddedServerError, EmbeddedServices
+
+    settings = get_settings()
+    services = EmbeddedServices(settings.data_dir, settings.database_url, settings.redis_url)
+    try:
+        database_url, redis_url = services.start()
+    except EmbeddedServerError as exc:
+        _fail(str(exc))
+    os.environ["DATABASE_URL"] = database_url
+    os.environ["REDIS_URL"] = redis_url
+    reload_settings()
+    _wait_for_database(database_url, timeout=float(settings.db_connect_timeout_seconds))
+    return services, database_url, redis_url
+
+
+def _spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
+    from product_importer.embedded import die_with_parent
+
+    command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
+    command += ["--pool", pool, "--concurrency", str(concurrency)]
+    return subprocess.Popen(command, preexec_fn=die_with_parent(signal.SIGTERM))
+
+
+def _stop_process(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _announce_when_started(server: object, url: str) -> None:
+    def wait() -> None:
+        while not getattr(server, "started", False) and not getattr(server, "should_exit", True):
+            time.sleep(0.05)
+        if getattr(server, "started", False):
+            print(f"Product Importer is running at {url}", flush=True)
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    _ensure_port_free(host, port)
+    services, _, _ = _start_services()
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        from product_importer.migrations import upgrade_to_head
+
+        upgrade_to_head()
+        settings = get_settings()
+        if settings.spawn_worker:
+            workers.append(_spawn_worker("imports", "prefork", settings.worker_concurrency))
+            workers.append(_spawn_worker("webhooks", "threads", 32))
+        config = uvicorn.Config(
+            "product_importer.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            timeout_graceful_shutdown=5,
+        )
+        server = uvicorn.Server(config)
+        _announce_when_started(server, f"http://{host}:{port}")
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
+            server.run()
+    finally:
+        for worker in workers:
+            _stop_process(worker)
+        services.stop()  # type: ignore[attr-defined]
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    if not settings.database_url or not settings.redis_url:
+        _fail("a worker needs DATABASE_URL and REDIS_URL")
+    from product_importer.worker import celery_app
+
+    argv = ["worker", "--queues", args.queues, "--pool", args.pool, "--loglevel", "INFO"]
+    argv += ["--concurrency", str(args.concurrency or settings.worker_concurrency)]
+    argv += ["--hostname", f"{args.queues.replace(',', '+')}@%h-{os.getpid()}"]
+    celery_app.worker_main(argv)
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from product_importer.migrations import upgrade_to_head
+
+    services = None
+    if not get_settings().database_url:
+        services, _, _ = _start_services()
+    else:
+        _wait_for_database(get_settings().database_url or "", timeout=5)
+    try:
+        upgrade_to_head()
+        print("migrations applied")
+    finally:
+        if services is not None:
+            services.stop()  # type: ignore[attr-defined]
+
+
+def cmd_services(args: argparse.Namespace) -> None:
+    services, database_url, redis_url = _start_services()
+    print(f"DATABASE_URL={database_url}\nREDIS_URL={redis_url}", flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    try:
+        stop.wait()
+    finally:
+        services.stop()  # type: ignore[attr-defined]
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from product_importer.imports.client import run_import_command
+
+    raise SystemExit(run_import_command(args.file, args.url))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="product-importer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="start the API, a worker and (if needed) embedded servers")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="start a Celery worker")
+    worker.add_argument("--queues", default="imports,webhooks")
+    worker.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
+    worker.add_argument("--concurrency", type=int, default=None)
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser(
+        "services", help="start only the embedded PostgreSQL and Redis and print their URLs"
+    ).set_defaults(func=cmd_services)
+
+    imp = sub.add_parser("import", help="upload a CSV through the API and follow its progress")
+    imp.add_argument("file")
+    imp.add_argument("--url", default="http://127.0.0.1:8000")
+    imp.set_defaults(func=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""The one settings object. Every field is documented in `.env.example`."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    # Servers. Unset means: start an embedded one under `data_dir`.
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path(".data")
+
+    # HTTP
+    host: str = "127.0.0.1"
+    port: int = 8000
+    frontend_dist: Path = Field(default=PACKAGE_DIR.parent.parent / "frontend" / "dist")
+    log_level: str = "info"
+
+    # Workers spawned by `serve` (local mode)
+    spawn_worker: bool = True
+    worker_concurrency: int = 2
+
+    # Imports
+    max_upload_bytes: int = 2 * 1024**3
+    upload_chunk_bytes: int = 1024 * 1024
+    import_batch_rows: int = 50_000
+    import_max_attempts: int = 2
+    import_stale_after_seconds: int = 60
+
+    # Webhooks
+    webhook_allow_private_targets: bool = True
+    webhook_timeout_seconds: float = 10.0
+    webhook_retry_schedule: list[float] = [5, 30, 120, 600, 1800, 3600, 7200]
+    webhook_disable_after_seconds: int = 3 * 24 * 3600
+
+    # Database connections
+    db_connect_timeout_seconds: int = 5
+    db_pool_size: int = 10
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget cached settings (after `serve` has set the embedded servers' URLs)."""
+    get_settings.cache_clear()
+    return get_settings()

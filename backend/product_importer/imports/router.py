@@ -1,0 +1,5 @@
+"""HTTP endpoints for imports."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/imports", tags=["imports"])

@@ -1,0 +1,1 @@
+"""Celery tasks for imports: thin shells around the import service."""

@@ -1,0 +1,17 @@
+"""Every model, imported once so Alembic and tests see the whole schema."""
+
+from product_importer.imports.models import Import, ImportError, ImportFileChunk
+from product_importer.models_base import Base
+from product_importer.products.models import Product
+from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery
+
+__all__ = [
+    "Base",
+    "Import",
+    "ImportError",
+    "ImportFileChunk",
+    "OutboxEvent",
+    "Product",
+    "Webhook",
+    "WebhookDelivery",
+]

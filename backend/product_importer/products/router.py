@@ -1,0 +1,5 @@
+"""HTTP endpoints for products."""
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/products", tags=["products"])

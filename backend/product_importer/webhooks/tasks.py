@@ -1,0 +1,1 @@
+"""Celery tasks for webhook delivery: thin shells around the delivery service."""

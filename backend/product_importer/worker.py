@@ -1,0 +1,45 @@
+"""The Celery app. Imports and webhooks run on separate queues so a slow webhook
+endpoint never waits behind (or delays) an import."""
+
+from celery import Celery
+from celery.signals import worker_process_init
+
+from product_importer.config import get_settings
+
+IMPORTS_QUEUE = "imports"
+WEBHOOKS_QUEUE = "webhooks"
+
+
+def create_celery() -> Celery:
+    settings = get_settings()
+    app = Celery("product_importer", broker=settings.redis_url or "redis://127.0.0.1:6379/0")
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        result_backend=None,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        task_default_queue=IMPORTS_QUEUE,
+        task_routes={
+            "product_importer.imports.*": {"queue": IMPORTS_QUEUE},
+            "product_importer.webhooks.*": {"queue": WEBHOOKS_QUEUE},
+        },
+        broker_connection_retry_on_startup=True,
+        broker_transport_options={"visibility_timeout": 3600},
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        include=["product_importer.imports.tasks", "product_importer.webhooks.tasks"],
+    )
+    return app
+
+
+celery_app = create_celery()
+
+
+@worker_process_init.connect
+def _fresh_connections_after_fork(**_: object) -> None:
+    """A forked child must not share the parent's database connections."""
+    from product_importer.db import sync_engine
+
+    if sync_engine.cache_info().currsize:
+        sync_engine().dispose(close=False)

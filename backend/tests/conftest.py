@@ -1,0 +1,134 @@
+"""Test harness: real PostgreSQL, Redis and Celery workers.
+
+The embedded servers start once per session in a temporary directory (or the
+servers at `DATABASE_URL` / `REDIS_URL` are used), before any test module is
+imported, so every module sees the right URLs. Each test starts from empty
+tables.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+_services = None
+_tmp_root: Path | None = None
+TABLES = (
+    "products",
+    "imports",
+    "import_file_chunks",
+    "import_errors",
+    "webhooks",
+    "webhook_events",
+    "webhook_deliveries",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _services, _tmp_root
+    if hasattr(config, "workerinput"):
+        return
+    from product_importer.embedded import EmbeddedServices
+
+    _tmp_root = Path(tempfile.mkdtemp(prefix="pi-test-"))
+    os.chmod(_tmp_root, 0o755)
+    _services = EmbeddedServices(
+        _tmp_root, os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    )
+    database_url, redis_url = _services.start()
+    os.environ.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_DIR=str(_tmp_root / "data"),
+        WEBHOOK_RETRY_SCHEDULE="[0.2, 0.4, 0.8]",
+    )
+    from product_importer.config import reload_settings
+    from product_importer.migrations import upgrade_to_head
+
+    reload_settings()
+    upgrade_to_head()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _services is not None:
+        _services.stop()
+    if _tmp_root is not None:
+        shutil.rmtree(_tmp_root, ignore_errors=True)
+
+
+def truncate_all() -> None:
+    from sqlalchemy import text
+
+    from product_importer.db import sync_engine
+
+    with sync_engine().begin() as conn:
+        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(autouse=True)
+def clean_tables() -> Iterator[None]:
+    truncate_all()
+    yield
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[object]:
+    import httpx
+
+    from product_importer.app import create_app
+
+    app = create_app()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+def _wait_for_workers(expected: int, timeout: float = 60.0) -> None:
+    from product_importer.worker import celery_app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = celery_app.control.ping(timeout=0.5) or []
+        if len(replies) >= expected:
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"Celery workers did not answer a ping within {timeout:.0f} s")
+
+
+def start_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
+    command += ["--pool", pool, "--concurrency", str(concurrency)]
+    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def worker() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Real Celery workers, as `serve` starts them: imports (prefork) and webhooks (threads)."""
+    from product_importer.worker import celery_app
+
+    celery_app.control.purge()
+    processes = [start_worker("imports", "prefork", 2), start_worker("webhooks", "threads", 16)]
+    try:
+        _wait_for_workers(len(processes))
+        yield processes
+    finally:
+        for process in processes:
+            stop_worker(process)

@@ -1,0 +1,41 @@
+async def test_health_reports_database_redis_and_workers(client, worker):
+    response = await client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["database"] == "ok"
+    assert body["redis"] == "ok"
+    assert body["workers"] >= 1
+    assert body["status"] == "ok"
+
+
+async def test_metrics_are_prometheus_text(client):
+    await client.get("/health")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert "http_requests_total" in response.text
+    assert "products_rows_estimate" in response.text
+
+
+async def test_docs_are_served_without_a_cdn(client):
+    page = await client.get("/docs")
+    assert page.status_code == 200
+    assert "cdn" not in page.text.lower()
+    assert "/static-offline-docs/swagger-ui-bundle.js" in page.text
+    asset = await client.get("/static-offline-docs/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    redoc = await client.get("/redoc")
+    assert redoc.status_code == 200 and "cdn" not in redoc.text.lower()
+
+
+async def test_openapi_schema_lists_the_api(client):
+    schema = (await client.get("/openapi.json")).json()
+    assert schema["info"]["title"] == "Product Importer"
+
+
+async def test_spa_fallback_serves_client_routes_but_not_unknown_api_paths(client):
+    page = await client.get("/products")
+    assert page.status_code == 200
+    assert "<html" in page.text.lower()
+    missing = await client.get("/api/v1/nope")
+    assert missing.status_code == 404

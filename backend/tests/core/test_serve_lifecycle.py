@@ -1,0 +1,128 @@
+"""`product-importer serve` as a user runs it: start, stop with Ctrl-C, survive a SIGKILL."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from product_importer.embedded import free_port
+
+
+def _serve_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env["DATA_DIR"] = str(data_dir)
+    env["WORKER_CONCURRENCY"] = "1"
+    return env
+
+
+def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "product_importer.cli", "serve", "--port", str(port)],
+        env=_serve_env(data_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 90) -> dict:
+    deadline = time.monotonic() + timeout
+    body: dict = {}
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"serve exited with {process.returncode}"
+        try:
+            body = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
+            if body.get("status") == "ok":
+                return body
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"not healthy in time: {body}")
+
+
+def _descendants(pid: int) -> list[psutil.Process]:
+    return psutil.Process(pid).children(recursive=True)
+
+
+def _wait_gone(processes: list[psutil.Process], timeout: float = 30) -> list[psutil.Process]:
+    _, alive = psutil.wait_procs(processes, timeout=timeout)
+    return [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+
+@pytest.mark.timeout(240)
+def test_ctrl_c_stops_everything_serve_started(tmp_path):
+    port = free_port()
+    process = _start(tmp_path, port)
+    try:
+        health = _wait_healthy(port, process)
+        assert health == {"status": "ok", "database": "ok", "redis": "ok", "workers": 2}
+        children = _descendants(process.pid)
+        names = {p.name() for p in children}
+        assert "postgres" in names and any(n.startswith("redis-server") for n in names)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+        assert _wait_gone(children) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.mark.timeout(300)
+def test_a_start_after_sigkill_recovers(tmp_path):
+    port = free_port()
+    first = _start(tmp_path, port)
+    try:
+        _wait_healthy(port, first)
+        children = _descendants(first.pid)
+        first.kill()
+        first.wait()
+        # Whatever survived the parent's death must not stop the next start.
+        second = _start(tmp_path, port)
+        try:
+            _wait_healthy(port, second)
+        finally:
+            second.send_signal(signal.SIGINT)
+            second.wait(timeout=60)
+        assert _wait_gone(children) == []
+    finally:
+        if first.poll() is None:
+            first.kill()
+
+
+def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "product_importer.cli", "serve", "--port", str(port)],
+            env=_serve_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode != 0
+    assert f"port {port}" in result.stderr and "PORT=" in result.stderr
+    assert not (tmp_path / "postgres").exists(), "nothing is started when the port is taken"
+
+
+def test_an_unreachable_database_fails_fast_and_clearly(tmp_path):
+    env = _serve_env(tmp_path)
+    env["DATABASE_URL"] = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "cannot connect to PostgreSQL" in result.stderr
+    assert time.monotonic() - started < 30
