@@ -5,11 +5,11 @@ worker's `sync_session()` commit on success and roll back on error; services onl
 flush.
 """
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -109,3 +109,24 @@ async def dispose_engines() -> None:
         sync_engine().dispose()
     for cached in (async_engine, sync_engine, _async_sessions, _sync_sessions):
         cached.cache_clear()
+
+
+AFTER_COMMIT_KEY = "after_commit_callbacks"
+
+
+def after_commit(session: Session | AsyncSession, callback: Callable[[], None]) -> None:
+    """Run `callback` once the session's current transaction has committed (never on
+    rollback): how a change queues work that must see it, e.g. webhook dispatch."""
+    target = session.sync_session if isinstance(session, AsyncSession) else session
+    target.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT_KEY, []):
+        callback()
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT_KEY, None)
