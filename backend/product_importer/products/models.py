@@ -19,4 +19,20 @@ class Product(Base):
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 
-    __table_args__ = (Index("uq_products_sku_lower", func.lower(sku), unique=True),)
+    __table_args__ = (
+        Index("uq_products_sku_lower", func.lower(sku), unique=True),
+        Index(
+            "ix_products_sku_trgm",
+            sku,
+            postgresql_using="gin",
+            postgresql_ops={"sku": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_products_name_trgm",
+            name,
+            postgresql_using="gin",
+            postgresql_ops={"name": "gin_trgm_ops"},
+        ),
+        Index("ix_products_name_lower_id", func.lower(name), id),
+        Index("ix_products_updated_at_id", updated_at, id),
+    )
