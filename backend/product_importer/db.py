@@ -8,6 +8,7 @@ flush.
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
@@ -27,7 +28,15 @@ def _with_driver(url: str, driver: str) -> str:
 
 
 def async_url(url: str) -> str:
-    return _with_driver(url, "asyncpg")
+    """The asyncpg form. libpq's `?sslmode=` (as managed PostgreSQL services hand it
+    out) becomes asyncpg's `?ssl=`, so one DATABASE_URL serves both drivers."""
+    converted = _with_driver(url, "asyncpg")
+    parts = urlsplit(converted)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(key == "sslmode" for key, _ in query):
+        return converted
+    query = [("ssl" if key == "sslmode" else key, value) for key, value in query]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def sync_url(url: str) -> str:
