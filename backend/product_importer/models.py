@@ -3,7 +3,7 @@
 from product_importer.imports.models import Import, ImportError, ImportFileChunk
 from product_importer.models_base import Base
 from product_importer.products.models import Product
-from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery
+from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
 
 __all__ = [
     "Base",
@@ -14,4 +14,5 @@ __all__ = [
     "Product",
     "Webhook",
     "WebhookDelivery",
+    "WebhookJob",
 ]
