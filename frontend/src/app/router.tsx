@@ -1,0 +1,25 @@
+import { createBrowserRouter, RouterProvider } from 'react-router-dom';
+import { AppLayout } from './layout';
+import { ImportRoute } from './routes/import';
+import { NotFoundRoute } from './routes/not-found';
+import { ProductsRoute } from './routes/products';
+import { WebhooksRoute } from './routes/webhooks';
+
+export const routes = [
+  {
+    path: '/',
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <ImportRoute /> },
+      { path: 'products', element: <ProductsRoute /> },
+      { path: 'webhooks', element: <WebhooksRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+const router = createBrowserRouter(routes);
+
+export function AppRouter() {
+  return <RouterProvider router={router} />;
+}

@@ -1,0 +1,80 @@
+import type { ComponentProps } from 'react';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { ConfirmDialog } from './confirm-dialog';
+
+function setup(props: Partial<ComponentProps<typeof ConfirmDialog>> = {}) {
+  const onConfirm = vi.fn();
+  const onClose = vi.fn();
+  render(
+    <>
+      <button type="button">Opener</button>
+      <ConfirmDialog
+        open
+        title="Delete all products?"
+        message="Are you sure? This cannot be undone."
+        confirmLabel="Delete all products"
+        onConfirm={onConfirm}
+        onClose={onClose}
+        {...props}
+      />
+    </>,
+  );
+  return { onConfirm, onClose, user: userEvent.setup() };
+}
+
+describe('ConfirmDialog', () => {
+  it('is an alert dialog named by its title and described by its message', () => {
+    setup();
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    expect(dialog).toHaveAttribute('aria-modal', 'true');
+    expect(dialog).toHaveAccessibleDescription('Are you sure? This cannot be undone.');
+  });
+
+  it('keeps confirm disabled until the confirmation word is typed', async () => {
+    const { onConfirm, user } = setup({ confirmationText: 'DELETE' });
+    const confirm = screen.getByRole('button', { name: 'Delete all products' });
+    const input = screen.getByLabelText(/type delete to confirm/i);
+    expect(input).toHaveFocus();
+    expect(confirm).toBeDisabled();
+    await user.type(input, 'delete');
+    expect(confirm).toBeDisabled();
+    await user.clear(input);
+    await user.type(input, 'DELETE');
+    expect(confirm).toBeEnabled();
+    await user.click(confirm);
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it('confirms with Enter once the word matches', async () => {
+    const { onConfirm, user } = setup({ confirmationText: 'DELETE' });
+    await user.type(screen.getByLabelText(/type delete to confirm/i), 'DELETE{Enter}');
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes on Escape and on Cancel', async () => {
+    const { onClose, user } = setup();
+    await user.keyboard('{Escape}');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(onClose).toHaveBeenCalledTimes(2);
+  });
+
+  it('traps focus inside the dialog', async () => {
+    const { user } = setup({ confirmationText: 'DELETE' });
+    const dialog = screen.getByRole('alertdialog');
+    for (let i = 0; i < 6; i += 1) {
+      await user.tab();
+      expect(dialog).toContainElement(document.activeElement as HTMLElement);
+    }
+    await user.tab({ shift: true });
+    expect(dialog).toContainElement(document.activeElement as HTMLElement);
+  });
+
+  it('does not close and shows progress while the action runs', async () => {
+    const { onClose, user } = setup({ isLoading: true });
+    await user.keyboard('{Escape}');
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByRole('button', { name: 'Delete all products' })).toHaveAttribute('aria-busy', 'true');
+  });
+});

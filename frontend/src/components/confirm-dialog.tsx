@@ -1,0 +1,87 @@
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Button } from './button';
+import { Modal } from './modal';
+
+export type ConfirmDialogProps = {
+  open: boolean;
+  onClose: () => void;
+  onConfirm: () => void;
+  title: string;
+  message: ReactNode;
+  confirmLabel?: string;
+  cancelLabel?: string;
+  variant?: 'danger' | 'primary';
+  isLoading?: boolean;
+  /** When set, the person must type this word before the confirm button is enabled. */
+  confirmationText?: string;
+};
+
+/** A confirmation that names the consequence; optionally the person types a word to confirm. */
+export function ConfirmDialog(props: ConfirmDialogProps) {
+  if (!props.open) return null;
+  return <ConfirmDialogContent {...props} />;
+}
+
+function ConfirmDialogContent({
+  open,
+  onClose,
+  onConfirm,
+  title,
+  message,
+  confirmLabel = 'Confirm',
+  cancelLabel = 'Cancel',
+  variant = 'danger',
+  isLoading = false,
+  confirmationText,
+}: ConfirmDialogProps) {
+  const [typed, setTyped] = useState('');
+  const inputId = useId();
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const inputRef = useRef<HTMLInputElement>(null);
+  const matches = !confirmationText || typed.trim() === confirmationText;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (matches && !isLoading) onConfirm();
+  }
+
+  return (
+    <Modal
+      open={open}
+      onClose={onClose}
+      title={title}
+      description={message}
+      role="alertdialog"
+      preventClose={isLoading}
+      initialFocus={confirmationText ? inputRef : cancelRef}
+    >
+      <form onSubmit={submit} className="space-y-4">
+        {confirmationText && (
+          <div className="space-y-1">
+            <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
+              Type <strong className="font-mono">{confirmationText}</strong> to confirm
+            </label>
+            <input
+              id={inputId}
+              ref={inputRef}
+              value={typed}
+              onChange={(event) => setTyped(event.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              disabled={isLoading}
+              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+            />
+          </div>
+        )}
+        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <Button ref={cancelRef} variant="secondary" onClick={onClose} disabled={isLoading}>
+            {cancelLabel}
+          </Button>
+          <Button type="submit" variant={variant} disabled={!matches} isLoading={isLoading}>
+            {confirmLabel}
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

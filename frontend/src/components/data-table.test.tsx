@@ -1,0 +1,39 @@
+import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
+import { render, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { DataTable } from './data-table';
+
+type Row = { id: number; name: string };
+const column = createColumnHelper<Row>();
+const columns = [column.accessor('name', { header: 'Name' })] as ColumnDef<Row, unknown>[];
+
+describe('DataTable', () => {
+  it('reports sort changes and pages from the server total', async () => {
+    const onSortChange = vi.fn();
+    const onPageChange = vi.fn();
+    const user = userEvent.setup();
+    render(
+      <DataTable
+        caption="Things"
+        columns={columns}
+        data={[{ id: 1, name: 'One' }]}
+        getRowId={(row) => String(row.id)}
+        sort={{ id: 'name', desc: false }}
+        onSortChange={onSortChange}
+        page={2}
+        pageSize={50}
+        total={120}
+        onPageChange={onPageChange}
+      />,
+    );
+    expect(screen.getByRole('columnheader', { name: /name/i })).toHaveAttribute('aria-sort', 'ascending');
+    await user.click(screen.getByRole('button', { name: /name/i }));
+    expect(onSortChange).toHaveBeenCalledWith({ id: 'name', desc: true });
+    const pager = screen.getByRole('navigation', { name: /things pagination/i });
+    expect(within(pager).getByText('51–100 of 120')).toBeInTheDocument();
+    expect(within(pager).getByText('Page 2 of 3')).toBeInTheDocument();
+    await user.click(within(pager).getByRole('button', { name: 'Next page' }));
+    expect(onPageChange).toHaveBeenCalledWith(3);
+  });
+});

@@ -1,0 +1,239 @@
+import {
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type ColumnDef,
+  type RowData,
+  type SortingState,
+} from '@tanstack/react-table';
+import type { ReactNode } from 'react';
+import { formatNumber } from '@/lib/format';
+import { Spinner } from './spinner';
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData extends RowData, TValue> {
+    /** Classes for this column's header and cells (e.g. hide on small screens). */
+    className?: string;
+  }
+}
+
+export type Sort = { id: string; desc: boolean } | null;
+
+export type DataTableProps<T> = {
+  caption: string;
+  columns: ColumnDef<T, unknown>[];
+  data: T[];
+  getRowId: (row: T) => string;
+  sort: Sort;
+  onSortChange: (sort: Sort) => void;
+  page: number;
+  pageSize: number;
+  total: number;
+  onPageChange: (page: number) => void;
+  onPageSizeChange?: (pageSize: number) => void;
+  pageSizeOptions?: number[];
+  isLoading?: boolean;
+  /** True while a newer page loads: the previous page stays on screen, dimmed. */
+  isFetching?: boolean;
+  empty?: ReactNode;
+  error?: ReactNode;
+};
+
+/**
+ * The one data table: TanStack Table with pagination and sorting done by the server (its state
+ * is owned by the caller, usually in the URL).
+ */
+export function DataTable<T>({
+  caption,
+  columns,
+  data,
+  getRowId,
+  sort,
+  onSortChange,
+  page,
+  pageSize,
+  total,
+  onPageChange,
+  onPageSizeChange,
+  pageSizeOptions = [25, 50, 100, 200],
+  isLoading = false,
+  isFetching = false,
+  empty = 'Nothing to show.',
+  error,
+}: DataTableProps<T>) {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const sorting: SortingState = sort ? [sort] : [];
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
+  const table = useReactTable({
+    data,
+    columns,
+    getRowId,
+    getCoreRowModel: getCoreRowModel(),
+    manualPagination: true,
+    manualSorting: true,
+    manualFiltering: true,
+    enableSortingRemoval: true,
+    enableMultiSort: false,
+    sortDescFirst: false,
+    pageCount,
+    rowCount: total,
+    state: { sorting, pagination: { pageIndex: page - 1, pageSize } },
+    onSortingChange: (updater) => {
+      const next = typeof updater === 'function' ? updater(sorting) : updater;
+      onSortChange(next[0] ? { id: next[0].id, desc: next[0].desc } : null);
+    },
+  });
+
+  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = Math.min(total, page * pageSize);
+  const rows = table.getRowModel().rows;
+
+  return (
+    <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto" aria-busy={isFetching || isLoading}>
+        <table className="min-w-full divide-y divide-slate-200 text-sm">
+          <caption className="sr-only">{caption}</caption>
+          <thead className="bg-slate-50">
+            {table.getHeaderGroups().map((group) => (
+              <tr key={group.id}>
+                {group.headers.map((header) => {
+                  const canSort = header.column.getCanSort();
+                  const direction = header.column.getIsSorted();
+                  const label = flexRender(header.column.columnDef.header, header.getContext());
+                  return (
+                    <th
+                      key={header.id}
+                      scope="col"
+                      aria-sort={
+                        direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined
+                      }
+                      className={`px-3 py-2.5 text-left font-semibold whitespace-nowrap text-slate-700 ${header.column.columnDef.meta?.className ?? ''}`}
+                    >
+                      {canSort ? (
+                        <button
+                          type="button"
+                          onClick={header.column.getToggleSortingHandler()}
+                          className="-mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-slate-950"
+                        >
+                          {label}
+                          <SortIcon direction={direction} />
+                        </button>
+                      ) : (
+                        label
+                      )}
+                    </th>
+                  );
+                })}
+              </tr>
+            ))}
+          </thead>
+          <tbody
+            className={`divide-y divide-slate-100 transition-opacity ${isFetching && !isLoading ? 'opacity-60' : ''}`}
+          >
+            {rows.map((row) => (
+              <tr key={row.id} className="hover:bg-slate-50">
+                {row.getVisibleCells().map((cell) => (
+                  <td
+                    key={cell.id}
+                    className={`px-3 py-2 align-middle text-slate-800 ${cell.column.columnDef.meta?.className ?? ''}`}
+                  >
+                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {rows.length === 0 && (
+              <tr>
+                <td colSpan={columns.length} className="px-3 py-10 text-center text-slate-600">
+                  {isLoading ? <Spinner label="Loading" /> : (error ?? empty)}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <nav
+        aria-label={`${caption} pagination`}
+        className="flex flex-col gap-3 border-t border-slate-200 px-3 py-2.5 text-sm text-slate-700 sm:flex-row sm:items-center sm:justify-between"
+      >
+        <p aria-live="polite">
+          {total === 0 ? 'No results' : `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)}`}
+          {isFetching && !isLoading && (
+            <span className="ml-2 inline-flex align-middle text-slate-500">
+              <Spinner className="size-4" label="Loading" />
+            </span>
+          )}
+        </p>
+        <div className="flex flex-wrap items-center gap-2">
+          {onPageSizeChange && (
+            <label className="inline-flex items-center gap-1.5">
+              <span>Rows per page</span>
+              <select
+                value={pageSize}
+                onChange={(event) => onPageSizeChange(Number(event.target.value))}
+                className="rounded-md border-0 py-1 pr-7 pl-2 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+              >
+                {pageSizeOptions.map((option) => (
+                  <option key={option} value={option}>
+                    {option}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          <PagerButton label="First page" disabled={page <= 1} onClick={() => onPageChange(1)}>
+            «
+          </PagerButton>
+          <PagerButton label="Previous page" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
+            ‹
+          </PagerButton>
+          <span className="px-1 whitespace-nowrap">
+            Page {formatNumber(page)} of {formatNumber(pageCount)}
+          </span>
+          <PagerButton label="Next page" disabled={page >= pageCount} onClick={() => onPageChange(page + 1)}>
+            ›
+          </PagerButton>
+          <PagerButton label="Last page" disabled={page >= pageCount} onClick={() => onPageChange(pageCount)}>
+            »
+          </PagerButton>
+        </div>
+      </nav>
+    </div>
+  );
+}
+
+function PagerButton({
+  label,
+  disabled,
+  onClick,
+  children,
+}: {
+  label: string;
+  disabled: boolean;
+  onClick: () => void;
+  children: ReactNode;
+}) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      disabled={disabled}
+      onClick={onClick}
+      className="inline-flex size-8 items-center justify-center rounded-md bg-white text-base ring-1 ring-slate-300 ring-inset hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-400"
+    >
+      {children}
+    </button>
+  );
+}
+
+function SortIcon({ direction }: { direction: false | 'asc' | 'desc' }) {
+  return (
+    <svg viewBox="0 0 12 16" className="h-3.5 w-2.5" aria-hidden="true" fill="currentColor">
+      <path d="M6 1 11 7H1z" opacity={direction === 'asc' ? 1 : 0.25} />
+      <path d="M6 15 1 9h10z" opacity={direction === 'desc' ? 1 : 0.25} />
+    </svg>
+  );
+}

@@ -1,0 +1,158 @@
+import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
+import { createPortal } from 'react-dom';
+
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+export type ModalProps = {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+  /** Element to focus when the modal opens; defaults to the first focusable element. */
+  initialFocus?: RefObject<HTMLElement | null>;
+  size?: 'md' | 'lg' | 'xl';
+  /** Set while a request runs so Escape and the backdrop do not close the modal mid-way. */
+  preventClose?: boolean;
+  role?: 'dialog' | 'alertdialog';
+};
+
+const widths = { md: 'sm:max-w-lg', lg: 'sm:max-w-2xl', xl: 'sm:max-w-4xl' };
+
+let openCount = 0;
+
+function setAppInert(inert: boolean) {
+  const root = document.getElementById('root');
+  if (root) root.inert = inert;
+}
+
+/**
+ * The one modal: a labelled dialog rendered over an inert page, which keeps focus inside,
+ * closes on Escape and gives focus back to whatever opened it.
+ */
+export function Modal({
+  open,
+  onClose,
+  title,
+  description,
+  children,
+  footer,
+  initialFocus,
+  size = 'md',
+  preventClose = false,
+  role = 'dialog',
+}: ModalProps) {
+  const titleId = useId();
+  const descriptionId = useId();
+  const panelRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef(onClose);
+  const preventCloseRef = useRef(preventClose);
+
+  useEffect(() => {
+    closeRef.current = onClose;
+    preventCloseRef.current = preventClose;
+  });
+
+  useEffect(() => {
+    if (!open) return;
+    const previouslyFocused = document.activeElement as HTMLElement | null;
+    openCount += 1;
+    setAppInert(true);
+    const panel = panelRef.current;
+    const target =
+      initialFocus?.current ?? panel?.querySelector<HTMLElement>(FOCUSABLE) ?? panel ?? undefined;
+    target?.focus();
+
+    function onKeyDown(event: KeyboardEvent) {
+      if (!panel) return;
+      if (event.key === 'Escape') {
+        event.stopPropagation();
+        if (!preventCloseRef.current) closeRef.current();
+        return;
+      }
+      if (event.key !== 'Tab') return;
+      const items = Array.from(panel.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
+        (item) => !item.closest('[inert]'),
+      );
+      if (items.length === 0) {
+        event.preventDefault();
+        panel.focus();
+        return;
+      }
+      const first = items[0];
+      const last = items[items.length - 1];
+      const active = document.activeElement;
+      if (event.shiftKey && (active === first || !panel.contains(active))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
+        event.preventDefault();
+        first.focus();
+      }
+    }
+
+    document.addEventListener('keydown', onKeyDown);
+    return () => {
+      document.removeEventListener('keydown', onKeyDown);
+      openCount -= 1;
+      if (openCount === 0) setAppInert(false);
+      previouslyFocused?.focus?.();
+    };
+  }, [open, initialFocus]);
+
+  if (!open) return null;
+
+  return createPortal(
+    <div className="fixed inset-0 z-40 flex items-end justify-center p-0 sm:items-center sm:p-4">
+      <div
+        className="fixed inset-0 bg-slate-900/50"
+        aria-hidden="true"
+        onClick={() => {
+          if (!preventClose) onClose();
+        }}
+      />
+      <div
+        ref={panelRef}
+        role={role}
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={description ? descriptionId : undefined}
+        tabIndex={-1}
+        className={`relative flex max-h-[92vh] w-full flex-col rounded-t-xl bg-white shadow-xl sm:rounded-xl ${widths[size]}`}
+      >
+        <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
+          <div>
+            <h2 id={titleId} className="text-lg font-semibold text-slate-900">
+              {title}
+            </h2>
+            {description && (
+              <div id={descriptionId} className="mt-1 text-sm text-slate-600">
+                {description}
+              </div>
+            )}
+          </div>
+          <button
+            type="button"
+            onClick={onClose}
+            disabled={preventClose}
+            aria-label="Close"
+            className="-m-1 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 disabled:opacity-40"
+          >
+            <svg viewBox="0 0 20 20" className="size-5" aria-hidden="true" fill="currentColor">
+              <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
+            </svg>
+          </button>
+        </div>
+        <div className="overflow-y-auto px-5 py-4">{children}</div>
+        {footer && (
+          <div className="flex flex-col-reverse gap-2 border-t border-slate-200 px-5 py-3 sm:flex-row sm:justify-end">
+            {footer}
+          </div>
+        )}
+      </div>
+    </div>,
+    document.body,
+  );
+}

@@ -1,0 +1,102 @@
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+
+export type ToastKind = 'success' | 'error' | 'info';
+type ToastItem = { id: number; kind: ToastKind; message: string };
+
+type ToastApi = {
+  show: (kind: ToastKind, message: string) => void;
+  success: (message: string) => void;
+  error: (message: string) => void;
+  info: (message: string) => void;
+};
+
+const ToastContext = createContext<ToastApi | null>(null);
+
+const DURATION_MS: Record<ToastKind, number> = { success: 5000, info: 5000, error: 9000 };
+
+const styles: Record<ToastKind, string> = {
+  success: 'border-emerald-600 bg-emerald-50 text-emerald-900',
+  error: 'border-red-600 bg-red-50 text-red-900',
+  info: 'border-slate-500 bg-white text-slate-900',
+};
+
+/** Toasts for the results of actions: announced politely, errors assertively, dismissible. */
+export function ToastProvider({ children }: { children: ReactNode }) {
+  const [toasts, setToasts] = useState<ToastItem[]>([]);
+  const nextId = useRef(1);
+
+  const dismiss = useCallback((id: number) => {
+    setToasts((current) => current.filter((toast) => toast.id !== id));
+  }, []);
+
+  const show = useCallback(
+    (kind: ToastKind, message: string) => {
+      const id = nextId.current++;
+      setToasts((current) => [...current.slice(-4), { id, kind, message }]);
+      window.setTimeout(() => dismiss(id), DURATION_MS[kind]);
+    },
+    [dismiss],
+  );
+
+  const api = useMemo<ToastApi>(
+    () => ({
+      show,
+      success: (message) => show('success', message),
+      error: (message) => show('error', message),
+      info: (message) => show('info', message),
+    }),
+    [show],
+  );
+
+  return (
+    <ToastContext.Provider value={api}>
+      {children}
+      {createPortal(
+        <div className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end">
+          <div role="status" aria-live="polite" className="contents">
+            {toasts
+              .filter((toast) => toast.kind !== 'error')
+              .map((toast) => (
+                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} />
+              ))}
+          </div>
+          <div role="alert" aria-live="assertive" className="contents">
+            {toasts
+              .filter((toast) => toast.kind === 'error')
+              .map((toast) => (
+                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} />
+              ))}
+          </div>
+        </div>,
+        document.body,
+      )}
+    </ToastContext.Provider>
+  );
+}
+
+function ToastCard({ toast, onDismiss }: { toast: ToastItem; onDismiss: (id: number) => void }) {
+  return (
+    <div
+      data-testid="toast"
+      data-kind={toast.kind}
+      className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-md border-l-4 px-4 py-3 text-sm shadow-lg ring-1 ring-slate-200 ${styles[toast.kind]}`}
+    >
+      <p className="flex-1 break-words">{toast.message}</p>
+      <button
+        type="button"
+        onClick={() => onDismiss(toast.id)}
+        className="rounded px-1 text-current opacity-70 hover:opacity-100"
+        aria-label="Dismiss notification"
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
+export function useToast(): ToastApi {
+  const api = useContext(ToastContext);
+  if (!api) throw new Error('useToast must be used inside <ToastProvider>');
+  return api;
+}

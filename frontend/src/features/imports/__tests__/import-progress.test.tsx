@@ -1,0 +1,80 @@
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { importFactory } from '@/testing/factories';
+import { estimateSecondsLeft, ImportProgress } from '../components/import-progress';
+import { describePhase } from '../components/import-status';
+
+describe('ImportProgress', () => {
+  it('shows the phase, bar, percent, rows, speed and time left of a running import', async () => {
+    const onCancel = vi.fn();
+    render(<ImportProgress item={importFactory()} onCancel={onCancel} />);
+    expect(screen.getByTestId('import-phase')).toHaveTextContent('Saving products');
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('25%');
+    expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
+    expect(screen.getByTestId('import-rows')).toHaveTextContent('125,000 / 500,000');
+    expect(screen.getByTestId('import-speed')).toHaveTextContent('50,000');
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('about 8 s');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel import' }));
+    expect(onCancel).toHaveBeenCalled();
+  });
+
+  it('says it is estimating while the total or speed is unknown', () => {
+    render(<ImportProgress item={importFactory({ total_rows: null, rows_per_second: null, progress: 0 })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');
+    expect(screen.getByTestId('import-rows')).toHaveTextContent('125,000');
+  });
+
+  it('summarises a completed import with a link to the error report', () => {
+    const item = importFactory({
+      status: 'completed',
+      phase: 'done',
+      progress: 100,
+      processed_rows: 10,
+      total_rows: 10,
+      created: 5,
+      updated: 2,
+      unchanged: 1,
+      skipped: 1,
+      duplicates_in_file: 1,
+      finished_at: '2025-01-01T10:00:04Z',
+    });
+    render(<ImportProgress item={item} onCancel={() => undefined} />);
+    const summary = screen.getByTestId('import-summary');
+    expect(summary).toHaveTextContent('Created5');
+    expect(summary).toHaveTextContent('Updated2');
+    expect(summary).toHaveTextContent('Duplicates in file1');
+    expect(screen.getByRole('link', { name: /error report/i })).toHaveAttribute(
+      'href',
+      `/api/v1/imports/${item.id}/errors.csv`,
+    );
+    expect(screen.queryByRole('button', { name: 'Cancel import' })).toBeNull();
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('3 s');
+  });
+
+  it('shows the failure reason and a Retry button', async () => {
+    const onRetry = vi.fn();
+    render(
+      <ImportProgress
+        item={importFactory({ status: 'failed', error: 'The file has no "sku" column.' })}
+        onRetry={onRetry}
+      />,
+    );
+    expect(screen.getByRole('alert')).toHaveTextContent('Reason: The file has no "sku" column.');
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalled();
+  });
+});
+
+describe('progress helpers', () => {
+  it('estimates the time left from the speed', () => {
+    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100 })).toBe(6);
+    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 0 })).toBeNull();
+  });
+
+  it('describes phases in words and passes unknown ones through', () => {
+    expect(describePhase('staging', 'running')).toBe('Loading rows');
+    expect(describePhase('building_index', 'running')).toBe('Building index');
+    expect(describePhase('anything', 'queued')).toBe('Waiting for a worker');
+  });
+});

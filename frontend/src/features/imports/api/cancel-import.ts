@@ -1,0 +1,19 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { Import } from '@/types/api';
+import { importKeys } from './query-keys';
+
+export function cancelImport(id: string): Promise<Import> {
+  return api.post<Import>(`imports/${encodeURIComponent(id)}/cancel`);
+}
+
+export function useCancelImport() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: cancelImport,
+    onSuccess: (updated) => {
+      queryClient.setQueryData(importKeys.detail(updated.id), updated);
+      return queryClient.invalidateQueries({ queryKey: importKeys.lists() });
+    },
+  });
+}

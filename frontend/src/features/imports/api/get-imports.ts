@@ -1,0 +1,25 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { ImportPage } from '@/types/api';
+import { importKeys } from './query-keys';
+import { isActive } from './status';
+
+export function getImports(
+  { page, pageSize }: { page: number; pageSize: number },
+  signal?: AbortSignal,
+): Promise<ImportPage> {
+  return api.get<ImportPage>('imports', { page, page_size: pageSize }, signal);
+}
+
+export function getImportsQueryOptions(page: number, pageSize: number) {
+  return queryOptions({
+    queryKey: importKeys.list(page, pageSize),
+    queryFn: ({ signal }) => getImports({ page, pageSize }, signal),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data?.items.some(isActive) ? 2000 : false),
+  });
+}
+
+export function useImports(page: number, pageSize: number) {
+  return useQuery(getImportsQueryOptions(page, pageSize));
+}

@@ -1,0 +1,7 @@
+import type { Import, ImportStatus } from '@/types/api';
+
+export const ACTIVE_STATUSES: readonly ImportStatus[] = ['queued', 'running'];
+
+export function isActive(item: Pick<Import, 'status'> | null | undefined): boolean {
+  return Boolean(item && ACTIVE_STATUSES.includes(item.status));
+}

@@ -1,0 +1,84 @@
+import { useId, useRef, useState, type DragEvent, type RefObject } from 'react';
+
+type FileDropZoneProps = {
+  onFile: (file: File) => void;
+  disabled?: boolean;
+  /** Lets a parent open the file chooser (e.g. Retry after a reload). */
+  inputRef?: RefObject<HTMLInputElement | null>;
+};
+
+/** Choose a CSV with the button (keyboard) or drop it on the zone. */
+export function FileDropZone({ onFile, disabled = false, inputRef }: FileDropZoneProps) {
+  const id = useId();
+  const ownRef = useRef<HTMLInputElement>(null);
+  const ref = inputRef ?? ownRef;
+  const [dragging, setDragging] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  function accept(files: FileList | null) {
+    const file = files?.[0];
+    if (!file) return;
+    if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv' && file.type !== 'application/vnd.ms-excel') {
+      setProblem(`${file.name} is not a .csv file.`);
+      return;
+    }
+    setProblem(null);
+    onFile(file);
+  }
+
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    setDragging(false);
+    if (!disabled) accept(event.dataTransfer.files);
+  }
+
+  return (
+    <div
+      onDragOver={(event) => {
+        event.preventDefault();
+        if (!disabled) setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+      data-testid="drop-zone"
+      className={`flex flex-col items-center gap-3 rounded-lg border-2 border-dashed px-4 py-8 text-center transition-colors ${
+        dragging ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300 bg-white'
+      } ${disabled ? 'opacity-60' : ''}`}
+    >
+      <svg viewBox="0 0 24 24" className="size-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
+        <path strokeLinecap="round" strokeLinejoin="round" d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
+      </svg>
+      <p className="text-sm text-slate-700">
+        Drag a CSV file here, or
+      </p>
+      <input
+        id={id}
+        ref={ref}
+        type="file"
+        accept=".csv,text/csv"
+        className="peer sr-only"
+        disabled={disabled}
+        onChange={(event) => {
+          accept(event.target.files);
+          event.target.value = '';
+        }}
+      />
+      <label
+        htmlFor={id}
+        className={`inline-flex cursor-pointer items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-xs hover:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 ${
+          disabled ? 'pointer-events-none bg-indigo-300' : ''
+        }`}
+      >
+        Choose a CSV file
+      </label>
+      <p className="text-xs text-slate-600">
+        Columns: <code>sku</code>, <code>name</code>, optional <code>description</code>. Existing SKUs are updated.
+      </p>
+      {problem && (
+        <p role="alert" className="text-sm text-red-700">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}

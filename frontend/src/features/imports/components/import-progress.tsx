@@ -1,0 +1,179 @@
+import type { ReactNode } from 'react';
+import { Button } from '@/components/button';
+import { ProgressBar } from '@/components/progress-bar';
+import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
+import type { Import } from '@/types/api';
+import { getImportErrorsUrl } from '../api/import-errors';
+import { isActive } from '../api/status';
+import { describePhase, ImportStatusBadge } from './import-status';
+
+type ImportProgressProps = {
+  item: Import;
+  onCancel?: () => void;
+  isCancelling?: boolean;
+  onRetry?: () => void;
+  /** Shown while the live stream is down and the page is polling instead. */
+  connection?: 'live' | 'polling' | null;
+};
+
+/** Seconds left at the current speed, when both the total and the speed are known. */
+export function estimateSecondsLeft(item: Pick<Import, 'total_rows' | 'processed_rows' | 'rows_per_second'>) {
+  if (!item.total_rows || !item.rows_per_second || item.rows_per_second <= 0) return null;
+  return Math.max(0, item.total_rows - item.processed_rows) / item.rows_per_second;
+}
+
+export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, connection }: ImportProgressProps) {
+  const active = isActive(item);
+  const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
+  const eta = estimateSecondsLeft(item);
+  const tone =
+    item.status === 'failed' ? 'red' : item.status === 'cancelled' ? 'slate' : item.status === 'completed' ? 'emerald' : 'indigo';
+
+  return (
+    <section
+      aria-labelledby={`import-${item.id}-title`}
+      className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5"
+    >
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <h2 id={`import-${item.id}-title`} className="truncate text-base font-semibold text-slate-900">
+            {item.filename}
+          </h2>
+          <p className="text-xs text-slate-600">Started {formatDateTime(item.started_at ?? item.created_at)}</p>
+        </div>
+        <div className="flex items-center gap-2">
+          {connection === 'polling' && active && (
+            <span className="text-xs text-slate-600" title="Live updates are unavailable; checking every second.">
+              Checking for updates…
+            </span>
+          )}
+          <ImportStatusBadge status={item.status} />
+        </div>
+      </div>
+
+      <div className="space-y-2" aria-live="polite" aria-atomic="false">
+        <div className="flex items-baseline justify-between gap-2 text-sm">
+          <p className="font-medium text-slate-800" data-testid="import-phase">
+            {describePhase(item.phase, item.status)}
+          </p>
+          <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
+            {percent}%
+          </p>
+        </div>
+        <ProgressBar
+          value={percent}
+          label={`Import progress for ${item.filename}`}
+          tone={tone}
+          indeterminate={item.status === 'queued'}
+        />
+      </div>
+
+      <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+        <Stat label="Rows processed" testId="import-rows">
+          {formatNumber(item.processed_rows)}
+          {item.total_rows !== null && item.total_rows !== undefined && (
+            <span className="text-slate-600"> / {formatNumber(item.total_rows)}</span>
+          )}
+        </Stat>
+        <Stat label="Rows per second" testId="import-speed">
+          {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
+        </Stat>
+        <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
+          {active ? (eta === null ? 'Estimating…' : `about ${formatDuration(eta)}`) : formatDuration(duration(item))}
+        </Stat>
+        <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
+      </dl>
+
+      {active && onCancel && (
+        <div>
+          <Button variant="secondary" onClick={onCancel} isLoading={isCancelling}>
+            {isCancelling ? 'Cancelling…' : 'Cancel import'}
+          </Button>
+        </div>
+      )}
+
+      {item.status === 'completed' && <ImportSummary item={item} />}
+
+      {item.status === 'failed' && (
+        <div role="alert" className="space-y-3 rounded-md bg-red-50 p-3 text-sm text-red-900 ring-1 ring-red-200">
+          <p>
+            <strong>The import failed.</strong> Nothing was changed.{' '}
+            {item.error ? <span className="break-words">Reason: {item.error}</span> : null}
+          </p>
+          {onRetry && (
+            <Button variant="secondary" onClick={onRetry}>
+              Retry
+            </Button>
+          )}
+        </div>
+      )}
+
+      {item.status === 'cancelled' && (
+        <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-950 ring-1 ring-amber-200">
+          The import was cancelled. Nothing was changed.
+        </p>
+      )}
+
+      {item.warnings && item.warnings.length > 0 && (
+        <div className="rounded-md bg-amber-50 p-3 text-sm text-amber-950 ring-1 ring-amber-200">
+          <p className="font-medium">Warnings</p>
+          <ul className="mt-1 list-disc pl-5">
+            {item.warnings.map((warning, index) => (
+              <li key={index}>{typeof warning === 'string' ? warning : JSON.stringify(warning)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function duration(item: Import): number | null {
+  if (!item.started_at || !item.finished_at) return null;
+  return (new Date(item.finished_at).getTime() - new Date(item.started_at).getTime()) / 1000;
+}
+
+function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="rounded-md bg-slate-50 px-3 py-2">
+      <dt className="text-xs text-slate-600">{label}</dt>
+      <dd className="font-semibold text-slate-900 tabular-nums" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+export function ImportSummary({ item }: { item: Import }) {
+  const rows: [string, number][] = [
+    ['Created', item.created],
+    ['Updated', item.updated],
+    ['Unchanged', item.unchanged],
+    ['Skipped', item.skipped],
+    ['Duplicates in file', item.duplicates_in_file],
+  ];
+  return (
+    <div className="space-y-3 rounded-md bg-emerald-50 p-3 ring-1 ring-emerald-200" data-testid="import-summary">
+      <p className="text-sm font-medium text-emerald-900">Import complete.</p>
+      <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
+        {rows.map(([label, value]) => (
+          <div key={label}>
+            <dt className="text-xs text-emerald-900">{label}</dt>
+            <dd className="font-semibold text-emerald-950 tabular-nums">{formatNumber(value)}</dd>
+          </div>
+        ))}
+      </dl>
+      {item.skipped > 0 ? (
+        <a
+          href={getImportErrorsUrl(item.id)}
+          download
+          className="inline-block text-sm font-medium text-indigo-700 underline hover:text-indigo-900"
+        >
+          Download the error report ({formatNumber(item.skipped)} skipped {item.skipped === 1 ? 'row' : 'rows'})
+        </a>
+      ) : (
+        <p className="text-sm text-emerald-900">No rows were skipped.</p>
+      )}
+    </div>
+  );
+}

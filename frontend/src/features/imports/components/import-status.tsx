@@ -1,0 +1,60 @@
+import type { ImportStatus } from '@/types/api';
+
+const styles: Record<ImportStatus, string> = {
+  queued: 'bg-slate-100 text-slate-800 ring-slate-300',
+  running: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
+  completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
+  failed: 'bg-red-50 text-red-800 ring-red-200',
+  cancelled: 'bg-amber-50 text-amber-900 ring-amber-200',
+};
+
+const labels: Record<ImportStatus, string> = {
+  queued: 'Queued',
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export function ImportStatusBadge({ status }: { status: ImportStatus }) {
+  return (
+    <span
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${styles[status] ?? styles.queued}`}
+    >
+      {labels[status] ?? status}
+    </span>
+  );
+}
+
+const PHASES: Record<string, string> = {
+  uploading: 'Receiving the file',
+  uploaded: 'File received',
+  queued: 'Waiting for a worker',
+  counting: 'Counting rows',
+  parsing: 'Reading and checking rows',
+  validating: 'Reading and checking rows',
+  reading: 'Reading and checking rows',
+  staging: 'Loading rows',
+  loading: 'Loading rows',
+  merging: 'Saving products',
+  applying: 'Saving products',
+  finalizing: 'Finishing up',
+  committing: 'Finishing up',
+  done: 'Done',
+  completed: 'Done',
+  failed: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+/** A person's words for the worker's phase; unknown phases are shown as they come. */
+export function describePhase(phase: string | null | undefined, status: ImportStatus): string {
+  if (status === 'queued') return 'Waiting for a worker';
+  if (status === 'completed') return 'Done';
+  if (status === 'failed') return 'Failed';
+  if (status === 'cancelled') return 'Cancelled';
+  if (!phase) return 'Working';
+  const known = PHASES[phase.toLowerCase()];
+  if (known) return known;
+  const words = phase.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

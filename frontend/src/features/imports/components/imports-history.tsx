@@ -1,0 +1,111 @@
+import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { DataTable } from '@/components/data-table';
+import { formatDateTime, formatNumber } from '@/lib/format';
+import type { Import } from '@/types/api';
+import { useImports } from '../api/get-imports';
+import { getImportErrorsUrl } from '../api/import-errors';
+import { IMPORT_PARAM } from './import-panel';
+import { ImportStatusBadge } from './import-status';
+
+const PAGE_SIZE = 10;
+const PAGE_PARAM = 'history_page';
+const column = createColumnHelper<Import>();
+
+export function ImportsHistory() {
+  const [params, setParams] = useSearchParams();
+  const parsed = Number.parseInt(params.get(PAGE_PARAM) ?? '', 10);
+  const page = Number.isFinite(parsed) && parsed >= 1 ? parsed : 1;
+  const imports = useImports(page, PAGE_SIZE);
+
+  const setParam = (key: string, value: string | null) =>
+    setParams((current) => {
+      const next = new URLSearchParams(current);
+      if (value === null) next.delete(key);
+      else next.set(key, value);
+      return next;
+    });
+
+  const columns = useMemo(
+    () =>
+      [
+        column.accessor('filename', {
+          header: 'File',
+          enableSorting: false,
+          cell: (info) => (
+            <button
+              type="button"
+              className="max-w-48 truncate text-left font-medium text-indigo-700 underline-offset-2 hover:underline sm:max-w-xs"
+              onClick={() => {
+                setParam(IMPORT_PARAM, info.row.original.id);
+                window.scrollTo({ top: 0, behavior: 'smooth' });
+              }}
+              title={`Show ${info.getValue()}`}
+            >
+              {info.getValue()}
+            </button>
+          ),
+        }),
+        column.accessor('status', {
+          header: 'Status',
+          enableSorting: false,
+          cell: (info) => <ImportStatusBadge status={info.getValue()} />,
+        }),
+        column.accessor('processed_rows', {
+          header: 'Rows',
+          enableSorting: false,
+          meta: { className: 'text-right tabular-nums' },
+          cell: (info) => formatNumber(info.row.original.total_rows ?? info.getValue()),
+        }),
+        column.display({
+          id: 'outcome',
+          header: 'Created / updated / skipped',
+          meta: { className: 'hidden md:table-cell tabular-nums whitespace-nowrap' },
+          cell: (info) => {
+            const item = info.row.original;
+            return (
+              <>
+                {formatNumber(item.created)} / {formatNumber(item.updated)} /{' '}
+                {item.skipped > 0 ? (
+                  <a href={getImportErrorsUrl(item.id)} download className="text-indigo-700 underline">
+                    {formatNumber(item.skipped)}
+                    <span className="sr-only"> skipped rows: download the error report</span>
+                  </a>
+                ) : (
+                  '0'
+                )}
+              </>
+            );
+          },
+        }),
+        column.accessor('created_at', {
+          header: 'Started',
+          enableSorting: false,
+          meta: { className: 'hidden sm:table-cell whitespace-nowrap' },
+          cell: (info) => formatDateTime(info.getValue()),
+        }),
+      ] as ColumnDef<Import, unknown>[],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
+
+  return (
+    <DataTable
+      caption="Import history"
+      columns={columns}
+      data={imports.data?.items ?? []}
+      getRowId={(row) => row.id}
+      sort={null}
+      onSortChange={() => undefined}
+      page={page}
+      pageSize={PAGE_SIZE}
+      total={imports.data?.total ?? 0}
+      onPageChange={(next) => setParam(PAGE_PARAM, next > 1 ? String(next) : null)}
+      isLoading={imports.isPending}
+      isFetching={imports.isFetching}
+      error={imports.isError ? `Could not load the history: ${imports.error.message}` : undefined}
+      empty="No imports yet."
+    />
+  );
+}

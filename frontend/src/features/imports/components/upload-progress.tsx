@@ -1,0 +1,41 @@
+import { Button } from '@/components/button';
+import { ProgressBar } from '@/components/progress-bar';
+import { formatBytes } from '@/lib/format';
+
+export function UploadProgress({
+  filename,
+  loaded,
+  total,
+  onAbort,
+}: {
+  filename: string;
+  loaded: number;
+  total: number;
+  onAbort: () => void;
+}) {
+  const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+  return (
+    <section
+      aria-label="Upload"
+      className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5"
+    >
+      <div className="flex items-baseline justify-between gap-2 text-sm">
+        <p className="min-w-0 truncate font-medium text-slate-800">
+          Uploading <span className="font-semibold">{filename}</span>
+        </p>
+        <p className="font-semibold tabular-nums" data-testid="upload-percent">
+          {percent}%
+        </p>
+      </div>
+      <ProgressBar value={percent} label={`Upload progress for ${filename}`} />
+      <div className="flex items-center justify-between gap-2">
+        <p className="text-sm text-slate-600 tabular-nums" aria-live="polite">
+          {percent >= 100 ? 'Upload finished, starting the import…' : `${formatBytes(loaded)} of ${formatBytes(total)} sent`}
+        </p>
+        <Button variant="secondary" size="sm" onClick={onAbort}>
+          Stop upload
+        </Button>
+      </div>
+    </section>
+  );
+}

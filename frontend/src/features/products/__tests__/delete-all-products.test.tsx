@@ -1,0 +1,38 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { DeleteAllProducts } from '../components/delete-all-products';
+
+describe('DeleteAllProducts', () => {
+  it('is disabled and says why while an import runs', () => {
+    renderWithProviders(<DeleteAllProducts disabledReason="Unavailable while an import is running." />);
+    const button = screen.getByRole('button', { name: 'Delete all products' });
+    expect(button).toBeDisabled();
+    expect(button).toHaveAccessibleDescription('Unavailable while an import is running.');
+  });
+
+  it('deletes everything after the person types DELETE', async () => {
+    const { calls } = mockFetch([{ method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 1234 } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<DeleteAllProducts />);
+    await user.click(screen.getByRole('button', { name: 'Delete all products' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    expect(dialog).toHaveTextContent('Are you sure? This cannot be undone.');
+    await user.type(within(dialog).getByRole('textbox'), 'DELETE');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete all products' }));
+    expect(await screen.findByText('Deleted 1,234 products.')).toBeInTheDocument();
+    expect(calls).toEqual([{ method: 'DELETE', url: '/api/v1/products/all', body: undefined }]);
+  });
+
+  it('shows the API refusal (409) as an error toast', async () => {
+    mockFetch([
+      { method: 'DELETE', path: '/api/v1/products/all', status: 409, body: { detail: 'An import is running.' } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<DeleteAllProducts />);
+    await user.click(screen.getByRole('button', { name: 'Delete all products' }));
+    await user.type(screen.getByRole('textbox'), 'DELETE{Enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent('Cannot delete all products now: An import is running.');
+  });
+});

@@ -1,0 +1,6 @@
+import type { ProductsQuery } from './get-products';
+
+export const productKeys = {
+  all: ['products'] as const,
+  list: (query: ProductsQuery) => ['products', 'list', query] as const,
+};

@@ -1,0 +1,62 @@
+import { useId, useState } from 'react';
+import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { useToast } from '@/components/toast';
+import { ApiError } from '@/lib/api';
+import { formatNumber } from '@/lib/format';
+import { useDeleteAllProducts } from '../api/delete-all-products';
+
+type DeleteAllProductsProps = {
+  /** Why deleting everything is not possible right now (e.g. an import is running). */
+  disabledReason?: string | null;
+};
+
+export function DeleteAllProducts({ disabledReason }: DeleteAllProductsProps) {
+  const [open, setOpen] = useState(false);
+  const reasonId = useId();
+  const toast = useToast();
+  const deleteAll = useDeleteAllProducts();
+
+  return (
+    <div className="flex flex-col items-stretch gap-1 sm:items-end">
+      <Button
+        variant="danger"
+        onClick={() => setOpen(true)}
+        disabled={Boolean(disabledReason)}
+        aria-describedby={disabledReason ? reasonId : undefined}
+      >
+        Delete all products
+      </Button>
+      {disabledReason && (
+        <p id={reasonId} className="text-xs text-slate-600">
+          {disabledReason}
+        </p>
+      )}
+      <ConfirmDialog
+        open={open}
+        title="Delete all products?"
+        message="Are you sure? This cannot be undone. Every product in the catalog will be deleted."
+        confirmationText="DELETE"
+        confirmLabel={deleteAll.isPending ? 'Deleting…' : 'Delete all products'}
+        isLoading={deleteAll.isPending}
+        onClose={() => setOpen(false)}
+        onConfirm={() =>
+          deleteAll.mutate(undefined, {
+            onSuccess: ({ deleted }) => {
+              toast.success(`Deleted ${formatNumber(deleted)} ${deleted === 1 ? 'product' : 'products'}.`);
+              setOpen(false);
+            },
+            onError: (error) => {
+              const message =
+                error instanceof ApiError && error.status === 409
+                  ? `Cannot delete all products now: ${error.message}`
+                  : `Delete all failed: ${error.message}`;
+              toast.error(message);
+              setOpen(false);
+            },
+          })
+        }
+      />
+    </div>
+  );
+}

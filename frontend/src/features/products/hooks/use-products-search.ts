@@ -1,0 +1,80 @@
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { PRODUCT_SORTS, type ProductFilters, type ProductSort, type ProductsQuery } from '../api/get-products';
+
+export const PAGE_SIZES = [25, 50, 100, 200];
+export const DEFAULT_PAGE_SIZE = 50;
+const TEXT_FILTERS = ['q', 'sku', 'name', 'description'] as const;
+
+/** Reads the products table state (page, size, sort, filters) from the URL, ignoring junk. */
+export function parseProductsSearch(params: URLSearchParams): ProductsQuery {
+  const page = Number.parseInt(params.get('page') ?? '', 10);
+  const pageSize = Number.parseInt(params.get('page_size') ?? '', 10);
+  const sort = params.get('sort');
+  const active = params.get('is_active');
+  const query: ProductsQuery = {
+    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    page_size: PAGE_SIZES.includes(pageSize) ? pageSize : DEFAULT_PAGE_SIZE,
+  };
+  if (sort && (PRODUCT_SORTS as readonly string[]).includes(sort)) query.sort = sort as ProductSort;
+  for (const key of TEXT_FILTERS) {
+    const value = params.get(key)?.trim();
+    if (value) query[key] = value;
+  }
+  if (active === 'true' || active === 'false') query.is_active = active === 'true';
+  return query;
+}
+
+export function toProductsSearch(query: Partial<ProductsQuery>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const key of TEXT_FILTERS) {
+    const value = query[key]?.trim();
+    if (value) params.set(key, value);
+  }
+  if (query.is_active !== undefined) params.set('is_active', String(query.is_active));
+  if (query.sort) params.set('sort', query.sort);
+  if (query.page && query.page > 1) params.set('page', String(query.page));
+  if (query.page_size && query.page_size !== DEFAULT_PAGE_SIZE) params.set('page_size', String(query.page_size));
+  return params;
+}
+
+export function useProductsSearch() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const query = useMemo(() => parseProductsSearch(searchParams), [searchParams]);
+
+  const update = useCallback(
+    (changes: Partial<ProductsQuery>, options: { resetPage?: boolean } = {}) => {
+      setSearchParams(
+        (current) => {
+          const next = { ...parseProductsSearch(current), ...changes };
+          if (options.resetPage ?? !('page' in changes)) next.page = 1;
+          return toProductsSearch(next);
+        },
+        { replace: false },
+      );
+    },
+    [setSearchParams],
+  );
+
+  const setFilter = useCallback(
+    <K extends keyof ProductFilters>(key: K, value: ProductFilters[K]) => update({ [key]: value }),
+    [update],
+  );
+
+  const clearFilters = useCallback(
+    () =>
+      update({ q: undefined, sku: undefined, name: undefined, description: undefined, is_active: undefined }),
+    [update],
+  );
+
+  const filters: ProductFilters = {
+    q: query.q,
+    sku: query.sku,
+    name: query.name,
+    description: query.description,
+    is_active: query.is_active,
+  };
+  const hasFilters = Object.values(filters).some((value) => value !== undefined);
+
+  return { query, filters, hasFilters, update, setFilter, clearFilters };
+}

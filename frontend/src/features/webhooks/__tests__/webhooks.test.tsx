@@ -1,0 +1,78 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { ApiError } from '@/lib/api';
+import { webhookFactory } from '@/testing/factories';
+import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { describeOutcome } from '../components/delivery-status';
+import { apiErrorToFormErrors, validateWebhook } from '../components/webhook-form';
+import { WebhookFormModal } from '../components/webhook-form-modal';
+import { WebhooksList } from '../components/webhooks-list';
+
+describe('validateWebhook', () => {
+  it('wants an http(s) URL and at least one event', () => {
+    expect(validateWebhook({ url: 'ftp://x', events: [], enabled: true, description: '' })).toEqual({
+      url: 'Enter a full http:// or https:// URL.',
+      events: 'Choose at least one event.',
+    });
+    expect(validateWebhook({ url: 'http://127.0.0.1:9000/hook', events: ['import.failed'], enabled: true, description: '' })).toEqual({});
+  });
+
+  it('maps API field errors', () => {
+    const error = new ApiError(422, [{ loc: ['body', 'events', 0], msg: 'unknown event', type: 'x' }]);
+    expect(apiErrorToFormErrors(error)).toEqual({ form: 'unknown event' });
+    expect(apiErrorToFormErrors(new ApiError(422, [{ loc: ['body', 'url'], msg: 'bad url', type: 'x' }]))).toEqual({
+      url: 'bad url',
+    });
+  });
+});
+
+describe('describeOutcome', () => {
+  it('names the status and latency, or why there was no answer', () => {
+    expect(describeOutcome({ status_code: 200, latency_ms: 12.4, error: null })).toBe('HTTP 200 · 12 ms');
+    expect(describeOutcome({ status_code: null, latency_ms: null, error: 'connection refused' })).toBe(
+      'No answer: connection refused',
+    );
+  });
+});
+
+describe('WebhookFormModal', () => {
+  it('validates before sending', async () => {
+    const { calls } = mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookFormModal open onClose={() => undefined} />);
+    await user.type(screen.getByLabelText(/endpoint url/i), 'not a url');
+    await user.click(screen.getByRole('checkbox', { name: /import\.completed/ }));
+    await user.click(screen.getByRole('checkbox', { name: /import\.failed/ }));
+    await user.click(screen.getByRole('button', { name: 'Add webhook' }));
+    expect(screen.getByText('Enter a full http:// or https:// URL.')).toBeInTheDocument();
+    expect(screen.getByText('Choose at least one event.')).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('WebhooksList', () => {
+  it('tests a webhook and shows the status code and response time; reveals the secret', async () => {
+    const webhook = webhookFactory({ id: 3, url: 'http://127.0.0.1:9/hook', secret: 'whsec_visible' });
+    mockFetch([
+      { path: '/api/v1/webhooks', body: [webhook] },
+      { path: '/api/v1/webhooks/3/deliveries', body: { items: [], total: 0, page: 1, page_size: 1 } },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/3/test',
+        body: { ok: true, status_code: 204, latency_ms: 8.6, error: null, response_excerpt: '' },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    const card = await screen.findByTestId('webhook-card');
+    expect(await within(card).findByText('none yet')).toBeInTheDocument();
+    expect(within(card).getByTestId('webhook-secret')).not.toHaveTextContent('whsec_visible');
+    await user.click(within(card).getByRole('button', { name: /reveal/i }));
+    expect(within(card).getByTestId('webhook-secret')).toHaveTextContent('whsec_visible');
+    await user.click(within(card).getByRole('button', { name: /^test/i }));
+    expect(await within(card).findByTestId('webhook-test-result')).toHaveTextContent(
+      'Test succeeded: status 204 in 9 ms',
+    );
+  });
+});

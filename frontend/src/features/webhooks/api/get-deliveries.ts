@@ -1,0 +1,32 @@
+import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { WebhookDeliveryPage } from '@/types/api';
+import { webhookKeys } from './query-keys';
+
+export function getDeliveries(
+  { webhookId, page, pageSize }: { webhookId: number; page: number; pageSize: number },
+  signal?: AbortSignal,
+): Promise<WebhookDeliveryPage> {
+  return api.get<WebhookDeliveryPage>(`webhooks/${webhookId}/deliveries`, { page, page_size: pageSize }, signal);
+}
+
+export function getDeliveriesQueryOptions(webhookId: number, page: number, pageSize: number) {
+  return queryOptions({
+    queryKey: webhookKeys.deliveriesPage(webhookId, page, pageSize),
+    queryFn: ({ signal }) => getDeliveries({ webhookId, page, pageSize }, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useDeliveries(webhookId: number, page: number, pageSize: number, options: { poll?: boolean } = {}) {
+  return useQuery({ ...getDeliveriesQueryOptions(webhookId, page, pageSize), refetchInterval: options.poll ? 3000 : false });
+}
+
+/** The newest delivery attempt of a webhook (the first item of the newest-first log). */
+export function useLastDelivery(webhookId: number) {
+  return useQuery({
+    ...getDeliveriesQueryOptions(webhookId, 1, 1),
+    select: (page) => page.items[0] ?? null,
+    refetchInterval: 10_000,
+  });
+}

@@ -1,0 +1,18 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { Webhook } from '@/types/api';
+import { webhookKeys } from './query-keys';
+
+export function getWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
+  return api.get<Webhook[] | { items: Webhook[] }>('webhooks', undefined, signal).then((body) =>
+    Array.isArray(body) ? body : body.items,
+  );
+}
+
+export function getWebhooksQueryOptions() {
+  return queryOptions({ queryKey: webhookKeys.list(), queryFn: ({ signal }) => getWebhooks(signal) });
+}
+
+export function useWebhooks() {
+  return useQuery(getWebhooksQueryOptions());
+}

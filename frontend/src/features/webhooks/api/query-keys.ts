@@ -1,0 +1,7 @@
+export const webhookKeys = {
+  all: ['webhooks'] as const,
+  list: () => ['webhooks', 'list'] as const,
+  deliveries: (webhookId: number) => ['webhooks', 'deliveries', webhookId] as const,
+  deliveriesPage: (webhookId: number, page: number, pageSize: number) =>
+    ['webhooks', 'deliveries', webhookId, { page, pageSize }] as const,
+};

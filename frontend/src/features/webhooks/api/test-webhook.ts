@@ -1,0 +1,17 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { WebhookTestResult } from '@/types/api';
+import { webhookKeys } from './query-keys';
+
+/** Sends a real signed `webhook.test` event and reports the answer. */
+export function testWebhook(id: number): Promise<WebhookTestResult> {
+  return api.post<WebhookTestResult>(`webhooks/${id}/test`);
+}
+
+export function useTestWebhook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: testWebhook,
+    onSuccess: (_result, id) => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(id) }),
+  });
+}

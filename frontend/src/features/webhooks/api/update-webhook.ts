@@ -1,0 +1,16 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '@/lib/api';
+import type { Webhook, WebhookUpdate } from '@/types/api';
+import { webhookKeys } from './query-keys';
+
+export function updateWebhook({ id, data }: { id: number; data: WebhookUpdate }): Promise<Webhook> {
+  return api.patch<Webhook>(`webhooks/${id}`, data);
+}
+
+export function useUpdateWebhook() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: updateWebhook,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list() }),
+  });
+}

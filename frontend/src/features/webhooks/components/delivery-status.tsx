@@ -1,0 +1,31 @@
+import { formatNumber } from '@/lib/format';
+import type { WebhookDelivery, WebhookTestResult } from '@/types/api';
+
+type Outcome = Pick<WebhookDelivery | WebhookTestResult, 'status_code' | 'latency_ms' | 'error'>;
+
+export function isSuccess(outcome: Outcome): boolean {
+  return outcome.status_code !== null && outcome.status_code >= 200 && outcome.status_code < 300 && !outcome.error;
+}
+
+/** "200 · 12 ms", or "No answer: connection refused". */
+export function describeOutcome(outcome: Outcome): string {
+  const latency = outcome.latency_ms !== null && outcome.latency_ms !== undefined ? ` · ${formatNumber(outcome.latency_ms)} ms` : '';
+  if (outcome.status_code === null || outcome.status_code === undefined) {
+    return `No answer${outcome.error ? `: ${outcome.error}` : ''}${latency}`;
+  }
+  return `HTTP ${outcome.status_code}${latency}${outcome.error ? ` · ${outcome.error}` : ''}`;
+}
+
+export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
+  const ok = isSuccess(outcome);
+  return (
+    <span
+      className={`inline-flex max-w-full items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+        ok ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-red-50 text-red-800 ring-red-200'
+      }`}
+    >
+      <span aria-hidden="true">{ok ? '✓' : '✕'}</span>
+      <span className="truncate">{describeOutcome(outcome)}</span>
+    </span>
+  );
+}

@@ -1,0 +1,124 @@
+import { Button } from '@/components/button';
+import { Spinner } from '@/components/spinner';
+import { Switch } from '@/components/switch';
+import { useToast } from '@/components/toast';
+import { formatDateTime } from '@/lib/format';
+import type { Webhook } from '@/types/api';
+import { useLastDelivery } from '../api/get-deliveries';
+import { useTestWebhook } from '../api/test-webhook';
+import { useUpdateWebhook } from '../api/update-webhook';
+import { OutcomeBadge } from './delivery-status';
+import { WebhookSecret } from './webhook-secret';
+
+type WebhookCardProps = {
+  webhook: Webhook;
+  onEdit: () => void;
+  onDelete: () => void;
+  onShowDeliveries: () => void;
+};
+
+export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: WebhookCardProps) {
+  const toast = useToast();
+  const update = useUpdateWebhook();
+  const test = useTestWebhook();
+  const last = useLastDelivery(webhook.id);
+  const headingId = `webhook-${webhook.id}-url`;
+
+  return (
+    <li
+      aria-labelledby={headingId}
+      className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
+      data-testid="webhook-card"
+    >
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 flex-1">
+          <h3 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
+            {webhook.url}
+          </h3>
+          {webhook.description && <p className="mt-0.5 text-sm text-slate-600">{webhook.description}</p>}
+        </div>
+        <Switch
+          checked={webhook.enabled}
+          showLabel
+          label={webhook.enabled ? 'Enabled' : 'Disabled'}
+          disabled={update.isPending}
+          onChange={(enabled) =>
+            update.mutate(
+              { id: webhook.id, data: { enabled } },
+              {
+                onSuccess: () => toast.success(`Webhook ${enabled ? 'enabled' : 'disabled'}.`),
+                onError: (error) => toast.error(`Could not update the webhook: ${error.message}`),
+              },
+            )
+          }
+        />
+      </div>
+
+      <ul className="flex flex-wrap gap-1.5" aria-label="Events">
+        {webhook.events.map((event) => (
+          <li key={event} className="rounded bg-slate-100 px-2 py-0.5 font-mono text-xs text-slate-800">
+            {event}
+          </li>
+        ))}
+      </ul>
+
+      {webhook.disabled_reason && (
+        <p className="text-sm text-amber-900">Disabled automatically: {webhook.disabled_reason}</p>
+      )}
+
+      <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
+        <span>Last delivery:</span>
+        {last.isPending ? (
+          <Spinner className="size-4" label="Loading" />
+        ) : last.data ? (
+          <>
+            <OutcomeBadge outcome={last.data} />
+            <span className="text-xs text-slate-600">
+              {last.data.event_type} · {formatDateTime(last.data.created_at)}
+            </span>
+          </>
+        ) : (
+          <span className="text-slate-600">none yet</span>
+        )}
+      </div>
+
+      <div className="space-y-1">
+        <p className="text-xs font-medium text-slate-700">Signing secret</p>
+        <WebhookSecret secret={webhook.secret} label={webhook.url} />
+      </div>
+
+      {test.data && (
+        <p
+          role="status"
+          data-testid="webhook-test-result"
+          className={`rounded-md px-3 py-2 text-sm ring-1 ${test.data.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200'}`}
+        >
+          Test {test.data.ok ? 'succeeded' : 'failed'}:{' '}
+          {test.data.status_code === null ? 'no answer' : `status ${test.data.status_code}`}
+          {test.data.latency_ms !== null && ` in ${Math.round(test.data.latency_ms)} ms`}
+          {test.data.error && ` — ${test.data.error}`}
+        </p>
+      )}
+      {test.isError && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200">
+          Could not run the test: {test.error.message}
+        </p>
+      )}
+
+      <div className="flex flex-wrap gap-2">
+        <Button size="sm" onClick={() => test.mutate(webhook.id)} isLoading={test.isPending}>
+          Test<span className="sr-only"> {webhook.url}</span>
+        </Button>
+        <Button size="sm" variant="secondary" onClick={onShowDeliveries}>
+          Delivery log<span className="sr-only"> for {webhook.url}</span>
+        </Button>
+        <Button size="sm" variant="secondary" onClick={onEdit}>
+          Edit<span className="sr-only"> {webhook.url}</span>
+        </Button>
+        <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onDelete}>
+          Delete<span className="sr-only"> {webhook.url}</span>
+        </Button>
+      </div>
+    </li>
+  );
+}

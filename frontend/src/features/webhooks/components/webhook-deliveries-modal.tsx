@@ -1,0 +1,109 @@
+import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
+import { useMemo, useState } from 'react';
+import { Button } from '@/components/button';
+import { DataTable } from '@/components/data-table';
+import { Modal } from '@/components/modal';
+import { useToast } from '@/components/toast';
+import { formatDateTime } from '@/lib/format';
+import type { Webhook, WebhookDelivery } from '@/types/api';
+import { useDeliveries } from '../api/get-deliveries';
+import { useRedeliver } from '../api/redeliver';
+import { OutcomeBadge } from './delivery-status';
+
+const PAGE_SIZE = 20;
+const column = createColumnHelper<WebhookDelivery>();
+
+export function WebhookDeliveriesModal({ webhook, onClose }: { webhook: Webhook | null; onClose: () => void }) {
+  if (!webhook) return null;
+  return <DeliveriesDialog key={webhook.id} webhook={webhook} onClose={onClose} />;
+}
+
+function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
+  const [page, setPage] = useState(1);
+  const deliveries = useDeliveries(webhook.id, page, PAGE_SIZE, { poll: true });
+  const redeliver = useRedeliver(webhook.id);
+  const toast = useToast();
+
+  const columns = useMemo(
+    () =>
+      [
+        column.accessor('created_at', {
+          header: 'When',
+          enableSorting: false,
+          meta: { className: 'whitespace-nowrap' },
+          cell: (info) => formatDateTime(info.getValue()),
+        }),
+        column.accessor('event_type', {
+          header: 'Event',
+          enableSorting: false,
+          cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span>,
+        }),
+        column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
+        column.display({
+          id: 'result',
+          header: 'Result',
+          cell: (info) => {
+            const delivery = info.row.original;
+            return (
+              <div className="space-y-1">
+                <OutcomeBadge outcome={delivery} />
+                {delivery.next_retry_at && (
+                  <p className="text-xs text-slate-600">Next retry {formatDateTime(delivery.next_retry_at)}</p>
+                )}
+              </div>
+            );
+          },
+        }),
+        column.display({
+          id: 'actions',
+          header: () => <span className="sr-only">Actions</span>,
+          cell: (info) => {
+            const delivery = info.row.original;
+            return (
+              <Button
+                size="sm"
+                variant="secondary"
+                isLoading={redeliver.isPending && redeliver.variables === delivery.id}
+                onClick={() =>
+                  redeliver.mutate(delivery.id, {
+                    onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
+                    onError: (error) => toast.error(`Could not redeliver: ${error.message}`),
+                  })
+                }
+              >
+                Redeliver<span className="sr-only"> {delivery.event_type} attempt {delivery.attempt}</span>
+              </Button>
+            );
+          },
+        }),
+      ] as ColumnDef<WebhookDelivery, unknown>[],
+    [redeliver, toast],
+  );
+
+  return (
+    <Modal
+      open
+      onClose={onClose}
+      size="xl"
+      title="Delivery log"
+      description={<span className="break-all">{webhook.url}</span>}
+    >
+      <DataTable
+        caption={`Deliveries to ${webhook.url}`}
+        columns={columns}
+        data={deliveries.data?.items ?? []}
+        getRowId={(row) => String(row.id)}
+        sort={null}
+        onSortChange={() => undefined}
+        page={page}
+        pageSize={PAGE_SIZE}
+        total={deliveries.data?.total ?? 0}
+        onPageChange={setPage}
+        isLoading={deliveries.isPending}
+        isFetching={deliveries.isFetching && deliveries.isPlaceholderData}
+        error={deliveries.isError ? `Could not load deliveries: ${deliveries.error.message}` : undefined}
+        empty="No deliveries yet. Use Test to send one."
+      />
+    </Modal>
+  );
+}

@@ -1,0 +1,63 @@
+import { ApiError } from '@/lib/api';
+import type { Webhook, WebhookCreate } from '@/types/api';
+
+export type WebhookFormValues = { url: string; events: string[]; enabled: boolean; description: string };
+export type WebhookFormErrors = Partial<Record<keyof WebhookFormValues | 'form', string>>;
+
+export function emptyWebhookValues(): WebhookFormValues {
+  return { url: '', events: ['import.completed', 'import.failed'], enabled: true, description: '' };
+}
+
+export function webhookToValues(webhook: Webhook): WebhookFormValues {
+  return {
+    url: webhook.url,
+    events: [...webhook.events],
+    enabled: webhook.enabled,
+    description: webhook.description ?? '',
+  };
+}
+
+export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
+  const errors: WebhookFormErrors = {};
+  const url = values.url.trim();
+  if (!url) {
+    errors.url = 'URL is required.';
+  } else {
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      parsed = null;
+    }
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || !parsed.hostname) {
+      errors.url = 'Enter a full http:// or https:// URL.';
+    }
+  }
+  if (values.events.length === 0) errors.events = 'Choose at least one event.';
+  return errors;
+}
+
+export function valuesToPayload(values: WebhookFormValues): WebhookCreate {
+  return {
+    url: values.url.trim(),
+    events: values.events,
+    enabled: values.enabled,
+    description: values.description.trim() || null,
+  };
+}
+
+const FIELDS = ['url', 'events', 'enabled', 'description'];
+
+export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {
+  if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
+  if (error.status === 422) {
+    const errors: WebhookFormErrors = {};
+    for (const { field, message } of error.fieldErrors) {
+      // Errors on a list item arrive with the index last ("events", 0): find the field name.
+      const key = (FIELDS.includes(field) ? field : 'form') as keyof WebhookFormErrors;
+      errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
+    }
+    if (Object.keys(errors).length) return errors;
+  }
+  return { form: error.message };
+}

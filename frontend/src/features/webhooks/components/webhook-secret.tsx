@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import { Button } from '@/components/button';
+import { useToast } from '@/components/toast';
+
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard?.writeText) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.appendChild(area);
+  area.select();
+  const ok = document.execCommand('copy');
+  area.remove();
+  if (!ok) throw new Error('copy failed');
+}
+
+/** The signing secret: hidden until revealed, copyable either way. */
+export function WebhookSecret({ secret, label }: { secret: string | null | undefined; label: string }) {
+  const [revealed, setRevealed] = useState(false);
+  const toast = useToast();
+  if (!secret) return <span className="text-sm text-slate-600">No secret available.</span>;
+  return (
+    <div className="flex min-w-0 flex-wrap items-center gap-2">
+      <code
+        className="min-w-0 rounded bg-slate-100 px-2 py-1 font-mono text-xs break-all text-slate-800"
+        data-testid="webhook-secret"
+        aria-label={revealed ? `Signing secret for ${label}` : `Signing secret for ${label} (hidden)`}
+      >
+        {revealed ? secret : '•'.repeat(24)}
+      </code>
+      <Button size="sm" variant="secondary" onClick={() => setRevealed((value) => !value)} aria-pressed={revealed}>
+        {revealed ? 'Hide' : 'Reveal'}
+        <span className="sr-only"> secret for {label}</span>
+      </Button>
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={() =>
+          copyText(secret).then(
+            () => toast.success('Secret copied to the clipboard.'),
+            () => toast.error('Could not copy: select the revealed secret and copy it by hand.'),
+          )
+        }
+      >
+        Copy<span className="sr-only"> secret for {label}</span>
+      </Button>
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { FormAlert } from '@/components/field';
+import { Spinner } from '@/components/spinner';
+import { useToast } from '@/components/toast';
+import type { Webhook } from '@/types/api';
+import { useDeleteWebhook } from '../api/delete-webhook';
+import { useWebhooks } from '../api/get-webhooks';
+import { WebhookCard } from './webhook-card';
+import { WebhookDeliveriesModal } from './webhook-deliveries-modal';
+import { WebhookFormModal } from './webhook-form-modal';
+
+export function WebhooksList() {
+  const webhooks = useWebhooks();
+  const [formOpen, setFormOpen] = useState(false);
+  const [editing, setEditing] = useState<Webhook | null>(null);
+  const [deleting, setDeleting] = useState<Webhook | null>(null);
+  const [logFor, setLogFor] = useState<Webhook | null>(null);
+  const remove = useDeleteWebhook();
+  const toast = useToast();
+
+  return (
+    <div className="space-y-4">
+      <div className="flex justify-end">
+        <Button
+          onClick={() => {
+            setEditing(null);
+            setFormOpen(true);
+          }}
+        >
+          Add webhook
+        </Button>
+      </div>
+
+      {webhooks.isPending && (
+        <div className="flex justify-center py-8">
+          <Spinner label="Loading webhooks" />
+        </div>
+      )}
+      {webhooks.isError && <FormAlert>Could not load webhooks: {webhooks.error.message}</FormAlert>}
+      {webhooks.data && webhooks.data.length === 0 && (
+        <p className="rounded-lg bg-white p-6 text-center text-sm text-slate-600 ring-1 ring-slate-200">
+          No webhooks yet. Add one to tell other systems about imports and product changes.
+        </p>
+      )}
+      {webhooks.data && webhooks.data.length > 0 && (
+        <ul className="space-y-3" aria-label="Webhooks">
+          {webhooks.data.map((webhook) => (
+            <WebhookCard
+              key={webhook.id}
+              webhook={webhook}
+              onEdit={() => {
+                setEditing(webhook);
+                setFormOpen(true);
+              }}
+              onDelete={() => setDeleting(webhook)}
+              onShowDeliveries={() => setLogFor(webhook)}
+            />
+          ))}
+        </ul>
+      )}
+
+      <WebhookFormModal open={formOpen} webhook={editing} onClose={() => setFormOpen(false)} />
+      <WebhookDeliveriesModal webhook={logFor} onClose={() => setLogFor(null)} />
+      <ConfirmDialog
+        open={deleting !== null}
+        title="Delete webhook?"
+        message={
+          <>
+            <span className="break-all">{deleting?.url}</span> will stop receiving events and its delivery log will be
+            deleted. This cannot be undone.
+          </>
+        }
+        confirmLabel="Delete webhook"
+        isLoading={remove.isPending}
+        onClose={() => setDeleting(null)}
+        onConfirm={() => {
+          if (!deleting) return;
+          remove.mutate(deleting.id, {
+            onSuccess: () => toast.success('Webhook deleted.'),
+            onError: (error) => toast.error(`Could not delete the webhook: ${error.message}`),
+            onSettled: () => setDeleting(null),
+          });
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+export { WebhooksList } from './components/webhooks-list';

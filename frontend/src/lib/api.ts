@@ -1,0 +1,166 @@
+/** The one HTTP client: JSON in and out, errors as `ApiError` with the API's `detail`. */
+
+export const API_PREFIX = '/api/v1';
+
+export type QueryValue = string | number | boolean | null | undefined;
+export type QueryParams = Record<string, QueryValue>;
+
+/** One field problem from a 422 answer, with its location reduced to the field name. */
+export type FieldError = { field: string; message: string };
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+
+  constructor(status: number, detail: unknown, message?: string) {
+    super(message ?? describeDetail(status, detail));
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+  }
+
+  /** The per-field messages of a FastAPI validation error (422), if any. */
+  get fieldErrors(): FieldError[] {
+    if (!Array.isArray(this.detail)) return [];
+    return this.detail.flatMap((item: unknown) => {
+      if (!item || typeof item !== 'object') return [];
+      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
+      if (typeof msg !== 'string') return [];
+      const path = Array.isArray(loc) ? loc.filter((part) => part !== 'body' && part !== 'query') : [];
+      return [{ field: path.length ? String(path[path.length - 1]) : '', message: tidyMessage(msg) }];
+    });
+  }
+}
+
+function tidyMessage(message: string): string {
+  return message.replace(/^Value error, /, '');
+}
+
+function describeDetail(status: number, detail: unknown): string {
+  if (typeof detail === 'string' && detail) return detail;
+  if (Array.isArray(detail) && detail.length) {
+    return detail
+      .map((item: { msg?: string; loc?: unknown[] }) => {
+        const field = Array.isArray(item.loc) ? item.loc[item.loc.length - 1] : undefined;
+        const message = tidyMessage(item.msg ?? 'is invalid');
+        return field && typeof field === 'string' ? `${field}: ${message}` : message;
+      })
+      .join('; ');
+  }
+  if (status === 0) return 'The server could not be reached. Check your connection and try again.';
+  return `The request failed (HTTP ${status}).`;
+}
+
+export function buildUrl(path: string, query?: QueryParams): string {
+  const url = path.startsWith('/') ? path : `${API_PREFIX}/${path}`;
+  const search = toSearchParams(query).toString();
+  return search ? `${url}?${search}` : url;
+}
+
+export function toSearchParams(query?: QueryParams): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined || value === null || value === '') continue;
+    params.set(key, String(value));
+  }
+  return params;
+}
+
+type RequestOptions = {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  query?: QueryParams;
+  body?: unknown;
+  signal?: AbortSignal;
+};
+
+async function parseBody(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  const text = await response.text();
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', query, body, signal } = options;
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path, query), {
+      method,
+      signal,
+      headers: {
+        Accept: 'application/json',
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError(0, undefined);
+  }
+  const payload = await parseBody(response);
+  if (!response.ok) {
+    const detail = payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
+    throw new ApiError(response.status, detail);
+  }
+  return payload as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) =>
+    request<T>(path, { query, signal }),
+  post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
+  put: <T>(path: string, body: unknown) => request<T>(path, { method: 'PUT', body }),
+  patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
+  delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
+};
+
+export type UploadProgress = { loaded: number; total: number };
+
+/**
+ * POST a file as multipart form data with XMLHttpRequest, which (unlike fetch) reports the
+ * upload's byte progress.
+ */
+export function uploadFile<T>(
+  path: string,
+  file: File,
+  options: { field?: string; onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+): Promise<T> {
+  const { field = 'file', onProgress, signal } = options;
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', buildUrl(path));
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
+    };
+    xhr.onload = () => {
+      let payload: unknown = xhr.responseText;
+      try {
+        payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        // keep the text
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(payload as T);
+        return;
+      }
+      const detail =
+        payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
+      reject(new ApiError(xhr.status, detail, xhr.status === 413 ? uploadTooLarge(detail) : undefined));
+    };
+    xhr.onerror = () => reject(new ApiError(0, undefined));
+    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+    const form = new FormData();
+    form.append(field, file, file.name);
+    xhr.send(form);
+  });
+}
+
+function uploadTooLarge(detail: unknown): string {
+  return typeof detail === 'string' && detail ? detail : 'The file is larger than the server accepts.';
+}

@@ -1,0 +1,56 @@
+import type { Import, Product, Webhook } from '@/types/api';
+
+let seq = 1;
+
+export function productFactory(overrides: Partial<Product> = {}): Product {
+  const id = seq++;
+  return {
+    id,
+    sku: `SKU-${id}`,
+    name: `Product ${id}`,
+    description: null,
+    is_active: true,
+    created_at: '2025-01-01T10:00:00Z',
+    updated_at: '2025-01-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+export function importFactory(overrides: Partial<Import> = {}): Import {
+  return {
+    id: '3f6c1c52-0d2c-4d8e-9a57-6f1c2a1b9e01',
+    filename: 'products.csv',
+    status: 'running',
+    phase: 'merging',
+    total_rows: 500_000,
+    processed_rows: 125_000,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    duplicates_in_file: 0,
+    progress: 25,
+    rows_per_second: 50_000,
+    error: null,
+    warnings: [],
+    created_at: '2025-01-01T10:00:00Z',
+    started_at: '2025-01-01T10:00:01Z',
+    finished_at: null,
+    ...overrides,
+  };
+}
+
+export function webhookFactory(overrides: Partial<Webhook> = {}): Webhook {
+  const id = seq++;
+  return {
+    id,
+    url: `https://hooks.test/${id}`,
+    events: ['import.completed'],
+    enabled: true,
+    description: null,
+    secret: 'whsec_abcdefghijklmnop',
+    created_at: '2025-01-01T10:00:00Z',
+    updated_at: '2025-01-01T10:00:00Z',
+    ...overrides,
+  };
+}
