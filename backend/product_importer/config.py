@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = 10.0
     webhook_retry_schedule: list[float] = [5, 30, 120, 600, 1800, 3600, 7200]
     webhook_disable_after_seconds: int = 3 * 24 * 3600
+    webhook_sweep_seconds: float = 2.0
+    webhook_retention_days: int = 30
 
     # Database connections
     db_connect_timeout_seconds: int = 5

@@ -49,6 +49,8 @@ def pytest_configure(config: pytest.Config) -> None:
         REDIS_URL=redis_url,
         DATA_DIR=str(_tmp_root / "data"),
         WEBHOOK_RETRY_SCHEDULE="[0.2, 0.4, 0.8]",
+        WEBHOOK_TIMEOUT_SECONDS="2",
+        WEBHOOK_SWEEP_SECONDS="0.5",
     )
     from product_importer.config import reload_settings
     from product_importer.migrations import upgrade_to_head

@@ -1,5 +1,105 @@
-"""HTTP endpoints for webhooks."""
+"""HTTP endpoints for webhooks: each parses, calls one service function, answers."""
 
-from fastapi import APIRouter
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi import APIRouter, HTTPException, Response, status
+
+from product_importer.core.deps import PageDep, SessionDep
+from product_importer.core.pagination import Page
+from product_importer.webhooks import service
+from product_importer.webhooks.schemas import (
+    DeliveryRead,
+    RedeliveryRead,
+    WebhookCreate,
+    WebhookRead,
+    WebhookTestRequest,
+    WebhookTestResult,
+    WebhookUpdate,
+)
+from product_importer.webhooks.targets import TargetRefused
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+
+@contextmanager
+def _http_errors() -> Iterator[None]:
+    """Domain errors as HTTP answers; a refused URL looks like any other invalid field."""
+    try:
+        yield
+    except (service.WebhookNotFound, service.DeliveryNotFound) as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except TargetRefused as exc:
+        detail = [{"type": "value_error", "loc": ["body", "url"], "msg": f"URL refused: {exc}"}]
+        raise HTTPException(422, detail) from None
+    except service.RedeliveryRefused as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+
+
+@router.get("", response_model=list[WebhookRead])
+async def list_webhooks(session: SessionDep) -> list[WebhookRead]:
+    return await service.list_webhooks(session)
+
+
+@router.post("", response_model=WebhookRead, status_code=status.HTTP_201_CREATED)
+async def create_webhook(data: WebhookCreate, session: SessionDep) -> WebhookRead:
+    with _http_errors():
+        return await service.create_webhook(session, data)
+
+
+@router.post("/test", response_model=WebhookTestResult)
+async def test_url(data: WebhookTestRequest) -> WebhookTestResult:
+    """Send a signed `webhook.test` event to any URL (e.g. before saving it)."""
+    return await service.test_url(data)
+
+
+@router.get("/{webhook_id}", response_model=WebhookRead)
+async def get_webhook(webhook_id: int, session: SessionDep) -> WebhookRead:
+    with _http_errors():
+        return await service.get_webhook(session, webhook_id)
+
+
+@router.put("/{webhook_id}", response_model=WebhookRead)
+async def replace_webhook(webhook_id: int, data: WebhookCreate, session: SessionDep) -> WebhookRead:
+    with _http_errors():
+        return await service.replace_webhook(session, webhook_id, data)
+
+
+@router.patch("/{webhook_id}", response_model=WebhookRead)
+async def update_webhook(webhook_id: int, data: WebhookUpdate, session: SessionDep) -> WebhookRead:
+    with _http_errors():
+        return await service.update_webhook(session, webhook_id, data)
+
+
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_webhook(webhook_id: int, session: SessionDep) -> Response:
+    with _http_errors():
+        await service.delete_webhook(session, webhook_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{webhook_id}/test", response_model=WebhookTestResult)
+async def test_webhook(webhook_id: int, session: SessionDep) -> WebhookTestResult:
+    """Send a signed `webhook.test` event to the endpoint now and report the answer."""
+    with _http_errors():
+        return await service.test_webhook(session, webhook_id)
+
+
+@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryRead])
+async def list_deliveries(
+    webhook_id: int, page: PageDep, session: SessionDep
+) -> Page[DeliveryRead]:
+    """Every attempt, newest first."""
+    with _http_errors():
+        return await service.list_deliveries(session, webhook_id, page)
+
+
+@router.post(
+    "/deliveries/{delivery_id}/redeliver",
+    response_model=RedeliveryRead,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def redeliver(delivery_id: int, session: SessionDep) -> RedeliveryRead:
+    """Queue the attempt's event for its endpoint again (409 if it cannot be resent)."""
+    with _http_errors():
+        return await service.redeliver(session, delivery_id)

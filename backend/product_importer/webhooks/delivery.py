@@ -1,0 +1,164 @@
+"""One delivery attempt of one job: claim it, send it, record it, plan what comes next.
+
+The attempt is recorded only after the request went out; a worker that dies in
+between leaves the job locked until its lease ends, after which the sweep hands
+it to another task, which sends it again (at least once: a duplicate is possible,
+a loss is not). The database is never held open while a request is in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from product_importer.config import Settings, get_settings
+from product_importer.db import sync_session
+from product_importer.webhooks import repository as repo
+from product_importer.webhooks.dispatcher import Scheduled, enqueue, schedule
+from product_importer.webhooks.transport import AttemptResult, event_body, post_event
+
+logger = logging.getLogger(__name__)
+
+JITTER = 0.2  # each retry waits its scheduled delay ± 20 %
+MAX_RETRY_AFTER_SECONDS = 24 * 3600
+LEASE_MARGIN_SECONDS = 5.0  # recording time on top of the request's own deadline
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: int
+    token: str
+    webhook_id: int
+    event_id: str
+    event_type: str
+    attempt: int
+    failures: int
+    url: str
+    secret: str
+    enabled: bool
+    payload: dict[str, Any]
+
+
+def claim(session: Session, job_id: int, token: str, settings: Settings) -> Claim | None:
+    """The job's details if this task may send it now; None when the task is stale
+    (the job finished, or the sweep gave it to another task)."""
+    lease = settings.webhook_timeout_seconds + LEASE_MARGIN_SECONDS
+    row = session.execute(repo.claim_job(job_id, token, lease)).one_or_none()
+    if row is None:
+        return None
+    if not row.enabled:
+        session.execute(repo.cancel_job(job_id))
+        return None
+    return Claim(
+        job_id=job_id,
+        token=token,
+        webhook_id=row.webhook_id,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        attempt=row.attempts + 1,
+        failures=row.failures,
+        url=row.url,
+        secret=row.secret,
+        enabled=row.enabled,
+        payload=row.payload,
+    )
+
+
+def send(job: Claim, settings: Settings) -> AttemptResult:
+    return post_event(
+        job.url,
+        job.secret,
+        job.event_id,
+        event_body(job.payload),
+        timeout=settings.webhook_timeout_seconds,
+        allow_private=settings.webhook_allow_private_targets,
+    )
+
+
+def retry_delay(failures: int, result: AttemptResult, settings: Settings) -> float | None:
+    """Seconds until the next try, or None when the schedule is used up."""
+    schedule_ = settings.webhook_retry_schedule
+    if failures >= len(schedule_):
+        return None
+    delay = schedule_[failures] * random.uniform(1 - JITTER, 1 + JITTER)
+    if result.retry_after is not None:
+        delay = max(delay, min(result.retry_after, MAX_RETRY_AFTER_SECONDS))
+    return delay
+
+
+def _disable(session: Session, webhook_id: int, reason: str) -> None:
+    session.execute(repo.disable_webhook(webhook_id, reason))
+    session.execute(repo.cancel_pending_jobs(webhook_id))
+
+
+def record(
+    session: Session, job: Claim, result: AttemptResult, settings: Settings
+) -> list[Scheduled]:
+    """Log the attempt, move the job on, update the endpoint's health; returns the
+    endpoint's jobs that may be queued now."""
+    next_retry_at: datetime | None = None
+    if result.ok:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
+        session.execute(repo.mark_healthy(job.webhook_id))
+    elif result.gone:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+        _disable(session, job.webhook_id, "the endpoint answered 410 Gone")
+    else:
+        streak = session.execute(
+            repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
+        ).one_or_none()
+        delay = None if result.refused else retry_delay(job.failures, result, settings)
+        if streak is not None and streak.expired:
+            session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+            since = streak.failing_since.isoformat(timespec="seconds")
+            _disable(
+                session,
+                job.webhook_id,
+                f"every delivery has failed since {since} "
+                f"(over {settings.webhook_disable_after_seconds} s)",
+            )
+        elif delay is None:
+            session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+        else:
+            next_retry_at = session.execute(
+                repo.retry_job(job.job_id, job.token, delay)
+            ).scalar_one_or_none()
+    session.execute(
+        repo.insert_delivery(
+            {
+                "webhook_id": job.webhook_id,
+                "event_id": job.event_id,
+                "event_type": job.event_type,
+                "attempt": job.attempt,
+                "status_code": result.status_code,
+                "latency_ms": result.latency_ms,
+                "error": result.error,
+                "response_excerpt": result.response_excerpt,
+                "next_retry_at": next_retry_at,
+            }
+        )
+    )
+    return schedule(session, [job.webhook_id])
+
+
+def deliver_job(job_id: int, token: str) -> None:
+    """The whole attempt, as the `deliver` task runs it."""
+    settings = get_settings()
+    with sync_session() as session:
+        job = claim(session, job_id, token, settings)
+    if job is None:
+        return
+    result = send(job, settings)
+    try:
+        with sync_session() as session:
+            follow_up = record(session, job, result, settings)
+    except IntegrityError:
+        logger.info("webhook %s was deleted while event %s was sent", job.webhook_id, job.event_id)
+        return
+    enqueue(follow_up)

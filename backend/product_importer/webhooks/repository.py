@@ -1,0 +1,380 @@
+"""SQL for webhooks, as Core statements that the API's async session and the workers'
+sync session both execute."""
+
+from collections.abc import Sequence
+from typing import Any, TypeAlias
+
+from sqlalchemy import (
+    Delete,
+    Float,
+    Insert,
+    Select,
+    Text,
+    Update,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql.dml import ReturningDelete
+from sqlalchemy.sql.elements import ColumnElement
+
+from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
+
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+
+PENDING, DELIVERED, FAILED, CANCELLED = "pending", "delivered", "failed", "cancelled"
+
+
+def seconds(value: float) -> ColumnElement[Any]:
+    return func.make_interval(0, 0, 0, 0, 0, 0, literal(float(value), Float))
+
+
+# --- endpoints ---------------------------------------------------------------------
+
+
+def _last_delivery() -> Any:
+    latest = (
+        select(
+            WebhookDelivery.created_at.label("last_delivery_at"),
+            WebhookDelivery.status_code.label("last_delivery_status_code"),
+            WebhookDelivery.error.label("last_delivery_error"),
+        )
+        .where(WebhookDelivery.webhook_id == Webhook.id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(1)
+    )
+    return latest.lateral("last_delivery")
+
+
+def select_webhooks(webhook_id: int | None = None) -> AnySelect:
+    """Endpoints with their latest attempt (the list's "last delivery" column)."""
+    last = _last_delivery()
+    statement = (
+        select(
+            Webhook,
+            last.c.last_delivery_at,
+            last.c.last_delivery_status_code,
+            last.c.last_delivery_error,
+        )
+        .outerjoin(last, true())
+        .order_by(Webhook.id)
+    )
+    if webhook_id is not None:
+        statement = statement.where(Webhook.id == webhook_id)
+    return statement
+
+
+def insert_webhook(values: dict[str, Any]) -> Insert:
+    return insert(Webhook).values(**values).returning(Webhook.id)
+
+
+def update_webhook(webhook_id: int, values: dict[str, Any]) -> Update:
+    return (
+        update(Webhook)
+        .where(Webhook.id == webhook_id)
+        .values(**values, updated_at=func.now())
+        .returning(Webhook.id)
+    )
+
+
+def delete_webhook(webhook_id: int) -> ReturningDelete[int]:
+    return delete(Webhook).where(Webhook.id == webhook_id).returning(Webhook.id)
+
+
+def select_webhook_state(webhook_id: int) -> AnySelect:
+    return select(Webhook.url, Webhook.enabled, Webhook.secret).where(Webhook.id == webhook_id)
+
+
+def mark_failing(webhook_id: int, disable_after_seconds: float) -> Update:
+    """Start (or continue) the endpoint's failing streak; RETURNING says whether it
+    has now lasted long enough to disable the endpoint."""
+    started = func.coalesce(Webhook.failing_since, func.now())
+    return (
+        update(Webhook)
+        .where(Webhook.id == webhook_id)
+        .values(failing_since=started)
+        .returning(
+            Webhook.failing_since,
+            (func.now() - Webhook.failing_since >= seconds(disable_after_seconds)).label("expired"),
+        )
+    )
+
+
+def mark_healthy(webhook_id: int) -> Update:
+    return (
+        update(Webhook)
+        .where(Webhook.id == webhook_id, Webhook.failing_since.is_not(None))
+        .values(failing_since=None)
+    )
+
+
+def disable_webhook(webhook_id: int, reason: str) -> Update:
+    return (
+        update(Webhook)
+        .where(Webhook.id == webhook_id)
+        .values(enabled=False, disabled_reason=reason, updated_at=func.now())
+    )
+
+
+# --- delivery log ------------------------------------------------------------------
+
+
+def select_deliveries(webhook_id: int, limit: int, offset: int) -> AnySelect:
+    return (
+        select(WebhookDelivery)
+        .where(WebhookDelivery.webhook_id == webhook_id)
+        .order_by(WebhookDelivery.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def count_deliveries(webhook_id: int) -> AnySelect:
+    return select(func.count()).where(WebhookDelivery.webhook_id == webhook_id)
+
+
+def select_delivery(delivery_id: int) -> AnySelect:
+    return select(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
+
+
+def insert_delivery(values: dict[str, Any]) -> Insert:
+    return insert(WebhookDelivery).values(**values)
+
+
+# --- outbox ------------------------------------------------------------------------
+
+
+def lock_undispatched(limit: int) -> AnySelect:
+    """The oldest events nobody has dispatched, skipping those another dispatcher holds."""
+    return (
+        select(OutboxEvent.id)
+        .where(OutboxEvent.dispatched_at.is_(None))
+        .order_by(OutboxEvent.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def insert_jobs_for_events(event_ids: Sequence[str]) -> Insert:
+    """One job per event and enabled endpoint subscribed to its type."""
+    matches = select(OutboxEvent.id, Webhook.id).join(
+        Webhook,
+        and_(Webhook.enabled.is_(True), OutboxEvent.type == Webhook.events.any_()),
+    )
+    matches = matches.where(OutboxEvent.id.in_(event_ids))
+    return (
+        pg_insert(WebhookJob)
+        .from_select(["event_id", "webhook_id"], matches)
+        .on_conflict_do_nothing(index_elements=["event_id", "webhook_id"])
+        .returning(WebhookJob.webhook_id)
+    )
+
+
+def mark_dispatched(event_ids: Sequence[str]) -> Update:
+    return update(OutboxEvent).where(OutboxEvent.id.in_(event_ids)).values(dispatched_at=func.now())
+
+
+def select_event(event_id: str) -> AnySelect:
+    return select(OutboxEvent.id, OutboxEvent.payload).where(OutboxEvent.id == event_id)
+
+
+def delete_old_events(days: int) -> Delete:
+    cutoff = func.now() - seconds(days * 86400)
+    return delete(OutboxEvent).where(
+        OutboxEvent.created_at < cutoff,
+        OutboxEvent.dispatched_at.is_not(None),
+        ~select(WebhookJob.id)
+        .where(WebhookJob.event_id == OutboxEvent.id, WebhookJob.status == PENDING)
+        .exists(),
+    )
+
+
+def delete_old_deliveries(days: int) -> Delete:
+    cutoff = func.now() - seconds(days * 86400)
+    return delete(WebhookDelivery).where(WebhookDelivery.created_at < cutoff)
+
+
+# --- jobs --------------------------------------------------------------------------
+
+
+def _unlocked() -> ColumnElement[bool]:
+    return or_(WebhookJob.locked_until.is_(None), WebhookJob.locked_until <= func.now())
+
+
+def schedule_jobs(
+    webhook_ids: Sequence[int],
+    *,
+    per_endpoint: int,
+    horizon_seconds: float,
+    grace_seconds: float,
+) -> Update:
+    """Hand out pending jobs that are due (or due within the horizon) to new tasks.
+
+    Each picked job gets a fresh token, which the queued task must present, and a
+    lock covering its wait in the queue. An endpoint never has more than
+    `per_endpoint` jobs queued or sending, so a hanging endpoint holds a few worker
+    threads at most and everyone else's deliveries keep flowing. Run it after
+    `lock_webhooks(webhook_ids)` so that the count of busy jobs cannot change under it.
+    """
+    scope = [WebhookJob.webhook_id.in_(list(webhook_ids))]
+    busy = (
+        select(WebhookJob.webhook_id, func.count().label("n"))
+        .where(
+            WebhookJob.status == PENDING,
+            WebhookJob.locked_until > func.now(),
+            *scope,
+        )
+        .group_by(WebhookJob.webhook_id)
+        .cte("busy")
+    )
+    order = func.row_number().over(
+        partition_by=WebhookJob.webhook_id,
+        order_by=(WebhookJob.next_attempt_at, WebhookJob.id),
+    )
+    ready = (
+        select(WebhookJob.id, WebhookJob.webhook_id, order.label("rn"))
+        .where(
+            WebhookJob.status == PENDING,
+            WebhookJob.next_attempt_at <= func.now() + seconds(horizon_seconds),
+            _unlocked(),
+            *scope,
+        )
+        .cte("ready")
+    )
+    picked = (
+        select(ready.c.id)
+        .select_from(ready.outerjoin(busy, busy.c.webhook_id == ready.c.webhook_id))
+        .where(ready.c.rn <= per_endpoint - func.coalesce(busy.c.n, 0))
+        .cte("picked")
+    )
+    delay = func.greatest(func.extract("epoch", WebhookJob.next_attempt_at - func.now()), 0)
+    return (
+        update(WebhookJob)
+        .where(WebhookJob.id == picked.c.id, WebhookJob.status == PENDING, _unlocked())
+        .values(
+            token=cast(func.gen_random_uuid(), Text),
+            locked_until=func.greatest(WebhookJob.next_attempt_at, func.now())
+            + seconds(grace_seconds),
+        )
+        .returning(WebhookJob.id, WebhookJob.token, delay.label("delay"))
+    )
+
+
+def due_webhook_ids(horizon_seconds: float) -> AnySelect:
+    """Endpoints with jobs that could be handed out now (what a global sweep locks)."""
+    return (
+        select(WebhookJob.webhook_id)
+        .where(
+            WebhookJob.status == PENDING,
+            WebhookJob.next_attempt_at <= func.now() + seconds(horizon_seconds),
+            _unlocked(),
+        )
+        .distinct()
+    )
+
+
+def lock_webhooks(webhook_ids: Sequence[int]) -> AnySelect:
+    """Serialize schedulers per endpoint, in id order so two never deadlock. NO KEY
+    UPDATE does not block the FK checks of concurrent job inserts."""
+    return (
+        select(Webhook.id)
+        .where(Webhook.id.in_(list(webhook_ids)))
+        .order_by(Webhook.id)
+        .with_for_update(key_share=True)
+    )
+
+
+def claim_job(job_id: int, token: str, lease_seconds: float) -> Update:
+    """Take the job for one attempt if the token is still the current one, and return
+    everything the attempt needs."""
+    return (
+        update(WebhookJob)
+        .where(
+            WebhookJob.id == job_id,
+            WebhookJob.token == token,
+            WebhookJob.status == PENDING,
+            WebhookJob.webhook_id == Webhook.id,
+            WebhookJob.event_id == OutboxEvent.id,
+        )
+        .values(locked_until=func.now() + seconds(lease_seconds), updated_at=func.now())
+        .returning(
+            WebhookJob.webhook_id,
+            WebhookJob.event_id,
+            WebhookJob.attempts,
+            WebhookJob.failures,
+            Webhook.url,
+            Webhook.secret,
+            Webhook.enabled,
+            OutboxEvent.type.label("event_type"),
+            OutboxEvent.payload,
+        )
+    )
+
+
+def finish_job(job_id: int, token: str, status: str) -> Update:
+    return (
+        update(WebhookJob)
+        .where(WebhookJob.id == job_id, WebhookJob.token == token)
+        .values(
+            status=status,
+            attempts=WebhookJob.attempts + 1,
+            token=None,
+            locked_until=None,
+            updated_at=func.now(),
+        )
+    )
+
+
+def retry_job(job_id: int, token: str, delay_seconds: float) -> Update:
+    return (
+        update(WebhookJob)
+        .where(WebhookJob.id == job_id, WebhookJob.token == token)
+        .values(
+            attempts=WebhookJob.attempts + 1,
+            failures=WebhookJob.failures + 1,
+            next_attempt_at=func.now() + seconds(delay_seconds),
+            token=None,
+            locked_until=None,
+            updated_at=func.now(),
+        )
+        .returning(WebhookJob.next_attempt_at)
+    )
+
+
+def cancel_pending_jobs(webhook_id: int) -> Update:
+    return (
+        update(WebhookJob)
+        .where(WebhookJob.webhook_id == webhook_id, WebhookJob.status == PENDING)
+        .values(status=CANCELLED, token=None, locked_until=None, updated_at=func.now())
+    )
+
+
+def cancel_job(job_id: int) -> Update:
+    return (
+        update(WebhookJob)
+        .where(WebhookJob.id == job_id)
+        .values(status=CANCELLED, token=None, locked_until=None, updated_at=func.now())
+    )
+
+
+def requeue_job(event_id: str, webhook_id: int) -> Insert:
+    """Redelivery: the job comes back as pending and due now with a fresh retry cycle
+    (created if an older event never had a job for this endpoint)."""
+    statement = pg_insert(WebhookJob).values(event_id=event_id, webhook_id=webhook_id)
+    return statement.on_conflict_do_update(
+        index_elements=["event_id", "webhook_id"],
+        set_={
+            "status": PENDING,
+            "failures": 0,
+            "next_attempt_at": func.now(),
+            "updated_at": func.now(),
+        },
+    ).returning(WebhookJob.id)

@@ -1,0 +1,150 @@
+"""Request and response bodies of the webhooks API."""
+
+from datetime import datetime
+from typing import Annotated, Literal, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
+
+from product_importer.webhooks.events import EVENT_TYPES
+from product_importer.webhooks.signing import SECRET_PREFIX
+from product_importer.webhooks.targets import split_url
+
+EventType = Literal[
+    "import.completed",
+    "import.failed",
+    "product.created",
+    "product.updated",
+    "product.deleted",
+    "products.deleted_all",
+]
+assert set(get_args(EventType)) == set(EVENT_TYPES), "EventType must list every event"
+
+MAX_URL_LENGTH = 2048
+
+
+def _http_url(value: str) -> str:
+    value = value.strip()
+    split_url(value)  # raises with the reason: scheme, missing host, bad port
+    return value
+
+
+def _succeeded(status_code: int | None, error: str | None) -> bool:
+    return status_code is not None and 200 <= status_code < 300 and error is None
+
+
+def _unique(values: list[EventType]) -> list[EventType]:
+    return list(dict.fromkeys(values))
+
+
+WebhookUrl = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_URL_LENGTH, examples=["https://example.com/hooks"]),
+    AfterValidator(_http_url),
+]
+EventList = Annotated[
+    list[EventType],
+    Field(min_length=1, description="Event types to receive (at least one)"),
+    AfterValidator(_unique),
+]
+
+
+class WebhookCreate(BaseModel):
+    """Body of `POST /webhooks` and `PUT /webhooks/{id}` (which replaces every field)."""
+
+    url: WebhookUrl
+    events: EventList
+    enabled: bool = True
+    description: str | None = Field(default=None, max_length=1000)
+
+
+class WebhookUpdate(BaseModel):
+    """Body of `PATCH /webhooks/{id}`: only the fields given change."""
+
+    url: WebhookUrl | None = None
+    events: EventList | None = None
+    enabled: bool | None = None
+    description: str | None = Field(default=None, max_length=1000)
+
+    @model_validator(mode="after")
+    def _required_fields_are_not_null(self) -> "WebhookUpdate":
+        for name in ("url", "events", "enabled"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} may be left out but not set to null")
+        return self
+
+
+class WebhookRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    url: str
+    events: list[str]
+    enabled: bool
+    description: str | None
+    secret: str = Field(description="Signing secret (Standard Webhooks, `whsec_` + base64)")
+    disabled_reason: str | None = Field(
+        description="Why the endpoint was disabled automatically (410 Gone, failing too long)"
+    )
+    failing_since: datetime | None = Field(
+        description="Start of the current run of failed deliveries"
+    )
+    created_at: datetime
+    updated_at: datetime
+    last_delivery_at: datetime | None = None
+    last_delivery_status_code: int | None = None
+    last_delivery_error: str | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def last_delivery_ok(self) -> bool | None:
+        """Whether the latest attempt succeeded; null before the first one."""
+        if self.last_delivery_at is None:
+            return None
+        return _succeeded(self.last_delivery_status_code, self.last_delivery_error)
+
+
+class WebhookTestRequest(BaseModel):
+    url: WebhookUrl
+    secret: str | None = Field(
+        default=None,
+        pattern=rf"^{SECRET_PREFIX}[A-Za-z0-9+/]{{32,}}={{0,2}}$",
+        description="Sign with this secret (default: a throwaway one)",
+    )
+
+
+class WebhookTestResult(BaseModel):
+    ok: bool
+    status_code: int | None
+    latency_ms: float | None
+    error: str | None
+    response_excerpt: str | None
+
+
+class DeliveryRead(BaseModel):
+    """One attempt to deliver one event."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    webhook_id: int
+    event_id: str
+    event_type: str
+    attempt: int
+    status_code: int | None
+    latency_ms: float | None
+    error: str | None
+    response_excerpt: str | None
+    created_at: datetime
+    next_retry_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def ok(self) -> bool:
+        return _succeeded(self.status_code, self.error)
+
+
+class RedeliveryRead(BaseModel):
+    delivery_id: int
+    webhook_id: int
+    event_id: str
+    status: Literal["queued"] = "queued"

@@ -1,0 +1,213 @@
+"""Webhook endpoints for the API: CRUD, test sends, the delivery log, redelivery.
+
+Services flush and never commit (the request's session does); blocking work (DNS
+for the save-time guard, the test POST) runs in a thread so the event loop never
+waits on a remote server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_importer.config import get_settings
+from product_importer.core.pagination import Page, PageParams
+from product_importer.db import after_commit
+from product_importer.webhooks import repository as repo
+from product_importer.webhooks.dispatcher import enqueue, schedule_async
+from product_importer.webhooks.events import TEST_EVENT_TYPE, event_payload, new_event_id
+from product_importer.webhooks.schemas import (
+    DeliveryRead,
+    RedeliveryRead,
+    WebhookCreate,
+    WebhookRead,
+    WebhookTestRequest,
+    WebhookTestResult,
+    WebhookUpdate,
+)
+from product_importer.webhooks.signing import new_secret
+from product_importer.webhooks.targets import check_url
+from product_importer.webhooks.transport import AttemptResult, event_body, post_event
+
+
+class WebhookNotFound(LookupError):
+    def __init__(self, webhook_id: int) -> None:
+        super().__init__(f"webhook {webhook_id} not found")
+
+
+class DeliveryNotFound(LookupError):
+    def __init__(self, delivery_id: int) -> None:
+        super().__init__(f"delivery {delivery_id} not found")
+
+
+class RedeliveryRefused(Exception):
+    """The attempt exists but its event cannot be sent again; the message says why."""
+
+
+async def _check_target(url: str) -> None:
+    """Raises `TargetRefused` when the SSRF guard refuses the URL."""
+    allow_private = get_settings().webhook_allow_private_targets
+    await anyio.to_thread.run_sync(check_url, url, allow_private)
+
+
+def _read(row: Any) -> WebhookRead:
+    webhook, last_at, last_status, last_error = row
+    return WebhookRead.model_validate(webhook).model_copy(
+        update={
+            "last_delivery_at": last_at,
+            "last_delivery_status_code": last_status,
+            "last_delivery_error": last_error,
+        }
+    )
+
+
+async def list_webhooks(session: AsyncSession) -> list[WebhookRead]:
+    rows = (await session.execute(repo.select_webhooks())).all()
+    return [_read(row) for row in rows]
+
+
+async def get_webhook(session: AsyncSession, webhook_id: int) -> WebhookRead:
+    row = (await session.execute(repo.select_webhooks(webhook_id))).one_or_none()
+    if row is None:
+        raise WebhookNotFound(webhook_id)
+    return _read(row)
+
+
+async def create_webhook(session: AsyncSession, data: WebhookCreate) -> WebhookRead:
+    await _check_target(data.url)
+    values = {**data.model_dump(), "secret": new_secret()}
+    webhook_id = (await session.execute(repo.insert_webhook(values))).scalar_one()
+    return await get_webhook(session, webhook_id)
+
+
+async def replace_webhook(
+    session: AsyncSession, webhook_id: int, data: WebhookCreate
+) -> WebhookRead:
+    return await _apply(session, webhook_id, data.model_dump())
+
+
+async def update_webhook(
+    session: AsyncSession, webhook_id: int, data: WebhookUpdate
+) -> WebhookRead:
+    return await _apply(session, webhook_id, data.model_dump(exclude_unset=True))
+
+
+async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]) -> WebhookRead:
+    current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
+    if current is None:
+        raise WebhookNotFound(webhook_id)
+    if "url" in changes:
+        await _check_target(changes["url"])
+        if changes["url"] != current.url:
+            changes["failing_since"] = None
+    if "enabled" in changes and changes["enabled"] != current.enabled:
+        # Switched by hand: an automatic reason no longer applies, and a re-enabled
+        # endpoint starts with a clean failure streak.
+        changes["disabled_reason"] = None
+        changes["failing_since"] = None
+    if changes:
+        await session.execute(repo.update_webhook(webhook_id, changes))
+    return await get_webhook(session, webhook_id)
+
+
+async def delete_webhook(session: AsyncSession, webhook_id: int) -> None:
+    if (await session.execute(repo.delete_webhook(webhook_id))).scalar_one_or_none() is None:
+        raise WebhookNotFound(webhook_id)
+
+
+async def _send_test(url: str, secret: str, data: dict[str, Any]) -> tuple[str, AttemptResult]:
+    settings = get_settings()
+    event_id = new_event_id()
+    body = event_body(event_payload(event_id, TEST_EVENT_TYPE, data))
+
+    def send() -> AttemptResult:
+        return post_event(
+            url,
+            secret,
+            event_id,
+            body,
+            timeout=settings.webhook_timeout_seconds,
+            allow_private=settings.webhook_allow_private_targets,
+        )
+
+    return event_id, await anyio.to_thread.run_sync(send)
+
+
+def _test_result(result: AttemptResult) -> WebhookTestResult:
+    return WebhookTestResult(
+        ok=result.ok,
+        status_code=result.status_code,
+        latency_ms=result.latency_ms,
+        error=result.error,
+        response_excerpt=result.response_excerpt,
+    )
+
+
+async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestResult:
+    """Send a signed `webhook.test` event now; the attempt joins the delivery log."""
+    current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
+    if current is None:
+        raise WebhookNotFound(webhook_id)
+    message = {"webhook_id": webhook_id, "message": "This is a test event."}
+    event_id, result = await _send_test(current.url, current.secret, message)
+    await session.execute(
+        repo.insert_delivery(
+            {
+                "webhook_id": webhook_id,
+                "event_id": event_id,
+                "event_type": TEST_EVENT_TYPE,
+                "attempt": 1,
+                "status_code": result.status_code,
+                "latency_ms": result.latency_ms,
+                "error": result.error,
+                "response_excerpt": result.response_excerpt,
+            }
+        )
+    )
+    return _test_result(result)
+
+
+async def test_url(data: WebhookTestRequest) -> WebhookTestResult:
+    """Send a signed `webhook.test` event to a URL that need not be saved yet."""
+    message = {"webhook_id": None, "message": "This is a test event."}
+    _, result = await _send_test(data.url, data.secret or new_secret(), message)
+    return _test_result(result)
+
+
+async def list_deliveries(
+    session: AsyncSession, webhook_id: int, page: PageParams
+) -> Page[DeliveryRead]:
+    if (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none() is None:
+        raise WebhookNotFound(webhook_id)
+    statement = repo.select_deliveries(webhook_id, page.page_size, page.offset)
+    rows = (await session.execute(statement)).scalars().all()
+    total = (await session.execute(repo.count_deliveries(webhook_id))).scalar_one()
+    return Page(
+        items=[DeliveryRead.model_validate(row) for row in rows],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
+    )
+
+
+async def redeliver(session: AsyncSession, delivery_id: int) -> RedeliveryRead:
+    """Send the attempt's event to its endpoint again, with a fresh retry cycle."""
+    delivery = (await session.execute(repo.select_delivery(delivery_id))).scalar_one_or_none()
+    if delivery is None:
+        raise DeliveryNotFound(delivery_id)
+    if delivery.event_type == TEST_EVENT_TYPE:
+        raise RedeliveryRefused("a test event is not redelivered: send a new test instead")
+    event = (await session.execute(repo.select_event(delivery.event_id))).one_or_none()
+    if event is None:
+        raise RedeliveryRefused(f"event {delivery.event_id} is no longer stored")
+    webhook = (await session.execute(repo.select_webhook_state(delivery.webhook_id))).one()
+    if not webhook.enabled:
+        raise RedeliveryRefused(f"webhook {delivery.webhook_id} is disabled: enable it first")
+    await session.execute(repo.requeue_job(delivery.event_id, delivery.webhook_id))
+    jobs = await schedule_async(session, [delivery.webhook_id])
+    after_commit(session, lambda: enqueue(jobs))
+    return RedeliveryRead(
+        delivery_id=delivery_id, webhook_id=delivery.webhook_id, event_id=delivery.event_id
+    )

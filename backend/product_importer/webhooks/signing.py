@@ -1,0 +1,36 @@
+"""Standard Webhooks signing: per-endpoint secrets and the three `webhook-*` headers.
+
+The signature comes from the `standardwebhooks` package itself, so receivers can
+verify with any Standard Webhooks library.
+"""
+
+import base64
+import secrets
+import time
+from datetime import UTC, datetime
+
+from standardwebhooks.webhooks import Webhook as StandardWebhook
+
+SECRET_PREFIX = "whsec_"
+SECRET_BYTES = 32
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def signature_headers(
+    secret: str, message_id: str, body: bytes, timestamp: int | None = None
+) -> dict[str, str]:
+    """`webhook-id`, `webhook-timestamp` and `webhook-signature` for one attempt.
+
+    Every retry of an event keeps its id and gets a fresh timestamp and signature.
+    """
+    seconds = int(time.time()) if timestamp is None else timestamp
+    signed_at = datetime.fromtimestamp(seconds, tz=UTC)
+    signature = StandardWebhook(secret).sign(message_id, signed_at, body.decode())
+    return {
+        "webhook-id": message_id,
+        "webhook-timestamp": str(seconds),
+        "webhook-signature": signature,
+    }

@@ -1,0 +1,171 @@
+"""Send one signed webhook request and describe what happened.
+
+One attempt = one POST through the SSRF-guarded connection, no redirects followed,
+one deadline for the whole exchange, and at most the first KB of the answer read.
+Failures are values (`AttemptResult.error`), never exceptions, so callers record
+every attempt the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+
+import httpcore
+import httpx
+
+from product_importer import __version__
+from product_importer.webhooks.signing import signature_headers
+from product_importer.webhooks.targets import (
+    GuardedBackend,
+    ResolutionFailed,
+    TargetRefused,
+    split_url,
+)
+
+EXCERPT_BYTES = 1024
+USER_AGENT = f"ProductImporter-Webhooks/{__version__}"
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    ok: bool
+    status_code: int | None = None
+    latency_ms: float | None = None
+    error: str | None = None
+    response_excerpt: str | None = None
+    retry_after: float | None = None
+    refused: bool = False  # the guard refused the target: retrying cannot help
+
+    @property
+    def gone(self) -> bool:
+        return self.status_code == 410
+
+
+def event_body(payload: dict[str, Any]) -> bytes:
+    """The envelope in the contract's key order (JSONB does not keep key order)."""
+    envelope = {key: payload[key] for key in ("id", "type", "created_at", "data") if key in payload}
+    return json.dumps(envelope, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@lru_cache
+def _ssl_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()
+
+
+class _GuardedTransport(httpx.HTTPTransport):
+    def __init__(self, allow_private: bool, deadline: float) -> None:
+        super().__init__(verify=_ssl_context(), trust_env=False)
+        # Same pool httpx builds, but every connection goes through the guard.
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=_ssl_context(),
+            max_connections=1,
+            network_backend=GuardedBackend(allow_private, deadline),
+        )
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _read_excerpt(response: httpx.Response) -> str:
+    """The first KB of the body; the status already decided the outcome, so a body
+    that breaks off or outlasts the deadline just ends the excerpt."""
+    data = b""
+    try:
+        for chunk in response.iter_bytes():
+            data += chunk
+            if len(data) >= EXCERPT_BYTES:
+                break
+    except httpx.HTTPError:
+        pass
+    return data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
+def _connect_error(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "refused" in text.lower():
+        return "connection refused"
+    return f"connection failed: {text}"
+
+
+def _failure(started: float, error: str, refused: bool = False) -> AttemptResult:
+    latency = round((time.monotonic() - started) * 1000, 1)
+    return AttemptResult(ok=False, latency_ms=latency, error=error, refused=refused)
+
+
+def post_event(
+    url: str,
+    secret: str,
+    event_id: str,
+    body: bytes,
+    *,
+    timeout: float,
+    allow_private: bool,
+) -> AttemptResult:
+    """POST `body` to `url`, signed with `secret` under `event_id`."""
+    started = time.monotonic()
+    deadline = started + timeout
+    try:
+        split_url(url)
+    except TargetRefused as exc:
+        return _failure(started, f"blocked target: {exc}", refused=True)
+    headers = {
+        "content-type": "application/json",
+        "user-agent": USER_AGENT,
+        **signature_headers(secret, event_id, body),
+    }
+    transport = _GuardedTransport(allow_private, deadline)
+    try:
+        with (
+            httpx.Client(transport=transport, timeout=timeout, trust_env=False) as client,
+            client.stream("POST", url, content=body, headers=headers) as response,
+        ):
+            latency = round((time.monotonic() - started) * 1000, 1)
+            excerpt = _read_excerpt(response)
+    except TargetRefused as exc:
+        return _failure(started, f"blocked target: {exc}", refused=True)
+    except ResolutionFailed as exc:
+        return _failure(started, f"DNS failure: {exc}")
+    except httpx.TimeoutException:
+        return _failure(started, f"timeout: no answer within {timeout:g} s")
+    except httpx.ConnectError as exc:
+        return _failure(started, _connect_error(exc))
+    except httpx.HTTPError as exc:
+        return _failure(started, f"request failed: {exc}")
+    return _classify(response, latency, excerpt)
+
+
+def _classify(response: httpx.Response, latency: float, excerpt: str) -> AttemptResult:
+    status = response.status_code
+    error: str | None = None
+    if 300 <= status < 400:
+        location = response.headers.get("location", "")
+        error = f"redirect ({status}) to {location or 'an unnamed location'} was not followed"
+    elif not 200 <= status < 300:
+        error = f"HTTP {status} {response.reason_phrase}".rstrip()
+    return AttemptResult(
+        ok=error is None,
+        status_code=status,
+        latency_ms=latency,
+        error=error,
+        response_excerpt=excerpt,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )

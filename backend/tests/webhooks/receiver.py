@@ -1,0 +1,113 @@
+"""A real HTTP receiver for webhook tests: a threaded server on 127.0.0.1 that
+records every request and answers from a per-path script (status, headers, body,
+or hang)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b"ok"
+    hang: float = 0.0  # seconds to wait before answering (cut short when the server stops)
+
+
+HANG = Reply(hang=60.0)
+
+
+@dataclass(frozen=True)
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+class Receiver:
+    def __init__(self) -> None:
+        self._lock = threading.Condition()
+        self._scripts: dict[str, deque[Reply]] = {}
+        self._received: list[Received] = []
+        self._open: dict[str, int] = {}
+        self.max_open: dict[str, int] = {}
+        self._closing = threading.Event()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length)
+                headers = {key.lower(): value for key, value in self.headers.items()}
+                reply = receiver._arrived(Received(self.path, headers, body))
+                try:
+                    if reply.hang:
+                        receiver._closing.wait(reply.hang)
+                    self.send_response(reply.status)
+                    for key, value in reply.headers.items():
+                        self.send_header(key, value)
+                    self.send_header("content-length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except OSError:
+                    pass  # the client gave up (timeout): that is the point of a hang
+                finally:
+                    receiver._left(self.path)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str = "/hook", host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}{path}"
+
+    def script(self, path: str, *replies: Reply | int) -> None:
+        """Answer the next requests to `path` with these replies, then 200."""
+        queue = self._scripts.setdefault(path, deque())
+        for reply in replies:
+            queue.append(Reply(status=reply) if isinstance(reply, int) else reply)
+
+    def _arrived(self, request: Received) -> Reply:
+        with self._lock:
+            self._received.append(request)
+            self._open[request.path] = self._open.get(request.path, 0) + 1
+            self.max_open[request.path] = max(
+                self.max_open.get(request.path, 0), self._open[request.path]
+            )
+            self._lock.notify_all()
+            queue = self._scripts.get(request.path)
+            return queue.popleft() if queue else Reply()
+
+    def _left(self, path: str) -> None:
+        with self._lock:
+            self._open[path] -= 1
+
+    def requests(self, path: str | None = None) -> list[Received]:
+        with self._lock:
+            return [r for r in self._received if path is None or r.path == path]
+
+    def wait_for(self, count: int, path: str | None = None, timeout: float = 30) -> list[Received]:
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self.requests(path)) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    got = len(self.requests(path))
+                    raise AssertionError(f"expected {count} requests to {path}, got {got}")
+                self._lock.wait(remaining)
+            return self.requests(path)
+
+    def close(self) -> None:
+        self._closing.set()
+        self._server.shutdown()
+        self._server.server_close()

@@ -1,0 +1,155 @@
+"""Webhook endpoints: create, read, replace, patch, delete, and what is refused."""
+
+import pytest
+
+from tests.webhooks.helpers import create_webhook
+from tests.webhooks.receiver import Receiver
+
+API = "/api/v1/webhooks"
+
+
+async def test_create_returns_the_webhook_with_its_secret(client):
+    response = await client.post(
+        API,
+        json={
+            "url": "https://hooks.example.com/in",
+            "events": ["import.completed", "product.created", "import.completed"],
+            "description": "catalog sync",
+        },
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["url"] == "https://hooks.example.com/in"
+    assert body["events"] == ["import.completed", "product.created"]
+    assert body["enabled"] is True
+    assert body["description"] == "catalog sync"
+    assert body["secret"].startswith("whsec_")
+    assert body["disabled_reason"] is None
+    assert body["last_delivery_at"] is None and body["last_delivery_ok"] is None
+
+
+async def test_secret_stays_readable_and_list_shows_every_webhook(client):
+    first = await create_webhook(client, "https://a.example.com/")
+    second = await create_webhook(client, "https://b.example.com/", ["product.deleted"])
+
+    listed = (await client.get(API)).json()
+    fetched = (await client.get(f"{API}/{first['id']}")).json()
+
+    assert [item["id"] for item in listed] == [first["id"], second["id"]]
+    assert fetched["secret"] == first["secret"]
+
+
+async def test_put_replaces_and_patch_changes_only_what_is_given(client):
+    webhook = await create_webhook(client, "https://a.example.com/", description="old")
+    url = f"{API}/{webhook['id']}"
+
+    put = await client.put(url, json={"url": "https://b.example.com/", "events": ["import.failed"]})
+    assert put.status_code == 200
+    assert put.json()["url"] == "https://b.example.com/"
+    assert put.json()["events"] == ["import.failed"]
+    assert put.json()["description"] is None
+    assert put.json()["secret"] == webhook["secret"]
+
+    patch = await client.patch(url, json={"enabled": False})
+    assert patch.status_code == 200
+    assert patch.json()["enabled"] is False
+    assert patch.json()["url"] == "https://b.example.com/"
+    assert patch.json()["events"] == ["import.failed"]
+
+
+async def test_delete_then_everything_is_404(client):
+    webhook = await create_webhook(client, "https://a.example.com/")
+    url = f"{API}/{webhook['id']}"
+
+    assert (await client.delete(url)).status_code == 204
+
+    assert (await client.get(url)).status_code == 404
+    assert (await client.delete(url)).status_code == 404
+    body = {"url": "https://a.example.com/", "events": ["import.failed"]}
+    assert (await client.put(url, json=body)).status_code == 404
+    assert (await client.patch(url, json={"enabled": True})).status_code == 404
+    assert (await client.post(f"{url}/test")).status_code == 404
+    missing = await client.get(f"{url}/deliveries")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == f"webhook {webhook['id']} not found"
+    assert (await client.post(f"{API}/deliveries/999999/redeliver")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"url": "ftp://example.com/", "events": ["import.failed"]}, "url"),
+        ({"url": "file:///etc/passwd", "events": ["import.failed"]}, "url"),
+        ({"url": "example.com/hook", "events": ["import.failed"]}, "url"),
+        ({"url": "", "events": ["import.failed"]}, "url"),
+        ({"events": ["import.failed"]}, "url"),
+        ({"url": "https://example.com/", "events": []}, "events"),
+        ({"url": "https://example.com/", "events": ["product.exploded"]}, "events"),
+        ({"url": "https://example.com/", "events": ["webhook.test"]}, "events"),
+        ({"url": "https://example.com/"}, "events"),
+        ({"url": "https://example.com/", "events": "import.failed"}, "events"),
+    ],
+)
+async def test_invalid_bodies_are_422_naming_the_field(client, body, field):
+    response = await client.post(API, json=body)
+
+    assert response.status_code == 422
+    locations = [error["loc"] for error in response.json()["detail"]]
+    assert any(field in location for location in locations), locations
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"url": None}, {"events": None}, {"events": []}, {"enabled": None}, {"url": "gopher://x/"}],
+)
+async def test_invalid_patches_are_422(client, body):
+    webhook = await create_webhook(client, "https://a.example.com/")
+
+    response = await client.patch(f"{API}/{webhook['id']}", json=body)
+
+    assert response.status_code == 422
+
+
+async def test_unknown_event_error_lists_the_known_ones(client):
+    response = await client.post(API, json={"url": "https://a.example.com/", "events": ["nope"]})
+
+    message = response.json()["detail"][0]["msg"]
+    assert "import.completed" in message and "products.deleted_all" in message
+
+
+async def test_list_shows_the_last_delivery(client, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url())
+    receiver.script("/hook", 503)
+
+    await client.post(f"{API}/{webhook['id']}/test")
+    failed = (await client.get(API)).json()[0]
+    await client.post(f"{API}/{webhook['id']}/test")
+    succeeded = (await client.get(f"{API}/{webhook['id']}")).json()
+
+    assert failed["last_delivery_status_code"] == 503
+    assert failed["last_delivery_ok"] is False
+    assert failed["last_delivery_error"] == "HTTP 503 Service Unavailable"
+    assert succeeded["last_delivery_status_code"] == 200
+    assert succeeded["last_delivery_ok"] is True
+    assert succeeded["last_delivery_at"] is not None
+
+
+async def test_reenabling_clears_the_automatic_reason(client):
+    webhook = await create_webhook(client, "https://a.example.com/")
+    from sqlalchemy import update
+
+    from product_importer.db import sync_session
+    from product_importer.webhooks.models import Webhook
+
+    with sync_session() as session:
+        session.execute(
+            update(Webhook)
+            .where(Webhook.id == webhook["id"])
+            .values(enabled=False, disabled_reason="the endpoint answered 410 Gone")
+        )
+
+    response = await client.patch(f"{API}/{webhook['id']}", json={"enabled": True})
+
+    assert response.json()["enabled"] is True
+    assert response.json()["disabled_reason"] is None

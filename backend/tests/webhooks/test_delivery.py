@@ -1,0 +1,188 @@
+"""Delivery through the real webhooks worker to real local receivers."""
+
+from standardwebhooks.webhooks import Webhook as StandardWebhook
+
+from tests.webhooks.helpers import attempts, create_webhook, emit, job_of, wait_until, webhook_row
+from tests.webhooks.receiver import Receiver, Reply
+
+API = "/api/v1/webhooks"
+
+
+def _finished(webhook_id: int) -> bool:
+    jobs = job_of(webhook_id)
+    return bool(jobs) and all(job.status != "pending" for job in jobs)
+
+
+async def test_500_500_200_is_three_attempts_with_one_id(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["import.completed"])
+    receiver.script("/hook", 500, 500, 200)
+
+    event_id = emit("import.completed", {"id": "imp-1", "status": "completed"})
+    requests = receiver.wait_for(3)
+    wait_until(lambda: _finished(webhook["id"]), what="the job to finish")
+
+    assert len(receiver.requests()) == 3
+    assert {request.headers["webhook-id"] for request in requests} == {event_id}
+    for request in requests:  # each retry is signed afresh
+        StandardWebhook(webhook["secret"]).verify(request.body, request.headers)
+    log = attempts(webhook["id"])
+    assert [(a.attempt, a.status_code) for a in log] == [(1, 500), (2, 500), (3, 200)]
+    assert [a.next_retry_at is not None for a in log] == [True, True, False]
+    assert all(a.event_id == event_id for a in log)
+    assert job_of(webhook["id"])[0].status == "delivered"
+
+
+async def test_delivery_log_lists_every_attempt_newest_first(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.updated"])
+    receiver.script("/hook", Reply(status=500, body=b"database on fire"), 200)
+    event_id = emit("product.updated", {"id": 1})
+    receiver.wait_for(2)
+    wait_until(lambda: _finished(webhook["id"]), what="the job to finish")
+
+    page = (await client.get(f"{API}/{webhook['id']}/deliveries?page_size=1")).json()
+    full = (await client.get(f"{API}/{webhook['id']}/deliveries")).json()
+
+    assert page["total"] == 2 and len(page["items"]) == 1 and page["page_size"] == 1
+    newest, oldest = full["items"]
+    assert newest["attempt"] == 2 and newest["ok"] is True and newest["status_code"] == 200
+    assert oldest["attempt"] == 1 and oldest["ok"] is False
+    assert oldest["error"] == "HTTP 500 Internal Server Error"
+    assert oldest["response_excerpt"] == "database on fire"
+    assert oldest["next_retry_at"] is not None
+    for item in full["items"]:
+        assert item["event_id"] == event_id and item["event_type"] == "product.updated"
+        assert item["latency_ms"] is not None and item["created_at"]
+
+
+async def test_a_redirect_is_not_followed(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    moved = Reply(status=302, headers={"location": receiver.url("/elsewhere")})
+    receiver.script("/hook", moved, moved, moved, moved)
+
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _finished(webhook["id"]), what="the job to give up")
+
+    assert receiver.requests("/elsewhere") == []
+    log = attempts(webhook["id"])
+    assert len(log) == 4  # the first try and the three retries of the test schedule
+    assert all(a.status_code == 302 for a in log)
+    assert "not followed" in (log[0].error or "")
+    assert job_of(webhook["id"])[0].status == "failed"
+
+
+async def test_a_hanging_receiver_times_out_and_is_retried(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", Reply(hang=30), 200)
+
+    emit("product.created", {"id": 1})
+    receiver.wait_for(2)
+    wait_until(lambda: _finished(webhook["id"]), what="the job to finish")
+
+    first, second = attempts(webhook["id"])
+    assert first.status_code is None and (first.error or "").startswith("timeout")
+    assert second.status_code == 200
+
+
+async def test_410_disables_the_endpoint(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created", "product.deleted"])
+    receiver.script("/hook", 410)
+
+    emit("product.created", {"id": 1})
+    wait_until(lambda: not webhook_row(webhook["id"]).enabled, what="the endpoint to be disabled")
+    emit("product.deleted", {"id": 1})
+    wait_until(lambda: _events_dispatched(), what="the second event to be dispatched")
+
+    shown = (await client.get(f"{API}/{webhook['id']}")).json()
+    assert shown["enabled"] is False
+    assert "410" in shown["disabled_reason"]
+    assert len(receiver.requests()) == 1
+    assert len(attempts(webhook["id"])) == 1
+    assert [job.status for job in job_of(webhook["id"])] == ["failed"]
+
+
+def _events_dispatched() -> bool:
+    from sqlalchemy import func, select
+
+    from product_importer.db import sync_session
+    from product_importer.webhooks.models import OutboxEvent
+
+    with sync_session() as session:
+        statement = select(func.count()).where(OutboxEvent.dispatched_at.is_(None))
+        return session.execute(statement).scalar_one() == 0
+
+
+async def test_disabled_endpoints_and_unselected_types_get_nothing(
+    client, worker, receiver: Receiver
+):
+    disabled = await create_webhook(
+        client, receiver.url("/disabled"), ["product.created"], enabled=False
+    )
+    other_type = await create_webhook(client, receiver.url("/other"), ["import.completed"])
+    subscribed = await create_webhook(client, receiver.url("/subscribed"), ["product.created"])
+
+    emit("product.created", {"id": 1})
+    receiver.wait_for(1, "/subscribed")
+    wait_until(_events_dispatched, what="dispatch")
+    wait_until(lambda: _finished(subscribed["id"]), what="the delivery to be recorded")
+
+    assert receiver.requests("/disabled") == [] and receiver.requests("/other") == []
+    assert job_of(disabled["id"]) == [] and job_of(other_type["id"]) == []
+    assert attempts(disabled["id"]) == [] and attempts(other_type["id"]) == []
+
+
+async def test_redeliver_sends_the_same_event_again(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["import.failed"])
+    event_id = emit("import.failed", {"id": "imp-2", "error": "bad header"})
+    receiver.wait_for(1)
+    wait_until(lambda: _finished(webhook["id"]), what="the first delivery")
+    (first,) = (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["items"]
+
+    response = await client.post(f"{API}/deliveries/{first['id']}/redeliver")
+
+    assert response.status_code == 202
+    assert response.json() == {
+        "delivery_id": first["id"],
+        "webhook_id": webhook["id"],
+        "event_id": event_id,
+        "status": "queued",
+    }
+    requests = receiver.wait_for(2)
+    assert [r.headers["webhook-id"] for r in requests] == [event_id, event_id]
+    assert requests[0].body == requests[1].body
+    wait_until(lambda: len(attempts(webhook["id"])) == 2, what="the second attempt")
+    assert [a.attempt for a in attempts(webhook["id"])] == [1, 2]
+
+
+async def test_redeliver_refuses_test_events_and_disabled_endpoints(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["import.failed"])
+    await client.post(f"{API}/{webhook['id']}/test")
+    emit("import.failed", {"id": "imp-3"})
+    wait_until(lambda: _finished(webhook["id"]), what="the delivery")
+    items = (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["items"]
+    real = next(item for item in items if item["event_type"] == "import.failed")
+    test = next(item for item in items if item["event_type"] == "webhook.test")
+
+    refused_test = await client.post(f"{API}/deliveries/{test['id']}/redeliver")
+    await client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
+    refused_disabled = await client.post(f"{API}/deliveries/{real['id']}/redeliver")
+
+    assert refused_test.status_code == 409 and "test" in refused_test.json()["detail"]
+    assert refused_disabled.status_code == 409
+    assert "disabled" in refused_disabled.json()["detail"]
+
+
+async def test_retry_after_is_honoured(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", Reply(status=503, headers={"retry-after": "2"}), 200)
+
+    emit("product.created", {"id": 1})
+    receiver.wait_for(2)
+    wait_until(lambda: _finished(webhook["id"]), what="the job to finish")
+
+    first, second = attempts(webhook["id"])
+    assert first.next_retry_at is not None
+    # The test schedule would retry after 0.2 s; the receiver asked for 2 s.
+    assert (first.next_retry_at - first.created_at).total_seconds() >= 1.9
+    assert second.created_at >= first.next_retry_at

@@ -1,0 +1,121 @@
+"""At least once, whatever goes wrong: lost wake-ups, crashed workers, hanging or
+failing endpoints."""
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import update
+
+from product_importer.config import get_settings
+from product_importer.db import sync_session
+from product_importer.webhooks.delivery import claim, deliver_job, send
+from product_importer.webhooks.dispatcher import MAX_IN_FLIGHT_PER_ENDPOINT
+from product_importer.webhooks.models import Webhook
+from tests.webhooks.helpers import (
+    attempts,
+    create_webhook,
+    emit,
+    job_of,
+    make_job,
+    settings_env,
+    wait_until,
+    webhook_row,
+)
+from tests.webhooks.receiver import HANG, Receiver
+
+
+async def test_an_event_whose_wake_up_was_lost_still_goes_out(client, worker, receiver):
+    await create_webhook(client, receiver.url(), ["product.deleted"])
+
+    event_id = emit("product.deleted", {"id": 9}, wake=False)
+
+    (request,) = receiver.wait_for(1)
+    assert request.headers["webhook-id"] == event_id
+
+
+async def test_a_worker_dying_between_send_and_record_sends_again(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    job_id, token, event_id = make_job(webhook["id"])
+    settings = get_settings()
+
+    # What a worker does up to the moment it dies: claim the job, send the request...
+    with sync_session() as session:
+        job = claim(session, job_id, token, settings)
+    assert job is not None
+    assert send(job, settings).ok
+    # ...and never record it. Once the lease runs out, the sweep hands the job to
+    # the real worker, which sends it again.
+    requests = receiver.wait_for(2, timeout=60)
+
+    assert [r.headers["webhook-id"] for r in requests] == [event_id, event_id]
+    wait_until(lambda: job_of(webhook["id"])[0].status == "delivered", what="delivery")
+    assert [a.attempt for a in attempts(webhook["id"])] == [1]
+
+
+async def test_a_hanging_endpoint_holds_few_threads_and_others_get_everything(
+    client, worker, receiver: Receiver
+):
+    hanging = await create_webhook(client, receiver.url("/hang"), ["product.updated"])
+    healthy = await create_webhook(client, receiver.url("/ok"), ["product.updated"])
+    receiver.script("/hang", *[HANG] * 100)
+    events = 24  # more than the worker's 16 threads
+
+    for number in range(events):
+        emit("product.updated", {"id": number})
+    received = receiver.wait_for(events, "/ok", timeout=60)
+
+    assert len({r.headers["webhook-id"] for r in received}) == events
+    assert receiver.max_open.get("/hang", 0) <= MAX_IN_FLIGHT_PER_ENDPOINT
+    assert len(job_of(hanging["id"])) == events
+    wait_until(
+        lambda: all(job.status == "delivered" for job in job_of(healthy["id"])),
+        what="the healthy endpoint's deliveries to be recorded",
+    )
+
+
+async def test_an_endpoint_failing_for_too_long_is_disabled(client, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 500)
+    started = datetime.now(UTC) - timedelta(hours=2)
+    with sync_session() as session:
+        session.execute(
+            update(Webhook).where(Webhook.id == webhook["id"]).values(failing_since=started)
+        )
+    job_id, token, _ = make_job(webhook["id"])
+
+    with settings_env(WEBHOOK_DISABLE_AFTER_SECONDS="3600"):
+        deliver_job(job_id, token)
+
+    row = webhook_row(webhook["id"])
+    assert row.enabled is False
+    assert "every delivery has failed since" in (row.disabled_reason or "")
+    assert job_of(webhook["id"])[0].status == "failed"
+    shown = (await client.get(f"/api/v1/webhooks/{webhook['id']}")).json()
+    assert shown["enabled"] is False and shown["disabled_reason"] == row.disabled_reason
+
+
+async def test_a_success_ends_the_failing_streak(client, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    with sync_session() as session:
+        session.execute(
+            update(Webhook)
+            .where(Webhook.id == webhook["id"])
+            .values(failing_since=datetime.now(UTC) - timedelta(minutes=5))
+        )
+    job_id, token, _ = make_job(webhook["id"])
+
+    deliver_job(job_id, token)
+
+    row = webhook_row(webhook["id"])
+    assert row.enabled is True and row.failing_since is None
+
+
+async def test_a_stale_task_does_nothing(client, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    job_id, _, _ = make_job(webhook["id"])
+
+    deliver_job(job_id, "a-token-the-sweep-has-since-replaced")
+
+    assert receiver.requests() == []
+    assert attempts(webhook["id"]) == []
