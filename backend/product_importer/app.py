@@ -12,6 +12,7 @@ from product_importer.core import operations
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.spa import mount_spa
 from product_importer.db import dispose_engines
+from product_importer.imports.router import compat_router as upload_compat_router
 from product_importer.imports.router import router as imports_router
 from product_importer.products.router import router as products_router
 from product_importer.webhooks.router import router as webhooks_router
@@ -29,6 +30,7 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(products_router)
     router.include_router(imports_router)
+    router.include_router(upload_compat_router)
     router.include_router(webhooks_router)
     return router
 

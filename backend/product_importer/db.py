@@ -6,7 +6,7 @@ flush.
 """
 
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -90,6 +90,18 @@ def _sync_sessions() -> sessionmaker[Session]:
 
 async def get_session() -> AsyncIterator[AsyncSession]:
     """FastAPI dependency: one transaction per request."""
+    async with _async_sessions()() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+@asynccontextmanager
+async def async_session() -> AsyncIterator[AsyncSession]:
+    """A session outside a request (e.g. for a streamed response that outlives it)."""
     async with _async_sessions()() as session:
         try:
             yield session

@@ -1,5 +1,140 @@
-"""HTTP endpoints for imports."""
+"""HTTP endpoints for imports (and the original design's `/upload` aliases)."""
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi.responses import StreamingResponse
+
+from product_importer.core.deps import PageDep, SessionDep, SettingsDep
+from product_importer.core.pagination import Page
+from product_importer.imports import service
+from product_importer.imports.csv_rules import FileRejected
+from product_importer.imports.live import import_events
+from product_importer.imports.schemas import ImportRead
+from product_importer.imports.upload_stream import BadUpload, MultipartFile
 
 router = APIRouter(prefix="/imports", tags=["imports"])
+compat_router = APIRouter(prefix="/upload", tags=["imports"])
+
+UPLOAD_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
+    413: {"description": "The file is larger than MAX_UPLOAD_BYTES; nothing was kept."},
+    422: {"description": "Not a usable CSV (empty, binary, not UTF-8, or missing columns)."},
+}
+
+
+async def _upload(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
+    upload: MultipartFile | None = None
+    try:
+        service.reject_declared_size(request.headers.get("content-length"), settings)
+        upload = MultipartFile(request, "file")
+        return await service.create_from_upload(session, upload, settings)
+    except service.UploadTooLarge as exc:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
+    except (FileRejected, BadUpload) as exc:
+        if upload is not None:
+            await upload.drain()
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+
+
+async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    try:
+        return await service.get(session, import_id)
+    except service.ImportNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+    responses=UPLOAD_RESPONSES,
+    summary="Upload a CSV and queue its import",
+)
+async def create_import(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
+    return await _upload(request, session, settings)
+
+
+@router.get("", summary="Imports, newest first")
+async def list_imports(session: SessionDep, page: PageDep) -> Page[ImportRead]:
+    items, total = await service.list_page(session, page.offset, page.page_size)
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+@router.get("/{import_id}", summary="One import's status and counts")
+async def get_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    return await _get(import_id, session)
+
+
+@router.get(
+    "/{import_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+    summary="Live progress as Server-Sent Events",
+)
+async def import_event_stream(
+    import_id: uuid.UUID,
+    session: SessionDep,
+    last_event_id: Annotated[str | None, Header()] = None,
+) -> StreamingResponse:
+    await _get(import_id, session)
+    return StreamingResponse(
+        import_events(import_id, last_event_id),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.post("/{import_id}/cancel", summary="Cancel a queued or running import")
+async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    try:
+        return await service.cancel(session, import_id)
+    except service.ImportNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except service.ImportAlreadyFinished as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+
+
+@router.get(
+    "/{import_id}/errors.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}}},
+    summary="The skipped rows: line, column, reason and original values",
+)
+async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
+    await _get(import_id, session)
+    return StreamingResponse(
+        service.errors_csv(import_id),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+    )
+
+
+@compat_router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    openapi_extra=UPLOAD_DOC,
+    responses=UPLOAD_RESPONSES,
+    summary="Alias of POST /imports (original design)",
+)
+async def upload_compat(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
+    return await _upload(request, session, settings)
+
+
+@compat_router.get("/status/{task_id}", summary="Alias of GET /imports/{id} (original design)")
+async def upload_status_compat(task_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    return await _get(task_id, session)

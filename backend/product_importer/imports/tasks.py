@@ -1,1 +1,35 @@
-"""Celery tasks for imports: thin shells around the import service."""
+"""Celery tasks for imports: thin shells around the import runner."""
+
+import threading
+import uuid
+from typing import Any
+
+from celery import Task
+from celery.signals import worker_ready
+
+from product_importer.imports import recovery, runner
+from product_importer.imports.queue import RUN_IMPORT_TASK
+from product_importer.worker import IMPORTS_QUEUE, celery_app
+
+_sweeper_stop = threading.Event()
+
+
+@celery_app.task(
+    bind=True,
+    name=RUN_IMPORT_TASK,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def run_import(self: Task, import_id: str) -> str:
+    return runner.run_import(uuid.UUID(import_id), worker=self.request.hostname or "worker")
+
+
+@worker_ready.connect
+def _start_import_sweeper(sender: Any = None, **_: Any) -> None:
+    queues = {q.name for q in getattr(sender.app.amqp, "queues", {}).values()} if sender else set()
+    consumer = getattr(sender, "task_consumer", None)
+    active = {q.name for q in consumer.queues} if consumer is not None else queues
+    if IMPORTS_QUEUE in active:
+        recovery.requeue_stalled()
+        recovery.start_sweeper(_sweeper_stop)

@@ -1,0 +1,135 @@
+"""The CSV contract: header rules, field rules, and precise messages for bad files.
+
+Used by the API (to reject an unusable file while it uploads) and by the worker
+(to validate every row), so both speak the same rules.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+
+REQUIRED_COLUMNS = ("sku", "name")
+OPTIONAL_COLUMNS = ("description",)
+KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+SKU_MAX = 64
+NAME_MAX = 255
+DESCRIPTION_MAX = 10_000
+# "Surrounding whitespace" trimmed from sku and name (the same set in SQL and Python).
+TRIM_CHARS = " \t\r\n\f\v"
+BOM = codecs.BOM_UTF8
+HEADER_PROBE_BYTES = 64 * 1024
+
+
+class FileRejected(ValueError):
+    """The file cannot be imported at all; the message says why and where."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """Where each known column sits in the file's header."""
+
+    names: list[str]
+    positions: dict[str, int]
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        if not self.unknown:
+            return []
+        return [f"Unknown columns ignored: {', '.join(self.unknown)}"]
+
+
+def _position_of_bad_utf8(data: bytes) -> tuple[int, int]:
+    """(byte offset, line number) of the first byte that is not valid UTF-8."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start, data.count(b"\n", 0, exc.start) + 1
+    return -1, -1
+
+
+def check_text(data: bytes, *, complete: bool) -> None:
+    """Reject binary or non-UTF-8 content in `data` (a prefix of the file unless `complete`)."""
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise FileRejected(
+            f"The file is not a text CSV: it contains binary data (a NUL byte at byte {nul + 1})."
+        )
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(data, final=complete)
+    except UnicodeDecodeError:
+        offset, line = _position_of_bad_utf8(data)
+        raise FileRejected(
+            f"The file is not UTF-8 text: invalid byte 0x{data[offset]:02X} at byte "
+            f"{offset + 1} (line {line}). Save it as UTF-8 and upload it again."
+        ) from None
+
+
+def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
+    """Validate the start of a file and map its header.
+
+    `first_bytes` is the beginning of the file (BOM allowed); `complete` says whether it
+    is the whole file. Raises FileRejected with a message naming the problem.
+    """
+    data = first_bytes.removeprefix(BOM)
+    if not data.strip(TRIM_CHARS.encode()):
+        raise FileRejected("The file is empty: a header row with sku and name is required.")
+    check_text(data, complete=complete)
+    end = data.find(b"\n")
+    if end < 0 and not complete:
+        raise FileRejected(
+            f"The header row is longer than {HEADER_PROBE_BYTES // 1024} KiB or has no line end."
+        )
+    header_line = data if end < 0 else data[:end]
+    text = header_line.decode("utf-8", errors="replace")
+    try:
+        names = next(csv.reader(io.StringIO(text)), [])
+    except csv.Error as exc:
+        raise FileRejected(f"Line 1 (header): cannot be read as CSV: {exc}.") from None
+    return map_header(names)
+
+
+def map_header(names: list[str]) -> Header:
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, raw in enumerate(names):
+        key = raw.strip(TRIM_CHARS).lower()
+        if key in KNOWN_COLUMNS:
+            if key in positions:
+                raise FileRejected(
+                    f"Line 1 (header): column '{key}' appears twice "
+                    f"(columns {positions[key] + 1} and {index + 1})."
+                )
+            positions[key] = index
+        else:
+            unknown.append(raw.strip(TRIM_CHARS) or f"(unnamed column {index + 1})")
+    missing = [column for column in REQUIRED_COLUMNS if column not in positions]
+    if missing:
+        found = ", ".join(n.strip(TRIM_CHARS) for n in names) or "nothing"
+        plural = "s" if len(missing) > 1 else ""
+        raise FileRejected(
+            f"Line 1 (header): missing required column{plural} {', '.join(missing)}. "
+            f"Found: {found}. Required: sku, name; optional: description."
+        )
+    return Header(names=names, positions=positions, unknown=unknown)
+
+
+def row_problem(sku: str, name: str, description: str) -> tuple[str, str] | None:
+    """(column, reason) for the first rule a row breaks, or None. Values already trimmed."""
+    if not sku:
+        return "sku", "sku is empty"
+    if len(sku) > SKU_MAX:
+        return "sku", f"sku is longer than {SKU_MAX} characters ({len(sku)})"
+    if not name:
+        return "name", "name is empty"
+    if len(name) > NAME_MAX:
+        return "name", f"name is longer than {NAME_MAX} characters ({len(name)})"
+    if len(description) > DESCRIPTION_MAX:
+        return "description", (
+            f"description is longer than {DESCRIPTION_MAX} characters ({len(description)})"
+        )
+    return None

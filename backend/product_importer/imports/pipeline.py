@@ -1,0 +1,216 @@
+"""The worker's import pipeline: parse → validate → stage → merge, in the caller's
+transaction, in constant memory.
+
+Fast path: PostgreSQL's COPY parses the CSV straight from the stored chunks into a
+temporary table. If the file breaks CSV structure (a row with the wrong number of
+fields, an unterminated quote), the careful path re-reads it with Python's csv
+module, which can report such rows by line and skip them. Validation, last-wins
+de-duplication and the merge are set-based SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg2
+import psycopg2.errors
+from sqlalchemy import Connection
+
+from product_importer.imports import staging_sql as q
+from product_importer.imports.csv_rules import (
+    HEADER_PROBE_BYTES,
+    FileRejected,
+    Header,
+    parse_header,
+)
+from product_importer.imports.progress import ProgressReporter
+from product_importer.imports.staging_sql import StagingSql
+from product_importer.imports.storage import ChunkReader, iter_chunks
+
+READ_SHARE = 40.0  # progress % given to reading the file
+CHECK_SHARE = 5.0  # then validating and de-duplicating; the merge takes the rest
+COPY_READ_BYTES = 1 << 20
+PARSED_FLUSH_BYTES = 8 << 20
+MAX_FIELD_CHARS = 10 << 20
+STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
+ENCODING_ERRORS = (
+    psycopg2.errors.CharacterNotInRepertoire,
+    psycopg2.errors.UntranslatableCharacter,
+)
+
+
+@dataclass
+class ImportCounts:
+    total_rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    duplicates_in_file: int = 0
+
+    def as_values(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+class _ProgressReader(ChunkReader):
+    """Reports reading progress (bytes, approximate rows) as COPY or csv pulls data."""
+
+    def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter) -> None:  # fmt: skip
+        super().__init__(iter_chunks(aux, import_id))
+        self.file_size = max(file_size, 1)
+        self.reporter = reporter
+        self.lines = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self.lines += data.count(b"\n")
+        share = READ_SHARE * self.bytes_read / self.file_size
+        self.reporter.update("reading", share, max(self.lines - 1, 0))
+        return data
+
+
+def read_header(aux: Connection, import_id: uuid.UUID) -> Header:
+    first = next(iter_chunks(aux, import_id), b"")
+    return parse_header(first[:HEADER_PROBE_BYTES], complete=len(first) < HEADER_PROBE_BYTES)
+
+
+def _copy_error_line(exc: psycopg2.Error) -> str:
+    context = getattr(exc.diag, "context", None) or ""
+    match = re.search(r"line (\d+)", context)
+    return f"Line {match.group(1)}" if match else "The file"
+
+
+def _stage_with_copy(cur: Any, sql: StagingSql, reader: _ProgressReader) -> bool:
+    """True when PostgreSQL parsed the whole file; False when the careful path is needed."""
+    cur.execute("SAVEPOINT staging")
+    try:
+        cur.copy_expert(sql.copy_file, reader, size=COPY_READ_BYTES)
+    except STRUCTURE_ERRORS:
+        cur.execute("ROLLBACK TO SAVEPOINT staging")
+        return False
+    except ENCODING_ERRORS as exc:
+        where = _copy_error_line(exc)
+        detail = (exc.diag.message_primary or "").split(":", 1)[-1].strip()
+        raise FileRejected(
+            f"{where}: the file is not valid UTF-8 text (bytes {detail}). "
+            "Save it as UTF-8 and upload it again."
+        ) from None
+    cur.execute("RELEASE SAVEPOINT staging")
+    return True
+
+
+def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> None:
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
+    rows = csv.reader(text)
+    width = len(sql.header.names)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    line_done = 0
+    try:
+        next(rows, None)  # the header, already mapped
+        line_done = rows.line_num
+        for row in rows:
+            first_line, line_done = line_done + 1, rows.line_num
+            if not row:
+                continue
+            problem = ""
+            if len(row) != width:
+                problem = f"expected {width} fields as in the header, found {len(row)}"
+                row = (row + [""] * width)[:width]
+            writer.writerow([first_line, problem, *row])
+            if out.tell() > PARSED_FLUSH_BYTES:
+                _flush_parsed(cur, sql, out)
+    except UnicodeDecodeError:
+        raise FileRejected(
+            f"Line {line_done + 1}: the file is not valid UTF-8 text. "
+            "Save it as UTF-8 and upload it again."
+        ) from None
+    except csv.Error as exc:
+        raise FileRejected(f"Line {line_done + 1}: cannot be read as CSV ({exc}).") from None
+    _flush_parsed(cur, sql, out)
+
+
+def _flush_parsed(cur: Any, sql: StagingSql, out: io.StringIO) -> None:
+    out.seek(0)
+    cur.copy_expert(sql.copy_parsed, out, size=COPY_READ_BYTES)
+    out.seek(0)
+    out.truncate()
+
+
+def _record_errors(cur: Any, sql: StagingSql, import_id: uuid.UUID, parsed_by_copy: bool) -> int:
+    params = {"import_id": str(import_id)}
+    cur.execute(sql.insert_errors(with_newlines=False), params)
+    skipped = int(cur.rowcount)
+    if skipped and parsed_by_copy:
+        # Some records may span lines: recompute their line numbers.
+        cur.execute("DELETE FROM import_errors WHERE import_id = %(import_id)s", params)
+        cur.execute(sql.record_newlines)
+        cur.execute(sql.insert_errors(with_newlines=True), params)
+    return skipped
+
+
+def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
+           reporter: ProgressReporter) -> None:  # fmt: skip
+    reporter.update("waiting for other imports", READ_SHARE + CHECK_SHARE, counts.total_rows,
+                    force=True)  # fmt: skip
+    cur.execute(q.MERGE_LOCK)
+    merge_share = 100.0 - READ_SHARE - CHECK_SHARE
+    for after in range(0, winners, batch_rows):
+        upto = min(after + batch_rows, winners)
+        cur.execute(q.MERGE_BATCH, {"after": after, "upto": upto})
+        created, updated = cur.fetchone()
+        counts.created += created
+        counts.updated += updated
+        done = upto / winners
+        reporter.update(
+            "merging",
+            READ_SHARE + CHECK_SHARE + merge_share * done,
+            int(counts.total_rows * done),
+            force=True,
+        )
+
+
+def _scalar(cur: Any, statement: str) -> int:
+    cur.execute(statement)
+    row = cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter, batch_rows: int) -> ImportCounts:  # fmt: skip
+    """Stage, validate and merge the import's file inside `main`'s open transaction."""
+    header = read_header(aux, import_id)
+    sql = StagingSql(header)
+    cur = main.connection.cursor()
+    cur.execute("SET LOCAL work_mem = '256MB'")
+    cur.execute(sql.create_table)
+
+    parsed_by_copy = _stage_with_copy(
+        cur, sql, _ProgressReader(aux, import_id, file_size, reporter)
+    )
+    if not parsed_by_copy:
+        reporter.update("reading (checking each row)", 0, 0, force=True)
+        _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))
+
+    counts = ImportCounts()
+    counts.total_rows = _scalar(cur, q.COUNT_STAGED)
+    reporter.update("validating", READ_SHARE, counts.total_rows, force=True,
+                    total_rows=counts.total_rows)  # fmt: skip
+
+    counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
+    cur.execute(sql.create_winners)
+    winners = _scalar(cur, q.COUNT_WINNERS)
+    cur.execute(q.INDEX_WINNERS)
+    counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
+
+    _merge(cur, counts, winners, batch_rows, reporter)
+    counts.unchanged = winners - counts.created - counts.updated
+    cur.close()
+    return counts

@@ -1,0 +1,79 @@
+"""Progress of a running import: persisted on its row and published for live viewers.
+
+Runs on its own autocommit connection, so viewers see progress while the import's
+own transaction is still open; answers whether a cancel was requested.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from typing import Any
+
+import redis
+from sqlalchemy import Connection, func
+
+from product_importer.config import get_settings
+from product_importer.imports import repository
+from product_importer.imports.models import Import
+from product_importer.imports.queue import channel, progress_message
+from product_importer.imports.schemas import ImportRead
+
+logger = logging.getLogger(__name__)
+MIN_INTERVAL_SECONDS = 0.25
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+class ProgressReporter:
+    def __init__(self, conn: Connection, import_id: uuid.UUID) -> None:
+        self.conn = conn
+        self.import_id = import_id
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._redis = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
+
+    def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
+               **values: Any) -> None:  # fmt: skip
+        """Record progress (throttled); raise ImportCancelled if a cancel was requested."""
+        now = time.monotonic()
+        if not force and now - self._last < MIN_INTERVAL_SECONDS:
+            return
+        self._last = now
+        elapsed = max(now - self.started, 1e-6)
+        statement = (
+            repository.set_values(
+                self.import_id,
+                phase=phase,
+                progress=round(min(progress, 99.9), 1),
+                processed_rows=processed_rows,
+                rows_per_second=round(processed_rows / elapsed, 1),
+                heartbeat_at=func.now(),
+                **values,
+            )
+            .where(Import.status == "running")
+            .returning(Import)
+        )
+        record = self.conn.execute(statement).one_or_none()
+        if record is None:
+            return
+        snapshot = ImportRead.model_validate(record)
+        self.publish(snapshot)
+        if snapshot.cancel_requested:
+            raise ImportCancelled()
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    def publish(self, snapshot: ImportRead) -> None:
+        try:
+            self._redis.publish(channel(self.import_id), progress_message(snapshot))
+        except redis.RedisError:
+            logger.warning("could not publish import progress", exc_info=True)
+
+    def close(self) -> None:
+        self._redis.close()

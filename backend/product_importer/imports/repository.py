@@ -1,0 +1,60 @@
+"""SQL for imports, as Core statements that the API and the workers both execute."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, Update, func, select, update
+
+from product_importer.imports.models import Import, ImportError
+from product_importer.imports.schemas import ACTIVE_STATUSES
+
+
+def by_id(import_id: uuid.UUID) -> Select[Import]:
+    return select(Import).where(Import.id == import_id)
+
+
+def newest_first(offset: int, limit: int) -> Select[Import]:
+    return select(Import).order_by(Import.created_at.desc(), Import.id).offset(offset).limit(limit)
+
+
+def count_all() -> Select[int]:
+    return select(func.count()).select_from(Import)
+
+
+def any_active() -> Select[bool]:
+    return select(select(Import.id).where(Import.status.in_(ACTIVE_STATUSES)).exists())
+
+
+def cancel_queued(import_id: uuid.UUID) -> Update:
+    return (
+        update(Import)
+        .where(Import.id == import_id, Import.status == "queued")
+        .values(status="cancelled", phase="cancelled", finished_at=func.now())
+    )
+
+
+def request_cancel(import_id: uuid.UUID) -> Update:
+    return (
+        update(Import)
+        .where(Import.id == import_id, Import.status == "running")
+        .values(cancel_requested=True)
+    )
+
+
+def set_values(import_id: uuid.UUID, **values: Any) -> Update:
+    return update(Import).where(Import.id == import_id).values(**values)
+
+
+def errors_of(import_id: uuid.UUID):
+    return (
+        select(
+            ImportError.line,
+            ImportError.column,
+            ImportError.reason,
+            ImportError.sku,
+            ImportError.name,
+            ImportError.description,
+        )
+        .where(ImportError.import_id == import_id)
+        .order_by(ImportError.line, ImportError.id)
+    )

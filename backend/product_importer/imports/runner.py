@@ -1,0 +1,150 @@
+"""Run one import from a worker: claim it, run the pipeline in one transaction,
+then record how it ended (with its `import.*` event in the same transaction).
+
+The claim is a PostgreSQL advisory lock held by the worker's connection for the
+whole run: a second delivery of the same import finds it held and does nothing,
+and a worker that dies releases it with its connection, so the redelivered task
+can start over (nothing of the dead attempt was committed).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, func, text
+
+from product_importer.config import get_settings
+from product_importer.db import sync_engine
+from product_importer.imports import repository
+from product_importer.imports.csv_rules import FileRejected
+from product_importer.imports.models import Import, ImportFileChunk
+from product_importer.imports.pipeline import ImportCounts, run_pipeline
+from product_importer.imports.progress import ImportCancelled, ProgressReporter
+from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
+from product_importer.webhooks.dispatch import request_dispatch
+from product_importer.webhooks.events import record_event
+
+logger = logging.getLogger(__name__)
+LOCK = "SELECT pg_try_advisory_lock(7243, hashtext(:id))"
+UNLOCK = "SELECT pg_advisory_unlock(7243, hashtext(:id))"
+
+
+def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str) -> Row[Any] | None:
+    """Take the import if it still needs running and nobody alive is running it."""
+    if not main.execute(text(LOCK), {"id": str(import_id)}).scalar():
+        main.commit()
+        return None
+    main.commit()
+    record = aux.execute(repository.by_id(import_id)).one_or_none()
+    if record is None or record.status not in ACTIVE_STATUSES:
+        return None
+    max_attempts = get_settings().import_max_attempts
+    if record.status == "running" and record.attempts >= max_attempts:
+        _finish_failed(
+            import_id,
+            f"The worker running this import stopped unexpectedly {record.attempts} times; "
+            "nothing was applied. Upload the file again to retry.",
+        )
+        return None
+    return aux.execute(
+        repository.set_values(
+            import_id,
+            status="running",
+            phase="reading",
+            attempts=record.attempts + 1,
+            started_at=func.now(),
+            heartbeat_at=func.now(),
+            worker=worker,
+            progress=0,
+            processed_rows=0,
+        ).returning(Import)
+    ).one()
+
+
+def _release(main: Connection, import_id: uuid.UUID) -> None:
+    try:
+        main.execute(text(UNLOCK), {"id": str(import_id)})
+        main.commit()
+    except Exception:  # a broken connection has released it already
+        logger.warning("could not release the import lock", exc_info=True)
+        main.invalidate()
+
+
+def _final_values(status: str, **values: Any) -> dict[str, Any]:
+    return {"status": status, "phase": status, "finished_at": func.now(), **values}
+
+
+def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
+              elapsed: float) -> ImportRead:  # fmt: skip
+    record = main.execute(
+        repository.set_values(
+            import_id,
+            **_final_values(
+                "completed",
+                progress=100,
+                processed_rows=counts.total_rows,
+                rows_per_second=round(counts.total_rows / max(elapsed, 1e-6), 1),
+                cancel_requested=False,
+                **counts.as_values(),
+            ),
+        ).returning(Import)
+    ).one()
+    snapshot = ImportRead.model_validate(record)
+    main.execute(record_event("import.completed", snapshot.model_dump(mode="json")))
+    main.execute(delete(ImportFileChunk).where(ImportFileChunk.import_id == import_id))
+    return snapshot
+
+
+def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
+    with sync_engine().begin() as conn:
+        record = conn.execute(
+            repository.set_values(import_id, **_final_values("failed", error=error)).returning(
+                Import
+            )
+        ).one()
+        snapshot = ImportRead.model_validate(record)
+        conn.execute(record_event("import.failed", snapshot.model_dump(mode="json")))
+    request_dispatch()
+    return snapshot
+
+
+def _finish_cancelled(aux: Connection, import_id: uuid.UUID) -> ImportRead:
+    aux.execute(delete(ImportFileChunk).where(ImportFileChunk.import_id == import_id))
+    record = aux.execute(
+        repository.set_values(import_id, **_final_values("cancelled")).returning(Import)
+    ).one()
+    return ImportRead.model_validate(record)
+
+
+def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
+    """Run the import if it needs running; return how it ended (or why it was skipped)."""
+    engine = sync_engine()
+    with engine.connect() as main, engine.connect() as aux_conn:
+        aux = aux_conn.execution_options(isolation_level="AUTOCOMMIT")
+        record = _claim(main, aux, import_id, worker)
+        if record is None:
+            _release(main, import_id)
+            return "skipped"
+        reporter = ProgressReporter(aux, import_id)
+        try:
+            with main.begin():
+                counts = run_pipeline(
+                    main, aux, import_id, record.file_size, reporter,
+                    get_settings().import_batch_rows,
+                )  # fmt: skip
+                final = _complete(main, import_id, counts, reporter.elapsed)
+            request_dispatch()
+        except ImportCancelled:
+            final = _finish_cancelled(aux, import_id)
+        except FileRejected as exc:
+            final = _finish_failed(import_id, str(exc))
+        except Exception as exc:
+            logger.exception("import %s failed", import_id)
+            final = _finish_failed(import_id, f"The import failed: {exc}".strip()[:2000])
+        finally:
+            _release(main, import_id)
+        reporter.publish(final)
+        reporter.close()
+        return final.status

@@ -1,0 +1,45 @@
+"""Import schemas as the contract names them."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+ImportStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
+FINAL_STATUSES = ("completed", "failed", "cancelled")
+ACTIVE_STATUSES = ("queued", "running")
+
+
+class ImportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filename: str
+    status: ImportStatus
+    phase: str
+    file_size: int
+    total_rows: int | None
+    processed_rows: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: int
+    duplicates_in_file: int
+    progress: float
+    rows_per_second: float | None
+    error: str | None
+    warnings: list[str]
+    cancel_requested: bool
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def eta_seconds(self) -> float | None:
+        """Seconds left at the current pace (None until there is a pace)."""
+        if self.status != "running" or not self.started_at or not 0 < self.progress < 100:
+            return None
+        elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
+        return round(elapsed * (100 - self.progress) / self.progress, 1)

@@ -1,0 +1,175 @@
+"""Import use cases for the API: accept an upload, read, list, cancel, report errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_importer.config import Settings
+from product_importer.db import after_commit, async_session
+from product_importer.imports import repository
+from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
+from product_importer.imports.models import Import
+from product_importer.imports.queue import enqueue_import
+from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
+from product_importer.imports.storage import store_chunk
+from product_importer.imports.upload_stream import MultipartFile
+
+
+class UploadTooLarge(ValueError):
+    pass
+
+
+class ImportNotFound(LookupError):
+    pass
+
+
+class ImportAlreadyFinished(ValueError):
+    pass
+
+
+class _ChunkedWriter:
+    """Buffers the upload into fixed-size chunks stored as it goes (constant memory)."""
+
+    def __init__(self, session: AsyncSession, import_id: uuid.UUID, chunk_bytes: int) -> None:
+        self.session = session
+        self.import_id = import_id
+        self.chunk_bytes = chunk_bytes
+        self.buffer = bytearray()
+        self.seq = 0
+        self.size = 0
+
+    async def write(self, data: bytes) -> None:
+        self.buffer += data
+        self.size += len(data)
+        while len(self.buffer) >= self.chunk_bytes:
+            await self._store(bytes(self.buffer[: self.chunk_bytes]))
+            del self.buffer[: self.chunk_bytes]
+
+    async def close(self) -> None:
+        if self.buffer:
+            await self._store(bytes(self.buffer))
+            self.buffer.clear()
+
+    async def _store(self, data: bytes) -> None:
+        await store_chunk(self.session, self.import_id, self.seq, data)
+        self.seq += 1
+
+
+async def create_from_upload(
+    session: AsyncSession, upload: MultipartFile, settings: Settings
+) -> ImportRead:
+    """Store the uploaded CSV and queue it. Raises FileRejected / UploadTooLarge, after
+    which the caller's transaction rolls back and nothing is kept."""
+    record = Import(filename="upload.csv", status="queued", phase="uploading")
+    session.add(record)
+    await session.flush()
+    writer = _ChunkedWriter(session, record.id, settings.upload_chunk_bytes)
+    probe = bytearray()
+    header = None
+    async for data in upload.chunks():
+        if writer.size + len(data) > settings.max_upload_bytes:
+            raise UploadTooLarge(_too_large(settings.max_upload_bytes))
+        if header is None:
+            probe += data
+            if len(probe) >= HEADER_PROBE_BYTES:
+                header = parse_header(bytes(probe[:HEADER_PROBE_BYTES]), complete=False)
+        await writer.write(data)
+    if header is None:
+        header = parse_header(bytes(probe), complete=True)
+    await writer.close()
+    record.filename = (upload.filename or "upload.csv")[:255]
+    record.file_size = writer.size
+    record.phase = "queued"
+    record.warnings = header.warnings
+    await session.flush()
+    await session.refresh(record)
+    after_commit(session, lambda: enqueue_import(record.id))
+    return ImportRead.model_validate(record)
+
+
+def _too_large(limit: int) -> str:
+    return f"The file is larger than the limit of {limit:,} bytes (MAX_UPLOAD_BYTES)."
+
+
+def reject_declared_size(content_length: str | None, settings: Settings) -> None:
+    declared = int(content_length) if content_length and content_length.isdigit() else 0
+    if declared > settings.max_upload_bytes + 64 * 1024:  # room for the multipart framing
+        raise UploadTooLarge(_too_large(settings.max_upload_bytes))
+
+
+async def get(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
+    record = (await session.execute(repository.by_id(import_id))).scalar_one_or_none()
+    if record is None:
+        raise ImportNotFound(f"Import {import_id} not found")
+    return ImportRead.model_validate(record)
+
+
+async def list_page(session: AsyncSession, offset: int, limit: int) -> tuple[list[ImportRead], int]:
+    rows = (await session.execute(repository.newest_first(offset, limit))).scalars().all()
+    total = int((await session.execute(repository.count_all())).scalar_one())
+    return [ImportRead.model_validate(r) for r in rows], total
+
+
+async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
+    """Queued: cancelled at once. Running: the worker stops at its next batch and
+    rolls back, then marks it cancelled. Finished: unchanged (cancelled) or 409."""
+    current = await get(session, import_id)
+    if current.status in FINAL_STATUSES:
+        if current.status == "cancelled":
+            return current
+        raise ImportAlreadyFinished(f"Import {import_id} has already {current.status}.")
+    await session.execute(repository.cancel_queued(import_id))
+    await session.execute(repository.request_cancel(import_id))
+    session.expire_all()
+    return await get(session, import_id)
+
+
+async def any_active(session: AsyncSession) -> bool:
+    return bool((await session.execute(repository.any_active())).scalar_one())
+
+
+ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
+
+
+async def errors_csv(import_id: uuid.UUID) -> AsyncIterator[str]:
+    """The skipped rows as CSV, streamed from a server-side cursor in its own session
+    (a streamed response outlives the request's session)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(ERROR_COLUMNS)
+    yield _drain(buffer)
+    async with async_session() as session:
+        result = await session.stream(repository.errors_of(import_id))
+        async for batch in result.partitions(1000):
+            for row in batch:
+                writer.writerow([_cell(value) for value in row])
+            yield _drain(buffer)
+
+
+def _cell(value: object) -> str:
+    """Original values, made safe to open in a spreadsheet (no formula execution)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_PREFIXES else text
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+__all__ = [
+    "FileRejected",
+    "ImportAlreadyFinished",
+    "ImportNotFound",
+    "UploadTooLarge",
+]

@@ -1,0 +1,163 @@
+"""The SQL of an import's staging and merge steps, built for one file's header.
+
+Rows are staged as text in a temporary table (`import_rows`, one column per
+header field, in file order), validated and de-duplicated in SQL, and merged into
+`products` in batches of winners ordered by `lower(sku)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from product_importer.imports.csv_rules import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    SKU_MAX,
+    Header,
+)
+
+TRIM = r"E' \t\r\n\f\v'"
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class StagingSql:
+    header: Header
+
+    @property
+    def columns(self) -> list[str]:
+        return [f"c{i + 1}" for i in range(len(self.header.names))]
+
+    def _col(self, field: str) -> str | None:
+        position = self.header.positions.get(field)
+        return None if position is None else self.columns[position]
+
+    @property
+    def create_table(self) -> str:
+        fields = ", ".join(f"{c} text" for c in self.columns)
+        return (
+            "CREATE TEMP TABLE import_rows (rn bigint GENERATED ALWAYS AS IDENTITY, "
+            f"line integer, problem text, {fields}) ON COMMIT DROP"
+        )
+
+    @property
+    def copy_file(self) -> str:
+        """COPY of the file itself (the fast path): PostgreSQL parses the CSV."""
+        return f"COPY import_rows ({', '.join(self.columns)}) FROM STDIN (FORMAT csv, HEADER true)"
+
+    @property
+    def copy_parsed(self) -> str:
+        """COPY of rows parsed in Python (the careful path), with line and problem."""
+        return (
+            f"COPY import_rows (line, problem, {', '.join(self.columns)}) FROM STDIN (FORMAT csv)"
+        )
+
+    # -- the trimmed values and the first broken rule of each staged row ----------------
+
+    @property
+    def _sku(self) -> str:
+        return f"btrim(coalesce({self._col('sku')}, ''), {TRIM})"
+
+    @property
+    def _name(self) -> str:
+        return f"btrim(coalesce({self._col('name')}, ''), {TRIM})"
+
+    @property
+    def _description(self) -> str:
+        column = self._col("description")
+        return f"coalesce({column}, '')" if column else "''"
+
+    @property
+    def _checked(self) -> str:
+        """import_rows with trimmed values and (column, reason) of the first broken rule."""
+        sku, name, desc = self._sku, self._name, self._description
+        return f"""
+            SELECT rn, line, sku, name, description,
+              CASE WHEN problem IS NOT NULL THEN NULL
+                   WHEN sku = '' OR char_length(sku) > {SKU_MAX} THEN 'sku'
+                   WHEN name = '' OR char_length(name) > {NAME_MAX} THEN 'name'
+                   WHEN char_length(description) > {DESCRIPTION_MAX} THEN 'description'
+              END AS bad_column,
+              CASE WHEN problem IS NOT NULL THEN problem
+                   WHEN sku = '' THEN 'sku is empty'
+                   WHEN char_length(sku) > {SKU_MAX}
+                     THEN 'sku is longer than {SKU_MAX} characters (' || char_length(sku) || ')'
+                   WHEN name = '' THEN 'name is empty'
+                   WHEN char_length(name) > {NAME_MAX}
+                     THEN 'name is longer than {NAME_MAX} characters (' || char_length(name) || ')'
+                   WHEN char_length(description) > {DESCRIPTION_MAX}
+                     THEN 'description is longer than {DESCRIPTION_MAX} characters ('
+                          || char_length(description) || ')'
+              END AS reason,
+              raw_sku, raw_name, raw_description
+            FROM (SELECT rn, line, problem, {sku} AS sku, {name} AS name, {desc} AS description,
+                         {self._col("sku")} AS raw_sku, {self._col("name")} AS raw_name,
+                         {self._col("description") or "NULL"} AS raw_description
+                  FROM import_rows) AS r"""
+
+    @property
+    def _all_text(self) -> str:
+        return "concat(" + ", ".join(self.columns) + ")"
+
+    @property
+    def record_newlines(self) -> str:
+        """Cumulative line breaks inside records, to turn record numbers into line numbers
+        (only needed when PostgreSQL parsed the file and some rows were skipped)."""
+        text = self._all_text
+        return f"""
+            CREATE TEMP TABLE import_newlines ON COMMIT DROP AS
+            SELECT rn, sum(breaks) OVER (ORDER BY rn) AS breaks_through
+            FROM (SELECT rn, octet_length({text}) - octet_length(replace({text}, E'\\n', ''))
+                             AS breaks
+                  FROM import_rows WHERE strpos({text}, E'\\n') > 0) AS multi_line"""
+
+    def insert_errors(self, with_newlines: bool) -> str:
+        if with_newlines:
+            line = """coalesce(line, rn + 1 + coalesce((
+                SELECT n.breaks_through FROM import_newlines n
+                WHERE n.rn < c.rn ORDER BY n.rn DESC LIMIT 1), 0))"""
+        else:
+            line = "coalesce(line, rn + 1)"
+        return f"""
+            INSERT INTO import_errors (import_id, line, "column", reason, sku, name, description)
+            SELECT %(import_id)s, {line}, bad_column, reason, raw_sku, raw_name, raw_description
+            FROM ({self._checked}) AS c
+            WHERE reason IS NOT NULL"""
+
+    @property
+    def create_winners(self) -> str:
+        """The last valid occurrence of each SKU (case-insensitive), numbered in SKU order."""
+        return f"""
+            CREATE TEMP TABLE import_winners ON COMMIT DROP AS
+            SELECT (row_number() OVER ())::integer AS ord, sku, name, description
+            FROM (SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description
+                  FROM ({self._checked}) AS c
+                  WHERE reason IS NULL
+                  ORDER BY lower(sku), rn DESC) AS last_wins"""
+
+
+COUNT_STAGED = "SELECT count(*) FROM import_rows"
+COUNT_WINNERS = "SELECT count(*) FROM import_winners"
+INDEX_WINNERS = "CREATE INDEX ON import_winners (ord)"
+ERRORS_COUNT = "SELECT count(*) FROM import_errors WHERE import_id = %(import_id)s"
+
+# Merges one batch; unchanged products are not rewritten (their updated_at stays).
+MERGE_BATCH = """
+    WITH merged AS (
+      INSERT INTO products AS p (sku, name, description)
+      SELECT sku, name, description FROM import_winners
+      WHERE ord > %(after)s AND ord <= %(upto)s
+      ORDER BY ord
+      ON CONFLICT (lower(sku)) DO UPDATE
+        SET sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
+            updated_at = now()
+        WHERE (p.sku, p.name, p.description)
+              IS DISTINCT FROM (EXCLUDED.sku, EXCLUDED.name, EXCLUDED.description)
+      RETURNING (xmax = 0) AS inserted)
+    SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"""
+
+# Concurrent imports merge one at a time (no deadlocks between their row locks).
+MERGE_LOCK = "SELECT pg_advisory_xact_lock(7242, 0)"

@@ -1,0 +1,136 @@
+"""The CSV contract, end to end: every file goes through the API and a real worker."""
+
+import codecs
+
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from tests.imports.helpers import csv_bytes, import_file, products
+
+
+async def test_bom_crlf_quotes_newlines_and_non_ascii(client, worker):
+    content = codecs.BOM_UTF8 + csv_bytes(
+        "sku,name,description",
+        'Q-1,"Kettle, steel","He said ""hello"""',
+        'Q-2,"Two\r\nline name","multi\r\nline\r\ndescription"',
+        "Q-3,Crème brûlée 中文,日本語の説明",
+        newline="\r\n",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["skipped"], result["total_rows"]) == (3, 0, 3)
+    assert products() == {
+        "q-1": ("Q-1", "Kettle, steel", 'He said "hello"', True),
+        "q-2": ("Q-2", "Two\r\nline name", "multi\r\nline\r\ndescription", True),
+        "q-3": ("Q-3", "Crème brûlée 中文", "日本語の説明", True),
+    }
+
+
+async def test_header_case_order_unknown_columns_and_whitespace(client, worker):
+    content = csv_bytes(
+        " Description ,Color,NAME,  Sku",
+        "first,red,Lamp,  L-1  ",
+        ",blue,  Chair ,\tC-1",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert result["warnings"] == ["Unknown columns ignored: Color"]
+    assert products() == {
+        "l-1": ("L-1", "Lamp", "first", True),
+        "c-1": ("C-1", "Chair", None, True),
+    }
+
+
+async def test_invalid_rows_are_skipped_and_reported_by_line(client, worker):
+    content = csv_bytes(
+        "sku,name,description",
+        "OK-1,Fine,",
+        ",No sku,",
+        "NO-NAME,   ,",
+        f"{'S' * 65},Long sku,",
+        f"LONG-NAME,{'n' * 256},",
+        f"LONG-DESC,Name,{'d' * 10001}",
+        f"{'S' * 64},Sku of 64 is fine,",
+        f"MAX-NAME,{'n' * 255},{'d' * 10000}",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["skipped"], result["total_rows"]) == (3, 5, 8)
+    assert set(products()) == {"ok-1", "s" * 64, "max-name"}
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert report[0] == "line,column,reason,sku,name,description"
+    assert report[1] == "3,sku,sku is empty,,No sku,"
+    assert report[2] == "4,name,name is empty,NO-NAME,   ,"
+    assert report[3].startswith(f"5,sku,sku is longer than 64 characters (65),{'S' * 65},")
+    assert report[4].startswith("6,name,name is longer than 255 characters (256),LONG-NAME,")
+    assert report[5].startswith("7,description,description is longer than 10000 characters (10001)")
+    assert len(report) == 6
+
+
+async def test_line_numbers_count_lines_inside_quoted_records(client, worker):
+    content = csv_bytes(
+        "sku,name,description",
+        'M-1,"a\nb\nc",',
+        ",missing sku,",
+        'M-2,"x\ny",',
+        'M-3,"",',
+    )
+    result = await import_file(client, content)
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert [line.split(",")[0] for line in report[1:]] == ["5", "8"]
+
+
+async def test_rows_with_the_wrong_number_of_fields_are_skipped_with_their_line(client, worker):
+    content = csv_bytes(
+        "sku,name,description",
+        "R-1,Good,",
+        "R-2,Too,many,fields",
+        "R-3",
+        "",
+        "R-4,Also good,desc",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["skipped"]) == (2, 2)
+    assert set(products()) == {"r-1", "r-4"}
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert report[1] == "3,,\"expected 3 fields as in the header, found 4\",R-2,Too,many"
+    assert report[2].startswith('4,,"expected 3 fields as in the header, found 1",R-3')
+
+
+async def test_last_occurrence_wins_case_insensitively(client, worker):
+    content = csv_bytes(
+        "sku,name,description",
+        "abc-1,First,one",
+        "X-9,Other,",
+        "ABC-1,Second,two",
+        "Abc-1,Third,three",
+    )
+    result = await import_file(client, content)
+    assert (result["created"], result["duplicates_in_file"], result["total_rows"]) == (2, 2, 4)
+    assert products()["abc-1"] == ("Abc-1", "Third", "three", True)
+
+
+async def test_header_only_file_completes_with_zero_rows(client, worker):
+    result = await import_file(client, csv_bytes("sku,name"))
+    assert result["status"] == "completed", result
+    assert result["total_rows"] == 0 and result["progress"] == 100
+    assert products() == {}
+
+
+async def test_a_late_invalid_utf8_byte_fails_the_import_and_applies_nothing(client, worker):
+    good = "".join(f"U-{i},Name {i},{'x' * 40}\n" for i in range(3000))
+    content = b"sku,name,description\n" + good.encode() + b"U-BAD,Caf\xe9,latin-1\n"
+    result = await import_file(client, content)
+    assert result["status"] == "failed"
+    assert "not valid UTF-8" in result["error"] and "Line 3002" in result["error"]
+    assert products() == {}
+
+
+async def test_the_import_completed_event_is_recorded_with_the_change(client, worker):
+    result = await import_file(client, csv_bytes("sku,name", "E-1,Event"))
+    with sync_engine().connect() as conn:
+        events = conn.execute(text("SELECT type, payload FROM webhook_events")).all()
+    assert [e.type for e in events] == ["import.completed"]
+    assert events[0].payload["data"]["id"] == result["id"]
+    assert events[0].payload["data"]["created"] == 1

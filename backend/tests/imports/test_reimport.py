@@ -1,0 +1,40 @@
+"""Re-running a file is harmless; changed values update only what differs."""
+
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from tests.imports.helpers import csv_bytes, import_file, products
+
+
+def _timestamps() -> dict[str, tuple]:
+    with sync_engine().connect() as conn:
+        rows = conn.execute(text("SELECT lower(sku) k, id, created_at, updated_at FROM products"))
+        return {r.k: (r.id, r.created_at, r.updated_at) for r in rows}
+
+
+async def test_reimport_is_idempotent_and_keeps_ids_flags_and_timestamps(client, worker):
+    content = csv_bytes("sku,name,description", "P-1,One,a", "P-2,Two,b", "P-3,Three,")
+    first = await import_file(client, content)
+    assert first["created"] == 3
+    with sync_engine().begin() as conn:
+        conn.execute(text("UPDATE products SET is_active = false WHERE sku = 'P-2'"))
+    before = _timestamps()
+
+    again = await import_file(client, content)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 3)
+    assert _timestamps() == before
+    assert products()["p-2"][3] is False
+
+
+async def test_changed_values_update_only_the_products_that_differ(client, worker):
+    await import_file(client, csv_bytes("sku,name,description", "P-1,One,a", "P-2,Two,b"))
+    before = _timestamps()
+    result = await import_file(
+        client, csv_bytes("sku,name,description", "p-1,One,a", "P-2,Two v2,b", "P-9,New,")
+    )
+    assert (result["created"], result["updated"], result["unchanged"]) == (1, 2, 0)
+    after = _timestamps()
+    assert after["p-1"][0] == before["p-1"][0], "an existing product keeps its id"
+    assert after["p-1"][1] == before["p-1"][1], "and its created_at"
+    assert products()["p-1"][0] == "p-1", "the sku spelling takes the incoming value"
+    assert products()["p-2"][1] == "Two v2"
