@@ -42,9 +42,8 @@ class Scheduled:
     delay: float
 
 
-def _schedule_statement(webhook_ids: Sequence[int]) -> Update:
+def _schedule_statement() -> Update:
     return repo.schedule_jobs(
-        webhook_ids,
         per_endpoint=MAX_IN_FLIGHT_PER_ENDPOINT,
         horizon_seconds=COUNTDOWN_HORIZON_SECONDS,
         grace_seconds=QUEUE_GRACE_SECONDS,
@@ -64,12 +63,15 @@ def schedule(session: Session, webhook_ids: Sequence[int] | None) -> list[Schedu
     if not webhook_ids:
         return []
     session.execute(repo.lock_webhooks(webhook_ids))
-    return _scheduled(session.execute(_schedule_statement(webhook_ids)).all())
+    rows = session.execute(_schedule_statement(), {"webhook_ids": list(webhook_ids)}).all()
+    return _scheduled(rows)
 
 
 async def schedule_async(session: AsyncSession, webhook_ids: Sequence[int]) -> list[Scheduled]:
     await session.execute(repo.lock_webhooks(webhook_ids))
-    return _scheduled((await session.execute(_schedule_statement(webhook_ids))).all())
+    statement = _schedule_statement()
+    rows = (await session.execute(statement, {"webhook_ids": list(webhook_ids)})).all()
+    return _scheduled(rows)
 
 
 def enqueue(jobs: Sequence[Scheduled]) -> None:

@@ -1,0 +1,287 @@
+"""Webhook delivery benchmark (part of `make bench`).
+
+Starts its own embedded PostgreSQL and Redis in a temporary directory, applies the
+migrations, starts a real webhooks worker (threads pool, as `serve` does) and local
+HTTP receivers, then measures:
+
+1. latency: from the commit of an `import.completed` event to its arrival at a
+   receiver (target: at most 1 s);
+2. fan-out: 100 endpoints all receive one event while one more endpoint hangs
+   (target: all 100 within 3 s).
+
+Usage: python bench/webhook_bench.py [--events 20] [--endpoints 100] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+LATENCY_TARGET_S = 1.0
+FANOUT_TARGET_S = 3.0
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+class Receivers:
+    """One threaded HTTP server; each path is an endpoint. `/hang` never answers in
+    time; every other path answers 204 at once and records when its request came."""
+
+    def __init__(self) -> None:
+        self.arrivals: dict[str, list[float]] = {}
+        self.lock = threading.Condition()
+        self.stopping = threading.Event()
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length") or 0))
+                arrived = time.monotonic()
+                with owner.lock:
+                    owner.arrivals.setdefault(self.path, []).append(arrived)
+                    owner.lock.notify_all()
+                if self.path == "/hang":
+                    owner.stopping.wait(120)
+                try:
+                    self.send_response(204)
+                    self.end_headers()
+                except OSError:
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        ThreadingHTTPServer.request_queue_size = 256
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait(self, paths: list[str], counts: int, timeout: float) -> dict[str, float]:
+        """Arrival time of request number `counts` at each path."""
+        deadline = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                done = {
+                    p: self.arrivals[p][counts - 1]
+                    for p in paths
+                    if len(self.arrivals.get(p, [])) >= counts
+                }
+                if len(done) == len(paths):
+                    return done
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise RuntimeError(
+                        f"only {len(done)} of {len(paths)} endpoints received the event"
+                    )
+                self.lock.wait(remaining)
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def start_services(root: Path) -> Any:
+    from product_importer.embedded import EmbeddedServices
+
+    services = EmbeddedServices(root, None, None)
+    database_url, redis_url = services.start()
+    os.environ.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        DATA_DIR=str(root / "data"),
+        WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
+    )
+    from product_importer.config import reload_settings
+    from product_importer.migrations import upgrade_to_head
+
+    reload_settings()
+    upgrade_to_head()
+    return services
+
+
+def start_worker(concurrency: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", "webhooks"]
+    command += ["--pool", "threads", "--concurrency", str(concurrency)]
+    process = subprocess.Popen(
+        command, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    from product_importer.worker import celery_app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if celery_app.control.ping(timeout=0.5):
+            return process
+        time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("the webhooks worker did not start")
+
+
+def stop_worker(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def add_webhooks(urls: list[str], event: str) -> None:
+    from sqlalchemy import insert
+
+    from product_importer.db import sync_session
+    from product_importer.webhooks.models import Webhook
+    from product_importer.webhooks.signing import new_secret
+
+    rows = [{"url": url, "events": [event], "secret": new_secret()} for url in urls]
+    with sync_session() as session:
+        session.execute(insert(Webhook), rows)
+
+
+def clear_webhooks() -> None:
+    from sqlalchemy import text
+
+    from product_importer.db import sync_session
+
+    with sync_session() as session:
+        session.execute(text("TRUNCATE webhooks, webhook_events, webhook_deliveries CASCADE"))
+
+
+def commit_event(event: str, data: dict[str, Any]) -> float:
+    """Record the event in a transaction, as the import does; returns the moment the
+    commit was issued (the clock starts before the commit, not after)."""
+    from product_importer.db import sync_session
+    from product_importer.webhooks.dispatch import dispatch_after_commit
+    from product_importer.webhooks.events import record_event
+
+    with sync_session() as session:
+        session.execute(record_event(event, data))
+        dispatch_after_commit(session)
+        started = time.monotonic()
+    return started
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_latency(receivers: Receivers, events: int) -> dict[str, Any]:
+    clear_webhooks()
+    add_webhooks([receivers.url("/latency")], "import.completed")
+    commit_event("import.completed", {"warm_up": True})
+    receivers.wait(["/latency"], 1, timeout=30)
+    latencies = []
+    for number in range(events):
+        started = commit_event("import.completed", {"id": f"bench-{number}", "status": "completed"})
+        arrived = receivers.wait(["/latency"], number + 2, timeout=30)["/latency"]
+        latencies.append(arrived - started)
+        time.sleep(0.05)
+    return {
+        "events": events,
+        "median_s": statistics.median(latencies),
+        "p95_s": percentile(latencies, 0.95),
+        "max_s": max(latencies),
+        "target_s": LATENCY_TARGET_S,
+        "met": max(latencies) <= LATENCY_TARGET_S,
+    }
+
+
+def bench_fanout(receivers: Receivers, endpoints: int, rounds: int) -> dict[str, Any]:
+    clear_webhooks()
+    paths = [f"/fanout/{index}" for index in range(endpoints)]
+    add_webhooks(
+        [receivers.url(path) for path in paths] + [receivers.url("/hang")], "product.updated"
+    )
+    results = []
+    for round_number in range(1, rounds + 1):
+        started = commit_event("product.updated", {"id": round_number})
+        arrivals = receivers.wait(paths, round_number, timeout=60)
+        delays = [arrival - started for arrival in arrivals.values()]
+        results.append(
+            {
+                "round": round_number,
+                "all_received_s": max(delays),
+                "median_s": statistics.median(delays),
+                "hanging_reached": len(receivers.arrivals.get("/hang", [])) >= round_number,
+            }
+        )
+    worst = max(result["all_received_s"] for result in results)
+    return {
+        "endpoints": endpoints,
+        "hanging_endpoints": 1,
+        "rounds": results,
+        "worst_all_received_s": worst,
+        "target_s": FANOUT_TARGET_S,
+        "met": worst <= FANOUT_TARGET_S,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=20, help="events for the latency run")
+    parser.add_argument("--endpoints", type=int, default=100, help="endpoints for the fan-out run")
+    parser.add_argument("--rounds", type=int, default=3, help="events for the fan-out run")
+    parser.add_argument("--concurrency", type=int, default=32, help="webhooks worker threads")
+    args = parser.parse_args()
+
+    root = Path(tempfile.mkdtemp(prefix="pi-webhook-bench-"))
+    services = start_services(root)
+    receivers = Receivers()
+    worker = None
+    try:
+        worker = start_worker(args.concurrency)
+        latency = bench_latency(receivers, args.events)
+        fanout = bench_fanout(receivers, args.endpoints, args.rounds)
+    finally:
+        receivers.close()
+        if worker is not None:
+            stop_worker(worker)
+        services.stop()
+        shutil.rmtree(root, ignore_errors=True)
+
+    print("\nWebhook delivery benchmark")
+    print(f"  worker: webhooks queue, threads pool, {args.concurrency} threads")
+    print(
+        f"  1. import.completed commit -> receiver, {latency['events']} events: "
+        f"median {latency['median_s'] * 1000:.0f} ms, p95 {latency['p95_s'] * 1000:.0f} ms, "
+        f"max {latency['max_s'] * 1000:.0f} ms "
+        f"(target <= {LATENCY_TARGET_S:.0f} s: {'met' if latency['met'] else 'MISSED'})"
+    )
+    print(f"  2. {fanout['endpoints']} endpoints + 1 hanging, one event per round:")
+    for result in fanout["rounds"]:
+        all_ms, median_ms = result["all_received_s"] * 1000, result["median_s"] * 1000
+        print(
+            f"     round {result['round']}: all {fanout['endpoints']} received in "
+            f"{all_ms:.0f} ms (median {median_ms:.0f} ms), "
+            f"hanging endpoint reached: {'yes' if result['hanging_reached'] else 'no'}"
+        )
+    print(
+        f"     worst round {fanout['worst_all_received_s'] * 1000:.0f} ms "
+        f"(target <= {FANOUT_TARGET_S:.0f} s: {'met' if fanout['met'] else 'MISSED'})"
+    )
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / "webhook_bench.json").write_text(
+        json.dumps({"latency": latency, "fanout": fanout}, indent=2) + "\n"
+    )
+    return 0 if latency["met"] and fanout["met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
