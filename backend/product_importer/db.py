@@ -74,7 +74,12 @@ def sync_engine() -> Engine:
         sync_url(_database_url()),
         pool_pre_ping=True,
         pool_size=2,
-        connect_args={"connect_timeout": settings.db_connect_timeout_seconds},
+        connect_args={
+            "connect_timeout": settings.db_connect_timeout_seconds,
+            # A worker killed mid-import must not leave its backend holding locks while it
+            # waits; imports stage into temporary tables, which like a larger buffer.
+            "options": "-c client_connection_check_interval=1000 -c temp_buffers=256MB",
+        },
     )
 
 

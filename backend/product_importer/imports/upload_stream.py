@@ -85,6 +85,7 @@ class MultipartFile:
         self._collector = _FilePartCollector(field_name)
         self._parser = MultipartParser(params[b"boundary"], self._collector.callbacks())  # type: ignore[arg-type]
         self.field_name = field_name
+        self._body_read = False
 
     @property
     def filename(self) -> str | None:
@@ -97,11 +98,14 @@ class MultipartFile:
                 data = b"".join(self._collector.pending)
                 self._collector.pending.clear()
                 yield data
+        self._body_read = True
         self._parser.finalize()
         if not self._collector.found:
             raise BadUpload(f"The request has no file field named '{self.field_name}'.")
 
     async def drain(self) -> None:
         """Read and discard the rest of the body, so the client reliably gets our answer."""
-        async for _ in self._request.stream():
-            pass
+        if not self._body_read:
+            async for _ in self._request.stream():
+                pass
+            self._body_read = True

@@ -1,0 +1,146 @@
+"""Cancel, a killed worker, and duplicate deliveries: nothing is ever half applied."""
+
+import asyncio
+import signal
+import uuid
+
+import psutil
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.imports import runner
+from tests.imports.helpers import csv_bytes, products, upload, wait_final
+
+MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
+MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
+
+
+def _big_file(rows: int = 20_000) -> bytes:
+    return csv_bytes("sku,name,description", *[f"F-{i},Name {i},Desc {i}" for i in range(rows)])
+
+
+async def _wait_for_phase(client, import_id: str, phase: str, timeout: float = 60) -> None:
+    for _ in range(int(timeout / 0.05)):
+        body = (await client.get(f"/api/v1/imports/{import_id}")).json()
+        if body["phase"] == phase:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"import never reached phase {phase!r}: {body}")
+
+
+class MergeGate:
+    """Holds the merge lock so an import waits just before it would change products."""
+
+    def __enter__(self) -> "MergeGate":
+        self.conn = sync_engine().connect()
+        self.conn.execute(text(MERGE_LOCK))
+        self.conn.commit()
+        return self
+
+    def open(self) -> None:
+        if self.conn is not None:
+            self.conn.execute(text(MERGE_UNLOCK))
+            self.conn.commit()
+            self.conn.close()
+            self.conn = None
+
+    def __exit__(self, *_: object) -> None:
+        self.open()
+
+
+async def test_cancel_while_running_applies_nothing(client, worker):
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file())).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        response = await client.post(f"/api/v1/imports/{import_id}/cancel")
+        assert response.status_code == 200
+        assert response.json()["cancel_requested"] is True
+        gate.open()
+        final = await wait_final(client, import_id)
+    assert final["status"] == "cancelled"
+    assert products() == {}
+    again = await client.post(f"/api/v1/imports/{import_id}/cancel")
+    assert again.status_code == 200 and again.json()["status"] == "cancelled"
+
+
+async def test_cancel_of_a_finished_import_is_409(client, worker):
+    import_id = (await upload(client, csv_bytes("sku,name", "C-1,C"))).json()["id"]
+    await wait_final(client, import_id)
+    assert (await client.post(f"/api/v1/imports/{import_id}/cancel")).status_code == 409
+
+
+async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, worker):
+    pool = psutil.Process(worker[0].pid)
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file())).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        for child in pool.children():
+            child.send_signal(signal.SIGKILL)
+        await asyncio.sleep(2.5)  # the dead backend notices its client is gone
+        gate.open()
+        final = await wait_final(client, import_id)
+    assert final["status"] in ("completed", "failed")
+    catalog = products()
+    assert len(catalog) in (0, 20_000)
+    if final["status"] == "completed":
+        assert final["created"] == 20_000 and final["total_rows"] == 20_000
+    else:
+        assert catalog == {} and final["error"]
+
+
+def _stored_import(content: bytes) -> uuid.UUID:
+    """An import row and its file, stored without queueing a task."""
+    with sync_engine().begin() as conn:
+        import_id = conn.execute(
+            text("INSERT INTO imports (filename, file_size) VALUES ('d.csv', :n) RETURNING id"),
+            {"n": len(content)},
+        ).scalar_one()
+        conn.execute(
+            text("INSERT INTO import_file_chunks (import_id, seq, data) VALUES (:i, 0, :d)"),
+            {"i": import_id, "d": content},
+        )
+    return import_id
+
+
+def test_the_same_import_delivered_twice_runs_once():
+    import_id = _stored_import(csv_bytes("sku,name", "D-1,Once"))
+    assert runner.run_import(import_id) == "completed"
+    assert runner.run_import(import_id) == "skipped"
+    assert len(products()) == 1
+
+
+def test_a_delivery_while_another_worker_holds_the_import_does_nothing():
+    import_id = _stored_import(csv_bytes("sku,name", "D-2,Held"))
+    with sync_engine().connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(7243, hashtext(:id))"), {"id": str(import_id)})
+        assert runner.run_import(import_id) == "skipped"
+        holder.execute(text("SELECT pg_advisory_unlock_all()"))
+        holder.commit()
+    assert products() == {}
+    assert runner.run_import(import_id) == "completed"
+
+
+async def test_sse_gives_progress_then_the_final_event(client, worker):
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file(5_000))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        stream = asyncio.create_task(client.get(f"/api/v1/imports/{import_id}/events"))
+        await asyncio.sleep(1.0)
+        gate.open()
+        response = await asyncio.wait_for(stream, timeout=60)
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = [
+        line.removeprefix("event: ") for line in response.text.splitlines()
+        if line.startswith("event: ")
+    ]
+    assert events[0] == "progress" and events[-1] == "completed"
+    assert events.count("completed") == 1
+
+    late = await client.get(f"/api/v1/imports/{import_id}/events")
+    lines = late.text.splitlines()
+    assert [x for x in lines if x.startswith("event: ")] == ["event: completed"]
+    assert any(x.startswith("id: completed-5000") for x in lines)
+    resumed = await client.get(
+        f"/api/v1/imports/{import_id}/events", headers={"Last-Event-ID": "progress-0-0"}
+    )
+    assert "event: completed" in resumed.text

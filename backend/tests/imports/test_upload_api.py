@@ -1,0 +1,118 @@
+"""POST /imports: unusable files are refused before anything is kept or queued."""
+
+import codecs
+
+import pytest
+from sqlalchemy import text
+
+from product_importer.config import Settings, get_settings
+from product_importer.db import sync_engine
+from tests.imports.helpers import csv_bytes, upload, wait_final
+
+
+def _kept() -> tuple[int, int]:
+    with sync_engine().connect() as conn:
+        imports = conn.execute(text("SELECT count(*) FROM imports")).scalar_one()
+        chunks = conn.execute(text("SELECT count(*) FROM import_file_chunks")).scalar_one()
+    return imports, chunks
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty"),
+        (b"  \r\n", "The file is empty"),
+        (csv_bytes("sku,title", "A,B"), "missing required column name"),
+        (csv_bytes("id,title"), "missing required columns sku, name"),
+        (csv_bytes("sku,name,SKU"), "column 'sku' appears twice"),
+        ("sku,name\nA-1,Café\n".encode("latin-1"), "not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        (codecs.BOM_UTF8 + b"name,description\n", "missing required column sku"),
+    ],
+)
+async def test_unusable_files_get_422_and_nothing_is_kept(client, content, message):
+    response = await upload(client, content)
+    assert response.status_code == 422, response.text
+    assert message in response.json()["detail"]
+    assert _kept() == (0, 0)
+
+
+async def test_not_multipart_or_wrong_field_is_422(client):
+    response = await client.post("/api/v1/imports", content=b"sku,name\n")
+    assert response.status_code == 422
+    assert "multipart/form-data" in response.json()["detail"]
+    response = await client.post(
+        "/api/v1/imports", files={"upload": ("a.csv", b"sku,name\n", "text/csv")}
+    )
+    assert response.status_code == 422
+    assert "no file field named 'file'" in response.json()["detail"]
+    assert _kept() == (0, 0)
+
+
+async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
+    small = Settings(max_upload_bytes=1000, upload_chunk_bytes=256)
+    client._transport.app.dependency_overrides[get_settings] = lambda: small
+    content = csv_bytes("sku,name", *[f"S-{i},Name {i}" for i in range(200)])
+    response = await upload(client, content)
+    assert response.status_code == 413
+    assert "1,000 bytes" in response.json()["detail"]
+    assert _kept() == (0, 0)
+    # Chunked (no Content-Length): cut off while streaming.
+    async def body():
+        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"
+        for _ in range(50):
+            yield b"sku,name\n" * 10
+        yield b"\r\n--b--\r\n"
+
+    response = await client.post(
+        "/api/v1/imports",
+        content=body(),
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert response.status_code == 413
+    assert _kept() == (0, 0)
+
+
+async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
+    small = Settings(upload_chunk_bytes=4096)
+    client._transport.app.dependency_overrides[get_settings] = lambda: small
+    content = csv_bytes("sku,name", *[f"C-{i},Name {i}" for i in range(3000)])
+    response = await upload(client, content, "catalog.csv")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["filename"] == "catalog.csv"
+    assert body["file_size"] == len(content)
+    with sync_engine().connect() as conn:
+        sizes = conn.execute(
+            text("SELECT length(data) FROM import_file_chunks ORDER BY seq")
+        ).scalars().all()
+    assert sum(sizes) == len(content) and max(sizes) == 4096
+
+
+async def test_compatibility_aliases(client, worker):
+    response = await client.post(
+        "/api/v1/upload", files={"file": ("a.csv", csv_bytes("sku,name", "Z-1,Zed"), "text/csv")}
+    )
+    assert response.status_code == 202
+    import_id = response.json()["id"]
+    await wait_final(client, import_id)
+    status = await client.get(f"/api/v1/upload/status/{import_id}")
+    assert status.status_code == 200 and status.json()["status"] == "completed"
+    assert (await client.get(f"/api/v1/upload/status/{import_id[:-1]}0")).status_code in (404, 422)
+
+
+async def test_list_is_newest_first_and_unknown_ids_are_404(client, worker):
+    ids = []
+    for i in range(3):
+        response = await upload(client, csv_bytes("sku,name", f"L-{i},N"), f"f{i}.csv")
+        ids.append(response.json()["id"])
+    page = (await client.get("/api/v1/imports?page=1&page_size=2")).json()
+    assert page["total"] == 3 and page["page_size"] == 2
+    assert [item["id"] for item in page["items"]] == [ids[2], ids[1]]
+    assert (await client.get("/api/v1/imports?page_size=201")).status_code == 422
+    missing = "00000000-0000-0000-0000-000000000000"
+    assert (await client.get(f"/api/v1/imports/{missing}")).status_code == 404
+    assert (await client.get(f"/api/v1/imports/{missing}/errors.csv")).status_code == 404
+    assert (await client.post(f"/api/v1/imports/{missing}/cancel")).status_code == 404
+    for import_id in ids:
+        await wait_final(client, import_id)
