@@ -14,13 +14,11 @@ FINAL = ("completed", "failed", "cancelled")
 
 
 async def upload(client: Any, content: bytes, filename: str = "products.csv") -> Any:
-    return await client.post(
-        "/api/v1/imports", files={"file": (filename, content, "text/csv")}
-    )
+    return await client.post("/api/v1/imports", files={"file": (filename, content, "text/csv")})
 
 
-async def wait_final(client: Any, import_id: str, timeout: float = 120) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
+async def wait_final(client: Any, import_id: str, within: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         body = (await client.get(f"/api/v1/imports/{import_id}")).json()
         if body["status"] in FINAL:
@@ -29,7 +27,9 @@ async def wait_final(client: Any, import_id: str, timeout: float = 120) -> dict[
     raise AssertionError(f"import {import_id} did not finish: {body}")
 
 
-async def import_file(client: Any, content: bytes, filename: str = "products.csv") -> dict[str, Any]:
+async def import_file(
+    client: Any, content: bytes, filename: str = "products.csv"
+) -> dict[str, Any]:
     response = await upload(client, content, filename)
     assert response.status_code == 202, response.text
     return await wait_final(client, response.json()["id"])

@@ -94,7 +94,7 @@ async def test_rows_with_the_wrong_number_of_fields_are_skipped_with_their_line(
     assert (result["created"], result["skipped"]) == (2, 2)
     assert set(products()) == {"r-1", "r-4"}
     report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
-    assert report[1] == "3,,\"expected 3 fields as in the header, found 4\",R-2,Too,many"
+    assert report[1] == '3,,"expected 3 fields as in the header, found 4",R-2,Too,many'
     assert report[2].startswith('4,,"expected 3 fields as in the header, found 1",R-3')
 
 

@@ -19,8 +19,8 @@ def _big_file(rows: int = 20_000) -> bytes:
     return csv_bytes("sku,name,description", *[f"F-{i},Name {i},Desc {i}" for i in range(rows)])
 
 
-async def _wait_for_phase(client, import_id: str, phase: str, timeout: float = 60) -> None:
-    for _ in range(int(timeout / 0.05)):
+async def _wait_for_phase(client, import_id: str, phase: str, within: float = 60) -> None:
+    for _ in range(int(within / 0.05)):
         body = (await client.get(f"/api/v1/imports/{import_id}")).json()
         if body["phase"] == phase:
             return
@@ -130,7 +130,8 @@ async def test_sse_gives_progress_then_the_final_event(client, worker):
         response = await asyncio.wait_for(stream, timeout=60)
     assert response.headers["content-type"].startswith("text/event-stream")
     events = [
-        line.removeprefix("event: ") for line in response.text.splitlines()
+        line.removeprefix("event: ")
+        for line in response.text.splitlines()
         if line.startswith("event: ")
     ]
     assert events[0] == "progress" and events[-1] == "completed"

@@ -57,9 +57,10 @@ async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
     assert response.status_code == 413
     assert "1,000 bytes" in response.json()["detail"]
     assert _kept() == (0, 0)
+
     # Chunked (no Content-Length): cut off while streaming.
     async def body():
-        yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"
+        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
         for _ in range(50):
             yield b"sku,name\n" * 10
         yield b"\r\n--b--\r\n"
@@ -83,9 +84,11 @@ async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
     assert body["status"] == "queued" and body["filename"] == "catalog.csv"
     assert body["file_size"] == len(content)
     with sync_engine().connect() as conn:
-        sizes = conn.execute(
-            text("SELECT length(data) FROM import_file_chunks ORDER BY seq")
-        ).scalars().all()
+        sizes = (
+            conn.execute(text("SELECT length(data) FROM import_file_chunks ORDER BY seq"))
+            .scalars()
+            .all()
+        )
     assert sum(sizes) == len(content) and max(sizes) == 4096
 
 
