@@ -119,3 +119,33 @@ async def test_a_stale_task_does_nothing(client, receiver: Receiver):
 
     assert receiver.requests() == []
     assert attempts(webhook["id"]) == []
+
+
+async def test_old_events_and_attempts_are_purged(client, receiver: Receiver):
+    from sqlalchemy import func, select
+
+    from product_importer.webhooks.dispatcher import purge_old
+    from product_importer.webhooks.models import OutboxEvent, WebhookDelivery
+
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    old_job, old_token, old_event = make_job(webhook["id"])
+    deliver_job(old_job, old_token)
+    _, _, pending_event = make_job(webhook["id"])  # still pending: kept whatever its age
+    recent_job, recent_token, recent_event = make_job(webhook["id"])
+    deliver_job(recent_job, recent_token)
+    long_ago = datetime.now(UTC) - timedelta(days=40)
+    with sync_session() as session:
+        for model in (OutboxEvent, WebhookDelivery):
+            session.execute(update(model).values(created_at=long_ago))
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.id == recent_event).values(created_at=func.now())
+        )
+
+    with sync_session() as session:
+        purge_old(session, get_settings())
+
+    with sync_session() as session:
+        kept = set(session.execute(select(OutboxEvent.id)).scalars())
+    assert kept == {pending_event, recent_event}
+    assert old_event not in kept
+    assert attempts(webhook["id"]) == []
