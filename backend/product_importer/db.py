@@ -63,7 +63,12 @@ def async_engine() -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
-        connect_args={"timeout": settings.db_connect_timeout_seconds},
+        connect_args={
+            "timeout": settings.db_connect_timeout_seconds,
+            # A large import may swap in a rebuilt products table; statements cached
+            # against the old table would fail once on every pooled connection.
+            "prepared_statement_cache_size": 0,
+        },
     )
 
 

@@ -21,6 +21,7 @@ import psycopg2
 import psycopg2.errors
 from sqlalchemy import Connection
 
+from product_importer.imports import rebuild
 from product_importer.imports import staging_sql as q
 from product_importer.imports.csv_rules import (
     HEADER_PROBE_BYTES,
@@ -156,12 +157,32 @@ def _record_errors(cur: Any, sql: StagingSql, import_id: uuid.UUID, parsed_by_co
     return skipped
 
 
+MERGE_START = READ_SHARE + CHECK_SHARE
+MERGE_SHARE = 100.0 - MERGE_START
+
+
+def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> None:
+    cur.execute(q.TRY_MERGE_LOCK)
+    if not cur.fetchone()[0]:
+        reporter.update("waiting for other imports", MERGE_START, counts.total_rows, force=True)
+        cur.execute(q.MERGE_LOCK)
+
+
+def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> bool:
+    def step(phase: str, fraction: float) -> None:
+        reporter.update(phase, MERGE_START + MERGE_SHARE * fraction,
+                        int(counts.total_rows * fraction), force=True)  # fmt: skip
+
+    result = rebuild.rebuild(cur, step)
+    if result is None:
+        return False
+    counts.created, counts.updated = result
+    return True
+
+
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
            reporter: ProgressReporter) -> None:  # fmt: skip
-    reporter.update("waiting for other imports", READ_SHARE + CHECK_SHARE, counts.total_rows,
-                    force=True)  # fmt: skip
-    cur.execute(q.MERGE_LOCK)
-    merge_share = 100.0 - READ_SHARE - CHECK_SHARE
+    merge_share = MERGE_SHARE
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
         cur.execute(q.MERGE_BATCH, {"after": after, "upto": upto})
@@ -171,7 +192,7 @@ def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
         done = upto / winners
         reporter.update(
             "merging",
-            READ_SHARE + CHECK_SHARE + merge_share * done,
+            MERGE_START + merge_share * done,
             int(counts.total_rows * done),
             force=True,
         )
@@ -210,7 +231,9 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur.execute(q.INDEX_WINNERS)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
 
-    _merge(cur, counts, winners, batch_rows, reporter)
+    _take_merge_lock(cur, counts, reporter)
+    if not (rebuild.worth_rebuilding(cur, winners) and _rebuild(cur, counts, reporter)):
+        _merge(cur, counts, winners, batch_rows, reporter)
     counts.unchanged = winners - counts.created - counts.updated
     cur.close()
     return counts

@@ -161,3 +161,4 @@ MERGE_BATCH = """
 
 # Concurrent imports merge one at a time (no deadlocks between their row locks).
 MERGE_LOCK = "SELECT pg_advisory_xact_lock(7242, 0)"
+TRY_MERGE_LOCK = "SELECT pg_try_advisory_xact_lock(7242, 0)"

@@ -38,3 +38,41 @@ async def test_changed_values_update_only_the_products_that_differ(client, worke
     assert after["p-1"][1] == before["p-1"][1], "and its created_at"
     assert products()["p-1"][0] == "p-1", "the sku spelling takes the incoming value"
     assert products()["p-2"][1] == "Two v2"
+
+
+def _indexes() -> set[str]:
+    with sync_engine().connect() as conn:
+        rows = conn.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'products'")
+        )
+        return {f"{r.indexname}: {r.indexdef}" for r in rows}
+
+
+async def test_a_large_change_rebuilds_the_table_with_every_index_and_keeps_flags(client, worker):
+    indexes_before = _indexes()
+    await import_file(client, csv_bytes("sku,name", "K-1,Keep"))
+    with sync_engine().begin() as conn:
+        conn.execute(text("UPDATE products SET is_active = false"))
+    before = _timestamps()
+    # Many new products against one existing: the import rebuilds the table.
+    rows = [f"N-{i},New {i}" for i in range(50)]
+    result = await import_file(client, csv_bytes("sku,name", "K-1,Keep", *rows))
+    assert (result["created"], result["updated"], result["unchanged"]) == (50, 0, 1)
+    assert _indexes() == indexes_before
+    assert _timestamps()["k-1"] == before["k-1"]
+    assert products()["k-1"][3] is False
+    ids = [v[0] for k, v in _timestamps().items() if k != "k-1"]
+    assert min(ids) > before["k-1"][0]
+
+
+async def test_a_small_change_to_a_large_catalog_merges_row_by_row(client, worker):
+    rows = [f"M-{i},Name {i}" for i in range(40)]
+    await import_file(client, csv_bytes("sku,name", *rows))
+    with sync_engine().connect() as conn:
+        table_oid = conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one()
+    changed = [*rows[:39], "M-39,Renamed", "M-40,Added"]
+    result = await import_file(client, csv_bytes("sku,name", *changed))
+    assert (result["created"], result["updated"], result["unchanged"]) == (1, 1, 39)
+    with sync_engine().connect() as conn:
+        assert conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one() == table_oid
+    assert products()["m-39"][1] == "Renamed"

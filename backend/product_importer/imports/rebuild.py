@@ -1,0 +1,148 @@
+"""Apply a large import by rebuilding `products` instead of updating it row by row.
+
+Maintaining trigram GIN indexes row by row costs several times more than building
+them once. When an import changes a large share of the catalog (the first load
+of a catalog, above all), the merged catalog is written to a new table, every
+index of `products` is built on it in bulk, and the new table replaces the old
+one, all inside the import's transaction. Readers keep reading the old table
+until the swap, which holds its exclusive lock only for the final rename;
+writers wait for the import (as they would for its row locks).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import psycopg2.errors
+
+NEW = "products_rebuild"
+SWAP_LOCK_TIMEOUT = "5s"
+# Building an index once costs about a third of maintaining it row by row.
+ROW_BY_ROW_COST = 3
+
+CHANGES = """
+    SELECT count(*) FROM import_winners w
+    LEFT JOIN products p ON lower(p.sku) = lower(w.sku)
+    WHERE p.id IS NULL
+       OR (p.sku, p.name, p.description) IS DISTINCT FROM (w.sku, w.name, w.description)"""
+EXISTING = "SELECT count(*) FROM products"
+MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
+
+FILL = f"""
+    INSERT INTO {NEW} (id, sku, name, description, is_active, created_at, updated_at)
+    SELECT coalesce(p.id, nextval(pg_get_serial_sequence('products', 'id'))),
+           coalesce(w.sku, p.sku), coalesce(w.name, p.name),
+           CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END,
+           coalesce(p.is_active, true), coalesce(p.created_at, now()),
+           CASE WHEN p.id IS NULL THEN now()
+                WHEN w.sku IS NOT NULL AND (p.sku, p.name, p.description)
+                     IS DISTINCT FROM (w.sku, w.name, w.description) THEN now()
+                ELSE p.updated_at END
+    FROM products p FULL JOIN import_winners w ON lower(p.sku) = lower(w.sku)"""
+
+COUNTS = f"""
+    SELECT count(*) FILTER (WHERE id > %(max_id)s),
+           count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = now())
+    FROM {NEW}"""
+
+INDEXES = """
+    SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    WHERE i.indrelid = 'products'::regclass"""
+TRIGGERS = """
+    SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
+    WHERE tgrelid = 'products'::regclass AND NOT tgisinternal"""
+
+
+def worth_rebuilding(cur: Any, winners: int) -> bool:
+    """Rebuild when maintaining indexes row by row would cost more than rebuilding."""
+    if winners == 0:
+        return False
+    cur.execute(CHANGES)
+    changes = int(cur.fetchone()[0])
+    cur.execute(EXISTING)
+    existing = int(cur.fetchone()[0])
+    return changes * ROW_BY_ROW_COST > existing + changes
+
+
+_INDEX_TARGET = re.compile(
+    r"^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)((?:\S+\.)?)products "
+)
+_TRIGGER_TARGET = re.compile(r" ON ((?:\S+\.)?)products ")
+
+
+def _index_on_new_table(definition: str, name: str) -> str:
+    return _INDEX_TARGET.sub(rf'\1"{name}_new"\3\4{NEW} ', definition, count=1)
+
+
+def _trigger_on_new_table(definition: str) -> str:
+    return _TRIGGER_TARGET.sub(rf" ON \1{NEW} ", definition, count=1)
+
+
+def rebuild(cur: Any, step: Callable[[str, float], None]) -> tuple[int, int] | None:
+    """Swap in the merged catalog; (created, updated), or None when a lock was not
+    granted in time (the caller then merges row by row; nothing has changed).
+    `step(phase, fraction)` reports progress."""
+    cur.execute("SAVEPOINT rebuild")
+    try:
+        cur.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
+        cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute(MAX_ID)
+        max_id = int(cur.fetchone()[0])
+        cur.execute(
+            f"CREATE TABLE {NEW} (LIKE products INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+            "INCLUDING STORAGE INCLUDING COMPRESSION)"
+        )
+        step("rebuilding: writing the merged catalog", 0.0)
+        cur.execute(FILL)
+        cur.execute(COUNTS, {"max_id": max_id})
+        created, updated = cur.fetchone()
+        step("rebuilding: building indexes", 0.4)
+        _build_like_products(cur)
+        step("rebuilding: swapping in the new catalog", 0.95)
+        cur.execute(f"ALTER SEQUENCE {_sequence(cur)} OWNED BY {NEW}.id")
+        cur.execute("DROP TABLE products")
+        cur.execute(f"ALTER TABLE {NEW} RENAME TO products")
+        _restore_names(cur)
+        cur.execute("SET LOCAL lock_timeout = 0")
+        cur.execute("ANALYZE products")
+    except psycopg2.errors.LockNotAvailable:
+        cur.execute("ROLLBACK TO SAVEPOINT rebuild")
+        return None
+    cur.execute("RELEASE SAVEPOINT rebuild")
+    return int(created), int(updated)
+
+
+def _sequence(cur: Any) -> str:
+    cur.execute("SELECT pg_get_serial_sequence('products', 'id')")
+    return str(cur.fetchone()[0])
+
+
+def _build_like_products(cur: Any) -> None:
+    """Every index and trigger of `products`, built on the new table under temporary names."""
+    cur.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+    cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cur.execute(INDEXES)
+    for name, definition, primary in cur.fetchall():
+        if primary:
+            cur.execute(f'ALTER TABLE {NEW} ADD CONSTRAINT "{name}_new" PRIMARY KEY (id)')
+        else:
+            cur.execute(_index_on_new_table(definition, name))
+    cur.execute(TRIGGERS)
+    for _name, definition in cur.fetchall():
+        cur.execute(_trigger_on_new_table(definition))
+
+
+def _restore_names(cur: Any) -> None:
+    cur.execute(
+        """SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           WHERE i.indrelid = 'products'::regclass AND c.relname LIKE '%\\_new'"""
+    )
+    for (temporary,) in cur.fetchall():
+        original = temporary.removesuffix("_new")
+        if temporary.startswith("pk_"):
+            cur.execute(f'ALTER TABLE products RENAME CONSTRAINT "{temporary}" TO "{original}"')
+        else:
+            cur.execute(f'ALTER INDEX "{temporary}" RENAME TO "{original}"')
