@@ -182,6 +182,7 @@ def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> bool
 
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
            reporter: ProgressReporter) -> None:  # fmt: skip
+    cur.execute(q.INDEX_WINNERS)
     merge_share = MERGE_SHARE
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
@@ -228,7 +229,6 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
     cur.execute(sql.create_winners)
     winners = _scalar(cur, q.COUNT_WINNERS)
-    cur.execute(q.INDEX_WINNERS)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
 
     _take_merge_lock(cur, counts, reporter)

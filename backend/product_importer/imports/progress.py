@@ -34,12 +34,19 @@ class ProgressReporter:
         self.import_id = import_id
         self.started = time.monotonic()
         self._last = 0.0
+        self._phase = ""
+        self._phase_started = self.started
         self._redis = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
                **values: Any) -> None:  # fmt: skip
         """Record progress (throttled); raise ImportCancelled if a cancel was requested."""
         now = time.monotonic()
+        if phase != self._phase:
+            if self._phase:
+                logger.info("import %s: %s took %.2f s", self.import_id, self._phase,
+                            now - self._phase_started)  # fmt: skip
+            self._phase, self._phase_started = phase, now
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
         self._last = now
