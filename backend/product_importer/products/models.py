@@ -1,8 +1,13 @@
-"""The products table. SKU identity is `lower(sku)` (unique index)."""
+"""The products table (SKU identity is `lower(sku)`, unique) and its running total.
+
+`product_counts` is written only by the triggers of migration 0005; read the total
+with `SELECT product_count()`.
+"""
 
 from datetime import datetime
 
 from sqlalchemy import BigInteger, Boolean, Index, Text, func, text
+from sqlalchemy.dialects.postgresql import OID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from product_importer.models_base import Base, created_at_column, updated_at_column
@@ -35,4 +40,21 @@ class Product(Base):
         ),
         Index("ix_products_name_lower_id", func.lower(name), id),
         Index("ix_products_updated_at_id", updated_at, id),
+        Index("ix_products_inactive", id, postgresql_where=text("NOT is_active")),
+    )
+
+
+class ProductCount(Base):
+    """A signed change to the number of rows of the table with oid `rel`; the base row
+    (`is_base`) is the count when counting started. Their sum is the total."""
+
+    __tablename__ = "product_counts"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    rel: Mapped[int] = mapped_column(OID, nullable=False)
+    total: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    is_base: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default=text("false"))
+
+    __table_args__ = (
+        Index("uq_product_counts_base", rel, unique=True, postgresql_where=text("is_base")),
     )
