@@ -68,11 +68,21 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def truncate_all() -> None:
     from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
 
     from product_importer.db import sync_engine
 
-    with sync_engine().begin() as conn:
-        conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+    for attempt in range(1, 6):
+        try:
+            with sync_engine().begin() as conn:
+                conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as exc:
+            # A worker still finishing the last test's work can lock the same tables in
+            # another order; PostgreSQL then cancels one side, possibly this one.
+            if attempt == 5 or "deadlock" not in str(exc):
+                raise
+            time.sleep(0.1 * attempt)
 
 
 @pytest.fixture(autouse=True)

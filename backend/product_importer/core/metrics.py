@@ -40,6 +40,11 @@ imports_by_status = Gauge("imports", "Imports by status", ["status"], registry=r
 outbox_pending = Gauge(
     "webhook_events_pending", "Outbox events not yet dispatched", registry=registry
 )
+deliveries_pending = Gauge(
+    "webhook_deliveries_pending",
+    "Webhook deliveries waiting to be sent or retried",
+    registry=registry,
+)
 
 
 def _route_template(request: Request) -> str:
@@ -73,6 +78,10 @@ async def _refresh_gauges() -> None:
             await conn.scalar(
                 text("SELECT count(*) FROM webhook_events WHERE dispatched_at IS NULL")
             )
+            or 0
+        )
+        deliveries_pending.set(
+            await conn.scalar(text("SELECT count(*) FROM webhook_jobs WHERE status = 'pending'"))
             or 0
         )
 

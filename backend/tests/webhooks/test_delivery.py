@@ -2,7 +2,15 @@
 
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
-from tests.webhooks.helpers import attempts, create_webhook, emit, job_of, wait_until, webhook_row
+from tests.webhooks.helpers import (
+    attempts,
+    create_webhook,
+    emit,
+    job_of,
+    make_job,
+    wait_until,
+    webhook_row,
+)
 from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
@@ -186,3 +194,12 @@ async def test_retry_after_is_honoured(client, worker, receiver: Receiver):
     # The test schedule would retry after 0.2 s; the receiver asked for 2 s.
     assert (first.next_retry_at - first.created_at).total_seconds() >= 1.9
     assert second.created_at >= first.next_retry_at
+
+
+async def test_metrics_count_deliveries_waiting(client):
+    webhook = await create_webhook(client, "https://hooks.example.com/in", ["product.created"])
+    make_job(webhook["id"])
+
+    metrics = (await client.get("/metrics")).text
+
+    assert "webhook_deliveries_pending 1.0" in metrics
