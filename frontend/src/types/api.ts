@@ -25,6 +25,7 @@ export type Import = {
   filename: string;
   status: ImportStatus;
   phase: string;
+  file_size?: number;
   total_rows: number | null;
   processed_rows: number;
   created: number;
@@ -36,6 +37,8 @@ export type Import = {
   rows_per_second: number | null;
   error: string | null;
   warnings: string[];
+  cancel_requested?: boolean;
+  eta_seconds?: number | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -53,6 +56,10 @@ export type Webhook = {
   failing_since?: string | null;
   created_at: string;
   updated_at: string;
+  last_delivery_at?: string | null;
+  last_delivery_status_code?: number | null;
+  last_delivery_error?: string | null;
+  last_delivery_ok?: boolean | null;
 };
 export type WebhookCreate = { url: string; events: string[]; enabled?: boolean; description?: string | null };
 export type WebhookUpdate = Partial<WebhookCreate>;

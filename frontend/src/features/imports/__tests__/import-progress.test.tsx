@@ -73,7 +73,7 @@ describe('progress helpers', () => {
   });
 
   it('describes phases in words and passes unknown ones through', () => {
-    expect(describePhase('staging', 'running')).toBe('Loading rows');
+    expect(describePhase('validating', 'running')).toBe('Checking rows');
     expect(describePhase('building_index', 'running')).toBe('Building index');
     expect(describePhase('anything', 'queued')).toBe('Waiting for a worker');
   });

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
@@ -26,7 +26,22 @@ export const IMPORT_PARAM = 'import';
 export function ImportPanel() {
   const [params, setParams] = useSearchParams();
   const { activeImport } = useActiveImport();
-  const currentId = params.get(IMPORT_PARAM) ?? activeImport?.id ?? null;
+  const urlId = params.get(IMPORT_PARAM);
+  const currentId = urlId ?? activeImport?.id ?? null;
+
+  useEffect(() => {
+    // Pin the running import found on arrival into the URL, so it stays on screen once it ends.
+    if (!urlId && activeImport) {
+      setParams(
+        (currentParams) => {
+          const next = new URLSearchParams(currentParams);
+          next.set(IMPORT_PARAM, activeImport.id);
+          return next;
+        },
+        { replace: true },
+      );
+    }
+  }, [urlId, activeImport, setParams]);
 
   const live = useImportEvents(currentId, true);
   const current = useImport(currentId, { poll: live === 'fallback' || live === 'connecting' });

@@ -17,7 +17,10 @@ type ImportProgressProps = {
 };
 
 /** Seconds left at the current speed, when both the total and the speed are known. */
-export function estimateSecondsLeft(item: Pick<Import, 'total_rows' | 'processed_rows' | 'rows_per_second'>) {
+export function estimateSecondsLeft(
+  item: Pick<Import, 'total_rows' | 'processed_rows' | 'rows_per_second' | 'eta_seconds'>,
+) {
+  if (typeof item.eta_seconds === 'number') return item.eta_seconds;
   if (!item.total_rows || !item.rows_per_second || item.rows_per_second <= 0) return null;
   return Math.max(0, item.total_rows - item.processed_rows) / item.rows_per_second;
 }
@@ -86,8 +89,8 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
 
       {active && onCancel && (
         <div>
-          <Button variant="secondary" onClick={onCancel} isLoading={isCancelling}>
-            {isCancelling ? 'Cancelling…' : 'Cancel import'}
+          <Button variant="secondary" onClick={onCancel} isLoading={isCancelling || Boolean(item.cancel_requested)}>
+            {isCancelling || item.cancel_requested ? 'Cancelling…' : 'Cancel import'}
           </Button>
         </div>
       )}

@@ -56,7 +56,6 @@ describe('WebhooksList', () => {
     const webhook = webhookFactory({ id: 3, url: 'http://127.0.0.1:9/hook', secret: 'whsec_visible' });
     mockFetch([
       { path: '/api/v1/webhooks', body: [webhook] },
-      { path: '/api/v1/webhooks/3/deliveries', body: { items: [], total: 0, page: 1, page_size: 1 } },
       {
         method: 'POST',
         path: '/api/v1/webhooks/3/test',

@@ -21,12 +21,3 @@ export function getDeliveriesQueryOptions(webhookId: number, page: number, pageS
 export function useDeliveries(webhookId: number, page: number, pageSize: number, options: { poll?: boolean } = {}) {
   return useQuery({ ...getDeliveriesQueryOptions(webhookId, page, pageSize), refetchInterval: options.poll ? 3000 : false });
 }
-
-/** The newest delivery attempt of a webhook (the first item of the newest-first log). */
-export function useLastDelivery(webhookId: number) {
-  return useQuery({
-    ...getDeliveriesQueryOptions(webhookId, 1, 1),
-    select: (page) => page.items[0] ?? null,
-    refetchInterval: 10_000,
-  });
-}

@@ -10,7 +10,12 @@ export function getWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
 }
 
 export function getWebhooksQueryOptions() {
-  return queryOptions({ queryKey: webhookKeys.list(), queryFn: ({ signal }) => getWebhooks(signal) });
+  return queryOptions({
+    queryKey: webhookKeys.list(),
+    queryFn: ({ signal }) => getWebhooks(signal),
+    // Keeps each endpoint's "last delivery" fresh while the page is open.
+    refetchInterval: 5000,
+  });
 }
 
 export function useWebhooks() {

@@ -12,6 +12,6 @@ export function useTestWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: testWebhook,
-    onSuccess: (_result, id) => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(id) }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.all }),
   });
 }

@@ -1,10 +1,8 @@
 import { Button } from '@/components/button';
-import { Spinner } from '@/components/spinner';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
 import type { Webhook } from '@/types/api';
-import { useLastDelivery } from '../api/get-deliveries';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
 import { OutcomeBadge } from './delivery-status';
@@ -21,7 +19,6 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
   const toast = useToast();
   const update = useUpdateWebhook();
   const test = useTestWebhook();
-  const last = useLastDelivery(webhook.id);
   const headingId = `webhook-${webhook.id}-url`;
 
   return (
@@ -68,14 +65,16 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
 
       <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
         <span>Last delivery:</span>
-        {last.isPending ? (
-          <Spinner className="size-4" label="Loading" />
-        ) : last.data ? (
+        {webhook.last_delivery_at ? (
           <>
-            <OutcomeBadge outcome={last.data} />
-            <span className="text-xs text-slate-600">
-              {last.data.event_type} · {formatDateTime(last.data.created_at)}
-            </span>
+            <OutcomeBadge
+              outcome={{
+                status_code: webhook.last_delivery_status_code ?? null,
+                latency_ms: null,
+                error: webhook.last_delivery_error ?? null,
+              }}
+            />
+            <span className="text-xs text-slate-600">{formatDateTime(webhook.last_delivery_at)}</span>
           </>
         ) : (
           <span className="text-slate-600">none yet</span>

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { generatedCsv, writeCsv } from './support/csv';
+import { api, expect, test } from './support/fixtures';
+
+type ImportJson = { id: string; status: string };
+
+test.describe('Story 1: import a CSV and watch it', () => {
+  test('uploads a CSV, shows live progress, then the summary with the error report', async ({ page }) => {
+    const rows: string[][] = [];
+    for (let i = 0; i < 5000; i += 1) rows.push([`IMP-${i}`, `Imported product ${i}`, `Description, ${i}`]);
+    rows.push(['imp-7', 'Imported product 7 (last wins)', 'duplicate in another case']);
+    rows.push(['', 'No SKU here', 'skipped']);
+    rows.push(['IMP-NONAME', '', 'skipped too']);
+    rows.push(['IMP-HTML', '<b>Bold</b> <script>alert(1)</script>', 'names are text']);
+    const file = writeCsv('story1.csv', rows);
+
+    await page.goto('/');
+    await expect(page.getByRole('heading', { level: 1, name: 'Import products' })).toBeVisible();
+    await page.locator('input[type="file"]').setInputFiles(file);
+
+    const progress = page.getByRole('region', { name: 'story1.csv' });
+    await expect(progress).toBeVisible();
+    await expect(progress.getByRole('progressbar')).toBeVisible();
+    await expect(page).toHaveURL(/\?import=/);
+
+    const summary = progress.getByTestId('import-summary');
+    await expect(summary).toBeVisible({ timeout: 60_000 });
+    await expect(progress.getByTestId('import-percent')).toHaveText('100%');
+    await expect(summary).toContainText('Created5,001');
+    await expect(summary).toContainText('Skipped2');
+    await expect(summary).toContainText('Duplicates in file1');
+    await expect(progress.getByTestId('import-rows')).toContainText('5,004');
+
+    const report = summary.getByRole('link', { name: /error report/i });
+    const importId = new URL(page.url()).searchParams.get('import');
+    await expect(report).toHaveAttribute('href', `/api/v1/imports/${importId}/errors.csv`);
+    const download = page.waitForEvent('download');
+    await report.click();
+    const errors = readFileSync(await (await download).path(), 'utf8');
+    expect(errors).toContain('No SKU here');
+
+    const history = page.getByRole('table', { name: 'Import history' });
+    await expect(history.getByRole('row').filter({ hasText: 'story1.csv' }).first()).toContainText('Completed');
+  });
+
+  test('accepts a dropped file and says why a file without the required columns is rejected', async ({ page }) => {
+    await page.goto('/');
+    const csv = 'code,title\nA-1,Nothing useful\n';
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'wrong-columns.csv', { type: 'text/csv' }));
+      return transfer;
+    }, csv);
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+    await expect(page.getByRole('alert').filter({ hasText: 'The upload was rejected.' })).toContainText(/sku/i);
+  });
+
+  test('a reload during an import still shows it running, and it can be cancelled', async ({ page, baseURL }) => {
+    const file = generatedCsv('large.csv', 1_000_000, 7);
+    await page.goto('/');
+    await page.locator('input[type="file"]').setInputFiles(file);
+    await expect(page.getByText(/Uploading/)).toBeVisible();
+    await expect(page).toHaveURL(/\?import=/, { timeout: 60_000 });
+    const importId = new URL(page.url()).searchParams.get('import')!;
+
+    // A fresh visit without the id in the URL finds the running import by itself.
+    await page.goto('/');
+    const progress = page.getByRole('region', { name: 'large.csv' });
+    await expect(progress).toBeVisible();
+    await expect(progress.getByText(/Running|Queued/)).toBeVisible();
+    await expect(progress.getByTestId('import-phase')).not.toBeEmpty();
+    // Cancel once the file has been read and its rows are being checked or saved.
+    await expect(progress.getByTestId('import-phase')).toHaveText(/Checking rows|Saving products|Rebuilding|Waiting for other/, {
+      timeout: 60_000,
+    });
+
+    await progress.getByRole('button', { name: 'Cancel import' }).click();
+    await expect
+      .poll(async () => (await api<ImportJson>(baseURL!, `imports/${importId}`)).status, { timeout: 60_000 })
+      .not.toMatch(/queued|running/);
+    const final = await api<ImportJson & { error: string | null }>(baseURL!, `imports/${importId}`);
+    expect(final, JSON.stringify(final)).toMatchObject({ status: 'cancelled' });
+    await expect(page).toHaveURL(new RegExp(`import=${importId}`));
+    await expect(progress.getByText('The import was cancelled. Nothing was changed.')).toBeVisible();
+  });
+});
