@@ -1,5 +1,122 @@
-"""HTTP endpoints for products."""
+"""HTTP endpoints for products: each parses, calls one service function, answers.
 
-from fastapi import APIRouter
+Fixed paths (`/all`, `/export.csv`) are declared before `/{product_id}`.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Response, status
+from fastapi.responses import StreamingResponse
+
+from product_importer.core.deps import PageDep, SessionDep
+from product_importer.products import list_service, service
+from product_importer.products.deps import ProductDep, ProductForUpdateDep, ProductListDep
+from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
+from product_importer.products.export import export_csv
+from product_importer.products.schemas import (
+    ProductCreate,
+    ProductPage,
+    ProductRead,
+    ProductsDeleted,
+    ProductUpdate,
+)
 
 router = APIRouter(prefix="/products", tags=["products"])
+
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    status.HTTP_409_CONFLICT: {"description": "The SKU exists (in any letter case)"}
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    status.HTTP_404_NOT_FOUND: {"description": "No product with this id"}
+}
+
+
+@contextmanager
+def _http_errors() -> Iterator[None]:
+    try:
+        yield
+    except (SkuTaken, CatalogBusy) as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    except InvalidCursor as exc:
+        detail = [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(exc)}]
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
+
+
+@router.get("", response_model=ProductPage)
+async def list_products(params: ProductListDep, page: PageDep, session: SessionDep) -> ProductPage:
+    """Products matching every filter given (case-insensitive substrings; `%`, `_`
+    and `\\` match themselves), in `sort` order.
+
+    `total` is exact for unfiltered and `is_active` lists and for small results;
+    for a large substring-filtered result it is the planner's estimate and
+    `total_is_estimate` is true. `next_cursor` continues after this page.
+    """
+    with _http_errors():
+        return await list_service.list_products(
+            session, params.filters, params.sort, page, params.cursor
+        )
+
+
+@router.post(
+    "", response_model=ProductRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+)
+async def create_product(data: ProductCreate, session: SessionDep) -> ProductRead:
+    with _http_errors():
+        return await service.create_product(session, data)
+
+
+@router.delete(
+    "/all",
+    response_model=ProductsDeleted,
+    responses={status.HTTP_409_CONFLICT: {"description": "An import is queued or running"}},
+)
+async def delete_all_products(session: SessionDep) -> ProductsDeleted:
+    """Remove every product at once (TRUNCATE); returns how many there were."""
+    with _http_errors():
+        return ProductsDeleted(deleted=await service.delete_all_products(session))
+
+
+@router.get(
+    "/export.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"}},
+)
+async def export_products(params: ProductListDep) -> StreamingResponse:
+    """Every product matching the list's filters, in `sort` order, as CSV. Cells that
+    a spreadsheet would run as a formula are prefixed with `'`."""
+    return StreamingResponse(
+        export_csv(params.filters, params.sort),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="products.csv"'},
+    )
+
+
+@router.get("/{product_id}", response_model=ProductRead, responses=NOT_FOUND)
+async def get_product(product: ProductDep) -> ProductRead:
+    return product
+
+
+@router.put("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | CONFLICT)
+async def replace_product(
+    data: ProductCreate, product: ProductForUpdateDep, session: SessionDep
+) -> ProductRead:
+    """Set every field (an omitted `description` becomes null, `is_active` true)."""
+    with _http_errors():
+        return await service.update_product(session, product, data.model_dump())
+
+
+@router.patch("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | CONFLICT)
+async def update_product(
+    data: ProductUpdate, product: ProductForUpdateDep, session: SessionDep
+) -> ProductRead:
+    """Change the fields sent. `updated_at` moves only when a value changes."""
+    with _http_errors():
+        return await service.update_product(session, product, data.model_dump(exclude_unset=True))
+
+
+@router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+async def delete_product(product: ProductForUpdateDep, session: SessionDep) -> Response:
+    await service.delete_product(session, product)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

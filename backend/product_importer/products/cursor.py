@@ -1,0 +1,81 @@
+"""Opaque keyset cursors: the sort key of the last row of a page and where the next
+page starts. A cursor is only a position, so it carries no secret; it is checked
+strictly because its values end up as query parameters."""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from product_importer.products.errors import InvalidCursor
+from product_importer.products.filters import ProductSort
+
+MAX_BIGINT = 2**63 - 1
+MAX_KEY_CHARS = 1024
+
+
+@dataclass(frozen=True)
+class Cursor:
+    sort: ProductSort
+    keys: tuple[Any, ...]
+    offset: int  # rows before the page the cursor opens (for its page number)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def encode(cursor: Cursor) -> str:
+    payload = {"s": cursor.sort.value, "k": [_plain(k) for k in cursor.keys], "o": cursor.offset}
+    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_BIGINT:
+        raise InvalidCursor("the cursor is malformed")
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or len(value) > MAX_KEY_CHARS or "\x00" in value:
+        raise InvalidCursor("the cursor is malformed")
+    return value
+
+
+def _timestamp(value: Any) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(_text(value))
+    except ValueError:
+        raise InvalidCursor("the cursor is malformed") from None
+    if parsed.tzinfo is None:
+        raise InvalidCursor("the cursor is malformed")
+    return parsed
+
+
+KEY_TYPES = {
+    "id": (_int,),
+    "sku": (_text,),
+    "name": (_text, _int),
+    "updated_at": (_timestamp, _int),
+}
+
+
+def decode(token: str, sort: ProductSort) -> Cursor:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        issued_for = ProductSort(payload["s"])
+        keys, offset = payload["k"], payload["o"]
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        raise InvalidCursor("the cursor is malformed; use a next_cursor as given") from None
+    if issued_for is not sort:
+        raise InvalidCursor(
+            f"the cursor was issued for sort={issued_for.value}; request that sort or start "
+            "again without a cursor"
+        )
+    types = KEY_TYPES[sort.field]
+    if not isinstance(keys, list) or len(keys) != len(types):
+        raise InvalidCursor("the cursor is malformed")
+    return Cursor(sort, tuple(check(k) for check, k in zip(types, keys, strict=True)), _int(offset))

@@ -1,0 +1,204 @@
+"""Pages of products and their totals, fast at millions of rows.
+
+Pages
+- No filter: a walk of the sort index. Deep pages (offset >= `SEEK_FROM_OFFSET`)
+  first read the sort key at the offset (an index-only scan for `id` and
+  `updated_at`), then walk from it; pages past the middle walk from the other end.
+- Filters: first the next `window` rows in sort order are filtered (fast when hits
+  are frequent, bounded when they are not); if that holds too few hits, every match
+  is found through the filter's index and sorted (cost grows with the matches).
+- `cursor` (keyset) pages start right after the previous page's last key, at any
+  depth, for any sort.
+
+Totals (`total_is_estimate` says which)
+- No filter: exact, from the trigger-kept counter (`product_count()`).
+- A page that is not full ends the result: total = rows before it + its rows.
+- `is_active` only: exact (the inactive rows have a partial index).
+- Substring filters: exact when the planner expects at most
+  `EXACT_COUNT_MAX_ESTIMATE` matches and the count finishes within
+  `EXACT_COUNT_TIMEOUT_MS`; otherwise the planner's estimate (never below the rows
+  this page proves exist).
+"""
+
+import json
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_importer.core.pagination import PageParams
+from product_importer.products import list_queries as sql
+from product_importer.products import repository as repo
+from product_importer.products.cursor import Cursor, decode, encode
+from product_importer.products.filters import ProductFilters, ProductSort
+from product_importer.products.pg_errors import QUERY_CANCELED, sqlstate
+from product_importer.products.schemas import ProductPage, ProductRead
+
+SEEK_FROM_OFFSET = 1_000
+WINDOW_ROWS = 5_000
+WINDOW_ROWS_PER_ROW_NEEDED = 20
+MAX_WINDOW_ROWS = 200_000
+EXACT_COUNT_MAX_ESTIMATE = 10_000
+EXACT_COUNT_TIMEOUT_MS = 15
+
+Keys = tuple[Any, ...]
+
+
+class _Rows:
+    """Products in page order with each one's sort key (for cursors)."""
+
+    def __init__(self, items: list[ProductRead], keys: list[Keys]) -> None:
+        self.items = items
+        self.keys = keys
+
+    def reversed(self) -> "_Rows":
+        return _Rows(self.items[::-1], self.keys[::-1])
+
+
+NO_ROWS = _Rows([], [])
+
+
+async def _fetch(session: AsyncSession, statement: Select[Any], sort: ProductSort) -> _Rows:
+    rows = (await session.execute(statement)).all()
+    width = len(sql.sort_keys(sort))
+    return _Rows(
+        [ProductRead.model_validate(row) for row in rows], [tuple(row[-width:]) for row in rows]
+    )
+
+
+async def product_total(session: AsyncSession) -> int:
+    return int((await session.execute(repo.product_total())).scalar_one())
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+async def _from_offset(session: AsyncSession, sort: ProductSort, limit: int, offset: int) -> _Rows:
+    if offset < SEEK_FROM_OFFSET:
+        return await _fetch(session, sql.page(sort, limit, offset=offset), sort)
+    key = (await session.execute(sql.key_at(sort, offset))).first()
+    if key is None:
+        return NO_ROWS
+    return await _fetch(session, sql.page(sort, limit, from_keys=tuple(key), inclusive=True), sort)
+
+
+async def _unfiltered(
+    session: AsyncSession, sort: ProductSort, size: int, offset: int, total: int
+) -> _Rows:
+    if offset >= total:
+        return NO_ROWS
+    from_end = total - offset - size
+    if offset < SEEK_FROM_OFFSET or from_end >= offset:
+        return await _from_offset(session, sort, size, offset)
+    # Past the middle: read the page backwards from the end, which is nearer.
+    backwards = await _from_offset(
+        session, sort.reversed(), min(size, total - offset), max(from_end, 0)
+    )
+    return backwards.reversed()
+
+
+async def _filtered(
+    session: AsyncSession,
+    filters: ProductFilters,
+    sort: ProductSort,
+    size: int,
+    offset: int,
+    after_keys: Keys | None,
+) -> _Rows:
+    needed = offset + size
+    window = min(max(WINDOW_ROWS, WINDOW_ROWS_PER_ROW_NEEDED * needed), MAX_WINDOW_ROWS)
+    if needed <= window:
+        statement = sql.window_page(filters, sort, size, offset, window, after_keys)
+        rows = await _fetch(session, statement, sort)
+        if len(rows.items) == size:
+            return rows
+    return await _fetch(session, sql.matched_page(filters, sort, size, offset, after_keys), sort)
+
+
+# --- totals --------------------------------------------------------------------------
+
+
+async def _count_within_budget(session: AsyncSession, statement: Select[Any]) -> int | None:
+    """The count, or None when it would take longer than `EXACT_COUNT_TIMEOUT_MS`.
+    Runs in a savepoint that is always rolled back, which also undoes the timeout."""
+    savepoint = await session.begin_nested()
+    try:
+        timeout = f"{EXACT_COUNT_TIMEOUT_MS}ms"
+        await session.execute(repo.set_local("statement_timeout", timeout))
+        return int((await session.execute(statement)).scalar_one())
+    except DBAPIError as exc:
+        if sqlstate(exc) == QUERY_CANCELED:
+            return None
+        raise
+    finally:
+        await savepoint.rollback()
+
+
+async def _estimate(session: AsyncSession, filters: ProductFilters) -> int:
+    plan = (await session.execute(sql.estimate(filters))).scalar_one()
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+async def _filtered_total(
+    session: AsyncSession, filters: ProductFilters, offset: int, rows: int, size: int
+) -> tuple[int, bool]:
+    """(total, is_estimate) of a filtered list whose page at `offset` held `rows`."""
+    if 0 < rows < size or (rows == 0 and offset == 0):
+        return offset + rows, False
+    if not filters.substrings:
+        inactive = await _count_within_budget(session, sql.count(ProductFilters(is_active=False)))
+        if inactive is not None:
+            if filters.is_active is False:
+                return inactive, False
+            return await product_total(session) - inactive, False
+        estimate = await _estimate(session, filters)
+    else:
+        estimate = await _estimate(session, filters)
+        if estimate <= EXACT_COUNT_MAX_ESTIMATE:
+            exact = await _count_within_budget(session, sql.count(filters))
+            if exact is not None:
+                return exact, False
+    proven = offset + rows + (1 if rows == size else 0)
+    return max(estimate, proven), True
+
+
+# --- the page ------------------------------------------------------------------------
+
+
+async def list_products(
+    session: AsyncSession,
+    filters: ProductFilters,
+    sort: ProductSort,
+    params: PageParams,
+    cursor: str | None = None,
+) -> ProductPage:
+    """Raises `InvalidCursor` for a cursor this API did not issue for `sort`."""
+    size = params.page_size
+    position = decode(cursor, sort) if cursor else None
+    offset = position.offset if position else params.offset
+    after_keys: Keys | None = position.keys if position else None
+
+    if filters.any:
+        rows = await _filtered(session, filters, sort, size, 0 if position else offset, after_keys)
+        total, estimated = await _filtered_total(session, filters, offset, len(rows.items), size)
+    else:
+        total, estimated = await product_total(session), False
+        if after_keys is not None:
+            statement = sql.page(sort, size, from_keys=tuple(after_keys), inclusive=False)
+            rows = await _fetch(session, statement, sort)
+        else:
+            rows = await _unfiltered(session, sort, size, offset, total)
+
+    more = len(rows.items) == size and (estimated or offset + size < total)
+    next_cursor = encode(Cursor(sort, rows.keys[-1], offset + size)) if more else None
+    return ProductPage(
+        items=rows.items,
+        total=total,
+        page=offset // size + 1,
+        page_size=size,
+        total_is_estimate=estimated,
+        next_cursor=next_cursor,
+    )

@@ -1,0 +1,72 @@
+"""SQL for single products and for delete-all, as Core statements that the API's
+async session and a worker's sync session both execute. Listing, counting and
+export queries are in `list_queries`."""
+
+from typing import Any, cast
+
+from sqlalchemy import Select, Table, TextClause, delete, exists, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert, ReturningUpdate
+
+from product_importer.imports.models import Import
+from product_importer.products.models import Product
+
+products = cast(Table, Product.__table__)
+COLUMNS = tuple(products.c)
+SKU_INDEX = "uq_products_sku_lower"
+ACTIVE_IMPORT_STATUSES = ("queued", "running")
+
+
+def select_product(product_id: int, *, for_update: bool = False) -> Select[Any]:
+    statement = select(*COLUMNS).where(products.c.id == product_id)
+    return statement.with_for_update() if for_update else statement
+
+
+def insert_product(values: dict[str, Any]) -> ReturningInsert[Any]:
+    """Inserts, or returns no row when the SKU exists in any letter case (also when
+    a concurrent insert of the same SKU commits first: this one waits for it)."""
+    return (
+        pg_insert(products)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[func.lower(products.c.sku)])
+        .returning(*COLUMNS)
+    )
+
+
+def update_product(product_id: int, values: dict[str, Any]) -> ReturningUpdate[Any]:
+    """Applies `values` and bumps `updated_at`, or returns no row when nothing would
+    change (no rewrite, no event)."""
+    changed = or_(*(products.c[field].is_distinct_from(value) for field, value in values.items()))
+    return (
+        update(products)
+        .where(products.c.id == product_id, changed)
+        .values(**values, updated_at=func.now())
+        .returning(*COLUMNS)
+    )
+
+
+def delete_product(product_id: int) -> ReturningDelete[Any]:
+    return delete(products).where(products.c.id == product_id).returning(*COLUMNS)
+
+
+def import_in_progress() -> Select[Any]:
+    return select(exists().where(Import.status.in_(ACTIVE_IMPORT_STATUSES)))
+
+
+def set_local(setting: str, value: str) -> Select[Any]:
+    """`SET LOCAL setting = value`, with the value as a parameter."""
+    return select(func.set_config(setting, value, True))
+
+
+def lock_products() -> TextClause:
+    return text("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+
+
+def product_total() -> Select[Any]:
+    """The exact number of products, kept by triggers (migration 0005)."""
+    return select(func.product_count())
+
+
+def truncate_products() -> TextClause:
+    """Ids are not restarted: a new product never reuses the id of a deleted one."""
+    return text("TRUNCATE products")

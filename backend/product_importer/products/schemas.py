@@ -1,0 +1,113 @@
+"""Request and response bodies of the products API.
+
+The field rules are the CSV's: `sku` trimmed, 1-64 characters; `name` trimmed,
+1-255; `description` up to 10,000 characters, and an empty one is stored as null
+(as the import stores it). Lengths count characters.
+"""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+)
+
+from product_importer.core.pagination import Page
+
+SKU_MAX = 64
+NAME_MAX = 255
+DESCRIPTION_MAX = 10_000
+
+
+def storable_text(value: str) -> str:
+    """PostgreSQL text holds no NUL character and only valid UTF-8."""
+    if "\x00" in value:
+        raise ValueError("must not contain the NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (no lone surrogates)") from None
+    return value
+
+
+def _empty_is_null(value: str | None) -> str | None:
+    return value or None
+
+
+Sku = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=SKU_MAX),
+    AfterValidator(storable_text),
+    Field(
+        description="Unique, case-insensitively; surrounding whitespace is removed",
+        examples=["ABC-12345-XY"],
+    ),
+]
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    AfterValidator(storable_text),
+    Field(description="Surrounding whitespace is removed", examples=["Stainless Kettle"]),
+]
+Description = Annotated[
+    Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), AfterValidator(storable_text)]
+    | None,
+    AfterValidator(_empty_is_null),
+    Field(description="Up to 10,000 characters; empty is stored as null"),
+]
+
+
+class ProductCreate(BaseModel):
+    """Body of `POST /products` and of `PUT /products/{id}` (which sets every field)."""
+
+    sku: Sku
+    name: Name
+    description: Description = None
+    is_active: StrictBool = True
+
+
+class ProductUpdate(BaseModel):
+    """Body of `PATCH /products/{id}`: only the fields sent change."""
+
+    sku: Sku | None = None
+    name: Name | None = None
+    description: Description = None
+    is_active: StrictBool | None = None
+
+    @field_validator("sku", "name", "is_active", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("cannot be null (leave the field out to keep its value)")
+        return value
+
+
+class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    sku: str
+    name: str
+    description: str | None
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductPage(Page[ProductRead]):
+    """A page of products. `total` is exact unless `total_is_estimate` is true (a
+    large filtered result, see the list endpoint); `next_cursor` continues after
+    this page (keyset paging, fast at any depth)."""
+
+    total_is_estimate: bool = False
+    next_cursor: str | None = None
+
+
+class ProductsDeleted(BaseModel):
+    deleted: int

@@ -1,0 +1,106 @@
+"""Product changes: create, update, delete one, delete all.
+
+Each change records its webhook event in the same transaction (outbox) and asks
+for a dispatch once that transaction commits. Services only flush; the request's
+session commits.
+"""
+
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_importer.products import repository as repo
+from product_importer.products.errors import CatalogBusy, SkuTaken
+from product_importer.products.pg_errors import (
+    LOCK_NOT_AVAILABLE,
+    UNIQUE_VIOLATION,
+    constraint_name,
+    sqlstate,
+)
+from product_importer.products.schemas import ProductCreate, ProductRead
+from product_importer.webhooks.dispatch import dispatch_after_commit
+from product_importer.webhooks.events import record_event
+
+# Delete-all waits at most this long for the table lock; requests that arrive
+# meanwhile queue behind it, so it stays short.
+DELETE_ALL_LOCK_TIMEOUT = "1s"
+
+
+async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) -> None:
+    await session.execute(record_event(event_type, data))
+    dispatch_after_commit(session)
+
+
+async def get_product(
+    session: AsyncSession, product_id: int, *, for_update: bool = False
+) -> ProductRead | None:
+    row = (await session.execute(repo.select_product(product_id, for_update=for_update))).first()
+    return ProductRead.model_validate(row._mapping) if row else None
+
+
+async def create_product(session: AsyncSession, data: ProductCreate) -> ProductRead:
+    row = (await session.execute(repo.insert_product(data.model_dump()))).first()
+    if row is None:
+        raise SkuTaken(data.sku)
+    product = ProductRead.model_validate(row._mapping)
+    await _record(session, "product.created", product.model_dump(mode="json"))
+    return product
+
+
+async def update_product(
+    session: AsyncSession, product: ProductRead, changes: dict[str, Any]
+) -> ProductRead:
+    """Apply `changes` to a product loaded (and locked) by the caller. Values equal to
+    the current ones change nothing: no write, no event, `updated_at` kept."""
+    if not changes:
+        return product
+    try:
+        row = (await session.execute(repo.update_product(product.id, changes))).first()
+    except IntegrityError as exc:
+        if sqlstate(exc) == UNIQUE_VIOLATION and constraint_name(exc) in (repo.SKU_INDEX, None):
+            raise SkuTaken(changes["sku"]) from None
+        raise
+    if row is None:
+        return product
+    updated = ProductRead.model_validate(row._mapping)
+    await _record(session, "product.updated", updated.model_dump(mode="json"))
+    return updated
+
+
+async def delete_product(session: AsyncSession, product: ProductRead) -> None:
+    row = (await session.execute(repo.delete_product(product.id))).first()
+    deleted = ProductRead.model_validate(row._mapping) if row else product
+    await _record(session, "product.deleted", deleted.model_dump(mode="json"))
+
+
+async def _refuse_during_import(session: AsyncSession) -> None:
+    if (await session.execute(repo.import_in_progress())).scalar_one():
+        raise CatalogBusy(
+            "an import is queued or running; delete all products once it has finished "
+            "or after cancelling it"
+        )
+
+
+async def delete_all_products(session: AsyncSession) -> int:
+    """TRUNCATE every product and return how many there were.
+
+    Refused while an import is queued or running. The table lock is waited for at
+    most `DELETE_ALL_LOCK_TIMEOUT`, so requests never queue behind it for longer.
+    """
+    await _refuse_during_import(session)
+    await session.execute(repo.set_local("lock_timeout", DELETE_ALL_LOCK_TIMEOUT))
+    try:
+        await session.execute(repo.lock_products())
+    except DBAPIError as exc:
+        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
+            raise CatalogBusy(
+                "the products table is in use by a long operation (an import or an "
+                f"export); nothing was deleted, try again (waited {DELETE_ALL_LOCK_TIMEOUT})"
+            ) from None
+        raise
+    await _refuse_during_import(session)  # queued while the lock was awaited
+    deleted = int((await session.execute(repo.product_total())).scalar_one())
+    await session.execute(repo.truncate_products())
+    await _record(session, "products.deleted_all", {"deleted": deleted})
+    return deleted
