@@ -163,6 +163,22 @@ def test_scaling_knobs_reach_the_commands(raw):
     assert argv[argv.index("--concurrency") + 1] == "6"
 
 
+def test_the_env_example_documents_every_compose_variable():
+    """Every ${VARIABLE} of the compose files is listed in .env.example."""
+    import re
+
+    text = (ROOT / ".env.example").read_text()
+    files = [ROOT / "docker-compose.yml", *sorted((ROOT / "deploy").glob("compose.*.yml"))]
+    names = {
+        name
+        for path in files
+        for name in re.findall(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", path.read_text())
+    }
+    assert names >= {"POSTGRES_PASSWORD", "API_BIND", "WEBHOOK_WORKER_CONCURRENCY"}
+    missing = sorted(name for name in names if not re.search(rf"^#? ?{name}=", text, re.M))
+    assert not missing
+
+
 def test_interpolation_follows_compose_rules():
     env = {"SET": "x", "EMPTY": ""}
     assert interpolate("${SET:-d}/${EMPTY:-d}/${EMPTY-d}/${UNSET-d}/$$SET/$SET", env) == (
