@@ -51,3 +51,19 @@ export async function api<T = unknown>(
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** Uploads a CSV through the API (not the UI) and waits for its import to end. */
+export async function importThroughApi(baseURL: string, name: string, csv: string): Promise<{ id: string; status: string }> {
+  const form = new FormData();
+  form.append('file', new Blob([csv], { type: 'text/csv' }), name);
+  const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
+  if (response.status !== 202) throw new Error(`POST /imports → ${response.status}: ${await response.text()}`);
+  const created = (await response.json()) as { id: string };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const item = await api<{ id: string; status: string }>(baseURL, `imports/${created.id}`);
+    if (!['queued', 'running'].includes(item.status)) return item;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`import ${created.id} did not end within 60 s`);
+}

@@ -47,6 +47,7 @@ export function Modal({
   const titleId = useId();
   const descriptionId = useId();
   const panelRef = useRef<HTMLDivElement>(null);
+  const bodyRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
   const preventCloseRef = useRef(preventClose);
 
@@ -61,8 +62,13 @@ export function Modal({
     openCount += 1;
     setAppInert(true);
     const panel = panelRef.current;
+    // Focus what the person came to do: the given element, else the first field of the body.
     const target =
-      initialFocus?.current ?? panel?.querySelector<HTMLElement>(FOCUSABLE) ?? panel ?? undefined;
+      initialFocus?.current ??
+      bodyRef.current?.querySelector<HTMLElement>(FOCUSABLE) ??
+      panel?.querySelector<HTMLElement>(FOCUSABLE) ??
+      panel ??
+      undefined;
     target?.focus();
 
     function onKeyDown(event: KeyboardEvent) {
@@ -145,7 +151,9 @@ export function Modal({
             </svg>
           </button>
         </div>
-        <div className="overflow-y-auto px-5 py-4">{children}</div>
+        <div ref={bodyRef} className="overflow-y-auto px-5 py-4">
+          {children}
+        </div>
         {footer && (
           <div className="flex flex-col-reverse gap-2 border-t border-slate-200 px-5 py-3 sm:flex-row sm:justify-end">
             {footer}

@@ -1,0 +1,105 @@
+import { api, expect, importThroughApi, test } from './support/fixtures';
+import { WebhookReceiver } from './support/receiver';
+
+type Webhook = { id: number; url: string };
+
+test.describe('Story 4: webhooks', () => {
+  let receiver: WebhookReceiver;
+
+  test.beforeEach(async ({ baseURL }) => {
+    receiver = await new WebhookReceiver().start();
+    for (const hook of await api<Webhook[]>(baseURL!, 'webhooks')) {
+      await api(baseURL!, `webhooks/${hook.id}`, { method: 'DELETE' });
+    }
+  });
+
+  test.afterEach(async () => {
+    await receiver.stop();
+  });
+
+  test('add, test, reveal and copy the secret, see deliveries, redeliver, edit, disable and delete', async ({
+    page,
+    context,
+    baseURL,
+  }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto('/webhooks');
+    await expect(page.getByText('No webhooks yet.')).toBeVisible();
+
+    // Add: the form checks the URL before sending.
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add webhook' });
+    await expect(dialog.getByLabel(/Endpoint URL/)).toBeFocused();
+    await dialog.getByLabel(/Endpoint URL/).fill('ftp://nowhere');
+    await dialog.getByRole('button', { name: 'Add webhook' }).click();
+    await expect(dialog.getByText('Enter a full http:// or https:// URL.')).toBeVisible();
+    await dialog.getByLabel(/Endpoint URL/).fill(receiver.url);
+    await dialog.getByRole('checkbox', { name: /product\.created/ }).check();
+    await dialog.getByLabel('Description').fill('Local receiver');
+    await dialog.getByRole('button', { name: 'Add webhook' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Webhook added.' })).toBeVisible();
+
+    const card = page.getByTestId('webhook-card').filter({ hasText: receiver.url });
+    await expect(card).toBeVisible();
+    await expect(card.getByRole('list', { name: 'Events' })).toContainText('import.completed');
+    await expect(card.getByRole('list', { name: 'Events' })).toContainText('product.created');
+    await expect(card.getByRole('switch', { name: 'Enabled' })).toHaveAttribute('aria-checked', 'true');
+    await expect(card).toContainText('none yet');
+
+    // Test: a real signed POST to the receiver; status code and time are shown.
+    await card.getByRole('button', { name: /^Test/ }).click();
+    await expect(card.getByTestId('webhook-test-result')).toHaveText(/Test succeeded: status 200 in \d+ ms/);
+    const testCall = receiver.ofType('webhook.test')[0];
+    expect(testCall.headers['webhook-signature']).toMatch(/^v1,/);
+    expect(testCall.headers['webhook-id']).toBeTruthy();
+
+    // The secret: hidden, revealed on demand, copied to the clipboard.
+    const secret = card.getByTestId('webhook-secret');
+    await expect(secret).not.toContainText('whsec_');
+    await card.getByRole('button', { name: /^Reveal/ }).click();
+    await expect(secret).toContainText('whsec_');
+    await card.getByRole('button', { name: /^Copy/ }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Secret copied' })).toBeVisible();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe((await secret.textContent())?.trim());
+
+    // A real event: an import through the API fires import.completed to the receiver.
+    await importThroughApi(baseURL!, 'hooked.csv', 'sku,name\nHOOK-1,Hooked product\n');
+    await expect.poll(() => receiver.ofType('import.completed').length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect(card).toContainText('HTTP 200', { timeout: 15_000 });
+
+    // The delivery log, and a redelivery that reaches the receiver again.
+    await card.getByRole('button', { name: /^Delivery log/ }).click();
+    const log = page.getByRole('dialog', { name: 'Delivery log' });
+    const row = log.getByRole('row').filter({ hasText: 'import.completed' }).first();
+    await expect(row).toContainText('HTTP 200');
+    const before = receiver.ofType('import.completed').length;
+    await row.getByRole('button', { name: /^Redeliver/ }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Redelivery of import.completed queued.' })).toBeVisible();
+    await expect.poll(() => receiver.ofType('import.completed').length, { timeout: 30_000 }).toBeGreaterThan(before);
+    await expect(log.getByRole('row').filter({ hasText: 'import.completed' })).toHaveCount(2, { timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await expect(log).toBeHidden();
+
+    // Edit.
+    await card.getByRole('button', { name: /^Edit/ }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit webhook' });
+    await edit.getByLabel('Description').fill('Renamed receiver');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(edit).toBeHidden();
+    await expect(card).toContainText('Renamed receiver');
+
+    // Disable with the switch.
+    await card.getByRole('switch').click();
+    await expect(card.getByRole('switch', { name: 'Disabled' })).toHaveAttribute('aria-checked', 'false');
+    await expect(page.getByTestId('toast').filter({ hasText: 'Webhook disabled.' })).toBeVisible();
+
+    // Delete, after a confirmation.
+    await card.getByRole('button', { name: /^Delete/ }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete webhook?' });
+    await confirm.getByRole('button', { name: 'Delete webhook' }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
+    await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+});
