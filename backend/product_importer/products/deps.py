@@ -16,34 +16,57 @@ MAX_TERM = 255
 MAX_DESCRIPTION_TERM = 1_000
 
 
-def _term(value: str | None) -> str | None:
+def _strip(value: str | None) -> str | None:
     """Surrounding whitespace is ignored (stored SKUs and names have none); empty
     means no filter."""
     return storable_text(value.strip()) or None if value is not None else None
 
 
-Term = Annotated[str | None, AfterValidator(_term)]
+AnyTerm = Annotated[
+    str | None,
+    Query(max_length=MAX_TERM, description="Substring of the SKU or of the name"),
+    AfterValidator(_strip),
+]
+SkuTerm = Annotated[
+    str | None,
+    Query(max_length=MAX_TERM, description="Substring of the SKU"),
+    AfterValidator(_strip),
+]
+NameTerm = Annotated[
+    str | None,
+    Query(max_length=MAX_TERM, description="Substring of the name"),
+    AfterValidator(_strip),
+]
+DescriptionTerm = Annotated[
+    str | None,
+    Query(max_length=MAX_DESCRIPTION_TERM, description="Substring of the description"),
+    AfterValidator(_strip),
+]
 
 
 class ProductListParams:
     def __init__(
         self,
-        q: Term = Query(None, max_length=MAX_TERM, description="Substring of the SKU or the name"),
-        sku: Term = Query(None, max_length=MAX_TERM, description="Substring of the SKU"),
-        name: Term = Query(None, max_length=MAX_TERM, description="Substring of the name"),
-        description: Term = Query(
-            None, max_length=MAX_DESCRIPTION_TERM, description="Substring of the description"
+        q: AnyTerm = None,
+        sku: SkuTerm = None,
+        name: NameTerm = None,
+        description: DescriptionTerm = None,
+        is_active: Annotated[
+            bool | None, Query(description="Only active (true) or inactive (false) products")
+        ] = None,
+        sort: Annotated[ProductSort, Query(description="Order; `-` for descending")] = (
+            ProductSort.ID
         ),
-        is_active: bool | None = Query(None, description="Only active (true) or inactive"),
-        sort: ProductSort = Query(ProductSort.ID, description="Order; `-` for descending"),
-        cursor: str | None = Query(
-            None,
-            max_length=4_096,
-            description=(
-                "`next_cursor` of the previous page: continue after it (fast at any depth; "
-                "`page` is then ignored)"
+        cursor: Annotated[
+            str | None,
+            Query(
+                max_length=4_096,
+                description=(
+                    "`next_cursor` of the previous page: continue after it (fast at any "
+                    "depth; `page` is then ignored)"
+                ),
             ),
-        ),
+        ] = None,
     ) -> None:
         self.filters = ProductFilters(
             q=q, sku=sku, name=name, description=description, is_active=is_active

@@ -18,7 +18,7 @@ API = "/api/v1/products"
 
 def add_products(rows: Iterable[dict[str, Any]]) -> list[int]:
     """Insert products (defaults as the API's) and return their ids in order."""
-    values = list(rows)
+    values = [{"description": None, "is_active": True, **row} for row in rows]
     with sync_engine().begin() as conn:
         statement = insert(Product).returning(Product.id, sort_by_parameter_order=True)
         result = conn.execute(statement, values)

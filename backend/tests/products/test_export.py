@@ -1,0 +1,93 @@
+"""GET /products/export.csv: the list's filters and order, as CSV safe to open in
+a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from product_importer.products.export import safe_cell
+from tests.products.helpers import API, add_products, numbered
+
+URL = f"{API}/export.csv"
+
+
+def parse(response) -> list[dict[str, str]]:
+    assert response.status_code == 200, response.text
+    body = response.content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(body.removeprefix("\ufeff"), newline="")))
+
+
+async def test_exports_every_product_with_all_fields(client):
+    add_products(
+        [
+            {"sku": "A-1", "name": 'Mug, "large"', "description": "line one\nline two"},
+            {"sku": "B-2", "name": "Café crème", "description": None, "is_active": False},
+        ]
+    )
+    response = await client.get(URL)
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="products.csv"'
+    rows = parse(response)
+    listed = (await client.get(API)).json()["items"]
+    assert [row["id"] for row in rows] == [str(item["id"]) for item in listed]
+    assert rows[0]["name"] == 'Mug, "large"' and rows[0]["description"] == "line one\nline two"
+    assert rows[1]["name"] == "Café crème" and rows[1]["description"] == ""
+    assert (rows[0]["is_active"], rows[1]["is_active"]) == ("true", "false")
+    assert list(rows[0]) == [
+        "id",
+        "sku",
+        "name",
+        "description",
+        "is_active",
+        "created_at",
+        "updated_at",
+    ]
+    assert rows[0]["created_at"] == listed[0]["created_at"].replace("Z", "+00:00")
+
+
+async def test_applies_the_lists_filters_and_sort(client):
+    add_products([*numbered(30), {"sku": "ZZ-%", "name": "Percent 100%"}])
+    rows = parse(await client.get(f"{URL}?q=product 0001&sort=-name"))
+    assert [row["sku"] for row in rows] == [f"SKU-000{i}" for i in range(19, 9, -1)]
+    assert [row["sku"] for row in parse(await client.get(f"{URL}?name=%"))] == ["ZZ-%"]
+    assert parse(await client.get(f"{URL}?q=nothing")) == []
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+async def test_cells_that_would_run_as_formulas_are_escaped(client, start):
+    add_products(
+        [
+            {
+                "sku": f"{start}SKU",
+                "name": f"{start}cmd|' /C calc'!A0",
+                "description": f'{start}HYPERLINK("http://x")',
+            }
+        ]
+    )
+    [row] = parse(await client.get(URL))
+    assert row["sku"] == f"'{start}SKU"
+    assert row["name"] == f"'{start}cmd|' /C calc'!A0"
+    assert row["description"] == f'\'{start}HYPERLINK("http://x")'
+
+
+def test_only_a_leading_formula_character_is_escaped():
+    assert safe_cell("a=b") == "a=b"
+    assert safe_cell("") == ""
+    assert safe_cell("-5") == "'-5"
+    assert safe_cell("'=already") == "'=already"
+
+
+async def test_streams_more_rows_than_one_batch(client):
+    add_products(numbered(4_500))
+    rows = parse(await client.get(URL))
+    assert len(rows) == 4_500 and rows[-1]["sku"] == "SKU-04499"
+
+
+async def test_invalid_parameters_are_422(client):
+    response = await client.get(f"{URL}?sort=price")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "sort"]

@@ -1,0 +1,152 @@
+"""`total`: exact from the trigger-kept counter whatever changes the table, exact or
+a flagged estimate for filtered lists."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from sqlalchemy import func, select, text
+
+from product_importer.db import sync_engine
+from product_importer.products import list_queries, list_service
+from tests.products.helpers import API, add_products, numbered, sql_execute, sql_scalar
+
+
+async def total(client, query: str = "") -> int:
+    body = (await client.get(f"{API}?{query}")).json()
+    assert body["total_is_estimate"] is False
+    return int(body["total"])
+
+
+def counted() -> int:
+    return int(sql_scalar("SELECT count(*) FROM products"))
+
+
+async def test_the_counter_follows_every_kind_of_change(client):
+    assert await total(client) == 0
+    ids = add_products(numbered(30))
+    assert await total(client) == 30
+    for i in range(3):
+        assert (await client.post(API, json={"sku": f"NEW-{i}", "name": "n"})).status_code == 201
+    assert (await client.delete(f"{API}/{ids[0]}")).status_code == 204
+    sql_execute("DELETE FROM products WHERE id = ANY(:ids)", ids=ids[1:6])
+    assert await total(client) == 27 == counted()
+    sql_execute("TRUNCATE products")
+    assert await total(client) == 0
+    add_products(numbered(4))
+    assert await total(client) == 4 == counted()
+
+
+async def test_a_rolled_back_change_leaves_the_counter_alone(client):
+    add_products(numbered(5))
+    with sync_engine().connect() as conn:
+        conn.execute(text("INSERT INTO products (sku, name) VALUES ('X-1', 'x'), ('X-2', 'x')"))
+        conn.execute(text("DELETE FROM products WHERE sku = 'SKU-00001'"))
+        conn.rollback()
+    assert await total(client) == 5
+
+
+async def test_concurrent_writers_keep_the_counter_exact(client):
+    await asyncio.gather(
+        *(client.post(API, json={"sku": f"C-{i}", "name": "n"}) for i in range(40))
+    )
+    assert await total(client) == 40 == counted()
+    # Writers skip the deltas others hold; the next write folds what is left.
+    assert (await client.post(API, json={"sku": "ONE-MORE", "name": "n"})).status_code == 201
+    assert sql_scalar("SELECT count(*) FROM product_counts") == 2  # the base and one delta
+    assert await total(client) == 41
+
+
+async def test_a_rebuilt_products_table_is_counted_once_then_tracked(client):
+    """The bulk import replaces `products` with a new table (a new oid); the counter
+    has no base for it and counts it once. (Rolled back: the schema stays as is.)"""
+    add_products(numbered(10))
+    assert await total(client) == 10
+    with sync_engine().connect() as conn:
+        conn.execute(text("CREATE TABLE products_new (LIKE products INCLUDING ALL)"))
+        conn.execute(text("INSERT INTO products_new SELECT * FROM products"))
+        conn.execute(
+            text(
+                "INSERT INTO products_new (sku, name) "
+                "SELECT 'R-' || g, 'r' FROM generate_series(1, 7) g"
+            )
+        )
+        triggers = conn.execute(
+            text(
+                "SELECT pg_get_triggerdef(oid) FROM pg_trigger "
+                "WHERE tgrelid = 'products'::regclass AND NOT tgisinternal"
+            )
+        ).scalars()
+        for definition in list(triggers):
+            conn.execute(text(definition.replace(" ON public.products ", " ON products_new ")))
+        conn.execute(text("ALTER SEQUENCE products_id_seq OWNED BY products_new.id"))
+        conn.execute(text("DROP TABLE products"))
+        conn.execute(text("ALTER TABLE products_new RENAME TO products"))
+        assert conn.execute(text("SELECT product_count()")).scalar() == 17
+        conn.execute(text("INSERT INTO products (sku, name) VALUES ('AFTER-1', 'a')"))
+        conn.execute(text("DELETE FROM products WHERE sku IN ('R-1', 'R-2')"))
+        assert conn.execute(text("SELECT product_count()")).scalar() == 16
+        assert conn.execute(text("SELECT count(*) FROM products")).scalar() == 16
+        conn.rollback()
+    assert await total(client) == 10
+
+
+async def test_the_counter_is_right_after_real_imports(client, worker):
+    async def run_import(lines: list[str]) -> None:
+        content = ("sku,name,description\n" + "\n".join(lines) + "\n").encode()
+        response = await client.post("/api/v1/imports", files={"file": ("p.csv", content)})
+        assert response.status_code == 202, response.text
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            body = (await client.get(f"/api/v1/imports/{response.json()['id']}")).json()
+            if body["status"] in ("completed", "failed", "cancelled"):
+                assert body["status"] == "completed", body
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError("the import did not finish")
+
+    await run_import([f"IMP-{i},Name {i}," for i in range(300)])
+    assert await total(client) == 300 == counted()
+    await run_import([f"imp-{i},Renamed {i},d" for i in range(250, 400)])
+    assert await total(client) == 400 == counted()
+
+
+async def test_is_active_totals_are_exact(client):
+    add_products(numbered(12, is_active=False))
+    add_products([{"sku": f"ON-{i}", "name": "on"} for i in range(30)])
+    assert await total(client, "is_active=false&page_size=5") == 12
+    assert await total(client, "is_active=true&page_size=5") == 30
+
+
+async def test_a_short_page_is_its_own_exact_total(client, monkeypatch):
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX_ESTIMATE", -1)
+    add_products(numbered(30))
+    body = (await client.get(f"{API}?q=product&page_size=20&page=2")).json()
+    assert (len(body["items"]), body["total"], body["total_is_estimate"]) == (10, 30, False)
+
+
+async def test_a_large_filtered_total_is_a_flagged_estimate(client, monkeypatch):
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX_ESTIMATE", -1)
+    add_products(numbered(30))
+    body = (await client.get(f"{API}?q=product&page_size=10&page=2")).json()
+    assert body["total_is_estimate"] is True
+    assert body["total"] >= 21  # never below what the page proves
+    assert body["next_cursor"]
+
+
+async def test_a_count_over_its_time_budget_becomes_an_estimate(client, monkeypatch):
+    slow = select(func.count()).select_from(select(func.pg_sleep(0.5)).subquery())
+    monkeypatch.setattr(list_queries, "count", lambda filters: slow)
+    monkeypatch.setattr(list_service, "EXACT_COUNT_TIMEOUT_MS", 20)
+    add_products(numbered(30))
+    body = (await client.get(f"{API}?q=product&page_size=10")).json()
+    assert body["total_is_estimate"] is True and body["total"] >= 11
+    body = (await client.get(f"{API}?is_active=true&page_size=10")).json()
+    assert body["total_is_estimate"] is True and len(body["items"]) == 10
+
+
+@pytest.mark.parametrize("query", ["", "q=product", "is_active=true"])
+async def test_totals_on_an_empty_catalog(client, query):
+    assert await total(client, query) == 0
