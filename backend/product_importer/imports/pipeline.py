@@ -168,12 +168,14 @@ def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter)
         cur.execute(q.MERGE_LOCK)
 
 
-def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> bool:
+def _rebuild(
+    cur: Any, counts: ImportCounts, reporter: ProgressReporter, winners: str = "import_winners"
+) -> bool:
     def step(phase: str, fraction: float) -> None:
         reporter.update(phase, MERGE_START + MERGE_SHARE * fraction,
                         int(counts.total_rows * fraction), force=True)  # fmt: skip
 
-    result = rebuild.rebuild(cur, step)
+    result = rebuild.rebuild(cur, step, winners)
     if result is None:
         return False
     counts.created, counts.updated = result
@@ -227,13 +229,16 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
                     total_rows=counts.total_rows)  # fmt: skip
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
-    cur.execute(sql.create_winners)
-    winners = _scalar(cur, q.COUNT_WINNERS)
-    counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
-
     _take_merge_lock(cur, counts, reporter)
-    if not (rebuild.worth_rebuilding(cur, winners) and _rebuild(cur, counts, reporter)):
-        _merge(cur, counts, winners, batch_rows, reporter)
+    if _scalar(cur, q.CATALOG_IS_EMPTY) and _rebuild(cur, counts, reporter, sql.last_wins):
+        # A first load: build the catalog straight from the file's last-wins rows.
+        winners = counts.created
+    else:
+        cur.execute(sql.create_winners)
+        winners = _scalar(cur, q.COUNT_WINNERS)
+        if not (rebuild.worth_rebuilding(cur, winners) and _rebuild(cur, counts, reporter)):
+            _merge(cur, counts, winners, batch_rows, reporter)
+    counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated
     cur.close()
     return counts

@@ -30,9 +30,9 @@ CHANGES = """
 EXISTING = "SELECT count(*) FROM products"
 MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 
-FILL = f"""
-    INSERT INTO {NEW} (id, sku, name, description, is_active, created_at, updated_at)
-    SELECT coalesce(p.id, nextval(pg_get_serial_sequence('products', 'id'))),
+FILL = """
+    INSERT INTO {new} (id, sku, name, description, is_active, created_at, updated_at)
+    SELECT coalesce(p.id, nextval('{sequence}'::regclass)),
            coalesce(w.sku, p.sku), coalesce(w.name, p.name),
            CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END,
            coalesce(p.is_active, true), coalesce(p.created_at, now()),
@@ -40,7 +40,7 @@ FILL = f"""
                 WHEN w.sku IS NOT NULL AND (p.sku, p.name, p.description)
                      IS DISTINCT FROM (w.sku, w.name, w.description) THEN now()
                 ELSE p.updated_at END
-    FROM products p FULL JOIN import_winners w ON lower(p.sku) = lower(w.sku)"""
+    FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
 
 COUNTS = f"""
     SELECT count(*) FILTER (WHERE id > %(max_id)s),
@@ -81,10 +81,13 @@ def _trigger_on_new_table(definition: str) -> str:
     return _TRIGGER_TARGET.sub(rf" ON \1{NEW} ", definition, count=1)
 
 
-def rebuild(cur: Any, step: Callable[[str, float], None]) -> tuple[int, int] | None:
+def rebuild(
+    cur: Any, step: Callable[[str, float], None], winners: str = "import_winners"
+) -> tuple[int, int] | None:
     """Swap in the merged catalog; (created, updated), or None when a lock was not
     granted in time (the caller then merges row by row; nothing has changed).
-    `step(phase, fraction)` reports progress."""
+    `step(phase, fraction)` reports progress; `winners` is the relation (or subquery) of
+    the import's last-wins rows."""
     cur.execute("SAVEPOINT rebuild")
     try:
         cur.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
@@ -96,13 +99,14 @@ def rebuild(cur: Any, step: Callable[[str, float], None]) -> tuple[int, int] | N
             "INCLUDING STORAGE INCLUDING COMPRESSION)"
         )
         step("rebuilding: writing the merged catalog", 0.0)
-        cur.execute(FILL)
+        sequence = _sequence(cur)
+        cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
         cur.execute(COUNTS, {"max_id": max_id})
         created, updated = cur.fetchone()
         step("rebuilding: building indexes", 0.4)
         _build_like_products(cur)
         step("rebuilding: swapping in the new catalog", 0.95)
-        cur.execute(f"ALTER SEQUENCE {_sequence(cur)} OWNED BY {NEW}.id")
+        cur.execute(f"ALTER SEQUENCE {sequence} OWNED BY {NEW}.id")
         cur.execute("DROP TABLE products")
         cur.execute(f"ALTER TABLE {NEW} RENAME TO products")
         _restore_names(cur)

@@ -128,18 +128,25 @@ class StagingSql:
             WHERE reason IS NOT NULL"""
 
     @property
+    def last_wins(self) -> str:
+        """The last valid occurrence of each SKU (case-insensitive), in SKU order."""
+        return f"""
+            (SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description
+             FROM ({self._checked}) AS c
+             WHERE reason IS NULL
+             ORDER BY lower(sku), rn DESC)"""
+
+    @property
     def create_winners(self) -> str:
-        """The last valid occurrence of each SKU (case-insensitive), numbered in SKU order."""
+        """`last_wins`, numbered, as a table the row-by-row merge walks in batches."""
         return f"""
             CREATE TEMP TABLE import_winners ON COMMIT DROP AS
             SELECT (row_number() OVER ())::integer AS ord, sku, name, description
-            FROM (SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description
-                  FROM ({self._checked}) AS c
-                  WHERE reason IS NULL
-                  ORDER BY lower(sku), rn DESC) AS last_wins"""
+            FROM {self.last_wins} AS last_wins"""
 
 
 COUNT_STAGED = "SELECT count(*) FROM import_rows"
+CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
 COUNT_WINNERS = "SELECT count(*) FROM import_winners"
 INDEX_WINNERS = "CREATE INDEX ON import_winners (ord)"
 ERRORS_COUNT = "SELECT count(*) FROM import_errors WHERE import_id = %(import_id)s"
