@@ -63,6 +63,7 @@ def start_sweeper() -> None:
     if _sweeper is None:
         _sweeper = Sweeper(get_settings().webhook_sweep_seconds)
         _sweeper.start()
+        logger.info("webhook sweep runs every %.1f s in this worker", _sweeper.interval)
 
 
 def stop_sweeper() -> None:
