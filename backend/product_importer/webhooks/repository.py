@@ -370,7 +370,8 @@ def cancel_job(job_id: int) -> Update:
 
 def requeue_job(event_id: str, webhook_id: int) -> Insert:
     """Redelivery: the job comes back as pending and due now with a fresh retry cycle
-    (created if an older event never had a job for this endpoint)."""
+    (created if an older event never had a job for this endpoint). Dropping the token
+    turns a task still waiting for a retry into a no-op, so the event goes out now."""
     statement = pg_insert(WebhookJob).values(event_id=event_id, webhook_id=webhook_id)
     return statement.on_conflict_do_update(
         index_elements=["event_id", "webhook_id"],
@@ -378,6 +379,8 @@ def requeue_job(event_id: str, webhook_id: int) -> Insert:
             "status": PENDING,
             "failures": 0,
             "next_attempt_at": func.now(),
+            "token": None,
+            "locked_until": None,
             "updated_at": func.now(),
         },
     ).returning(WebhookJob.id)

@@ -203,3 +203,21 @@ async def test_metrics_count_deliveries_waiting(client):
     metrics = (await client.get("/metrics")).text
 
     assert "webhook_deliveries_pending 1.0" in metrics
+
+
+async def test_redeliver_during_a_long_backoff_sends_now(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", Reply(status=503, headers={"retry-after": "3600"}))
+    event_id = emit("product.created", {"id": 1})
+    receiver.wait_for(1)
+    wait_until(lambda: len(attempts(webhook["id"])) == 1, what="the failed attempt")
+    (failed,) = attempts(webhook["id"])
+    assert failed.next_retry_at is not None  # an hour away
+
+    response = await client.post(f"{API}/deliveries/{failed.id}/redeliver")
+
+    assert response.status_code == 202
+    second = receiver.wait_for(2)[1]
+    assert second.headers["webhook-id"] == event_id
+    wait_until(lambda: _finished(webhook["id"]), what="the redelivery to be recorded")
+    assert job_of(webhook["id"])[0].status == "delivered"
