@@ -38,7 +38,7 @@ def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 
         assert process.poll() is None, f"serve exited with {process.returncode}"
         try:
             body = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
-            if body.get("status") == "ok":
+            if body.get("status") == "ok" and body.get("workers") == 2:
                 return body
         except httpx.HTTPError:
             pass
