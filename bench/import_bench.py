@@ -24,9 +24,7 @@ from typing import Any
 
 import httpx
 import psycopg2
-
 from harness import (
-    REPO,
     peak_rss_mb,
     pool_children,
     start_api,
@@ -98,7 +96,9 @@ def floor_run(path: Path) -> float:
 def product_run(api: str, path: Path) -> dict[str, Any]:
     started = time.perf_counter()
     with httpx.Client(timeout=None) as http, path.open("rb") as handle:
-        response = http.post(f"{api}/api/v1/imports", files={"file": (path.name, handle)})
+        response = http.post(
+            f"{api}/api/v1/imports", files={"file": (path.name, handle)}
+        )
         uploaded = time.perf_counter() - started
         response.raise_for_status()
         body = response.json()
@@ -114,7 +114,9 @@ def product_run(api: str, path: Path) -> dict[str, Any]:
 def reset_products() -> None:
     conn = psycopg2.connect(dsn())
     with conn.cursor() as cur:
-        cur.execute("TRUNCATE products, imports, webhook_events RESTART IDENTITY CASCADE")
+        cur.execute(
+            "TRUNCATE products, imports, webhook_events RESTART IDENTITY CASCADE"
+        )
         cur.execute("SELECT count(*) FROM products")
     conn.commit()
     conn.close()
@@ -185,7 +187,9 @@ def main() -> None:
 
 
 def print_table(table: list[dict[str, Any]], api_rss: float, file_bytes: int) -> None:
-    print(f"\nImport benchmark (last file {file_bytes / 1e6:.1f} MB); API peak RSS {api_rss:.0f} MB")
+    print(
+        f"\nImport benchmark (last file {file_bytes / 1e6:.1f} MB); API peak RSS {api_rss:.0f} MB"
+    )
     print(
         f"{'rows':>9} {'phase':9} {'floor s':>8} {'product s':>9} {'ratio':>6} "
         f"{'upload s':>8} {'created':>8} {'updated':>8} {'unchanged':>9} {'worker RSS MB':>13}"
