@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generatedCsv, writeCsv } from './support/csv';
-import { api, expect, test } from './support/fixtures';
+import { api, expect, saveScreenshot, test } from './support/fixtures';
 
 type ImportJson = { id: string; status: string };
 
@@ -30,6 +30,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(summary).toContainText('Skipped2');
     await expect(summary).toContainText('Duplicates in file1');
     await expect(progress.getByTestId('import-rows')).toContainText('5,004');
+    await saveScreenshot(page, 'import-completed-desktop');
 
     const report = summary.getByRole('link', { name: /error report/i });
     const importId = new URL(page.url()).searchParams.get('import');
@@ -55,7 +56,11 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(page.getByRole('alert').filter({ hasText: 'The upload was rejected.' })).toContainText(/sku/i);
   });
 
-  test('a reload during an import still shows it running, and it can be cancelled', async ({ page, baseURL }) => {
+  test('a reload during an import still shows it running; delete all waits; cancel', async ({
+    page,
+    context,
+    baseURL,
+  }) => {
     const file = generatedCsv('large.csv', 1_000_000, 7);
     await page.goto('/');
     await page.locator('input[type="file"]').setInputFiles(file);
@@ -69,6 +74,18 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(progress).toBeVisible();
     await expect(progress.getByText(/Running|Queued/)).toBeVisible();
     await expect(progress.getByTestId('import-phase')).not.toBeEmpty();
+
+    await saveScreenshot(page, 'import-running-desktop');
+
+    // Story 3 meanwhile: delete all is disabled and says why, and the API refuses it too.
+    const products = await context.newPage();
+    await products.goto('/products');
+    await expect(products.getByRole('button', { name: 'Delete all products' })).toBeDisabled();
+    await expect(products.getByText(/Unavailable while an import is (running|queued) \(large\.csv\)/)).toBeVisible();
+    await saveScreenshot(products, 'products-delete-all-blocked-desktop');
+    const refused = await fetch(`${baseURL}/api/v1/products/all`, { method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    await products.close();
     // Cancel once the file has been read and its rows are being checked or saved.
     await expect(progress.getByTestId('import-phase')).toHaveText(/Checking rows|Saving products|Rebuilding|Waiting for other/, {
       timeout: 60_000,

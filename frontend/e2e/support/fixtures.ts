@@ -32,9 +32,11 @@ export async function expectNoA11yViolations(page: Page, context: string) {
   expect(summary, `axe violations on ${context}`).toEqual([]);
 }
 
+/** Saves what the screen shows (`name.png`) and the whole scrolled page (`name-full.png`). */
 export async function saveScreenshot(page: Page, name: string) {
   mkdirSync(screenshots, { recursive: true });
-  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  await page.screenshot({ path: join(screenshots, `${name}-full.png`), fullPage: true });
 }
 
 export async function api<T = unknown>(

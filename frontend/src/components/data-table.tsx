@@ -30,6 +30,10 @@ export type DataTableProps<T> = {
   page: number;
   pageSize: number;
   total: number;
+  /** The total is the server's estimate: say "about", and do not offer a jump to the last page. */
+  totalIsEstimate?: boolean;
+  /** Overrides "is there a next page?" when the total is only an estimate. */
+  hasNextPage?: boolean;
   onPageChange: (page: number) => void;
   onPageSizeChange?: (pageSize: number) => void;
   pageSizeOptions?: number[];
@@ -54,6 +58,8 @@ export function DataTable<T>({
   page,
   pageSize,
   total,
+  totalIsEstimate = false,
+  hasNextPage,
   onPageChange,
   onPageSizeChange,
   pageSizeOptions = [25, 50, 100, 200],
@@ -86,8 +92,11 @@ export function DataTable<T>({
     },
   });
 
-  const first = total === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = Math.min(total, page * pageSize);
+  const shown = data.length;
+  const first = shown === 0 ? 0 : (page - 1) * pageSize + 1;
+  const last = totalIsEstimate ? first + shown - 1 : Math.min(total, page * pageSize);
+  const canNext = hasNextPage ?? page < pageCount;
+  const about = totalIsEstimate ? 'about ' : '';
   const rows = table.getRowModel().rows;
 
   return (
@@ -159,7 +168,9 @@ export function DataTable<T>({
         className="flex flex-col gap-3 border-t border-slate-200 px-3 py-2.5 text-sm text-slate-700 sm:flex-row sm:items-center sm:justify-between"
       >
         <p aria-live="polite">
-          {total === 0 ? 'No results' : `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)}`}
+          {shown === 0 && total === 0
+            ? 'No results'
+            : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(total)}`}
           {isFetching && !isLoading && (
             <span className="ml-2 inline-flex align-middle text-slate-500">
               <Spinner className="size-4" label="Loading" />
@@ -190,12 +201,17 @@ export function DataTable<T>({
             ‹
           </PagerButton>
           <span className="px-1 whitespace-nowrap">
-            Page {formatNumber(page)} of {formatNumber(pageCount)}
+            Page {formatNumber(page)} of {about}
+            {formatNumber(Math.max(pageCount, page))}
           </span>
-          <PagerButton label="Next page" disabled={page >= pageCount} onClick={() => onPageChange(page + 1)}>
+          <PagerButton label="Next page" disabled={!canNext} onClick={() => onPageChange(page + 1)}>
             ›
           </PagerButton>
-          <PagerButton label="Last page" disabled={page >= pageCount} onClick={() => onPageChange(pageCount)}>
+          <PagerButton
+            label="Last page"
+            disabled={totalIsEstimate || page >= pageCount}
+            onClick={() => onPageChange(pageCount)}
+          >
             »
           </PagerButton>
         </div>

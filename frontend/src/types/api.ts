@@ -1,88 +1,33 @@
 /**
- * Named API types. PROVISIONAL: written from the HTTP contract until the backend's OpenAPI
- * schema has the endpoints; then these become aliases of the generated `api-schema.d.ts`.
+ * Named API types, all taken from the schema generated from the backend's OpenAPI document
+ * (`npm run generate:api` rewrites `api-schema.d.ts`), so the UI and the API cannot drift.
  */
+import type { components, operations } from './api-schema';
+
+type Schemas = components['schemas'];
+
+export type Product = Schemas['ProductRead'];
+export type ProductCreate = Schemas['ProductCreate'];
+export type ProductUpdate = Schemas['ProductUpdate'];
+export type ProductPage = Schemas['ProductPage'];
+export type ProductSort = Schemas['ProductSort'];
+export type ProductListQuery = NonNullable<operations['list_products_api_v1_products_get']['parameters']['query']>;
+export type DeleteAllResult = Schemas['ProductsDeleted'];
+
+export type Import = Schemas['ImportRead'];
+export type ImportStatus = Import['status'];
+export type ImportPage = Schemas['Page_ImportRead_'];
+
+export type Webhook = Schemas['WebhookRead'];
+export type WebhookCreate = Schemas['WebhookCreate'];
+export type WebhookUpdate = Schemas['WebhookUpdate'];
+export type WebhookEvent = WebhookCreate['events'][number];
+export type WebhookTestResult = Schemas['WebhookTestResult'];
+export type WebhookDelivery = Schemas['DeliveryRead'];
+export type WebhookDeliveryPage = Schemas['Page_DeliveryRead_'];
+export type Redelivery = Schemas['RedeliveryRead'];
 
 export type Page<T> = { items: T[]; total: number; page: number; page_size: number };
-
-export type Product = {
-  id: number;
-  sku: string;
-  name: string;
-  description: string | null;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-};
-export type ProductCreate = { sku: string; name: string; description?: string | null; is_active?: boolean };
-export type ProductUpdate = Partial<ProductCreate>;
-export type ProductPage = Page<Product>;
-export type DeleteAllResult = { deleted: number };
-
-export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-export type Import = {
-  id: string;
-  filename: string;
-  status: ImportStatus;
-  phase: string;
-  file_size?: number;
-  total_rows: number | null;
-  processed_rows: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  duplicates_in_file: number;
-  progress: number;
-  rows_per_second: number | null;
-  error: string | null;
-  warnings: string[];
-  cancel_requested?: boolean;
-  eta_seconds?: number | null;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-};
-export type ImportPage = Page<Import>;
-
-export type Webhook = {
-  id: number;
-  url: string;
-  events: string[];
-  enabled: boolean;
-  description: string | null;
-  secret: string;
-  disabled_reason?: string | null;
-  failing_since?: string | null;
-  created_at: string;
-  updated_at: string;
-  last_delivery_at?: string | null;
-  last_delivery_status_code?: number | null;
-  last_delivery_error?: string | null;
-  last_delivery_ok?: boolean | null;
-};
-export type WebhookCreate = { url: string; events: string[]; enabled?: boolean; description?: string | null };
-export type WebhookUpdate = Partial<WebhookCreate>;
-export type WebhookTestResult = {
-  ok: boolean;
-  status_code: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  response_excerpt: string | null;
-};
-export type WebhookDelivery = {
-  id: number;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  status_code: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  response_excerpt: string | null;
-  created_at: string;
-  next_retry_at: string | null;
-};
-export type WebhookDeliveryPage = Page<WebhookDelivery>;
 
 export const WEBHOOK_EVENTS = [
   'import.completed',
@@ -91,4 +36,8 @@ export const WEBHOOK_EVENTS = [
   'product.updated',
   'product.deleted',
   'products.deleted_all',
-] as const;
+] as const satisfies readonly WebhookEvent[];
+
+// Fails to compile if the API adds an event this list does not offer.
+type MissingEvents = Exclude<WebhookEvent, (typeof WEBHOOK_EVENTS)[number]>;
+export const _everyEventListed: [MissingEvents] extends [never] ? true : never = true;

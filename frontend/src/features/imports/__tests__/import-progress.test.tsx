@@ -67,9 +67,10 @@ describe('ImportProgress', () => {
 });
 
 describe('progress helpers', () => {
-  it('estimates the time left from the speed', () => {
-    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100 })).toBe(6);
-    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 0 })).toBeNull();
+  it('prefers the API estimate and otherwise estimates from the speed', () => {
+    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100, eta_seconds: 2.5 })).toBe(2.5);
+    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100, eta_seconds: null })).toBe(6);
+    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 0, eta_seconds: null })).toBeNull();
   });
 
   it('describes phases in words and passes unknown ones through', () => {

@@ -1,10 +1,20 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import type { ProductPage } from '@/types/api';
+import type { ProductListQuery, ProductPage, ProductSort } from '@/types/api';
 import { productKeys } from './query-keys';
 
-export const PRODUCT_SORTS = ['id', '-id', 'sku', '-sku', 'name', '-name', 'updated_at', '-updated_at'] as const;
-export type ProductSort = (typeof PRODUCT_SORTS)[number];
+export type { ProductSort };
+
+export const PRODUCT_SORTS = [
+  'id',
+  '-id',
+  'sku',
+  '-sku',
+  'name',
+  '-name',
+  'updated_at',
+  '-updated_at',
+] as const satisfies readonly ProductSort[];
 
 export type ProductFilters = {
   q?: string;
@@ -21,7 +31,8 @@ export type ProductsQuery = ProductFilters & {
 };
 
 export function getProducts(query: ProductsQuery, signal?: AbortSignal): Promise<ProductPage> {
-  return api.get<ProductPage>('products', query, signal);
+  const params: ProductListQuery = query;
+  return api.get<ProductPage>('products', params, signal);
 }
 
 export function getProductsQueryOptions(query: ProductsQuery) {

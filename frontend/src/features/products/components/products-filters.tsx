@@ -1,11 +1,29 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { Button } from '@/components/button';
 import { SearchInput } from '@/components/search-input';
+import { PRODUCT_SORTS, type ProductSort } from '../api/get-products';
 import { useProductsSearch } from '../hooks/use-products-search';
 
+const SORT_LABELS: Record<ProductSort, string> = {
+  id: 'Oldest first',
+  '-id': 'Newest first',
+  sku: 'SKU, A to Z',
+  '-sku': 'SKU, Z to A',
+  name: 'Name, A to Z',
+  '-name': 'Name, Z to A',
+  updated_at: 'Least recently updated',
+  '-updated_at': 'Most recently updated',
+};
+
 export function ProductsFilters() {
-  const { filters, hasFilters, setFilter, clearFilters } = useProductsSearch();
+  const { filters, hasFilters, setFilter, clearFilters, query, update } = useProductsSearch();
   const statusId = useId();
+  const sortId = useId();
+  const gridId = useId();
+  const [open, setOpen] = useState(false);
+  const activeCount = [filters.sku, filters.name, filters.description, filters.is_active].filter(
+    (value) => value !== undefined,
+  ).length;
   const status = filters.is_active === undefined ? '' : String(filters.is_active);
 
   return (
@@ -16,7 +34,20 @@ export function ProductsFilters() {
         value={filters.q ?? ''}
         onChange={(value) => setFilter('q', value || undefined)}
       />
-      <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-5">
+      {/* On a phone the filters fold away behind a button; wider screens always show them. */}
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={gridId}
+        onClick={() => setOpen((value) => !value)}
+        className="flex w-full items-center justify-between rounded-md px-1 py-1 text-sm font-medium text-slate-800 sm:hidden"
+      >
+        <span>
+          Filters and sort{activeCount > 0 ? ` (${activeCount} active)` : ''}
+        </span>
+        <span aria-hidden="true">{open ? '▴' : '▾'}</span>
+      </button>
+      <div id={gridId} className={`${open ? 'grid' : 'hidden'} grid-cols-1 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-5`}>
         <SearchInput
           type="text"
           label="SKU contains"
@@ -50,6 +81,25 @@ export function ProductsFilters() {
             <option value="">Active and inactive</option>
             <option value="true">Active only</option>
             <option value="false">Inactive only</option>
+          </select>
+        </div>
+        {/* Column headers sort on wider screens; a phone gets a select instead. */}
+        <div className="sm:hidden">
+          <label htmlFor={sortId} className="mb-1 block text-xs font-medium text-slate-700">
+            Sort by
+          </label>
+          <select
+            id={sortId}
+            value={query.sort ?? ''}
+            onChange={(event) => update({ sort: (event.target.value || undefined) as ProductSort | undefined })}
+            className="block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+          >
+            <option value="">Default order</option>
+            {PRODUCT_SORTS.map((sort) => (
+              <option key={sort} value={sort}>
+                {SORT_LABELS[sort]}
+              </option>
+            ))}
           </select>
         </div>
         <div className="flex items-end">

@@ -40,12 +40,19 @@ export function ProductsTable() {
       [
         column.accessor('sku', {
           header: 'SKU',
+          meta: { className: 'hidden sm:table-cell' },
           cell: (info) => <span className="font-mono text-xs whitespace-nowrap">{info.getValue()}</span>,
         }),
         column.accessor('name', {
           header: 'Name',
           // Rendered as text: a name containing HTML shows its tags, it is never interpreted.
-          cell: (info) => <span className="line-clamp-2 min-w-40 break-words">{info.getValue()}</span>,
+          cell: (info) => (
+            <>
+              <span className="line-clamp-2 min-w-32 break-words">{info.getValue()}</span>
+              {/* On a phone the SKU column is hidden: show the SKU under the name. */}
+              <span className="font-mono text-xs text-slate-600 sm:hidden">{info.row.original.sku}</span>
+            </>
+          ),
         }),
         column.accessor('description', {
           header: 'Description',
@@ -125,6 +132,8 @@ export function ProductsTable() {
         page={query.page}
         pageSize={query.page_size}
         total={data?.total ?? 0}
+        totalIsEstimate={data?.total_is_estimate ?? false}
+        hasNextPage={data?.total_is_estimate ? Boolean(data.next_cursor) : undefined}
         onPageChange={(page) => update({ page }, { resetPage: false })}
         onPageSizeChange={(page_size) => update({ page_size })}
         pageSizeOptions={PAGE_SIZES}

@@ -3,7 +3,7 @@ import { Button } from '@/components/button';
 import { Checkbox, FormAlert, TextField } from '@/components/field';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
-import { WEBHOOK_EVENTS, type Webhook } from '@/types/api';
+import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
 import {
@@ -64,7 +64,7 @@ function WebhookFormDialog({
     setErrors((current) => ({ ...current, [key]: undefined, form: undefined }));
   }
 
-  function toggleEvent(event: string, checked: boolean) {
+  function toggleEvent(event: WebhookEvent, checked: boolean) {
     set(
       'events',
       checked ? [...values.events, event] : values.events.filter((existing) => existing !== event),

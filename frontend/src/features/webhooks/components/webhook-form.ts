@@ -1,7 +1,7 @@
 import { ApiError } from '@/lib/api';
-import type { Webhook, WebhookCreate } from '@/types/api';
+import { WEBHOOK_EVENTS, type Webhook, type WebhookCreate, type WebhookEvent } from '@/types/api';
 
-export type WebhookFormValues = { url: string; events: string[]; enabled: boolean; description: string };
+export type WebhookFormValues = { url: string; events: WebhookEvent[]; enabled: boolean; description: string };
 export type WebhookFormErrors = Partial<Record<keyof WebhookFormValues | 'form', string>>;
 
 export function emptyWebhookValues(): WebhookFormValues {
@@ -11,7 +11,8 @@ export function emptyWebhookValues(): WebhookFormValues {
 export function webhookToValues(webhook: Webhook): WebhookFormValues {
   return {
     url: webhook.url,
-    events: [...webhook.events],
+    // The read schema types events as plain strings: keep the ones this UI knows.
+    events: WEBHOOK_EVENTS.filter((event) => webhook.events.includes(event)),
     enabled: webhook.enabled,
     description: webhook.description ?? '',
   };

@@ -31,7 +31,7 @@ export function WebhookSecret({ secret, label }: { secret: string | null | undef
         data-testid="webhook-secret"
         aria-label={revealed ? `Signing secret for ${label}` : `Signing secret for ${label} (hidden)`}
       >
-        {revealed ? secret : '•'.repeat(24)}
+        {revealed ? secret : '•'.repeat(16)}
       </code>
       <Button size="sm" variant="secondary" onClick={() => setRevealed((value) => !value)} aria-pressed={revealed}>
         {revealed ? 'Hide' : 'Reveal'}

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { api, expect, importThroughApi, test } from './support/fixtures';
+import type { Page } from '@playwright/test';
+
+const HTML_NAME = '<b>Bold</b> & <img src=x onerror="window.__xss=1">';
+
+/** 120 products: PRD-001…PRD-120; odd ones are "Gadget"s, every tenth mentions "blue". */
+function catalog(): string {
+  const lines = ['sku,name,description'];
+  for (let i = 1; i <= 120; i += 1) {
+    const n = String(i).padStart(3, '0');
+    const kind = i % 2 ? 'Gadget' : 'Widget';
+    lines.push(`PRD-${n},${kind} ${n},${i % 10 === 0 ? 'A blue one' : 'Plain'}`);
+  }
+  lines.push(`PRD-HTML,"${HTML_NAME.replace(/"/g, '""')}",Markup in the name`);
+  return lines.join('\n') + '\n';
+}
+
+async function seed(baseURL: string) {
+  await api(baseURL, 'products/all', { method: 'DELETE' });
+  const done = await importThroughApi(baseURL, 'catalog.csv', catalog());
+  expect(done.status).toBe('completed');
+}
+
+function table(page: Page) {
+  return page.getByRole('table', { name: 'Products' });
+}
+
+function firstSku(page: Page) {
+  return table(page).locator('tbody tr').first().locator('td').first();
+}
+
+test.describe('Story 2: browse and edit products', () => {
+  test.beforeEach(async ({ baseURL }) => {
+    await seed(baseURL!);
+  });
+
+  test('search, filter, sort and paginate on the server, with the state in the URL', async ({ page }) => {
+    await page.goto('/products');
+    const pager = page.getByRole('navigation', { name: 'Products pagination' });
+    await expect(pager).toContainText('1–50 of 121');
+
+    // Sort by SKU, then descending.
+    await table(page).getByRole('button', { name: /^SKU/ }).click();
+    await expect(page).toHaveURL(/sort=sku/);
+    await expect(firstSku(page)).toHaveText('PRD-001');
+    await table(page).getByRole('button', { name: /^SKU/ }).click();
+    await expect(page).toHaveURL(/sort=-sku/);
+    await expect(firstSku(page)).toHaveText('PRD-HTML');
+
+    // Paginate.
+    await pager.getByRole('button', { name: 'Next page' }).click();
+    await expect(page).toHaveURL(/page=2/);
+    await expect(pager).toContainText('51–100 of 121');
+    await pager.getByRole('button', { name: 'Last page' }).click();
+    await expect(pager).toContainText('101–121 of 121');
+    await expect(firstSku(page)).toHaveText('PRD-021');
+
+    // Search resets to page 1; filters narrow further.
+    await page.getByRole('searchbox', { name: 'Search by SKU or name' }).fill('gadget');
+    await expect(page).toHaveURL(/q=gadget/);
+    await expect(page).not.toHaveURL(/page=/);
+    await expect(pager).toContainText('of 60');
+    await page.getByLabel('Description contains').fill('blue');
+    await expect(pager).toContainText('No results');
+    await page.getByLabel('Search by SKU or name').fill('');
+    await expect(pager).toContainText('1–12 of 12');
+    await page.getByLabel('SKU contains').fill('prd-05');
+    await expect(pager).toContainText('1–1 of 1');
+    await expect(firstSku(page)).toHaveText('PRD-050');
+
+    // The state survives a reload.
+    await page.reload();
+    await expect(page.getByLabel('SKU contains')).toHaveValue('prd-05');
+    await expect(page.getByLabel('Description contains')).toHaveValue('blue');
+    await expect(firstSku(page)).toHaveText('PRD-050');
+
+    // Export the current filter.
+    const exportLink = page.getByRole('link', { name: 'Export filtered CSV' });
+    await expect(exportLink).toHaveAttribute('href', /\/api\/v1\/products\/export\.csv\?.*sku=prd-05/);
+    const download = page.waitForEvent('download');
+    await exportLink.click();
+    const csv = readFileSync(await (await download).path(), 'utf8');
+    expect(csv).toContain('PRD-050');
+    expect(csv).not.toContain('PRD-040');
+
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect(pager).toContainText('of 121');
+    await page.getByLabel('Status').selectOption('false');
+    await expect(page).toHaveURL(/is_active=false/);
+    await expect(pager).toContainText('No results');
+  });
+
+  test('create, validate, edit, toggle and delete a product; HTML in names is text', async ({ page }) => {
+    await page.goto('/products?sort=sku');
+
+    // A name containing HTML is shown as text.
+    await page.getByLabel('SKU contains').fill('PRD-HTML');
+    await expect(table(page).getByText(HTML_NAME)).toBeVisible();
+    expect(await table(page).locator('b, img').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+
+    // Create: client-side checks, then the API's duplicate-SKU answer.
+    await page.getByRole('button', { name: 'New product' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New product' });
+    await expect(dialog.getByLabel(/^SKU/)).toBeFocused();
+    await dialog.getByRole('button', { name: 'Create product' }).click();
+    await expect(dialog.getByText('SKU is required.')).toBeVisible();
+    await expect(dialog.getByText('Name is required.')).toBeVisible();
+    await dialog.getByLabel(/^SKU/).fill('prd-001');
+    await dialog.getByLabel(/^Name/).fill('Clash');
+    await dialog.getByRole('button', { name: 'Create product' }).click();
+    await expect(dialog.getByText(/already exists/)).toBeVisible();
+    await dialog.getByLabel(/^SKU/).fill('NEW-1');
+    await dialog.getByLabel(/^Name/).fill('Brand new thing');
+    await dialog.getByLabel('Description').fill('Made in the e2e test');
+    await dialog.getByRole('button', { name: 'Create product' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Created NEW-1.' })).toBeVisible();
+
+    await page.getByRole('searchbox', { name: 'Search by SKU or name' }).fill('NEW-1');
+    const row = table(page).getByRole('row').filter({ hasText: 'NEW-1' });
+    await expect(row).toContainText('Brand new thing');
+
+    // Edit.
+    await row.getByRole('button', { name: 'Edit NEW-1' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit product' });
+    await edit.getByLabel(/^Name/).fill('Renamed thing');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Saved NEW-1.' })).toBeVisible();
+    await expect(row).toContainText('Renamed thing');
+
+    // Toggle active.
+    const active = row.getByRole('switch', { name: 'Active: NEW-1' });
+    await expect(active).toHaveAttribute('aria-checked', 'true');
+    await active.click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'NEW-1 is now inactive.' })).toBeVisible();
+    await expect(active).toHaveAttribute('aria-checked', 'false');
+
+    // Delete one, after a confirmation; Cancel keeps it.
+    await row.getByRole('button', { name: 'Delete NEW-1' }).click();
+    let confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await expect(row).toBeVisible();
+    await row.getByRole('button', { name: 'Delete NEW-1' }).click();
+    confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await confirm.getByRole('button', { name: 'Delete product' }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Deleted NEW-1.' })).toBeVisible();
+    await expect(table(page)).toContainText('No products match these filters.');
+  });
+
+  test('keyboard only: open, fill and submit the create form', async ({ page }) => {
+    await page.goto('/products');
+    await page.getByRole('button', { name: 'New product' }).focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'New product' });
+    await page.keyboard.type('KEY-1');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Typed by keyboard');
+    // Focus stays inside the dialog however far the person tabs.
+    for (let i = 0; i < 10; i += 1) {
+      await page.keyboard.press('Tab');
+      expect(await dialog.evaluate((node) => node.contains(document.activeElement))).toBe(true);
+    }
+    await dialog.getByLabel(/^Name/).press('Enter');
+    await expect(page.getByTestId('toast').filter({ hasText: 'Created KEY-1.' })).toBeVisible();
+    // Escape closes a dialog and focus returns to the button that opened it.
+    await page.getByRole('button', { name: 'New product' }).press('Enter');
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole('button', { name: 'New product' })).toBeFocused();
+  });
+});
+
+test.describe('Story 3: delete all products', () => {
+  test.beforeEach(async ({ baseURL }) => {
+    await seed(baseURL!);
+  });
+
+  test('asks "Are you sure?", wants DELETE typed, then empties the catalog', async ({ page, baseURL }) => {
+    await page.goto('/products');
+    await expect(page.getByRole('navigation', { name: 'Products pagination' })).toContainText('of 121');
+    await page.getByRole('button', { name: 'Delete all products' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Delete all products?' });
+    await expect(dialog).toContainText('Are you sure? This cannot be undone.');
+    const confirm = dialog.getByRole('button', { name: 'Delete all products' });
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(/Type DELETE to confirm/).fill('delete');
+    await expect(confirm).toBeDisabled();
+    await dialog.getByLabel(/Type DELETE to confirm/).fill('DELETE');
+    await confirm.click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Deleted 121 products.' })).toBeVisible();
+    await expect(dialog).toBeHidden();
+    await expect(table(page)).toContainText('No products yet.');
+    const left = await api<{ total: number }>(baseURL!, 'products');
+    expect(left.total).toBe(0);
+  });
+});
