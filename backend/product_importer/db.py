@@ -98,20 +98,9 @@ def _sync_sessions() -> sessionmaker[Session]:
     return sessionmaker(sync_engine(), expire_on_commit=False)
 
 
-async def get_session() -> AsyncIterator[AsyncSession]:
-    """FastAPI dependency: one transaction per request."""
-    async with _async_sessions()() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-
-
 @asynccontextmanager
 async def async_session() -> AsyncIterator[AsyncSession]:
-    """A session outside a request (e.g. for a streamed response that outlives it)."""
+    """One transaction: committed on success, rolled back on error."""
     async with _async_sessions()() as session:
         try:
             yield session
@@ -119,6 +108,12 @@ async def async_session() -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    """FastAPI dependency: one transaction per request."""
+    async with async_session() as session:
+        yield session
 
 
 @contextmanager

@@ -37,7 +37,7 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
 }
 
 
-async def _upload(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
+async def create_import(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
     upload: MultipartFile | None = None
     try:
         service.reject_declared_size(request.headers.get("content-length"), settings)
@@ -58,15 +58,19 @@ async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    openapi_extra=UPLOAD_DOC,
-    responses=UPLOAD_RESPONSES,
-    summary="Upload a CSV and queue its import",
-)
-async def create_import(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
-    return await _upload(request, session, settings)
+for _router, _summary in (
+    (router, "Upload a CSV and queue its import"),
+    (compat_router, "Alias of POST /imports (original design)"),
+):
+    _router.add_api_route(
+        "",
+        create_import,
+        methods=["POST"],
+        status_code=status.HTTP_202_ACCEPTED,
+        openapi_extra=UPLOAD_DOC,
+        responses=UPLOAD_RESPONSES,
+        summary=_summary,
+    )
 
 
 @router.get("", summary="Imports, newest first")
@@ -122,17 +126,6 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
     )
-
-
-@compat_router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    openapi_extra=UPLOAD_DOC,
-    responses=UPLOAD_RESPONSES,
-    summary="Alias of POST /imports (original design)",
-)
-async def upload_compat(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
-    return await _upload(request, session, settings)
 
 
 @compat_router.get("/status/{task_id}", summary="Alias of GET /imports/{id} (original design)")
