@@ -186,8 +186,10 @@ def matched_page(
     )
 
 
-def count(filters: ProductFilters) -> Select[Any]:
-    return select(func.count()).select_from(products).where(*conditions(filters))
+def count(filters: ProductFilters, limit: int) -> Select[Any]:
+    """How many products match, counting no further than `limit` (bounded work)."""
+    matches = select(products.c.id).where(*conditions(filters)).limit(limit).subquery("matches")
+    return select(func.count()).select_from(matches)
 
 
 def export(filters: ProductFilters, sort: ProductSort) -> Select[Any]:

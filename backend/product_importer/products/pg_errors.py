@@ -5,7 +5,6 @@ from sqlalchemy.exc import DBAPIError
 
 UNIQUE_VIOLATION = "23505"
 LOCK_NOT_AVAILABLE = "55P03"
-QUERY_CANCELED = "57014"
 
 
 def sqlstate(exc: DBAPIError) -> str | None:

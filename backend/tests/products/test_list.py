@@ -58,13 +58,6 @@ def products() -> list[dict[str, Any]]:
     return rows
 
 
-@pytest.fixture(autouse=True)
-def generous_count_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Totals here must be exact; a busy test machine must not turn them into
-    estimates (the budget itself is tested in test_totals)."""
-    monkeypatch.setattr(list_service, "EXACT_COUNT_TIMEOUT_MS", 10_000)
-
-
 def contains(value: str | None, term: str) -> bool:
     return value is not None and term.lower() in value.lower()
 

@@ -7,10 +7,10 @@ import asyncio
 import time
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.products import list_queries, list_service
+from product_importer.products import list_service
 from tests.products.helpers import API, add_products, numbered, sql_execute, sql_scalar
 
 
@@ -121,14 +121,21 @@ async def test_is_active_totals_are_exact(client):
 
 
 async def test_a_short_page_is_its_own_exact_total(client, monkeypatch):
-    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX_ESTIMATE", -1)
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
     add_products(numbered(30))
     body = (await client.get(f"{API}?q=product&page_size=20&page=2")).json()
     assert (len(body["items"]), body["total"], body["total_is_estimate"]) == (10, 30, False)
 
 
-async def test_a_large_filtered_total_is_a_flagged_estimate(client, monkeypatch):
-    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX_ESTIMATE", -1)
+async def test_filtered_totals_up_to_the_cap_are_exact(client, monkeypatch):
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 30)
+    add_products(numbered(30))
+    body = (await client.get(f"{API}?q=product&page_size=10&page=2")).json()
+    assert (body["total"], body["total_is_estimate"]) == (30, False)
+
+
+async def test_a_filtered_total_over_the_cap_is_a_flagged_estimate(client, monkeypatch):
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 29)
     add_products(numbered(30))
     body = (await client.get(f"{API}?q=product&page_size=10&page=2")).json()
     assert body["total_is_estimate"] is True
@@ -136,15 +143,14 @@ async def test_a_large_filtered_total_is_a_flagged_estimate(client, monkeypatch)
     assert body["next_cursor"]
 
 
-async def test_a_count_over_its_time_budget_becomes_an_estimate(client, monkeypatch):
-    slow = select(func.count()).select_from(select(func.pg_sleep(0.5)).subquery())
-    monkeypatch.setattr(list_queries, "count", lambda filters: slow)
-    monkeypatch.setattr(list_service, "EXACT_COUNT_TIMEOUT_MS", 20)
-    add_products(numbered(30))
-    body = (await client.get(f"{API}?q=product&page_size=10")).json()
-    assert body["total_is_estimate"] is True and body["total"] >= 11
-    body = (await client.get(f"{API}?is_active=true&page_size=10")).json()
-    assert body["total_is_estimate"] is True and len(body["items"]) == 10
+async def test_many_inactive_products_make_is_active_totals_estimates(client, monkeypatch):
+    monkeypatch.setattr(list_service, "INACTIVE_COUNT_MAX", 5)
+    add_products(numbered(30, is_active=False))
+    for query in ("is_active=false&page_size=10", "is_active=true&q=&page_size=10"):
+        body = (await client.get(f"{API}?{query}")).json()
+        assert body["total_is_estimate"] is (query.startswith("is_active=false")), query
+    body = (await client.get(f"{API}?is_active=false&page_size=10")).json()
+    assert body["total"] >= 11 and len(body["items"]) == 10
 
 
 @pytest.mark.parametrize("query", ["", "q=product", "is_active=true"])
