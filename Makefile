@@ -21,11 +21,15 @@ $(NODE_STAMP): frontend/package.json frontend/package-lock.json
 
 install: $(PY_STAMP)
 
-## ui: build the web UI into frontend/dist (skipped with a note when Node.js is absent)
+UI_SOURCES := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+frontend/dist/index.html: $(NODE_STAMP) $(UI_SOURCES)
+	cd frontend && npm run build
+
+## ui: build the web UI into frontend/dist when its sources changed (a note when Node.js is absent)
 ui:
 ifeq ($(HAVE_NODE),yes)
-	$(MAKE) $(NODE_STAMP)
-	cd frontend && npm run build
+	$(MAKE) frontend/dist/index.html
 else
 	@echo "Node.js not found: the API will serve a placeholder page instead of the UI."
 endif
