@@ -13,7 +13,7 @@
 7. Write costs: the total-keeping triggers on a 475,000-row insert, and what a
    trigram index on `description` would cost and give.
 
-    python bench/api_bench.py [--rows 1000000] [--import-rows 500000] [--samples 40]
+    python bench/api_bench.py [--rows 1000000] [--import-rows 500000] [--samples 60]
 
 Results are printed and written to bench/results/api_bench.json.
 """
@@ -24,6 +24,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import random
 import shutil
 import statistics
@@ -147,14 +148,10 @@ def load_products(count: int, seed: int) -> dict[str, float]:
 def sample_values(conn: Any) -> dict[str, list[Any]]:
     """Real rare terms (model numbers, SKU fragments) and ids to ask for."""
     with conn.cursor() as cur:
-        cur.execute(
-            "SELECT sku, name, id FROM products TABLESAMPLE SYSTEM (1) LIMIT 2000"
-        )
+        cur.execute("SELECT sku, name, id FROM products TABLESAMPLE SYSTEM (1) LIMIT 2000")
         rows = cur.fetchall()
     rng = random.Random(3)
-    models = sorted(
-        {name.rsplit(", ", 1)[1].lower() for _, name, _ in rows if ", Model" in name}
-    )
+    models = sorted({name.rsplit(", ", 1)[1].lower() for _, name, _ in rows if ", Model" in name})
     return {
         "rare": rng.sample(models, min(12, len(models))),
         "sku": [sku[3:10].lower() for sku, _, _ in rng.sample(rows, 12)],
@@ -235,16 +232,20 @@ def describe_body(body: dict[str, Any]) -> str:
 def measure_idle(
     http: httpx.Client, shape_list: list[Any], count: int
 ) -> dict[str, dict[str, Any]]:
+    """`count` samples of each shape, taken round-robin so that a burst of load from
+    elsewhere on the machine spreads over every shape instead of hitting one."""
     rng = random.Random(11)
-    results: dict[str, dict[str, Any]] = {}
-    for label, make in shape_list:
+    results: dict[str, dict[str, Any]] = {
+        label: {"times": [], "rows": ""} for label, _ in shape_list
+    }
+    for _label, make in shape_list:
         for _ in range(3):
             timed_get(http, make(rng))
-        times, body = [], {}
-        for _ in range(count):
+    for _ in range(count):
+        for label, make in shape_list:
             elapsed, body = timed_get(http, make(rng))
-            times.append(elapsed)
-        results[label] = {"times": times, "rows": describe_body(body)}
+            results[label]["times"].append(elapsed)
+            results[label]["rows"] = describe_body(body)
     return results
 
 
@@ -285,9 +286,7 @@ def plans(rows: int) -> list[tuple[str, str]]:
     def flat(plan: dict[str, Any]) -> list[str]:
         name = plan.get("Index Name") or plan.get("Relation Name") or ""
         node = f"{plan['Node Type']}{f' on {name}' if name else ''}"
-        return [node] + [
-            part for child in plan.get("Plans", []) for part in flat(child)
-        ]
+        return [node] + [part for child in plan.get("Plans", []) for part in flat(child)]
 
     shown = []
     with sync_engine().connect() as conn:
@@ -309,9 +308,7 @@ def plans(rows: int) -> list[tuple[str, str]]:
             ),
             (
                 "window: name=kettle, sort=name",
-                sql.window_page(
-                    ProductFilters(name="kettle"), ProductSort.NAME, 50, 0, 5000
-                ),
+                sql.window_page(ProductFilters(name="kettle"), ProductSort.NAME, 50, 0, 5000),
             ),
             (
                 "matches: q=model q12",
@@ -323,15 +320,11 @@ def plans(rows: int) -> list[tuple[str, str]]:
             ),
             (
                 "matches: is_active=false, sort=name",
-                sql.matched_page(
-                    ProductFilters(is_active=False), ProductSort.NAME, 50, 0
-                ),
+                sql.matched_page(ProductFilters(is_active=False), ProductSort.NAME, 50, 0),
             ),
             (
                 "matches: description=xyzzy (no index)",
-                sql.matched_page(
-                    ProductFilters(description="xyzzy"), ProductSort.ID, 50, 0
-                ),
+                sql.matched_page(ProductFilters(description="xyzzy"), ProductSort.ID, 50, 0),
             ),
             ("count: q=model q12", sql.count(ProductFilters(q="model q12"), 10_001)),
             (
@@ -379,23 +372,16 @@ def trigger_cost(csv_path: Path, repeats: int) -> dict[str, Any]:
             "WHERE tgrelid = 'products'::regclass AND NOT tgisinternal"
         )
         triggers = [
-            d.replace(" ON public.products ", " ON bench_products ")
-            for (d,) in cur.fetchall()
+            d.replace(" ON public.products ", " ON bench_products ") for (d,) in cur.fetchall()
         ]
     conn.commit()
     runs: dict[str, list[float]] = {"without": [], "with": []}
     for _ in range(repeats):
         for mode in ("without", "with"):
             with conn.cursor() as cur:
-                cur.execute(
-                    "DROP TRIGGER IF EXISTS products_count_insert ON bench_products"
-                )
-                cur.execute(
-                    "DROP TRIGGER IF EXISTS products_count_delete ON bench_products"
-                )
-                cur.execute(
-                    "DROP TRIGGER IF EXISTS products_count_truncate ON bench_products"
-                )
+                cur.execute("DROP TRIGGER IF EXISTS products_count_insert ON bench_products")
+                cur.execute("DROP TRIGGER IF EXISTS products_count_delete ON bench_products")
+                cur.execute("DROP TRIGGER IF EXISTS products_count_truncate ON bench_products")
                 if mode == "with":
                     for definition in triggers:
                         cur.execute(definition)
@@ -416,8 +402,7 @@ def trigger_cost(csv_path: Path, repeats: int) -> dict[str, Any]:
         "rows": rows,
         "without_s": runs["without"],
         "with_s": runs["with"],
-        "median_extra_s": statistics.median(runs["with"])
-        - statistics.median(runs["without"]),
+        "median_extra_s": statistics.median(runs["with"]) - statistics.median(runs["without"]),
         "min_extra_s": min(runs["with"]) - min(runs["without"]),
     }
 
@@ -448,9 +433,7 @@ def description_index_cost(http: httpx.Client, samples: int) -> dict[str, Any]:
     rare = [f"{API}?description=xyzzy{i}" for i in range(5)]
     with_index = {
         "description filter": [
-            timed_get(
-                http, rng.choice([f"{API}?description={t}" for t in DESCRIPTION_TERMS])
-            )[0]
+            timed_get(http, rng.choice([f"{API}?description={t}" for t in DESCRIPTION_TERMS]))[0]
             for _ in range(samples)
         ],
         "description filter, no match": [
@@ -507,6 +490,11 @@ def target_for(label: str) -> float | None:
 
 def print_report(report: dict[str, Any]) -> None:
     print(f"\nProducts API at {report['rows']:,} products (load: {report['load']})")
+    loads = ", ".join(
+        f"{when} {' '.join(f'{x:.1f}' for x in load)}"
+        for when, load in report["load_average"].items()
+    )
+    print(f"Machine load average (1/5/15 min): {loads}")
     print("\nPlans at this size:")
     for label, plan in report["plans"]:
         print(f"  {label:42} {plan}")
@@ -562,7 +550,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=500_000)
-    parser.add_argument("--samples", type=int, default=40)
+    parser.add_argument("--samples", type=int, default=60)
     parser.add_argument("--skip-costs", action="store_true", help="skip step 7")
     args = parser.parse_args()
 
@@ -575,9 +563,7 @@ def main() -> None:
     worker = None
     report: dict[str, Any] = {"rows": args.rows}
     try:
-        report["load"] = {
-            k: round(v, 1) for k, v in load_products(args.rows, seed=1).items()
-        }
+        report["load"] = {k: round(v, 1) for k, v in load_products(args.rows, seed=1).items()}
         conn = connect()
         samples = sample_values(conn)
         conn.close()
@@ -585,7 +571,9 @@ def main() -> None:
         with httpx.Client(base_url=url, timeout=60) as http:
             deep = timed_get(http, f"{API}?page=10000")[1]
             shape_list = shapes(samples, deep["next_cursor"] or "")
+            report["load_average"] = {"before_idle": os.getloadavg()}
             idle = measure_idle(http, shape_list, args.samples)
+            report["load_average"]["after_idle"] = os.getloadavg()
             report["idle"] = {
                 k: {**summary(v["times"]), "rows": v["rows"]} for k, v in idle.items()
             }
@@ -599,6 +587,7 @@ def main() -> None:
             worker = start_worker("imports", "prefork", 1)
             wait_for_workers(1)
             during, job = measure_during_import(http, shape_list, csv_path)
+            report["load_average"]["after_import"] = os.getloadavg()
             report["during_import"] = {
                 k: {**summary(v["times"]), "rows": v["rows"]} for k, v in during.items()
             }
@@ -628,9 +617,7 @@ def main() -> None:
                 response = http.delete(f"{API}/all")
                 elapsed = (time.perf_counter() - started) * 1000
                 response.raise_for_status()
-                report["delete_all"].append(
-                    {"deleted": response.json()["deleted"], "ms": elapsed}
-                )
+                report["delete_all"].append({"deleted": response.json()["deleted"], "ms": elapsed})
         print_report(report)
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(json.dumps(report, indent=2, default=str) + "\n")

@@ -30,6 +30,7 @@ from product_importer.products.models import Product
 products = cast(Table, Product.__table__)
 COLUMNS = tuple(products.c)
 KEY = "sort_key_{}"
+MATCH_COUNT = "match_count"
 
 
 def like_pattern(term: str) -> str:
@@ -159,7 +160,8 @@ def matched_page(
 ) -> Select[Any]:
     """A filtered page found from the filter's indexes: every match (a bitmap scan of
     the trigram or partial index) is sorted by key, then the page's rows are read.
-    Costs ~1 us per match, whatever the sort."""
+    Costs ~1 us per match, whatever the sort. Each row also carries the number of
+    matches (`MATCH_COUNT`), which that work has counted anyway."""
     keys = sort_keys(sort)
     where = conditions(filters)
     if after_keys is not None:
@@ -179,8 +181,9 @@ def matched_page(
         .subquery("top")
     )
     top_keys = [top.c[KEY.format(i)] for i in range(len(keys))]
+    match_count = select(func.count()).select_from(matches).scalar_subquery()
     return (
-        select(*COLUMNS, *top_keys)
+        select(*COLUMNS, match_count.label(MATCH_COUNT), *top_keys)
         .join_from(products, top, products.c.id == top.c.match_id)
         .order_by(*_ordering(sort, top_keys))
     )

@@ -14,6 +14,7 @@ Pages
 Totals (`total_is_estimate` says which)
 - No filter: exact, from the trigger-kept counter (`product_count()`).
 - A page that is not full ends the result: total = rows before it + its rows.
+- A page found by sorting every match has counted them: exact.
 - `is_active` only: exact while there are at most `INACTIVE_COUNT_MAX` inactive
   products (counted on their partial index), else estimated.
 - Substring filters: counted exactly (up to `EXACT_COUNT_MAX`) when the planner
@@ -48,14 +49,18 @@ Keys = tuple[Any, ...]
 
 
 class _Rows:
-    """Products in page order with each one's sort key (for cursors)."""
+    """Products in page order with each one's sort key (for cursors), and the number
+    of matches when the query counted them."""
 
-    def __init__(self, items: list[ProductRead], keys: list[Keys]) -> None:
+    def __init__(
+        self, items: list[ProductRead], keys: list[Keys], matches: int | None = None
+    ) -> None:
         self.items = items
         self.keys = keys
+        self.matches = matches
 
     def reversed(self) -> "_Rows":
-        return _Rows(self.items[::-1], self.keys[::-1])
+        return _Rows(self.items[::-1], self.keys[::-1], self.matches)
 
 
 NO_ROWS = _Rows([], [])
@@ -64,8 +69,11 @@ NO_ROWS = _Rows([], [])
 async def _fetch(session: AsyncSession, statement: Select[Any], sort: ProductSort) -> _Rows:
     rows = (await session.execute(statement)).all()
     width = len(sql.sort_keys(sort))
+    matches = getattr(rows[0], sql.MATCH_COUNT, None) if rows else None
     return _Rows(
-        [ProductRead.model_validate(row) for row in rows], [tuple(row[-width:]) for row in rows]
+        [ProductRead.model_validate(row) for row in rows],
+        [tuple(row[-width:]) for row in rows],
+        matches,
     )
 
 
@@ -183,8 +191,11 @@ async def list_products(
         density = estimate / max(products, 1)
         start = 0 if position else offset
         rows = await _filtered(session, filters, sort, size, start, after_keys, density)
-        page = (offset, size, len(rows.items))
-        total, estimated = await _filtered_total(session, filters, page, estimate, products)
+        if rows.matches is not None:  # counted after the cursor, if any
+            total, estimated = rows.matches + (offset if position else 0), False
+        else:
+            page = (offset, size, len(rows.items))
+            total, estimated = await _filtered_total(session, filters, page, estimate, products)
     else:
         total, estimated = await product_total(session), False
         if after_keys is not None:

@@ -143,6 +143,17 @@ async def test_a_filtered_total_over_the_cap_is_a_flagged_estimate(client, monke
     assert body["next_cursor"]
 
 
+async def test_a_page_found_by_sorting_every_match_has_an_exact_total(client, monkeypatch):
+    """No window, no count cap: the matches the page was sorted from are the total."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
+    monkeypatch.setattr(list_service, "WINDOW_ROWS", 1)
+    monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
+    add_products(numbered(30))
+    body = (await client.get(f"{API}?q=product&page_size=10&page=2&sort=-name")).json()
+    assert (body["total"], body["total_is_estimate"]) == (30, False)
+    assert [item["sku"] for item in body["items"]] == [f"SKU-{i:05d}" for i in range(19, 9, -1)]
+
+
 async def test_many_inactive_products_make_is_active_totals_estimates(client, monkeypatch):
     monkeypatch.setattr(list_service, "INACTIVE_COUNT_MAX", 5)
     add_products(numbered(30, is_active=False))
