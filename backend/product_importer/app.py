@@ -3,11 +3,12 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Security
+from fastapi.security import HTTPBearer
 from fastapi_offline import FastAPIOffline
 
 from product_importer import __version__
-from product_importer.config import get_settings
+from product_importer.config import Settings, get_settings
 from product_importer.core import operations
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.spa import mount_spa
@@ -15,35 +16,57 @@ from product_importer.db import dispose_engines
 from product_importer.imports.router import compat_router as upload_compat_router
 from product_importer.imports.router import router as imports_router
 from product_importer.products.router import router as products_router
+from product_importer.security import startup as security_startup
+from product_importer.security.guard import AccessGuard
+from product_importer.security.headers import SecurityHeaders, add_cors
+from product_importer.security.router import router as audit_router
 from product_importer.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
 
 @asynccontextmanager
-async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    await security_startup.report_access(app)
     yield
+    await security_startup.close(app)
     await dispose_engines()
 
 
+# Documents the token for Swagger's "Authorize" button; `AccessGuard` does the checking.
+bearer = HTTPBearer(auto_error=False, description="An API token (see the README's Security)")
+
+
 def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+    router = APIRouter(prefix=API_PREFIX, dependencies=[Security(bearer)])
     router.include_router(products_router)
     router.include_router(imports_router)
     router.include_router(upload_compat_router)
     router.include_router(webhooks_router)
+    router.include_router(audit_router)
     return router
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application. Explicit `settings` (e.g. in tests) become the app's
+    `get_settings` dependency, which routes and the access guard read."""
     app = FastAPIOffline(
         title="Product Importer",
         version=__version__,
         description="Import, browse and manage huge product catalogs; webhooks for changes.",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
+    if settings is not None:
+        explicit = settings
+        app.dependency_overrides[get_settings] = lambda: explicit
+    settings = settings or get_settings()
+    # Innermost first: tokens and rate limits, then metrics (which count 401s and 429s),
+    # CORS, and the security headers on every response.
+    app.add_middleware(AccessGuard)
     app.middleware("http")(metrics_middleware)
+    add_cors(app, settings.cors_origins)
+    app.add_middleware(SecurityHeaders)
     app.include_router(api_router())
     app.include_router(operations.router)
     mount_spa(app, settings.frontend_dist)

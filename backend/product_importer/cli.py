@@ -1,4 +1,4 @@
-"""`product-importer` command line: serve | worker | migrate | services | import FILE."""
+"""`product-importer` command line: serve | worker | migrate | services | import FILE | tokens."""
 
 from __future__ import annotations
 
@@ -183,7 +183,13 @@ def cmd_services(args: argparse.Namespace) -> None:
 def cmd_import(args: argparse.Namespace) -> None:
     from product_importer.imports.client import run_import_command
 
-    raise SystemExit(run_import_command(args.file, args.url))
+    raise SystemExit(run_import_command(args.file, args.url, args.token))
+
+
+def cmd_tokens(args: argparse.Namespace) -> None:
+    from product_importer.security.token_cli import run
+
+    raise SystemExit(run(args))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,7 +215,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="upload a CSV through the API and follow its progress")
     imp.add_argument("file")
     imp.add_argument("--url", default="http://127.0.0.1:8000")
+    imp.add_argument(
+        "--token",
+        default=os.environ.get("PRODUCT_IMPORTER_TOKEN"),
+        help="API token, when the API requires one (default: $PRODUCT_IMPORTER_TOKEN)",
+    )
     imp.set_defaults(func=cmd_import)
+
+    from product_importer.security.token_cli import add_parser
+
+    add_parser(sub)
+    sub.choices["tokens"].set_defaults(func=cmd_tokens)
     return parser
 
 

@@ -2,9 +2,12 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from product_importer.security.token_format import parse_api_tokens, parse_origins
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -45,6 +48,33 @@ class Settings(BaseSettings):
     # Database connections
     db_connect_timeout_seconds: int = 5
     db_pool_size: int = 10
+
+    # Access control (see the README's Security section)
+    api_tokens: str = ""
+    api_token_cache_seconds: float = 5.0
+    docs_require_token: bool = False
+    metrics_require_token: bool = True
+    cors_origins: Annotated[list[str], NoDecode] = []
+
+    # Rate limits: requests per window, per token (or client address when the API is open)
+    rate_limit_enabled: Literal["auto"] | bool = "auto"
+    rate_limit_window_seconds: int = Field(default=60, ge=1)
+    rate_limit_general: int = Field(default=3000, ge=1)
+    rate_limit_uploads: int = Field(default=30, ge=1)
+    rate_limit_webhook_tests: int = Field(default=30, ge=1)
+    rate_limit_delete_all: int = Field(default=5, ge=1)
+    rate_limit_auth_failures: int = Field(default=30, ge=1)
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _check_api_tokens(cls, value: str) -> str:
+        parse_api_tokens(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> list[str]:
+        return parse_origins(value)
 
 
 @lru_cache

@@ -29,6 +29,8 @@ TABLES = (
     "webhooks",
     "webhook_events",
     "webhook_deliveries",
+    "api_tokens",
+    "audit_log",
 )
 
 

@@ -43,14 +43,16 @@ def _summary(body: dict[str, Any]) -> str:
     return f"{body['status']}: {body.get('error') or 'nothing was applied'}"
 
 
-def run_import_command(file: str, url: str) -> int:
+def run_import_command(file: str, url: str, token: str | None = None) -> int:
     path = Path(file)
     if not path.is_file():
         print(f"error: no such file: {file}", file=sys.stderr)
         return EXIT_NOT_ACCEPTED
     api = url.rstrip("/") + "/api/v1"
     try:
-        with httpx.Client(timeout=httpx.Timeout(30.0, write=None, read=None)) as http:
+        timeout = httpx.Timeout(30.0, write=None, read=None)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
+        with httpx.Client(timeout=timeout, headers=headers) as http:
             size = path.stat().st_size
             print(f"uploading {path.name} ({size / 1e6:,.1f} MB) to {url}", file=sys.stderr)
             with path.open("rb") as handle:

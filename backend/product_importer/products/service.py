@@ -19,6 +19,7 @@ from product_importer.products.pg_errors import (
     sqlstate,
 )
 from product_importer.products.schemas import ProductCreate, ProductRead
+from product_importer.security import audit
 from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import record_event
 
@@ -72,6 +73,7 @@ async def delete_product(session: AsyncSession, product: ProductRead) -> None:
     row = (await session.execute(repo.delete_product(product.id))).first()
     deleted = ProductRead.model_validate(row._mapping) if row else product
     await _record(session, "product.deleted", deleted.model_dump(mode="json"))
+    await audit.record(session, "product.deleted", f"product {product.id}", {"sku": product.sku})
 
 
 async def _refuse_during_import(session: AsyncSession) -> None:
@@ -103,4 +105,5 @@ async def delete_all_products(session: AsyncSession) -> int:
     deleted = int((await session.execute(repo.product_total())).scalar_one())
     await session.execute(repo.truncate_products())
     await _record(session, "products.deleted_all", {"deleted": deleted})
+    await audit.record(session, "products.deleted_all", "products", {"deleted": deleted})
     return deleted

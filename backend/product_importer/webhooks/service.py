@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from product_importer.config import get_settings
 from product_importer.core.pagination import Page, PageParams
 from product_importer.db import after_commit
+from product_importer.security import audit
 from product_importer.webhooks import repository as repo
 from product_importer.webhooks.dispatcher import enqueue, schedule_async
 from product_importer.webhooks.events import TEST_EVENT_TYPE, event_payload, new_event_id
@@ -79,6 +80,7 @@ async def create_webhook(session: AsyncSession, data: WebhookCreate) -> WebhookR
     await _check_target(data.url)
     values = {**data.model_dump(), "secret": new_secret()}
     webhook_id = (await session.execute(repo.insert_webhook(values))).scalar_one()
+    await audit.record(session, "webhook.created", f"webhook {webhook_id}", audit.webhook(values))
     return await get_webhook(session, webhook_id)
 
 
@@ -109,12 +111,16 @@ async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]
         changes["failing_since"] = None
     if changes:
         await session.execute(repo.update_webhook(webhook_id, changes))
+        await audit.record(
+            session, "webhook.updated", f"webhook {webhook_id}", audit.webhook(changes)
+        )
     return await get_webhook(session, webhook_id)
 
 
 async def delete_webhook(session: AsyncSession, webhook_id: int) -> None:
     if (await session.execute(repo.delete_webhook(webhook_id))).scalar_one_or_none() is None:
         raise WebhookNotFound(webhook_id)
+    await audit.record(session, "webhook.deleted", f"webhook {webhook_id}")
 
 
 async def _send_test(url: str, secret: str, data: dict[str, Any]) -> tuple[str, AttemptResult]:

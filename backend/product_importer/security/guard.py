@@ -1,0 +1,203 @@
+"""The access guard: API tokens and rate limits, before any route runs.
+
+A pure ASGI middleware, so a request without a valid token is answered before its
+body is read. Paths:
+
+- `/api/...`: a token when any is configured; rate limited.
+- `/metrics`, the docs (`/docs`, `/redoc`, `/openapi.json`, their assets): a token
+  when configured AND `METRICS_REQUIRE_TOKEN` / `DOCS_REQUIRE_TOKEN` say so.
+- everything else (`/health`, the web UI and its assets): open, so the UI can load
+  and ask for a token.
+
+Only `Authorization: Bearer <token>` is read; a token in the query string is never
+accepted (URLs end up in logs and browser history).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+from urllib.parse import parse_qsl
+
+from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from product_importer.config import Settings, get_settings
+from product_importer.db import async_session
+from product_importer.security import audit
+from product_importer.security import repository as repo
+from product_importer.security.ratelimit import (
+    Exceeded,
+    RateLimiter,
+    buckets_for,
+    limit_of,
+    limits_on,
+)
+from product_importer.security.tokens import TokenRegistry, TokensUnavailable, revoked_name
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["open", "api", "docs", "metrics"]
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+DOCS_ASSETS_PREFIX = "/static-offline-docs/"
+# Query parameters that look like a credential: refused with a clear reason.
+TOKEN_LIKE_PARAMS = frozenset(
+    {"access_token", "token", "api_token", "api_key", "apikey", "key", "auth", "bearer"}
+)
+CHALLENGE = 'Bearer realm="product-importer"'
+
+
+class SecurityState:
+    """Per-application state: the token registry and the rate limiter."""
+
+    def __init__(self) -> None:
+        self.tokens = TokenRegistry()
+        self.limiter = RateLimiter()
+
+
+def settings_for(app: FastAPI) -> Settings:
+    """The app's settings, honouring `app.dependency_overrides[get_settings]` as every
+    route does."""
+    provider = app.dependency_overrides.get(get_settings, get_settings)
+    return provider()
+
+
+def security_state(app: FastAPI) -> SecurityState:
+    state: SecurityState | None = getattr(app.state, "security", None)
+    if state is None:
+        state = app.state.security = SecurityState()
+    return state
+
+
+def classify(path: str) -> Kind:
+    if path == "/api" or path.startswith("/api/"):
+        return "api"
+    if path == "/metrics":
+        return "metrics"
+    if path in DOCS_PATHS or path.startswith(DOCS_ASSETS_PREFIX):
+        return "docs"
+    return "open"
+
+
+def client_address(scope: Scope) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def _needs_token(kind: Kind, settings: Settings) -> bool:
+    if kind == "docs":
+        return settings.docs_require_token
+    if kind == "metrics":
+        return settings.metrics_require_token
+    return kind == "api"
+
+
+def _token_in_query(scope: Scope) -> bool:
+    query = scope.get("query_string", b"").decode("latin-1")
+    return any(key.lower() in TOKEN_LIKE_PARAMS for key, _ in parse_qsl(query))
+
+
+def _answer(status: int, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+
+
+def _too_many(exceeded: Exceeded) -> JSONResponse:
+    return _answer(429, exceeded.message, {"Retry-After": str(exceeded.retry_after)})
+
+
+async def _audit_failure(
+    reason: str, actor: str | None, address: str, method: str, path: str
+) -> None:
+    caller = audit.Caller(actor=actor, address=address)
+    values = audit.entry("auth.failed", path, {"reason": reason, "method": method}, caller=caller)
+    try:
+        async with async_session() as session:
+            await session.execute(repo.insert_audit(values))
+    except Exception as exc:  # the 401 matters more than its log entry
+        log.warning("could not write the audit entry for a failed token: %s", exc)
+
+
+class AccessGuard:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        address = client_address(scope)
+        kind = classify(scope["path"])
+        actor: str | None = None
+        if kind != "open":
+            app: FastAPI = scope["app"]
+            settings = settings_for(app)
+            state = security_state(app)
+            try:
+                closed = await state.tokens.enabled(settings)
+            except TokensUnavailable:
+                log.exception("cannot read the API tokens")
+                detail = "Cannot check API tokens: the database is unavailable."
+                await _answer(503, detail)(scope, receive, send)
+                return
+            limited = kind == "api" and limits_on(settings, closed)
+            if closed and _needs_token(kind, settings):
+                outcome = await self._authenticate(scope, settings, state, address, limited)
+                if isinstance(outcome, JSONResponse):
+                    await outcome(scope, receive, send)
+                    return
+                actor = outcome
+            if limited:
+                buckets = buckets_for(scope["method"], scope["path"], settings)
+                exceeded = await state.limiter.hit(settings, actor or address, buckets)
+                if exceeded is not None:
+                    await _too_many(exceeded)(scope, receive, send)
+                    return
+        reset = audit.set_caller(audit.Caller(actor=actor, address=address))
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            audit.reset_caller(reset)
+
+    async def _authenticate(
+        self,
+        scope: Scope,
+        settings: Settings,
+        state: SecurityState,
+        address: str,
+        limited: bool,
+    ) -> str | JSONResponse:
+        """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
+        header = Headers(scope=scope).get("authorization")
+        method, path = scope["method"], scope["path"]
+        if header is None and not _token_in_query(scope):
+            if limited:
+                general = [("general", limit_of(settings, "general"))]
+                exceeded = await state.limiter.hit(settings, address, general)
+                if exceeded is not None:
+                    return _too_many(exceeded)
+            detail = "Authentication required: send `Authorization: Bearer <token>`."
+            return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
+        actor: str | None = None
+        if header is None:
+            reason = "token in the query string (only the Authorization header is read)"
+        else:
+            scheme, _, token = header.strip().partition(" ")
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
+                reason = "not a Bearer token"
+            else:
+                name = await state.tokens.identify(settings, token)
+                if name is not None:
+                    return name
+                actor = await revoked_name(token)
+                reason = "revoked token" if actor else "unknown token"
+        if limited:
+            failures = [("auth_failures", limit_of(settings, "auth_failures"))]
+            exceeded = await state.limiter.hit(settings, address, failures)
+            if exceeded is not None:
+                return _too_many(exceeded)
+        await _audit_failure(reason, actor, address, method, path)
+        challenge = f'{CHALLENGE}, error="invalid_token"'
+        return _answer(401, f"Invalid credentials: {reason}.", {"WWW-Authenticate": challenge})

@@ -1,0 +1,124 @@
+"""`product-importer tokens generate|create|list|revoke`.
+
+`generate` needs nothing: it prints a token for `API_TOKENS`. The others use
+`DATABASE_URL`; when it is unset they use the local embedded PostgreSQL (the one a
+running `serve` holds, or one started for the command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+from product_importer.config import get_settings, reload_settings
+from product_importer.security import token_admin
+from product_importer.security.token_format import hash_token, new_token
+
+EMBEDDED_DATABASE = "product_importer"
+
+
+def _running_embedded_url() -> str | None:
+    """The URL of the embedded PostgreSQL a running `serve` holds, if any."""
+    pid_file = get_settings().data_dir.resolve() / "postgres" / "pgdata" / "postmaster.pid"
+    try:
+        lines = pid_file.read_text().splitlines()
+        pid, port = int(lines[0]), int(lines[3])
+        os.kill(pid, 0)
+    except (OSError, ValueError, IndexError):
+        return None
+    return f"postgresql://postgres@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
+
+
+@contextlib.contextmanager
+def _database() -> Iterator[None]:
+    if get_settings().database_url:
+        yield
+        return
+    url = _running_embedded_url()
+    if url is not None:
+        os.environ["DATABASE_URL"] = url
+        reload_settings()
+        yield
+        return
+    from product_importer.embedded import EmbeddedPostgres, EmbeddedServerError
+    from product_importer.migrations import upgrade_to_head
+
+    server = EmbeddedPostgres(get_settings().data_dir)
+    try:
+        os.environ["DATABASE_URL"] = server.start()
+    except EmbeddedServerError as exc:
+        raise SystemExit(f"error: {exc}") from None
+    try:
+        reload_settings()
+        upgrade_to_head()
+        yield
+    finally:
+        from product_importer.db import sync_engine
+
+        sync_engine().dispose()
+        server.stop()
+
+
+def _generate() -> int:
+    token = new_token()
+    print(token)
+    print(
+        f"# for API_TOKENS: NAME:{token}  (or, keeping only its hash: "
+        f"NAME:sha256:{hash_token(token)})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.action == "generate":
+        return _generate()
+    from product_importer.db import sync_session
+
+    with _database():
+        try:
+            with sync_session() as session:
+                if args.action == "create":
+                    token, secret = token_admin.create_token(session, args.name)
+                elif args.action == "revoke":
+                    left = token_admin.revoke_token(session, args.name)
+                else:
+                    tokens = token_admin.list_tokens(session, args.all)
+        except (ValueError, LookupError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+    if args.action == "create":
+        print(secret)
+        print(
+            f"# token {token.name!r} created: it is shown only this once. Send it as "
+            "`Authorization: Bearer <token>`.",
+            file=sys.stderr,
+        )
+    elif args.action == "revoke":
+        print(f"token {args.name!r} revoked", file=sys.stderr)
+        if not left and not get_settings().api_tokens:
+            print(
+                "WARNING: no live token is left in the database: unless the server has "
+                "API_TOKENS set, the API is OPEN again (within API_TOKEN_CACHE_SECONDS).",
+                file=sys.stderr,
+            )
+    else:
+        for item in tokens:
+            state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "live"
+            print(f"{item.name}\tcreated {item.created_at:%Y-%m-%d %H:%M}\t{state}")
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    tokens = sub.add_parser("tokens", help="manage API tokens (see the README's Security)")
+    actions = tokens.add_subparsers(dest="action", required=True)
+    actions.add_parser("generate", help="print a new random token for API_TOKENS")
+    create = actions.add_parser("create", help="create a token in the database; prints it once")
+    create.add_argument("name", help="who or what uses it, e.g. ci or catalog-team")
+    listing = actions.add_parser("list", help="list tokens (names and dates, never secrets)")
+    listing.add_argument("--all", action="store_true", help="include revoked tokens")
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")

@@ -1,0 +1,118 @@
+"""Tokens made with `product-importer tokens`: stored hashed, usable at once (with the
+cache off), revoked by name; and the startup log says whether the API is open."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from product_importer.cli import main
+from product_importer.db import sync_engine
+from product_importer.embedded import free_port
+from product_importer.security.token_format import hash_token
+from tests.security.conftest import API_TOKENS, bearer
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["tokens", *args])
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def _audit() -> list[tuple[str | None, str, str | None, dict]]:
+    with sync_engine().connect() as conn:
+        rows = conn.execute(text("SELECT actor, action, target, detail FROM audit_log ORDER BY id"))
+        return [tuple(row) for row in rows]
+
+
+async def test_create_list_and_revoke(make_client, capsys):
+    code, token, err = _cli(capsys, "create", "ci")
+    assert code == 0, err
+    token = token.strip()
+    assert token.startswith("pi_") and len(token) >= 40
+    assert "shown only this once" in err
+    with sync_engine().connect() as conn:
+        stored = conn.execute(text("SELECT name, token_hash FROM api_tokens")).all()
+    assert [tuple(row) for row in stored] == [("ci", hash_token(token))]  # only the hash
+
+    http = await make_client(api_token_cache_seconds=0)
+    assert (await http.get("/api/v1/products")).status_code == 401  # a token closes the API
+    assert (await http.get("/api/v1/products", headers=bearer(token))).status_code == 200
+
+    code, out, _ = _cli(capsys, "list")
+    assert code == 0 and out.startswith("ci\tcreated ") and "live" in out
+    assert token not in out
+
+    assert _cli(capsys, "create", "ci")[0] == 1  # one live token per name
+    assert _cli(capsys, "create", "no spaces")[0] == 1
+    assert _cli(capsys, "revoke", "nobody")[0] == 1
+    code, other, _ = _cli(capsys, "create", "keeper")
+    assert code == 0
+
+    code, _, err = _cli(capsys, "revoke", "ci")
+    assert code == 0 and "revoked" in err and "OPEN" not in err
+    response = await http.get("/api/v1/products", headers=bearer(token))
+    assert response.status_code == 401
+    assert "revoked token" in response.json()["detail"]
+    assert (await http.get("/api/v1/products", headers=bearer(other.strip()))).status_code == 200
+    assert "revoked" in _cli(capsys, "list", "--all")[1]
+    assert _cli(capsys, "list")[1].startswith("keeper\t")
+
+    # Revoking the last live token opens the API again, and the command says so.
+    code, _, err = _cli(capsys, "revoke", "keeper")
+    assert code == 0 and "the API is OPEN" in err
+    assert (await http.get("/api/v1/products")).status_code == 200
+    assert _audit() == [
+        ("(cli)", "token.created", "token ci", {}),
+        ("(cli)", "token.created", "token keeper", {}),
+        ("(cli)", "token.revoked", "token ci", {}),
+        ("ci", "auth.failed", "/api/v1/products", {"reason": "revoked token", "method": "GET"}),
+        ("(cli)", "token.revoked", "token keeper", {}),
+    ]
+
+
+def test_generate_needs_no_database(capsys):
+    code, out, err = _cli(capsys, "generate")
+    token = out.strip()
+    assert code == 0 and token.startswith("pi_")
+    assert f"sha256:{hash_token(token)}" in err
+
+
+def _server_log(env_extra: dict[str, str]) -> str:
+    """Start the API as `serve` does (uvicorn, the app factory) and return its log."""
+    port = free_port()
+    env = {**os.environ, **env_extra}
+    command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
+    process = subprocess.Popen(
+        [*command, "--port", str(port), "--log-level", "info"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=30)
+    return output.decode()
+
+
+def test_startup_log_says_plainly_whether_the_api_is_open():
+    log = _server_log({})
+    assert "WARNING:  No API token is configured: the API is OPEN" in log, log
+    log = _server_log({"API_TOKENS": API_TOKENS})
+    assert "No API token" not in log, log
+    assert "API tokens required on /api/v1 (2 configured: catalog-admin, viewer)" in log, log
