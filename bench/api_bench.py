@@ -174,6 +174,7 @@ def shapes(
         ("list page 1", lambda rng: API),
         ("page 10,000 (by number)", lambda rng: f"{API}?page=10000"),
         ("page 10,001 (by cursor)", lambda rng: f"{API}?cursor={deep_cursor}"),
+        ("page 10,000, sort=name", lambda rng: f"{API}?page=10000&sort=name"),
         ("q frequent term", rotate(COMMON_TERMS, API + "?q={}")),
         ("q rare term", rotate(samples["rare"], API + "?q={}")),
         ("q no match", rotate(("xyzzy", "qqqqq", "zzyzx"), API + "?q={}")),
