@@ -3,15 +3,13 @@
 import asyncio
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
-import uvicorn
 from sqlalchemy import text
 
-from product_importer.app import create_app
 from product_importer.db import sync_engine
 from product_importer.embedded import free_port
 from tests.imports.helpers import csv_bytes, products, upload, wait_final
@@ -19,15 +17,22 @@ from tests.imports.helpers import csv_bytes, products, upload, wait_final
 
 @pytest.fixture
 def live_api() -> Iterator[str]:
+    """The API as its own process (the tests' event loop owns this process's engine)."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
+    server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
