@@ -6,6 +6,7 @@ import { ImportPanel } from '../components/import-panel';
 
 /** A stand-in for the browser's EventSource that the test drives by hand. */
 class FakeEventSource {
+  static readonly CLOSED = 2;
   static instances: FakeEventSource[] = [];
   readonly url: string;
   readyState = 0;

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 
@@ -13,7 +14,7 @@ export function useCancelImport() {
     mutationFn: cancelImport,
     onSuccess: (updated) => {
       queryClient.setQueryData(importKeys.detail(updated.id), updated);
-      return queryClient.invalidateQueries({ queryKey: importKeys.lists() });
+      invalidateAfterCommit(queryClient, importKeys.lists());
     },
   });
 }

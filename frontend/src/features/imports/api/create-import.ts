@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { uploadFile, type UploadProgress } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 
@@ -20,7 +21,7 @@ export function useCreateImport() {
     mutationFn: createImport,
     onSuccess: (created) => {
       queryClient.setQueryData(importKeys.detail(created.id), created);
-      return queryClient.invalidateQueries({ queryKey: importKeys.lists() });
+      invalidateAfterCommit(queryClient, importKeys.lists());
     },
   });
 }

@@ -1,5 +1,5 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { api } from '@/lib/api';
+import { api, ApiError } from '@/lib/api';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 import { isActive } from './status';
@@ -16,6 +16,12 @@ export function getImportQueryOptions(id: string, options: { poll?: boolean } = 
     queryFn: ({ signal }) => getImport(id, signal),
     // The polling fallback: while live events are not flowing, ask every second until it ends.
     refetchInterval: (query) => (options.poll && isActive(query.state.data) ? POLL_INTERVAL_MS : false),
+    // The API may answer 202 a moment before the new import is visible to other requests.
+    retry: (failureCount, error) =>
+      error instanceof ApiError && (error.status === 404 || error.status >= 500 || error.status === 0)
+        ? failureCount < 6
+        : false,
+    retryDelay: (attempt) => Math.min(2000, 250 * 2 ** attempt),
   });
 }
 

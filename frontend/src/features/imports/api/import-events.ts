@@ -6,6 +6,8 @@ import { importKeys } from './query-keys';
 
 export const IMPORT_EVENTS = ['progress', 'completed', 'failed', 'cancelled'] as const;
 const FINAL_EVENTS = new Set<string>(['completed', 'failed', 'cancelled']);
+const MAX_REOPENS = 5;
+const REOPEN_DELAY_MS = 1000;
 
 /** `live`: events are flowing; `fallback`: no stream (unsupported or broken), so poll instead. */
 export type LiveState = 'connecting' | 'live' | 'fallback' | 'ended';
@@ -26,8 +28,11 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
 
   useEffect(() => {
     if (!key || !supported) return;
-    const source = new EventSource(getImportEventsUrl(key));
+    let source: EventSource | null = null;
     let finished = false;
+    let reopenTimer: number | undefined;
+    let reopens = 0;
+
     const onMessage = (event: MessageEvent<string>) => {
       try {
         const data = JSON.parse(event.data) as Import;
@@ -35,24 +40,38 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
       } catch {
         return;
       }
+      reopens = 0;
       if (FINAL_EVENTS.has(event.type)) {
         finished = true;
-        source.close();
+        source?.close();
         setState({ key, value: 'ended' });
         void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
       } else {
         setState({ key, value: 'live' });
       }
     };
-    source.onopen = () => setState({ key, value: 'live' });
-    // EventSource reconnects by itself (resuming with Last-Event-ID); poll meanwhile.
-    source.onerror = () => {
-      if (!finished) setState({ key, value: 'fallback' });
+
+    const open = () => {
+      const next = new EventSource(getImportEventsUrl(key));
+      source = next;
+      next.onopen = () => setState({ key, value: 'live' });
+      next.onerror = () => {
+        if (finished) return;
+        // Poll meanwhile. A dropped stream reconnects by itself (resuming with Last-Event-ID);
+        // one the server refused (e.g. an error status) is closed: open it again a few times.
+        setState({ key, value: 'fallback' });
+        if (next.readyState === EventSource.CLOSED && reopens < MAX_REOPENS) {
+          reopens += 1;
+          reopenTimer = window.setTimeout(open, REOPEN_DELAY_MS * reopens);
+        }
+      };
+      for (const name of IMPORT_EVENTS) next.addEventListener(name, onMessage as EventListener);
     };
-    for (const name of IMPORT_EVENTS) source.addEventListener(name, onMessage as EventListener);
+    open();
+
     return () => {
-      for (const name of IMPORT_EVENTS) source.removeEventListener(name, onMessage as EventListener);
-      source.close();
+      window.clearTimeout(reopenTimer);
+      source?.close();
     };
   }, [key, supported, queryClient]);
 

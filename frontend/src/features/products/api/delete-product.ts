@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import { productKeys } from './query-keys';
 
 export function deleteProduct(id: number): Promise<void> {
@@ -10,6 +11,6 @@ export function useDeleteProduct() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteProduct,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: productKeys.all }),
+    onSuccess: () => invalidateAfterCommit(queryClient, productKeys.all),
   });
 }

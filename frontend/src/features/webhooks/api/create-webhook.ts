@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Webhook, WebhookCreate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -11,6 +12,6 @@ export function useCreateWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createWebhook,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list() }),
+    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.list()),
   });
 }

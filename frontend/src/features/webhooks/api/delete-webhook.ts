@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import { webhookKeys } from './query-keys';
 
 export function deleteWebhook(id: number): Promise<void> {
@@ -10,6 +11,6 @@ export function useDeleteWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteWebhook,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.all }),
+    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.all),
   });
 }

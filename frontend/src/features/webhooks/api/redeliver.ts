@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import { webhookKeys } from './query-keys';
 
 export function redeliver(deliveryId: number): Promise<unknown> {
@@ -10,6 +11,6 @@ export function useRedeliver(webhookId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: redeliver,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) }),
+    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.deliveries(webhookId)),
   });
 }

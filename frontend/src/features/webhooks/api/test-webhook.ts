@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import type { WebhookTestResult } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -12,6 +13,6 @@ export function useTestWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: testWebhook,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.all }),
+    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.all),
   });
 }

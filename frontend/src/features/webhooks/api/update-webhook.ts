@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Webhook, WebhookUpdate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -11,6 +12,11 @@ export function useUpdateWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: updateWebhook,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.list() }),
+    onSuccess: (saved) => {
+      queryClient.setQueryData<Webhook[]>(webhookKeys.list(), (list) =>
+        list?.map((item) => (item.id === saved.id ? saved : item)),
+      );
+      invalidateAfterCommit(queryClient, webhookKeys.list());
+    },
   });
 }
