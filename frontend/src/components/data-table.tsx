@@ -118,7 +118,7 @@ export function DataTable<T>({
                       aria-sort={
                         direction === 'asc' ? 'ascending' : direction === 'desc' ? 'descending' : undefined
                       }
-                      className={`px-3 py-2.5 text-left font-semibold whitespace-nowrap text-slate-700 ${header.column.columnDef.meta?.className ?? ''}`}
+                      className={`px-2 py-2.5 text-left font-semibold sm:px-3 whitespace-nowrap text-slate-700 ${header.column.columnDef.meta?.className ?? ''}`}
                     >
                       {canSort ? (
                         <button
@@ -146,7 +146,7 @@ export function DataTable<T>({
                 {row.getVisibleCells().map((cell) => (
                   <td
                     key={cell.id}
-                    className={`px-3 py-2 align-middle text-slate-800 ${cell.column.columnDef.meta?.className ?? ''}`}
+                    className={`px-2 py-2 align-middle text-slate-800 sm:px-3 ${cell.column.columnDef.meta?.className ?? ''}`}
                   >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </td>

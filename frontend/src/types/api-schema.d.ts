@@ -190,7 +190,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Alias of POST /imports (original design) */
-        post: operations["upload_compat_api_v1_upload_post"];
+        post: operations["create_import_api_v1_upload_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -332,6 +332,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log, newest first
+         * @description Destructive and security-relevant actions: delete-all, product deletes, webhook
+         *     changes, failed token use, tokens made or revoked, with who, when and from where.
+         */
+        get: operations["list_audit_api_v1_audit_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -370,6 +391,40 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AuditEntryRead */
+        AuditEntryRead: {
+            /** Id */
+            id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Actor
+             * @description Name of the API token used; null when the API is open or for an unknown token; `(cli)` for the command line
+             */
+            actor: string | null;
+            /**
+             * Action
+             * @description e.g. `products.deleted_all`, `product.deleted`, `webhook.created`, `webhook.updated`, `webhook.deleted`, `auth.failed`, `token.created`, `token.revoked`
+             */
+            action: string;
+            /**
+             * Target
+             * @description What was acted on, e.g. `product 12`
+             */
+            target: string | null;
+            /** Detail */
+            detail: {
+                [key: string]: unknown;
+            };
+            /**
+             * Client Address
+             * @description The client's address, as the API saw it
+             */
+            client_address: string | null;
+        };
         /**
          * DeliveryRead
          * @description One attempt to deliver one event.
@@ -478,6 +533,17 @@ export interface components {
              * @description Seconds left at the current pace (None until there is a pace).
              */
             readonly eta_seconds: number | null;
+        };
+        /** Page[AuditEntryRead] */
+        Page_AuditEntryRead_: {
+            /** Items */
+            items: components["schemas"]["AuditEntryRead"][];
+            /** Total */
+            total: number;
+            /** Page */
+            page: number;
+            /** Page Size */
+            page_size: number;
         };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
@@ -1287,7 +1353,7 @@ export interface operations {
             };
         };
     };
-    upload_compat_api_v1_upload_post: {
+    create_import_api_v1_upload_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1660,6 +1726,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RedeliveryRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_audit_api_v1_audit_get: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number */
+                page?: number;
+                /** @description Items per page (1-200) */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AuditEntryRead_"];
                 };
             };
             /** @description Validation Error */

@@ -54,9 +54,10 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
         </div>
       </div>
 
-      <div className="space-y-2" aria-live="polite" aria-atomic="false">
+      <div className="space-y-2">
         <div className="flex items-baseline justify-between gap-2 text-sm">
-          <p className="font-medium text-slate-800" data-testid="import-phase">
+          {/* Only the phase is announced: percent and counters change too often to read out. */}
+          <p className="font-medium text-slate-800" data-testid="import-phase" aria-live="polite">
             {describePhase(item.phase, item.status)}
           </p>
           <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">

@@ -97,7 +97,7 @@ export function ProductsTable() {
           cell: (info) => {
             const product = info.row.original;
             return (
-              <div className="flex justify-end gap-1">
+              <div className="flex justify-end gap-0.5 sm:gap-1">
                 <Button size="sm" variant="ghost" onClick={() => setEditing(product)} aria-label={`Edit ${product.sku}`}>
                   Edit
                 </Button>
