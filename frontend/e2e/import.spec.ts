@@ -44,6 +44,22 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(history.getByRole('row').filter({ hasText: 'story1.csv' }).first()).toContainText('Completed');
   });
 
+  test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {
+    const file = generatedCsv('generated.csv', 100_000, 11);
+    await page.goto('/');
+    await page.locator('input[type="file"]').setInputFiles(file.path);
+    const progress = page.getByRole('region', { name: 'generated.csv' });
+    const summary = progress.getByTestId('import-summary');
+    await expect(summary).toBeVisible({ timeout: 60_000 });
+    await expect(progress.getByTestId('import-rows')).toContainText('100,000 / 100,000');
+    // created + updated + unchanged = distinct SKUs in the file (the generator's own count).
+    const count = async (label: string) =>
+      Number(((await summary.locator('div', { hasText: label }).locator('dd').first().textContent()) ?? '').replace(/,/g, ''));
+    const applied = (await count('Created')) + (await count('Updated')) + (await count('Unchanged'));
+    expect(applied).toBe(file.distinctSkus);
+    expect(await count('Duplicates in file')).toBe(file.rows - file.distinctSkus - (await count('Skipped')));
+  });
+
   test('accepts a dropped file and says why a file without the required columns is rejected', async ({ page }) => {
     await page.goto('/');
     const csv = 'code,title\nA-1,Nothing useful\n';
@@ -63,7 +79,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
   }) => {
     const file = generatedCsv('large.csv', 1_000_000, 7);
     await page.goto('/');
-    await page.locator('input[type="file"]').setInputFiles(file);
+    await page.locator('input[type="file"]').setInputFiles(file.path);
     await expect(page.getByText(/Uploading/)).toBeVisible();
     await expect(page).toHaveURL(/\?import=/, { timeout: 60_000 });
     const importId = new URL(page.url()).searchParams.get('import')!;
@@ -74,6 +90,9 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(progress).toBeVisible();
     await expect(progress.getByText(/Running|Queued/)).toBeVisible();
     await expect(progress.getByTestId('import-phase')).not.toBeEmpty();
+    // Live updates arrive without reloading: the percent moves on by itself.
+    const percentBefore = await progress.getByTestId('import-percent').textContent();
+    await expect(progress.getByTestId('import-percent')).not.toHaveText(percentBefore ?? '', { timeout: 30_000 });
 
     await saveScreenshot(page, 'import-running-desktop');
 

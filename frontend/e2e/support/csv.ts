@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,17 +19,25 @@ export function writeCsv(name: string, rows: string[][], header = ['sku', 'name'
   return path;
 }
 
-/** A realistic CSV from the repository's generator, or a simple one when it is not there. */
-export function generatedCsv(name: string, rows: number, seed = 1): string {
+export type GeneratedCsv = { path: string; rows: number; distinctSkus: number };
+
+/** A realistic CSV from the repository's generator (or a simple one when it is not there). */
+export function generatedCsv(name: string, rows: number, seed = 1): GeneratedCsv {
   const path = join(dir, name);
   const generator = join(repo, 'generate_csv.py');
   const python = join(repo, '.venv', 'bin', 'python');
   if (existsSync(generator) && existsSync(python)) {
-    execFileSync(python, [generator, '--rows', String(rows), '--seed', String(seed), '--out', path]);
-    return path;
+    const run = spawnSync(python, [generator, '--rows', String(rows), '--seed', String(seed), '--out', path], {
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`generate_csv.py failed: ${run.stderr}`);
+    // It reports "N rows, M distinct SKUs in T s".
+    const distinct = /([\d,]+) distinct SKUs/.exec(run.stderr + run.stdout)?.[1];
+    if (!distinct) throw new Error(`generate_csv.py did not report its distinct SKUs: ${run.stderr}`);
+    return { path, rows, distinctSkus: Number(distinct.replace(/,/g, '')) };
   }
   const lines = ['sku,name,description'];
   for (let i = 0; i < rows; i += 1) lines.push(`GEN-${seed}-${i},Generated product ${i},"Row ${i}, seed ${seed}"`);
   writeFileSync(path, lines.join('\n') + '\n');
-  return path;
+  return { path, rows, distinctSkus: rows };
 }
