@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { generatedCsv, writeCsv } from './support/csv';
-import { api, expect, saveScreenshot, test } from './support/fixtures';
+import { api, expect, expectNoA11yViolations, saveScreenshot, test, VIEWPORTS } from './support/fixtures';
 
 type ImportJson = { id: string; status: string };
 
@@ -95,6 +95,10 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(progress.getByTestId('import-percent')).not.toHaveText(percentBefore ?? '', { timeout: 30_000 });
 
     await saveScreenshot(page, 'import-running-desktop');
+    await expectNoA11yViolations(page, 'import page while an import runs');
+    await page.setViewportSize(VIEWPORTS.phone);
+    await saveScreenshot(page, 'import-running-phone');
+    await page.setViewportSize(VIEWPORTS.desktop);
 
     // Story 3 meanwhile: delete all is disabled and says why, and the API refuses it too.
     const products = await context.newPage();
