@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
+import { SignOutButton, TokenPrompt } from '@/components/token-prompt';
 
 const links = [
   { to: '/', label: 'Import', end: true },
@@ -35,7 +36,7 @@ export function AppLayout() {
             <img src="/favicon.svg" alt="" className="size-6" />
             Product Importer
           </p>
-          <nav aria-label="Main">
+          <nav aria-label="Main" className="flex items-center gap-2">
             <ul className="flex gap-1">
               {links.map((link) => (
                 <li key={link.to}>
@@ -53,12 +54,14 @@ export function AppLayout() {
                 </li>
               ))}
             </ul>
+            <SignOutButton />
           </nav>
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none">
         <Outlet />
       </main>
+      <TokenPrompt />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 /** The one HTTP client: JSON in and out, errors as `ApiError` with the API's `detail`. */
+import { authHeaders, reportUnauthorized } from './auth';
 
 export const API_PREFIX = '/api/v1';
 
@@ -93,6 +94,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       signal,
       headers: {
         Accept: 'application/json',
+        ...authHeaders(),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -102,6 +104,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     throw new ApiError(0, undefined);
   }
   const payload = await parseBody(response);
+  if (response.status === 401) reportUnauthorized();
   if (!response.ok) {
     const detail = payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
     throw new ApiError(response.status, detail);
@@ -134,6 +137,7 @@ export function uploadFile<T>(
     const xhr = new XMLHttpRequest();
     xhr.open('POST', buildUrl(path));
     xhr.setRequestHeader('Accept', 'application/json');
+    for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (event) => {
       onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
     };
@@ -148,6 +152,7 @@ export function uploadFile<T>(
         resolve(payload as T);
         return;
       }
+      if (xhr.status === 401) reportUnauthorized();
       const detail =
         payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
       reject(new ApiError(xhr.status, detail, xhr.status === 413 ? uploadTooLarge(detail) : undefined));

@@ -1,0 +1,87 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { dismissPrompt, installAuthenticatedDownloads, setToken, signOut, useAuth } from '@/lib/auth';
+import { Button } from './button';
+import { FormAlert, TextField } from './field';
+import { Modal } from './modal';
+import { useToast } from './toast';
+
+/**
+ * Asks for an API token when the API answers 401, keeps it for this tab's session and retries
+ * what was on screen. Also lets download links fetch with the token.
+ */
+export function TokenPrompt() {
+  const { token, required } = useAuth();
+  const queryClient = useQueryClient();
+  const toast = useToast();
+  const [value, setValue] = useState('');
+
+  useEffect(() => installAuthenticatedDownloads(toast.error), [toast.error]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const entered = value.trim();
+    if (!entered) return;
+    setToken(entered);
+    setValue('');
+    void queryClient.invalidateQueries();
+  }
+
+  return (
+    <Modal
+      open={required}
+      onClose={dismissPrompt}
+      title="API token required"
+      description={
+        token
+          ? 'The server did not accept this token. Enter a valid one.'
+          : 'This server asks for an API token. It is kept until you close this tab or sign out.'
+      }
+      footer={
+        <>
+          <Button variant="secondary" onClick={dismissPrompt}>
+            Cancel
+          </Button>
+          <Button type="submit" form="api-token-form" disabled={!value.trim()}>
+            Sign in
+          </Button>
+        </>
+      }
+    >
+      <form id="api-token-form" onSubmit={submit} className="space-y-3">
+        {token && <FormAlert>The token was refused (HTTP 401).</FormAlert>}
+        <TextField
+          label="API token"
+          type="password"
+          name="api-token"
+          autoComplete="off"
+          spellCheck={false}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          hint="Ask the person who runs this server for a token."
+          required
+        />
+      </form>
+    </Modal>
+  );
+}
+
+/** Forgets the token (shown only while one is in use); the next request asks again. */
+export function SignOutButton() {
+  const { token } = useAuth();
+  const queryClient = useQueryClient();
+  if (!token) return null;
+  return (
+    <Button
+      variant="ghost"
+      size="sm"
+      onClick={() => {
+        signOut();
+        // Drop what was read with the token; what is on screen asks again.
+        void queryClient.resetQueries();
+      }}
+    >
+      Sign out
+    </Button>
+  );
+}
