@@ -71,6 +71,16 @@ def security_state(app: FastAPI) -> SecurityState:
     return state
 
 
+def app_path(scope: Scope) -> str:
+    """The path the app routes on: without the `root_path` prefix, with repeated slashes
+    collapsed, so no spelling of an API path slips past the check."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    return "/" + "/".join(part for part in path.split("/") if part)
+
+
 def classify(path: str) -> Kind:
     if path == "/api" or path.startswith("/api/"):
         return "api"
@@ -128,7 +138,8 @@ class AccessGuard:
             await self.app(scope, receive, send)
             return
         address = client_address(scope)
-        kind = classify(scope["path"])
+        path = app_path(scope)
+        kind = classify(path)
         actor: str | None = None
         if kind != "open":
             app: FastAPI = scope["app"]
@@ -143,13 +154,13 @@ class AccessGuard:
                 return
             limited = kind == "api" and limits_on(settings, closed)
             if closed and _needs_token(kind, settings):
-                outcome = await self._authenticate(scope, settings, state, address, limited)
+                outcome = await self._authenticate(scope, path, settings, state, address, limited)
                 if isinstance(outcome, JSONResponse):
                     await outcome(scope, receive, send)
                     return
                 actor = outcome
             if limited:
-                buckets = buckets_for(scope["method"], scope["path"], settings)
+                buckets = buckets_for(scope["method"], path, settings)
                 exceeded = await state.limiter.hit(settings, actor or address, buckets)
                 if exceeded is not None:
                     await _too_many(exceeded)(scope, receive, send)
@@ -163,6 +174,7 @@ class AccessGuard:
     async def _authenticate(
         self,
         scope: Scope,
+        path: str,
         settings: Settings,
         state: SecurityState,
         address: str,
@@ -170,7 +182,7 @@ class AccessGuard:
     ) -> str | JSONResponse:
         """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
         header = Headers(scope=scope).get("authorization")
-        method, path = scope["method"], scope["path"]
+        method = scope["method"]
         if header is None and not _token_in_query(scope):
             if limited:
                 general = [("general", limit_of(settings, "general"))]

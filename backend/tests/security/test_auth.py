@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
@@ -146,3 +147,16 @@ async def test_a_hashed_api_token_works(make_client):
     http = await make_client(api_tokens=f"ci:sha256:{hash_token(ADMIN_TOKEN)}")
     assert (await http.get("/api/v1/products")).status_code == 401
     assert (await http.get("/api/v1/products", headers=ADMIN)).status_code == 200
+
+
+async def test_no_spelling_of_an_api_path_slips_past(closed):
+    for path in ("//api/v1/products", "/api//v1/products", "/api/v1/products/"):
+        response = await closed.get(f"http://testserver{path}")
+        assert response.request.url.path == path
+        assert response.status_code == 401, path
+    app = closed._transport.app
+    transport = httpx.ASGITransport(app=app, root_path="/importer")
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        assert (await http.get("/importer/api/v1/products")).status_code == 401
+        response = await http.get("/importer/api/v1/products", headers=ADMIN)
+        assert response.status_code == 200
