@@ -1,5 +1,5 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Button } from '@/components/button';
 import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
@@ -24,18 +24,43 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
   const redeliver = useRedeliver(webhook.id);
   const toast = useToast();
 
+  const redeliverButton = useCallback(
+    (delivery: WebhookDelivery) => (
+      <Button
+        size="sm"
+        variant="secondary"
+        isLoading={redeliver.isPending && redeliver.variables === delivery.id}
+        onClick={() =>
+          redeliver.mutate(delivery.id, {
+            onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
+            onError: (error) => toast.error(`Could not redeliver: ${error.message}`),
+          })
+        }
+      >
+        Redeliver<span className="sr-only"> {delivery.event_type} attempt {delivery.attempt}</span>
+      </Button>
+    ),
+    [redeliver, toast],
+  );
+
   const columns = useMemo(
     () =>
       [
         column.accessor('created_at', {
           header: 'When',
           enableSorting: false,
-          meta: { className: 'whitespace-nowrap' },
-          cell: (info) => formatDateTime(info.getValue()),
+          cell: (info) => (
+            <>
+              <span className="text-xs sm:text-sm">{formatDateTime(info.getValue())}</span>
+              {/* On a phone the Event column is hidden: show the event here. */}
+              <span className="block font-mono text-xs text-slate-600 sm:hidden">{info.row.original.event_type}</span>
+            </>
+          ),
         }),
         column.accessor('event_type', {
           header: 'Event',
           enableSorting: false,
+          meta: { className: 'hidden sm:table-cell' },
           cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span>,
         }),
         column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
@@ -50,6 +75,8 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
                 {delivery.next_retry_at && (
                   <p className="text-xs text-slate-600">Next retry {formatDateTime(delivery.next_retry_at)}</p>
                 )}
+                {/* On a phone the actions column is hidden: the button sits under the result. */}
+                <div className="sm:hidden">{redeliverButton(delivery)}</div>
               </div>
             );
           },
@@ -57,27 +84,11 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
         column.display({
           id: 'actions',
           header: () => <span className="sr-only">Actions</span>,
-          cell: (info) => {
-            const delivery = info.row.original;
-            return (
-              <Button
-                size="sm"
-                variant="secondary"
-                isLoading={redeliver.isPending && redeliver.variables === delivery.id}
-                onClick={() =>
-                  redeliver.mutate(delivery.id, {
-                    onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
-                    onError: (error) => toast.error(`Could not redeliver: ${error.message}`),
-                  })
-                }
-              >
-                Redeliver<span className="sr-only"> {delivery.event_type} attempt {delivery.attempt}</span>
-              </Button>
-            );
-          },
+          meta: { className: 'hidden sm:table-cell' },
+          cell: (info) => redeliverButton(info.row.original),
         }),
       ] as ColumnDef<WebhookDelivery, unknown>[],
-    [redeliver, toast],
+    [redeliverButton],
   );
 
   return (
