@@ -29,7 +29,7 @@ from product_importer.imports.csv_rules import (
     Header,
     parse_header,
 )
-from product_importer.imports.progress import ProgressReporter
+from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.staging_sql import StagingSql
 from product_importer.imports.storage import ChunkReader, iter_chunks
 
@@ -67,12 +67,17 @@ class _ProgressReader(ChunkReader):
         self.file_size = max(file_size, 1)
         self.reporter = reporter
         self.lines = 0
+        self.cancelled = False
 
     def read(self, size: int | None = -1) -> bytes:
         data = super().read(size)
         self.lines += data.count(b"\n")
         share = READ_SHARE * self.bytes_read / self.file_size
-        self.reporter.update("reading", share, max(self.lines - 1, 0))
+        try:
+            self.reporter.update("reading", share, max(self.lines - 1, 0))
+        except ImportCancelled:
+            self.cancelled = True
+            raise
         return data
 
 
@@ -102,6 +107,10 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _ProgressReader) -> bool
             f"{where}: the file is not valid UTF-8 text (bytes {detail}). "
             "Save it as UTF-8 and upload it again."
         ) from None
+    except psycopg2.Error:
+        if reader.cancelled:  # COPY reports the cancel raised in read() as its own error
+            raise ImportCancelled() from None
+        raise
     cur.execute("RELEASE SAVEPOINT staging")
     return True
 
@@ -220,7 +229,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         cur, sql, _ProgressReader(aux, import_id, file_size, reporter)
     )
     if not parsed_by_copy:
-        reporter.update("reading (checking each row)", 0, 0, force=True)
+        reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
         _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))
 
     counts = ImportCounts()

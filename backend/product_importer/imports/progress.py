@@ -35,11 +35,12 @@ class ProgressReporter:
         self.started = time.monotonic()
         self._last = 0.0
         self._phase = ""
+        self._processed = 0
         self._phase_started = self.started
         self._redis = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
-               **values: Any) -> None:  # fmt: skip
+               restart: bool = False, **values: Any) -> None:  # fmt: skip
         """Record progress (throttled); raise ImportCancelled if a cancel was requested."""
         now = time.monotonic()
         if phase != self._phase:
@@ -50,6 +51,9 @@ class ProgressReporter:
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
         self._last = now
+        if not restart:  # never show fewer rows done than before
+            processed_rows = max(processed_rows, self._processed)
+        self._processed = processed_rows
         elapsed = max(now - self.started, 1e-6)
         statement = (
             repository.set_values(

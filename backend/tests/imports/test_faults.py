@@ -145,3 +145,14 @@ async def test_sse_gives_progress_then_the_final_event(client, worker):
         f"/api/v1/imports/{import_id}/events", headers={"Last-Event-ID": "progress-0-0"}
     )
     assert "event: completed" in resumed.text
+
+
+def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
+    rows = [f"R-{i},Name {i}" for i in range(20_000)]
+    import_id = _stored_import(csv_bytes("sku,name", *rows))
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text("UPDATE imports SET cancel_requested = true WHERE id = :id"), {"id": import_id}
+        )
+    assert runner.run_import(import_id) == "cancelled"
+    assert products() == {}
