@@ -1,5 +1,6 @@
 /** The one HTTP client: JSON in and out, errors as `ApiError` with the API's `detail`. */
 import { authHeaders, reportUnauthorized } from './auth';
+import { EventStreamParser, type StreamEvent } from './event-stream';
 
 export const API_PREFIX = '/api/v1';
 
@@ -120,6 +121,82 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
   delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
 };
+
+type StreamOptions = {
+  /** Sent as `Last-Event-ID`, so the server resumes after the last event seen. */
+  lastEventId?: string;
+  signal?: AbortSignal;
+  /** The server accepted the stream (2xx `text/event-stream`). */
+  onOpen?: () => void;
+  onEvent: (event: StreamEvent) => void;
+};
+
+/**
+ * Reads a Server-Sent Events stream with `fetch()`, so the API token goes in the
+ * `Authorization` header as on every other request (`EventSource` cannot send one).
+ * Resolves with the last event id when the server ends the stream; rejects with `ApiError`
+ * when it refuses it or the connection breaks, and with an `AbortError` when `signal` aborts.
+ */
+export async function streamEvents(path: string, options: StreamOptions): Promise<string> {
+  const { lastEventId, signal, onOpen, onEvent } = options;
+  const aborted = () => new DOMException('The stream was closed.', 'AbortError');
+  let response: Response;
+  try {
+    response = await fetch(buildUrl(path), {
+      signal,
+      cache: 'no-store',
+      headers: {
+        Accept: 'text/event-stream',
+        ...authHeaders(),
+        ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+      },
+    });
+  } catch (error) {
+    if (signal?.aborted || (error instanceof DOMException && error.name === 'AbortError')) throw aborted();
+    throw new ApiError(0, undefined);
+  }
+  if (response.status === 401) reportUnauthorized();
+  const type = response.headers.get('Content-Type') ?? '';
+  if (!response.ok || !response.body || !type.startsWith('text/event-stream')) {
+    const payload = await parseBody(response).catch(() => undefined);
+    const detail = payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
+    throw new ApiError(response.ok ? 0 : response.status, response.ok ? undefined : detail);
+  }
+
+  const reader = response.body.getReader();
+  // Stop reading on abort even where the body does not follow the request's signal.
+  const cancel = () => void reader.cancel().catch(() => undefined);
+  signal?.addEventListener('abort', cancel, { once: true });
+  const decoder = new TextDecoder();
+  const parser = new EventStreamParser(lastEventId);
+  let ended = false;
+  onOpen?.();
+  try {
+    for (;;) {
+      if (signal?.aborted) throw aborted();
+      let chunk: ReadableStreamReadResult<Uint8Array>;
+      try {
+        chunk = await reader.read();
+      } catch (error) {
+        if (signal?.aborted || (error instanceof DOMException && error.name === 'AbortError')) throw aborted();
+        throw new ApiError(0, undefined);
+      }
+      if (signal?.aborted) throw aborted();
+      const text = chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true });
+      for (const event of parser.push(text, chunk.done)) {
+        onEvent(event);
+        if (signal?.aborted) throw aborted();
+      }
+      if (chunk.done) {
+        ended = true;
+        return parser.lastEventId;
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    if (!ended) cancel();
+  }
+}
 
 export type UploadProgress = { loaded: number; total: number };
 

@@ -1,103 +1,185 @@
-import { act, screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { act, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import type { Import } from '@/types/api';
 import { ImportPanel } from '../components/import-panel';
 
-/** A stand-in for the browser's EventSource that the test drives by hand. */
-class FakeEventSource {
-  static readonly CLOSED = 2;
-  static instances: FakeEventSource[] = [];
-  readonly url: string;
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  private listeners = new Map<string, Set<(event: MessageEvent<string>) => void>>();
+/** One request for the event stream: its headers, and a body the test writes by hand. */
+type FakeStream = {
+  url: string;
+  headers: Headers;
+  signal: AbortSignal | undefined;
+  cancelled: boolean;
+  send: (text: string) => void;
+  event: (type: string, data: Import, id?: string) => void;
+  end: () => void;
+  fail: () => void;
+};
 
-  constructor(url: string) {
-    this.url = url;
-    FakeEventSource.instances.push(this);
-  }
+/**
+ * Stubs `fetch`: `/events` answers a `text/event-stream` body the test drives (as it arrives
+ * in chunks), everything else the canned JSON routes of `mockFetch`.
+ */
+function mockEventStream(routes: Parameters<typeof mockFetch>[0]) {
+  const { fetchMock } = mockFetch(routes);
+  const streams: FakeStream[] = [];
+  const encoder = new TextEncoder();
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      if (!url.endsWith('/events')) return fetchMock(input, init);
+      let controller!: ReadableStreamDefaultController<Uint8Array>;
+      const stream: FakeStream = {
+        url,
+        headers: new Headers(init?.headers),
+        signal: init?.signal ?? undefined,
+        cancelled: false,
+        send: (text) => controller.enqueue(encoder.encode(text)),
+        event: (type, data, id) =>
+          stream.send(`${id ? `id: ${id}\n` : ''}event: ${type}\ndata: ${JSON.stringify(data)}\n\n`),
+        end: () => controller.close(),
+        fail: () => controller.error(new TypeError('network error')),
+      };
+      const body = new ReadableStream<Uint8Array>({
+        start: (started) => {
+          controller = started;
+        },
+        cancel: () => {
+          stream.cancelled = true;
+        },
+      });
+      streams.push(stream);
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+    }),
+  );
+  return { streams };
+}
 
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    if (!this.listeners.has(type)) this.listeners.set(type, new Set());
-    this.listeners.get(type)!.add(listener);
-  }
-
-  removeEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.get(type)?.delete(listener);
-  }
-
-  close() {
-    this.readyState = 2;
-  }
-
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-
-  emit(type: string, data: unknown) {
-    const event = new MessageEvent<string>(type, { data: JSON.stringify(data) });
-    this.listeners.get(type)?.forEach((listener) => listener(event));
-  }
+/** Lets the stream's reads and the resulting renders run. */
+async function flush() {
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  });
 }
 
 describe('ImportPanel live updates', () => {
-  beforeEach(() => {
-    FakeEventSource.instances = [];
-    vi.stubGlobal('EventSource', FakeEventSource);
-  });
-
   afterEach(() => {
+    signOut();
     vi.unstubAllGlobals();
   });
 
   it('renders each progress event from the stream, then the final summary, and closes it', async () => {
     const first = importFactory({ id: 'live-1', filename: 'live.csv', progress: 10, processed_rows: 50_000 });
-    mockFetch([
+    const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
       { path: '/api/v1/imports/live-1', body: first },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=live-1' });
     expect(await screen.findByTestId('import-percent')).toHaveTextContent('10%');
 
-    const source = FakeEventSource.instances.at(-1)!;
-    expect(source.url).toBe('/api/v1/imports/live-1/events');
-    act(() => {
-      source.open();
-      source.emit('progress', { ...first, phase: 'validating', progress: 40, processed_rows: 200_000 });
-    });
+    await waitFor(() => expect(streams).toHaveLength(1));
+    const stream = streams[0];
+    expect(stream.url).toBe('/api/v1/imports/live-1/events');
+    expect(stream.headers.get('Accept')).toBe('text/event-stream');
+    expect(stream.headers.has('Authorization')).toBe(false);
+    expect(stream.headers.has('Last-Event-ID')).toBe(false);
+
+    // One event split across chunks, after a keepalive comment.
+    const progress = JSON.stringify({ ...first, phase: 'validating', progress: 40, processed_rows: 200_000 });
+    stream.send(': keepalive\r\n\r\nid: running-200000-40.0\r\nevent: progress\r\ndata: ');
+    stream.send(`${progress.slice(0, 20)}`);
+    await flush();
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('10%');
+    stream.send(`${progress.slice(20)}\r\n\r\n`);
+    await flush();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('40%');
     expect(screen.getByTestId('import-phase')).toHaveTextContent('Checking rows');
     expect(screen.getByTestId('import-rows')).toHaveTextContent('200,000 / 500,000');
+    expect(screen.queryByText('Checking for updates…')).not.toBeInTheDocument();
 
-    act(() => {
-      source.emit('completed', {
-        ...first,
-        status: 'completed',
-        phase: 'completed',
-        progress: 100,
-        processed_rows: 500_000,
-        created: 499_000,
-        duplicates_in_file: 1_000,
-        finished_at: '2025-01-01T10:00:11Z',
-      });
+    stream.event('completed', {
+      ...first,
+      status: 'completed',
+      phase: 'completed',
+      progress: 100,
+      processed_rows: 500_000,
+      created: 499_000,
+      duplicates_in_file: 1_000,
+      finished_at: '2025-01-01T10:00:11Z',
     });
+    await flush();
     expect(screen.getByTestId('import-summary')).toHaveTextContent('Created499,000');
     expect(screen.getByTestId('import-percent')).toHaveTextContent('100%');
-    expect(source.readyState).toBe(2);
+    expect(stream.signal?.aborted).toBe(true);
+    expect(stream.cancelled).toBe(true);
   });
 
   it('says it is checking for updates when the stream breaks (polling fallback)', async () => {
     const running = importFactory({ id: 'live-2', filename: 'poll.csv' });
-    mockFetch([
+    const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
       { path: '/api/v1/imports/live-2', body: running },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=live-2' });
     await screen.findByTestId('import-percent');
-    act(() => FakeEventSource.instances.at(-1)!.onerror?.());
-    expect(screen.getByText('Checking for updates…')).toBeInTheDocument();
+    await waitFor(() => expect(streams).toHaveLength(1));
+    streams[0].fail();
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+  });
+
+  it('falls back to polling when the server refuses the stream', async () => {
+    const running = importFactory({ id: 'live-3', filename: 'refused.csv' });
+    const { calls } = mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/live-3', body: running },
+      { path: '/api/v1/imports/live-3/events', status: 503, body: { detail: 'Unavailable' } },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=live-3' });
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(calls.some((call) => call.url === '/api/v1/imports/live-3/events')).toBe(true);
+  });
+
+  it('sends the API token, and resumes with Last-Event-ID when the stream ends before the final event', async () => {
+    setToken('pi_test-token');
+    const running = importFactory({ id: 'live-4', filename: 'resume.csv', progress: 10 });
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/live-4', body: running },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=live-4' });
+    await screen.findByTestId('import-percent');
+    await waitFor(() => expect(streams).toHaveLength(1));
+    expect(streams[0].headers.get('Authorization')).toBe('Bearer pi_test-token');
+
+    streams[0].event('progress', { ...running, progress: 30 }, 'running-150000-30.0');
+    await flush();
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('30%');
+    streams[0].end();
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+
+    await waitFor(() => expect(streams).toHaveLength(2), { timeout: 3000 });
+    expect(streams[1].headers.get('Authorization')).toBe('Bearer pi_test-token');
+    expect(streams[1].headers.get('Last-Event-ID')).toBe('running-150000-30.0');
+    streams[1].event('progress', { ...running, progress: 60 }, 'running-300000-60.0');
+    await flush();
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('60%');
+    expect(screen.queryByText('Checking for updates…')).not.toBeInTheDocument();
+  });
+
+  it('aborts the stream when the panel goes away', async () => {
+    const running = importFactory({ id: 'live-5', filename: 'gone.csv' });
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/live-5', body: running },
+    ]);
+    const { unmount } = renderWithProviders(<ImportPanel />, { url: '/?import=live-5' });
+    await screen.findByTestId('import-percent');
+    await waitFor(() => expect(streams).toHaveLength(1));
+    unmount();
+    expect(streams[0].signal?.aborted).toBe(true);
+    await waitFor(() => expect(streams[0].cancelled).toBe(true));
   });
 });

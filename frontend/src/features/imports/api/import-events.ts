@@ -1,10 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { buildUrl } from '@/lib/api';
+import { buildUrl, streamEvents } from '@/lib/api';
+import { useAuth } from '@/lib/auth';
+import type { StreamEvent } from '@/lib/event-stream';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 
 export const IMPORT_EVENTS = ['progress', 'completed', 'failed', 'cancelled'] as const;
+const KNOWN_EVENTS = new Set<string>(IMPORT_EVENTS);
 const FINAL_EVENTS = new Set<string>(['completed', 'failed', 'cancelled']);
 const MAX_REOPENS = 5;
 const REOPEN_DELAY_MS = 1000;
@@ -12,28 +15,47 @@ const REOPEN_DELAY_MS = 1000;
 /** `live`: events are flowing; `fallback`: no stream (unsupported or broken), so poll instead. */
 export type LiveState = 'connecting' | 'live' | 'fallback' | 'ended';
 
+function importEventsPath(id: string): string {
+  return `imports/${encodeURIComponent(id)}/events`;
+}
+
 export function getImportEventsUrl(id: string): string {
-  return buildUrl(`imports/${encodeURIComponent(id)}/events`);
+  return buildUrl(importEventsPath(id));
+}
+
+function streamingSupported(): boolean {
+  return (
+    typeof window !== 'undefined' &&
+    typeof window.fetch === 'function' &&
+    typeof ReadableStream === 'function' &&
+    typeof TextDecoder === 'function' &&
+    typeof AbortController === 'function'
+  );
 }
 
 /**
  * Follows an import over Server-Sent Events, writing each Import it sends into the query
- * cache. Returns the stream's state so the caller can poll while it is not live.
+ * cache. The stream is read with `fetch()` so it carries the API token like every other
+ * request. Returns the stream's state so the caller can poll while it is not live.
  */
 export function useImportEvents(id: string | null, enabled: boolean): LiveState {
   const queryClient = useQueryClient();
+  const { token } = useAuth();
   const [state, setState] = useState<{ key: string | null; value: LiveState }>({ key: null, value: 'connecting' });
   const key = id && enabled ? id : null;
-  const supported = typeof window !== 'undefined' && typeof window.EventSource === 'function';
+  const supported = streamingSupported();
 
   useEffect(() => {
     if (!key || !supported) return;
-    let source: EventSource | null = null;
+    const controller = new AbortController();
+    let lastEventId: string | undefined;
     let finished = false;
     let reopenTimer: number | undefined;
     let reopens = 0;
 
-    const onMessage = (event: MessageEvent<string>) => {
+    const onEvent = (event: StreamEvent) => {
+      lastEventId = event.lastEventId || lastEventId;
+      if (!KNOWN_EVENTS.has(event.type)) return;
       try {
         const data = JSON.parse(event.data) as Import;
         queryClient.setQueryData(importKeys.detail(key), data);
@@ -43,7 +65,7 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
       reopens = 0;
       if (FINAL_EVENTS.has(event.type)) {
         finished = true;
-        source?.close();
+        controller.abort();
         setState({ key, value: 'ended' });
         void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
       } else {
@@ -51,29 +73,34 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
       }
     };
 
-    const open = () => {
-      const next = new EventSource(getImportEventsUrl(key));
-      source = next;
-      next.onopen = () => setState({ key, value: 'live' });
-      next.onerror = () => {
-        if (finished) return;
-        // Poll meanwhile. A dropped stream reconnects by itself (resuming with Last-Event-ID);
-        // one the server refused (e.g. an error status) is closed: open it again a few times.
-        setState({ key, value: 'fallback' });
-        if (next.readyState === EventSource.CLOSED && reopens < MAX_REOPENS) {
-          reopens += 1;
-          reopenTimer = window.setTimeout(open, REOPEN_DELAY_MS * reopens);
-        }
-      };
-      for (const name of IMPORT_EVENTS) next.addEventListener(name, onMessage as EventListener);
+    const open = async () => {
+      try {
+        lastEventId =
+          (await streamEvents(importEventsPath(key), {
+            lastEventId,
+            signal: controller.signal,
+            onOpen: () => setState({ key, value: 'live' }),
+            onEvent,
+          })) || lastEventId;
+      } catch {
+        // Refused, broken or closed by us: the checks below tell which.
+      }
+      if (finished || controller.signal.aborted) return;
+      // The stream failed or ended before the final event: poll meanwhile, and open it again
+      // a few times (resuming with Last-Event-ID).
+      setState({ key, value: 'fallback' });
+      if (reopens < MAX_REOPENS) {
+        reopens += 1;
+        reopenTimer = window.setTimeout(() => void open(), REOPEN_DELAY_MS * reopens);
+      }
     };
-    open();
+    void open();
 
     return () => {
       window.clearTimeout(reopenTimer);
-      source?.close();
+      controller.abort();
     };
-  }, [key, supported, queryClient]);
+  }, [key, supported, token, queryClient]);
 
   if (!key) return 'ended';
   if (!supported) return 'fallback';
