@@ -46,7 +46,7 @@ ifeq ($(HAVE_NODE),yes)
 	cd frontend && npm run typecheck && npm run lint
 endif
 
-test-backend: $(PY_STAMP)
+test-backend: $(PY_STAMP) ui
 	cd backend && ../$(BIN)/pytest
 
 test-frontend: $(PY_STAMP) ui

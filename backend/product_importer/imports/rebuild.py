@@ -112,6 +112,8 @@ def rebuild(
         _restore_names(cur)
         cur.execute("SET LOCAL lock_timeout = 0")
         cur.execute("ANALYZE products")
+        # Re-base the products counter on the new table now, not in the next request.
+        cur.execute("SELECT product_count()")
     except psycopg2.errors.LockNotAvailable:
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None
