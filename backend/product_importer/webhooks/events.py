@@ -6,20 +6,21 @@ sync session both execute, so the change and its event commit (or not) together.
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import Insert, insert
 
 from product_importer.webhooks.models import OutboxEvent
 
-EVENT_TYPES = (
+EventType = Literal[
     "import.completed",
     "import.failed",
     "product.created",
     "product.updated",
     "product.deleted",
     "products.deleted_all",
-)
+]
+EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 TEST_EVENT_TYPE = "webhook.test"
 
 

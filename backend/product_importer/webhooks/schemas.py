@@ -1,23 +1,13 @@
 """Request and response bodies of the webhooks API."""
 
 from datetime import datetime
-from typing import Annotated, Literal, get_args
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
 
-from product_importer.webhooks.events import EVENT_TYPES
+from product_importer.webhooks.events import EventType
 from product_importer.webhooks.signing import SECRET_PREFIX
 from product_importer.webhooks.targets import split_url
-
-EventType = Literal[
-    "import.completed",
-    "import.failed",
-    "product.created",
-    "product.updated",
-    "product.deleted",
-    "products.deleted_all",
-]
-assert set(get_args(EventType)) == set(EVENT_TYPES), "EventType must list every event"
 
 MAX_URL_LENGTH = 2048
 
