@@ -43,50 +43,49 @@ function FieldShell({ id, label, hint, error, required, children }: FieldShellPr
   );
 }
 
-type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & {
+type FieldProps = {
   label: string;
   hint?: ReactNode;
   error?: string;
 };
 
-export function TextField({ label, hint, error, id, required, className = '', ...props }: TextFieldProps) {
+type FieldControlOptions = FieldProps & { id?: string; required?: boolean; className?: string };
+
+/**
+ * Wraps one control in the shared label, hint and error, and gives the control the id,
+ * required flag, ARIA state and classes that tie it to them.
+ */
+function useFieldControl({ label, hint, error, id, required, className = '' }: FieldControlOptions) {
   const generated = useId();
   const fieldId = id ?? generated;
-  return (
-    <FieldShell id={fieldId} label={label} hint={hint} error={error} required={required}>
-      <input
-        id={fieldId}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${fieldId}-error` : hint ? `${fieldId}-hint` : undefined}
-        className={`${control} ${ring(error)} ${className}`}
-        {...props}
-      />
-    </FieldShell>
-  );
+  return {
+    wrap: (element: ReactNode) => (
+      <FieldShell id={fieldId} label={label} hint={hint} error={error} required={required}>
+        {element}
+      </FieldShell>
+    ),
+    controlProps: {
+      id: fieldId,
+      required,
+      'aria-invalid': error ? true : undefined,
+      'aria-describedby': error ? `${fieldId}-error` : hint ? `${fieldId}-hint` : undefined,
+      className: `${control} ${ring(error)} ${className}`,
+    },
+  };
 }
 
-type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
-  label: string;
-  hint?: ReactNode;
-  error?: string;
-};
+type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & FieldProps;
 
-export function TextAreaField({ label, hint, error, id, required, className = '', ...props }: TextAreaFieldProps) {
-  const generated = useId();
-  const fieldId = id ?? generated;
-  return (
-    <FieldShell id={fieldId} label={label} hint={hint} error={error} required={required}>
-      <textarea
-        id={fieldId}
-        required={required}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${fieldId}-error` : hint ? `${fieldId}-hint` : undefined}
-        className={`${control} ${ring(error)} ${className}`}
-        {...props}
-      />
-    </FieldShell>
-  );
+export function TextField({ label, hint, error, id, required, className, ...props }: TextFieldProps) {
+  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, className });
+  return wrap(<input {...controlProps} {...props} />);
+}
+
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & FieldProps;
+
+export function TextAreaField({ label, hint, error, id, required, className, ...props }: TextAreaFieldProps) {
+  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, className });
+  return wrap(<textarea {...controlProps} {...props} />);
 }
 
 export function Checkbox({

@@ -1,8 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
-import { Button } from '@/components/button';
-import { Checkbox, FormAlert, TextField } from '@/components/field';
-import { Modal } from '@/components/modal';
+import { useId } from 'react';
+import { Checkbox, TextField } from '@/components/field';
+import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
+import { useFormState } from '@/hooks/use-form-state';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
@@ -12,7 +12,6 @@ import {
   validateWebhook,
   valuesToPayload,
   webhookToValues,
-  type WebhookFormErrors,
   type WebhookFormValues,
 } from './webhook-form';
 
@@ -48,21 +47,17 @@ function WebhookFormDialog({
   webhook: Webhook | null;
   onCreated?: (webhook: Webhook) => void;
 }) {
-  const [values, setValues] = useState<WebhookFormValues>(() =>
-    webhook ? webhookToValues(webhook) : emptyWebhookValues(),
+  const { values, errors, set, submitWith } = useFormState<WebhookFormValues>(
+    () => (webhook ? webhookToValues(webhook) : emptyWebhookValues()),
+    validateWebhook,
+    apiErrorToFormErrors,
   );
-  const [errors, setErrors] = useState<WebhookFormErrors>({});
   const toast = useToast();
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
   const isSaving = create.isPending || update.isPending;
   const eventsId = useId();
   const formId = webhook ? `webhook-form-${webhook.id}` : 'webhook-form-new';
-
-  function set<K extends keyof WebhookFormValues>(key: K, value: WebhookFormValues[K]) {
-    setValues((current) => ({ ...current, [key]: value }));
-    setErrors((current) => ({ ...current, [key]: undefined, form: undefined }));
-  }
 
   function toggleEvent(event: WebhookEvent, checked: boolean) {
     set(
@@ -71,100 +66,83 @@ function WebhookFormDialog({
     );
   }
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    const found = validateWebhook(values);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    try {
+  const submit = () =>
+    submitWith(async (current) => {
       if (webhook) {
-        await update.mutateAsync({ id: webhook.id, data: valuesToPayload(values) });
+        await update.mutateAsync({ id: webhook.id, data: valuesToPayload(current) });
         toast.success('Webhook saved.');
       } else {
-        const created = await create.mutateAsync(valuesToPayload(values));
+        const created = await create.mutateAsync(valuesToPayload(current));
         toast.success('Webhook added.');
         onCreated?.(created);
       }
       onClose();
-    } catch (error) {
-      setErrors(apiErrorToFormErrors(error));
-    }
-  }
+    });
 
   return (
-    <Modal
-      open
+    <FormModal
       onClose={onClose}
-      preventClose={isSaving}
       title={webhook ? 'Edit webhook' : 'Add webhook'}
       description="We POST a signed JSON event to this URL when the chosen events happen."
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={isSaving}>
-            Cancel
-          </Button>
-          <Button type="submit" form={formId} isLoading={isSaving}>
-            {webhook ? 'Save changes' : 'Add webhook'}
-          </Button>
-        </>
-      }
+      formId={formId}
+      submitLabel={webhook ? 'Save changes' : 'Add webhook'}
+      onSubmit={submit}
+      isSaving={isSaving}
+      formError={errors.form}
     >
-      <form id={formId} onSubmit={submit} noValidate className="space-y-4">
-        {errors.form && <FormAlert>{errors.form}</FormAlert>}
-        <TextField
-          label="Endpoint URL"
-          name="url"
-          type="url"
-          inputMode="url"
-          required
-          placeholder="https://example.com/hooks/products"
-          autoComplete="off"
-          value={values.url}
-          error={errors.url}
-          onChange={(event) => set('url', event.target.value)}
-        />
-        <fieldset aria-describedby={errors.events ? `${eventsId}-error` : undefined}>
-          <legend className="text-sm font-medium text-slate-800">
-            Events<span aria-hidden="true" className="text-red-700"> *</span>
-          </legend>
-          <div className="mt-2 grid grid-cols-1 gap-2 sm:grid-cols-2">
-            {WEBHOOK_EVENTS.map((name) => (
-              <Checkbox
-                key={name}
-                name="events"
-                value={name}
-                checked={values.events.includes(name)}
-                onChange={(event) => toggleEvent(name, event.target.checked)}
-                label={
-                  <span>
-                    <span className="font-mono text-xs">{name}</span>
-                    <span className="block text-xs text-slate-600">{EVENT_HELP[name]}</span>
-                  </span>
-                }
-              />
-            ))}
-          </div>
-          {errors.events && (
-            <p id={`${eventsId}-error`} className="mt-1 text-sm text-red-700">
-              {errors.events}
-            </p>
-          )}
-        </fieldset>
-        <TextField
-          label="Description"
-          name="description"
-          value={values.description}
-          error={errors.description}
-          placeholder="Optional: what listens here"
-          onChange={(event) => set('description', event.target.value)}
-        />
-        <Checkbox
-          label="Enabled"
-          name="enabled"
-          checked={values.enabled}
-          onChange={(event) => set('enabled', event.target.checked)}
-        />
-      </form>
-    </Modal>
+      <TextField
+        label="Endpoint URL"
+        name="url"
+        type="url"
+        inputMode="url"
+        required
+        placeholder="https://example.com/hooks/products"
+        autoComplete="off"
+        value={values.url}
+        error={errors.url}
+        onChange={(event) => set('url', event.target.value)}
+      />
+      <fieldset aria-describedby={errors.events ? `${eventsId}-error` : undefined}>
+        <legend className="text-sm font-medium text-slate-800">
+          Events<span aria-hidden="true" className="text-red-700"> *</span>
+        </legend>
+        <div className="mt-2 grid grid-cols-1 gap-2 sm:grid-cols-2">
+          {WEBHOOK_EVENTS.map((name) => (
+            <Checkbox
+              key={name}
+              name="events"
+              value={name}
+              checked={values.events.includes(name)}
+              onChange={(event) => toggleEvent(name, event.target.checked)}
+              label={
+                <span>
+                  <span className="font-mono text-xs">{name}</span>
+                  <span className="block text-xs text-slate-600">{EVENT_HELP[name]}</span>
+                </span>
+              }
+            />
+          ))}
+        </div>
+        {errors.events && (
+          <p id={`${eventsId}-error`} className="mt-1 text-sm text-red-700">
+            {errors.events}
+          </p>
+        )}
+      </fieldset>
+      <TextField
+        label="Description"
+        name="description"
+        value={values.description}
+        error={errors.description}
+        placeholder="Optional: what listens here"
+        onChange={(event) => set('description', event.target.value)}
+      />
+      <Checkbox
+        label="Enabled"
+        name="enabled"
+        checked={values.enabled}
+        onChange={(event) => set('enabled', event.target.checked)}
+      />
+    </FormModal>
   );
 }
