@@ -156,13 +156,12 @@ def _flush_parsed(cur: Any, sql: StagingSql, out: io.StringIO) -> None:
 
 def _record_errors(cur: Any, sql: StagingSql, import_id: uuid.UUID, parsed_by_copy: bool) -> int:
     params = {"import_id": str(import_id)}
-    cur.execute(sql.insert_errors(with_newlines=False), params)
+    cur.execute(sql.insert_errors, params)
     skipped = int(cur.rowcount)
     if skipped and parsed_by_copy:
-        # Some records may span lines: recompute their line numbers.
-        cur.execute("DELETE FROM import_errors WHERE import_id = %(import_id)s", params)
+        # Some records may span lines: shift the skipped rows' line numbers.
         cur.execute(sql.record_newlines)
-        cur.execute(sql.insert_errors(with_newlines=True), params)
+        cur.execute(q.SHIFT_ERROR_LINES, params)
     return skipped
 
 

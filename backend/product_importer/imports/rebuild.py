@@ -30,7 +30,7 @@ CHANGES = """
     LEFT JOIN products p ON lower(p.sku) = lower(w.sku)
     WHERE p.id IS NULL
        OR (p.sku, p.name, p.description) IS DISTINCT FROM (w.sku, w.name, w.description)"""
-EXISTING = "SELECT count(*) FROM products"
+EXISTING = "SELECT product_count()"  # the products counter: exact, without a scan
 MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 
 FILL = """

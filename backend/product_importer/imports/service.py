@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
+from product_importer.core.spreadsheet import safe_cell
 from product_importer.db import after_commit, async_session
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
@@ -153,11 +154,7 @@ async def errors_csv(import_id: uuid.UUID) -> AsyncIterator[str]:
 
 def _cell(value: object) -> str:
     """Original values, made safe to open in a spreadsheet (no formula execution)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in FORMULA_PREFIXES else text
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+    return safe_cell("" if value is None else str(value))
 
 
 def _drain(buffer: io.StringIO) -> str:

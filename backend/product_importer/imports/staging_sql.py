@@ -114,16 +114,14 @@ class StagingSql:
                              AS breaks
                   FROM import_rows WHERE strpos({text}, E'\\n') > 0) AS multi_line"""
 
-    def insert_errors(self, with_newlines: bool) -> str:
-        if with_newlines:
-            line = """coalesce(line, rn + 1 + coalesce((
-                SELECT n.breaks_through FROM import_newlines n
-                WHERE n.rn < c.rn ORDER BY n.rn DESC LIMIT 1), 0))"""
-        else:
-            line = "coalesce(line, rn + 1)"
+    @property
+    def insert_errors(self) -> str:
+        """Skipped rows; a row PostgreSQL parsed gets `record number + 1` as its line
+        until `SHIFT_ERROR_LINES` accounts for line breaks inside earlier records."""
         return f"""
             INSERT INTO import_errors (import_id, line, "column", reason, sku, name, description)
-            SELECT %(import_id)s, {line}, bad_column, reason, raw_sku, raw_name, raw_description
+            SELECT %(import_id)s, coalesce(line, rn + 1), bad_column, reason,
+                   raw_sku, raw_name, raw_description
             FROM ({self._checked}) AS c
             WHERE reason IS NOT NULL"""
 
@@ -149,7 +147,12 @@ COUNT_STAGED = "SELECT count(*) FROM import_rows"
 CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
 COUNT_WINNERS = "SELECT count(*) FROM import_winners"
 INDEX_WINNERS = "CREATE INDEX ON import_winners (ord)"
-ERRORS_COUNT = "SELECT count(*) FROM import_errors WHERE import_id = %(import_id)s"
+# For rows PostgreSQL parsed, line = rn + 1 so far: add the breaks of earlier records.
+SHIFT_ERROR_LINES = """
+    UPDATE import_errors e SET line = e.line + coalesce((
+        SELECT n.breaks_through FROM import_newlines n
+        WHERE n.rn < e.line - 1 ORDER BY n.rn DESC LIMIT 1), 0)
+    WHERE e.import_id = %(import_id)s"""
 
 # Merges one batch; unchanged products are not rewritten (their updated_at stays).
 MERGE_BATCH = """

@@ -12,19 +12,13 @@ import io
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from product_importer.core.spreadsheet import safe_cell
 from product_importer.db import async_engine
 from product_importer.products import list_queries as sql
 from product_importer.products.filters import ProductFilters, ProductSort
 
 HEADER = ("id", "sku", "name", "description", "is_active", "created_at", "updated_at")
 BATCH_ROWS = 2_000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: str) -> str:
-    """Neutralise CSV formula injection: prefix a would-be formula with `'`."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _cells(row: Any) -> tuple[Any, ...]:
