@@ -5,9 +5,10 @@ Pages
   first read the sort key at the offset (an index-only scan for `id` and
   `updated_at`), then walk from it; pages past the middle walk from the other end.
 - Filters: when the planner expects the next `window` rows in sort order to hold
-  the page's hits, they are filtered (fast for frequent terms, bounded when the
-  hits sit elsewhere); otherwise, or if the window holds too few, every match is
-  found through the filter's index and sorted (cost grows with the matches).
+  the page's hits, or expects more matches than the window has rows, they are
+  filtered (fast for frequent terms, bounded when the hits sit elsewhere);
+  otherwise, or if the window holds too few, every match is found through the
+  filter's index and sorted (cost grows with the matches).
 - `cursor` (keyset) pages start right after the previous page's last key, at any
   depth, for any sort.
 
@@ -115,13 +116,17 @@ async def _filtered(
     size: int,
     offset: int,
     after_keys: Keys | None,
-    density: float,
+    estimate: int,
+    products: int,
 ) -> _Rows:
-    """`density`: the share of products the planner expects to match."""
+    """`estimate`: the matches the planner expects among `products`."""
     needed = offset + size
     window = min(max(WINDOW_ROWS, WINDOW_ROWS_PER_ROW_NEEDED * needed), MAX_WINDOW_ROWS)
-    # Walk the window only where it probably holds the page (a rare term's would not).
-    if needed <= window and density * window >= WINDOW_MARGIN * needed:
+    expected_hits = estimate / max(products, 1) * window
+    # Walk the window where it probably holds the page, and wherever sorting every match
+    # would cost more than the walk: the planner's estimate of a substring match can be
+    # several times too low, and a frequent term must not pay for sorting all its matches.
+    if needed <= window and (expected_hits >= WINDOW_MARGIN * needed or estimate >= window):
         statement = sql.window_page(filters, sort, size, offset, window, after_keys)
         rows = await _fetch(session, statement, sort)
         if len(rows.items) == size:
@@ -188,9 +193,8 @@ async def list_products(
     if filters.any:
         products = await product_total(session)
         estimate = await _estimate(session, filters)
-        density = estimate / max(products, 1)
         start = 0 if position else offset
-        rows = await _filtered(session, filters, sort, size, start, after_keys, density)
+        rows = await _filtered(session, filters, sort, size, start, after_keys, estimate, products)
         if rows.matches is not None:  # counted after the cursor, if any
             total, estimated = rows.matches + (offset if position else 0), False
         else:

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from product_importer.products import list_service
-from tests.products.helpers import API, add_products, sql_execute
+from tests.products.helpers import API, add_products, copy_products, sql_execute
 
 SPECIAL = [
     ("100%-COTTON", "Shirt 100% cotton", "Soft"),
@@ -179,6 +179,43 @@ async def test_filtered_pages_are_the_same_when_found_through_the_index(
         expected = reference(products, params)
         assert (await pages(client, params, size=5))[0] == expected, params
         assert await cursor_pages(client, params, size=5) == expected, params
+
+
+class PlanSpy:
+    """Records which of the two filtered-page plans the service built."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.used: list[str] = []
+        for name in ("window_page", "matched_page"):
+            original = getattr(list_service.sql, name)
+            monkeypatch.setattr(list_service.sql, name, self._record(name, original))
+
+    def _record(self, name: str, original: Any) -> Any:
+        def build(*args: Any, **kwargs: Any) -> Any:
+            self.used.append(name)
+            return original(*args, **kwargs)
+
+        return build
+
+
+@pytest.mark.parametrize(("estimate", "plan"), [(200, "window_page"), (20, "matched_page")])
+async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
+    client, monkeypatch, estimate, plan
+):
+    """Every product matches, but the planner's estimate says 20 % (or 2 %). The window
+    (200 rows) is walked whenever sorting every estimated match would cost more."""
+    copy_products([(f"D-{i:04d}", f"Oak desk {i:04d}", None, True) for i in range(1000)])
+    monkeypatch.setattr(list_service, "WINDOW_ROWS", 200)
+    monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
+
+    async def planner_estimate(session: Any, filters: Any) -> int:
+        return estimate
+
+    monkeypatch.setattr(list_service, "_estimate", planner_estimate)
+    spy = PlanSpy(monkeypatch)
+    body = (await client.get(f"{API}?q=desk&page_size=50")).json()
+    assert [item["name"] for item in body["items"]] == [f"Oak desk {i:04d}" for i in range(50)]
+    assert spy.used == [plan]
 
 
 @pytest.mark.parametrize("sort", SORTS)
