@@ -50,6 +50,12 @@ COUNTS = f"""
            count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = now())
     FROM {NEW}"""
 
+# The products counter (migration 0005) keeps its rows by table oid: the new table
+# starts from its exact row count, and the old table's rows go with it.
+COUNTER_BASE = f"""
+    INSERT INTO product_counts (rel, total, is_base) VALUES ('{NEW}'::regclass, %(total)s, true)"""
+FORGET_OLD_COUNTS = "DELETE FROM product_counts WHERE rel = 'products'::regclass"
+
 INDEXES = """
     SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -104,19 +110,22 @@ def rebuild(
         step("rebuilding: writing the merged catalog", 0.0)
         sequence = _sequence(cur)
         cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
+        rows = cur.rowcount
         cur.execute(COUNTS, {"max_id": max_id})
         created, updated = cur.fetchone()
         step("rebuilding: building indexes", 0.4)
         _build_like_products(cur)
+        # Everything slow happens before the swap: from DROP TABLE to the commit, readers
+        # of `products` wait.
+        cur.execute(f"ANALYZE {NEW}")
+        cur.execute(COUNTER_BASE, {"total": rows})
         step("rebuilding: swapping in the new catalog", 0.95)
         cur.execute(f"ALTER SEQUENCE {sequence} OWNED BY {NEW}.id")
+        cur.execute(FORGET_OLD_COUNTS)
         cur.execute("DROP TABLE products")
         cur.execute(f"ALTER TABLE {NEW} RENAME TO products")
         _restore_names(cur)
         cur.execute("SET LOCAL lock_timeout = 0")
-        cur.execute("ANALYZE products")
-        # Re-base the products counter on the new table now, not in the next request.
-        cur.execute("SELECT product_count()")
     except psycopg2.errors.LockNotAvailable:
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None

@@ -63,6 +63,15 @@ async def test_a_large_change_rebuilds_the_table_with_every_index_and_keeps_flag
     assert products()["k-1"][3] is False
     ids = [v[0] for k, v in _timestamps().items() if k != "k-1"]
     assert min(ids) > before["k-1"][0]
+    with sync_engine().connect() as conn:
+        counter_rels = conn.execute(text("SELECT DISTINCT rel::regclass::text FROM product_counts"))
+        assert counter_rels.scalars().all() == ["products"]
+        analyzed = text("SELECT count(*) FROM pg_stats WHERE tablename = 'products'")
+        assert conn.execute(analyzed).scalar_one() > 0
+    assert (await client.get("/api/v1/products")).json()["total"] == 51
+    created = await client.post("/api/v1/products", json={"sku": "K-2", "name": "Added"})
+    assert created.status_code == 201
+    assert (await client.get("/api/v1/products")).json()["total"] == 52
 
 
 async def test_a_small_change_to_a_large_catalog_merges_row_by_row(client, worker):
