@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     import_batch_rows: int = 50_000
     import_max_attempts: int = 2
     import_stale_after_seconds: int = 60
+    import_nice: int = Field(default=10, ge=0, le=19)
 
     # Webhooks
     webhook_allow_private_targets: bool = True

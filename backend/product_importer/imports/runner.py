@@ -21,6 +21,7 @@ from product_importer.imports import repository
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import, ImportFileChunk
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
+from product_importer.imports.priority import BackgroundPriority
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
 from product_importer.webhooks.dispatch import request_dispatch
@@ -128,8 +129,9 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             _release(main, import_id)
             return "skipped"
         reporter = ProgressReporter(aux, import_id)
+        priority = BackgroundPriority(get_settings().import_nice, main, aux)
         try:
-            with main.begin():
+            with main.begin(), priority:
                 counts = run_pipeline(
                     main, aux, import_id, record.file_size, reporter,
                     get_settings().import_batch_rows,
@@ -145,6 +147,9 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             final = _finish_failed(import_id, f"The import failed: {exc}".strip()[:2000])
         finally:
             _release(main, import_id)
+            if priority.lowered:  # never hand a reniced backend back to the pool
+                main.invalidate()
+                aux.invalidate()
         reporter.publish(final)
         reporter.close()
         return final.status

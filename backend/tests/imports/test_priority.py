@@ -1,0 +1,120 @@
+"""Imports yield the CPU to the API: the PostgreSQL processes that run an import are
+reniced, parallel index-build workers included, and none goes back to the pool."""
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection
+
+from product_importer.db import sync_engine
+from product_importer.imports import priority
+from product_importer.imports.priority import BackgroundPriority, local_backend_pid
+from tests.imports.helpers import csv_bytes, import_file
+
+NICE = 7
+
+
+def _pid(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def _local_pid_or_skip(conn: Connection) -> int:
+    pid = local_backend_pid(conn)
+    if pid is None:
+        pytest.skip("PostgreSQL does not run on this host: imports cannot renice it")
+    return pid
+
+
+class ParallelWorkerWatch(threading.Thread):
+    """Records the highest nice seen for each parallel worker of `leader`."""
+
+    def __init__(self, leader: int) -> None:
+        super().__init__(daemon=True)
+        self.title = f"postgres: parallel worker for PID {leader} ".encode()
+        self.nice: dict[int, int] = {}
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(0.005):
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    if (entry / "cmdline").read_bytes().startswith(self.title):
+                        pid = int(entry.name)
+                        nice = os.getpriority(os.PRIO_PROCESS, pid)
+                        self.nice[pid] = max(nice, self.nice.get(pid, nice))
+                except OSError:
+                    continue
+
+
+def test_a_backend_on_this_host_is_recognised() -> None:
+    with sync_engine().connect() as conn:
+        assert _local_pid_or_skip(conn) == _pid(conn)
+
+
+def test_the_backends_and_their_parallel_workers_are_reniced() -> None:
+    engine = sync_engine()
+    with engine.connect() as conn, engine.connect() as bystander:
+        leader = _local_pid_or_skip(conn)
+        conn.exec_driver_sql(
+            "CREATE TABLE priority_probe AS SELECT md5(g::text) AS s "
+            "FROM generate_series(1, 300000) AS g"
+        )
+        conn.exec_driver_sql("ALTER TABLE priority_probe SET (parallel_workers = 2)")
+        conn.exec_driver_sql("SET max_parallel_maintenance_workers = 2")
+        conn.exec_driver_sql("SET maintenance_work_mem = '256MB'")
+        watch = ParallelWorkerWatch(leader)
+        watch.start()
+        try:
+            with BackgroundPriority(NICE, conn) as lowered:
+                assert lowered.lowered
+                assert os.getpriority(os.PRIO_PROCESS, leader) == NICE
+                conn.exec_driver_sql("CREATE INDEX ON priority_probe USING gin (s gin_trgm_ops)")
+        finally:
+            watch.stop.set()
+            watch.join()
+            conn.rollback()
+            conn.invalidate()
+        assert watch.nice, "the index build started no parallel worker"
+        assert NICE in watch.nice.values(), watch.nice
+        assert os.getpriority(os.PRIO_PROCESS, _pid(bystander)) == 0
+
+
+def test_nothing_is_reniced_without_a_local_postgres(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(priority, "PROC", tmp_path / "no-proc")
+    with sync_engine().connect() as conn:
+        with BackgroundPriority(NICE, conn) as lowered:
+            assert not lowered.lowered
+        assert os.getpriority(os.PRIO_PROCESS, _pid(conn)) == 0
+
+
+def _reniced_backends() -> list[int]:
+    with sync_engine().connect() as conn:
+        pids = conn.exec_driver_sql(
+            "SELECT pid FROM pg_stat_activity WHERE backend_type = 'client backend'"
+        ).scalars()
+        reniced = []
+        for pid in pids:
+            try:
+                if os.getpriority(os.PRIO_PROCESS, pid) > 0:
+                    reniced.append(pid)
+            except OSError:  # exited meanwhile
+                continue
+        return reniced
+
+
+async def test_an_import_leaves_no_reniced_backend_behind(client, worker) -> None:
+    with sync_engine().connect() as conn:
+        _local_pid_or_skip(conn)
+    rows = [f"P-{i},Product {i},About {i}" for i in range(2000)]
+    body = await import_file(client, csv_bytes("sku,name,description", *rows))
+    assert body["status"] == "completed", body
+    for _ in range(100):  # the worker closes its connections just after the commit
+        if not _reniced_backends():
+            break
+        await asyncio.sleep(0.1)
+    assert _reniced_backends() == []
