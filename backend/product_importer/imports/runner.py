@@ -74,7 +74,8 @@ def _release(main: Connection, import_id: uuid.UUID) -> None:
 
 
 def _final_values(status: str, **values: Any) -> dict[str, Any]:
-    return {"status": status, "phase": status, "finished_at": func.now(), **values}
+    # clock_timestamp(): now() is when the import's transaction began, not when it ended.
+    return {"status": status, "phase": status, "finished_at": func.clock_timestamp(), **values}
 
 
 def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,

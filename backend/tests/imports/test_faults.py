@@ -3,6 +3,7 @@
 import asyncio
 import signal
 import uuid
+from datetime import datetime
 
 import psutil
 from sqlalchemy import text
@@ -67,6 +68,18 @@ async def test_cancel_of_a_finished_import_is_409(client, worker):
     import_id = (await upload(client, csv_bytes("sku,name", "C-1,C"))).json()["id"]
     await wait_final(client, import_id)
     assert (await client.post(f"/api/v1/imports/{import_id}/cancel")).status_code == 409
+
+
+async def test_finished_at_is_when_the_import_ended(client, worker):
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file(100))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        await asyncio.sleep(1.5)
+        gate.open()
+        final = await wait_final(client, import_id)
+    assert final["status"] == "completed"
+    started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
+    assert (finished - started).total_seconds() >= 1.5
 
 
 async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, worker):
