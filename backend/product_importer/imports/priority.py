@@ -6,7 +6,8 @@ serves. When PostgreSQL runs on this host (the embedded server or a local one), 
 import raises the `nice` value of its own backends and of their parallel workers, so
 the kernel schedules the API's queries first while the import still uses every idle
 cycle. Lowering `nice` again needs privileges, so the caller closes those connections
-afterwards instead of returning reniced backends to the pool.
+afterwards instead of returning reniced backends to the pool; a connection through a
+pooler is left alone, since the pooler would hand its backend to other clients.
 
 Where PostgreSQL runs elsewhere (another host or container) or there is no /proc,
 nothing is changed.
@@ -14,17 +15,18 @@ nothing is changed.
 
 from __future__ import annotations
 
-import logging
 import os
+import re
+import socket
+import struct
 import threading
 from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection
 
-logger = logging.getLogger(__name__)
 PROC = Path("/proc")
-POLL_SECONDS = 0.02
+POLL_SECONDS = 0.05
 BACKEND_IDENTITY = "SELECT pg_backend_pid(), inet_client_port()"
 
 
@@ -62,8 +64,21 @@ def _renice(pid: int, nice: int) -> bool:
         return False
 
 
+def _direct_peer(conn: Connection, client_port: int | None, backend: int) -> bool:
+    """Whether `conn`'s socket leads straight to `backend`, not through a pooler (which
+    would hand the reniced backend to other clients)."""
+    fileno = conn.connection.dbapi_connection.fileno()  # type: ignore[union-attr]
+    with socket.socket(fileno=os.dup(fileno)) as sock:
+        if sock.family == socket.AF_UNIX:  # the peer is the postmaster that forked it
+            credentials = sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
+            peer_pid = struct.unpack("3i", credentials)[0]
+            return peer_pid == _parent(backend)
+        return bool(sock.getsockname()[1] == client_port)
+
+
 def local_backend_pid(conn: Connection) -> int | None:
-    """The pid of `conn`'s backend if that process runs on this host, else None.
+    """The pid of `conn`'s backend if that process runs on this host and `conn` speaks
+    to it directly, else None.
 
     The pid alone could name an unrelated local process when PostgreSQL runs in another
     pid namespace, so the process title must also show this connection's client port.
@@ -71,7 +86,7 @@ def local_backend_pid(conn: Connection) -> int | None:
     pid, port = conn.exec_driver_sql(BACKEND_IDENTITY).one()
     title = _cmdline(pid)
     client = b"[local]" if port is None else f"({port})".encode()
-    if title.startswith(b"postgres:") and client in title:
+    if title.startswith(b"postgres:") and client in title and _direct_peer(conn, port, pid):
         return int(pid)
     return None
 
@@ -113,11 +128,13 @@ class BackgroundPriority:
             self._watcher.join()
 
     def _renice_parallel_workers(self, postmaster: int) -> None:
-        titles = [f"postgres: parallel worker for PID {pid} ".encode() for pid in self.leaders]
+        # "postgres: [cluster_name: ]parallel worker for PID <leader> "
+        leaders = "|".join(str(pid) for pid in self.leaders)
+        title = re.compile(rf"^postgres: (?:.*: )?parallel worker for PID (?:{leaders}) ".encode())
         reniced: set[int] = set()
         while not self._stop.wait(POLL_SECONDS):
             children = set(_children(postmaster))
             reniced &= children  # forget exited workers: their pids may be reused
             for child in children - reniced:
-                if _cmdline(child).startswith(tuple(titles)) and _renice(child, self.nice):
+                if title.match(_cmdline(child)) and _renice(child, self.nice):
                     reniced.add(child)
