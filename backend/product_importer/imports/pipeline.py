@@ -231,6 +231,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
         _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))
 
+    cur.execute(q.DELETE_FILE, {"import_id": str(import_id)})
     counts = ImportCounts()
     counts.total_rows = _scalar(cur, q.COUNT_STAGED)
     reporter.update("validating", READ_SHARE, counts.total_rows, force=True,

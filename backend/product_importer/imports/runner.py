@@ -95,7 +95,6 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
     ).one()
     snapshot = ImportRead.model_validate(record)
     main.execute(record_event("import.completed", snapshot.model_dump(mode="json")))
-    main.execute(delete(ImportFileChunk).where(ImportFileChunk.import_id == import_id))
     return snapshot
 
 

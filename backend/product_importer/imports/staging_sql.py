@@ -144,6 +144,9 @@ class StagingSql:
 
 
 COUNT_STAGED = "SELECT count(*) FROM import_rows"
+# Once staged, the file is not needed: deleting it here keeps that work (seconds for a
+# large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
+DELETE_FILE = "DELETE FROM import_file_chunks WHERE import_id = %(import_id)s"
 CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
 COUNT_WINNERS = "SELECT count(*) FROM import_winners"
 INDEX_WINNERS = "CREATE INDEX ON import_winners (ord)"
