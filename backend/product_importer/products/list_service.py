@@ -5,10 +5,11 @@ Pages
   first read the sort key at the offset (an index-only scan for `id` and
   `updated_at`), then walk from it; pages past the middle walk from the other end.
 - Filters: when the planner expects the next `window` rows in sort order to hold
-  the page's hits, or expects more matches than the window has rows, they are
-  filtered (fast for frequent terms, bounded when the hits sit elsewhere);
-  otherwise, or if the window holds too few, every match is found through the
-  filter's index and sorted (cost grows with the matches).
+  the page's hits, or expects more matches than the window has rows and at least
+  a quarter of the page's hits in it, they are filtered (fast for frequent terms,
+  bounded when the hits sit elsewhere); otherwise, or if the window holds too few,
+  every match is found through the filter's index and sorted (cost grows with the
+  matches).
 - `cursor` (keyset) pages start right after the previous page's last key, at any
   depth, for any sort.
 
@@ -42,6 +43,9 @@ WINDOW_ROWS = 5_000
 WINDOW_ROWS_PER_ROW_NEEDED = 20
 MAX_WINDOW_ROWS = 200_000
 WINDOW_MARGIN = 2  # expect twice the hits the page needs
+# Substring estimates were seen 2.4x too low: a window the planner expects to hold a
+# quarter of the page's hits may still hold them all.
+UNDERESTIMATE = 4
 EXACT_COUNT_MAX = 10_000
 INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
@@ -123,10 +127,12 @@ async def _filtered(
     needed = offset + size
     window = min(max(WINDOW_ROWS, WINDOW_ROWS_PER_ROW_NEEDED * needed), MAX_WINDOW_ROWS)
     expected_hits = estimate / max(products, 1) * window
-    # Walk the window where it probably holds the page, and wherever sorting every match
-    # would cost more than the walk: the planner's estimate of a substring match can be
-    # several times too low, and a frequent term must not pay for sorting all its matches.
-    if needed <= window and (expected_hits >= WINDOW_MARGIN * needed or estimate >= window):
+    # Walk the window where it probably holds the page, or where it might (the planner's
+    # substring estimates can be several times too low) and sorting every match would
+    # cost more than the walk: a frequent term must not pay for sorting all its matches.
+    likely = expected_hits >= WINDOW_MARGIN * needed
+    possible = expected_hits * UNDERESTIMATE >= needed and estimate >= window
+    if needed <= window and (likely or possible):
         statement = sql.window_page(filters, sort, size, offset, window, after_keys)
         rows = await _fetch(session, statement, sort)
         if len(rows.items) == size:

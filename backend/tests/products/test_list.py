@@ -198,13 +198,18 @@ class PlanSpy:
         return build
 
 
-@pytest.mark.parametrize(("estimate", "plan"), [(200, "window_page"), (20, "matched_page")])
+@pytest.mark.parametrize(
+    ("catalog_size", "estimate", "plan"),
+    [(1000, 200, "window_page"), (1000, 20, "matched_page"), (10_000, 200, "matched_page")],
+)
 async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
-    client, monkeypatch, estimate, plan
+    client, monkeypatch, catalog_size, estimate, plan
 ):
-    """Every product matches, but the planner's estimate says 20 % (or 2 %). The window
-    (200 rows) is walked whenever sorting every estimated match would cost more."""
-    copy_products([(f"D-{i:04d}", f"Oak desk {i:04d}", None, True) for i in range(1000)])
+    """Every product matches, but the planner's estimate says 20 %. The window (200
+    rows) is walked when sorting every estimated match would cost more and the window
+    might hold the page (not at an estimate of 2 %, nor of 200 in 10,000)."""
+    rows = [(f"D-{i:05d}", f"Oak desk {i:05d}", None, True) for i in range(catalog_size)]
+    copy_products(rows)
     monkeypatch.setattr(list_service, "WINDOW_ROWS", 200)
     monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
 
@@ -214,7 +219,7 @@ async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
     monkeypatch.setattr(list_service, "_estimate", planner_estimate)
     spy = PlanSpy(monkeypatch)
     body = (await client.get(f"{API}?q=desk&page_size=50")).json()
-    assert [item["name"] for item in body["items"]] == [f"Oak desk {i:04d}" for i in range(50)]
+    assert [item["name"] for item in body["items"]] == [f"Oak desk {i:05d}" for i in range(50)]
     assert spy.used == [plan]
 
 
