@@ -4,12 +4,12 @@ Pages
 - No filter: a walk of the sort index. Deep pages (offset >= `SEEK_FROM_OFFSET`)
   first read the sort key at the offset (an index-only scan for `id` and
   `updated_at`), then walk from it; pages past the middle walk from the other end.
-- Filters: when the planner expects the next `window` rows in sort order to hold
-  the page's hits, or expects more matches than the window has rows and at least
-  a quarter of the page's hits in it, they are filtered (fast for frequent terms,
-  bounded when the hits sit elsewhere); otherwise, or if the window holds too few,
-  every match is found through the filter's index and sorted (cost grows with the
-  matches).
+- Filters: the next `window` rows in sort order are walked and filtered (fast for
+  frequent terms, bounded when the hits sit elsewhere) when the window is short, or
+  the planner expects it to hold the page's hits, or expects more matches than the
+  window has rows and at least a quarter of the page's hits in it. Otherwise, or if
+  the window holds too few, every match is found through the filter's index and
+  sorted (cost grows with the matches).
 - `cursor` (keyset) pages start right after the previous page's last key, at any
   depth, for any sort.
 
@@ -46,6 +46,9 @@ WINDOW_MARGIN = 2  # expect twice the hits the page needs
 # Substring estimates were seen 2.4x too low: a window the planner expects to hold a
 # quarter of the page's hits may still hold them all.
 UNDERESTIMATE = 4
+# A window this short is walked whatever the estimate: walking it costs ~2 ms, while a
+# frequent term the planner took for a rare one pays 50-100 ms to sort every match.
+ALWAYS_WALK_ROWS = 5_000
 EXACT_COUNT_MAX = 10_000
 INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
@@ -132,7 +135,7 @@ async def _filtered(
     # cost more than the walk: a frequent term must not pay for sorting all its matches.
     likely = expected_hits >= WINDOW_MARGIN * needed
     possible = expected_hits * UNDERESTIMATE >= needed and estimate >= window
-    if needed <= window and (likely or possible):
+    if needed <= window and (window <= ALWAYS_WALK_ROWS or likely or possible):
         statement = sql.window_page(filters, sort, size, offset, window, after_keys)
         rows = await _fetch(session, statement, sort)
         if len(rows.items) == size:

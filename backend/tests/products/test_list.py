@@ -174,6 +174,7 @@ async def test_filtered_pages_are_the_same_when_found_through_the_index(
     """A window too small for any page forces the sort-the-matches plan."""
     monkeypatch.setattr(list_service, "WINDOW_ROWS", 1)
     monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
+    monkeypatch.setattr(list_service, "ALWAYS_WALK_ROWS", 0)
     for params in ({"q": "e"}, {"name": "kettle"}, {"is_active": "false"}, {"q": "_"}):
         params = {**params, "sort": sort}
         expected = reference(products, params)
@@ -199,19 +200,26 @@ class PlanSpy:
 
 
 @pytest.mark.parametrize(
-    ("catalog_size", "estimate", "plan"),
-    [(1000, 200, "window_page"), (1000, 20, "matched_page"), (10_000, 200, "matched_page")],
+    ("catalog_size", "estimate", "always_walk_rows", "plan"),
+    [
+        (1000, 200, 0, "window_page"),
+        (1000, 20, 0, "matched_page"),
+        (10_000, 200, 0, "matched_page"),
+        (10_000, 20, 200, "window_page"),
+    ],
 )
 async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
-    client, monkeypatch, catalog_size, estimate, plan
+    client, monkeypatch, catalog_size, estimate, always_walk_rows, plan
 ):
-    """Every product matches, but the planner's estimate says 20 %. The window (200
-    rows) is walked when sorting every estimated match would cost more and the window
-    might hold the page (not at an estimate of 2 %, nor of 200 in 10,000)."""
+    """Every product matches, whatever the planner estimates. The window (200 rows) is
+    walked when it is short enough to always walk, or when sorting every estimated
+    match would cost more and the window might hold the page (not at an estimate of
+    2 %, nor of 200 in 10,000)."""
     rows = [(f"D-{i:05d}", f"Oak desk {i:05d}", None, True) for i in range(catalog_size)]
     copy_products(rows)
     monkeypatch.setattr(list_service, "WINDOW_ROWS", 200)
     monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
+    monkeypatch.setattr(list_service, "ALWAYS_WALK_ROWS", always_walk_rows)
 
     async def planner_estimate(session: Any, filters: Any) -> int:
         return estimate

@@ -149,6 +149,7 @@ async def test_a_page_found_by_sorting_every_match_has_an_exact_total(client, mo
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
     monkeypatch.setattr(list_service, "WINDOW_ROWS", 1)
     monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
+    monkeypatch.setattr(list_service, "ALWAYS_WALK_ROWS", 0)
     add_products(numbered(30))
     body = (await client.get(f"{API}?q=product&page_size=10&page=2&sort=-name")).json()
     assert (body["total"], body["total_is_estimate"]) == (30, False)
