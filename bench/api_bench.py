@@ -70,6 +70,14 @@ def connect(autocommit: bool = False) -> Any:
     return conn
 
 
+def execute_alone(statement: str) -> None:
+    """One statement on its own connection, outside a transaction (CHECKPOINT, ...)."""
+    conn = connect(autocommit=True)
+    with conn.cursor() as cur:
+        cur.execute(statement)
+    conn.close()
+
+
 # --- data ----------------------------------------------------------------------------
 
 
@@ -292,15 +300,9 @@ def measure_during_import(
 
 def reload_catalog(rows: int) -> None:
     """The same catalog again (same rows, ids and flags), loaded from scratch."""
-    conn = connect(autocommit=True)
-    with conn.cursor() as cur:
-        cur.execute("TRUNCATE products RESTART IDENTITY")
-    conn.close()
+    execute_alone("TRUNCATE products RESTART IDENTITY")
     load_products(rows, seed=1)
-    conn = connect(autocommit=True)
-    with conn.cursor() as cur:
-        cur.execute("CHECKPOINT")
-    conn.close()
+    execute_alone("CHECKPOINT")
 
 
 def measure_during_imports(
@@ -687,10 +689,7 @@ def main() -> None:
             for run in range(2):
                 if run:
                     load_products(args.rows, seed=2)
-                conn = connect(autocommit=True)
-                with conn.cursor() as cur:
-                    cur.execute("CHECKPOINT")
-                conn.close()
+                execute_alone("CHECKPOINT")
                 started = time.perf_counter()
                 response = http.delete(f"{API}/all")
                 elapsed = (time.perf_counter() - started) * 1000
