@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     import_max_attempts: int = 2
     import_stale_after_seconds: int = 60
     import_nice: int = Field(default=10, ge=0, le=19)
+    # PostgreSQL parallel workers per statement while the catalog has products; None:
+    # as many as leave a core free for the API (see imports/priority.py).
+    import_parallel_workers: int | None = Field(default=None, ge=0)
 
     # Webhooks
     webhook_allow_private_targets: bool = True

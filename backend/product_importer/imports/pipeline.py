@@ -29,6 +29,7 @@ from product_importer.imports.csv_rules import (
     Header,
     parse_header,
 )
+from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.staging_sql import StagingSql
 from product_importer.imports.storage import ChunkReader, iter_chunks
@@ -215,9 +216,16 @@ def _scalar(cur: Any, statement: str) -> int:
     return int(row[0]) if row else 0
 
 
+def _limit_parallel_workers(cur: Any, workers: int) -> None:
+    cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
+
+
 def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
-                 reporter: ProgressReporter, batch_rows: int) -> ImportCounts:  # fmt: skip
-    """Stage, validate and merge the import's file inside `main`'s open transaction."""
+                 reporter: ProgressReporter, batch_rows: int,
+                 workers_beside_readers: int) -> ImportCounts:  # fmt: skip
+    """Stage, validate and merge the import's file inside `main`'s open transaction.
+    Into a catalog that has products, statements use at most `workers_beside_readers`
+    parallel workers, so that its readers keep a core."""
     header = read_header(aux, import_id)
     sql = StagingSql(header)
     cur = main.connection.cursor()
@@ -239,7 +247,9 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
     _take_merge_lock(cur, counts, reporter)
-    if _scalar(cur, q.CATALOG_IS_EMPTY) and _rebuild(cur, counts, reporter, sql.last_wins):
+    first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
+    _limit_parallel_workers(cur, FULL_PARALLELISM if first_load else workers_beside_readers)
+    if first_load and _rebuild(cur, counts, reporter, sql.last_wins):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created
     else:

@@ -139,8 +139,8 @@ def _sequence(cur: Any) -> str:
 
 
 def _build_like_products(cur: Any) -> None:
-    """Every index and trigger of `products`, built on the new table under temporary names."""
-    cur.execute("SET LOCAL max_parallel_maintenance_workers = 2")
+    """Every index and trigger of `products`, built on the new table under temporary names
+    (with the parallel workers the pipeline allowed)."""
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cur.execute(INDEXES)
     for name, definition, primary in cur.fetchall():

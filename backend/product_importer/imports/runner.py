@@ -21,7 +21,7 @@ from product_importer.imports import repository
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import, ImportFileChunk
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
-from product_importer.imports.priority import BackgroundPriority
+from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
 from product_importer.webhooks.dispatch import request_dispatch
@@ -129,12 +129,14 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             _release(main, import_id)
             return "skipped"
         reporter = ProgressReporter(aux, import_id)
-        priority = BackgroundPriority(get_settings().import_nice, main, aux)
+        settings = get_settings()
+        priority = BackgroundPriority(settings.import_nice, main, aux)
         try:
             with main.begin(), priority:
                 counts = run_pipeline(
                     main, aux, import_id, record.file_size, reporter,
-                    get_settings().import_batch_rows,
+                    settings.import_batch_rows,
+                    workers_beside_readers(settings.import_parallel_workers),
                 )  # fmt: skip
                 final = _complete(main, import_id, counts, reporter.elapsed)
             request_dispatch()

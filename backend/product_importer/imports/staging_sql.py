@@ -148,6 +148,9 @@ COUNT_STAGED = "SELECT count(*) FROM import_rows"
 # large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
 DELETE_FILE = "DELETE FROM import_file_chunks WHERE import_id = %(import_id)s"
 CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
+PARALLEL_WORKERS = """
+    SELECT set_config('max_parallel_workers_per_gather', %(workers)s, true),
+           set_config('max_parallel_maintenance_workers', %(workers)s, true)"""
 COUNT_WINNERS = "SELECT count(*) FROM import_winners"
 INDEX_WINNERS = "CREATE INDEX ON import_winners (ord)"
 # For rows PostgreSQL parsed, line = rn + 1 so far: add the breaks of earlier records.

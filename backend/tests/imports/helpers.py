@@ -1,9 +1,11 @@
-"""Upload files through the API and wait for the real worker to finish them."""
+"""Upload files through the API and wait for the real worker to finish them, or store
+an import for a test to run in-process."""
 
 from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from typing import Any
 
 from sqlalchemy import text
@@ -44,3 +46,17 @@ def products() -> dict[str, tuple[str, str, str | None, bool]]:
 
 def csv_bytes(*lines: str, newline: str = "\n") -> bytes:
     return (newline.join(lines) + newline).encode("utf-8")
+
+
+def stored_import(content: bytes) -> uuid.UUID:
+    """An import row and its file, stored without queueing a task."""
+    with sync_engine().begin() as conn:
+        import_id = conn.execute(
+            text("INSERT INTO imports (filename, file_size) VALUES ('d.csv', :n) RETURNING id"),
+            {"n": len(content)},
+        ).scalar_one()
+        conn.execute(
+            text("INSERT INTO import_file_chunks (import_id, seq, data) VALUES (:i, 0, :d)"),
+            {"i": import_id, "d": content},
+        )
+    return import_id

@@ -2,7 +2,6 @@
 
 import asyncio
 import signal
-import uuid
 from datetime import datetime
 
 import psutil
@@ -10,7 +9,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import runner
-from tests.imports.helpers import csv_bytes, products, upload, wait_final
+from tests.imports.helpers import csv_bytes, products, stored_import, upload, wait_final
 
 MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
 MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
@@ -101,29 +100,15 @@ async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, wo
         assert catalog == {} and final["error"]
 
 
-def _stored_import(content: bytes) -> uuid.UUID:
-    """An import row and its file, stored without queueing a task."""
-    with sync_engine().begin() as conn:
-        import_id = conn.execute(
-            text("INSERT INTO imports (filename, file_size) VALUES ('d.csv', :n) RETURNING id"),
-            {"n": len(content)},
-        ).scalar_one()
-        conn.execute(
-            text("INSERT INTO import_file_chunks (import_id, seq, data) VALUES (:i, 0, :d)"),
-            {"i": import_id, "d": content},
-        )
-    return import_id
-
-
 def test_the_same_import_delivered_twice_runs_once():
-    import_id = _stored_import(csv_bytes("sku,name", "D-1,Once"))
+    import_id = stored_import(csv_bytes("sku,name", "D-1,Once"))
     assert runner.run_import(import_id) == "completed"
     assert runner.run_import(import_id) == "skipped"
     assert len(products()) == 1
 
 
 def test_a_delivery_while_another_worker_holds_the_import_does_nothing():
-    import_id = _stored_import(csv_bytes("sku,name", "D-2,Held"))
+    import_id = stored_import(csv_bytes("sku,name", "D-2,Held"))
     with sync_engine().connect() as holder:
         holder.execute(text("SELECT pg_advisory_lock(7243, hashtext(:id))"), {"id": str(import_id)})
         assert runner.run_import(import_id) == "skipped"
@@ -162,7 +147,7 @@ async def test_sse_gives_progress_then_the_final_event(client, worker):
 
 def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
     rows = [f"R-{i},Name {i}" for i in range(20_000)]
-    import_id = _stored_import(csv_bytes("sku,name", *rows))
+    import_id = stored_import(csv_bytes("sku,name", *rows))
     with sync_engine().begin() as conn:
         conn.execute(
             text("UPDATE imports SET cancel_requested = true WHERE id = :id"), {"id": import_id}

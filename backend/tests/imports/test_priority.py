@@ -1,20 +1,30 @@
 """Imports yield the CPU to the API: the PostgreSQL processes that run an import are
-reniced, parallel index-build workers included, and none goes back to the pool."""
+reniced, parallel index-build workers included, and none goes back to the pool; an
+import into a catalog the API serves leaves it a core."""
 
 import asyncio
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection
 
 from product_importer.db import sync_engine
-from product_importer.imports import priority
-from product_importer.imports.priority import BackgroundPriority, local_backend_pid
-from tests.imports.helpers import csv_bytes, import_file
+from product_importer.imports import priority, rebuild, runner
+from product_importer.imports.priority import (
+    FULL_PARALLELISM,
+    BackgroundPriority,
+    local_backend_pid,
+    workers_beside_readers,
+)
+from tests.imports.helpers import csv_bytes, import_file, products, stored_import
+from tests.settings_helpers import settings_env
 
 NICE = 7
+PARALLELISM = """SELECT current_setting('max_parallel_maintenance_workers'),
+                        current_setting('max_parallel_workers_per_gather')"""
 
 
 def _pid(conn: Connection) -> int:
@@ -124,3 +134,33 @@ async def test_an_import_leaves_no_reniced_backend_behind(client, worker) -> Non
             break
         await asyncio.sleep(0.1)
     assert _reniced_backends() == []
+
+
+def test_a_first_load_uses_every_core_and_an_import_beside_readers_leaves_one(
+    monkeypatch,
+) -> None:
+    """Parallel workers per statement when the rebuild starts: all of them into an empty
+    catalog, the configured share (here 1) into a catalog the API serves."""
+    seen: list[tuple[int, int]] = []
+    real_rebuild = rebuild.rebuild
+
+    def recording_rebuild(cur: Any, step: Any, winners: str = "import_winners") -> Any:
+        cur.execute(PARALLELISM)
+        seen.append(tuple(int(value) for value in cur.fetchone()))
+        return real_rebuild(cur, step, winners)
+
+    monkeypatch.setattr(rebuild, "rebuild", recording_rebuild)
+    with settings_env(IMPORT_PARALLEL_WORKERS="1"):
+        first = stored_import(csv_bytes("sku,name", *[f"A-{i},First {i}" for i in range(50)]))
+        assert runner.run_import(first) == "completed"
+        more = stored_import(csv_bytes("sku,name", *[f"B-{i},More {i}" for i in range(500)]))
+        assert runner.run_import(more) == "completed"
+    assert seen == [(FULL_PARALLELISM, FULL_PARALLELISM), (1, 1)]
+    assert len(products()) == 550
+
+
+@pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 0), (3, 1), (4, 2), (16, 2)])
+def test_beside_readers_an_import_leaves_a_core_free(monkeypatch, cores, workers) -> None:
+    monkeypatch.setattr(priority, "_cores", lambda: cores)
+    assert workers_beside_readers() == workers
+    assert workers_beside_readers(configured=3) == 3

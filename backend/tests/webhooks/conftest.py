@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.webhooks.helpers import settings_env
+from tests.settings_helpers import settings_env
 from tests.webhooks.receiver import Receiver
 
 

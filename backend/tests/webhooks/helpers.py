@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from product_importer.config import reload_settings
 from product_importer.db import sync_session
 from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import event_payload, new_event_id, record_event
@@ -18,23 +15,6 @@ from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelive
 from product_importer.webhooks.repository import seconds
 
 ALL_EVENTS = ["import.completed", "import.failed", "product.created", "product.updated"]
-
-
-@contextmanager
-def settings_env(**values: str) -> Iterator[None]:
-    """Run with these settings in this (test and API) process; workers keep theirs."""
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    reload_settings()
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        reload_settings()
 
 
 def wait_until(predicate: Callable[[], Any], timeout: float = 30, what: str = "condition") -> Any:

@@ -10,13 +10,13 @@ from product_importer.db import sync_session
 from product_importer.webhooks.delivery import claim, deliver_job, send
 from product_importer.webhooks.dispatcher import MAX_IN_FLIGHT_PER_ENDPOINT
 from product_importer.webhooks.models import Webhook
+from tests.settings_helpers import settings_env
 from tests.webhooks.helpers import (
     attempts,
     create_webhook,
     emit,
     job_of,
     make_job,
-    settings_env,
     wait_until,
     webhook_row,
 )

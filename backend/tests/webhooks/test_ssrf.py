@@ -7,7 +7,8 @@ from product_importer.config import get_settings
 from product_importer.webhooks import targets
 from product_importer.webhooks.delivery import deliver_job
 from product_importer.webhooks.transport import post_event
-from tests.webhooks.helpers import attempts, create_webhook, job_of, make_job, settings_env
+from tests.settings_helpers import settings_env
+from tests.webhooks.helpers import attempts, create_webhook, job_of, make_job
 from tests.webhooks.receiver import Receiver
 
 API = "/api/v1/webhooks"
