@@ -24,6 +24,8 @@ SWAP_LOCK_TIMEOUT = "5s"
 # row, ~3.5 s rebuilt). Rebuild when the changed rows, at that price, outweigh the
 # rows the new table must hold.
 ROW_BY_ROW_COST = 5
+# Shares of the rebuild's progress: writing the table, then the index builds.
+INDEXES_START, INDEXES_END = 0.4, 0.95
 
 CHANGES = """
     SELECT count(*) FROM import_winners w
@@ -113,13 +115,12 @@ def rebuild(
         rows = cur.rowcount
         cur.execute(COUNTS, {"max_id": max_id})
         created, updated = cur.fetchone()
-        step("rebuilding: building indexes", 0.4)
-        _build_like_products(cur)
+        _build_like_products(cur, step)
         # Everything slow happens before the swap: from DROP TABLE to the commit, readers
         # of `products` wait.
         cur.execute(f"ANALYZE {NEW}")
         cur.execute(COUNTER_BASE, {"total": rows})
-        step("rebuilding: swapping in the new catalog", 0.95)
+        step("rebuilding: swapping in the new catalog", INDEXES_END)
         cur.execute(f"ALTER SEQUENCE {sequence} OWNED BY {NEW}.id")
         cur.execute(FORGET_OLD_COUNTS)
         cur.execute("DROP TABLE products")
@@ -138,12 +139,16 @@ def _sequence(cur: Any) -> str:
     return str(cur.fetchone()[0])
 
 
-def _build_like_products(cur: Any) -> None:
+def _build_like_products(cur: Any, step: Callable[[str, float], None]) -> None:
     """Every index and trigger of `products`, built on the new table under temporary names
-    (with the parallel workers the pipeline allowed)."""
+    (with the parallel workers the pipeline allowed); progress after each index also
+    keeps the import's heartbeat fresh through long builds."""
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cur.execute(INDEXES)
-    for name, definition, primary in cur.fetchall():
+    indexes = cur.fetchall()
+    for built, (name, definition, primary) in enumerate(indexes):
+        share = INDEXES_START + (INDEXES_END - INDEXES_START) * built / len(indexes)
+        step(f"rebuilding: building indexes ({built + 1} of {len(indexes)})", share)
         if primary:
             cur.execute(f'ALTER TABLE {NEW} ADD CONSTRAINT "{name}_new" PRIMARY KEY (id)')
         else:

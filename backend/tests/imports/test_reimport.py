@@ -1,9 +1,12 @@
-"""Re-running a file is harmless; changed values update only what differs."""
+"""Re-running a file is harmless; changed values update only what differs; a large
+change rebuilds the table."""
 
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from tests.imports.helpers import csv_bytes, import_file, products
+from product_importer.imports import runner
+from product_importer.imports.progress import ProgressReporter
+from tests.imports.helpers import csv_bytes, import_file, products, stored_import
 
 
 def _timestamps() -> dict[str, tuple]:
@@ -85,3 +88,23 @@ async def test_a_small_change_to_a_large_catalog_merges_row_by_row(client, worke
     with sync_engine().connect() as conn:
         assert conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one() == table_oid
     assert products()["m-39"][1] == "Renamed"
+
+
+def test_a_rebuild_reports_progress_after_each_index(monkeypatch):
+    """The index builds are most of a rebuild: progress (and the heartbeat that tells a
+    live import from a lost one) moves on after each of them."""
+    reported: list[tuple[str, float]] = []
+    real_update = ProgressReporter.update
+
+    def recording_update(self, phase, progress, processed_rows, **kwargs):
+        reported.append((phase, progress))
+        return real_update(self, phase, progress, processed_rows, **kwargs)
+
+    monkeypatch.setattr(ProgressReporter, "update", recording_update)
+    import_id = stored_import(csv_bytes("sku,name", *[f"R-{i},Row {i}" for i in range(100)]))
+    assert runner.run_import(import_id) == "completed"
+    count = len(_indexes())
+    builds = [phase for phase, _ in reported if phase.startswith("rebuilding: building")]
+    assert builds == [f"rebuilding: building indexes ({n} of {count})" for n in range(1, count + 1)]
+    shares = [progress for _, progress in reported]
+    assert shares == sorted(shares)
