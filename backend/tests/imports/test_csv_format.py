@@ -67,6 +67,33 @@ async def test_invalid_rows_are_skipped_and_reported_by_line(client, worker):
     assert len(report) == 6
 
 
+async def test_limits_count_characters_after_trimming(client, worker):
+    """Rows whose bytes exceed a limit, or that start with whitespace, are checked in full:
+    only the trimmed characters count."""
+    content = csv_bytes(
+        "sku,name,description",
+        f"{'é' * 64},Multibyte sku of 64,",
+        f"{'é' * 65},Multibyte sku of 65,",
+        f"WIDE-NAME,{'ü' * 255},{'中' * 10000}",
+        f"WIDER-NAME,{'ü' * 256},",
+        f"PADDED,  {'n' * 255}  ,",
+        "  \t  ,Blank sku,",
+        "\tTAB-1,Tab before the sku,",
+        f"WIDE-DESC,Name,{'中' * 10001}",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["skipped"]) == (4, 4)
+    assert set(products()) == {"é" * 64, "wide-name", "padded", "tab-1"}
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert [line.split(",")[:3] for line in report[1:]] == [
+        ["3", "sku", "sku is longer than 64 characters (65)"],
+        ["5", "name", "name is longer than 255 characters (256)"],
+        ["7", "sku", "sku is empty"],
+        ["9", "description", "description is longer than 10000 characters (10001)"],
+    ]
+
+
 async def test_line_numbers_count_lines_inside_quoted_records(client, worker):
     content = csv_bytes(
         "sku,name,description",
