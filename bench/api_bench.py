@@ -298,11 +298,18 @@ def measure_during_import(
     return results, job
 
 
+def settle() -> None:
+    """Write out what the load left dirty (PostgreSQL's buffers, then the OS cache), so
+    that the idle and the during-import samples start from the same quiet state."""
+    execute_alone("CHECKPOINT")
+    os.sync()
+
+
 def reload_catalog(rows: int) -> None:
     """The same catalog again (same rows, ids and flags), loaded from scratch."""
     execute_alone("TRUNCATE products RESTART IDENTITY")
     load_products(rows, seed=1)
-    execute_alone("CHECKPOINT")
+    settle()
 
 
 def measure_during_imports(
@@ -641,6 +648,7 @@ def main() -> None:
         report["load"] = {
             k: round(v, 1) for k, v in load_products(args.rows, seed=1).items()
         }
+        settle()
         conn = connect()
         samples = sample_values(conn)
         conn.close()

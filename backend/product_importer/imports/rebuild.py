@@ -113,8 +113,10 @@ def rebuild(
         sequence = _sequence(cur)
         cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
         rows = cur.rowcount
-        cur.execute(COUNTS, {"max_id": max_id})
-        created, updated = cur.fetchone()
+        created, updated = rows, 0
+        if max_id:  # else a first load: every row is new, no need to count them
+            cur.execute(COUNTS, {"max_id": max_id})
+            created, updated = cur.fetchone()
         _build_like_products(cur, step)
         # Everything slow happens before the swap: from DROP TABLE to the commit, readers
         # of `products` wait.
