@@ -157,21 +157,22 @@ def matched_page(
     limit: int,
     offset: int,
     after_keys: Sequence[Any] | None = None,
+    cap: int | None = None,
 ) -> Select[Any]:
     """A filtered page found from the filter's indexes: every match (a bitmap scan of
     the trigram or partial index) is sorted by key, then the page's rows are read.
     Costs ~1 us per match, whatever the sort. Each row also carries the number of
-    matches (`MATCH_COUNT`), which that work has counted anyway."""
+    matches (`MATCH_COUNT`), which that work has counted anyway. With a `cap`, no more
+    than `cap + 1` matches are read: a count above `cap` means the page is not the
+    right one."""
     keys = sort_keys(sort)
     where = conditions(filters)
     if after_keys is not None:
         where.append(after(sort, keys, after_keys))
-    matches = (
-        select(products.c.id.label("match_id"), *_labelled(keys))
-        .where(*where)
-        .cte("matches")
-        .prefix_with("MATERIALIZED")
-    )
+    found = select(products.c.id.label("match_id"), *_labelled(keys)).where(*where)
+    if cap is not None:
+        found = found.limit(cap + 1)
+    matches = found.cte("matches").prefix_with("MATERIALIZED")
     match_keys = [matches.c[KEY.format(i)] for i in range(len(keys))]
     top = (
         select(matches.c.match_id, *match_keys)

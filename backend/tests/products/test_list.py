@@ -200,26 +200,27 @@ class PlanSpy:
 
 
 @pytest.mark.parametrize(
-    ("catalog_size", "estimate", "always_walk_rows", "plan"),
+    ("catalog_size", "estimate", "always_walk_rows", "plans"),
     [
-        (1000, 200, 0, "window_page"),
-        (1000, 20, 0, "matched_page"),
-        (10_000, 200, 0, "matched_page"),
-        (10_000, 20, 200, "window_page"),
+        (1000, 200, 0, ["window_page"]),
+        (1000, 20, 0, ["matched_page"]),
+        (10_000, 200, 0, ["matched_page"]),
+        (10_000, 20, 200, ["matched_page", "window_page"]),
     ],
 )
 async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
-    client, monkeypatch, catalog_size, estimate, always_walk_rows, plan
+    client, monkeypatch, catalog_size, estimate, always_walk_rows, plans
 ):
     """Every product matches, whatever the planner estimates. The window (200 rows) is
-    walked when it is short enough to always walk, or when sorting every estimated
-    match would cost more and the window might hold the page (not at an estimate of
-    2 %, nor of 200 in 10,000)."""
+    walked when sorting every estimated match would cost more and the window might hold
+    the page (not at an estimate of 2 %, nor of 200 in 10,000), or when it is short
+    enough to always walk and a lookup capped at 1,000 matches found more."""
     rows = [(f"D-{i:05d}", f"Oak desk {i:05d}", None, True) for i in range(catalog_size)]
     copy_products(rows)
     monkeypatch.setattr(list_service, "WINDOW_ROWS", 200)
     monkeypatch.setattr(list_service, "WINDOW_ROWS_PER_ROW_NEEDED", 1)
     monkeypatch.setattr(list_service, "ALWAYS_WALK_ROWS", always_walk_rows)
+    monkeypatch.setattr(list_service, "RARE_MATCHES_MAX", 1000)
 
     async def planner_estimate(session: Any, filters: Any) -> int:
         return estimate
@@ -228,7 +229,35 @@ async def test_an_underestimated_frequent_term_is_walked_not_sorted_in_full(
     spy = PlanSpy(monkeypatch)
     body = (await client.get(f"{API}?q=desk&page_size=50")).json()
     assert [item["name"] for item in body["items"]] == [f"Oak desk {i:05d}" for i in range(50)]
-    assert spy.used == [plan]
+    assert spy.used == plans
+
+
+@pytest.mark.parametrize(("matching", "plans"), [(30, ["matched_page"]), (0, ["matched_page"])])
+async def test_a_term_expected_to_be_rare_is_looked_up_in_its_index_without_a_walk(
+    client, monkeypatch, matching, plans
+):
+    """At most `RARE_MATCHES_MAX` matches: the capped lookup is the page, and counts it."""
+    rows = [(f"R-{i:05d}", f"Oak desk {i:05d}", None, True) for i in range(matching)]
+    rows += [(f"O-{i:05d}", f"Pine shelf {i:05d}", None, True) for i in range(1000)]
+    copy_products(rows)
+    monkeypatch.setattr(list_service, "RARE_MATCHES_MAX", 40)
+
+    async def planner_estimate(session: Any, filters: Any) -> int:
+        return 1
+
+    monkeypatch.setattr(list_service, "_estimate", planner_estimate)
+    spy = PlanSpy(monkeypatch)
+    body = (await client.get(f"{API}?q=desk&page_size=20&sort=-sku")).json()
+    expected = [f"Oak desk {i:05d}" for i in reversed(range(matching))][:20]
+    assert [item["name"] for item in body["items"]] == expected
+    assert (body["total"], body["total_is_estimate"]) == (matching, False)
+    assert spy.used == plans
+    if matching:
+        cursor = body["next_cursor"]
+        rest = (await client.get(f"{API}?q=desk&page_size=20&sort=-sku&cursor={cursor}")).json()
+        assert [item["name"] for item in rest["items"]] == [
+            f"Oak desk {i:05d}" for i in reversed(range(matching - 20))
+        ]
 
 
 @pytest.mark.parametrize("sort", SORTS)
