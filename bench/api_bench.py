@@ -376,6 +376,12 @@ def plans(rows: int) -> list[tuple[str, str]]:
                 sql.matched_page(ProductFilters(q="model q12"), ProductSort.ID, 50, 0),
             ),
             (
+                "capped lookup of a rare term: q=model q12",
+                sql.matched_page(
+                    ProductFilters(q="model q12"), ProductSort.ID, 50, 0, cap=2000
+                ),
+            ),
+            (
                 "matches: sku=abc-1234",
                 sql.matched_page(ProductFilters(sku="abc-1234"), ProductSort.ID, 50, 0),
             ),
