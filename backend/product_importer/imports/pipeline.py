@@ -216,10 +216,6 @@ def _scalar(cur: Any, statement: str) -> int:
     return int(row[0]) if row else 0
 
 
-def _limit_parallel_workers(cur: Any, workers: int) -> None:
-    cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-
-
 def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter, batch_rows: int,
                  workers_beside_readers: int) -> ImportCounts:  # fmt: skip
@@ -248,7 +244,8 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
     _take_merge_lock(cur, counts, reporter)
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
-    _limit_parallel_workers(cur, FULL_PARALLELISM if first_load else workers_beside_readers)
+    workers = FULL_PARALLELISM if first_load else workers_beside_readers
+    cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
     if first_load and _rebuild(cur, counts, reporter, sql.last_wins):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created

@@ -141,8 +141,8 @@ async def _filtered(
     # cost more than the walk: a frequent term must not pay for sorting all its matches.
     likely = expected_hits >= WINDOW_MARGIN * needed
     possible = expected_hits * UNDERESTIMATE >= needed and estimate >= window
-    walk = needed <= window and (window <= ALWAYS_WALK_ROWS or likely or possible)
-    if walk and not (likely or possible):
+    walk = needed <= window and (likely or possible)
+    if needed <= window <= ALWAYS_WALK_ROWS and not walk:
         # The planner expects a rare term: look it up in the index first, reading no more
         # than RARE_MATCHES_MAX matches, and walk only if there are more (a frequent
         # term the planner took for a rare one).
@@ -150,6 +150,7 @@ async def _filtered(
         rows = await _fetch(session, statement, sort)
         if rows.matches is None or rows.matches <= RARE_MATCHES_MAX:
             return rows
+        walk = True
     if walk:
         statement = sql.window_page(filters, sort, size, offset, window, after_keys)
         rows = await _fetch(session, statement, sort)
