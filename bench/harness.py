@@ -91,6 +91,19 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def host_cpu_seconds() -> float:
+    """CPU time all processes of this host have spent working so far (Linux): what the
+    API, the worker and PostgreSQL together cost, read before and after a run. Time the
+    hypervisor gave to other machines (steal) and idle time are left out."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, fields[:7])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
+def host_cores() -> int:
+    return len(os.sched_getaffinity(0))
+
+
 def pool_children(worker: subprocess.Popen[bytes]) -> list[int]:
     import psutil
 

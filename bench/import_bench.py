@@ -9,7 +9,10 @@ For each size (default 500,000 and 2,000,000 rows of `generate_csv.py` data):
   product — POST /api/v1/imports → completed, through the API and a real worker,
             into the real schema with all its indexes.
 Both fresh (empty table) and as a re-import of the same file. Prints seconds, the
-ratio product/floor, and the worker's and the API's peak RSS.
+ratio product/floor, and the worker's and the API's peak RSS. It also prints the CPU
+time the host spent on each (API, worker and PostgreSQL together) and, from it, the
+least ratio the product's work allows on this host's cores: its CPU seconds spread
+perfectly over every core, against the floor's wall time.
 
     python bench/import_bench.py [--rows 500000,2000000]
 """
@@ -27,6 +30,8 @@ from typing import Any
 import httpx
 import psycopg2
 from harness import (
+    host_cores,
+    host_cpu_seconds,
     peak_rss_mb,
     pool_children,
     start_api,
@@ -75,13 +80,14 @@ def checkpoint() -> None:
     conn.close()
 
 
-def floor_run(path: Path, work_mem: str | None) -> float:
-    """The floor with the server's settings, or with the import session's `work_mem`."""
+def floor_run(path: Path, work_mem: str | None) -> tuple[float, float]:
+    """(seconds, host CPU seconds) of the floor with the server's settings, or with the
+    import session's `work_mem`."""
     conn = psycopg2.connect(dsn())
     with conn.cursor() as cur:
         cur.execute(FLOOR_STAGE)
         conn.commit()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), host_cpu_seconds()
         if work_mem:
             cur.execute(f"SET work_mem = '{work_mem}'")
         with path.open("rb") as handle:
@@ -92,13 +98,13 @@ def floor_run(path: Path, work_mem: str | None) -> float:
             )
         cur.execute(FLOOR_UPSERT)
         conn.commit()
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, host_cpu_seconds() - cpu
     conn.close()
-    return elapsed
+    return elapsed, cpu
 
 
 def product_run(api: str, path: Path) -> dict[str, Any]:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), host_cpu_seconds()
     with httpx.Client(timeout=None) as http, path.open("rb") as handle:
         response = http.post(
             f"{api}/api/v1/imports", files={"file": (path.name, handle)}
@@ -109,10 +115,10 @@ def product_run(api: str, path: Path) -> dict[str, Any]:
         while body["status"] in ("queued", "running"):
             time.sleep(0.05)
             body = http.get(f"{api}/api/v1/imports/{body['id']}").json()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, host_cpu_seconds() - cpu
     if body["status"] != "completed":
         raise RuntimeError(f"import ended {body['status']}: {body['error']}")
-    return {"seconds": elapsed, "upload": uploaded, "import": body}
+    return {"seconds": elapsed, "cpu": cpu, "upload": uploaded, "import": body}
 
 
 def reset_products() -> None:
@@ -141,13 +147,16 @@ def timed_phase(api: str, path: Path, fresh: bool) -> dict[str, Any]:
         if fresh:
             setup_floor_table()
         checkpoint()
-        times[label] = floor_run(path, work_mem)
+        times[label], times[f"{label}_cpu"] = floor_run(path, work_mem)
     if fresh:
         reset_products()
     checkpoint()
     product = product_run(api, path)
     times.update(
-        product=product["seconds"], upload=product["upload"], **product["import"]
+        product=product["seconds"],
+        product_cpu=product["cpu"],
+        upload=product["upload"],
+        **product["import"],
     )
     return times
 
@@ -180,7 +189,7 @@ def bench_size(api: str, path: Path, rows: int, repeat: int) -> list[dict[str, A
     return results
 
 
-TIMED = ("floor", "floor_tuned", "product", "upload")
+TIMED = ("floor", "floor_tuned", "product", "upload", "floor_cpu", "product_cpu")
 
 
 def main() -> None:
@@ -228,6 +237,21 @@ def print_table(table: list[dict[str, Any]], api_rss: float, file_bytes: int) ->
             f"{r['product'] / r['floor']:>5.2f}x {r['floor_tuned']:>13.2f} "
             f"{r['product'] / r['floor_tuned']:>5.2f}x {r['upload']:>8.2f} {r['created']:>8,} "
             f"{r['updated']:>8,} {r['unchanged']:>9,} {r['worker_rss']:>13.0f}"
+        )
+    cores = host_cores()
+    print(
+        f"\nHost CPU seconds per run (API, worker and PostgreSQL together; {cores} cores), "
+        "and the least ratio the product's work allows: its CPU seconds over every core"
+    )
+    print(
+        f"{'rows':>9} {'phase':9} {'floor CPU s':>11} {'product CPU s':>13} "
+        f"{'cores busy':>10} {'least ratio':>11}"
+    )
+    for r in table:
+        print(
+            f"{r['rows']:>9,} {r['phase']:9} {r['floor_cpu']:>11.2f} {r['product_cpu']:>13.2f} "
+            f"{r['product_cpu'] / r['product']:>10.2f} "
+            f"{r['product_cpu'] / cores / r['floor']:>10.2f}x"
         )
 
 
