@@ -22,8 +22,20 @@ export const test = base.extend({
 
 export { expect };
 
+/** Waits until no region is refetching and no transition runs (endless spinners aside):
+ * a table dims while it refetches, and axe would measure the dimmed text's contrast. */
+async function settled(page: Page) {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  await page.waitForFunction(() =>
+    document
+      .getAnimations()
+      .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+  );
+}
+
 /** Fails on any critical or serious axe-core violation, listing them. */
 export async function expectNoA11yViolations(page: Page, context: string) {
+  await settled(page);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const blocking = results.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
   const summary = blocking.map(
