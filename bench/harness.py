@@ -100,10 +100,6 @@ def host_cpu_seconds() -> float:
     return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
 
 
-def host_cores() -> int:
-    return len(os.sched_getaffinity(0))
-
-
 def pool_children(worker: subprocess.Popen[bytes]) -> list[int]:
     import psutil
 

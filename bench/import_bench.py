@@ -30,7 +30,6 @@ from typing import Any
 import httpx
 import psycopg2
 from harness import (
-    host_cores,
     host_cpu_seconds,
     peak_rss_mb,
     pool_children,
@@ -238,6 +237,8 @@ def print_table(table: list[dict[str, Any]], api_rss: float, file_bytes: int) ->
             f"{r['product'] / r['floor_tuned']:>5.2f}x {r['upload']:>8.2f} {r['created']:>8,} "
             f"{r['updated']:>8,} {r['unchanged']:>9,} {r['worker_rss']:>13.0f}"
         )
+    from product_importer.imports.priority import host_cores
+
     cores = host_cores()
     print(
         f"\nHost CPU seconds per run (API, worker and PostgreSQL together; {cores} cores), "

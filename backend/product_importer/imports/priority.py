@@ -38,7 +38,8 @@ FULL_PARALLELISM = 2  # parallel workers per statement when no reader needs a co
 BACKEND_IDENTITY = "SELECT pg_backend_pid(), inet_client_port()"
 
 
-def _cores() -> int:
+def host_cores() -> int:
+    """The cores this process may run on."""
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
@@ -50,7 +51,7 @@ def workers_beside_readers(configured: int | None = None) -> int:
     where PostgreSQL usually runs; `configured` overrides it)."""
     if configured is not None:
         return configured
-    return max(0, min(FULL_PARALLELISM, _cores() - 2))
+    return max(0, min(FULL_PARALLELISM, host_cores() - 2))
 
 
 def _cmdline(pid: int) -> bytes:

@@ -161,6 +161,6 @@ def test_a_first_load_uses_every_core_and_an_import_beside_readers_leaves_one(
 
 @pytest.mark.parametrize(("cores", "workers"), [(1, 0), (2, 0), (3, 1), (4, 2), (16, 2)])
 def test_beside_readers_an_import_leaves_a_core_free(monkeypatch, cores, workers) -> None:
-    monkeypatch.setattr(priority, "_cores", lambda: cores)
+    monkeypatch.setattr(priority, "host_cores", lambda: cores)
     assert workers_beside_readers() == workers
     assert workers_beside_readers(configured=3) == 3
