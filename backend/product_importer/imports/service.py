@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import csv
 import io
 import uuid
@@ -34,7 +36,8 @@ class ImportAlreadyFinished(ValueError):
 
 
 class _ChunkedWriter:
-    """Buffers the upload into fixed-size chunks stored as it goes (constant memory)."""
+    """Buffers the upload into fixed-size chunks, each stored while the next one arrives
+    (constant memory: one chunk in flight, one filling)."""
 
     def __init__(self, session: AsyncSession, import_id: uuid.UUID, chunk_bytes: int) -> None:
         self.session = session
@@ -43,6 +46,7 @@ class _ChunkedWriter:
         self.buffer = bytearray()
         self.seq = 0
         self.size = 0
+        self._in_flight: asyncio.Future[None] | None = None
 
     async def write(self, data: bytes) -> None:
         self.buffer += data
@@ -55,9 +59,19 @@ class _ChunkedWriter:
         if self.buffer:
             await self._store(bytes(self.buffer))
             self.buffer.clear()
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait for the chunk in flight (raising its error, if any)."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None:
+            await in_flight
 
     async def _store(self, data: bytes) -> None:
-        await store_chunk(self.session, self.import_id, self.seq, data)
+        await self.settle()
+        self._in_flight = asyncio.ensure_future(
+            store_chunk(self.session, self.import_id, self.seq, data)
+        )
         self.seq += 1
 
 
@@ -72,16 +86,21 @@ async def create_from_upload(
     writer = _ChunkedWriter(session, record.id, settings.upload_chunk_bytes)
     probe = bytearray()
     header = None
-    async for data in upload.chunks():
-        if writer.size + len(data) > settings.max_upload_bytes:
-            raise UploadTooLarge(_too_large(settings.max_upload_bytes))
+    try:
+        async for data in upload.chunks():
+            if writer.size + len(data) > settings.max_upload_bytes:
+                raise UploadTooLarge(_too_large(settings.max_upload_bytes))
+            if header is None:
+                probe += data
+                if len(probe) >= HEADER_PROBE_BYTES:
+                    header = parse_header(bytes(probe[:HEADER_PROBE_BYTES]), complete=False)
+            await writer.write(data)
         if header is None:
-            probe += data
-            if len(probe) >= HEADER_PROBE_BYTES:
-                header = parse_header(bytes(probe[:HEADER_PROBE_BYTES]), complete=False)
-        await writer.write(data)
-    if header is None:
-        header = parse_header(bytes(probe), complete=True)
+            header = parse_header(bytes(probe), complete=True)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await writer.settle()  # the session must be idle before it rolls back
+        raise
     await writer.close()
     record.filename = (upload.filename or "upload.csv")[:255]
     record.file_size = writer.size
