@@ -82,7 +82,7 @@ def sync_engine() -> Engine:
         connect_args={
             "connect_timeout": settings.db_connect_timeout_seconds,
             # A worker killed mid-import must not leave its backend holding locks while it
-            # waits; imports stage into temporary tables, which like a larger buffer.
+            # waits; an import's temporary tables (its winners) like a larger buffer.
             "options": "-c client_connection_check_interval=1000 -c temp_buffers=256MB",
         },
     )

@@ -1,8 +1,8 @@
 """The worker's import pipeline: parse → validate → stage → merge, in the caller's
 transaction, in constant memory.
 
-Fast path: PostgreSQL's COPY parses the CSV straight from the stored chunks into a
-temporary table. If the file breaks CSV structure (a row with the wrong number of
+Fast path: PostgreSQL's COPY parses the CSV straight from the stored chunks into the
+import's staging table. If the file breaks CSV structure (a row with the wrong number of
 fields, an unterminated quote), the careful path re-reads it with Python's csv
 module, which can report such rows by line and skip them. Validation, last-wins
 de-duplication and the merge are set-based SQL.
@@ -31,7 +31,7 @@ from product_importer.imports.csv_rules import (
 )
 from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
-from product_importer.imports.staging_sql import StagingSql
+from product_importer.imports.staging_sql import StagingSql, staging_table
 from product_importer.imports.storage import ChunkReader, iter_chunks
 
 READ_SHARE = 40.0  # progress % given to reading the file
@@ -223,7 +223,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     Into a catalog that has products, statements use at most `workers_beside_readers`
     parallel workers, so that its readers keep a core."""
     header = read_header(aux, import_id)
-    sql = StagingSql(header)
+    sql = StagingSql(header, staging_table(import_id))
     cur = main.connection.cursor()
     cur.execute("SET LOCAL work_mem = '256MB'")
     cur.execute(sql.create_table)
@@ -237,7 +237,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
 
     cur.execute(q.DELETE_FILE, {"import_id": str(import_id)})
     counts = ImportCounts()
-    counts.total_rows = _scalar(cur, q.COUNT_STAGED)
+    counts.total_rows = _scalar(cur, sql.count_staged)
     reporter.update("validating", READ_SHARE, counts.total_rows, force=True,
                     total_rows=counts.total_rows)  # fmt: skip
 
@@ -246,7 +246,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, sql.last_wins):
+    if first_load and _rebuild(cur, counts, reporter, sql.last_wins_in_parallel):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created
     else:
@@ -254,6 +254,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         winners = _scalar(cur, q.COUNT_WINNERS)
         if not (rebuild.worth_rebuilding(cur, winners) and _rebuild(cur, counts, reporter)):
             _merge(cur, counts, winners, batch_rows, reporter)
+    cur.execute(sql.drop_table)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated
     cur.close()

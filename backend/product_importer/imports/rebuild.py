@@ -47,6 +47,31 @@ FILL = """
                 ELSE p.updated_at END
     FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
 
+# Into an empty catalog (checked under the table lock: the API may have added a product
+# since the import looked), the new table is written by CREATE TABLE … AS: unlike
+# INSERT … SELECT, it lets parallel workers read, check and sort the staged rows.
+# nextval() would keep the plan serial, so the rows are numbered after the sequence's
+# next value and the sequence is moved past them.
+FILL_EMPTY = """
+    CREATE TABLE {new} AS
+    SELECT %(before_first)s + row_number() OVER () AS id, sku, name, description,
+           true AS is_active, now() AS created_at, now() AS updated_at
+    FROM {winners} w"""
+NEXT_ID = "SELECT nextval(%(sequence)s::regclass)"
+MOVE_SEQUENCE = "SELECT setval(%(sequence)s::regclass, %(next_id)s, false)"
+# What CREATE TABLE … (LIKE products) copies: each column's default, NOT NULL, storage
+# and compression.
+COLUMNS = """
+    SELECT a.attname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
+           a.attstorage, t.typstorage, a.attcompression
+    FROM pg_attribute a
+    JOIN pg_type t ON t.oid = a.atttypid
+    LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+    WHERE a.attrelid = 'products'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+    ORDER BY a.attnum"""
+STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
+COMPRESSION = {"p": "pglz", "l": "lz4"}
+
 COUNTS = f"""
     SELECT count(*) FILTER (WHERE id > %(max_id)s),
            count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = now())
@@ -105,18 +130,13 @@ def rebuild(
         cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
         cur.execute(MAX_ID)
         max_id = int(cur.fetchone()[0])
-        cur.execute(
-            f"CREATE TABLE {NEW} (LIKE products INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-            "INCLUDING STORAGE INCLUDING COMPRESSION)"
-        )
-        step("rebuilding: writing the merged catalog", 0.0)
         sequence = _sequence(cur)
-        cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
-        rows = cur.rowcount
-        created, updated = rows, 0
-        if max_id:  # else a first load: every row is new, no need to count them
-            cur.execute(COUNTS, {"max_id": max_id})
-            created, updated = cur.fetchone()
+        step("rebuilding: writing the merged catalog", 0.0)
+        if max_id:
+            rows, created, updated = _write_merged_catalog(cur, winners, sequence, max_id)
+        else:  # empty: every row is new
+            rows = _write_first_catalog(cur, winners, sequence)
+            created, updated = rows, 0
         _build_like_products(cur, step)
         # Everything slow happens before the swap: from DROP TABLE to the commit, readers
         # of `products` wait.
@@ -134,6 +154,48 @@ def rebuild(
         return None
     cur.execute("RELEASE SAVEPOINT rebuild")
     return int(created), int(updated)
+
+
+def _write_merged_catalog(cur: Any, winners: str, sequence: str,
+                          max_id: int) -> tuple[int, int, int]:  # fmt: skip
+    """The new table: `products` merged with the winners; (rows, created, updated)."""
+    cur.execute(
+        f"CREATE TABLE {NEW} (LIKE products INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
+        "INCLUDING STORAGE INCLUDING COMPRESSION)"
+    )
+    cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
+    rows = cur.rowcount
+    cur.execute(COUNTS, {"max_id": max_id})
+    created, updated = cur.fetchone()
+    return rows, created, updated
+
+
+def _write_first_catalog(cur: Any, winners: str, sequence: str) -> int:
+    """The new table from the winners alone, shaped like `products`; its row count."""
+    cur.execute(NEXT_ID, {"sequence": sequence})
+    first = int(cur.fetchone()[0])
+    cur.execute(FILL_EMPTY.format(new=NEW, winners=winners), {"before_first": first - 1})
+    rows = int(cur.rowcount)
+    cur.execute(MOVE_SEQUENCE, {"sequence": sequence, "next_id": first + rows})
+    _shape_like_products(cur)
+    return rows
+
+
+def _shape_like_products(cur: Any) -> None:
+    cur.execute(COLUMNS)
+    changes = []
+    for name, not_null, default, storage, type_storage, compression in cur.fetchall():
+        column = f'ALTER COLUMN "{name}"'
+        if default is not None:
+            changes.append(f"{column} SET DEFAULT {default}")
+        if not_null:
+            changes.append(f"{column} SET NOT NULL")
+        if storage != type_storage:
+            changes.append(f"{column} SET STORAGE {STORAGE[storage]}")
+        if compression:
+            changes.append(f"{column} SET COMPRESSION {COMPRESSION[compression]}")
+    if changes:
+        cur.execute(f"ALTER TABLE {NEW} {', '.join(changes)}")
 
 
 def _sequence(cur: Any) -> str:

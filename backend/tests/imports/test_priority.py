@@ -144,10 +144,10 @@ def test_a_first_load_uses_every_core_and_an_import_beside_readers_leaves_one(
     seen: list[tuple[int, int]] = []
     real_rebuild = rebuild.rebuild
 
-    def recording_rebuild(cur: Any, step: Any, winners: str = "import_winners") -> Any:
+    def recording_rebuild(cur: Any, *args: Any) -> Any:
         cur.execute(PARALLELISM)
         seen.append(tuple(int(value) for value in cur.fetchone()))
-        return real_rebuild(cur, step, winners)
+        return real_rebuild(cur, *args)
 
     monkeypatch.setattr(rebuild, "rebuild", recording_rebuild)
     with settings_env(IMPORT_PARALLEL_WORKERS="1"):

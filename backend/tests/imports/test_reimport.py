@@ -4,7 +4,7 @@ change rebuilds the table."""
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import runner
+from product_importer.imports import runner, staging_sql
 from product_importer.imports.progress import ProgressReporter
 from tests.imports.helpers import csv_bytes, import_file, products, stored_import
 
@@ -49,6 +49,54 @@ def _indexes() -> set[str]:
             text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'products'")
         )
         return {f"{r.indexname}: {r.indexdef}" for r in rows}
+
+
+COLUMNS = text(
+    """SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+              pg_get_expr(d.adbin, d.adrelid), a.attstorage, a.attcompression, a.attcollation
+       FROM pg_attribute a
+       LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+       WHERE a.attrelid = 'products'::regclass AND a.attnum > 0 AND NOT a.attisdropped
+       ORDER BY a.attnum"""
+)
+
+
+def _columns() -> list[tuple]:
+    with sync_engine().connect() as conn:
+        return [tuple(row) for row in conn.execute(COLUMNS)]
+
+
+async def test_a_first_load_builds_a_table_shaped_like_products_after_the_last_id(client, worker):
+    """A first load writes its table with CREATE TABLE … AS and numbers the rows itself:
+    the table must come out as the migrations made it, and ids must continue the
+    sequence (here moved on, as deleted products leave it)."""
+    columns_before, indexes_before = _columns(), _indexes()
+    with sync_engine().begin() as conn:
+        conn.execute(text("SELECT setval(pg_get_serial_sequence('products', 'id'), 1000)"))
+    result = await import_file(client, csv_bytes("sku,name", "B-2,Two", "a-1,One", "C-3,Three"))
+    assert result["created"] == 3
+    assert _columns() == columns_before
+    assert _indexes() == indexes_before
+    ids = {k: v[0] for k, v in _timestamps().items()}
+    assert ids == {"a-1": 1001, "b-2": 1002, "c-3": 1003}, "numbered in SKU order"
+    created = await client.post("/api/v1/products", json={"sku": "D-4", "name": "Four"})
+    assert created.status_code == 201
+    assert created.json()["id"] == 1004
+    with sync_engine().connect() as conn:
+        owned = conn.execute(text("SELECT pg_get_serial_sequence('products', 'id')"))
+        assert owned.scalar_one() is not None
+
+
+def test_a_first_load_keeps_a_product_added_since_it_found_the_catalog_empty(monkeypatch):
+    """The API may add a product between the import's look at the catalog and its lock:
+    the rebuild checks again under the lock and merges instead of replacing."""
+    monkeypatch.setattr(staging_sql, "CATALOG_IS_EMPTY", "SELECT true")
+    with sync_engine().begin() as conn:
+        conn.execute(text("INSERT INTO products (sku, name) VALUES ('API-1', 'Added by hand')"))
+    import_id = stored_import(csv_bytes("sku,name", *[f"F-{i},First {i}" for i in range(20)]))
+    assert runner.run_import(import_id) == "completed"
+    assert products()["api-1"][1] == "Added by hand"
+    assert len(products()) == 21
 
 
 async def test_a_large_change_rebuilds_the_table_with_every_index_and_keeps_flags(client, worker):
