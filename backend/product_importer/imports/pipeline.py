@@ -177,14 +177,13 @@ def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter)
         cur.execute(q.MERGE_LOCK)
 
 
-def _rebuild(
-    cur: Any, counts: ImportCounts, reporter: ProgressReporter, winners: str = "import_winners"
-) -> bool:
+def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
+             winners: str = "import_winners", first_load: bool = False) -> bool:  # fmt: skip
     def step(phase: str, fraction: float) -> None:
         reporter.update(phase, MERGE_START + MERGE_SHARE * fraction,
                         int(counts.total_rows * fraction), force=True)  # fmt: skip
 
-    result = rebuild.rebuild(cur, step, winners)
+    result = rebuild.rebuild(cur, step, winners, first_load)
     if result is None:
         return False
     counts.created, counts.updated = result
@@ -246,7 +245,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, sql.last_wins_in_parallel):
+    if first_load and _rebuild(cur, counts, reporter, sql.last_wins_in_parallel, first_load=True):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created
     else:

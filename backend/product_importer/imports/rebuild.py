@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import psycopg2.errors
+from psycopg2.extensions import quote_ident
 
 NEW = "products_rebuild"
 SWAP_LOCK_TIMEOUT = "5s"
@@ -35,23 +36,24 @@ CHANGES = """
 EXISTING = "SELECT product_count()"  # the products counter: exact, without a scan
 MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 
+# The new table is written by CREATE TABLE … AS and then given what CREATE TABLE …
+# (LIKE products INCLUDING …) would copy (`_shape_like_products`): unlike
+# INSERT … SELECT, CREATE TABLE … AS lets parallel workers read, check and sort the
+# rows it writes.
 FILL = """
-    INSERT INTO {new} (id, sku, name, description, is_active, created_at, updated_at)
-    SELECT coalesce(p.id, nextval('{sequence}'::regclass)),
-           coalesce(w.sku, p.sku), coalesce(w.name, p.name),
-           CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END,
-           coalesce(p.is_active, true), coalesce(p.created_at, now()),
+    CREATE TABLE {new} AS
+    SELECT coalesce(p.id, nextval('{sequence}'::regclass)) AS id,
+           coalesce(w.sku, p.sku) AS sku, coalesce(w.name, p.name) AS name,
+           CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END AS description,
+           coalesce(p.is_active, true) AS is_active,
+           coalesce(p.created_at, now()) AS created_at,
            CASE WHEN p.id IS NULL THEN now()
                 WHEN w.sku IS NOT NULL AND (p.sku, p.name, p.description)
                      IS DISTINCT FROM (w.sku, w.name, w.description) THEN now()
-                ELSE p.updated_at END
+                ELSE p.updated_at END AS updated_at
     FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
-
-# Into an empty catalog (checked under the table lock: the API may have added a product
-# since the import looked), the new table is written by CREATE TABLE … AS: unlike
-# INSERT … SELECT, it lets parallel workers read, check and sort the staged rows.
-# nextval() would keep the plan serial, so the rows are numbered after the sequence's
-# next value and the sequence is moved past them.
+# A first load has only the winners to write. nextval() would keep the plan serial, so
+# the rows are numbered after the sequence's next value and the sequence moved past them.
 FILL_EMPTY = """
     CREATE TABLE {new} AS
     SELECT %(before_first)s + row_number() OVER () AS id, sku, name, description,
@@ -59,16 +61,25 @@ FILL_EMPTY = """
     FROM {winners} w"""
 NEXT_ID = "SELECT nextval(%(sequence)s::regclass)"
 MOVE_SEQUENCE = "SELECT setval(%(sequence)s::regclass, %(next_id)s, false)"
-# What CREATE TABLE … (LIKE products) copies: each column's default, NOT NULL, storage
-# and compression.
+
+# What CREATE TABLE … (LIKE products INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING
+# STORAGE INCLUDING COMPRESSION) copies. From PostgreSQL 18 on, NOT NULL constraints
+# have names of their own, copied with the CHECK constraints; before, only the flag.
 COLUMNS = """
-    SELECT a.attname, a.attnotnull, pg_get_expr(d.adbin, d.adrelid),
-           a.attstorage, t.typstorage, a.attcompression
+    SELECT a.attname, pg_get_expr(d.adbin, d.adrelid),
+           a.attnotnull AND NOT EXISTS (
+             SELECT 1 FROM pg_constraint c
+             WHERE c.conrelid = a.attrelid AND c.contype = 'n' AND c.conkey = ARRAY[a.attnum]
+           ) AS unnamed_not_null,
+           nullif(a.attstorage, t.typstorage), a.attcompression
     FROM pg_attribute a
     JOIN pg_type t ON t.oid = a.atttypid
     LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
     WHERE a.attrelid = 'products'::regclass AND a.attnum > 0 AND NOT a.attisdropped
     ORDER BY a.attnum"""
+CONSTRAINTS = """
+    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'products'::regclass AND contype IN ('c', 'n') ORDER BY conname"""
 STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 COMPRESSION = {"p": "pglz", "l": "lz4"}
 
@@ -118,25 +129,37 @@ def _trigger_on_new_table(definition: str) -> str:
 
 
 def rebuild(
-    cur: Any, step: Callable[[str, float], None], winners: str = "import_winners"
+    cur: Any,
+    step: Callable[[str, float], None],
+    winners: str = "import_winners",
+    first_load: bool = False,
 ) -> tuple[int, int] | None:
     """Swap in the merged catalog; (created, updated), or None when a lock was not
     granted in time (the caller then merges row by row; nothing has changed).
     `step(phase, fraction)` reports progress; `winners` is the relation (or subquery) of
-    the import's last-wins rows."""
+    the import's last-wins rows. A `first_load` builds the catalog from the winners
+    alone, and only if `products` is still empty under the lock (the API may have added
+    a product since the import looked); else None too."""
     cur.execute("SAVEPOINT rebuild")
     try:
         cur.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
         cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
         cur.execute(MAX_ID)
         max_id = int(cur.fetchone()[0])
+        if first_load and max_id:
+            cur.execute("ROLLBACK TO SAVEPOINT rebuild")
+            return None
         sequence = _sequence(cur)
         step("rebuilding: writing the merged catalog", 0.0)
-        if max_id:
-            rows, created, updated = _write_merged_catalog(cur, winners, sequence, max_id)
-        else:  # empty: every row is new
-            rows = _write_first_catalog(cur, winners, sequence)
-            created, updated = rows, 0
+        if first_load:
+            rows = created = _write_first_catalog(cur, winners, sequence)
+            updated = 0
+        else:
+            cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
+            rows = cur.rowcount
+            cur.execute(COUNTS, {"max_id": max_id})
+            created, updated = cur.fetchone()
+        _shape_like_products(cur)
         _build_like_products(cur, step)
         # Everything slow happens before the swap: from DROP TABLE to the commit, readers
         # of `products` wait.
@@ -156,44 +179,34 @@ def rebuild(
     return int(created), int(updated)
 
 
-def _write_merged_catalog(cur: Any, winners: str, sequence: str,
-                          max_id: int) -> tuple[int, int, int]:  # fmt: skip
-    """The new table: `products` merged with the winners; (rows, created, updated)."""
-    cur.execute(
-        f"CREATE TABLE {NEW} (LIKE products INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-        "INCLUDING STORAGE INCLUDING COMPRESSION)"
-    )
-    cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
-    rows = cur.rowcount
-    cur.execute(COUNTS, {"max_id": max_id})
-    created, updated = cur.fetchone()
-    return rows, created, updated
-
-
 def _write_first_catalog(cur: Any, winners: str, sequence: str) -> int:
-    """The new table from the winners alone, shaped like `products`; its row count."""
+    """The new table from the winners alone; its row count."""
     cur.execute(NEXT_ID, {"sequence": sequence})
     first = int(cur.fetchone()[0])
     cur.execute(FILL_EMPTY.format(new=NEW, winners=winners), {"before_first": first - 1})
     rows = int(cur.rowcount)
     cur.execute(MOVE_SEQUENCE, {"sequence": sequence, "next_id": first + rows})
-    _shape_like_products(cur)
     return rows
 
 
 def _shape_like_products(cur: Any) -> None:
-    cur.execute(COLUMNS)
+    """Give the new table `products`' column defaults, constraints, storage and
+    compression, in one ALTER TABLE (one scan to check the constraints)."""
     changes = []
-    for name, not_null, default, storage, type_storage, compression in cur.fetchall():
-        column = f'ALTER COLUMN "{name}"'
+    cur.execute(COLUMNS)
+    for name, default, unnamed_not_null, storage, compression in cur.fetchall():
+        column = f"ALTER COLUMN {quote_ident(name, cur)}"
         if default is not None:
             changes.append(f"{column} SET DEFAULT {default}")
-        if not_null:
+        if unnamed_not_null:
             changes.append(f"{column} SET NOT NULL")
-        if storage != type_storage:
+        if storage:
             changes.append(f"{column} SET STORAGE {STORAGE[storage]}")
         if compression:
             changes.append(f"{column} SET COMPRESSION {COMPRESSION[compression]}")
+    cur.execute(CONSTRAINTS)
+    for name, definition in cur.fetchall():
+        changes.append(f"ADD CONSTRAINT {quote_ident(name, cur)} {definition}")
     if changes:
         cur.execute(f"ALTER TABLE {NEW} {', '.join(changes)}")
 

@@ -60,3 +60,11 @@ def stored_import(content: bytes) -> uuid.UUID:
             {"i": import_id, "d": content},
         )
     return import_id
+
+
+def staging_tables() -> list[str]:
+    """Staging tables left in the database (an import drops its own before it ends)."""
+    with sync_engine().connect() as conn:
+        found = text(r"SELECT relname FROM pg_class WHERE relname LIKE 'import\_rows\_%'")
+        rows = conn.execute(found)
+        return list(rows.scalars())

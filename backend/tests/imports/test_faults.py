@@ -9,7 +9,14 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import runner
-from tests.imports.helpers import csv_bytes, products, stored_import, upload, wait_final
+from tests.imports.helpers import (
+    csv_bytes,
+    products,
+    staging_tables,
+    stored_import,
+    upload,
+    wait_final,
+)
 
 MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
 MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
@@ -59,6 +66,7 @@ async def test_cancel_while_running_applies_nothing(client, worker):
         final = await wait_final(client, import_id)
     assert final["status"] == "cancelled"
     assert products() == {}
+    assert staging_tables() == []
     again = await client.post(f"/api/v1/imports/{import_id}/cancel")
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
 
@@ -98,6 +106,7 @@ async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, wo
         assert final["created"] == 20_000 and final["total_rows"] == 20_000
     else:
         assert catalog == {} and final["error"]
+    assert staging_tables() == []
 
 
 def test_the_same_import_delivered_twice_runs_once():
@@ -154,3 +163,4 @@ def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
         )
     assert runner.run_import(import_id) == "cancelled"
     assert products() == {}
+    assert staging_tables() == []

@@ -1,12 +1,24 @@
 """Re-running a file is harmless; changed values update only what differs; a large
 change rebuilds the table."""
 
+import io
+import uuid
+from typing import Any
+
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import runner, staging_sql
+from product_importer.imports import rebuild, runner, staging_sql
+from product_importer.imports.csv_rules import parse_header
 from product_importer.imports.progress import ProgressReporter
-from tests.imports.helpers import csv_bytes, import_file, products, stored_import
+from product_importer.imports.staging_sql import StagingSql, staging_table
+from tests.imports.helpers import (
+    csv_bytes,
+    import_file,
+    products,
+    staging_tables,
+    stored_import,
+)
 
 
 def _timestamps() -> dict[str, tuple]:
@@ -61,22 +73,36 @@ COLUMNS = text(
 )
 
 
-def _columns() -> list[tuple]:
+CONSTRAINTS = text(
+    """SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint
+       WHERE conrelid = 'products'::regclass ORDER BY conname"""
+)
+TABLE_OPTIONS = text(
+    "SELECT relpersistence, reloptions FROM pg_class WHERE oid = 'products'::regclass"
+)
+
+
+def _shape() -> dict[str, Any]:
+    """What the migrations made of `products`: columns, constraints, indexes, options."""
     with sync_engine().connect() as conn:
-        return [tuple(row) for row in conn.execute(COLUMNS)]
+        return {
+            "columns": [tuple(row) for row in conn.execute(COLUMNS)],
+            "constraints": [tuple(row) for row in conn.execute(CONSTRAINTS)],
+            "options": tuple(conn.execute(TABLE_OPTIONS).one()),
+            "indexes": _indexes(),
+        }
 
 
 async def test_a_first_load_builds_a_table_shaped_like_products_after_the_last_id(client, worker):
     """A first load writes its table with CREATE TABLE … AS and numbers the rows itself:
     the table must come out as the migrations made it, and ids must continue the
     sequence (here moved on, as deleted products leave it)."""
-    columns_before, indexes_before = _columns(), _indexes()
+    shape_before = _shape()
     with sync_engine().begin() as conn:
         conn.execute(text("SELECT setval(pg_get_serial_sequence('products', 'id'), 1000)"))
     result = await import_file(client, csv_bytes("sku,name", "B-2,Two", "a-1,One", "C-3,Three"))
     assert result["created"] == 3
-    assert _columns() == columns_before
-    assert _indexes() == indexes_before
+    assert _shape() == shape_before
     ids = {k: v[0] for k, v in _timestamps().items()}
     assert ids == {"a-1": 1001, "b-2": 1002, "c-3": 1003}, "numbered in SKU order"
     created = await client.post("/api/v1/products", json={"sku": "D-4", "name": "Four"})
@@ -87,20 +113,57 @@ async def test_a_first_load_builds_a_table_shaped_like_products_after_the_last_i
         assert owned.scalar_one() is not None
 
 
-def test_a_first_load_keeps_a_product_added_since_it_found_the_catalog_empty(monkeypatch):
+def test_a_first_load_fills_its_table_with_parallel_workers():
+    """The reason for the unlogged staging table and CREATE TABLE … AS: parallel workers
+    can read the staged rows (they cannot read a temporary table)."""
+    content = csv_bytes("sku,name", *[f"P-{i},Row {i}" for i in range(100)])
+    sql = StagingSql(parse_header(content, complete=True), staging_table(uuid.uuid4()))
+    fill = rebuild.FILL_EMPTY.format(new=rebuild.NEW, winners=sql.last_wins_in_parallel)
+    with sync_engine().connect() as conn:
+        cur = conn.connection.cursor()
+        cur.execute(sql.create_table)
+        cur.copy_expert(sql.copy_file, io.BytesIO(content))
+        cur.execute(
+            "SET LOCAL parallel_setup_cost = 0; SET LOCAL parallel_tuple_cost = 0; "
+            "SET LOCAL min_parallel_table_scan_size = 0; "
+            "SET LOCAL max_parallel_workers_per_gather = 2"
+        )
+        cur.execute(f"EXPLAIN {fill}", {"before_first": 0})
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        conn.rollback()
+    assert "Gather" in plan and f"Parallel Seq Scan on {sql.table}" in plan, plan
+
+
+def test_a_first_load_merges_with_a_product_added_since_it_found_the_catalog_empty(
+    monkeypatch,
+):
     """The API may add a product between the import's look at the catalog and its lock:
-    the rebuild checks again under the lock and merges instead of replacing."""
+    the rebuild checks again under the lock, and the import merges instead."""
     monkeypatch.setattr(staging_sql, "CATALOG_IS_EMPTY", "SELECT true")
     with sync_engine().begin() as conn:
-        conn.execute(text("INSERT INTO products (sku, name) VALUES ('API-1', 'Added by hand')"))
+        conn.execute(
+            text(
+                "INSERT INTO products (sku, name) "
+                "VALUES ('API-1', 'Added by hand'), ('F-0', 'Also in the file')"
+            )
+        )
     import_id = stored_import(csv_bytes("sku,name", *[f"F-{i},First {i}" for i in range(20)]))
     assert runner.run_import(import_id) == "completed"
-    assert products()["api-1"][1] == "Added by hand"
-    assert len(products()) == 21
+    catalog = products()
+    assert catalog["api-1"][1] == "Added by hand"
+    assert catalog["f-0"][1] == "First 0"
+    assert len(catalog) == 21
+    with sync_engine().connect() as conn:
+        counts = conn.execute(
+            text("SELECT created, updated, unchanged FROM imports WHERE id = :id"),
+            {"id": import_id},
+        ).one()
+    assert tuple(counts) == (19, 1, 0)
+    assert staging_tables() == []
 
 
 async def test_a_large_change_rebuilds_the_table_with_every_index_and_keeps_flags(client, worker):
-    indexes_before = _indexes()
+    shape_before = _shape()
     await import_file(client, csv_bytes("sku,name", "K-1,Keep"))
     with sync_engine().begin() as conn:
         conn.execute(text("UPDATE products SET is_active = false"))
@@ -109,7 +172,7 @@ async def test_a_large_change_rebuilds_the_table_with_every_index_and_keeps_flag
     rows = [f"N-{i},New {i}" for i in range(50)]
     result = await import_file(client, csv_bytes("sku,name", "K-1,Keep", *rows))
     assert (result["created"], result["updated"], result["unchanged"]) == (50, 0, 1)
-    assert _indexes() == indexes_before
+    assert _shape() == shape_before
     assert _timestamps()["k-1"] == before["k-1"]
     assert products()["k-1"][3] is False
     ids = [v[0] for k, v in _timestamps().items() if k != "k-1"]
