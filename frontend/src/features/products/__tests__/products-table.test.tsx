@@ -1,6 +1,6 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
 import { ProductsTable } from '../components/products-table';
@@ -46,6 +46,23 @@ describe('ProductsTable', () => {
     expect(calls[0].url).toBe('/api/v1/products?page=2&page_size=50&q=wid');
     await user.click(screen.getByRole('button', { name: /^SKU/ }));
     expect(screen.getByTestId('location')).toHaveTextContent('/products?q=wid&sort=sku');
+  });
+
+  it('dims the rows only while another page loads, not while the same page refreshes', async () => {
+    mockFetch([
+      { path: '/api/v1/products', body: { items: [productFactory({ sku: 'KEEP-1' })], total: 120, page: 1, page_size: 50 } },
+    ]);
+    const user = userEvent.setup();
+    const { queryClient } = renderWithProviders(<ProductsTable />, { url: '/products' });
+    await screen.findAllByText('KEEP-1');
+    const region = screen.getByRole('table').parentElement!;
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>(() => {})));
+    void queryClient.invalidateQueries();
+    await waitFor(() => expect(queryClient.isFetching()).toBe(1));
+    expect(region).toHaveAttribute('aria-busy', 'false');
+    await user.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() => expect(region).toHaveAttribute('aria-busy', 'true'));
+    expect(screen.getAllByText('KEEP-1').length).toBeGreaterThan(0);
   });
 
   it('asks before deleting one product', async () => {
