@@ -4,7 +4,23 @@ import { api, expect, expectNoA11yViolations, saveScreenshot, test, VIEWPORTS } 
 
 type ImportJson = { id: string; status: string };
 
+const active = (status: string) => status === 'queued' || status === 'running';
+
 test.describe('Story 1: import a CSV and watch it', () => {
+  // A test that fails mid-import must not leave the import running: every later test that
+  // empties the catalog first would meet a 409.
+  test.afterEach(async ({ baseURL }) => {
+    const { items } = await api<{ items: ImportJson[] }>(baseURL!, 'imports?page_size=50');
+    for (const item of items.filter((each) => active(each.status))) {
+      await fetch(`${baseURL}/api/v1/imports/${item.id}/cancel`, { method: 'POST' }); // 409 once it ended
+    }
+    await expect
+      .poll(async () => (await api<{ items: ImportJson[] }>(baseURL!, 'imports?page_size=50')).items.some((each) => active(each.status)), {
+        timeout: 60_000,
+      })
+      .toBe(false);
+  });
+
   test('uploads a CSV, shows live progress, then the summary with the error report', async ({ page }) => {
     const rows: string[][] = [];
     for (let i = 0; i < 5000; i += 1) rows.push([`IMP-${i}`, `Imported product ${i}`, `Description, ${i}`]);
