@@ -37,9 +37,9 @@ EXISTING = "SELECT product_count()"  # the products counter: exact, without a sc
 MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 
 # The new table is written by CREATE TABLE … AS and then given what CREATE TABLE …
-# (LIKE products INCLUDING …) would copy (`_shape_like_products`): unlike
-# INSERT … SELECT, CREATE TABLE … AS lets parallel workers read, check and sort the
-# rows it writes.
+# (LIKE products INCLUDING …) would copy (`_shape_like_products`). Unlike
+# INSERT … SELECT, CREATE TABLE … AS may run its query in parallel; this merge stays
+# serial (nextval() is parallel-unsafe), the first load's below does not.
 FILL = """
     CREATE TABLE {new} AS
     SELECT coalesce(p.id, nextval('{sequence}'::regclass)) AS id,
@@ -52,8 +52,8 @@ FILL = """
                      IS DISTINCT FROM (w.sku, w.name, w.description) THEN now()
                 ELSE p.updated_at END AS updated_at
     FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
-# A first load has only the winners to write. nextval() would keep the plan serial, so
-# the rows are numbered after the sequence's next value and the sequence moved past them.
+# A first load has only the winners to write, numbered after the sequence's next value
+# (the sequence is then moved past them) so that the plan can be parallel.
 FILL_EMPTY = """
     CREATE TABLE {new} AS
     SELECT %(before_first)s + row_number() OVER () AS id, sku, name, description,

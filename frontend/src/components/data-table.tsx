@@ -38,8 +38,10 @@ export type DataTableProps<T> = {
   onPageSizeChange?: (pageSize: number) => void;
   pageSizeOptions?: number[];
   isLoading?: boolean;
-  /** True while a newer page loads: the previous page stays on screen, dimmed. */
-  isFetching?: boolean;
+  /** The rows are the previous page's while the asked-for page loads (the query's
+   * `isPlaceholderData`): they stay on screen, dimmed. A background refresh of the same
+   * page does not dim them. */
+  showsPreviousPage?: boolean;
   empty?: ReactNode;
   error?: ReactNode;
 };
@@ -64,7 +66,7 @@ export function DataTable<T>({
   onPageSizeChange,
   pageSizeOptions = [25, 50, 100, 200],
   isLoading = false,
-  isFetching = false,
+  showsPreviousPage = false,
   empty = 'Nothing to show.',
   error,
 }: DataTableProps<T>) {
@@ -101,7 +103,7 @@ export function DataTable<T>({
 
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <div className="relative overflow-x-auto" aria-busy={isFetching || isLoading}>
+      <div className="relative overflow-x-auto" aria-busy={showsPreviousPage || isLoading}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
           <thead className="bg-slate-50">
@@ -139,7 +141,7 @@ export function DataTable<T>({
             ))}
           </thead>
           <tbody
-            className={`divide-y divide-slate-100 transition-opacity ${isFetching && !isLoading ? 'opacity-60' : ''}`}
+            className={`divide-y divide-slate-100 transition-opacity ${showsPreviousPage && !isLoading ? 'opacity-60' : ''}`}
           >
             {rows.map((row) => (
               <tr key={row.id} className="hover:bg-slate-50">
@@ -171,7 +173,7 @@ export function DataTable<T>({
           {shown === 0 && total === 0
             ? 'No results'
             : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(total)}`}
-          {isFetching && !isLoading && (
+          {showsPreviousPage && !isLoading && (
             <span className="ml-2 inline-flex align-middle text-slate-500">
               <Spinner className="size-4" label="Loading" />
             </span>

@@ -103,7 +103,7 @@ export function ImportsHistory() {
       total={imports.data?.total ?? 0}
       onPageChange={(next) => setParam(PAGE_PARAM, next > 1 ? String(next) : null)}
       isLoading={imports.isPending}
-      isFetching={imports.isFetching && imports.isPlaceholderData}
+      showsPreviousPage={imports.isPlaceholderData}
       error={imports.isError ? `Could not load the history: ${imports.error.message}` : undefined}
       empty="No imports yet."
     />

@@ -138,7 +138,7 @@ export function ProductsTable() {
         onPageSizeChange={(page_size) => update({ page_size })}
         pageSizeOptions={PAGE_SIZES}
         isLoading={products.isPending}
-        isFetching={products.isFetching && products.isPlaceholderData}
+        showsPreviousPage={products.isPlaceholderData}
         error={products.isError ? `Could not load products: ${products.error.message}` : undefined}
         empty={hasFilters ? 'No products match these filters.' : 'No products yet. Import a CSV or add one.'}
       />

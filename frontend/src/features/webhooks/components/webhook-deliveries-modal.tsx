@@ -111,7 +111,7 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
         total={deliveries.data?.total ?? 0}
         onPageChange={setPage}
         isLoading={deliveries.isPending}
-        isFetching={deliveries.isFetching && deliveries.isPlaceholderData}
+        showsPreviousPage={deliveries.isPlaceholderData}
         error={deliveries.isError ? `Could not load deliveries: ${deliveries.error.message}` : undefined}
         empty="No deliveries yet. Use Test to send one."
       />
