@@ -15,11 +15,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-import psycopg2.errors
 from psycopg2.extensions import quote_ident
 
+from product_importer.core.table_locks import lock_in_attempts
+
 NEW = "products_rebuild"
-SWAP_LOCK_TIMEOUT = "5s"
+# How long the rebuild keeps asking for each of its locks on `products` (in short
+# attempts, so that requests never queue behind its wait for long).
+SWAP_LOCK_SECONDS = 5.0
 # Merging a row while maintaining every index costs about five times writing it into
 # a new table whose indexes are then built once (500,000 new rows: ~14 s merged row by
 # row, ~3.5 s rebuilt). Rebuild when the changed rows, at that price, outweigh the
@@ -141,42 +144,47 @@ def rebuild(
     alone, and only if `products` is still empty under the lock (the API may have added
     a product since the import looked); else None too."""
     cur.execute("SAVEPOINT rebuild")
-    try:
-        cur.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_TIMEOUT}'")
-        cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
-        cur.execute(MAX_ID)
-        max_id = int(cur.fetchone()[0])
-        if first_load and max_id:
-            cur.execute("ROLLBACK TO SAVEPOINT rebuild")
-            return None
-        sequence = _sequence(cur)
-        step("rebuilding: writing the merged catalog", 0.0)
-        if first_load:
-            rows = created = _write_first_catalog(cur, winners, sequence)
-            updated = 0
-        else:
-            cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
-            rows = cur.rowcount
-            cur.execute(COUNTS, {"max_id": max_id})
-            created, updated = cur.fetchone()
-        _shape_like_products(cur)
-        _build_like_products(cur, step)
-        # Everything slow happens before the swap: from DROP TABLE to the commit, readers
-        # of `products` wait.
-        cur.execute(f"ANALYZE {NEW}")
-        cur.execute(COUNTER_BASE, {"total": rows})
-        step("rebuilding: swapping in the new catalog", INDEXES_END)
-        cur.execute(f"ALTER SEQUENCE {sequence} OWNED BY {NEW}.id")
-        cur.execute(FORGET_OLD_COUNTS)
-        cur.execute("DROP TABLE products")
-        cur.execute(f"ALTER TABLE {NEW} RENAME TO products")
-        _restore_names(cur)
-        cur.execute("SET LOCAL lock_timeout = 0")
-    except psycopg2.errors.LockNotAvailable:
+    if not _lock_products(cur, "SHARE ROW EXCLUSIVE"):
+        return None
+    cur.execute(MAX_ID)
+    max_id = int(cur.fetchone()[0])
+    if first_load and max_id:
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None
+    sequence = _sequence(cur)
+    step("rebuilding: writing the merged catalog", 0.0)
+    if first_load:
+        rows = created = _write_first_catalog(cur, winners, sequence)
+        updated = 0
+    else:
+        cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
+        rows = cur.rowcount
+        cur.execute(COUNTS, {"max_id": max_id})
+        created, updated = cur.fetchone()
+    _shape_like_products(cur)
+    _build_like_products(cur, step)
+    # Everything slow happens before the swap: from DROP TABLE to the commit, readers
+    # of `products` wait.
+    cur.execute(f"ANALYZE {NEW}")
+    cur.execute(COUNTER_BASE, {"total": rows})
+    step("rebuilding: swapping in the new catalog", INDEXES_END)
+    if not _lock_products(cur, "ACCESS EXCLUSIVE"):
+        return None
+    cur.execute(f"ALTER SEQUENCE {sequence} OWNED BY {NEW}.id")
+    cur.execute(FORGET_OLD_COUNTS)
+    cur.execute("DROP TABLE products")
+    cur.execute(f"ALTER TABLE {NEW} RENAME TO products")
+    _restore_names(cur)
     cur.execute("RELEASE SAVEPOINT rebuild")
     return int(created), int(updated)
+
+
+def _lock_products(cur: Any, mode: str) -> bool:
+    """Lock `products` in `mode`; if not granted in time, undo the rebuild (False)."""
+    if lock_in_attempts(cur, f"LOCK TABLE products IN {mode} MODE", SWAP_LOCK_SECONDS):
+        return True
+    cur.execute("ROLLBACK TO SAVEPOINT rebuild")
+    return False
 
 
 def _write_first_catalog(cur: Any, winners: str, sequence: str) -> int:

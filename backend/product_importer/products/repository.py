@@ -17,6 +17,15 @@ SKU_INDEX = "uq_products_sku_lower"
 ACTIVE_IMPORT_STATUSES = ("queued", "running")
 
 
+def lock_for_row_changes() -> TextClause:
+    """The lock every UPDATE or DELETE of `products` takes, taken before any row lock.
+
+    A rebuilding import holds SHARE ROW EXCLUSIVE and later needs ACCESS EXCLUSIVE
+    to swap tables: a request that held a row lock while it waited would deadlock
+    with that swap; one that waits for this lock first holds nothing meanwhile."""
+    return text("LOCK TABLE products IN ROW EXCLUSIVE MODE")
+
+
 def select_product(product_id: int, *, for_update: bool = False) -> Select[Any]:
     statement = select(*COLUMNS).where(products.c.id == product_id)
     return statement.with_for_update() if for_update else statement
@@ -53,13 +62,7 @@ def import_in_progress() -> Select[Any]:
     return select(exists().where(Import.status.in_(ACTIVE_IMPORT_STATUSES)))
 
 
-def set_local(setting: str, value: str) -> Select[Any]:
-    """`SET LOCAL setting = value`, with the value as a parameter."""
-    return select(func.set_config(setting, value, True))
-
-
-def lock_products() -> TextClause:
-    return text("LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+LOCK_PRODUCTS = "LOCK TABLE products IN ACCESS EXCLUSIVE MODE"
 
 
 def product_total() -> Select[Any]:

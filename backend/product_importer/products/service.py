@@ -7,25 +7,21 @@ session commits.
 
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from product_importer.core.pg_errors import UNIQUE_VIOLATION, constraint_name, sqlstate
+from product_importer.core.table_locks import lock_in_attempts_async
 from product_importer.products import repository as repo
 from product_importer.products.errors import CatalogBusy, SkuTaken
-from product_importer.products.pg_errors import (
-    LOCK_NOT_AVAILABLE,
-    UNIQUE_VIOLATION,
-    constraint_name,
-    sqlstate,
-)
 from product_importer.products.schemas import ProductCreate, ProductRead
 from product_importer.security import audit
 from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import record_event
 
-# Delete-all waits at most this long for the table lock; requests that arrive
-# meanwhile queue behind it, so it stays short.
-DELETE_ALL_LOCK_TIMEOUT = "1s"
+# Delete-all keeps asking for the table lock this long (in short attempts, so that
+# requests arriving meanwhile never queue behind its wait for long).
+DELETE_ALL_LOCK_SECONDS = 1.0
 
 
 async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) -> None:
@@ -36,6 +32,8 @@ async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) 
 async def get_product(
     session: AsyncSession, product_id: int, *, for_update: bool = False
 ) -> ProductRead | None:
+    if for_update:
+        await session.execute(repo.lock_for_row_changes())
     row = (await session.execute(repo.select_product(product_id, for_update=for_update))).first()
     return ProductRead.model_validate(row._mapping) if row else None
 
@@ -87,20 +85,15 @@ async def _refuse_during_import(session: AsyncSession) -> None:
 async def delete_all_products(session: AsyncSession) -> int:
     """TRUNCATE every product and return how many there were.
 
-    Refused while an import is queued or running. The table lock is waited for at
-    most `DELETE_ALL_LOCK_TIMEOUT`, so requests never queue behind it for longer.
+    Refused while an import is queued or running, or when the table lock is not
+    granted within `DELETE_ALL_LOCK_SECONDS`.
     """
     await _refuse_during_import(session)
-    await session.execute(repo.set_local("lock_timeout", DELETE_ALL_LOCK_TIMEOUT))
-    try:
-        await session.execute(repo.lock_products())
-    except DBAPIError as exc:
-        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
-            raise CatalogBusy(
-                "the products table is in use by a long operation (an import or an "
-                f"export); nothing was deleted, try again (waited {DELETE_ALL_LOCK_TIMEOUT})"
-            ) from None
-        raise
+    if not await lock_in_attempts_async(session, repo.LOCK_PRODUCTS, DELETE_ALL_LOCK_SECONDS):
+        raise CatalogBusy(
+            "the products table is in use by a long operation (an import or an export); "
+            f"nothing was deleted, try again (waited {DELETE_ALL_LOCK_SECONDS:g} s)"
+        )
     await _refuse_during_import(session)  # queued while the lock was awaited
     deleted = int((await session.execute(repo.product_total())).scalar_one())
     await session.execute(repo.truncate_products())

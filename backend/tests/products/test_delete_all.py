@@ -52,7 +52,7 @@ async def test_finished_imports_do_not_block_it(client, status):
 async def test_gives_up_with_409_when_the_table_stays_locked(client, monkeypatch):
     """A long reader (an export, say) holds the table: delete-all waits only for its
     lock timeout, deletes nothing and says so."""
-    monkeypatch.setattr(service, "DELETE_ALL_LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(service, "DELETE_ALL_LOCK_SECONDS", 0.2)
     add_products(numbered(3))
     with sync_engine().connect() as reader:
         reader.execute(text("SELECT count(*) FROM products"))  # holds ACCESS SHARE

@@ -1,0 +1,128 @@
+"""The products API beside the table locks that imports and delete-all take.
+
+A rebuilding import holds SHARE ROW EXCLUSIVE on `products` while it writes the new
+table, then needs ACCESS EXCLUSIVE to swap it in (`imports/rebuild.py`). Edits made
+meanwhile must wait for it, never deadlock with it; and a strong lock that is waited
+for must not keep readers queued behind it for long.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import psycopg2
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.products import service
+from tests.products.helpers import API, add_products, numbered, sql_scalar
+
+WAITING_ON_PRODUCTS = """
+    SELECT count(*) FROM pg_locks
+    WHERE relation = 'products'::regclass AND NOT granted AND pid <> pg_backend_pid()"""
+
+
+def _import_connection():
+    raw = sync_engine().raw_connection()
+    raw.driver_connection.autocommit = False
+    return raw
+
+
+async def _until_someone_waits_on_products(cur) -> None:
+    for _ in range(200):
+        cur.execute(WAITING_ON_PRODUCTS)
+        if cur.fetchone()[0]:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("no request ever waited for the products table")
+
+
+async def _edit_while_a_rebuild_swaps(client, request) -> tuple[int, bool]:
+    """Start `request` while an import holds the rebuild's lock; once it waits, take
+    the swap's lock. Returns the request's status and whether the swap got its lock."""
+    raw = _import_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
+        pending = asyncio.ensure_future(request())
+        await _until_someone_waits_on_products(cur)
+        cur.execute("SET LOCAL lock_timeout = '10s'")
+        try:
+            await asyncio.to_thread(cur.execute, "LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
+            swapped = True
+        except psycopg2.errors.DeadlockDetected:
+            swapped = False
+        raw.rollback()
+        response = await pending
+    finally:
+        raw.close()
+    return response.status_code, swapped
+
+
+async def test_an_edit_during_a_rebuild_waits_for_it_without_deadlock(client):
+    [product] = add_products(numbered(1))
+    status, swapped = await _edit_while_a_rebuild_swaps(
+        client, lambda: client.patch(f"{API}/{product}", json={"name": "edited meanwhile"})
+    )
+    assert swapped, "the import's swap deadlocked with the edit"
+    assert status == 200
+    assert sql_scalar("SELECT name FROM products WHERE id = :id", id=product) == "edited meanwhile"
+
+
+async def test_a_replace_and_a_delete_during_a_rebuild_wait_without_deadlock(client):
+    first, second = add_products(numbered(2))
+    replace = {"sku": "SKU-00000", "name": "replaced", "description": None, "is_active": True}
+    status, swapped = await _edit_while_a_rebuild_swaps(
+        client, lambda: client.put(f"{API}/{first}", json=replace)
+    )
+    assert swapped and status == 200
+    status, swapped = await _edit_while_a_rebuild_swaps(
+        client, lambda: client.delete(f"{API}/{second}")
+    )
+    assert swapped and status == 204
+    assert sql_scalar("SELECT count(*) FROM products") == 1
+
+
+async def test_readers_do_not_queue_behind_delete_all_waiting_for_its_lock(client, monkeypatch):
+    """A long reader holds the table; delete-all waits for it, but a reader arriving
+    meanwhile is never stuck behind that wait (here: it would exceed its own 1 s lock
+    timeout while delete-all keeps trying for 3 s)."""
+    monkeypatch.setattr(service, "DELETE_ALL_LOCK_SECONDS", 3.0)
+    add_products(numbered(3))
+    with sync_engine().connect() as long_reader:
+        long_reader.execute(text("SELECT count(*) FROM products"))  # holds ACCESS SHARE
+        deleting = asyncio.ensure_future(client.delete(f"{API}/all"))
+        await asyncio.sleep(0.3)
+        for _ in range(5):
+            with sync_engine().connect() as reader:
+                reader.execute(text("SET lock_timeout = '1s'"))
+                count = await asyncio.to_thread(
+                    lambda r=reader: r.execute(text("SELECT count(*) FROM products")).scalar()
+                )
+                assert count == 3
+            await asyncio.sleep(0.2)
+        assert not deleting.done()
+        long_reader.rollback()
+    response = await deleting
+    assert response.status_code == 200 and response.json() == {"deleted": 3}
+
+
+def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
+    from product_importer.core.table_locks import lock_in_attempts
+
+    with sync_engine().connect() as holder:
+        holder.execute(text("SELECT count(*) FROM products"))
+        raw = _import_connection()
+        try:
+            cur = raw.cursor()
+            cur.execute("SHOW lock_timeout")
+            before = cur.fetchone()[0]
+            got = lock_in_attempts(cur, "LOCK TABLE products IN ACCESS EXCLUSIVE MODE", 0.3)
+            assert got is False
+            cur.execute("SHOW lock_timeout")
+            assert cur.fetchone()[0] == before
+            cur.execute("SELECT 1")
+        finally:
+            raw.rollback()
+            raw.close()
+        holder.rollback()
