@@ -3,15 +3,17 @@ transaction, in constant memory.
 
 Fast path: PostgreSQL's COPY parses the CSV straight from the stored chunks into the
 import's staging table. If the file breaks CSV structure (a row with the wrong number of
-fields, an unterminated quote), the careful path re-reads it with Python's csv
-module, which can report such rows by line and skip them. Validation, last-wins
-de-duplication and the merge are set-based SQL.
+fields, a quote that neither opens nor closes a field, which COPY would misread), the
+careful path re-reads it with Python's csv module, which reports such rows by line and
+skips them, keeps stray quotes as characters, and rejects a quoted field that never
+closes. Validation, last-wins de-duplication and the merge are set-based SQL.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import uuid
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from sqlalchemy import Connection
 
 from product_importer.imports import rebuild
 from product_importer.imports import staging_sql as q
+from product_importer.imports.csv_quotes import QuoteChecker
 from product_importer.imports.csv_rules import (
     HEADER_PROBE_BYTES,
     FileRejected,
@@ -40,6 +43,9 @@ COPY_READ_BYTES = 1 << 20
 PARSED_FLUSH_BYTES = 8 << 20
 MAX_FIELD_CHARS = 10 << 20
 STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
+# Read after the file's last line by the careful path: inside a field, it shows that a
+# quoted field never closed. Unicode noncharacters: never part of a real file's text.
+END_OF_FILE = "\ufdd0end of file\ufdd0"
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -82,6 +88,25 @@ class _ProgressReader(ChunkReader):
         return data
 
 
+class _RegularQuotesReader(_ProgressReader):
+    """Hands COPY the file only while its quoting is regular (see `csv_quotes`)."""
+
+    def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter) -> None:  # fmt: skip
+        super().__init__(aux, import_id, file_size, reporter)
+        self.quotes = QuoteChecker()
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        if data:
+            self.quotes.feed(data)
+        else:
+            self.quotes.finish()
+        if self.quotes.irregular:
+            raise ValueError("irregular quoting: the careful path reads this file")
+        return data
+
+
 def read_header(aux: Connection, import_id: uuid.UUID) -> Header:
     first = next(iter_chunks(aux, import_id), b"")
     return parse_header(first[:HEADER_PROBE_BYTES], complete=len(first) < HEADER_PROBE_BYTES)
@@ -93,7 +118,7 @@ def _copy_error_line(exc: psycopg2.Error) -> str:
     return f"Line {match.group(1)}" if match else "The file"
 
 
-def _stage_with_copy(cur: Any, sql: StagingSql, reader: _ProgressReader) -> bool:
+def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) -> bool:
     """True when PostgreSQL parsed the whole file; False when the careful path is needed."""
     cur.execute("SAVEPOINT staging")
     try:
@@ -109,8 +134,12 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _ProgressReader) -> bool
             "Save it as UTF-8 and upload it again."
         ) from None
     except psycopg2.Error:
-        if reader.cancelled:  # COPY reports the cancel raised in read() as its own error
+        # COPY reports an exception raised in read() as its own error.
+        if reader.cancelled:
             raise ImportCancelled() from None
+        if reader.quotes.irregular:
+            cur.execute("ROLLBACK TO SAVEPOINT staging")
+            return False
         raise
     cur.execute("RELEASE SAVEPOINT staging")
     return True
@@ -119,7 +148,7 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _ProgressReader) -> bool
 def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> None:
     csv.field_size_limit(MAX_FIELD_CHARS)
     text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
-    rows = csv.reader(text)
+    rows = csv.reader(itertools.chain(text, [END_OF_FILE]))
     width = len(sql.header.names)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -129,8 +158,10 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
         line_done = rows.line_num
         for row in rows:
             first_line, line_done = line_done + 1, rows.line_num
-            if not row:
+            if not row or row == [END_OF_FILE]:
                 continue
+            if row[-1].endswith(END_OF_FILE):
+                raise FileRejected(_never_closed(first_line))
             problem = ""
             if len(row) != width:
                 problem = f"expected {width} fields as in the header, found {len(row)}"
@@ -146,6 +177,14 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     except csv.Error as exc:
         raise FileRejected(f"Line {line_done + 1}: cannot be read as CSV ({exc}).") from None
     _flush_parsed(cur, sql, out)
+
+
+def _never_closed(line: int) -> str:
+    return (
+        f"Line {line}: a quoted field starts on this line and is never closed, so the rest "
+        'of the file cannot be read. Check its quote marks: a field with a " inside is '
+        'written in quotes, with the " doubled ("27"" screen").'
+    )
 
 
 def _flush_parsed(cur: Any, sql: StagingSql, out: io.StringIO) -> None:
@@ -228,7 +267,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur.execute(sql.create_table)
 
     parsed_by_copy = _stage_with_copy(
-        cur, sql, _ProgressReader(aux, import_id, file_size, reporter)
+        cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter)
     )
     if not parsed_by_copy:
         reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)

@@ -161,3 +161,40 @@ async def test_the_import_completed_event_is_recorded_with_the_change(client, wo
     assert [e.type for e in events] == ["import.completed"]
     assert events[0].payload["data"]["id"] == result["id"]
     assert events[0].payload["data"]["created"] == 1
+
+
+async def test_quotes_inside_unquoted_fields_are_kept_as_characters(client, worker):
+    """An inch mark neither opens nor closes a field: it is part of the value (COPY
+    alone would read from one such quote to the next and join the rows)."""
+    content = csv_bytes(
+        "sku,name,description",
+        'IN-1,TV 55" screen,d',
+        'IN-2,Monitor 27",black',
+        "IN-3,Other,d",
+        'IN-4,"Quoted, with ""inch"" marks",ok',
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["total_rows"], result["created"], result["skipped"]) == (4, 4, 0)
+    assert products() == {
+        "in-1": ("IN-1", 'TV 55" screen', "d", True),
+        "in-2": ("IN-2", 'Monitor 27"', "black", True),
+        "in-3": ("IN-3", "Other", "d", True),
+        "in-4": ("IN-4", 'Quoted, with "inch" marks', "ok", True),
+    }
+
+
+async def test_a_quoted_field_that_never_closes_fails_the_import_with_its_line(client, worker):
+    content = csv_bytes(
+        "sku,name,description",
+        "UQ-1,Fine,d",
+        'UQ-2,"Bad quote,d',
+        *[f"UQ-{i},Name {i},d" for i in range(3, 200)],
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "failed", result
+    assert result["error"].startswith("Line 3: a quoted field starts on this line and is never")
+    assert products() == {}
+    short = await import_file(client, csv_bytes("sku,name", 'uq-1,"abc', "uq-2,x"))
+    assert short["status"] == "failed" and "Line 2:" in short["error"]
+    assert products() == {}
