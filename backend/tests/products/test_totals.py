@@ -144,6 +144,20 @@ async def test_a_filtered_total_over_the_cap_is_a_flagged_estimate(client, monke
     assert body["next_cursor"]
 
 
+async def test_a_page_past_the_end_counts_the_total_instead_of_growing_it(client, monkeypatch):
+    """Estimated totals never exceed an empty page's offset, and up to a cap are
+    counted: the same total on every page past the end."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
+    add_products(numbered(30))
+    for page in (4, 10, 1000):
+        body = (await client.get(f"{API}?q=product&page_size=10&page={page}")).json()
+        assert (body["items"], body["total"], body["total_is_estimate"]) == ([], 30, False)
+    monkeypatch.setattr(list_service, "PAST_END_COUNT_MAX", 0)
+    body = (await client.get(f"{API}?q=product&page_size=10&page=1000")).json()
+    assert body["items"] == [] and body["total_is_estimate"] is True
+    assert body["total"] <= 9990
+
+
 async def test_a_page_found_by_sorting_every_match_has_an_exact_total(client, monkeypatch):
     """No window, no count cap: the matches the page was sorted from are the total."""
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
