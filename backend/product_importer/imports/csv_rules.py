@@ -11,14 +11,16 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from product_importer.products.field_rules import (
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    SKU_MAX,
+    trimmed,
+)
+
 REQUIRED_COLUMNS = ("sku", "name")
 OPTIONAL_COLUMNS = ("description",)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-SKU_MAX = 64
-NAME_MAX = 255
-DESCRIPTION_MAX = 10_000
-# "Surrounding whitespace" trimmed from sku and name (the same set in SQL and Python).
-TRIM_CHARS = " \t\r\n\f\v"
 BOM = codecs.BOM_UTF8
 HEADER_PROBE_BYTES = 64 * 1024
 
@@ -76,7 +78,7 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     is the whole file. Raises FileRejected with a message naming the problem.
     """
     data = first_bytes.removeprefix(BOM)
-    if not data.strip(TRIM_CHARS.encode()):
+    if not trimmed(data.decode("utf-8", errors="replace")):
         raise FileRejected("The file is empty: a header row with sku and name is required.")
     check_text(data, complete=complete)
     end = data.find(b"\n")
@@ -97,7 +99,7 @@ def map_header(names: list[str]) -> Header:
     positions: dict[str, int] = {}
     unknown: list[str] = []
     for index, raw in enumerate(names):
-        key = raw.strip(TRIM_CHARS).lower()
+        key = trimmed(raw).lower()
         if key in KNOWN_COLUMNS:
             if key in positions:
                 raise FileRejected(
@@ -106,10 +108,10 @@ def map_header(names: list[str]) -> Header:
                 )
             positions[key] = index
         else:
-            unknown.append(raw.strip(TRIM_CHARS) or f"(unnamed column {index + 1})")
+            unknown.append(trimmed(raw) or f"(unnamed column {index + 1})")
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
     if missing:
-        found = ", ".join(n.strip(TRIM_CHARS) for n in names) or "nothing"
+        found = ", ".join(trimmed(n) for n in names) or "nothing"
         plural = "s" if len(missing) > 1 else ""
         raise FileRejected(
             f"Line 1 (header): missing required column{plural} {', '.join(missing)}. "

@@ -15,15 +15,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from product_importer.imports.csv_rules import (
+from product_importer.imports.csv_rules import Header
+from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
     NAME_MAX,
     SKU_MAX,
     TRIM_CHARS,
-    Header,
 )
 
-TRIM = r"E' \t\r\n\f\v'"  # TRIM_CHARS as an SQL literal
+TRIM = "E'" + "".join(f"\\u{ord(char):04X}" for char in TRIM_CHARS) + "'"  # in SQL
 # ascii() of a value that trims to nothing: 0 (empty) or a whitespace character.
 BLANK_START_CODES = (0, *sorted(ord(char) for char in TRIM_CHARS))
 

@@ -8,6 +8,7 @@ from pydantic import AfterValidator
 
 from product_importer.core.deps import SessionDep
 from product_importer.products import service
+from product_importer.products.field_rules import trimmed
 from product_importer.products.filters import ProductFilters, ProductSort
 from product_importer.products.schemas import ProductRead, storable_text
 
@@ -19,7 +20,7 @@ MAX_DESCRIPTION_TERM = 1_000
 def _strip(value: str | None) -> str | None:
     """Surrounding whitespace is ignored (stored SKUs and names have none); empty
     means no filter."""
-    return storable_text(value.strip()) or None if value is not None else None
+    return storable_text(trimmed(value)) or None if value is not None else None
 
 
 AnyTerm = Annotated[

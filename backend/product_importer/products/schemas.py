@@ -1,6 +1,6 @@
 """Request and response bodies of the products API.
 
-The field rules are the CSV's: `sku` trimmed, 1-64 characters; `name` trimmed,
+The field rules (`field_rules`) are the CSV's: `sku` trimmed, 1-64 characters; `name` trimmed,
 1-255; `description` up to 10,000 characters, and an empty one is stored as null
 (as the import stores it). Lengths count characters.
 """
@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -19,10 +20,7 @@ from pydantic import (
 )
 
 from product_importer.core.pagination import Page
-
-SKU_MAX = 64
-NAME_MAX = 255
-DESCRIPTION_MAX = 10_000
+from product_importer.products.field_rules import DESCRIPTION_MAX, NAME_MAX, SKU_MAX, trimmed
 
 
 def storable_text(value: str) -> str:
@@ -36,13 +34,18 @@ def storable_text(value: str) -> str:
     return value
 
 
+def _trimmed(value: object) -> object:
+    return trimmed(value) if isinstance(value, str) else value
+
+
 def _empty_is_null(value: str | None) -> str | None:
     return value or None
 
 
 Sku = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=SKU_MAX),
+    BeforeValidator(_trimmed),
+    StringConstraints(min_length=1, max_length=SKU_MAX),
     AfterValidator(storable_text),
     Field(
         description="Unique, case-insensitively; surrounding whitespace is removed",
@@ -51,7 +54,8 @@ Sku = Annotated[
 ]
 Name = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX),
+    BeforeValidator(_trimmed),
+    StringConstraints(min_length=1, max_length=NAME_MAX),
     AfterValidator(storable_text),
     Field(description="Surrounding whitespace is removed", examples=["Stainless Kettle"]),
 ]

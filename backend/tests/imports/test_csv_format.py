@@ -41,6 +41,23 @@ async def test_header_case_order_unknown_columns_and_whitespace(client, worker):
     }
 
 
+async def test_unicode_whitespace_is_trimmed_as_the_products_api_trims_it(client, worker):
+    """No-break and ideographic spaces (from spreadsheets and web pages) are surrounding
+    whitespace too: the API and the import store the same SKU, so they meet."""
+    created = await client.post("/api/v1/products", json={"sku": "\xa0NB-1\xa0", "name": "x"})
+    assert created.json()["sku"] == "NB-1"
+    content = csv_bytes(
+        "sku,name",
+        "\xa0nb-1\u3000,\u2003From the file\xa0",
+        "\u00a0\u2009,only spaces in the sku",
+    )
+    result = await import_file(client, content)
+    assert (result["created"], result["updated"], result["skipped"]) == (0, 1, 1), result
+    assert products() == {"nb-1": ("nb-1", "From the file", None, True)}
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert report[1].startswith("3,sku,sku is empty")
+
+
 async def test_invalid_rows_are_skipped_and_reported_by_line(client, worker):
     content = csv_bytes(
         "sku,name,description",
