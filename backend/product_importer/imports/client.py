@@ -48,7 +48,7 @@ def run_import_command(file: str, url: str, token: str | None = None) -> int:
     if not path.is_file():
         print(f"error: no such file: {file}", file=sys.stderr)
         return EXIT_NOT_ACCEPTED
-    api = url.rstrip("/") + "/api/v1"
+    api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
     try:
         timeout = httpx.Timeout(30.0, write=None, read=None)
         headers = {"Authorization": f"Bearer {token}"} if token else None

@@ -82,6 +82,8 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
         raise FileRejected("The file is empty: a header row with sku and name is required.")
     check_text(data, complete=complete)
     end = data.find(b"\n")
+    if b"\r" in (data if end < 0 else data[:end]).rstrip(b"\r"):
+        raise FileRejected(f"Line 1 (header): {LONE_CR}")
     if end < 0 and not complete:
         raise FileRejected(
             f"The header row is longer than {HEADER_PROBE_BYTES // 1024} KiB or has no line end."
@@ -91,8 +93,21 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     try:
         names = next(csv.reader(io.StringIO(text)), [])
     except csv.Error as exc:
-        raise FileRejected(f"Line 1 (header): cannot be read as CSV: {exc}.") from None
+        raise FileRejected(f"Line 1 (header): {csv_error_reason(exc)}") from None
     return map_header(names)
+
+
+LONE_CR = (
+    "a line ends with a carriage return alone (CR, as in old Mac files). "
+    "Save the file with LF or CRLF line ends."
+)
+
+
+def csv_error_reason(exc: csv.Error) -> str:
+    """What Python's csv module found wrong, in the user's terms."""
+    if "new-line character seen in unquoted field" in str(exc):
+        return LONE_CR
+    return f"cannot be read as CSV ({exc})."
 
 
 def map_header(names: list[str]) -> Header:

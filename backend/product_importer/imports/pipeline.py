@@ -30,6 +30,7 @@ from product_importer.imports.csv_rules import (
     HEADER_PROBE_BYTES,
     FileRejected,
     Header,
+    csv_error_reason,
     parse_header,
 )
 from product_importer.imports.priority import FULL_PARALLELISM
@@ -175,7 +176,7 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
             "Save it as UTF-8 and upload it again."
         ) from None
     except csv.Error as exc:
-        raise FileRejected(f"Line {line_done + 1}: cannot be read as CSV ({exc}).") from None
+        raise FileRejected(f"Line {line_done + 1}: {csv_error_reason(exc)}") from None
     _flush_parsed(cur, sql, out)
 
 

@@ -1,7 +1,7 @@
 """HTTP endpoints for imports (and the original design's `/upload` aliases)."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
@@ -16,6 +16,7 @@ from product_importer.imports.upload_stream import BadUpload, MultipartFile
 
 router = APIRouter(prefix="/imports", tags=["imports"])
 compat_router = APIRouter(prefix="/upload", tags=["imports"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No import with this id"}}
 
 UPLOAD_DOC = {
     "requestBody": {
@@ -79,7 +80,7 @@ async def list_imports(session: SessionDep, page: PageDep) -> Page[ImportRead]:
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
 
 
-@router.get("/{import_id}", summary="One import's status and counts")
+@router.get("/{import_id}", summary="One import's status and counts", responses=NOT_FOUND)
 async def get_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
     return await _get(import_id, session)
 
@@ -87,7 +88,7 @@ async def get_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
 @router.get(
     "/{import_id}/events",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}}},
+    responses={**NOT_FOUND, 200: {"content": {"text/event-stream": {}}}},
     summary="Live progress as Server-Sent Events",
 )
 async def import_event_stream(
@@ -103,7 +104,11 @@ async def import_event_stream(
     )
 
 
-@router.post("/{import_id}/cancel", summary="Cancel a queued or running import")
+@router.post(
+    "/{import_id}/cancel",
+    summary="Cancel a queued or running import",
+    responses=NOT_FOUND | {409: {"description": "The import has already completed or failed"}},
+)
 async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
     try:
         return await service.cancel(session, import_id)
@@ -116,7 +121,7 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
 @router.get(
     "/{import_id}/errors.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}}},
+    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}}},
     summary="The skipped rows: line, column, reason and original values",
 )
 async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
@@ -128,6 +133,10 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
     )
 
 
-@compat_router.get("/status/{task_id}", summary="Alias of GET /imports/{id} (original design)")
+@compat_router.get(
+    "/status/{task_id}",
+    summary="Alias of GET /imports/{id} (original design)",
+    responses=NOT_FOUND,
+)
 async def upload_status_compat(task_id: uuid.UUID, session: SessionDep) -> ImportRead:
     return await _get(task_id, session)

@@ -19,6 +19,7 @@ from product_importer.products.schemas import (
     ProductCreate,
     ProductPage,
     ProductRead,
+    ProductReplace,
     ProductsDeleted,
     ProductUpdate,
 )
@@ -100,9 +101,9 @@ async def get_product(product: ProductDep) -> ProductRead:
 
 @router.put("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | CONFLICT)
 async def replace_product(
-    data: ProductCreate, product: ProductForUpdateDep, session: SessionDep
+    data: ProductReplace, product: ProductForUpdateDep, session: SessionDep
 ) -> ProductRead:
-    """Set every field (an omitted `description` becomes null, `is_active` true)."""
+    """Set every field; all four are required (`description` may be null)."""
     with _http_errors():
         return await service.update_product(session, product, data.model_dump())
 

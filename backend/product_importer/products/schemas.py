@@ -68,12 +68,22 @@ Description = Annotated[
 
 
 class ProductCreate(BaseModel):
-    """Body of `POST /products` and of `PUT /products/{id}` (which sets every field)."""
+    """Body of `POST /products`."""
 
     sku: Sku
     name: Name
     description: Description = None
     is_active: StrictBool = True
+
+
+class ProductReplace(BaseModel):
+    """Body of `PUT /products/{id}`: every field, so that none is reset by omission
+    (`description` may be null)."""
+
+    sku: Sku
+    name: Name
+    description: Description
+    is_active: StrictBool
 
 
 class ProductUpdate(BaseModel):

@@ -50,9 +50,7 @@ def reset_caller(token: object) -> None:
 def safe_url(url: str) -> str:
     """A URL fit for the log: no user, password, query or fragment (they may hold secrets)."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    host = parts.netloc.rpartition("@")[2]  # as written: an IPv6 address keeps its brackets
     return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
 

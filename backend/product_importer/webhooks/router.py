@@ -2,6 +2,7 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
@@ -20,6 +21,7 @@ from product_importer.webhooks.schemas import (
 from product_importer.webhooks.targets import TargetRefused
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No webhook with this id"}}
 
 
 @contextmanager
@@ -53,39 +55,39 @@ async def test_url(data: WebhookTestRequest) -> WebhookTestResult:
     return await service.test_url(data)
 
 
-@router.get("/{webhook_id}", response_model=WebhookRead)
+@router.get("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
 async def get_webhook(webhook_id: int, session: SessionDep) -> WebhookRead:
     with _http_errors():
         return await service.get_webhook(session, webhook_id)
 
 
-@router.put("/{webhook_id}", response_model=WebhookRead)
+@router.put("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
 async def replace_webhook(webhook_id: int, data: WebhookCreate, session: SessionDep) -> WebhookRead:
     with _http_errors():
         return await service.replace_webhook(session, webhook_id, data)
 
 
-@router.patch("/{webhook_id}", response_model=WebhookRead)
+@router.patch("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
 async def update_webhook(webhook_id: int, data: WebhookUpdate, session: SessionDep) -> WebhookRead:
     with _http_errors():
         return await service.update_webhook(session, webhook_id, data)
 
 
-@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
 async def delete_webhook(webhook_id: int, session: SessionDep) -> Response:
     with _http_errors():
         await service.delete_webhook(session, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{webhook_id}/test", response_model=WebhookTestResult)
+@router.post("/{webhook_id}/test", response_model=WebhookTestResult, responses=NOT_FOUND)
 async def test_webhook(webhook_id: int, session: SessionDep) -> WebhookTestResult:
     """Send a signed `webhook.test` event to the endpoint now and report the answer."""
     with _http_errors():
         return await service.test_webhook(session, webhook_id)
 
 
-@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryRead])
+@router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryRead], responses=NOT_FOUND)
 async def list_deliveries(
     webhook_id: int, page: PageDep, session: SessionDep
 ) -> Page[DeliveryRead]:
@@ -98,6 +100,10 @@ async def list_deliveries(
     "/deliveries/{delivery_id}/redeliver",
     response_model=RedeliveryRead,
     status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        404: {"description": "No delivery with this id"},
+        409: {"description": "The delivery cannot be sent again"},
+    },
 )
 async def redeliver(delivery_id: int, session: SessionDep) -> RedeliveryRead:
     """Queue the attempt's event for its endpoint again (409 if it cannot be resent)."""

@@ -16,6 +16,7 @@ name, and the Host header is the URL's.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import time
 import typing
@@ -141,7 +142,23 @@ def split_url(url: str) -> tuple[str, str, int]:
     host = parts.hostname
     if not host:
         raise TargetRefused("the URL has no host")
+    if ip_literal(host) is None and not _is_host_name(host):
+        raise TargetRefused(f"'{host}' is not a valid host name")
     return scheme, host, port or DEFAULT_PORTS[scheme]
+
+
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+
+
+def _is_host_name(host: str) -> bool:
+    """Letters, digits, hyphens (and underscores, which private names use) in dot-separated
+    labels, after IDNA encoding of international names."""
+    try:
+        ascii_host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_host.lower().removesuffix(".").split(".")
+    return all(_HOST_LABEL.fullmatch(label) for label in labels)
 
 
 def check_address(ip: IPAddress, allow_private: bool) -> None:

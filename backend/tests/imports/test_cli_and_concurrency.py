@@ -64,6 +64,8 @@ def test_the_import_command_shows_progress_and_exits_by_outcome(live_api, worker
     missing.write_bytes(b"title\nx\n")
     refused = _cli(str(missing), "--url", live_api)
     assert refused.returncode == 3 and "422" in refused.stderr
+    with_prefix = _cli(str(good), "--url", f"{live_api}/api/v1/")  # the API's own URL
+    assert with_prefix.returncode == 0, with_prefix.stderr
     assert _cli(str(tmp_path / "nope.csv"), "--url", live_api).returncode == 3
 
 

@@ -109,7 +109,8 @@ async def test_get_unknown_or_invalid_ids(client):
 async def test_put_replaces_every_field_and_bumps_updated_at(client):
     created = (await create(client)).json()
     response = await client.put(
-        f"{API}/{created['id']}", json={"sku": "NEW-1", "name": "New", "is_active": False}
+        f"{API}/{created['id']}",
+        json={"sku": "NEW-1", "name": "New", "description": None, "is_active": False},
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -176,7 +177,8 @@ async def test_update_validates_fields_and_unknown_ids(client):
     assert error_fields(await client.patch(url, json={"is_active": None})) == [
         ("body", "is_active")
     ]
-    assert error_fields(await client.put(url, json={"sku": "X"})) == [("body", "name")]
+    missing = error_fields(await client.put(url, json={"sku": "X"}))
+    assert missing == [("body", "name"), ("body", "description"), ("body", "is_active")]
     assert (await client.patch(f"{API}/999", json={"name": "x"})).status_code == 404
     assert (await client.put(f"{API}/999", json=PRODUCT)).status_code == 404
 

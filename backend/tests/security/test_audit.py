@@ -111,3 +111,11 @@ async def test_api_tokens_from_the_environment_and_the_cli_share_the_log(make_cl
     _seed("A-1")
     await http.delete("/api/v1/products/all", headers=VIEWER)
     assert [e["actor"] for e in await _log(http)] == ["viewer"]
+
+
+def test_logged_urls_keep_the_host_as_written_without_credentials_or_query():
+    from product_importer.security.audit import safe_url
+
+    assert safe_url("http://[::1]:8201/in?token=x") == "http://[::1]:8201/in"
+    assert safe_url("https://user:pw@hooks.example.com/in#frag") == "https://hooks.example.com/in"
+    assert safe_url("http://10.0.0.7/") == "http://10.0.0.7/"

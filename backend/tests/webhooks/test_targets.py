@@ -74,11 +74,30 @@ def test_numeric_hosts_read_like_inet_aton() -> None:
         "ftp://example.com/",
         "example.com/x",
         "http://",
+        "http://exa mple.com/",
+        "http://-bad-.example.com/",
+        "http://a..b/",
+        "http://under%20score.example.com/",
     ],
 )
 def test_only_http_urls_with_a_host(url: str) -> None:
     with pytest.raises(TargetRefused):
         split_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.example.com/in",
+        "http://my_service:8080/",
+        "https://bücher.example/",
+        "http://[::1]:8201/",
+        "http://10.0.0.7/",
+        "https://example.com./",
+    ],
+)
+def test_host_names_ip_literals_and_international_names_are_accepted(url: str) -> None:
+    split_url(url)
 
 
 def test_save_check_refuses_localhost_names_only_when_guarded() -> None:
