@@ -13,3 +13,16 @@ test('client-side routes load on a direct visit and through the navigation', asy
   await page.goto('/no-such-page');
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
 });
+
+test('an unknown import in the URL is "not found" at once, and is not asked about again', async ({ page }) => {
+  const id = '00000000-0000-0000-0000-000000000000';
+  const asked: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().includes(`/imports/${id}`)) asked.push(new URL(request.url()).pathname);
+  });
+  await page.goto(`/?import=${id}`);
+  await expect(page.getByText(/This import was not found/)).toBeVisible({ timeout: 3_000 });
+  await page.waitForTimeout(4_000);
+  expect(asked.filter((path) => !path.endsWith('/events'))).toHaveLength(1);
+  expect(asked.filter((path) => path.endsWith('/events')).length).toBeLessThanOrEqual(1);
+});

@@ -174,6 +174,126 @@ test.describe('Story 2: browse and edit products', () => {
   });
 });
 
+test.describe('Story 2b: products edge cases', () => {
+  test.beforeEach(async ({ baseURL }) => {
+    await seed(baseURL!);
+  });
+
+  test("keyboard focus returns to a row's buttons after their dialogs; the Active switch keeps it", async ({
+    page,
+  }) => {
+    await page.goto('/products?sort=sku');
+    const row = table(page).getByRole('row').filter({ hasText: 'PRD-001' });
+    const remove = row.getByRole('button', { name: 'Delete PRD-001' });
+    const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    await expect(confirm).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(confirm).toBeHidden();
+    await expect(remove).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(confirm).toBeHidden();
+    await expect(remove).toBeFocused();
+
+    const edit = row.getByRole('button', { name: 'Edit PRD-001' });
+    await edit.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('dialog', { name: 'Edit product' })).toBeVisible();
+    await page.keyboard.press('Escape');
+    await expect(page.getByRole('dialog', { name: 'Edit product' })).toBeHidden();
+    await expect(edit).toBeFocused();
+
+    const active = row.getByRole('switch', { name: 'Active: PRD-001' });
+    await active.focus();
+    // The list is fetched again after the save: the focus must survive that too.
+    const refetched = page.waitForResponse(
+      (response) => response.request().method() === 'GET' && /\/api\/v1\/products\?/.test(response.url()),
+    );
+    await page.keyboard.press('Space');
+    await expect(page.getByTestId('toast').filter({ hasText: 'PRD-001 is now inactive.' })).toBeVisible();
+    await refetched;
+    await expect(active).toHaveAttribute('aria-checked', 'false');
+    await expect(active).toBeFocused();
+  });
+
+  test('a page past the end goes to the last page, replacing the URL', async ({ page }) => {
+    const pager = page.getByRole('navigation', { name: 'Products pagination' });
+    await page.goto('/products?sku=PRD-00&page_size=100&page=2');
+    await expect(page).toHaveURL(/\/products\?sku=PRD-00&page_size=100$/);
+    await expect(pager).toContainText('1–9 of 9');
+    await expect(pager).toContainText('Page 1 of 1');
+
+    await page.goto('/products');
+    await expect(pager).toContainText('1–50 of 121');
+    await page.goto('/products?page=99999');
+    await expect(page).toHaveURL(/\/products\?page=3$/);
+    await expect(pager).toContainText('101–121 of 121');
+    await expect(pager).toContainText('Page 3 of 3');
+    // The URL past the end was replaced: Back returns to the page before it.
+    await page.goBack();
+    await expect(page).toHaveURL(/\/products$/);
+  });
+
+  test('creating a product while offline fails with a message, and the dialog can be closed', async ({
+    page,
+    context,
+    baseURL,
+  }) => {
+    await page.goto('/products');
+    await expect(page.getByRole('navigation', { name: 'Products pagination' })).toContainText('of 121');
+    await page.getByRole('button', { name: 'New product' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New product' });
+    await dialog.getByLabel(/^SKU/).fill('OFF-1');
+    await dialog.getByLabel(/^Name/).fill('Made offline');
+    await context.setOffline(true);
+    try {
+      await dialog.getByRole('button', { name: 'Create product' }).click();
+      await expect(dialog.getByRole('alert')).toContainText('The server could not be reached.');
+      await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeEnabled();
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    } finally {
+      await context.setOffline(false);
+    }
+    // Nothing is sent later, when the network comes back.
+    await page.waitForTimeout(1_000);
+    const found = await api<{ total: number }>(baseURL!, 'products?sku=OFF-1');
+    expect(found.total).toBe(0);
+  });
+
+  test('a long SKU does not push the row buttons out of view at 1280 px', async ({ page, baseURL }) => {
+    const skus = ['é'.repeat(64), `LONG-${'X'.repeat(59)}`];
+    for (const sku of skus) {
+      await api(baseURL!, 'products', {
+        method: 'POST',
+        body: { sku, name: 'A product with a very long SKU', description: 'Long SKUs are valid' },
+      });
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    for (const sku of skus) {
+      await page.goto(`/products?sku=${encodeURIComponent(sku)}`);
+      const row = table(page).getByRole('row').filter({ hasText: 'A product with a very long SKU' });
+      await expect(row).toHaveCount(1);
+      const region = (await table(page).locator('xpath=..').boundingBox())!;
+      for (const control of [
+        row.getByRole('switch', { name: `Active: ${sku}` }),
+        row.getByRole('button', { name: `Edit ${sku}` }),
+        row.getByRole('button', { name: `Delete ${sku}` }),
+      ]) {
+        const box = (await control.boundingBox())!;
+        expect(box.x + box.width, `${await control.getAttribute('aria-label')} is cut off`).toBeLessThanOrEqual(
+          region.x + region.width,
+        );
+      }
+      // The SKU cut short is there in full as the cell's title.
+      await expect(row.locator('td').first().locator('[title]')).toHaveAttribute('title', sku);
+    }
+  });
+});
+
 test.describe('Story 3: delete all products', () => {
   test.beforeEach(async ({ baseURL }) => {
     await seed(baseURL!);

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { api, expect, importThroughApi, test } from './support/fixtures';
 import { WebhookReceiver } from './support/receiver';
 
@@ -101,5 +103,42 @@ test.describe('Story 4: webhooks', () => {
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
     await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+
+  test('the delivery log fits a long error at 1280 x 900: dates on one line, Redeliver in view', async ({ page }) => {
+    // A target that answers with a redirect to a long address: the delivery's error names it.
+    const redirecting = createServer((_req, res) => {
+      res.writeHead(307, { Location: `http://127.0.0.1/${'moved-somewhere-else/'.repeat(6)}` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirecting.address() as AddressInfo;
+      const url = `http://127.0.0.1:${port}/hook`;
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.goto('/webhooks');
+      await page.getByRole('button', { name: 'Add webhook' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add webhook' });
+      await dialog.getByLabel(/Endpoint URL/).fill(url);
+      await dialog.getByRole('button', { name: 'Add webhook' }).click();
+      await expect(dialog).toBeHidden();
+      const card = page.getByTestId('webhook-card').filter({ hasText: url });
+      await card.getByRole('button', { name: /^Test/ }).click();
+      await expect(card.getByTestId('webhook-test-result')).toContainText('was not followed');
+
+      await card.getByRole('button', { name: /^Delivery log/ }).click();
+      const log = page.getByRole('dialog', { name: 'Delivery log' });
+      const row = log.getByRole('row').filter({ hasText: 'was not followed' }).first();
+      await expect(row).toBeVisible();
+      const region = (await log.getByRole('table').locator('xpath=..').boundingBox())!;
+      const button = (await row.getByRole('button', { name: /^Redeliver/ }).boundingBox())!;
+      expect(button.x + button.width, 'Redeliver is cut off').toBeLessThanOrEqual(region.x + region.width);
+      const when = row.getByRole('cell').first().locator('span').first();
+      const lineHeight = await when.evaluate((node) => parseFloat(getComputedStyle(node).lineHeight));
+      expect((await when.boundingBox())!.height, 'the date wraps').toBeLessThan(lineHeight * 1.5);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+    }
   });
 });

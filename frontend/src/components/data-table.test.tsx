@@ -36,4 +36,27 @@ describe('DataTable', () => {
     await user.click(within(pager).getByRole('button', { name: 'Next page' }));
     expect(onPageChange).toHaveBeenCalledWith(3);
   });
+
+  it('does not count rows that an empty page past the end does not have', () => {
+    render(
+      <DataTable
+        caption="Things"
+        columns={columns}
+        data={[]}
+        getRowId={(row) => String(row.id)}
+        sort={null}
+        onSortChange={() => undefined}
+        page={99_999}
+        pageSize={50}
+        total={66_787}
+        onPageChange={() => undefined}
+        empty="Past the end."
+      />,
+    );
+    const pager = screen.getByRole('navigation', { name: /things pagination/i });
+    expect(pager).toHaveTextContent('None on this page (66,787 in all)');
+    expect(pager).toHaveTextContent('Page 99,999 of 1,336');
+    expect(within(pager).getByRole('button', { name: 'Next page' })).toBeDisabled();
+    expect(screen.getByText('Past the end.')).toBeInTheDocument();
+  });
 });

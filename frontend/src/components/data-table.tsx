@@ -170,8 +170,10 @@ export function DataTable<T>({
         className="flex flex-col gap-3 border-t border-slate-200 px-3 py-2.5 text-sm text-slate-700 sm:flex-row sm:items-center sm:justify-between"
       >
         <p aria-live="polite">
-          {shown === 0 && total === 0
-            ? 'No results'
+          {shown === 0
+            ? total === 0
+              ? 'No results'
+              : `None on this page (${about}${formatNumber(total)} in all)`
             : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(total)}`}
           {showsPreviousPage && !isLoading && (
             <span className="ml-2 inline-flex align-middle text-slate-500">
@@ -204,7 +206,8 @@ export function DataTable<T>({
           </PagerButton>
           <span className="px-1 whitespace-nowrap">
             Page {formatNumber(page)} of {about}
-            {formatNumber(Math.max(pageCount, page))}
+            {/* An estimated total can be short of the pages that exist; an empty page cannot. */}
+            {formatNumber(shown === 0 ? pageCount : Math.max(pageCount, page))}
           </span>
           <PagerButton label="Next page" disabled={!canNext} onClick={() => onPageChange(page + 1)}>
             ›

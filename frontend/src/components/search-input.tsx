@@ -1,10 +1,15 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { useDebouncedCallback } from '@/hooks/use-debounced-callback';
+
+/** `refining`: the value continues one already sent from the same stretch of typing (the field
+ * kept the focus since), so a caller keeping it in the URL replaces that history entry: one
+ * entry per search, not one per pause in the typing. */
+export type SearchChange = { refining: boolean };
 
 type SearchInputProps = {
   label: string;
   value: string;
-  onChange: (value: string) => void;
+  onChange: (value: string, change: SearchChange) => void;
   placeholder?: string;
   delayMs?: number;
   type?: 'search' | 'text';
@@ -26,7 +31,12 @@ export function SearchInput({
   const id = useId();
   const [draft, setDraft] = useState(value);
   const [lastValue, setLastValue] = useState(value);
-  const emit = useDebouncedCallback(onChange, delayMs);
+  const refining = useRef(false);
+  const send = (next: string) => {
+    onChange(next, { refining: refining.current });
+    refining.current = true;
+  };
+  const emit = useDebouncedCallback(send, delayMs);
 
   if (value !== lastValue) {
     // The value changed from outside (back button, "Clear filters"): show it.
@@ -48,10 +58,15 @@ export function SearchInput({
           setDraft(event.target.value);
           emit(event.target.value);
         }}
+        onFocus={() => {
+          refining.current = false;
+        }}
         onKeyDown={(event) => {
           if (event.key === 'Enter') {
+            // Enter ends the search: what is typed next is a new one.
             emit.cancel();
-            onChange(draft);
+            send(draft);
+            refining.current = false;
           }
         }}
         className="block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-indigo-600 focus:outline-none"

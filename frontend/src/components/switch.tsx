@@ -3,20 +3,26 @@ type SwitchProps = {
   onChange: (checked: boolean) => void;
   label: string;
   disabled?: boolean;
+  /** The change is being saved: presses are ignored, but the switch stays focusable (a
+   * disabled button would drop the keyboard focus to the page). */
+  pending?: boolean;
   showLabel?: boolean;
 };
 
 /** An accessible on/off switch (a button with role="switch"). */
-export function Switch({ checked, onChange, label, disabled, showLabel = false }: SwitchProps) {
+export function Switch({ checked, onChange, label, disabled, pending = false, showLabel = false }: SwitchProps) {
   return (
     <button
       type="button"
       role="switch"
       aria-checked={checked}
       aria-label={showLabel ? undefined : label}
+      aria-disabled={pending || undefined}
       disabled={disabled}
-      onClick={() => onChange(!checked)}
-      className="group inline-flex items-center gap-2 rounded-full disabled:cursor-not-allowed disabled:opacity-60"
+      onClick={() => {
+        if (!pending) onChange(!checked);
+      }}
+      className="group inline-flex items-center gap-2 rounded-full disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60"
     >
       <span
         aria-hidden="true"

@@ -50,6 +50,7 @@ function describeDetail(status: number, detail: unknown): string {
       .join('; ');
   }
   if (status === 0) return 'The server could not be reached. Check your connection and try again.';
+  if (status >= 500) return `The server failed (${status}). Try again.`;
   return `The request failed (HTTP ${status}).`;
 }
 
@@ -86,6 +87,21 @@ async function parseBody(response: Response): Promise<unknown> {
   }
 }
 
+/**
+ * The `detail` of an error answer, or the JSON answer itself. A body that is not JSON (an HTML
+ * error page from the server or a proxy, a plain-text "Internal Server Error") is no message for
+ * people: the error then says what failed in plain words, from the status.
+ */
+function errorDetail(text: string): unknown {
+  let payload: unknown;
+  try {
+    payload = text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+  return payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
+}
+
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', query, body, signal } = options;
   let response: Response;
@@ -104,13 +120,12 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     if (error instanceof DOMException && error.name === 'AbortError') throw error;
     throw new ApiError(0, undefined);
   }
-  const payload = await parseBody(response);
   if (response.status === 401) reportUnauthorized();
   if (!response.ok) {
-    const detail = payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
-    throw new ApiError(response.status, detail);
+    const text = await response.text().catch(() => '');
+    throw new ApiError(response.status, errorDetail(text));
   }
-  return payload as T;
+  return (await parseBody(response)) as T;
 }
 
 export const api = {
@@ -158,9 +173,8 @@ export async function streamEvents(path: string, options: StreamOptions): Promis
   if (response.status === 401) reportUnauthorized();
   const type = response.headers.get('Content-Type') ?? '';
   if (!response.ok || !response.body || !type.startsWith('text/event-stream')) {
-    const payload = await parseBody(response).catch(() => undefined);
-    const detail = payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
-    throw new ApiError(response.ok ? 0 : response.status, response.ok ? undefined : detail);
+    const text = await response.text().catch(() => '');
+    throw new ApiError(response.ok ? 0 : response.status, response.ok ? undefined : errorDetail(text));
   }
 
   const reader = response.body.getReader();
@@ -219,19 +233,18 @@ export function uploadFile<T>(
       onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : file.size });
     };
     xhr.onload = () => {
-      let payload: unknown = xhr.responseText;
-      try {
-        payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-      } catch {
-        // keep the text
-      }
       if (xhr.status >= 200 && xhr.status < 300) {
+        let payload: unknown = xhr.responseText;
+        try {
+          payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+        } catch {
+          // keep the text
+        }
         resolve(payload as T);
         return;
       }
       if (xhr.status === 401) reportUnauthorized();
-      const detail =
-        payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
+      const detail = errorDetail(xhr.responseText);
       reject(new ApiError(xhr.status, detail, xhr.status === 413 ? uploadTooLarge(detail) : undefined));
     };
     xhr.onerror = () => reject(new ApiError(0, undefined));

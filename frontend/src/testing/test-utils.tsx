@@ -14,7 +14,12 @@ export function LocationProbe() {
 /** Renders inside the app's providers and a memory router at `url`. */
 export function renderWithProviders(ui: ReactElement, { url = '/', ...options }: { url?: string } & RenderOptions = {}) {
   const queryClient = createQueryClient();
-  queryClient.setDefaultOptions({ queries: { retry: false, staleTime: 0 }, mutations: { retry: false } });
+  // The app's defaults (e.g. `networkMode`), without retries or caching.
+  const defaults = queryClient.getDefaultOptions();
+  queryClient.setDefaultOptions({
+    queries: { ...defaults.queries, retry: false, staleTime: 0 },
+    mutations: { ...defaults.mutations, retry: false },
+  });
   const router = createMemoryRouter(
     [
       {
@@ -37,6 +42,7 @@ export function renderWithProviders(ui: ReactElement, { url = '/', ...options }:
   return { queryClient, router, ...render(<RouterProvider router={router} />, { wrapper: Wrapper, ...options }) };
 }
 
+/** `body` may be a function of the request's URL (e.g. to answer by its query). */
 type Route = { method?: string; path: string | RegExp; status?: number; body?: unknown };
 
 /** Stubs `fetch` with canned JSON answers; records every call. Unit tests only — e2e uses the real API. */
@@ -55,7 +61,8 @@ export function mockFetch(routes: Route[]) {
     );
     if (!route) return new Response(JSON.stringify({ detail: 'Not Found' }), { status: 404 });
     const status = route.status ?? 200;
-    return new Response(status === 204 ? null : JSON.stringify(route.body ?? null), {
+    const answer = typeof route.body === 'function' ? route.body(new URL(url, 'http://localhost')) : route.body;
+    return new Response(status === 204 ? null : JSON.stringify(answer ?? null), {
       status,
       headers: { 'Content-Type': 'application/json' },
     });

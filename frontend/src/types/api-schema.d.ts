@@ -79,7 +79,7 @@ export interface paths {
         get: operations["get_product_api_v1_products__product_id__get"];
         /**
          * Replace Product
-         * @description Set every field (an omitted `description` becomes null, `is_active` true).
+         * @description Set every field; all four are required (`description` may be null).
          */
         put: operations["replace_product_api_v1_products__product_id__put"];
         post?: never;
@@ -569,7 +569,7 @@ export interface components {
         };
         /**
          * ProductCreate
-         * @description Body of `POST /products` and of `PUT /products/{id}` (which sets every field).
+         * @description Body of `POST /products`.
          */
         ProductCreate: {
             /**
@@ -640,6 +640,32 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /**
+         * ProductReplace
+         * @description Body of `PUT /products/{id}`: every field, so that none is reset by omission
+         *     (`description` may be null).
+         */
+        ProductReplace: {
+            /**
+             * Sku
+             * @description Unique, case-insensitively; surrounding whitespace is removed
+             * @example ABC-12345-XY
+             */
+            sku: string;
+            /**
+             * Name
+             * @description Surrounding whitespace is removed
+             * @example Stainless Kettle
+             */
+            name: string;
+            /**
+             * Description
+             * @description Up to 10,000 characters; empty is stored as null
+             */
+            description: string | null;
+            /** Is Active */
+            is_active: boolean;
         };
         /**
          * ProductSort
@@ -1027,7 +1053,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ProductCreate"];
+                "application/json": components["schemas"]["ProductReplace"];
             };
         };
         responses: {
@@ -1247,6 +1273,13 @@ export interface operations {
                     "application/json": components["schemas"]["ImportRead"];
                 };
             };
+            /** @description No import with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1280,6 +1313,13 @@ export interface operations {
                     "text/event-stream": unknown;
                 };
             };
+            /** @description No import with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1311,6 +1351,20 @@ export interface operations {
                     "application/json": components["schemas"]["ImportRead"];
                 };
             };
+            /** @description No import with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The import has already completed or failed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1341,6 +1395,13 @@ export interface operations {
                 content: {
                     "text/csv": unknown;
                 };
+            };
+            /** @description No import with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -1413,6 +1474,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ImportRead"];
                 };
+            };
+            /** @description No import with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -1531,6 +1599,13 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookRead"];
                 };
             };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1566,6 +1641,13 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookRead"];
                 };
             };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1590,6 +1672,13 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No webhook with this id */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1630,6 +1719,13 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookRead"];
                 };
             };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1660,6 +1756,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookTestResult"];
                 };
+            };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -1697,6 +1800,13 @@ export interface operations {
                     "application/json": components["schemas"]["Page_DeliveryRead_"];
                 };
             };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -1727,6 +1837,20 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RedeliveryRead"];
                 };
+            };
+            /** @description No delivery with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The delivery cannot be sent again */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

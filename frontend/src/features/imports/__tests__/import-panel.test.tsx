@@ -26,4 +26,19 @@ describe('ImportPanel', () => {
     renderWithProviders(<ImportPanel />, { url: '/?import=xyz' });
     expect(await screen.findByTestId('import-summary')).toBeInTheDocument();
   });
+
+  it('says an unknown import was not found after one answer, and stops asking about it', async () => {
+    const id = '00000000-0000-0000-0000-000000000000';
+    const { calls } = mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      // Neither the import nor its events exist: the API answers 404 to both.
+    ]);
+    renderWithProviders(<ImportPanel />, { url: `/?import=${id}` });
+    expect(await screen.findByText(/This import was not found/)).toBeInTheDocument();
+    expect(screen.queryByText('Loading the import')).toBeNull();
+    const asked = () => calls.filter((call) => call.url.includes(`/imports/${id}`)).map((call) => call.url);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(asked().filter((url) => url.endsWith('/events')).length).toBeLessThanOrEqual(1);
+    expect(asked().filter((url) => !url.endsWith('/events'))).toHaveLength(1);
+  });
 });

@@ -8,15 +8,23 @@ import { describePhase } from '../components/import-status';
 describe('ImportProgress', () => {
   it('shows the phase, bar, percent, rows, speed and time left of a running import', async () => {
     const onCancel = vi.fn();
-    render(<ImportProgress item={importFactory()} onCancel={onCancel} />);
+    render(<ImportProgress item={importFactory({ eta_seconds: 30 })} onCancel={onCancel} />);
     expect(screen.getByTestId('import-phase')).toHaveTextContent('Saving products');
     expect(screen.getByTestId('import-percent')).toHaveTextContent('25%');
     expect(screen.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '25');
     expect(screen.getByTestId('import-rows')).toHaveTextContent('125,000 / 500,000');
     expect(screen.getByTestId('import-speed')).toHaveTextContent('50,000');
-    expect(screen.getByTestId('import-eta')).toHaveTextContent('about 8 s');
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel import' }));
     expect(onCancel).toHaveBeenCalled();
+  });
+
+  it('shows the time left of the rebuilding phases, after every row was read, from the API', () => {
+    const rebuilding = { phase: 'rebuilding: indexes', progress: 60, processed_rows: 500_000, total_rows: 500_000 };
+    const { rerender } = render(<ImportProgress item={importFactory({ ...rebuilding, eta_seconds: 42 })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('about 42 s');
+    rerender(<ImportProgress item={importFactory({ ...rebuilding, eta_seconds: null })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');
   });
 
   it('says it is estimating while the total or speed is unknown', () => {
@@ -67,10 +75,9 @@ describe('ImportProgress', () => {
 });
 
 describe('progress helpers', () => {
-  it('prefers the API estimate and otherwise estimates from the speed', () => {
-    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100, eta_seconds: 2.5 })).toBe(2.5);
-    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 100, eta_seconds: null })).toBe(6);
-    expect(estimateSecondsLeft({ total_rows: 1000, processed_rows: 400, rows_per_second: 0, eta_seconds: null })).toBeNull();
+  it("takes the time left from the API's estimate only", () => {
+    expect(estimateSecondsLeft({ eta_seconds: 2.5 })).toBe(2.5);
+    expect(estimateSecondsLeft({ eta_seconds: null })).toBeNull();
   });
 
   it('describes phases in words and passes unknown ones through', () => {

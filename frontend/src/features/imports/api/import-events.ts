@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { buildUrl, streamEvents } from '@/lib/api';
+import { ApiError, buildUrl, streamEvents } from '@/lib/api';
 import { useAuth } from '@/lib/auth';
 import type { StreamEvent } from '@/lib/event-stream';
 import type { Import } from '@/types/api';
@@ -21,6 +21,17 @@ function importEventsPath(id: string): string {
 
 export function getImportEventsUrl(id: string): string {
   return buildUrl(importEventsPath(id));
+}
+
+/**
+ * A refusal that asking again will not change: an unknown import (404) or a malformed id (422).
+ * A 404 for an import already in the cache is not final: one created a moment ago can be
+ * invisible to other requests until its transaction commits, just after the API answered.
+ * A 401 is not final either: a new token re-opens the stream.
+ */
+function isFinalRefusal(status: number, known: boolean): boolean {
+  if (status < 400 || status >= 500 || status === 401) return false;
+  return !(status === 404 && known);
 }
 
 function streamingSupported(): boolean {
@@ -74,6 +85,7 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
     };
 
     const open = async () => {
+      let refused: number | null = null;
       try {
         lastEventId =
           (await streamEvents(importEventsPath(key), {
@@ -82,10 +94,15 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
             onOpen: () => setState({ key, value: 'live' }),
             onEvent,
           })) || lastEventId;
-      } catch {
+      } catch (error) {
         // Refused, broken or closed by us: the checks below tell which.
+        if (error instanceof ApiError) refused = error.status;
       }
       if (finished || controller.signal.aborted) return;
+      if (refused !== null && isFinalRefusal(refused, queryClient.getQueryData(importKeys.detail(key)) !== undefined)) {
+        setState({ key, value: 'ended' });
+        return;
+      }
       // The stream failed or ended before the final event: poll meanwhile, and open it again
       // a few times (resuming with Last-Event-ID).
       setState({ key, value: 'fallback' });

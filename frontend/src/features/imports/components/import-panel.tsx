@@ -3,6 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
 import { useToast } from '@/components/toast';
+import { ApiError } from '@/lib/api';
 import type { Import } from '@/types/api';
 import { useCancelImport } from '../api/cancel-import';
 import { useCreateImport } from '../api/create-import';
@@ -126,7 +127,11 @@ export function ImportPanel() {
         </div>
       )}
       {!upload && current.isError && (
-        <FormAlert>Could not load the import: {current.error.message}</FormAlert>
+        <FormAlert>
+          {current.error instanceof ApiError && current.error.status === 404
+            ? 'This import was not found. It may have been made on another server, or the link is wrong.'
+            : `Could not load the import: ${current.error.message}`}
+        </FormAlert>
       )}
       {!upload && item && (
         <ImportProgress

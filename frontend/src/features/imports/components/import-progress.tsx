@@ -16,13 +16,13 @@ type ImportProgressProps = {
   connection?: 'live' | 'polling' | null;
 };
 
-/** Seconds left at the current speed, when both the total and the speed are known. */
-export function estimateSecondsLeft(
-  item: Pick<Import, 'total_rows' | 'processed_rows' | 'rows_per_second' | 'eta_seconds'>,
-) {
-  if (typeof item.eta_seconds === 'number') return item.eta_seconds;
-  if (!item.total_rows || !item.rows_per_second || item.rows_per_second <= 0) return null;
-  return Math.max(0, item.total_rows - item.processed_rows) / item.rows_per_second;
+/**
+ * Seconds left: the API's estimate from the progress so far (null until it has one). Not from
+ * the rows: once every row is read the phases that rebuild the table still take about half the
+ * time, and a rows-based estimate would say "0 s" all along.
+ */
+export function estimateSecondsLeft(item: Pick<Import, 'eta_seconds'>): number | null {
+  return typeof item.eta_seconds === 'number' && Number.isFinite(item.eta_seconds) ? item.eta_seconds : null;
 }
 
 export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, connection }: ImportProgressProps) {

@@ -1,6 +1,7 @@
-import { screen } from '@testing-library/react';
+import { onlineManager } from '@tanstack/react-query';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
@@ -82,5 +83,45 @@ describe('ProductFormModal', () => {
     expect(await screen.findByText('Saved ABC-7.')).toBeInTheDocument();
     expect(closed).toBe(true);
     expect(calls[0]).toMatchObject({ method: 'PATCH', body: { sku: 'ABC-7', name: 'New name' } });
+  });
+
+  it('fails at once while offline, with a message and a way to close', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    onlineManager.setOnline(false);
+    try {
+      const onClose = vi.fn();
+      const user = userEvent.setup();
+      renderWithProviders(<ProductFormModal open onClose={onClose} />);
+      await user.type(screen.getByLabelText(/^SKU/), 'OFF-1');
+      await user.type(screen.getByLabelText(/^Name/), 'Offline');
+      await user.click(screen.getByRole('button', { name: 'Create product' }));
+      const dialog = screen.getByRole('dialog', { name: 'New product' });
+      expect(await within(dialog).findByText(/The server could not be reached\./)).toBeInTheDocument();
+      expect(screen.getByRole('button', { name: 'Create product' })).toBeEnabled();
+      await user.click(screen.getByRole('button', { name: 'Cancel' }));
+      expect(onClose).toHaveBeenCalled();
+    } finally {
+      onlineManager.setOnline(true);
+    }
+  });
+
+  it('shows a plain message, not the page, when the server fails with HTML', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>Internal Server Error</html>', { status: 500, headers: { 'Content-Type': 'text/html' } })),
+    );
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
+    await user.type(screen.getByLabelText(/^SKU/), 'ERR-1');
+    await user.type(screen.getByLabelText(/^Name/), 'Error');
+    await user.click(screen.getByRole('button', { name: 'Create product' }));
+    const dialog = screen.getByRole('dialog', { name: 'New product' });
+    expect(await within(dialog).findByText('The server failed (500). Try again.')).toBeInTheDocument();
+    expect(screen.queryByText(/<html>/)).toBeNull();
   });
 });

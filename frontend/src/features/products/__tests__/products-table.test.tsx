@@ -79,4 +79,79 @@ describe('ProductsTable', () => {
     expect(await screen.findByText('Deleted DEL-5.')).toBeInTheDocument();
     expect(calls.some((call) => call.method === 'DELETE' && call.url === '/api/v1/products/5')).toBe(true);
   });
+
+  it("keeps the keyboard focus on a row's buttons and switch across dialogs and saves", async () => {
+    const product = productFactory({ id: 7, sku: 'FOC-7', is_active: true });
+    mockFetch([
+      { path: '/api/v1/products', body: { items: [product], total: 1, page: 1, page_size: 50 } },
+      { method: 'PATCH', path: '/api/v1/products/7', body: { ...product, is_active: false } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+
+    const remove = await screen.findByRole('button', { name: 'Delete FOC-7' });
+    remove.focus();
+    await user.keyboard('{Enter}');
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
+    expect(screen.getByRole('button', { name: 'Delete FOC-7' })).toHaveFocus();
+
+    await user.keyboard('{Enter}');
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Cancel' }));
+    expect(screen.getByRole('button', { name: 'Delete FOC-7' })).toHaveFocus();
+
+    screen.getByRole('button', { name: 'Edit FOC-7' }).focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('dialog', { name: 'Edit product' })).toBeInTheDocument();
+    await user.keyboard('{Escape}');
+    expect(screen.getByRole('button', { name: 'Edit FOC-7' })).toHaveFocus();
+
+    screen.getByRole('switch', { name: 'Active: FOC-7' }).focus();
+    await user.keyboard(' ');
+    expect(await screen.findByText('FOC-7 is now inactive.')).toBeInTheDocument();
+    const active = screen.getByRole('switch', { name: 'Active: FOC-7' });
+    expect(active).toHaveAttribute('aria-checked', 'false');
+    expect(active).toHaveFocus();
+  });
+
+  it('replaces a page past the end with the last page there is', async () => {
+    const items = [1, 2, 3, 4].map((n) => productFactory({ sku: `INV-${n}` }));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        // Past the end the answer is empty, and its total need not be exact.
+        body: (url: URL) =>
+          url.searchParams.get('page') === '1'
+            ? { items, total: 4, page: 1, page_size: 100 }
+            : { items: [], total: 100, page: 2, page_size: 100 },
+      },
+    ]);
+    const { router } = renderWithProviders(<ProductsTable />, { url: '/products?sku=INV-1&page_size=100&page=2' });
+    await screen.findByText('1–4 of 4');
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?sku=INV-1&page_size=100$/);
+    expect(router.state.historyAction).toBe('REPLACE');
+    expect(screen.getByText('Page 1 of 1')).toBeInTheDocument();
+  });
+
+  it('says a page is past the end, with honest counts and a way back, when no earlier page is known', async () => {
+    // A filtered total that is only an estimate can claim more pages than there are.
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: (url: URL) =>
+          url.searchParams.get('page') === '1'
+            ? { items: [productFactory({ sku: 'ONLY-1' })], total: 1, page: 1, page_size: 50 }
+            : { items: [], total: 40_000, page: 800, page_size: 50, total_is_estimate: true },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products?q=x&page=800' });
+    expect(await screen.findByText(/This page is past the end of the results/)).toBeInTheDocument();
+    const pager = screen.getByRole('navigation', { name: 'Products pagination' });
+    expect(pager).toHaveTextContent('None on this page (about 40,000 in all)');
+    expect(pager).toHaveTextContent('Page 800 of about 800');
+    await user.click(screen.getByRole('button', { name: 'Go to the first page' }));
+    await screen.findAllByText('ONLY-1');
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=x$/);
+  });
 });

@@ -32,7 +32,7 @@ export function ProductsFilters() {
         label="Search by SKU or name"
         placeholder="Search by SKU or name…"
         value={filters.q ?? ''}
-        onChange={(value) => setFilter('q', value || undefined)}
+        onChange={(value, { refining }) => setFilter('q', value || undefined, { replace: refining })}
       />
       {/* On a phone the filters fold away behind a button; wider screens always show them. */}
       <button
@@ -52,19 +52,19 @@ export function ProductsFilters() {
           type="text"
           label="SKU contains"
           value={filters.sku ?? ''}
-          onChange={(value) => setFilter('sku', value || undefined)}
+          onChange={(value, { refining }) => setFilter('sku', value || undefined, { replace: refining })}
         />
         <SearchInput
           type="text"
           label="Name contains"
           value={filters.name ?? ''}
-          onChange={(value) => setFilter('name', value || undefined)}
+          onChange={(value, { refining }) => setFilter('name', value || undefined, { replace: refining })}
         />
         <SearchInput
           type="text"
           label="Description contains"
           value={filters.description ?? ''}
-          onChange={(value) => setFilter('description', value || undefined)}
+          onChange={(value, { refining }) => setFilter('description', value || undefined, { replace: refining })}
         />
         <div>
           <label htmlFor={statusId} className="mb-1 block text-xs font-medium text-slate-700">

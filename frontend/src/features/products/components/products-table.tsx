@@ -1,18 +1,18 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
-import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { DataTable, type Sort } from '@/components/data-table';
-import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
 import type { Product } from '@/types/api';
 import { useDeleteProduct } from '../api/delete-product';
 import type { ProductSort } from '../api/get-products';
 import { useProducts } from '../api/get-products';
-import { useUpdateProduct } from '../api/update-product';
+import { useLastPageRedirect } from '../hooks/use-last-page-redirect';
 import { PAGE_SIZES, useProductsSearch } from '../hooks/use-products-search';
+import { ProductActiveSwitch } from './product-active-switch';
 import { ProductFormModal } from './product-form-modal';
+import { ProductRowActions } from './product-row-actions';
 
 const column = createColumnHelper<Product>();
 
@@ -26,99 +26,95 @@ function fromSort(sort: Sort): ProductSort | undefined {
   return `${sort.desc ? '-' : ''}${sort.id}` as ProductSort;
 }
 
+type RowActions = { onEdit: (product: Product) => void; onDelete: (product: Product) => void };
+
+function productColumns({ onEdit, onDelete }: RowActions): ColumnDef<Product, unknown>[] {
+  return [
+    column.accessor('sku', {
+      header: 'SKU',
+      meta: { className: 'hidden sm:table-cell' },
+      // A long SKU (up to 64 characters) is cut short, not allowed to push the row's buttons
+      // out of view; the whole SKU is in the title and the row's button labels.
+      cell: (info) => (
+        <span className="block max-w-48 truncate font-mono text-xs" title={info.getValue()}>
+          {info.getValue()}
+        </span>
+      ),
+    }),
+    column.accessor('name', {
+      header: 'Name',
+      // Rendered as text: a name containing HTML shows its tags, it is never interpreted.
+      cell: (info) => (
+        <>
+          <span className="line-clamp-2 min-w-32 break-words">{info.getValue()}</span>
+          {/* On a phone the SKU column is hidden: show the SKU under the name. */}
+          <span className="font-mono text-xs break-all text-slate-600 sm:hidden">{info.row.original.sku}</span>
+        </>
+      ),
+    }),
+    column.accessor('description', {
+      header: 'Description',
+      enableSorting: false,
+      meta: { className: 'hidden lg:table-cell' },
+      cell: (info) => (
+        <span className="line-clamp-2 max-w-md break-words text-slate-600">{info.getValue() || '—'}</span>
+      ),
+    }),
+    column.accessor('is_active', {
+      header: 'Active',
+      enableSorting: false,
+      cell: (info) => <ProductActiveSwitch product={info.row.original} />,
+    }),
+    column.accessor('updated_at', {
+      header: 'Updated',
+      meta: { className: 'hidden md:table-cell whitespace-nowrap' },
+      cell: (info) => formatDateTime(info.getValue()),
+    }),
+    column.display({
+      id: 'actions',
+      header: ActionsHeader,
+      cell: (info) => <ProductRowActions product={info.row.original} onEdit={onEdit} onDelete={onDelete} />,
+    }),
+  ] as ColumnDef<Product, unknown>[];
+}
+
+function ActionsHeader() {
+  return <span className="sr-only">Actions</span>;
+}
+
 export function ProductsTable() {
   const { query, hasFilters, update } = useProductsSearch();
   const products = useProducts(query);
   const [editing, setEditing] = useState<Product | null>(null);
   const [deleting, setDeleting] = useState<Product | null>(null);
   const toast = useToast();
-  const updateProduct = useUpdateProduct();
   const deleteProduct = useDeleteProduct();
 
-  const columns = useMemo(
-    () =>
-      [
-        column.accessor('sku', {
-          header: 'SKU',
-          meta: { className: 'hidden sm:table-cell' },
-          cell: (info) => <span className="font-mono text-xs whitespace-nowrap">{info.getValue()}</span>,
-        }),
-        column.accessor('name', {
-          header: 'Name',
-          // Rendered as text: a name containing HTML shows its tags, it is never interpreted.
-          cell: (info) => (
-            <>
-              <span className="line-clamp-2 min-w-32 break-words">{info.getValue()}</span>
-              {/* On a phone the SKU column is hidden: show the SKU under the name. */}
-              <span className="font-mono text-xs text-slate-600 sm:hidden">{info.row.original.sku}</span>
-            </>
-          ),
-        }),
-        column.accessor('description', {
-          header: 'Description',
-          enableSorting: false,
-          meta: { className: 'hidden lg:table-cell' },
-          cell: (info) => (
-            <span className="line-clamp-2 max-w-md break-words text-slate-600">{info.getValue() || '—'}</span>
-          ),
-        }),
-        column.accessor('is_active', {
-          header: 'Active',
-          enableSorting: false,
-          cell: (info) => {
-            const product = info.row.original;
-            return (
-              <Switch
-                checked={product.is_active}
-                label={`Active: ${product.sku}`}
-                disabled={updateProduct.isPending && updateProduct.variables?.id === product.id}
-                onChange={(checked) =>
-                  updateProduct.mutate(
-                    { id: product.id, data: { is_active: checked } },
-                    {
-                      onSuccess: (saved) =>
-                        toast.success(`${saved.sku} is now ${saved.is_active ? 'active' : 'inactive'}.`),
-                      onError: (error) => toast.error(`Could not update ${product.sku}: ${error.message}`),
-                    },
-                  )
-                }
-              />
-            );
-          },
-        }),
-        column.accessor('updated_at', {
-          header: 'Updated',
-          meta: { className: 'hidden md:table-cell whitespace-nowrap' },
-          cell: (info) => formatDateTime(info.getValue()),
-        }),
-        column.display({
-          id: 'actions',
-          header: () => <span className="sr-only">Actions</span>,
-          cell: (info) => {
-            const product = info.row.original;
-            return (
-              <div className="flex justify-end gap-0.5 sm:gap-1">
-                <Button size="sm" variant="ghost" onClick={() => setEditing(product)} aria-label={`Edit ${product.sku}`}>
-                  Edit
-                </Button>
-                <Button
-                  size="sm"
-                  variant="ghost"
-                  className="text-red-700 hover:bg-red-50"
-                  onClick={() => setDeleting(product)}
-                  aria-label={`Delete ${product.sku}`}
-                >
-                  Delete
-                </Button>
-              </div>
-            );
-          },
-        }),
-      ] as ColumnDef<Product, unknown>[],
-    [toast, updateProduct],
-  );
+  // Built once: a cell function that changed on every render would be a new component type,
+  // so React would replace the row's buttons and the keyboard focus on them would be lost.
+  const columns = useMemo(() => productColumns({ onEdit: setEditing, onDelete: setDeleting }), []);
 
   const data = products.data;
+  const pastTheEnd = useLastPageRedirect(query, products.isPlaceholderData ? undefined : data, update);
+  const empty =
+    pastTheEnd === 'redirecting' ? (
+      'Going to the last page…'
+    ) : pastTheEnd === 'past-the-end' ? (
+      <>
+        This page is past the end of the results.{' '}
+        <button
+          type="button"
+          onClick={() => update({ page: 1 }, { resetPage: false })}
+          className="font-medium text-indigo-700 underline hover:text-indigo-900"
+        >
+          Go to the first page
+        </button>
+      </>
+    ) : hasFilters ? (
+      'No products match these filters.'
+    ) : (
+      'No products yet. Import a CSV or add one.'
+    );
 
   return (
     <>
@@ -140,7 +136,7 @@ export function ProductsTable() {
         isLoading={products.isPending}
         showsPreviousPage={products.isPlaceholderData}
         error={products.isError ? `Could not load products: ${products.error.message}` : undefined}
-        empty={hasFilters ? 'No products match these filters.' : 'No products yet. Import a CSV or add one.'}
+        empty={empty}
       />
       <ProductFormModal open={editing !== null} product={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog

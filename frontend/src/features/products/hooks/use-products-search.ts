@@ -43,21 +43,23 @@ export function useProductsSearch() {
   const query = useMemo(() => parseProductsSearch(searchParams), [searchParams]);
 
   const update = useCallback(
-    (changes: Partial<ProductsQuery>, options: { resetPage?: boolean } = {}) => {
+    /** `replace`: change the current history entry instead of adding one (Back skips it). */
+    (changes: Partial<ProductsQuery>, options: { resetPage?: boolean; replace?: boolean } = {}) => {
       setSearchParams(
         (current) => {
           const next = { ...parseProductsSearch(current), ...changes };
           if (options.resetPage ?? !('page' in changes)) next.page = 1;
           return toProductsSearch(next);
         },
-        { replace: false },
+        { replace: options.replace ?? false },
       );
     },
     [setSearchParams],
   );
 
   const setFilter = useCallback(
-    <K extends keyof ProductFilters>(key: K, value: ProductFilters[K]) => update({ [key]: value }),
+    <K extends keyof ProductFilters>(key: K, value: ProductFilters[K], options: { replace?: boolean } = {}) =>
+      update({ [key]: value }, options),
     [update],
   );
 

@@ -16,16 +16,18 @@ export function describeOutcome(outcome: Outcome): string {
   return `HTTP ${outcome.status_code}${latency}${outcome.error ? ` · ${outcome.error}` : ''}`;
 }
 
-export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
+/** `wrap`: a long error wraps onto more lines instead of being cut short. In a table cell a
+ * cut-short badge still claims its whole text's width, pushing the other columns aside. */
+export function OutcomeBadge({ outcome, wrap = false }: { outcome: Outcome; wrap?: boolean }) {
   const ok = isSuccess(outcome);
   return (
     <span
-      className={`inline-flex max-w-full items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
-        ok ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-red-50 text-red-800 ring-red-200'
-      }`}
+      className={`inline-flex max-w-full gap-1 px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${
+        wrap ? 'items-start rounded-md' : 'items-center rounded-full'
+      } ${ok ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-red-50 text-red-800 ring-red-200'}`}
     >
       <span aria-hidden="true">{ok ? '✓' : '✕'}</span>
-      <span className="truncate">{describeOutcome(outcome)}</span>
+      <span className={wrap ? 'wrap-anywhere' : 'truncate'}>{describeOutcome(outcome)}</span>
     </span>
   );
 }

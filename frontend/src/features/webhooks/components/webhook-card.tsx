@@ -38,7 +38,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
           checked={webhook.enabled}
           showLabel
           label={webhook.enabled ? 'Enabled' : 'Disabled'}
-          disabled={update.isPending}
+          pending={update.isPending}
           onChange={(enabled) =>
             update.mutate(
               { id: webhook.id, data: { enabled } },

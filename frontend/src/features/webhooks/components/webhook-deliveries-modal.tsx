@@ -1,5 +1,5 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Button } from '@/components/button';
 import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
@@ -13,6 +13,78 @@ import { OutcomeBadge } from './delivery-status';
 const PAGE_SIZE = 20;
 const column = createColumnHelper<WebhookDelivery>();
 
+function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>[] {
+  return [
+    column.accessor('created_at', {
+      header: 'When',
+      enableSorting: false,
+      cell: (info) => (
+        <>
+          <span className="text-xs sm:text-sm sm:whitespace-nowrap">{formatDateTime(info.getValue())}</span>
+          {/* On a phone the Event column is hidden: show the event here. */}
+          <span className="block font-mono text-xs text-slate-600 sm:hidden">{info.row.original.event_type}</span>
+        </>
+      ),
+    }),
+    column.accessor('event_type', {
+      header: 'Event',
+      enableSorting: false,
+      meta: { className: 'hidden sm:table-cell' },
+      cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span>,
+    }),
+    column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
+    column.display({
+      id: 'result',
+      header: 'Result',
+      cell: (info) => {
+        const delivery = info.row.original;
+        return (
+          <div className="space-y-1">
+            <OutcomeBadge outcome={delivery} wrap />
+            {delivery.next_retry_at && (
+              <p className="text-xs text-slate-600">Next retry {formatDateTime(delivery.next_retry_at)}</p>
+            )}
+            {/* On a phone the actions column is hidden: the button sits under the result. */}
+            <div className="sm:hidden">
+              <RedeliverButton webhookId={webhookId} delivery={delivery} />
+            </div>
+          </div>
+        );
+      },
+    }),
+    column.display({
+      id: 'actions',
+      header: ActionsHeader,
+      meta: { className: 'hidden sm:table-cell w-px whitespace-nowrap' },
+      cell: (info) => <RedeliverButton webhookId={webhookId} delivery={info.row.original} />,
+    }),
+  ] as ColumnDef<WebhookDelivery, unknown>[];
+}
+
+function ActionsHeader() {
+  return <span className="sr-only">Actions</span>;
+}
+
+function RedeliverButton({ webhookId, delivery }: { webhookId: number; delivery: WebhookDelivery }) {
+  const redeliver = useRedeliver(webhookId);
+  const toast = useToast();
+  return (
+    <Button
+      size="sm"
+      variant="secondary"
+      isLoading={redeliver.isPending}
+      onClick={() =>
+        redeliver.mutate(delivery.id, {
+          onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
+          onError: (error) => toast.error(`Could not redeliver: ${error.message}`),
+        })
+      }
+    >
+      Redeliver<span className="sr-only"> {delivery.event_type} attempt {delivery.attempt}</span>
+    </Button>
+  );
+}
+
 export function WebhookDeliveriesModal({ webhook, onClose }: { webhook: Webhook | null; onClose: () => void }) {
   if (!webhook) return null;
   return <DeliveriesDialog key={webhook.id} webhook={webhook} onClose={onClose} />;
@@ -21,75 +93,9 @@ export function WebhookDeliveriesModal({ webhook, onClose }: { webhook: Webhook 
 function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () => void }) {
   const [page, setPage] = useState(1);
   const deliveries = useDeliveries(webhook.id, page, PAGE_SIZE, { poll: true });
-  const redeliver = useRedeliver(webhook.id);
-  const toast = useToast();
-
-  const redeliverButton = useCallback(
-    (delivery: WebhookDelivery) => (
-      <Button
-        size="sm"
-        variant="secondary"
-        isLoading={redeliver.isPending && redeliver.variables === delivery.id}
-        onClick={() =>
-          redeliver.mutate(delivery.id, {
-            onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
-            onError: (error) => toast.error(`Could not redeliver: ${error.message}`),
-          })
-        }
-      >
-        Redeliver<span className="sr-only"> {delivery.event_type} attempt {delivery.attempt}</span>
-      </Button>
-    ),
-    [redeliver, toast],
-  );
-
-  const columns = useMemo(
-    () =>
-      [
-        column.accessor('created_at', {
-          header: 'When',
-          enableSorting: false,
-          cell: (info) => (
-            <>
-              <span className="text-xs sm:text-sm">{formatDateTime(info.getValue())}</span>
-              {/* On a phone the Event column is hidden: show the event here. */}
-              <span className="block font-mono text-xs text-slate-600 sm:hidden">{info.row.original.event_type}</span>
-            </>
-          ),
-        }),
-        column.accessor('event_type', {
-          header: 'Event',
-          enableSorting: false,
-          meta: { className: 'hidden sm:table-cell' },
-          cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span>,
-        }),
-        column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
-        column.display({
-          id: 'result',
-          header: 'Result',
-          cell: (info) => {
-            const delivery = info.row.original;
-            return (
-              <div className="space-y-1">
-                <OutcomeBadge outcome={delivery} />
-                {delivery.next_retry_at && (
-                  <p className="text-xs text-slate-600">Next retry {formatDateTime(delivery.next_retry_at)}</p>
-                )}
-                {/* On a phone the actions column is hidden: the button sits under the result. */}
-                <div className="sm:hidden">{redeliverButton(delivery)}</div>
-              </div>
-            );
-          },
-        }),
-        column.display({
-          id: 'actions',
-          header: () => <span className="sr-only">Actions</span>,
-          meta: { className: 'hidden sm:table-cell' },
-          cell: (info) => redeliverButton(info.row.original),
-        }),
-      ] as ColumnDef<WebhookDelivery, unknown>[],
-    [redeliverButton],
-  );
+  // Built once per webhook: cells that changed on every render would replace the rows' buttons
+  // (and lose the keyboard focus on them) each time the log refreshes.
+  const columns = useMemo(() => deliveryColumns(webhook.id), [webhook.id]);
 
   return (
     <Modal

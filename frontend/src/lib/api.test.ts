@@ -1,0 +1,43 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiError } from './api';
+
+function answer(status: number, body: string, type: string) {
+  vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status, headers: { 'Content-Type': type } })));
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApiError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(error).toBeInstanceOf(ApiError);
+  return error as ApiError;
+}
+
+describe('api errors', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('says in plain words that the server failed when its answer is not JSON', async () => {
+    answer(500, '<html>Internal Server Error</html>', 'text/html');
+    const error = await failure(api.post('products', { sku: 'A' }));
+    expect(error.status).toBe(500);
+    expect(error.message).toBe('The server failed (500). Try again.');
+    expect(error.detail).toBeUndefined();
+
+    answer(502, 'Bad Gateway', 'text/plain');
+    expect((await failure(api.get('products'))).message).toBe('The server failed (502). Try again.');
+    answer(413, '<html><h1>413 Request Entity Too Large</h1></html>', 'text/html');
+    expect((await failure(api.get('products'))).message).toBe('The request failed (HTTP 413).');
+  });
+
+  it("keeps the API's own detail", async () => {
+    answer(409, JSON.stringify({ detail: 'SKU ABC-1 already exists' }), 'application/json');
+    const error = await failure(api.post('products', { sku: 'ABC-1' }));
+    expect(error.message).toBe('SKU ABC-1 already exists');
+    expect(error.detail).toBe('SKU ABC-1 already exists');
+    answer(503, JSON.stringify({ detail: 'The database is starting.' }), 'application/json');
+    expect((await failure(api.get('products'))).message).toBe('The database is starting.');
+  });
+});
