@@ -285,7 +285,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, sql.last_wins_in_parallel, first_load=True):
+    if first_load and _rebuild(cur, counts, reporter, sql.last_wins, first_load=True):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created
     else:

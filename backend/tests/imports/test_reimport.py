@@ -118,7 +118,7 @@ def test_a_first_load_fills_its_table_with_parallel_workers():
     can read the staged rows (they cannot read a temporary table)."""
     content = csv_bytes("sku,name", *[f"P-{i},Row {i}" for i in range(100)])
     sql = StagingSql(parse_header(content, complete=True), staging_table(uuid.uuid4()))
-    fill = rebuild.FILL_EMPTY.format(new=rebuild.NEW, winners=sql.last_wins_in_parallel)
+    fill = rebuild.FILL_EMPTY.format(new=rebuild.NEW, winners=sql.last_wins)
     with sync_engine().connect() as conn:
         cur = conn.connection.cursor()
         cur.execute(sql.create_table)
