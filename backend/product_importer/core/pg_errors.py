@@ -5,6 +5,7 @@ from sqlalchemy.exc import DBAPIError
 
 UNIQUE_VIOLATION = "23505"
 LOCK_NOT_AVAILABLE = "55P03"
+DEADLOCK_DETECTED = "40P01"
 
 
 def sqlstate(exc: DBAPIError) -> str | None:

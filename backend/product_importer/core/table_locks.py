@@ -1,15 +1,19 @@
 """Strong table locks taken in short attempts.
 
 PostgreSQL queues lock requests: while a request for ACCESS EXCLUSIVE waits, every
-later request on the table waits behind it, readers included. Asking in attempts of
-`ATTEMPT_MS`, with a pause between them, bounds how long anyone queues behind the
-wait, while the caller itself keeps trying for as long as it chooses.
+later request on the table waits behind it, readers included. Asking in attempts,
+with a pause between them in which queued requests get through, bounds how long
+anyone waits behind the request: 50 ms at first. Attempts then double, so that
+readers that keep overlapping cannot starve the lock forever, up to a little more than
+PostgreSQL's `deadlock_timeout` (1 s by default): only a request that waits that long
+makes PostgreSQL cancel an autovacuum in its way.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import psycopg2.errors
@@ -19,49 +23,66 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.core.pg_errors import LOCK_NOT_AVAILABLE, sqlstate
 
-ATTEMPT_MS = 50
+FIRST_ATTEMPT_MS = 50
+LONGEST_ATTEMPT_MS = 1250
 PAUSE_SECONDS = 0.05
 
 
-def lock_in_attempts(cur: Any, statement: str, seconds: float) -> bool:
-    """Run `statement` (a LOCK) on a psycopg2 cursor in attempts for up to `seconds`;
+def attempts(seconds: float) -> Iterator[int]:
+    """The lock timeout (ms) of each attempt that starts within `seconds`."""
+    deadline = time.monotonic() + seconds
+    timeout_ms = FIRST_ATTEMPT_MS
+    while True:
+        yield timeout_ms
+        if time.monotonic() >= deadline:
+            return
+        timeout_ms = min(timeout_ms * 2, LONGEST_ATTEMPT_MS)
+
+
+def _lock(table: str, mode: str) -> str:
+    return f"LOCK TABLE {table} IN {mode} MODE"
+
+
+def lock_in_attempts(cur: Any, table: str, mode: str, seconds: float) -> bool:
+    """Lock `table` in `mode` through a psycopg2 cursor, in attempts for up to `seconds`;
     False if it was never granted. The transaction stays usable either way."""
     cur.execute("SHOW lock_timeout")
     previous = cur.fetchone()[0]
-    deadline = time.monotonic() + seconds
-    while True:
+    for timeout_ms in attempts(seconds):
         cur.execute("SAVEPOINT lock_attempt")
-        cur.execute(f"SET LOCAL lock_timeout = '{ATTEMPT_MS}ms'")
+        cur.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
         try:
-            cur.execute(statement)
+            cur.execute(_lock(table, mode))
         except psycopg2.errors.LockNotAvailable:
             cur.execute("ROLLBACK TO SAVEPOINT lock_attempt")
-            if time.monotonic() >= deadline:
-                return False
+            cur.execute("RELEASE SAVEPOINT lock_attempt")
             time.sleep(PAUSE_SECONDS)
             continue
         cur.execute("RELEASE SAVEPOINT lock_attempt")
         cur.execute("SELECT set_config('lock_timeout', %s, true)", (previous,))
         return True
+    return False
 
 
-async def lock_in_attempts_async(session: AsyncSession, statement: str, seconds: float) -> bool:
+async def lock_in_attempts_async(session: AsyncSession, table: str, mode: str,
+                                 seconds: float) -> bool:  # fmt: skip
     """`lock_in_attempts` for the API's async session."""
     previous = (await session.execute(text("SHOW lock_timeout"))).scalar_one()
-    deadline = time.monotonic() + seconds
-    while True:
+    for timeout_ms in attempts(seconds):
+        await session.execute(text("SAVEPOINT lock_attempt"))
+        await session.execute(text(f"SET LOCAL lock_timeout = '{timeout_ms}ms'"))
         try:
-            async with session.begin_nested():
-                await session.execute(text(f"SET LOCAL lock_timeout = '{ATTEMPT_MS}ms'"))
-                await session.execute(text(statement))
+            await session.execute(text(_lock(table, mode)))
         except DBAPIError as exc:
             if sqlstate(exc) != LOCK_NOT_AVAILABLE:
                 raise
-            if time.monotonic() >= deadline:
-                return False
+            await session.execute(text("ROLLBACK TO SAVEPOINT lock_attempt"))
+            await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
             await asyncio.sleep(PAUSE_SECONDS)
             continue
+        await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
         await session.execute(
             text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
         )
         return True
+    return False

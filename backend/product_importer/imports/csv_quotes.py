@@ -17,8 +17,8 @@ _FIELD = rb'(?:"[^"]*+(?:""[^"]*+)*+"|[^",\r\n]*+)'
 _REGULAR = re.compile(_FIELD + rb"(?:[,\r\n]" + _FIELD + rb")*+")
 _SEPARATORS = b",\r\n"
 # The last line (or the quoted field still open) of the data seen so far is held back
-# and checked with the next piece; one longer than this is left unchecked (a field
-# that long breaks the row rules anyway, and COPY reports a quote that never closes).
+# and checked with the next piece. One longer than this is not worth holding: the file
+# is called irregular, so that the careful path reads it.
 MAX_HELD_BYTES = 16 << 20
 
 
@@ -29,17 +29,16 @@ class QuoteChecker:
     def __init__(self) -> None:
         self.irregular = False
         self._pending = b""
-        self._gave_up = False
 
     def feed(self, data: bytes) -> None:
-        if self.irregular or self._gave_up:
+        if self.irregular:
             return
         buffer = self._pending + data
         self._check(buffer, buffer.rfind(b"\n") + 1)
 
     def finish(self) -> None:
         """The end of the file: check what was held back."""
-        if not (self.irregular or self._gave_up):
+        if not self.irregular:
             self._check(self._pending, len(self._pending))
             self._pending = b""
 
@@ -53,7 +52,8 @@ class QuoteChecker:
             self._pending = buffer[end:]
         else:
             self.irregular = True
-        self._gave_up = len(self._pending) > MAX_HELD_BYTES
+        if len(self._pending) > MAX_HELD_BYTES:
+            self.irregular = True
 
 
 def _opens_a_field(buffer: bytes, at: int) -> bool:

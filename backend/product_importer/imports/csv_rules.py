@@ -107,6 +107,11 @@ def csv_error_reason(exc: csv.Error) -> str:
     """What Python's csv module found wrong, in the user's terms."""
     if "new-line character seen in unquoted field" in str(exc):
         return LONE_CR
+    if "field larger than field limit" in str(exc):
+        return (
+            "a field is longer than 10 MB, most likely a quoted field that is never "
+            'closed: check the quote marks (") from this line on.'
+        )
     return f"cannot be read as CSV ({exc})."
 
 

@@ -44,9 +44,10 @@ COPY_READ_BYTES = 1 << 20
 PARSED_FLUSH_BYTES = 8 << 20
 MAX_FIELD_CHARS = 10 << 20
 STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
-# Read after the file's last line by the careful path: inside a field, it shows that a
-# quoted field never closed. Unicode noncharacters: never part of a real file's text.
-END_OF_FILE = "\ufdd0end of file\ufdd0"
+# Read after the file's last line by the careful path: a row of two marks, or the end
+# of a quoted field that never closed. Unicode noncharacters: never in a real file.
+END_MARK = "\ufdd0end of file\ufdd0"
+END_OF_FILE = f"{END_MARK},{END_MARK}"
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -159,7 +160,7 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
         line_done = rows.line_num
         for row in rows:
             first_line, line_done = line_done + 1, rows.line_num
-            if not row or row == [END_OF_FILE]:
+            if not row or row == [END_MARK, END_MARK]:
                 continue
             if row[-1].endswith(END_OF_FILE):
                 raise FileRejected(_never_closed(first_line))
@@ -182,9 +183,9 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
 
 def _never_closed(line: int) -> str:
     return (
-        f"Line {line}: a quoted field starts on this line and is never closed, so the rest "
-        'of the file cannot be read. Check its quote marks: a field with a " inside is '
-        'written in quotes, with the " doubled ("27"" screen").'
+        f"Line {line}: the row starting on this line has a quoted field that is never "
+        "closed, so the rest of the file cannot be read. Check its quote marks: a field "
+        'with a " inside is written in quotes, with the " doubled ("27"" screen").'
     )
 
 

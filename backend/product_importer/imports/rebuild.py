@@ -181,7 +181,7 @@ def rebuild(
 
 def _lock_products(cur: Any, mode: str) -> bool:
     """Lock `products` in `mode`; if not granted in time, undo the rebuild (False)."""
-    if lock_in_attempts(cur, f"LOCK TABLE products IN {mode} MODE", SWAP_LOCK_SECONDS):
+    if lock_in_attempts(cur, "products", mode, SWAP_LOCK_SECONDS):
         return True
     cur.execute("ROLLBACK TO SAVEPOINT rebuild")
     return False

@@ -62,9 +62,6 @@ def import_in_progress() -> Select[Any]:
     return select(exists().where(Import.status.in_(ACTIVE_IMPORT_STATUSES)))
 
 
-LOCK_PRODUCTS = "LOCK TABLE products IN ACCESS EXCLUSIVE MODE"
-
-
 def product_total() -> Select[Any]:
     """The exact number of products, kept by triggers (migration 0005)."""
     return select(func.product_count())

@@ -117,7 +117,12 @@ async def update_product(
         return await service.update_product(session, product, data.model_dump(exclude_unset=True))
 
 
-@router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+@router.delete(
+    "/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND | {409: {"description": "A running import changed it at the same time"}},
+)
 async def delete_product(product: ProductForUpdateDep, session: SessionDep) -> Response:
-    await service.delete_product(session, product)
+    with _http_errors():
+        await service.delete_product(session, product)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

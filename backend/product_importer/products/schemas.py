@@ -43,9 +43,8 @@ def _empty_is_null(value: str | None) -> str | None:
 
 
 Sku = Annotated[
-    str,
+    Annotated[str, StringConstraints(min_length=1, max_length=SKU_MAX)],
     BeforeValidator(_trimmed),
-    StringConstraints(min_length=1, max_length=SKU_MAX),
     AfterValidator(storable_text),
     Field(
         description="Unique, case-insensitively; surrounding whitespace is removed",
@@ -53,9 +52,8 @@ Sku = Annotated[
     ),
 ]
 Name = Annotated[
-    str,
+    Annotated[str, StringConstraints(min_length=1, max_length=NAME_MAX)],
     BeforeValidator(_trimmed),
-    StringConstraints(min_length=1, max_length=NAME_MAX),
     AfterValidator(storable_text),
     Field(description="Surrounding whitespace is removed", examples=["Stainless Kettle"]),
 ]

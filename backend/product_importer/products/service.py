@@ -5,12 +5,19 @@ for a dispatch once that transaction commits. Services only flush; the request's
 session commits.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from product_importer.core.pg_errors import UNIQUE_VIOLATION, constraint_name, sqlstate
+from product_importer.core.pg_errors import (
+    DEADLOCK_DETECTED,
+    UNIQUE_VIOLATION,
+    constraint_name,
+    sqlstate,
+)
 from product_importer.core.table_locks import lock_in_attempts_async
 from product_importer.products import repository as repo
 from product_importer.products.errors import CatalogBusy, SkuTaken
@@ -22,6 +29,21 @@ from product_importer.webhooks.events import record_event
 # Delete-all keeps asking for the table lock this long (in short attempts, so that
 # requests arriving meanwhile never queue behind its wait for long).
 DELETE_ALL_LOCK_SECONDS = 1.0
+
+
+@contextmanager
+def _yield_to_imports() -> Iterator[None]:
+    """A change that deadlocks with a running import's merge (each waiting on a row the
+    other holds) is the one PostgreSQL aborts: say so, instead of failing with a 500."""
+    try:
+        yield
+    except DBAPIError as exc:
+        if sqlstate(exc) == DEADLOCK_DETECTED:
+            raise CatalogBusy(
+                "a running import changed the same products at the same time; nothing "
+                "was changed, try again"
+            ) from None
+        raise
 
 
 async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) -> None:
@@ -55,7 +77,8 @@ async def update_product(
     if not changes:
         return product
     try:
-        row = (await session.execute(repo.update_product(product.id, changes))).first()
+        with _yield_to_imports():
+            row = (await session.execute(repo.update_product(product.id, changes))).first()
     except IntegrityError as exc:
         if sqlstate(exc) == UNIQUE_VIOLATION and constraint_name(exc) in (repo.SKU_INDEX, None):
             raise SkuTaken(changes["sku"]) from None
@@ -68,7 +91,8 @@ async def update_product(
 
 
 async def delete_product(session: AsyncSession, product: ProductRead) -> None:
-    row = (await session.execute(repo.delete_product(product.id))).first()
+    with _yield_to_imports():
+        row = (await session.execute(repo.delete_product(product.id))).first()
     deleted = ProductRead.model_validate(row._mapping) if row else product
     await _record(session, "product.deleted", deleted.model_dump(mode="json"))
     await audit.record(session, "product.deleted", f"product {product.id}", {"sku": product.sku})
@@ -89,7 +113,9 @@ async def delete_all_products(session: AsyncSession) -> int:
     granted within `DELETE_ALL_LOCK_SECONDS`.
     """
     await _refuse_during_import(session)
-    if not await lock_in_attempts_async(session, repo.LOCK_PRODUCTS, DELETE_ALL_LOCK_SECONDS):
+    if not await lock_in_attempts_async(
+        session, "products", "ACCESS EXCLUSIVE", DELETE_ALL_LOCK_SECONDS
+    ):
         raise CatalogBusy(
             "the products table is in use by a long operation (an import or an export); "
             f"nothing was deleted, try again (waited {DELETE_ALL_LOCK_SECONDS:g} s)"

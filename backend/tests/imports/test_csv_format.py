@@ -210,8 +210,10 @@ async def test_a_quoted_field_that_never_closes_fails_the_import_with_its_line(c
     )
     result = await import_file(client, content)
     assert result["status"] == "failed", result
-    assert result["error"].startswith("Line 3: a quoted field starts on this line and is never")
+    assert result["error"].startswith("Line 3: the row starting on this line has a quoted field")
     assert products() == {}
     short = await import_file(client, csv_bytes("sku,name", 'uq-1,"abc', "uq-2,x"))
     assert short["status"] == "failed" and "Line 2:" in short["error"]
+    lone = await import_file(client, b'sku,name\nuq-1,x\n"')  # a last line of one quote
+    assert lone["status"] == "failed" and "Line 3:" in lone["error"]
     assert products() == {}

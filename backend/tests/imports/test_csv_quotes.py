@@ -2,6 +2,7 @@
 
 import pytest
 
+from product_importer.imports import csv_quotes
 from product_importer.imports.csv_quotes import QuoteChecker, quoting_is_regular
 
 REGULAR = [
@@ -43,3 +44,14 @@ def test_the_verdict_does_not_depend_on_where_the_pieces_split(content):
                 checker.feed(piece)
             checker.finish()
             assert checker.irregular is not whole, (one, two)
+
+
+def test_a_line_too_long_to_hold_sends_the_file_to_the_careful_path(monkeypatch):
+    """Past the held line, stray quotes would reach COPY unchecked: the file is called
+    irregular instead."""
+    monkeypatch.setattr(csv_quotes, "MAX_HELD_BYTES", 64)
+    checker = QuoteChecker()
+    for piece in (b"sku,name\nA,", b"y" * 50, b"y" * 50, b"\nB,fine\n"):
+        checker.feed(piece)
+    checker.finish()
+    assert checker.irregular

@@ -5,6 +5,7 @@ import threading
 
 from sqlalchemy import text
 
+from product_importer.core import table_locks
 from product_importer.db import sync_engine
 from product_importer.imports import rebuild, runner
 from tests.imports.helpers import csv_bytes, products, staging_tables, stored_import
@@ -12,6 +13,7 @@ from tests.imports.helpers import csv_bytes, products, staging_tables, stored_im
 
 def test_a_long_reader_makes_the_rebuild_merge_instead_and_others_keep_reading(monkeypatch):
     monkeypatch.setattr(rebuild, "SWAP_LOCK_SECONDS", 1.5)
+    monkeypatch.setattr(table_locks, "LONGEST_ATTEMPT_MS", 200)
     import_id = stored_import(csv_bytes("sku,name", *[f"L-{i},Long {i}" for i in range(30)]))
     outcome: list[str] = []
     with sync_engine().connect() as long_reader:

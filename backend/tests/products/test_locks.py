@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 
 import psycopg2
+import pytest
 from sqlalchemy import text
 
+from product_importer.core import table_locks
 from product_importer.db import sync_engine
 from product_importer.products import service
 from tests.products.helpers import API, add_products, numbered, sql_scalar
@@ -20,6 +22,9 @@ from tests.products.helpers import API, add_products, numbered, sql_scalar
 WAITING_ON_PRODUCTS = """
     SELECT count(*) FROM pg_locks
     WHERE relation = 'products'::regclass AND NOT granted AND pid <> pg_backend_pid()"""
+WAITING_ON_ANY_LOCK = """
+    SELECT count(*) FROM pg_stat_activity
+    WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"""
 
 
 def _import_connection():
@@ -28,9 +33,9 @@ def _import_connection():
     return raw
 
 
-async def _until_someone_waits_on_products(cur) -> None:
+async def _until_someone_waits_on_products(cur, query: str = WAITING_ON_PRODUCTS) -> None:
     for _ in range(200):
-        cur.execute(WAITING_ON_PRODUCTS)
+        cur.execute(query)
         if cur.fetchone()[0]:
             return
         await asyncio.sleep(0.02)
@@ -83,11 +88,34 @@ async def test_a_replace_and_a_delete_during_a_rebuild_wait_without_deadlock(cli
     assert sql_scalar("SELECT count(*) FROM products") == 1
 
 
+async def test_an_edit_that_deadlocks_with_an_import_merge_is_a_409(client):
+    """The import holds a new SKU (uncommitted) that the edit wants, then wants the row
+    the edit holds: PostgreSQL aborts the edit, which says to try again."""
+    [product] = add_products(numbered(1))
+    raw = _import_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SET deadlock_timeout = '10s'")  # the edit's check finds the cycle
+        cur.execute("INSERT INTO products (sku, name) VALUES ('TAKEN-1', 'from the file')")
+        editing = asyncio.ensure_future(client.patch(f"{API}/{product}", json={"sku": "taken-1"}))
+        await _until_someone_waits_on_products(cur, WAITING_ON_ANY_LOCK)
+        update = "UPDATE products SET name = 'merged' WHERE id = %s"
+        await asyncio.to_thread(cur.execute, update, (product,))
+        response = await editing
+        raw.commit()
+    finally:
+        raw.close()
+    assert response.status_code == 409, response.text
+    assert "try again" in response.json()["detail"]
+    assert sql_scalar("SELECT name FROM products WHERE id = :id", id=product) == "merged"
+
+
 async def test_readers_do_not_queue_behind_delete_all_waiting_for_its_lock(client, monkeypatch):
     """A long reader holds the table; delete-all waits for it, but a reader arriving
     meanwhile is never stuck behind that wait (here: it would exceed its own 1 s lock
     timeout while delete-all keeps trying for 3 s)."""
     monkeypatch.setattr(service, "DELETE_ALL_LOCK_SECONDS", 3.0)
+    monkeypatch.setattr(table_locks, "LONGEST_ATTEMPT_MS", 200)
     add_products(numbered(3))
     with sync_engine().connect() as long_reader:
         long_reader.execute(text("SELECT count(*) FROM products"))  # holds ACCESS SHARE
@@ -107,9 +135,12 @@ async def test_readers_do_not_queue_behind_delete_all_waiting_for_its_lock(clien
     assert response.status_code == 200 and response.json() == {"deleted": 3}
 
 
-def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
-    from product_importer.core.table_locks import lock_in_attempts
+def test_attempts_start_short_and_double_up_to_past_the_deadlock_timeout():
+    waits = [wait for _, wait in zip(range(8), table_locks.attempts(60), strict=False)]
+    assert waits == [50, 100, 200, 400, 800, 1250, 1250, 1250]
 
+
+def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
     with sync_engine().connect() as holder:
         holder.execute(text("SELECT count(*) FROM products"))
         raw = _import_connection()
@@ -117,11 +148,13 @@ def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
             cur = raw.cursor()
             cur.execute("SHOW lock_timeout")
             before = cur.fetchone()[0]
-            got = lock_in_attempts(cur, "LOCK TABLE products IN ACCESS EXCLUSIVE MODE", 0.3)
+            got = table_locks.lock_in_attempts(cur, "products", "ACCESS EXCLUSIVE", 0.3)
             assert got is False
             cur.execute("SHOW lock_timeout")
             assert cur.fetchone()[0] == before
             cur.execute("SELECT 1")
+            with pytest.raises(psycopg2.errors.InvalidSavepointSpecification):
+                cur.execute("ROLLBACK TO SAVEPOINT lock_attempt")  # none is left open
         finally:
             raw.rollback()
             raw.close()
