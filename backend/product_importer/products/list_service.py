@@ -18,8 +18,8 @@ Pages
 Totals (`total_is_estimate` says which)
 - No filter: exact, from the trigger-kept counter (`product_count()`).
 - A page that is not full ends the result: total = rows before it + its rows. An
-  empty page past the end counts the matches (up to `PAST_END_COUNT_MAX`), else
-  estimates them, never above its offset.
+  empty page past the end counts the matches (up to `PAST_END_COUNT_MAX` of them),
+  else estimates them, never above its offset.
 - A page found by sorting every match has counted them: exact.
 - `is_active` only: exact while there are at most `INACTIVE_COUNT_MAX` inactive
   products (counted on their partial index), else estimated.
@@ -58,8 +58,8 @@ ALWAYS_WALK_ROWS = 5_000
 # matches (sorting them costs ~2 ms); a rare term then skips the walk (~3 ms).
 RARE_MATCHES_MAX = 2_000
 EXACT_COUNT_MAX = 10_000
-# An empty page past the end bounds the total by its offset: up to this offset, the
-# matches are counted (at most ~0.1 s) so that the page says where the end is.
+# An empty page past the end bounds the total by its offset: up to this many matches
+# are counted (at most ~0.1 s) so that the page says where the end is.
 PAST_END_COUNT_MAX = 100_000
 INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
@@ -193,10 +193,9 @@ async def _filtered_total(
     if 0 < rows < size or (rows == 0 and offset == 0):
         return offset + rows, False
     if rows == 0:  # past the end: there are at most `offset` matches
-        if offset <= PAST_END_COUNT_MAX:
-            exact = await _count_up_to(session, filters, offset)
-            if exact is not None:
-                return exact, False
+        exact = await _count_up_to(session, filters, min(offset, PAST_END_COUNT_MAX))
+        if exact is not None:
+            return exact, False
         return min(estimate, offset), True
     if not filters.substrings:
         inactive = await _count_up_to(session, INACTIVE, INACTIVE_COUNT_MAX)

@@ -152,7 +152,10 @@ async def test_a_page_past_the_end_counts_the_total_instead_of_growing_it(client
     for page in (4, 10, 1000):
         body = (await client.get(f"{API}?q=product&page_size=10&page={page}")).json()
         assert (body["items"], body["total"], body["total_is_estimate"]) == ([], 30, False)
-    monkeypatch.setattr(list_service, "PAST_END_COUNT_MAX", 0)
+    monkeypatch.setattr(list_service, "PAST_END_COUNT_MAX", 30)  # counts up to 30 matches
+    body = (await client.get(f"{API}?q=product&page_size=10&page=1000")).json()
+    assert (body["items"], body["total"], body["total_is_estimate"]) == ([], 30, False)
+    monkeypatch.setattr(list_service, "PAST_END_COUNT_MAX", 29)
     body = (await client.get(f"{API}?q=product&page_size=10&page=1000")).json()
     assert body["items"] == [] and body["total_is_estimate"] is True
     assert body["total"] <= 9990

@@ -2,9 +2,13 @@ import { useId, useRef, useState } from 'react';
 import { useDebouncedCallback } from '@/hooks/use-debounced-callback';
 
 /** `refining`: the value continues one already sent from the same stretch of typing (the field
- * kept the focus since), so a caller keeping it in the URL replaces that history entry: one
- * entry per search, not one per pause in the typing. */
+ * kept the focus since, with no long pause), so a caller keeping it in the URL replaces that
+ * history entry: one entry per search, not one per pause in the typing. */
 export type SearchChange = { refining: boolean };
+
+/** A pause this long after a search was sent means its results were read: what is typed next is a
+ * new search, with its own history entry. */
+export const NEW_SEARCH_AFTER_MS = 2_000;
 
 type SearchInputProps = {
   label: string;
@@ -32,9 +36,12 @@ export function SearchInput({
   const [draft, setDraft] = useState(value);
   const [lastValue, setLastValue] = useState(value);
   const refining = useRef(false);
+  const lastSentAt = useRef(0);
   const send = (next: string) => {
-    onChange(next, { refining: refining.current });
+    const now = Date.now();
+    onChange(next, { refining: refining.current && now - lastSentAt.current < NEW_SEARCH_AFTER_MS });
     refining.current = true;
+    lastSentAt.current = now;
   };
   const emit = useDebouncedCallback(send, delayMs);
 

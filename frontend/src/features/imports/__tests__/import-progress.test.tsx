@@ -25,6 +25,8 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('about 42 s');
     rerender(<ImportProgress item={importFactory({ ...rebuilding, eta_seconds: null })} />);
     expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');
+    rerender(<ImportProgress item={importFactory({ ...rebuilding, eta_seconds: 0.4 })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('less than a second');
   });
 
   it('says it is estimating while the total or speed is unknown', () => {

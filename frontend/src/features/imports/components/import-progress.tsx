@@ -83,7 +83,7 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
           {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? (eta === null ? 'Estimating…' : `about ${formatDuration(eta)}`) : formatDuration(duration(item))}
+          {active ? timeLeft(eta) : formatDuration(duration(item))}
         </Stat>
         <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
       </dl>
@@ -180,4 +180,9 @@ export function ImportSummary({ item }: { item: Import }) {
       )}
     </div>
   );
+}
+
+function timeLeft(eta: number | null): string {
+  if (eta === null) return 'Estimating…';
+  return eta < 1 ? 'less than a second' : `about ${formatDuration(eta)}`;
 }

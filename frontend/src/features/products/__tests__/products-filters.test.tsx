@@ -1,6 +1,7 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { NEW_SEARCH_AFTER_MS } from '@/components/search-input';
 import { renderWithProviders } from '@/testing/test-utils';
 import { ProductsFilters } from '../components/products-filters';
 
@@ -25,6 +26,25 @@ describe('ProductsFilters', () => {
     await user.clear(search);
     await user.type(search, 'lamp');
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=lamp$/));
+    await act(() => router.navigate(-1));
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/);
+  });
+
+  it('starts a new history entry when typing resumes after the results were read', async () => {
+    const user = userEvent.setup();
+    const { router } = renderWithProviders(<ProductsFilters />, { url: '/products' });
+    const search = screen.getByRole('searchbox', { name: 'Search by SKU or name' });
+    await user.type(search, 'kettle');
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/));
+    const later = Date.now() + NEW_SEARCH_AFTER_MS + 1_000;
+    const clock = vi.spyOn(Date, 'now').mockImplementation(() => later);
+    try {
+      // Still focused: select all and type the next search.
+      await user.keyboard('{Control>}a{/Control}lamp');
+      await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=lamp$/));
+    } finally {
+      clock.mockRestore();
+    }
     await act(() => router.navigate(-1));
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/);
   });
