@@ -23,6 +23,7 @@ OPTIONAL_COLUMNS = ("description",)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BOM = codecs.BOM_UTF8
 HEADER_PROBE_BYTES = 64 * 1024
+MAX_FIELD_CHARS = 10 << 20  # the careful path's limit on one field (csv's own is 128 Ki)
 
 
 class FileRejected(ValueError):
@@ -109,8 +110,8 @@ def csv_error_reason(exc: csv.Error) -> str:
         return LONE_CR
     if "field larger than field limit" in str(exc):
         return (
-            "a field is longer than 10 MB, most likely a quoted field that is never "
-            'closed: check the quote marks (") from this line on.'
+            f"a field is longer than {MAX_FIELD_CHARS:,} characters, most likely a quoted "
+            'field that is never closed: check the quote marks (") from this line on.'
         )
     return f"cannot be read as CSV ({exc})."
 

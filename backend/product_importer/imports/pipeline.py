@@ -28,6 +28,7 @@ from product_importer.imports import staging_sql as q
 from product_importer.imports.csv_quotes import QuoteChecker
 from product_importer.imports.csv_rules import (
     HEADER_PROBE_BYTES,
+    MAX_FIELD_CHARS,
     FileRejected,
     Header,
     csv_error_reason,
@@ -42,7 +43,6 @@ READ_SHARE = 40.0  # progress % given to reading the file
 CHECK_SHARE = 5.0  # then validating and de-duplicating; the merge takes the rest
 COPY_READ_BYTES = 1 << 20
 PARSED_FLUSH_BYTES = 8 << 20
-MAX_FIELD_CHARS = 10 << 20
 STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
 # Read after the file's last line by the careful path: a row of two marks, or the end
 # of a quoted field that never closed. Unicode noncharacters: never in a real file.

@@ -51,10 +51,6 @@ RULES = (
 )
 
 
-def _quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def staging_table(import_id: uuid.UUID) -> str:
     return f"import_rows_{import_id.hex}"
 

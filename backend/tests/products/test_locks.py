@@ -33,7 +33,7 @@ def _import_connection():
     return raw
 
 
-async def _until_someone_waits_on_products(cur, query: str = WAITING_ON_PRODUCTS) -> None:
+async def _until_someone_waits(cur, query: str = WAITING_ON_PRODUCTS) -> None:
     for _ in range(200):
         cur.execute(query)
         if cur.fetchone()[0]:
@@ -50,7 +50,7 @@ async def _edit_while_a_rebuild_swaps(client, request) -> tuple[int, bool]:
         cur = raw.cursor()
         cur.execute("LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE")
         pending = asyncio.ensure_future(request())
-        await _until_someone_waits_on_products(cur)
+        await _until_someone_waits(cur)
         cur.execute("SET LOCAL lock_timeout = '10s'")
         try:
             await asyncio.to_thread(cur.execute, "LOCK TABLE products IN ACCESS EXCLUSIVE MODE")
@@ -98,7 +98,7 @@ async def test_an_edit_that_deadlocks_with_an_import_merge_is_a_409(client):
         cur.execute("SET deadlock_timeout = '10s'")  # the edit's check finds the cycle
         cur.execute("INSERT INTO products (sku, name) VALUES ('TAKEN-1', 'from the file')")
         editing = asyncio.ensure_future(client.patch(f"{API}/{product}", json={"sku": "taken-1"}))
-        await _until_someone_waits_on_products(cur, WAITING_ON_ANY_LOCK)
+        await _until_someone_waits(cur, WAITING_ON_ANY_LOCK)
         update = "UPDATE products SET name = 'merged' WHERE id = %s"
         await asyncio.to_thread(cur.execute, update, (product,))
         response = await editing

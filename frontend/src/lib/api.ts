@@ -76,15 +76,27 @@ type RequestOptions = {
   signal?: AbortSignal;
 };
 
-async function parseBody(response: Response): Promise<unknown> {
-  if (response.status === 204) return undefined;
-  const text = await response.text();
+const NOT_JSON = Symbol('not JSON');
+
+/** The JSON value of a body's text (undefined when empty), or NOT_JSON. */
+function parseJson(text: string): unknown {
   if (!text) return undefined;
   try {
     return JSON.parse(text);
   } catch {
-    return text;
+    return NOT_JSON;
   }
+}
+
+/** A successful answer's body: its JSON value, or the text itself when it is not JSON. */
+function jsonOrText(text: string): unknown {
+  const payload = parseJson(text);
+  return payload === NOT_JSON ? text : payload;
+}
+
+async function parseBody(response: Response): Promise<unknown> {
+  if (response.status === 204) return undefined;
+  return jsonOrText(await response.text());
 }
 
 /**
@@ -93,12 +105,8 @@ async function parseBody(response: Response): Promise<unknown> {
  * people: the error then says what failed in plain words, from the status.
  */
 function errorDetail(text: string): unknown {
-  let payload: unknown;
-  try {
-    payload = text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
+  const payload = parseJson(text);
+  if (payload === NOT_JSON) return undefined;
   return payload && typeof payload === 'object' && 'detail' in payload ? payload.detail : payload;
 }
 
@@ -234,13 +242,7 @@ export function uploadFile<T>(
     };
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
-        let payload: unknown = xhr.responseText;
-        try {
-          payload = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
-        } catch {
-          // keep the text
-        }
-        resolve(payload as T);
+        resolve(jsonOrText(xhr.responseText) as T);
         return;
       }
       if (xhr.status === 401) reportUnauthorized();
