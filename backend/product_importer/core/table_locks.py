@@ -6,14 +6,15 @@ with a pause between them in which queued requests get through, bounds how long
 anyone waits behind the request: 50 ms at first. Attempts then double, so that
 readers that keep overlapping cannot starve the lock forever, up to a little more than
 PostgreSQL's `deadlock_timeout` (1 s by default): only a request that waits that long
-makes PostgreSQL cancel an autovacuum in its way.
+makes PostgreSQL cancel an autovacuum in its way. When an autovacuum is what holds the
+table, the next attempt is that long at once, so that an autovacuum (which starts on
+its own, a minute after an import) does not make the lock fail.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg2.errors
@@ -28,19 +29,32 @@ LONGEST_ATTEMPT_MS = 1250
 PAUSE_SECONDS = 0.05
 
 
-def attempts(seconds: float) -> Iterator[int]:
+class Schedule:
     """The lock timeout (ms) of each attempt that starts within `seconds`."""
-    deadline = time.monotonic() + seconds
-    timeout_ms = FIRST_ATTEMPT_MS
-    while True:
-        yield timeout_ms
-        if time.monotonic() >= deadline:
-            return
-        timeout_ms = min(timeout_ms * 2, LONGEST_ATTEMPT_MS)
+
+    def __init__(self, seconds: float) -> None:
+        self._deadline = time.monotonic() + seconds
+        self.timeout_ms = FIRST_ATTEMPT_MS
+
+    def next_attempt(self, autovacuum_in_the_way: bool) -> bool:
+        """Move on to the next attempt; False when the time is up."""
+        if time.monotonic() >= self._deadline:
+            return False
+        doubled = min(self.timeout_ms * 2, LONGEST_ATTEMPT_MS)
+        self.timeout_ms = LONGEST_ATTEMPT_MS if autovacuum_in_the_way else doubled
+        return True
 
 
 def _lock(table: str, mode: str) -> str:
     return f"LOCK TABLE {table} IN {mode} MODE"
+
+
+def _autovacuum_in_the_way(table: str) -> str:
+    return f"""
+        SELECT EXISTS (
+          SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+          WHERE l.locktype = 'relation' AND l.relation = '{table}'::regclass AND l.granted
+            AND a.backend_type = 'autovacuum worker')"""
 
 
 def lock_in_attempts(cur: Any, table: str, mode: str, seconds: float) -> bool:
@@ -48,29 +62,33 @@ def lock_in_attempts(cur: Any, table: str, mode: str, seconds: float) -> bool:
     False if it was never granted. The transaction stays usable either way."""
     cur.execute("SHOW lock_timeout")
     previous = cur.fetchone()[0]
-    for timeout_ms in attempts(seconds):
+    schedule = Schedule(seconds)
+    while True:
         cur.execute("SAVEPOINT lock_attempt")
-        cur.execute(f"SET LOCAL lock_timeout = '{timeout_ms}ms'")
+        cur.execute(f"SET LOCAL lock_timeout = '{schedule.timeout_ms}ms'")
         try:
             cur.execute(_lock(table, mode))
         except psycopg2.errors.LockNotAvailable:
             cur.execute("ROLLBACK TO SAVEPOINT lock_attempt")
             cur.execute("RELEASE SAVEPOINT lock_attempt")
+            cur.execute(_autovacuum_in_the_way(table))
+            if not schedule.next_attempt(cur.fetchone()[0]):
+                return False
             time.sleep(PAUSE_SECONDS)
             continue
         cur.execute("RELEASE SAVEPOINT lock_attempt")
         cur.execute("SELECT set_config('lock_timeout', %s, true)", (previous,))
         return True
-    return False
 
 
 async def lock_in_attempts_async(session: AsyncSession, table: str, mode: str,
                                  seconds: float) -> bool:  # fmt: skip
     """`lock_in_attempts` for the API's async session."""
     previous = (await session.execute(text("SHOW lock_timeout"))).scalar_one()
-    for timeout_ms in attempts(seconds):
+    schedule = Schedule(seconds)
+    while True:
         await session.execute(text("SAVEPOINT lock_attempt"))
-        await session.execute(text(f"SET LOCAL lock_timeout = '{timeout_ms}ms'"))
+        await session.execute(text(f"SET LOCAL lock_timeout = '{schedule.timeout_ms}ms'"))
         try:
             await session.execute(text(_lock(table, mode)))
         except DBAPIError as exc:
@@ -78,6 +96,9 @@ async def lock_in_attempts_async(session: AsyncSession, table: str, mode: str,
                 raise
             await session.execute(text("ROLLBACK TO SAVEPOINT lock_attempt"))
             await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
+            in_the_way = await session.execute(text(_autovacuum_in_the_way(table)))
+            if not schedule.next_attempt(in_the_way.scalar_one()):
+                return False
             await asyncio.sleep(PAUSE_SECONDS)
             continue
         await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
@@ -85,4 +106,3 @@ async def lock_in_attempts_async(session: AsyncSession, table: str, mode: str,
             text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
         )
         return True
-    return False

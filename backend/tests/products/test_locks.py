@@ -17,7 +17,14 @@ from sqlalchemy import text
 from product_importer.core import table_locks
 from product_importer.db import sync_engine
 from product_importer.products import service
-from tests.products.helpers import API, add_products, numbered, sql_scalar
+from tests.products.helpers import (
+    API,
+    add_products,
+    copy_products,
+    numbered,
+    sql_execute,
+    sql_scalar,
+)
 
 WAITING_ON_PRODUCTS = """
     SELECT count(*) FROM pg_locks
@@ -135,9 +142,74 @@ async def test_readers_do_not_queue_behind_delete_all_waiting_for_its_lock(clien
     assert response.status_code == 200 and response.json() == {"deleted": 3}
 
 
+def _waits(autovacuum_in_the_way: list[bool]) -> list[int]:
+    schedule = table_locks.Schedule(60)
+    waits = [schedule.timeout_ms]
+    for in_the_way in autovacuum_in_the_way:
+        assert schedule.next_attempt(in_the_way)
+        waits.append(schedule.timeout_ms)
+    return waits
+
+
 def test_attempts_start_short_and_double_up_to_past_the_deadlock_timeout():
-    waits = [wait for _, wait in zip(range(8), table_locks.attempts(60), strict=False)]
-    assert waits == [50, 100, 200, 400, 800, 1250, 1250, 1250]
+    assert _waits([False] * 7) == [50, 100, 200, 400, 800, 1250, 1250, 1250]
+
+
+def test_an_autovacuum_in_the_way_gets_an_attempt_past_the_deadlock_timeout_at_once():
+    assert _waits([True, False]) == [50, 1250, 1250]
+    assert table_locks.LONGEST_ATTEMPT_MS > 1000  # PostgreSQL's default deadlock_timeout
+
+
+def test_attempts_end_at_the_deadline():
+    schedule = table_locks.Schedule(0)
+    assert not schedule.next_attempt(False)
+
+
+SLOW_AUTOVACUUM = """
+    ALTER TABLE products SET (
+      autovacuum_vacuum_insert_threshold = 1, autovacuum_vacuum_insert_scale_factor = 0,
+      autovacuum_vacuum_cost_delay = 100, autovacuum_vacuum_cost_limit = 1)"""
+AUTOVACUUM_ON_PRODUCTS = """
+    SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+    WHERE a.backend_type = 'autovacuum worker' AND l.relation = 'products'::regclass"""
+
+
+def _set_autovacuum_naptime(value: str | None) -> None:
+    with sync_engine().connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        setting = f"SET autovacuum_naptime = '{value}'" if value else "RESET autovacuum_naptime"
+        conn.execute(text(f"ALTER SYSTEM {setting}"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+
+
+@pytest.fixture
+def slow_autovacuum_on_products():
+    """An autovacuum of `products` that starts within a second and then crawls (it
+    sleeps 100 ms per page), as one after an import can hold the table for a while."""
+    if not sql_scalar("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
+        pytest.skip("needs a superuser to make autovacuum start at once (ALTER SYSTEM)")
+    copy_products([(f"AV-{i:06d}", f"Product {i}", "a description", True) for i in range(20_000)])
+    sql_execute(SLOW_AUTOVACUUM)
+    _set_autovacuum_naptime("1s")
+    try:
+        yield
+    finally:
+        _set_autovacuum_naptime(None)
+        sql_execute("ALTER TABLE products RESET (autovacuum_vacuum_insert_threshold, "
+                    "autovacuum_vacuum_insert_scale_factor, autovacuum_vacuum_cost_delay, "
+                    "autovacuum_vacuum_cost_limit)")  # fmt: skip
+
+
+async def test_delete_all_gets_past_an_autovacuum_of_the_table(client, slow_autovacuum_on_products):
+    for _ in range(300):
+        if sql_scalar(AUTOVACUUM_ON_PRODUCTS):
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("no autovacuum of products started")
+    response = await client.delete(f"{API}/all")
+    assert response.status_code == 200, response.text
+    assert response.json() == {"deleted": 20_000}
 
 
 def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
