@@ -83,6 +83,15 @@ COLUMNS = """
 CONSTRAINTS = """
     SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
     WHERE conrelid = 'products'::regclass AND contype IN ('c', 'n') ORDER BY conname"""
+# What an operator may have given `products` beyond the migrations (storage parameters,
+# a comment, grants to other roles), which CREATE TABLE … AS does not copy either.
+TABLE_SETTINGS = """
+    SELECT array_to_string(reloptions, ', '), obj_description(oid, 'pg_class')
+    FROM pg_class WHERE oid = 'products'::regclass"""
+GRANTS = """
+    SELECT a.privilege_type, a.grantee = 0, pg_get_userbyid(a.grantee), a.is_grantable
+    FROM pg_class c, aclexplode(c.relacl) a
+    WHERE c.oid = 'products'::regclass AND a.grantee <> c.relowner"""
 STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 COMPRESSION = {"p": "pglz", "l": "lz4"}
 
@@ -198,9 +207,12 @@ def _write_first_catalog(cur: Any, winners: str, sequence: str) -> int:
 
 
 def _shape_like_products(cur: Any) -> None:
-    """Give the new table `products`' column defaults, constraints, storage and
-    compression, in one ALTER TABLE (one scan to check the constraints)."""
-    changes = []
+    """Give the new table `products`' column defaults, constraints, storage, compression
+    and storage parameters in one ALTER TABLE (one scan to check the constraints), then
+    its comment and grants."""
+    cur.execute(TABLE_SETTINGS)
+    options, comment = cur.fetchone()
+    changes = [f"SET ({options})"] if options else []
     cur.execute(COLUMNS)
     for name, default, unnamed_not_null, storage, compression in cur.fetchall():
         column = f"ALTER COLUMN {quote_ident(name, cur)}"
@@ -217,6 +229,17 @@ def _shape_like_products(cur: Any) -> None:
         changes.append(f"ADD CONSTRAINT {quote_ident(name, cur)} {definition}")
     if changes:
         cur.execute(f"ALTER TABLE {NEW} {', '.join(changes)}")
+    if comment is not None:
+        cur.execute(f"COMMENT ON TABLE {NEW} IS %s", (comment,))
+    _grant_like_products(cur)
+
+
+def _grant_like_products(cur: Any) -> None:
+    cur.execute(GRANTS)
+    for privilege, public, role, grantable in cur.fetchall():
+        grantee = "PUBLIC" if public else quote_ident(role, cur)
+        option = " WITH GRANT OPTION" if grantable else ""
+        cur.execute(f"GRANT {privilege} ON {NEW} TO {grantee}{option}")
 
 
 def _sequence(cur: Any) -> str:

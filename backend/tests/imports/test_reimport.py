@@ -5,6 +5,7 @@ import io
 import uuid
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
@@ -219,3 +220,50 @@ def test_a_rebuild_reports_progress_after_each_index(monkeypatch):
     assert builds == [f"rebuilding: building indexes ({n} of {count})" for n in range(1, count + 1)]
     shares = [progress for _, progress in reported]
     assert shares == sorted(shares)
+
+
+OPERATOR_SETTINGS = """
+    ALTER TABLE products SET (fillfactor = 90, autovacuum_vacuum_scale_factor = 0.05);
+    COMMENT ON TABLE products IS 'The catalog';
+    GRANT SELECT ON products TO PUBLIC;
+    GRANT SELECT, UPDATE ON products TO "Catalog Reader" WITH GRANT OPTION"""
+OPERATOR_SETTINGS_UNDONE = """
+    ALTER TABLE products RESET (fillfactor, autovacuum_vacuum_scale_factor);
+    COMMENT ON TABLE products IS NULL;
+    REVOKE ALL ON products FROM PUBLIC, "Catalog Reader";
+    DROP ROLE "Catalog Reader" """
+CAN_CREATE_ROLES = "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+SETTINGS_OF_PRODUCTS = text(
+    """SELECT reloptions, obj_description(oid, 'pg_class'), relacl::text[]
+       FROM pg_class WHERE oid = 'products'::regclass"""
+)
+
+
+@pytest.fixture
+def operator_settings_on_products():
+    """Storage parameters, a comment and grants an operator gave `products`."""
+    with sync_engine().connect() as conn:
+        can_create_roles = conn.execute(text(CAN_CREATE_ROLES)).scalar_one()
+    if not can_create_roles:
+        pytest.skip("needs a role that can create roles")
+    with sync_engine().begin() as conn:
+        conn.execute(text('CREATE ROLE "Catalog Reader"'))
+        conn.execute(text(OPERATOR_SETTINGS))
+    try:
+        yield
+    finally:
+        with sync_engine().begin() as conn:
+            conn.execute(text(OPERATOR_SETTINGS_UNDONE))
+
+
+async def test_a_rebuild_keeps_the_tables_storage_parameters_comment_and_grants(
+    client, worker, operator_settings_on_products
+):
+    with sync_engine().connect() as conn:
+        before = tuple(conn.execute(SETTINGS_OF_PRODUCTS).one())
+        table_oid = conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one()
+    result = await import_file(client, csv_bytes("sku,name", "G-1,One", "G-2,Two"))
+    assert result["created"] == 2
+    with sync_engine().connect() as conn:
+        assert conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one() != table_oid
+        assert tuple(conn.execute(SETTINGS_OF_PRODUCTS).one()) == before
