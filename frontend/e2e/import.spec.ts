@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { generatedCsv, writeCsv } from './support/csv';
-import { api, expect, expectNoA11yViolations, saveScreenshot, test, VIEWPORTS } from './support/fixtures';
+import {
+  api,
+  expect,
+  expectNoA11yViolations,
+  holdRequests,
+  nextFrames,
+  saveScreenshot,
+  test,
+  VIEWPORTS,
+} from './support/fixtures';
 
 type ImportJson = { id: string; status: string };
 
@@ -58,6 +67,34 @@ test.describe('Story 1: import a CSV and watch it', () => {
 
     const history = page.getByRole('table', { name: 'Import history' });
     await expect(history.getByRole('row').filter({ hasText: 'story1.csv' }).first()).toContainText('Completed');
+  });
+
+  test('the file chooser keeps the keyboard focus while the file uploads, and takes no second file', async ({
+    page,
+  }) => {
+    let choosers = 0;
+    page.on('filechooser', () => {
+      choosers += 1;
+    });
+    await page.goto('/');
+    const chooser = page.getByLabel('Choose a CSV file');
+    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
+    await chooser.focus();
+    const opened = page.waitForEvent('filechooser');
+    await page.keyboard.press('Space');
+    const csv = Buffer.from('sku,name\nKEY-1,Chosen with the keyboard\n');
+    await (await opened).setFiles({ name: 'keyboard.csv', mimeType: 'text/csv', buffer: csv });
+    await expect(page.getByRole('region', { name: 'Upload' })).toBeVisible();
+    await nextFrames(page);
+    await expect(chooser).toBeFocused();
+    await page.keyboard.press('Space');
+    await nextFrames(page);
+    expect(choosers).toBe(1);
+    expect(uploading.count()).toBe(1);
+
+    uploading.release();
+    const progress = page.getByRole('region', { name: 'keyboard.csv' });
+    await expect(progress.getByTestId('import-summary')).toBeVisible({ timeout: 60_000 });
   });
 
   test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { api, expect, importThroughApi, test } from './support/fixtures';
+import { api, expect, holdRequests, importThroughApi, pressEnterTwiceWhilePending, test } from './support/fixtures';
 import type { Page } from '@playwright/test';
 
 const HTML_NAME = '<b>Bold</b> & <img src=x onerror="window.__xss=1">';
@@ -219,6 +219,27 @@ test.describe('Story 2b: products edge cases', () => {
     await expect(active).toBeFocused();
   });
 
+  test("the product dialog's submit button keeps the keyboard focus while it saves, and saves once", async ({
+    page,
+    baseURL,
+  }) => {
+    await page.goto('/products');
+    await expect(page.getByRole('navigation', { name: 'Products pagination' })).toContainText('of 121');
+    const creating = await holdRequests(page, 'POST', /\/api\/v1\/products$/);
+    await page.getByRole('button', { name: 'New product' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New product' });
+    await dialog.getByLabel(/^SKU/).fill('FOCUS-1');
+    await dialog.getByLabel(/^Name/).fill('Saved from the keyboard');
+    await pressEnterTwiceWhilePending(page, dialog.getByRole('button', { name: 'Create product' }));
+    expect(creating.count()).toBe(1);
+
+    creating.release();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Created FOCUS-1.' })).toBeVisible();
+    const found = await api<{ total: number }>(baseURL!, 'products?sku=FOCUS-1');
+    expect(found.total).toBe(1);
+  });
+
   test('a page past the end goes to the last page, replacing the URL', async ({ page }) => {
     const pager = page.getByRole('navigation', { name: 'Products pagination' });
     await page.goto('/products?sku=PRD-00&page_size=100&page=2');
@@ -316,5 +337,21 @@ test.describe('Story 3: delete all products', () => {
     await expect(table(page)).toContainText('No products yet.');
     const left = await api<{ total: number }>(baseURL!, 'products');
     expect(left.total).toBe(0);
+  });
+
+  test('the typed confirmation keeps the keyboard focus while everything is deleted', async ({ page }) => {
+    await page.goto('/products');
+    await expect(page.getByRole('navigation', { name: 'Products pagination' })).toContainText('of 121');
+    const deleting = await holdRequests(page, 'DELETE', /\/api\/v1\/products\/all$/);
+    await page.getByRole('button', { name: 'Delete all products' }).click();
+    const dialog = page.getByRole('alertdialog', { name: 'Delete all products?' });
+    const typed = dialog.getByLabel(/Type DELETE to confirm/);
+    await typed.fill('DELETE');
+    await pressEnterTwiceWhilePending(page, typed, dialog.getByRole('button', { name: 'Deleting…' }));
+    expect(deleting.count()).toBe(1);
+
+    deleting.release();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Deleted 121 products.' })).toBeVisible();
+    await expect(dialog).toBeHidden();
   });
 });

@@ -1,9 +1,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { api, expect, importThroughApi, test } from './support/fixtures';
+import type { Page } from '@playwright/test';
+import { api, expect, holdRequests, importThroughApi, pressEnterTwiceWhilePending, test } from './support/fixtures';
 import { WebhookReceiver } from './support/receiver';
 
 type Webhook = { id: number; url: string };
+
+function addWebhook(baseURL: string, url: string, events = ['import.completed']) {
+  return api<Webhook>(baseURL, 'webhooks', { method: 'POST', body: { url, events } });
+}
+
+function card(page: Page, url: string) {
+  return page.getByTestId('webhook-card').filter({ hasText: url });
+}
 
 test.describe('Story 4: webhooks', () => {
   let receiver: WebhookReceiver;
@@ -103,6 +112,61 @@ test.describe('Story 4: webhooks', () => {
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
     await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+
+  test("the webhook dialog's Save changes keeps the keyboard focus while it saves, and saves once", async ({
+    page,
+    baseURL,
+  }) => {
+    const webhook = await addWebhook(baseURL!, receiver.url);
+    await page.goto('/webhooks');
+    await card(page, receiver.url).getByRole('button', { name: /^Edit/ }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit webhook' });
+    await edit.getByLabel('Description').fill('Saved from the keyboard');
+    const held = await holdRequests(page, 'PATCH', new RegExp(`/api/v1/webhooks/${webhook.id}$`));
+    await pressEnterTwiceWhilePending(page, edit.getByRole('button', { name: 'Save changes' }));
+    expect(held.count()).toBe(1);
+    held.release();
+    await expect(edit).toBeHidden();
+    await expect(card(page, receiver.url)).toContainText('Saved from the keyboard');
+  });
+
+  test('Test keeps the keyboard focus while the test runs, and sends one', async ({ page, baseURL }) => {
+    const webhook = await addWebhook(baseURL!, receiver.url);
+    await page.goto('/webhooks');
+    const test = card(page, receiver.url).getByRole('button', { name: /^Test/ });
+    const held = await holdRequests(page, 'POST', new RegExp(`/api/v1/webhooks/${webhook.id}/test$`));
+    await pressEnterTwiceWhilePending(page, test);
+    expect(held.count()).toBe(1);
+    held.release();
+    await expect(card(page, receiver.url).getByTestId('webhook-test-result')).toContainText('Test succeeded');
+    await expect(test).toBeFocused();
+    expect(receiver.ofType('webhook.test')).toHaveLength(1);
+  });
+
+  test('Redeliver keeps the keyboard focus while the redelivery is queued, and queues one', async ({
+    page,
+    baseURL,
+  }) => {
+    // A real event to send again (a test event is not redelivered).
+    await addWebhook(baseURL!, receiver.url, ['product.created']);
+    const sku = `HOOK-${Date.now()}`;
+    await api(baseURL!, 'products', { method: 'POST', body: { sku, name: 'Redelivered', description: '' } });
+    await page.goto('/webhooks');
+    await card(page, receiver.url).getByRole('button', { name: /^Delivery log/ }).click();
+    const log = page.getByRole('dialog', { name: 'Delivery log' });
+    const rows = log.getByRole('row').filter({ hasText: 'product.created' });
+    await expect(rows).toHaveCount(1, { timeout: 30_000 });
+    const redeliver = rows.getByRole('button', { name: /^Redeliver/ });
+    const pressed = await redeliver.elementHandle();
+    const held = await holdRequests(page, 'POST', /\/api\/v1\/webhooks\/deliveries\/\d+\/redeliver$/);
+    await pressEnterTwiceWhilePending(page, redeliver);
+    expect(held.count()).toBe(1);
+    held.release();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Redelivery of product.created queued.' })).toBeVisible();
+    // The log shows the redelivery in a row of its own; the focus stays on the button pressed.
+    await expect(rows).toHaveCount(2, { timeout: 15_000 });
+    expect(await pressed!.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
   test('the delivery log fits a long error at 1280 x 900: dates on one line, Redeliver in view', async ({ page }) => {

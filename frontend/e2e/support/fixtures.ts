@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +49,44 @@ export async function saveScreenshot(page: Page, name: string) {
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: join(screenshots, `${name}.png`) });
   await page.screenshot({ path: join(screenshots, `${name}-full.png`), fullPage: true });
+}
+
+/**
+ * Holds the page's `method` requests to `url` until `release()` is called, counting them, so a
+ * test can look at the page while a save is pending. Requests after the release pass at once.
+ */
+export async function holdRequests(page: Page, method: string, url: RegExp) {
+  let count = 0;
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(url, async (route) => {
+    if (route.request().method() !== method) return route.fallback();
+    count += 1;
+    await released;
+    await route.continue();
+  });
+  return { count: () => count, release };
+}
+
+/** Waits for the page to render twice: a focused control that was disabled has lost the focus by then. */
+export async function nextFrames(page: Page) {
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+}
+
+/**
+ * Presses Enter on `control`, checks it keeps the keyboard focus while the request it started is
+ * pending (`busy` shows that: the control itself by default), and presses Enter again.
+ */
+export async function pressEnterTwiceWhilePending(page: Page, control: Locator, busy: Locator = control) {
+  await control.focus();
+  await page.keyboard.press('Enter');
+  await expect(busy).toHaveAttribute('aria-busy', 'true');
+  await nextFrames(page);
+  await expect(control).toBeFocused();
+  await page.keyboard.press('Enter');
+  await nextFrames(page);
 }
 
 export async function api<T = unknown>(

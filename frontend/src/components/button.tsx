@@ -1,15 +1,16 @@
 import type { ComponentProps } from 'react';
+import { pendingProps } from './pending';
 import { Spinner } from './spinner';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
 type Size = 'sm' | 'md';
 
 const variants: Record<Variant, string> = {
-  primary: 'bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-300',
+  primary: 'bg-indigo-600 text-white hover:bg-indigo-700 disabled:bg-indigo-300 aria-disabled:bg-indigo-300',
   secondary:
-    'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400',
-  danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300',
-  ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400',
+    'bg-white text-slate-800 ring-1 ring-inset ring-slate-300 hover:bg-slate-50 disabled:text-slate-400 aria-disabled:text-slate-400',
+  danger: 'bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300 aria-disabled:bg-red-300',
+  ghost: 'text-slate-700 hover:bg-slate-100 disabled:text-slate-400 aria-disabled:text-slate-400',
 };
 
 const sizes: Record<Size, string> = {
@@ -20,15 +21,16 @@ const sizes: Record<Size, string> = {
 export type ButtonProps = ComponentProps<'button'> & {
   variant?: Variant;
   size?: Size;
-  isLoading?: boolean;
+  /** Its action is running: it spins and ignores presses, but keeps the keyboard focus. */
+  pending?: boolean;
 };
 
 export function Button({
   variant = 'primary',
   size = 'md',
-  isLoading = false,
+  pending = false,
   className = '',
-  disabled,
+  onClick,
   children,
   type = 'button',
   ...props
@@ -36,12 +38,12 @@ export function Button({
   return (
     <button
       type={type}
-      disabled={disabled || isLoading}
-      aria-busy={isLoading || undefined}
-      className={`inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap shadow-xs transition-colors disabled:cursor-not-allowed ${variants[variant]} ${sizes[size]} ${className}`}
+      aria-busy={pending || undefined}
+      className={`inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap shadow-xs transition-colors disabled:cursor-not-allowed aria-disabled:cursor-wait ${variants[variant]} ${sizes[size]} ${className}`}
+      {...pendingProps(pending, onClick)}
       {...props}
     >
-      {isLoading && <Spinner className="size-4" />}
+      {pending && <Spinner className="size-4" />}
       {children}
     </button>
   );

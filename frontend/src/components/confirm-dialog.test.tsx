@@ -7,7 +7,7 @@ import { ConfirmDialog } from './confirm-dialog';
 function setup(props: Partial<ComponentProps<typeof ConfirmDialog>> = {}) {
   const onConfirm = vi.fn();
   const onClose = vi.fn();
-  render(
+  const dialog = (changed: Partial<ComponentProps<typeof ConfirmDialog>> = {}) => (
     <>
       <button type="button">Opener</button>
       <ConfirmDialog
@@ -18,10 +18,12 @@ function setup(props: Partial<ComponentProps<typeof ConfirmDialog>> = {}) {
         onConfirm={onConfirm}
         onClose={onClose}
         {...props}
+        {...changed}
       />
-    </>,
+    </>
   );
-  return { onConfirm, onClose, user: userEvent.setup() };
+  const { rerender } = render(dialog());
+  return { onConfirm, onClose, user: userEvent.setup(), rerender: (changed: typeof props) => rerender(dialog(changed)) };
 }
 
 describe('ConfirmDialog', () => {
@@ -50,6 +52,19 @@ describe('ConfirmDialog', () => {
   it('confirms with Enter once the word matches', async () => {
     const { onConfirm, user } = setup({ confirmationText: 'DELETE' });
     await user.type(screen.getByLabelText(/type delete to confirm/i), 'DELETE{Enter}');
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the typed word focusable, read-only, while the action runs', async () => {
+    const { onConfirm, rerender, user } = setup({ confirmationText: 'DELETE' });
+    const input = screen.getByLabelText(/type delete to confirm/i);
+    await user.type(input, 'DELETE{Enter}');
+    rerender({ isLoading: true });
+    // Not disabled: Enter in it confirmed, and a disabled field would drop the keyboard focus to the page.
+    expect(input).toBeEnabled();
+    expect(input).toHaveAttribute('readonly');
+    await user.type(input, 'D{Enter}');
+    expect(input).toHaveValue('DELETE');
     expect(onConfirm).toHaveBeenCalledTimes(1);
   });
 

@@ -68,7 +68,8 @@ function ConfirmDialogContent({
               onChange={(event) => setTyped(event.target.value)}
               autoComplete="off"
               spellCheck={false}
-              disabled={isLoading}
+              // Not disabled: the focus may be here (Enter confirms), and a disabled field drops it.
+              readOnly={isLoading}
               className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
             />
           </div>
@@ -77,7 +78,7 @@ function ConfirmDialogContent({
           <Button ref={cancelRef} variant="secondary" onClick={onClose} disabled={isLoading}>
             {cancelLabel}
           </Button>
-          <Button type="submit" variant={variant} disabled={!matches} isLoading={isLoading}>
+          <Button type="submit" variant={variant} disabled={!matches} pending={isLoading}>
             {confirmLabel}
           </Button>
         </div>

@@ -48,7 +48,7 @@ export function FormModal({
           <Button variant="secondary" onClick={onClose} disabled={isSaving}>
             Cancel
           </Button>
-          <Button type="submit" form={formId} isLoading={isSaving}>
+          <Button type="submit" form={formId} pending={isSaving}>
             {submitLabel}
           </Button>
         </>

@@ -1,10 +1,11 @@
+import { pendingProps } from './pending';
+
 type SwitchProps = {
   checked: boolean;
   onChange: (checked: boolean) => void;
   label: string;
   disabled?: boolean;
-  /** The change is being saved: presses are ignored, but the switch stays focusable (a
-   * disabled button would drop the keyboard focus to the page). */
+  /** The change is being saved: presses are ignored, but the switch keeps the keyboard focus. */
   pending?: boolean;
   showLabel?: boolean;
 };
@@ -17,11 +18,8 @@ export function Switch({ checked, onChange, label, disabled, pending = false, sh
       role="switch"
       aria-checked={checked}
       aria-label={showLabel ? undefined : label}
-      aria-disabled={pending || undefined}
       disabled={disabled}
-      onClick={() => {
-        if (!pending) onChange(!checked);
-      }}
+      {...pendingProps(pending, () => onChange(!checked))}
       className="group inline-flex items-center gap-2 rounded-full disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60"
     >
       <span

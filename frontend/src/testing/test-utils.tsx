@@ -42,7 +42,8 @@ export function renderWithProviders(ui: ReactElement, { url = '/', ...options }:
   return { queryClient, router, ...render(<RouterProvider router={router} />, { wrapper: Wrapper, ...options }) };
 }
 
-/** `body` may be a function of the request's URL (e.g. to answer by its query). */
+/** `body` may be a function of the request's URL (e.g. to answer by its query); a promise for it
+ * holds the answer until it settles (e.g. to look at a save while it is pending). */
 type Route = { method?: string; path: string | RegExp; status?: number; body?: unknown };
 
 /** Stubs `fetch` with canned JSON answers; records every call. Unit tests only — e2e uses the real API. */
@@ -61,7 +62,7 @@ export function mockFetch(routes: Route[]) {
     );
     if (!route) return new Response(JSON.stringify({ detail: 'Not Found' }), { status: 404 });
     const status = route.status ?? 200;
-    const answer = typeof route.body === 'function' ? route.body(new URL(url, 'http://localhost')) : route.body;
+    const answer = await (typeof route.body === 'function' ? route.body(new URL(url, 'http://localhost')) : route.body);
     return new Response(status === 204 ? null : JSON.stringify(answer ?? null), {
       status,
       headers: { 'Content-Type': 'application/json' },

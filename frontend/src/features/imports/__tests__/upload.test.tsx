@@ -80,6 +80,20 @@ describe('uploading a CSV', () => {
     expect((FakeXhr.instances[1].body?.get('file') as File).name).toBe('catalog.csv');
   });
 
+  it('keeps the file chooser focusable while the file uploads, and sends one file', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    const chooser = screen.getByLabelText('Choose a CSV file');
+    await user.upload(chooser, new File(['sku,name\nA,B\n'], 'first.csv', { type: 'text/csv' }));
+    expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
+    // Not disabled: a disabled field would drop the keyboard focus to the page.
+    expect(chooser).toBeEnabled();
+    expect(chooser).toHaveAttribute('aria-disabled', 'true');
+    await user.upload(chooser, new File(['sku,name\nC,D\n'], 'second.csv', { type: 'text/csv' }));
+    expect(FakeXhr.instances).toHaveLength(1);
+  });
+
   it('shows why the API rejected the file', async () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();

@@ -1,14 +1,16 @@
 import { useId, useRef, useState, type DragEvent, type RefObject } from 'react';
+import { pendingProps } from '@/components/pending';
 
 type FileDropZoneProps = {
   onFile: (file: File) => void;
-  disabled?: boolean;
+  /** A file is uploading: another is not taken, but the chooser keeps the keyboard focus. */
+  pending?: boolean;
   /** Lets a parent open the file chooser (e.g. Retry after a reload). */
   inputRef?: RefObject<HTMLInputElement | null>;
 };
 
 /** Choose a CSV with the button (keyboard) or drop it on the zone. */
-export function FileDropZone({ onFile, disabled = false, inputRef }: FileDropZoneProps) {
+export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZoneProps) {
   const id = useId();
   const ownRef = useRef<HTMLInputElement>(null);
   const ref = inputRef ?? ownRef;
@@ -29,21 +31,21 @@ export function FileDropZone({ onFile, disabled = false, inputRef }: FileDropZon
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    if (!disabled) accept(event.dataTransfer.files);
+    if (!pending) accept(event.dataTransfer.files);
   }
 
   return (
     <div
       onDragOver={(event) => {
         event.preventDefault();
-        if (!disabled) setDragging(true);
+        if (!pending) setDragging(true);
       }}
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
       data-testid="drop-zone"
       className={`flex flex-col items-center gap-3 rounded-lg border-2 border-dashed px-4 py-8 text-center transition-colors ${
         dragging ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300 bg-white'
-      } ${disabled ? 'opacity-60' : ''}`}
+      } ${pending ? 'opacity-60' : ''}`}
     >
       <svg viewBox="0 0 24 24" className="size-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
         <path strokeLinecap="round" strokeLinejoin="round" d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
@@ -57,16 +59,16 @@ export function FileDropZone({ onFile, disabled = false, inputRef }: FileDropZon
         type="file"
         accept=".csv,text/csv"
         className="peer sr-only"
-        disabled={disabled}
+        {...pendingProps(pending)}
         onChange={(event) => {
-          accept(event.target.files);
+          if (!pending) accept(event.target.files);
           event.target.value = '';
         }}
       />
       <label
         htmlFor={id}
         className={`inline-flex cursor-pointer items-center rounded-md bg-indigo-600 px-3.5 py-2 text-sm font-medium text-white shadow-xs hover:bg-indigo-700 peer-focus-visible:outline-2 peer-focus-visible:outline-offset-2 peer-focus-visible:outline-indigo-600 ${
-          disabled ? 'pointer-events-none bg-indigo-300' : ''
+          pending ? 'pointer-events-none bg-indigo-300' : ''
         }`}
       >
         Choose a CSV file

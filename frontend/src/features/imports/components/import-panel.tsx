@@ -107,7 +107,7 @@ export function ImportPanel() {
 
   return (
     <div className="space-y-4">
-      <FileDropZone onFile={(file) => void start(file)} disabled={upload !== null} inputRef={fileInput} />
+      <FileDropZone onFile={(file) => void start(file)} pending={upload !== null} inputRef={fileInput} />
       {uploadError && (
         <FormAlert>
           <strong>The upload was rejected.</strong> {uploadError}

@@ -90,7 +90,7 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
 
       {active && onCancel && (
         <div>
-          <Button variant="secondary" onClick={onCancel} isLoading={isCancelling || Boolean(item.cancel_requested)}>
+          <Button variant="secondary" onClick={onCancel} pending={isCancelling || Boolean(item.cancel_requested)}>
             {isCancelling || item.cancel_requested ? 'Cancelling…' : 'Cancel import'}
           </Button>
         </div>

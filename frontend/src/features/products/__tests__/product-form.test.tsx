@@ -1,5 +1,5 @@
 import { onlineManager } from '@tanstack/react-query';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
@@ -83,6 +83,29 @@ describe('ProductFormModal', () => {
     expect(await screen.findByText('Saved ABC-7.')).toBeInTheDocument();
     expect(closed).toBe(true);
     expect(calls[0]).toMatchObject({ method: 'PATCH', body: { sku: 'ABC-7', name: 'New name' } });
+  });
+
+  it('keeps the submit button focusable while it saves, and saves once however often it is pressed', async () => {
+    let answer!: (product: unknown) => void;
+    const { calls } = mockFetch([
+      { method: 'POST', path: '/api/v1/products', body: () => new Promise((resolve) => (answer = resolve)) },
+    ]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open onClose={onClose} />);
+    await user.type(screen.getByLabelText(/^SKU/), 'ONE-1');
+    await user.type(screen.getByLabelText(/^Name/), 'Saved once');
+    const submit = screen.getByRole('button', { name: 'Create product' });
+    await user.click(submit);
+    await waitFor(() => expect(submit).toHaveAttribute('aria-busy', 'true'));
+    // Not disabled: a disabled button would drop the keyboard focus to the page.
+    expect(submit).toBeEnabled();
+    expect(submit).toHaveAttribute('aria-disabled', 'true');
+    await user.click(submit);
+    answer(productFactory({ sku: 'ONE-1', name: 'Saved once' }));
+    expect(await screen.findByText('Created ONE-1.')).toBeInTheDocument();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1);
   });
 
   it('fails at once while offline, with a message and a way to close', async () => {

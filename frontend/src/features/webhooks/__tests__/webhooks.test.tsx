@@ -1,10 +1,12 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { webhookFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import type { WebhookDelivery } from '@/types/api';
 import { describeOutcome } from '../components/delivery-status';
+import { WebhookDeliveriesModal } from '../components/webhook-deliveries-modal';
 import { apiErrorToFormErrors, validateWebhook } from '../components/webhook-form';
 import { WebhookFormModal } from '../components/webhook-form-modal';
 import { WebhooksList } from '../components/webhooks-list';
@@ -73,5 +75,48 @@ describe('WebhooksList', () => {
     expect(await within(card).findByTestId('webhook-test-result')).toHaveTextContent(
       'Test succeeded: status 204 in 9 ms',
     );
+  });
+});
+
+describe('WebhookDeliveriesModal', () => {
+  it('keeps Redeliver focusable while the redelivery is queued, and queues one however often it is pressed', async () => {
+    const webhook = webhookFactory({ id: 4 });
+    const delivery: WebhookDelivery = {
+      id: 41,
+      webhook_id: 4,
+      event_id: 'evt-41',
+      event_type: 'import.completed',
+      attempt: 1,
+      status_code: 200,
+      latency_ms: 12,
+      error: null,
+      response_excerpt: null,
+      created_at: '2025-01-01T10:00:00Z',
+      next_retry_at: null,
+      ok: true,
+    };
+    let answer!: (queued: unknown) => void;
+    const { calls } = mockFetch([
+      { path: '/api/v1/webhooks/4/deliveries', body: { items: [delivery], total: 1, page: 1, page_size: 20 } },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/deliveries/41/redeliver',
+        status: 202,
+        body: () => new Promise((resolve) => (answer = resolve)),
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    // The row has the button twice (a phone shows it under the result): jsdom applies no CSS.
+    const [redeliver] = await screen.findAllByRole('button', { name: /^Redeliver/ });
+    await user.click(redeliver);
+    await waitFor(() => expect(redeliver).toHaveAttribute('aria-busy', 'true'));
+    // Not disabled: a disabled button would drop the keyboard focus to the page.
+    expect(redeliver).toBeEnabled();
+    expect(redeliver).toHaveAttribute('aria-disabled', 'true');
+    await user.click(redeliver);
+    answer({ id: 42 });
+    expect(await screen.findByText('Redelivery of import.completed queued.')).toBeInTheDocument();
+    expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1);
   });
 });

@@ -105,7 +105,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
       )}
 
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" onClick={() => test.mutate(webhook.id)} isLoading={test.isPending}>
+        <Button size="sm" onClick={() => test.mutate(webhook.id)} pending={test.isPending}>
           Test<span className="sr-only"> {webhook.url}</span>
         </Button>
         <Button size="sm" variant="secondary" onClick={onShowDeliveries}>

@@ -72,7 +72,7 @@ function RedeliverButton({ webhookId, delivery }: { webhookId: number; delivery:
     <Button
       size="sm"
       variant="secondary"
-      isLoading={redeliver.isPending}
+      pending={redeliver.isPending}
       onClick={() =>
         redeliver.mutate(delivery.id, {
           onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
