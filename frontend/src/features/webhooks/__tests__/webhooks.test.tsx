@@ -119,4 +119,35 @@ describe('WebhookDeliveriesModal', () => {
     expect(await screen.findByText('Redelivery of import.completed queued.')).toBeInTheDocument();
     expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1);
   });
+
+  it('offers no Redeliver for a test send, which the API never redelivers', async () => {
+    const webhook = webhookFactory({ id: 5 });
+    const delivery = (id: number, event_type: string): WebhookDelivery => ({
+      id,
+      webhook_id: 5,
+      event_id: `evt-${id}`,
+      event_type,
+      attempt: 1,
+      status_code: 200,
+      latency_ms: 9,
+      error: null,
+      response_excerpt: null,
+      created_at: '2025-01-01T10:00:00Z',
+      next_retry_at: null,
+      ok: true,
+    });
+    mockFetch([
+      {
+        path: '/api/v1/webhooks/5/deliveries',
+        body: { items: [delivery(51, 'webhook.test'), delivery(52, 'product.created')], total: 2, page: 1, page_size: 20 },
+      },
+    ]);
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    // Each row has the button twice (a phone shows it under the result): jsdom applies no CSS.
+    const buttons = await screen.findAllByRole('button', { name: /^Redeliver/ });
+    expect(buttons.map((button) => button.textContent)).toEqual([
+      'Redeliver product.created attempt 1',
+      'Redeliver product.created attempt 1',
+    ]);
+  });
 });

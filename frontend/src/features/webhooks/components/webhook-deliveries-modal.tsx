@@ -65,9 +65,13 @@ function ActionsHeader() {
   return <span className="sr-only">Actions</span>;
 }
 
+// A test send is not redelivered (the API refuses it): the webhook card's Test sends a new one.
+const TEST_EVENT = 'webhook.test';
+
 function RedeliverButton({ webhookId, delivery }: { webhookId: number; delivery: WebhookDelivery }) {
   const redeliver = useRedeliver(webhookId);
   const toast = useToast();
+  if (delivery.event_type === TEST_EVENT) return null;
   return (
     <Button
       size="sm"
