@@ -1,5 +1,5 @@
 import type { ComponentProps } from 'react';
-import { pendingProps } from './pending';
+import { focusKeepingProps } from './focus-keeping';
 import { Spinner } from './spinner';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'ghost';
@@ -40,7 +40,7 @@ export function Button({
       type={type}
       aria-busy={pending || undefined}
       className={`inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap shadow-xs transition-colors disabled:cursor-not-allowed aria-disabled:cursor-wait ${variants[variant]} ${sizes[size]} ${className}`}
-      {...pendingProps(pending, onClick)}
+      {...focusKeepingProps(pending, onClick)}
       {...props}
     >
       {pending && <Spinner className="size-4" />}

@@ -56,7 +56,38 @@ describe('DataTable', () => {
     const pager = screen.getByRole('navigation', { name: /things pagination/i });
     expect(pager).toHaveTextContent('None on this page (66,787 in all)');
     expect(pager).toHaveTextContent('Page 99,999 of 1,336');
-    expect(within(pager).getByRole('button', { name: 'Next page' })).toBeDisabled();
+    expect(within(pager).getByRole('button', { name: 'Next page' })).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByText('Past the end.')).toBeInTheDocument();
+  });
+
+  it('keeps the keyboard focus on Next when it reaches the last page, and then ignores it', async () => {
+    const user = userEvent.setup();
+    const onPageChange = vi.fn();
+    const table = (page: number) => (
+      <DataTable
+        caption="Things"
+        columns={columns}
+        data={[{ id: page, name: `Row ${page}` }]}
+        getRowId={(row) => String(row.id)}
+        sort={null}
+        onSortChange={() => undefined}
+        page={page}
+        pageSize={50}
+        total={120}
+        onPageChange={onPageChange}
+      />
+    );
+    const { rerender } = render(table(2));
+    const next = screen.getByRole('button', { name: 'Next page' });
+    next.focus();
+    await user.keyboard('{Enter}');
+    expect(onPageChange).toHaveBeenCalledWith(3);
+    rerender(table(3));
+    // Not disabled: a disabled button would drop the keyboard focus to the page.
+    expect(next).toBeEnabled();
+    expect(next).toHaveAttribute('aria-disabled', 'true');
+    expect(next).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(onPageChange).toHaveBeenCalledTimes(1);
   });
 });

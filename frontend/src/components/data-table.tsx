@@ -8,6 +8,7 @@ import {
 } from '@tanstack/react-table';
 import type { ReactNode } from 'react';
 import { formatNumber } from '@/lib/format';
+import { focusKeepingProps } from './focus-keeping';
 import { Spinner } from './spinner';
 
 declare module '@tanstack/react-table' {
@@ -241,9 +242,8 @@ function PagerButton({
       type="button"
       aria-label={label}
       title={label}
-      disabled={disabled}
-      onClick={onClick}
-      className="inline-flex size-8 items-center justify-center rounded-md bg-white text-base ring-1 ring-slate-300 ring-inset hover:bg-slate-50 disabled:cursor-not-allowed disabled:text-slate-400"
+      {...focusKeepingProps(disabled, onClick)}
+      className="inline-flex size-8 items-center justify-center rounded-md bg-white text-base ring-1 ring-slate-300 ring-inset hover:bg-slate-50 aria-disabled:cursor-not-allowed aria-disabled:text-slate-400 aria-disabled:hover:bg-white"
     >
       {children}
     </button>

@@ -1,4 +1,4 @@
-import { pendingProps } from './pending';
+import { focusKeepingProps } from './focus-keeping';
 
 type SwitchProps = {
   checked: boolean;
@@ -19,7 +19,7 @@ export function Switch({ checked, onChange, label, disabled, pending = false, sh
       aria-checked={checked}
       aria-label={showLabel ? undefined : label}
       disabled={disabled}
-      {...pendingProps(pending, () => onChange(!checked))}
+      {...focusKeepingProps(pending, () => onChange(!checked))}
       className="group inline-flex items-center gap-2 rounded-full disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60"
     >
       <span

@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type DragEvent, type RefObject } from 'react';
-import { pendingProps } from '@/components/pending';
+import { focusKeepingProps } from '@/components/focus-keeping';
 
 type FileDropZoneProps = {
   onFile: (file: File) => void;
@@ -59,7 +59,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
         type="file"
         accept=".csv,text/csv"
         className="peer sr-only"
-        {...pendingProps(pending)}
+        {...focusKeepingProps(pending)}
         onChange={(event) => {
           if (!pending) accept(event.target.files);
           event.target.value = '';
