@@ -169,7 +169,10 @@ test.describe('Story 4: webhooks', () => {
     expect(await pressed!.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
-  test('the delivery log fits a long error at 1280 x 900: dates on one line, Redeliver in view', async ({ page }) => {
+  test('the delivery log fits a long error at 1280 x 900: dates on one line, Redeliver in view', async ({
+    page,
+    baseURL,
+  }) => {
     // A target that answers with a redirect to a long address: the delivery's error names it.
     const redirecting = createServer((_req, res) => {
       res.writeHead(307, { Location: `http://127.0.0.1/${'moved-somewhere-else/'.repeat(6)}` });
@@ -179,21 +182,17 @@ test.describe('Story 4: webhooks', () => {
     try {
       const { port } = redirecting.address() as AddressInfo;
       const url = `http://127.0.0.1:${port}/hook`;
+      // A real event (a test send offers no Redeliver).
+      await addWebhook(baseURL!, url, ['product.created']);
+      await api(baseURL!, 'products', { method: 'POST', body: { sku: `LONG-${Date.now()}`, name: 'Redirected' } });
       await page.setViewportSize({ width: 1280, height: 900 });
       await page.goto('/webhooks');
-      await page.getByRole('button', { name: 'Add webhook' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Add webhook' });
-      await dialog.getByLabel(/Endpoint URL/).fill(url);
-      await dialog.getByRole('button', { name: 'Add webhook' }).click();
-      await expect(dialog).toBeHidden();
       const card = page.getByTestId('webhook-card').filter({ hasText: url });
-      await card.getByRole('button', { name: /^Test/ }).click();
-      await expect(card.getByTestId('webhook-test-result')).toContainText('was not followed');
 
       await card.getByRole('button', { name: /^Delivery log/ }).click();
       const log = page.getByRole('dialog', { name: 'Delivery log' });
       const row = log.getByRole('row').filter({ hasText: 'was not followed' }).first();
-      await expect(row).toBeVisible();
+      await expect(row).toBeVisible({ timeout: 30_000 });
       const region = (await log.getByRole('table').locator('xpath=..').boundingBox())!;
       const button = (await row.getByRole('button', { name: /^Redeliver/ }).boundingBox())!;
       expect(button.x + button.width, 'Redeliver is cut off').toBeLessThanOrEqual(region.x + region.width);
