@@ -14,7 +14,6 @@ from prometheus_client import (
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 
 from product_importer.db import async_engine
 
@@ -48,11 +47,18 @@ deliveries_pending = Gauge(
 
 
 def _route_template(request: Request) -> str:
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match == Match.FULL:
-            return str(getattr(route, "path", request.url.path))
-    return "unmatched"
+    """The matched route's template (`/api/v1/products/{product_id}`), never the path
+    itself: one label value per id would grow the metrics without bound. A route of an
+    included router knows its template without the outer prefixes, which are what the
+    request's path has before the route's own part."""
+    route = request.scope.get("route")
+    template = getattr(route, "path_format", None)
+    if not template:
+        return "unmatched"
+    params = {name: str(value) for name, value in request.scope.get("path_params", {}).items()}
+    own_part = template.format_map(params)
+    path = request.scope["path"]
+    return path.removesuffix(own_part) + template if path.endswith(own_part) else template
 
 
 async def metrics_middleware(

@@ -1,3 +1,6 @@
+from product_importer.core import metrics
+
+
 async def test_health_reports_database_redis_and_workers(client, worker):
     response = await client.get("/health")
     assert response.status_code == 200
@@ -15,6 +18,20 @@ async def test_metrics_are_prometheus_text(client):
     assert response.headers["content-type"].startswith("text/plain")
     assert "http_requests_total" in response.text
     assert "products_rows_estimate" in response.text
+
+
+async def test_metrics_label_requests_by_route_template_not_by_path(client):
+    labels = {"method": "GET", "route": "/api/v1/products/{product_id}", "status": "404"}
+    before = metrics.registry.get_sample_value("http_requests_total", labels) or 0
+    for product_id in (900_000_001, 900_000_002):
+        assert (await client.get(f"/api/v1/products/{product_id}")).status_code == 404
+    assert metrics.registry.get_sample_value("http_requests_total", labels) == before + 2
+    text = (await client.get("/metrics")).text
+    assert "900000001" not in text
+    assert 'route="/api/v1/webhooks/{webhook_id}/deliveries"' not in text  # not requested
+    await client.get("/api/v1/webhooks/1/deliveries")
+    text = (await client.get("/metrics")).text
+    assert 'route="/api/v1/webhooks/{webhook_id}/deliveries"' in text
 
 
 async def test_docs_are_served_without_a_cdn(client):
