@@ -1,10 +1,12 @@
 """HTTP endpoints for imports (and the original design's `/upload` aliases)."""
 
+import logging
 import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
+from starlette.requests import ClientDisconnect
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
 from product_importer.core.pagination import Page
@@ -14,9 +16,11 @@ from product_importer.imports.live import import_events
 from product_importer.imports.schemas import ImportRead
 from product_importer.imports.upload_stream import BadUpload, MultipartFile
 
+logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/imports", tags=["imports"])
 compat_router = APIRouter(prefix="/upload", tags=["imports"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No import with this id"}}
+ABANDONED = "The upload stopped before the end of the file; nothing was kept."
 
 UPLOAD_DOC = {
     "requestBody": {
@@ -50,6 +54,10 @@ async def create_import(request: Request, session: SessionDep, settings: Setting
         if upload is not None:
             await upload.drain()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    except ClientDisconnect:
+        # A routine event (a closed tab, a lost link), not a fault; the answer is never read.
+        logger.info("an upload was abandoned by its client; nothing was kept")
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, ABANDONED) from None
 
 
 async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:

@@ -1,10 +1,12 @@
 """POST /imports: unusable files are refused before anything is kept or queued."""
 
 import codecs
+import logging
 
 import pytest
 from sqlalchemy import text
 
+from product_importer.app import create_app
 from product_importer.config import Settings, get_settings
 from product_importer.db import sync_engine
 from tests.imports.helpers import csv_bytes, upload, wait_final
@@ -122,3 +124,41 @@ async def test_list_is_newest_first_and_unknown_ids_are_404(client, worker):
     assert (await client.post(f"/api/v1/imports/{missing}/cancel")).status_code == 404
     for import_id in ids:
         await wait_final(client, import_id)
+
+
+async def test_an_upload_abandoned_by_its_client_keeps_nothing_and_is_no_error(caplog):
+    """The client goes away mid-upload (a closed tab): nothing is kept, and the API logs
+    it as a routine event, not as an application error with a traceback."""
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\nsku,name\r\nA-1,One\r\n"
+    ).encode()
+    messages = iter(
+        [
+            {"type": "http.request", "body": head, "more_body": True},
+            {"type": "http.request", "body": b"A-2,Two\r\n" * 1000, "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return next(messages)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": "/api/v1/imports", "raw_path": b"/api/v1/imports",
+        "root_path": "", "query_string": b"", "server": ("testserver", 80),
+        "client": ("127.0.0.1", 1234),
+        "headers": [(b"content-type", f"multipart/form-data; boundary={boundary}".encode())],
+    }  # fmt: skip
+    with caplog.at_level(logging.INFO):
+        await create_app()(scope, receive, send)
+    assert sent[0]["status"] == 400
+    assert _kept() == (0, 0)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert any("abandoned" in record.getMessage() for record in caplog.records)
