@@ -36,6 +36,7 @@ from product_importer.imports.csv_rules import (
 )
 from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
+from product_importer.imports.schemas import WAITING_PHASE
 from product_importer.imports.staging_sql import StagingSql, staging_table
 from product_importer.imports.storage import ChunkReader, iter_chunks
 
@@ -214,7 +215,7 @@ MERGE_SHARE = 100.0 - MERGE_START
 def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> None:
     cur.execute(q.TRY_MERGE_LOCK)
     if not cur.fetchone()[0]:
-        reporter.update("waiting for other imports", MERGE_START, counts.total_rows, force=True)
+        reporter.update(WAITING_PHASE, MERGE_START, counts.total_rows, force=True)
         cur.execute(q.MERGE_LOCK)
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, computed_field
 ImportStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 FINAL_STATUSES = ("completed", "failed", "cancelled")
 ACTIVE_STATUSES = ("queued", "running")
+WAITING_PHASE = "waiting for other imports"  # to merge: imports into the catalog take turns
 
 
 class ImportRead(BaseModel):
@@ -38,8 +39,11 @@ class ImportRead(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def eta_seconds(self) -> float | None:
-        """Seconds left at the current pace (None until there is a pace)."""
-        if self.status != "running" or not self.started_at or not 0 < self.progress < 100:
+        """Seconds left at the current pace (None until there is a pace, and while the
+        import waits its turn, which no pace foretells)."""
+        if self.status != "running" or self.phase == WAITING_PHASE or not self.started_at:
+            return None
+        if not 0 < self.progress < 100:
             return None
         elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
         return round(elapsed * (100 - self.progress) / self.progress, 1)

@@ -71,6 +71,19 @@ async def test_cancel_while_running_applies_nothing(client, worker):
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
 
 
+async def test_an_import_waiting_its_turn_gives_no_time_left(client, worker):
+    """No pace foretells how long another import takes: an ETA would be a guess."""
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file(100))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        await asyncio.sleep(0.5)
+        waiting = (await client.get(f"/api/v1/imports/{import_id}")).json()
+        assert 0 < waiting["progress"] < 100
+        assert waiting["eta_seconds"] is None
+        gate.open()
+        await wait_final(client, import_id)
+
+
 async def test_cancel_of_a_finished_import_is_409(client, worker):
     import_id = (await upload(client, csv_bytes("sku,name", "C-1,C"))).json()["id"]
     await wait_final(client, import_id)
