@@ -8,6 +8,7 @@ from pydantic import AfterValidator
 
 from product_importer.core.deps import SessionDep
 from product_importer.products import service
+from product_importer.products.errors import CatalogBusy
 from product_importer.products.field_rules import trimmed
 from product_importer.products.filters import ProductFilters, ProductSort
 from product_importer.products.schemas import ProductRead, storable_text
@@ -90,7 +91,10 @@ async def _product(product_id: ProductId, session: SessionDep) -> ProductRead:
 async def _product_for_update(product_id: ProductId, session: SessionDep) -> ProductRead:
     """Locked until the request's transaction ends, so a change is decided on the
     values it replaces."""
-    product = await service.get_product(session, product_id, for_update=True)
+    try:
+        product = await service.get_product(session, product_id, for_update=True)
+    except CatalogBusy as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     if product is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"product {product_id} not found")
     return product

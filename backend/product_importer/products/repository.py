@@ -17,6 +17,13 @@ SKU_INDEX = "uq_products_sku_lower"
 ACTIVE_IMPORT_STATUSES = ("queued", "running")
 
 
+def limit_lock_waits(seconds: float) -> TextClause:
+    """Any lock this transaction waits for longer than `seconds` fails it (55P03)."""
+    return text("SELECT set_config('lock_timeout', :timeout, true)").bindparams(
+        timeout=f"{round(seconds * 1000)}ms"
+    )
+
+
 def lock_for_row_changes() -> TextClause:
     """The lock every UPDATE or DELETE of `products` takes, taken before any row lock.
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.core.pg_errors import (
     DEADLOCK_DETECTED,
+    LOCK_NOT_AVAILABLE,
     UNIQUE_VIOLATION,
     constraint_name,
     sqlstate,
@@ -26,6 +27,9 @@ from product_importer.security import audit
 from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import record_event
 
+# A change waits this long for a lock an import holds (a rebuilding import holds the
+# table for seconds, a merging one its rows until it commits), then answers 409.
+EDIT_WAIT_SECONDS = 5.0
 # Delete-all keeps asking for the table lock this long (in short attempts, so that
 # requests arriving meanwhile never queue behind its wait for long).
 DELETE_ALL_LOCK_SECONDS = 1.0
@@ -34,7 +38,8 @@ DELETE_ALL_LOCK_SECONDS = 1.0
 @contextmanager
 def _yield_to_imports() -> Iterator[None]:
     """A change that deadlocks with a running import's merge (each waiting on a row the
-    other holds) is the one PostgreSQL aborts: say so, instead of failing with a 500."""
+    other holds) is the one PostgreSQL aborts, and one that waits for an import longer
+    than `EDIT_WAIT_SECONDS` gives up: say so, instead of failing with a 500."""
     try:
         yield
     except DBAPIError as exc:
@@ -42,6 +47,11 @@ def _yield_to_imports() -> Iterator[None]:
             raise CatalogBusy(
                 "a running import changed the same products at the same time; nothing "
                 "was changed, try again"
+            ) from None
+        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
+            raise CatalogBusy(
+                "a running import is writing the catalog; nothing was changed, try again "
+                f"when it has finished (waited {EDIT_WAIT_SECONDS:g} s)"
             ) from None
         raise
 
@@ -54,14 +64,21 @@ async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) 
 async def get_product(
     session: AsyncSession, product_id: int, *, for_update: bool = False
 ) -> ProductRead | None:
-    if for_update:
-        await session.execute(repo.lock_for_row_changes())
-    row = (await session.execute(repo.select_product(product_id, for_update=for_update))).first()
+    statement = repo.select_product(product_id, for_update=for_update)
+    if not for_update:
+        row = (await session.execute(statement)).first()
+    else:
+        await session.execute(repo.limit_lock_waits(EDIT_WAIT_SECONDS))
+        with _yield_to_imports():
+            await session.execute(repo.lock_for_row_changes())
+            row = (await session.execute(statement)).first()
     return ProductRead.model_validate(row._mapping) if row else None
 
 
 async def create_product(session: AsyncSession, data: ProductCreate) -> ProductRead:
-    row = (await session.execute(repo.insert_product(data.model_dump()))).first()
+    await session.execute(repo.limit_lock_waits(EDIT_WAIT_SECONDS))
+    with _yield_to_imports():
+        row = (await session.execute(repo.insert_product(data.model_dump()))).first()
     if row is None:
         raise SkuTaken(data.sku)
     product = ProductRead.model_validate(row._mapping)

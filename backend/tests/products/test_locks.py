@@ -231,3 +231,62 @@ def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
             raw.rollback()
             raw.close()
         holder.rollback()
+
+
+async def _while_an_import_holds(client, monkeypatch, lock: str, request) -> tuple[int, str, float]:
+    """(status, detail, seconds) of `request` made while another transaction runs `lock`."""
+    monkeypatch.setattr(service, "EDIT_WAIT_SECONDS", 0.5)
+    raw = _import_connection()
+    try:
+        raw.cursor().execute(lock)
+        started = asyncio.get_running_loop().time()
+        response = await request()
+        seconds = asyncio.get_running_loop().time() - started
+    finally:
+        raw.rollback()
+        raw.close()
+    return response.status_code, response.json()["detail"], seconds
+
+
+REBUILDING = "LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE"
+
+
+async def test_changes_wait_a_bounded_time_for_a_rebuilding_import_then_get_409(
+    client, monkeypatch
+):
+    [product] = add_products(numbered(1))
+    changes = [
+        lambda: client.patch(f"{API}/{product}", json={"name": "meanwhile"}),
+        lambda: client.put(
+            f"{API}/{product}",
+            json={"sku": "SKU-00000", "name": "meanwhile", "description": None, "is_active": True},
+        ),
+        lambda: client.delete(f"{API}/{product}"),
+        lambda: client.post(API, json={"sku": "NEW-1", "name": "meanwhile"}),
+    ]
+    for change in changes:
+        status, detail, seconds = await _while_an_import_holds(
+            client, monkeypatch, REBUILDING, change
+        )
+        assert status == 409, detail
+        assert "a running import is writing the catalog" in detail and "try again" in detail
+        assert 0.4 < seconds < 5
+    assert sql_scalar("SELECT name FROM products WHERE id = :id", id=product) == "Product 00000"
+    assert sql_scalar("SELECT count(*) FROM products") == 1
+
+
+async def test_an_edit_of_a_row_a_merging_import_holds_gets_409_after_the_wait(client, monkeypatch):
+    [product] = add_products(numbered(1))
+    merging = f"UPDATE products SET name = 'from the file' WHERE id = {product}"
+    status, detail, _ = await _while_an_import_holds(
+        client, monkeypatch, merging, lambda: client.patch(f"{API}/{product}", json={"name": "x"})
+    )
+    assert status == 409 and "a running import is writing the catalog" in detail
+
+
+async def test_a_new_sku_an_import_is_adding_gets_409_after_the_wait(client, monkeypatch):
+    adding = "INSERT INTO products (sku, name) VALUES ('ADDING-1', 'from the file')"
+    status, detail, _ = await _while_an_import_holds(
+        client, monkeypatch, adding, lambda: client.post(API, json={"sku": "adding-1", "name": "z"})
+    )
+    assert status == 409 and "a running import is writing the catalog" in detail
