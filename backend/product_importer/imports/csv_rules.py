@@ -110,8 +110,10 @@ def csv_error_reason(exc: csv.Error) -> str:
         return LONE_CR
     if "field larger than field limit" in str(exc):
         return (
-            f"a field is longer than {MAX_FIELD_CHARS:,} characters, most likely a quoted "
-            'field that is never closed: check the quote marks (") from this line on.'
+            f"a field is longer than {MAX_FIELD_CHARS:,} characters, far more than any "
+            f"column holds (a description may have {DESCRIPTION_MAX:,}). Either a quoted "
+            'field is never closed (check the quote marks (") from this line on), or the '
+            "file holds a field this long, which cannot be read: shorten it."
         )
     return f"cannot be read as CSV ({exc})."
 

@@ -217,3 +217,19 @@ async def test_a_quoted_field_that_never_closes_fails_the_import_with_its_line(c
     lone = await import_file(client, b'sku,name\nuq-1,x\n"')  # a last line of one quote
     assert lone["status"] == "failed" and "Line 3:" in lone["error"]
     assert products() == {}
+
+
+async def test_a_field_too_long_to_read_fails_the_import_saying_both_possible_causes(
+    client, worker
+):
+    """A closed field longer than the careful path reads (here 17 MiB, past what the quote
+    check holds, so the careful path reads the file): the message must not only blame
+    a quote that never closes."""
+    huge = "x" * (17 << 20)
+    content = csv_bytes("sku,name,description", f'HF-1,Huge,"{huge}"', "HF-2,Two,ok")
+    result = await import_file(client, content)
+    assert result["status"] == "failed", result
+    assert result["error"].startswith("Line 2: a field is longer than 10,485,760 characters")
+    assert "a description may have 10,000" in result["error"]
+    assert "the file holds a field this long" in result["error"]
+    assert products() == {}
