@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from product_importer.core.spreadsheet import FORMULA_STARTS, GUARD
 from product_importer.imports.csv_rules import Header
 from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
@@ -24,8 +25,9 @@ from product_importer.products.field_rules import (
 )
 
 TRIM = "E'" + "".join(f"\\u{ord(char):04X}" for char in TRIM_CHARS) + "'"  # in SQL
-# ascii() of a value that trims to nothing: 0 (empty) or a whitespace character.
-BLANK_START_CODES = (0, *sorted(ord(char) for char in TRIM_CHARS))
+# ascii() of a value that may trim to nothing: 0 (empty), a whitespace character, or the
+# export's guard (the value starts after it).
+BLANK_START_CODES = (0, ord(GUARD), *sorted(ord(char) for char in TRIM_CHARS))
 
 # (column, broken when, reason) of each field rule over the trimmed values, in the order
 # they are checked: a row is reported with the first one it breaks.
@@ -49,6 +51,20 @@ RULES = (
         " || char_length(description) || ')'",
     ),
 )
+
+
+def _unguarded(column: str | None) -> str:
+    """The column's value (empty when NULL) without the export's spreadsheet guard
+    (`core.spreadsheet.unguarded`)."""
+    guard, starts = _sql_text(GUARD), ", ".join(_sql_text(char) for char in FORMULA_STARTS)
+    return (
+        f"CASE WHEN ascii({column}) = {ord(GUARD)} AND left(ltrim({column}, {guard}), 1) "
+        f"IN ({starts}) THEN substr({column}, 2) ELSE coalesce({column}, '') END"
+    )
+
+
+def _sql_text(char: str) -> str:
+    return f"E'\\u{ord(char):04X}'"
 
 
 def staging_table(import_id: uuid.UUID) -> str:
@@ -84,7 +100,7 @@ class StagingSql:
         )
 
     def _trim(self, field: str) -> str:
-        return f"btrim(coalesce({self._col(field)}, ''), {TRIM})"
+        return f"btrim({_unguarded(self._col(field))}, {TRIM})"
 
     @property
     def drop_table(self) -> str:
@@ -111,7 +127,7 @@ class StagingSql:
     @property
     def _description(self) -> str:
         column = self._col("description")
-        return f"coalesce({column}, '')" if column else "''"
+        return _unguarded(column) if column else "''"
 
     @property
     def _raw(self) -> tuple[str | None, str | None, str | None]:

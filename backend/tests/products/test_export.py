@@ -8,7 +8,8 @@ import io
 
 import pytest
 
-from product_importer.products.export import safe_cell
+from product_importer.core.spreadsheet import safe_cell, unguarded
+from tests.imports.helpers import import_file, products
 from tests.products.helpers import API, add_products, numbered
 
 URL = f"{API}/export.csv"
@@ -78,7 +79,39 @@ def test_only_a_leading_formula_character_is_escaped():
     assert safe_cell("a=b") == "a=b"
     assert safe_cell("") == ""
     assert safe_cell("-5") == "'-5"
-    assert safe_cell("'=already") == "'=already"
+    assert safe_cell("'=looks guarded") == "''=looks guarded"
+    assert safe_cell("'quoted") == "'quoted"
+
+
+ROUND_TRIP = ["-RT-1", "+Plus", "=fine print", "@home", "'=looks guarded", "''-x", "'plain", "a"]
+
+
+@pytest.mark.parametrize("value", ROUND_TRIP)
+def test_the_import_rule_undoes_the_guard(value):
+    assert unguarded(safe_cell(value)) == value
+
+
+async def test_an_exported_file_imports_unchanged(client, worker):
+    """Export, then import the file as it is: nothing is created or changed, although
+    cells starting like formulas were exported with a leading '."""
+    add_products(
+        [
+            {"sku": sku, "name": name, "description": description}
+            for sku, name, description in zip(
+                ROUND_TRIP,
+                reversed(ROUND_TRIP),
+                ["@d", "-d", None, "'=d", "=d", "d", "+d", "\t=d"],
+                strict=True,
+            )
+        ]
+    )
+    before = products()
+    exported = await client.get(URL)
+    assert "'-RT-1" in exported.text
+    result = await import_file(client, exported.content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["updated"], result["unchanged"]) == (0, 0, len(ROUND_TRIP))
+    assert products() == before
 
 
 async def test_streams_more_rows_than_one_batch(client):
