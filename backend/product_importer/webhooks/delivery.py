@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from product_importer.config import Settings, get_settings
@@ -97,38 +96,63 @@ def _disable(session: Session, webhook_id: int, reason: str) -> None:
     session.execute(repo.cancel_pending_jobs(webhook_id))
 
 
+def _after_failure(
+    session: Session, job: Claim, result: AttemptResult, settings: Settings
+) -> datetime | None:
+    """Retry the job, or give up on it (and on the endpoint when it has failed for too
+    long); returns when the retry is due."""
+    streak = session.execute(
+        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
+    ).one()
+    if streak.expired:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+        since = streak.failing_since.isoformat(timespec="seconds")
+        _disable(
+            session,
+            job.webhook_id,
+            f"every delivery has failed since {since} "
+            f"(over {settings.webhook_disable_after_seconds} s)",
+        )
+        return None
+    delay = None if result.refused else retry_delay(job.failures, result, settings)
+    if delay is None:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+        return None
+    return session.execute(repo.retry_job(job.job_id, job.token, delay)).scalar_one_or_none()
+
+
+def _move_on(
+    session: Session, job: Claim, result: AttemptResult, settings: Settings, enabled: bool
+) -> datetime | None:
+    """Finish or retry the job and update the endpoint's health; returns when the
+    retry is due. A stale token (the job was cancelled or redelivered while the request
+    was out) leaves the job as it is, so no retry is planned."""
+    if result.ok:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
+        session.execute(repo.mark_healthy(job.webhook_id))
+        return None
+    if not enabled:  # disabled meanwhile, even if this job was dispatched after the cancel
+        session.execute(repo.finish_job(job.job_id, job.token, repo.CANCELLED))
+        return None
+    if result.gone:
+        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
+        _disable(session, job.webhook_id, "the endpoint answered 410 Gone")
+        return None
+    return _after_failure(session, job, result, settings)
+
+
 def record(
     session: Session, job: Claim, result: AttemptResult, settings: Settings
 ) -> list[Scheduled]:
     """Log the attempt, move the job on, update the endpoint's health; returns the
     endpoint's jobs that may be queued now."""
-    next_retry_at: datetime | None = None
-    if result.ok:
-        session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
-        session.execute(repo.mark_healthy(job.webhook_id))
-    elif result.gone:
-        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-        _disable(session, job.webhook_id, "the endpoint answered 410 Gone")
-    else:
-        streak = session.execute(
-            repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
-        ).one_or_none()
-        delay = None if result.refused else retry_delay(job.failures, result, settings)
-        if streak is not None and streak.expired:
-            session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-            since = streak.failing_since.isoformat(timespec="seconds")
-            _disable(
-                session,
-                job.webhook_id,
-                f"every delivery has failed since {since} "
-                f"(over {settings.webhook_disable_after_seconds} s)",
-            )
-        elif delay is None:
-            session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-        else:
-            next_retry_at = session.execute(
-                repo.retry_job(job.job_id, job.token, delay)
-            ).scalar_one_or_none()
+    # The endpoint's row first, as disabling takes it before the jobs': the two never
+    # deadlock, and a disable waits for this retry to commit, then withdraws it.
+    enabled = session.execute(repo.lock_webhook(job.webhook_id)).scalar_one_or_none()
+    if enabled is None:
+        logger.info("webhook %s was deleted while event %s was sent", job.webhook_id, job.event_id)
+        return []
+    next_retry_at = _move_on(session, job, result, settings, enabled)
     session.execute(
         repo.insert_delivery(
             {
@@ -155,10 +179,6 @@ def deliver_job(job_id: int, token: str) -> None:
     if job is None:
         return
     result = send(job, settings)
-    try:
-        with sync_session() as session:
-            follow_up = record(session, job, result, settings)
-    except IntegrityError:
-        logger.info("webhook %s was deleted while event %s was sent", job.webhook_id, job.event_id)
-        return
+    with sync_session() as session:
+        follow_up = record(session, job, result, settings)
     enqueue(follow_up)

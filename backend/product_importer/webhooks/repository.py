@@ -284,6 +284,13 @@ def due_webhook_ids(horizon_seconds: float) -> AnySelect:
     )
 
 
+def lock_webhook(webhook_id: int) -> AnySelect:
+    """The endpoint's `enabled`, its row locked as `lock_webhooks` does. Whoever plans
+    or replaces a retry holds this lock, and so does whoever disables the endpoint
+    while cancelling its pending jobs: a retry is never planned for a disabled one."""
+    return select(Webhook.enabled).where(Webhook.id == webhook_id).with_for_update(key_share=True)
+
+
 def lock_webhooks(webhook_ids: Sequence[int]) -> AnySelect:
     """Serialize schedulers per endpoint, in id order so two never deadlock. NO KEY
     UPDATE does not block the FK checks of concurrent job inserts."""
@@ -352,12 +359,45 @@ def retry_job(job_id: int, token: str, delay_seconds: float) -> Update:
     )
 
 
-def cancel_pending_jobs(webhook_id: int) -> Update:
+def _withdraw_retries(webhook_id: int, jobs: Any) -> Update:
+    """Clear `next_retry_at` on the attempts that announced these jobs' next try (the
+    `event_id` and `next_attempt_at` columns of `jobs`)."""
     return (
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.webhook_id == webhook_id,
+            WebhookDelivery.event_id == jobs.c.event_id,
+            WebhookDelivery.next_retry_at == jobs.c.next_attempt_at,
+        )
+        .values(next_retry_at=None)
+    )
+
+
+def cancel_pending_jobs(webhook_id: int) -> Update:
+    """Cancel the endpoint's pending jobs and withdraw the retries the log announced.
+    Run it after locking the endpoint's row (by disabling it)."""
+    cancelled = (
         update(WebhookJob)
         .where(WebhookJob.webhook_id == webhook_id, WebhookJob.status == PENDING)
         .values(status=CANCELLED, token=None, locked_until=None, updated_at=func.now())
+        .returning(WebhookJob.event_id, WebhookJob.next_attempt_at)
+        .cte("cancelled")
     )
+    return _withdraw_retries(webhook_id, cancelled)
+
+
+def withdraw_retry(event_id: str, webhook_id: int) -> Update:
+    """Before a redelivery replaces the event's retry chain: its announced retry is off."""
+    pending = (
+        select(WebhookJob.event_id, WebhookJob.next_attempt_at)
+        .where(
+            WebhookJob.event_id == event_id,
+            WebhookJob.webhook_id == webhook_id,
+            WebhookJob.status == PENDING,
+        )
+        .cte("pending")
+    )
+    return _withdraw_retries(webhook_id, pending)
 
 
 def cancel_job(job_id: int) -> Update:

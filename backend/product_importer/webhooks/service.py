@@ -111,6 +111,11 @@ async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]
         changes["failing_since"] = None
     if changes:
         await session.execute(repo.update_webhook(webhook_id, changes))
+        if changes.get("enabled") is False:
+            # After the update, which holds the endpoint's row: an attempt being
+            # recorded has committed (its retry is cancelled here), later ones find
+            # the endpoint disabled and plan none.
+            await session.execute(repo.cancel_pending_jobs(webhook_id))
         await audit.record(
             session, "webhook.updated", f"webhook {webhook_id}", audit.webhook(changes)
         )
@@ -208,9 +213,9 @@ async def redeliver(session: AsyncSession, delivery_id: int) -> RedeliveryRead:
     event = (await session.execute(repo.select_event(delivery.event_id))).one_or_none()
     if event is None:
         raise RedeliveryRefused(f"event {delivery.event_id} is no longer stored")
-    webhook = (await session.execute(repo.select_webhook_state(delivery.webhook_id))).one()
-    if not webhook.enabled:
+    if not (await session.execute(repo.lock_webhook(delivery.webhook_id))).scalar_one():
         raise RedeliveryRefused(f"webhook {delivery.webhook_id} is disabled: enable it first")
+    await session.execute(repo.withdraw_retry(delivery.event_id, delivery.webhook_id))
     await session.execute(repo.requeue_job(delivery.event_id, delivery.webhook_id))
     jobs = await schedule_async(session, [delivery.webhook_id])
     after_commit(session, lambda: enqueue(jobs))

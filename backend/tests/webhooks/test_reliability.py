@@ -7,7 +7,7 @@ from sqlalchemy import update
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
-from product_importer.webhooks.delivery import claim, deliver_job, send
+from product_importer.webhooks.delivery import claim, deliver_job, record, send
 from product_importer.webhooks.dispatcher import MAX_IN_FLIGHT_PER_ENDPOINT
 from product_importer.webhooks.models import Webhook
 from tests.settings_helpers import settings_env
@@ -122,6 +122,24 @@ async def test_a_stale_task_does_nothing(client, receiver: Receiver):
 
     assert receiver.requests() == []
     assert attempts(webhook["id"]) == []
+
+
+async def test_an_endpoint_deleted_while_its_event_is_sent_is_left_alone(
+    client, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    job_id, token, _ = make_job(webhook["id"])
+    settings = get_settings()
+    with sync_session() as session:
+        job = claim(session, job_id, token, settings)
+    assert job is not None
+    result = send(job, settings)
+
+    assert (await client.delete(f"/api/v1/webhooks/{webhook['id']}")).status_code == 204
+    with sync_session() as session:
+        assert record(session, job, result, settings) == []
+
+    assert attempts(webhook["id"]) == [] and job_of(webhook["id"]) == []
 
 
 async def test_old_events_and_attempts_are_purged(client, receiver: Receiver):

@@ -1,0 +1,158 @@
+"""The delivery log never announces a retry that will not happen: disabling an
+endpoint (by hand or on 410 Gone) cancels its pending retries, a redelivery replaces
+the event's retry chain, and either withdraws the `next_retry_at` it had announced."""
+
+import asyncio
+
+from sqlalchemy import update
+
+from product_importer.config import get_settings
+from product_importer.db import sync_session
+from product_importer.webhooks.delivery import Claim, claim, record, send
+from product_importer.webhooks.models import Webhook
+from tests.webhooks.helpers import attempts, create_webhook, emit, job_of, make_job, wait_until
+from tests.webhooks.receiver import Receiver, Reply
+
+API = "/api/v1/webhooks"
+RETRY_IN_AN_HOUR = Reply(status=503, headers={"retry-after": "3600"})
+
+
+async def _log(client, webhook_id: int) -> list[dict]:
+    response = await client.get(f"{API}/{webhook_id}/deliveries")
+    assert response.status_code == 200, response.text
+    return list(reversed(response.json()["items"]))
+
+
+def _announced(webhook_id: int) -> bool:
+    return any(a.next_retry_at is not None for a in attempts(webhook_id))
+
+
+def _claimed(webhook_id: int) -> Claim:
+    job_id, token, _ = make_job(webhook_id)
+    with sync_session() as session:
+        job = claim(session, job_id, token, get_settings())
+    assert job is not None
+    return job
+
+
+async def test_disabling_cancels_pending_retries_and_the_log_stops_announcing_them(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", RETRY_IN_AN_HOUR)
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _announced(webhook["id"]), what="the failed attempt and its retry")
+
+    disabled = await client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
+
+    assert disabled.status_code == 200
+    (attempt,) = await _log(client, webhook["id"])
+    assert attempt["status_code"] == 503 and attempt["next_retry_at"] is None
+    assert [job.status for job in job_of(webhook["id"])] == ["cancelled"]
+
+    # Enabling it again resends nothing by itself; Redeliver does.
+    await client.patch(f"{API}/{webhook['id']}", json={"enabled": True})
+    await asyncio.sleep(1.5)  # three sweeps
+    assert len(receiver.requests()) == 1
+    redelivered = await client.post(f"{API}/deliveries/{attempt['id']}/redeliver")
+    assert redelivered.status_code == 202
+    receiver.wait_for(2)
+    wait_until(lambda: job_of(webhook["id"])[0].status == "delivered", what="the redelivery")
+
+
+async def test_410_withdraws_the_retries_of_the_endpoints_other_events(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", RETRY_IN_AN_HOUR, 410)
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _announced(webhook["id"]), what="the first event's retry")
+
+    emit("product.created", {"id": 2})
+    wait_until(lambda: len(attempts(webhook["id"])) == 2, what="the 410")
+
+    first, gone = await _log(client, webhook["id"])
+    assert first["status_code"] == 503 and first["next_retry_at"] is None
+    assert gone["status_code"] == 410 and gone["next_retry_at"] is None
+    assert [job.status for job in job_of(webhook["id"])] == ["cancelled", "failed"]
+    assert (await client.get(f"{API}/{webhook['id']}")).json()["enabled"] is False
+
+
+async def test_redeliver_withdraws_the_retry_it_replaces(client, worker, receiver: Receiver):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", RETRY_IN_AN_HOUR)
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _announced(webhook["id"]), what="the retry an hour away")
+    (failed,) = attempts(webhook["id"])
+
+    response = await client.post(f"{API}/deliveries/{failed.id}/redeliver")
+
+    assert response.status_code == 202
+    receiver.wait_for(2)
+    wait_until(lambda: job_of(webhook["id"])[0].status == "delivered", what="the redelivery")
+    replaced, redelivered = await _log(client, webhook["id"])
+    assert replaced["id"] == failed.id and replaced["next_retry_at"] is None
+    assert redelivered["ok"] is True and redelivered["next_retry_at"] is None
+
+
+async def test_an_attempt_out_while_the_endpoint_is_disabled_plans_no_retry(
+    client, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 500)
+    settings = get_settings()
+    job = _claimed(webhook["id"])
+
+    await client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
+    result = send(job, settings)
+    with sync_session() as session:
+        record(session, job, result, settings)
+
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code == 500 and attempt.next_retry_at is None
+    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
+
+
+async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
+    client, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", RETRY_IN_AN_HOUR)
+    settings = get_settings()
+    job = _claimed(webhook["id"])
+    result = send(job, settings)
+
+    with sync_session() as session:
+        record(session, job, result, settings)
+        disabling = asyncio.create_task(
+            client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
+        )
+        await asyncio.sleep(0.5)
+        assert not disabling.done()  # it waits for the endpoint's row
+    response = await disabling
+
+    assert response.status_code == 200
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code == 503 and attempt.next_retry_at is None
+    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
+
+
+async def test_a_job_dispatched_as_its_endpoint_is_disabled_plans_no_retry(
+    client, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 500)
+    settings = get_settings()
+    job = _claimed(webhook["id"])
+    # The endpoint is disabled after its pending jobs were cancelled: a dispatch that
+    # still saw it enabled adds this job, which the cancel did not see.
+    with sync_session() as session:
+        session.execute(update(Webhook).where(Webhook.id == webhook["id"]).values(enabled=False))
+
+    result = send(job, settings)
+    with sync_session() as session:
+        record(session, job, result, settings)
+
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code == 500 and attempt.next_retry_at is None
+    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
