@@ -118,6 +118,11 @@ def csv_error_reason(exc: csv.Error) -> str:
     return f"cannot be read as CSV ({exc})."
 
 
+def _visible(name: str) -> str:
+    """A header name with its invisible characters (a second byte order mark, say) shown."""
+    return "".join(char if char.isprintable() else f"<U+{ord(char):04X}>" for char in name)
+
+
 def map_header(names: list[str]) -> Header:
     positions: dict[str, int] = {}
     unknown: list[str] = []
@@ -134,7 +139,7 @@ def map_header(names: list[str]) -> Header:
             unknown.append(trimmed(raw) or f"(unnamed column {index + 1})")
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
     if missing:
-        found = ", ".join(trimmed(n) for n in names) or "nothing"
+        found = ", ".join(_visible(trimmed(n)) for n in names) or "nothing"
         plural = "s" if len(missing) > 1 else ""
         raise FileRejected(
             f"Line 1 (header): missing required column{plural} {', '.join(missing)}. "

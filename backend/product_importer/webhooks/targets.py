@@ -137,7 +137,7 @@ def split_url(url: str) -> tuple[str, str, int]:
         raise TargetRefused(f"not a valid URL: {exc}") from None
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
-        shown = f"{scheme}://" if scheme else "a missing scheme"
+        shown = f"{scheme}:" if scheme else "a missing scheme"
         raise TargetRefused(f"only http:// and https:// URLs are allowed, not {shown}")
     host = parts.hostname
     if not host:

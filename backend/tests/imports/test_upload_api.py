@@ -30,6 +30,7 @@ def _kept() -> tuple[int, int]:
         ("sku,name\nA-1,Café\n".encode("latin-1"), "not UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
         (codecs.BOM_UTF8 + b"name,description\n", "missing required column sku"),
+        (codecs.BOM_UTF8 * 2 + b"sku,name\n", "Found: <U+FEFF>sku, name."),
         (b"sku,name\rCR-1,x\r", "a line ends with a carriage return alone (CR"),
         (b"sku,name\rCR-1,x\r" * 6000, "a line ends with a carriage return alone (CR"),
     ],

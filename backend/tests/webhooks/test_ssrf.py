@@ -27,7 +27,7 @@ HTTP_TARGETS = [
     "2130706433",
     "0x7f000001",
 ]
-OTHER_SCHEMES = ["file:///etc/passwd", "gopher://127.0.0.1:70/_stats"]
+OTHER_SCHEMES = ["file:///etc/passwd", "gopher://127.0.0.1:70/_stats", "javascript:alert(1)"]
 
 
 def _url(host: str, port: int) -> str:
@@ -54,7 +54,9 @@ async def test_other_schemes_refused_when_saved(client, guard_on, url: str):
     response = await client.post(API, json={"url": url, "events": ["product.created"]})
 
     assert response.status_code == 422
-    assert "only http:// and https://" in response.json()["detail"][0]["msg"]
+    message = response.json()["detail"][0]["msg"]
+    assert "only http:// and https://" in message
+    assert message.endswith(f"not {url.split(':')[0].lower()}:")
 
 
 async def create_webhook_unguarded(client, url: str) -> int:
