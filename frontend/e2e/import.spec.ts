@@ -97,6 +97,31 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(progress.getByTestId('import-summary')).toBeVisible({ timeout: 60_000 });
   });
 
+  test('an upload that ends after the user went to Products leaves that URL alone; the import is there on return', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'left-behind.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('sku,name\nLEFT-1,Uploaded while away\n'),
+    });
+    await expect(page.getByRole('region', { name: 'Upload' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+
+    const created = page.waitForResponse((response) => response.request().method() === 'POST' && /\/api\/v1\/imports$/.test(response.url()));
+    uploading.release();
+    expect((await created).status()).toBe(202);
+    await nextFrames(page);
+    expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/products');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    const history = page.getByRole('table', { name: 'Import history' });
+    await expect(history.getByRole('row').filter({ hasText: 'left-behind.csv' })).toHaveCount(1);
+  });
+
   test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {
     const file = generatedCsv('generated.csv', 100_000, 11);
     await page.goto('/');

@@ -285,6 +285,28 @@ test.describe('Story 2b: products edge cases', () => {
     expect(found.total).toBe(0);
   });
 
+  test('the Status filter shows its choices in full at 1024, 1280 and 390 px', async ({ page }) => {
+    for (const width of [1024, 1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/products');
+      const filtersToggle = page.getByRole('button', { name: /Filters and sort/ });
+      if (await filtersToggle.isVisible()) await filtersToggle.click();
+      const status = page.getByRole('combobox', { name: 'Status' });
+      await expect(status).toBeVisible();
+      // The browser's own measure: the width that shows its longest choice and the arrow.
+      const { shown, needed } = await status.evaluate((select: HTMLSelectElement) => {
+        const shown = select.offsetWidth;
+        select.style.width = 'max-content';
+        const needed = select.offsetWidth;
+        select.style.width = '';
+        return { shown, needed };
+      });
+      expect(shown, `the Status filter is cut off at ${width} px`).toBeGreaterThanOrEqual(needed);
+      const filters = (await page.getByRole('region', { name: 'Search and filters' }).boundingBox())!;
+      expect(filters.x + filters.width, `the filters are wider than the screen at ${width} px`).toBeLessThanOrEqual(width);
+    }
+  });
+
   test('a long SKU does not push the row buttons out of view at 1280 px', async ({ page, baseURL }) => {
     const skus = ['é'.repeat(64), `LONG-${'X'.repeat(59)}`];
     for (const sku of skus) {

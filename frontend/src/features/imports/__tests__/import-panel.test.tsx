@@ -1,4 +1,5 @@
-import { screen } from '@testing-library/react';
+import { act, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { importFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
@@ -15,6 +16,35 @@ describe('ImportPanel', () => {
     expect(await screen.findByRole('heading', { name: 'big.csv' })).toBeInTheDocument();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('40%');
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeInTheDocument();
+  });
+
+  it('shows no "Cancelling" toast once the import is known to be cancelled', async () => {
+    const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    const cancelled = { ...running, status: 'cancelled' as const, cancel_requested: true };
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/abc', body: running },
+      // A queued or nearly finished import is cancelled at once: the answer is the final state.
+      { method: 'POST', path: '/api/v1/imports/abc/cancel', body: cancelled },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Cancel import' }));
+    expect(await screen.findByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
+    await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
+    expect(screen.queryByText(/Cancelling/)).toBeNull();
+  });
+
+  it('says it is cancelling until the import stops', async () => {
+    const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/abc', body: running },
+      { method: 'POST', path: '/api/v1/imports/abc/cancel', body: { ...running, cancel_requested: true } },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
+    await userEvent.setup().click(await screen.findByRole('button', { name: 'Cancel import' }));
+    expect(await screen.findByRole('button', { name: 'Cancelling…' })).toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByTestId('import-phase')).toHaveTextContent('Cancelling…');
   });
 
   it('follows the import named in the URL', async () => {

@@ -1,4 +1,5 @@
 import { act, screen } from '@testing-library/react';
+import { Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
@@ -78,6 +79,83 @@ describe('uploading a CSV', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(FakeXhr.instances).toHaveLength(2);
     expect((FakeXhr.instances[1].body?.get('file') as File).name).toBe('catalog.csv');
+  });
+
+  it('keeps the keyboard focus on Retry while the file uploads again, then on the new import', async () => {
+    const failed = importFactory({ id: 'up-1', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
+    const again = importFactory({ id: 'up-2', filename: 'catalog.csv', status: 'queued', progress: 0 });
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/up-1', body: failed },
+      { path: '/api/v1/imports/up-2', body: again },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'catalog.csv', { type: 'text/csv' }));
+    act(() => FakeXhr.instances[0].respond(202, { ...failed, status: 'queued', error: null }));
+
+    const retry = await screen.findByRole('button', { name: 'Retry' });
+    retry.focus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
+    expect(retry).toHaveFocus();
+    expect(retry).toHaveAttribute('aria-disabled', 'true');
+    await user.keyboard('{Enter}');
+    expect(FakeXhr.instances).toHaveLength(2);
+
+    act(() => FakeXhr.instances[1].respond(202, again));
+    expect(await screen.findByText('Waiting for a worker')).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'catalog.csv' })).toHaveFocus();
+  });
+
+  it('keeps the running import in view when another file is uploaded meanwhile', async () => {
+    const running = importFactory({ id: 'run-1', filename: 'first.csv' });
+    const queued = importFactory({ id: 'up-2', filename: 'second.csv', status: 'queued', progress: 0 });
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/run-1', body: running },
+      { path: '/api/v1/imports/up-2', body: queued },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />, { url: '/?import=run-1' });
+    expect(await screen.findByRole('region', { name: 'first.csv' })).toBeInTheDocument();
+
+    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'second.csv', { type: 'text/csv' }));
+    act(() => FakeXhr.instances[0].respond(202, queued));
+
+    expect(await screen.findByRole('region', { name: 'second.csv' })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'first.csv' })).toHaveTextContent('Saving products');
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=run-1&import=up-2$/);
+  });
+
+  it('leaves the URL of the page the user went to alone when the upload ends there', async () => {
+    const queued = importFactory({ id: 'up-3', filename: 'slow.csv', status: 'queued', progress: 0 });
+    let listed: (typeof queued)[] = [];
+    mockFetch([
+      { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
+      { path: '/api/v1/imports/up-3', body: queued },
+    ]);
+    const user = userEvent.setup();
+    const { router } = renderWithProviders(
+      <Routes>
+        <Route index element={<ImportPanel />} />
+        <Route path="products" element={<h1>Products</h1>} />
+      </Routes>,
+    );
+    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'slow.csv', { type: 'text/csv' }));
+    await act(() => router.navigate('/products'));
+
+    listed = [queued];
+    await act(async () => {
+      FakeXhr.instances[0].respond(202, queued);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
+
+    // Back on the Import page, the import the upload started is found and followed.
+    await act(() => router.navigate('/'));
+    expect(await screen.findByRole('region', { name: 'slow.csv' })).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-3$/);
   });
 
   it('keeps the file chooser focusable while the file uploads, and sends one file', async () => {

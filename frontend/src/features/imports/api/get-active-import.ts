@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import type { Import } from '@/types/api';
+import type { Import, ImportPage } from '@/types/api';
 import { getImports } from './get-imports';
 import { importKeys } from './query-keys';
 import { isActive } from './status';
@@ -7,15 +7,32 @@ import { isActive } from './status';
 const RECENT = 20;
 
 /**
- * The import that is queued or running now, if any (imports are listed newest first, so an
- * active one is among the most recent). Re-checked every few seconds.
+ * The recent imports (listed newest first, so the queued and running ones are among them),
+ * re-checked every few seconds; `select` picks what the caller needs from them.
  */
-export function useActiveImport(): { activeImport: Import | null; isLoading: boolean } {
-  const query = useQuery({
+function useRecentImports<T>(select: (page: ImportPage) => T) {
+  return useQuery({
     queryKey: [...importKeys.lists(), 'active'],
     queryFn: ({ signal }) => getImports({ page: 1, pageSize: RECENT }, signal),
-    select: (page) => page.items.find(isActive) ?? null,
+    select,
     refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2000 : 10_000),
   });
+}
+
+/** The import that is queued or running now, if any (the newest, when there are several). */
+export function useActiveImport(): { activeImport: Import | null; isLoading: boolean } {
+  const query = useRecentImports((page) => page.items.find(isActive) ?? null);
   return { activeImport: query.data ?? null, isLoading: query.isPending };
+}
+
+/** Every import queued or running now, oldest first (the order the worker takes them in). */
+export function useActiveImports(): Import[] {
+  const query = useRecentImports(selectActiveOldestFirst);
+  return query.data ?? NONE;
+}
+
+const NONE: Import[] = [];
+
+function selectActiveOldestFirst(page: ImportPage): Import[] {
+  return page.items.filter(isActive).reverse();
 }

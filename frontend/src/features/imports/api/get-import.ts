@@ -1,4 +1,4 @@
-import { queryOptions, useQuery } from '@tanstack/react-query';
+import { type QueryClient, queryOptions, useQuery } from '@tanstack/react-query';
 import { api, ApiError } from '@/lib/api';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
@@ -28,4 +28,9 @@ export function getImportQueryOptions(id: string, options: { poll?: boolean } = 
 
 export function useImport(id: string | null, options: { poll?: boolean } = {}) {
   return useQuery({ ...getImportQueryOptions(id ?? '', options), enabled: Boolean(id) });
+}
+
+/** The import as last seen (its events and polls keep it current), without asking the API. */
+export function getCachedImport(queryClient: QueryClient, id: string): Import | undefined {
+  return queryClient.getQueryData<Import>(importKeys.detail(id));
 }

@@ -1,59 +1,68 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { FormAlert } from '@/components/field';
-import { Spinner } from '@/components/spinner';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
 import type { Import } from '@/types/api';
-import { useCancelImport } from '../api/cancel-import';
 import { useCreateImport } from '../api/create-import';
-import { useActiveImport } from '../api/get-active-import';
-import { useImport } from '../api/get-import';
-import { useImportEvents } from '../api/import-events';
+import { useActiveImports } from '../api/get-active-import';
+import { getCachedImport } from '../api/get-import';
 import { isActive } from '../api/status';
 import { FileDropZone } from './file-drop-zone';
-import { ImportProgress } from './import-progress';
 import { UploadProgress } from './upload-progress';
+import { WatchedImport } from './watched-import';
 
 type Upload = { file: File; loaded: number; total: number; controller: AbortController };
 
 export const IMPORT_PARAM = 'import';
 
+/** `params` watching `ids` (in that order) instead of the imports they watched before. */
+function watching(params: URLSearchParams, ids: readonly string[]): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.delete(IMPORT_PARAM);
+  for (const id of ids) next.append(IMPORT_PARAM, id);
+  return next;
+}
+
 /**
- * Upload a CSV and follow its import live. The import being watched is in the URL
- * (`?import=<id>`); without one, a queued or running import is shown, so a reload during an
- * import keeps showing it.
+ * Upload a CSV and follow its import live. The imports on screen are in the URL
+ * (`?import=<id>`, repeated): a file uploaded while an import is queued or running is shown
+ * after it, so the running import stays in view; finished ones make way for the new file.
+ * Without any, the queued and running imports are shown, so a reload during an import keeps
+ * showing it.
  */
 export function ImportPanel() {
   const [params, setParams] = useSearchParams();
-  const { activeImport } = useActiveImport();
-  const urlId = params.get(IMPORT_PARAM);
-  const currentId = urlId ?? activeImport?.id ?? null;
+  const queryClient = useQueryClient();
+  const activeImports = useActiveImports();
+  const watchedIds = params.getAll(IMPORT_PARAM);
+  const hasWatched = watchedIds.length > 0;
 
   useEffect(() => {
-    // Pin the running import found on arrival into the URL, so it stays on screen once it ends.
-    if (!urlId && activeImport) {
-      setParams(
-        (currentParams) => {
-          const next = new URLSearchParams(currentParams);
-          next.set(IMPORT_PARAM, activeImport.id);
-          return next;
-        },
-        { replace: true },
-      );
+    // Pin the imports found running on arrival into the URL, so they stay on screen once they end.
+    if (!hasWatched && activeImports.length > 0) {
+      const ids = activeImports.map((item) => item.id);
+      setParams((currentParams) => watching(currentParams, ids), { replace: true });
     }
-  }, [urlId, activeImport, setParams]);
+  }, [hasWatched, activeImports, setParams]);
 
-  const live = useImportEvents(currentId, true);
-  const current = useImport(currentId, { poll: live === 'fallback' || live === 'connecting' });
+  // An upload outlives the page: one that ends after the user went elsewhere must not write
+  // into that page's URL. Its import is pinned again on return while it runs, or in the history.
+  const onPage = useRef(false);
+  useEffect(() => {
+    onPage.current = true;
+    return () => {
+      onPage.current = false;
+    };
+  }, []);
+
   const createImport = useCreateImport();
-  const cancelImport = useCancelImport();
   const toast = useToast();
 
   const [upload, setUpload] = useState<Upload | null>(null);
   const [uploadError, setUploadError] = useState<string | null>(null);
   const [lastFile, setLastFile] = useState<{ id: string; file: File } | null>(null);
-  const [cancelRequested, setCancelRequested] = useState<string | null>(null);
+  const [startedId, setStartedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   async function start(file: File) {
@@ -68,11 +77,14 @@ export function ImportPanel() {
           setUpload((previous) => (previous ? { ...previous, loaded, total } : previous)),
       });
       setLastFile({ id: created.id, file });
+      if (!onPage.current) return;
+      setStartedId(created.id);
       setParams(
         (currentParams) => {
-          const next = new URLSearchParams(currentParams);
-          next.set(IMPORT_PARAM, created.id);
-          return next;
+          const stillActive = currentParams
+            .getAll(IMPORT_PARAM)
+            .filter((id) => id !== created.id && isActive(getCachedImport(queryClient, id)));
+          return watching(currentParams, [...stillActive, created.id]);
         },
         { replace: false },
       );
@@ -92,19 +104,6 @@ export function ImportPanel() {
     else fileInput.current?.click();
   }
 
-  function cancel(item: Import) {
-    setCancelRequested(item.id);
-    cancelImport.mutate(item.id, {
-      onSuccess: () => toast.info('Cancelling the import…'),
-      onError: (error) => {
-        setCancelRequested(null);
-        toast.error(`Could not cancel: ${error.message}`);
-      },
-    });
-  }
-
-  const item = current.data;
-
   return (
     <div className="space-y-4">
       <FileDropZone onFile={(file) => void start(file)} pending={upload !== null} inputRef={fileInput} />
@@ -113,33 +112,15 @@ export function ImportPanel() {
           <strong>The upload was rejected.</strong> {uploadError}
         </FormAlert>
       )}
+      {watchedIds.map((id) => (
+        <WatchedImport key={id} id={id} onRetry={retry} uploading={upload !== null} justStarted={id === startedId} />
+      ))}
       {upload && (
         <UploadProgress
           filename={upload.file.name}
           loaded={upload.loaded}
           total={upload.total}
           onAbort={() => upload.controller.abort()}
-        />
-      )}
-      {!upload && currentId && current.isPending && (
-        <div className="flex justify-center py-6">
-          <Spinner label="Loading the import" />
-        </div>
-      )}
-      {!upload && current.isError && (
-        <FormAlert>
-          {current.error instanceof ApiError && current.error.status === 404
-            ? 'This import was not found. It may have been made on another server, or the link is wrong.'
-            : `Could not load the import: ${current.error.message}`}
-        </FormAlert>
-      )}
-      {!upload && item && (
-        <ImportProgress
-          item={item}
-          connection={isActive(item) ? (live === 'live' ? 'live' : live === 'fallback' ? 'polling' : null) : null}
-          onCancel={() => cancel(item)}
-          isCancelling={cancelRequested === item.id && isActive(item)}
-          onRetry={() => retry(item)}
         />
       )}
     </div>

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/button';
 import { ProgressBar } from '@/components/progress-bar';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
@@ -12,6 +12,10 @@ type ImportProgressProps = {
   onCancel?: () => void;
   isCancelling?: boolean;
   onRetry?: () => void;
+  /** Another file is uploading: Retry ignores presses but keeps the keyboard focus. */
+  isRetryPending?: boolean;
+  /** Just started from this page: take the keyboard focus if the control that had it is gone. */
+  takeLostFocus?: boolean;
   /** Shown while the live stream is down and the page is polling instead. */
   connection?: 'live' | 'polling' | null;
 };
@@ -25,12 +29,29 @@ export function estimateSecondsLeft(item: Pick<Import, 'eta_seconds'>): number |
   return typeof item.eta_seconds === 'number' && Number.isFinite(item.eta_seconds) ? item.eta_seconds : null;
 }
 
-export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, connection }: ImportProgressProps) {
+export function ImportProgress({
+  item,
+  onCancel,
+  isCancelling = false,
+  onRetry,
+  isRetryPending = false,
+  takeLostFocus = false,
+  connection,
+}: ImportProgressProps) {
   const active = isActive(item);
   const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
   const eta = estimateSecondsLeft(item);
+  const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
   const tone =
     item.status === 'failed' ? 'red' : item.status === 'cancelled' ? 'slate' : item.status === 'completed' ? 'emerald' : 'indigo';
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    // Retry's card makes way for the new import's: the keyboard focus goes on with it, not to the page.
+    if (takeLostFocus && (document.activeElement === null || document.activeElement === document.body)) {
+      heading.current?.focus();
+    }
+  }, [takeLostFocus]);
 
   return (
     <section
@@ -39,7 +60,12 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
     >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <h2 id={`import-${item.id}-title`} className="truncate text-base font-semibold text-slate-900">
+          <h2
+            id={`import-${item.id}-title`}
+            ref={heading}
+            tabIndex={-1}
+            className="truncate text-base font-semibold text-slate-900 focus:outline-none"
+          >
             {item.filename}
           </h2>
           <p className="text-xs text-slate-600">Started {formatDateTime(item.started_at ?? item.created_at)}</p>
@@ -58,7 +84,7 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
         <div className="flex items-baseline justify-between gap-2 text-sm">
           {/* Only the phase is announced: percent and counters change too often to read out. */}
           <p className="font-medium text-slate-800" data-testid="import-phase" aria-live="polite">
-            {describePhase(item.phase, item.status)}
+            {cancelling ? 'Cancelling…' : describePhase(item.phase, item.status)}
           </p>
           <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
             {percent}%
@@ -90,8 +116,8 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
 
       {active && onCancel && (
         <div>
-          <Button variant="secondary" onClick={onCancel} pending={isCancelling || Boolean(item.cancel_requested)}>
-            {isCancelling || item.cancel_requested ? 'Cancelling…' : 'Cancel import'}
+          <Button variant="secondary" onClick={onCancel} pending={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel import'}
           </Button>
         </div>
       )}
@@ -105,7 +131,7 @@ export function ImportProgress({ item, onCancel, isCancelling = false, onRetry, 
             {item.error ? <span className="break-words">Reason: {item.error}</span> : null}
           </p>
           {onRetry && (
-            <Button variant="secondary" onClick={onRetry}>
+            <Button variant="secondary" onClick={onRetry} pending={isRetryPending}>
               Retry
             </Button>
           )}

@@ -47,7 +47,11 @@ export function ProductsFilters() {
         </span>
         <span aria-hidden="true">{open ? '▴' : '▾'}</span>
       </button>
-      <div id={gridId} className={`${open ? 'grid' : 'hidden'} grid-cols-1 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-5`}>
+      {/* In one row, Status and Clear filters take the width their text needs; the text fields share the rest. */}
+      <div
+        id={gridId}
+        className={`${open ? 'grid' : 'hidden'} grid-cols-1 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-[repeat(3,minmax(0,1fr))_auto_auto]`}
+      >
         <SearchInput
           type="text"
           label="SKU contains"

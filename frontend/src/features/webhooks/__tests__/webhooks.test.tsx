@@ -33,8 +33,22 @@ describe('describeOutcome', () => {
   it('names the status and latency, or why there was no answer', () => {
     expect(describeOutcome({ status_code: 200, latency_ms: 12.4, error: null })).toBe('HTTP 200 · 12 ms');
     expect(describeOutcome({ status_code: null, latency_ms: null, error: 'connection refused' })).toBe(
-      'No answer: connection refused',
+      'Connection refused',
     );
+    expect(describeOutcome({ status_code: null, latency_ms: null, error: null })).toBe('No answer');
+  });
+
+  it("says each kind of failure once, in the API's words", () => {
+    const noAnswer = (error: string) => describeOutcome({ status_code: null, latency_ms: 10_002, error });
+    expect(noAnswer('timeout: no answer within 10 s')).toBe('Timeout: no answer within 10 s · 10,002 ms');
+    expect(noAnswer('DNS failure: hooks.invalid')).toBe('DNS failure: hooks.invalid · 10,002 ms');
+    expect(noAnswer('blocked target: 10.0.0.1 is private')).toBe('Blocked target: 10.0.0.1 is private · 10,002 ms');
+    expect(describeOutcome({ status_code: 500, latency_ms: 30, error: 'HTTP 500 Internal Server Error' })).toBe(
+      'HTTP 500 Internal Server Error · 30 ms',
+    );
+    expect(
+      describeOutcome({ status_code: 302, latency_ms: 5, error: 'redirect (302) to /elsewhere was not followed' }),
+    ).toBe('HTTP 302 · 5 ms · redirect (302) to /elsewhere was not followed');
   });
 });
 
@@ -54,6 +68,33 @@ describe('WebhookFormModal', () => {
 });
 
 describe('WebhooksList', () => {
+  it("names each card's enable switch after its webhook", async () => {
+    const on = webhookFactory({ url: 'https://hooks.test/orders' });
+    const off = webhookFactory({ url: 'https://hooks.test/stock', enabled: false });
+    mockFetch([{ path: '/api/v1/webhooks', body: [on, off] }]);
+    renderWithProviders(<WebhooksList />);
+    expect(await screen.findByRole('switch', { name: 'Enabled https://hooks.test/orders' })).toBeChecked();
+    expect(screen.getByRole('switch', { name: 'Disabled https://hooks.test/stock' })).not.toBeChecked();
+  });
+
+  it('says once why a test send got no answer', async () => {
+    const webhook = webhookFactory({ id: 4, url: 'http://127.0.0.1:9/slow' });
+    mockFetch([
+      { path: '/api/v1/webhooks', body: [webhook] },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/4/test',
+        body: { ok: false, status_code: null, latency_ms: 10_002, error: 'timeout: no answer within 10 s', response_excerpt: '' },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    await user.click(await screen.findByRole('button', { name: /^test/i }));
+    expect(await screen.findByTestId('webhook-test-result')).toHaveTextContent(
+      /^Test failed: timeout: no answer within 10 s$/,
+    );
+  });
+
   it('tests a webhook and shows the status code and response time; reveals the secret', async () => {
     const webhook = webhookFactory({ id: 3, url: 'http://127.0.0.1:9/hook', secret: 'whsec_visible' });
     mockFetch([

@@ -7,13 +7,22 @@ export function isSuccess(outcome: Outcome): boolean {
   return outcome.status_code !== null && outcome.status_code >= 200 && outcome.status_code < 300 && !outcome.error;
 }
 
-/** "200 · 12 ms", or "No answer: connection refused". */
+/**
+ * "HTTP 200 · 12 ms", "HTTP 500 Internal Server Error · 30 ms", or why there was no answer:
+ * "Connection refused · 3 ms". The API's errors name their kind ("timeout: no answer within
+ * 10 s", "DNS failure: …"), so they are shown as they come, not after a prefix of our own.
+ */
 export function describeOutcome(outcome: Outcome): string {
+  const { status_code: status, error } = outcome;
   const latency = outcome.latency_ms !== null && outcome.latency_ms !== undefined ? ` · ${formatNumber(outcome.latency_ms)} ms` : '';
-  if (outcome.status_code === null || outcome.status_code === undefined) {
-    return `No answer${outcome.error ? `: ${outcome.error}` : ''}${latency}`;
-  }
-  return `HTTP ${outcome.status_code}${latency}${outcome.error ? ` · ${outcome.error}` : ''}`;
+  if (status === null || status === undefined) return `${error ? capitalize(error) : 'No answer'}${latency}`;
+  // "HTTP 500 Internal Server Error" says the status already.
+  if (error?.startsWith(`HTTP ${status}`)) return `${error}${latency}`;
+  return `HTTP ${status}${latency}${error ? ` · ${error}` : ''}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `wrap`: a long error wraps onto more lines instead of being cut short. In a table cell a

@@ -2,7 +2,7 @@ import { Button } from '@/components/button';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
-import type { Webhook } from '@/types/api';
+import type { Webhook, WebhookTestResult } from '@/types/api';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
 import { OutcomeBadge } from './delivery-status';
@@ -38,6 +38,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
           checked={webhook.enabled}
           showLabel
           label={webhook.enabled ? 'Enabled' : 'Disabled'}
+          hiddenContext={webhook.url}
           pending={update.isPending}
           onChange={(enabled) =>
             update.mutate(
@@ -92,10 +93,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
           data-testid="webhook-test-result"
           className={`rounded-md px-3 py-2 text-sm ring-1 ${test.data.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200'}`}
         >
-          Test {test.data.ok ? 'succeeded' : 'failed'}:{' '}
-          {test.data.status_code === null ? 'no answer' : `status ${test.data.status_code}`}
-          {test.data.latency_ms !== null && ` in ${Math.round(test.data.latency_ms)} ms`}
-          {test.data.error && ` — ${test.data.error}`}
+          Test {test.data.ok ? 'succeeded' : 'failed'}: {describeTestResult(test.data)}
         </p>
       )}
       {test.isError && (
@@ -120,4 +118,12 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
       </div>
     </li>
   );
+}
+
+/** "status 204 in 9 ms", "status 500 in 12 ms — HTTP 500 Internal Server Error", or the API's
+ * reason when nothing answered ("timeout: no answer within 10 s"), which says it all. */
+function describeTestResult(result: WebhookTestResult): string {
+  if (result.status_code === null) return result.error ?? 'no answer';
+  const latency = result.latency_ms !== null ? ` in ${Math.round(result.latency_ms)} ms` : '';
+  return `status ${result.status_code}${latency}${result.error ? ` — ${result.error}` : ''}`;
 }
