@@ -56,7 +56,10 @@ def _route_template(request: Request) -> str:
     if not template:
         return "unmatched"
     params = {name: str(value) for name, value in request.scope.get("path_params", {}).items()}
-    own_part = template.format_map(params)
+    try:
+        own_part = template.format_map(params)
+    except (KeyError, ValueError):  # a mount keeps its `{path}` out of path_params
+        return str(template)
     path = request.scope["path"]
     return path.removesuffix(own_part) + template if path.endswith(own_part) else template
 

@@ -44,7 +44,7 @@ MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 # INSERT … SELECT, CREATE TABLE … AS may run its query in parallel; this merge stays
 # serial (nextval() is parallel-unsafe), the first load's below does not.
 FILL = """
-    CREATE TABLE {new} AS
+    CREATE TABLE {new} {storage} AS
     SELECT coalesce(p.id, nextval('{sequence}'::regclass)) AS id,
            coalesce(w.sku, p.sku) AS sku, coalesce(w.name, p.name) AS name,
            CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END AS description,
@@ -58,7 +58,7 @@ FILL = """
 # A first load has only the winners to write, numbered after the sequence's next value
 # (the sequence is then moved past them) so that the plan can be parallel.
 FILL_EMPTY = """
-    CREATE TABLE {new} AS
+    CREATE TABLE {new} {storage} AS
     SELECT %(before_first)s + row_number() OVER () AS id, sku, name, description,
            true AS is_active, now() AS created_at, now() AS updated_at
     FROM {winners} w"""
@@ -84,14 +84,22 @@ CONSTRAINTS = """
     SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
     WHERE conrelid = 'products'::regclass AND contype IN ('c', 'n') ORDER BY conname"""
 # What an operator may have given `products` beyond the migrations (storage parameters,
-# a comment, grants to other roles), which CREATE TABLE … AS does not copy either.
+# a comment, grants to other roles, on the table or its columns), which CREATE TABLE …
+# AS does not copy either. Grants are replayed by the table's owner.
 TABLE_SETTINGS = """
     SELECT array_to_string(reloptions, ', '), obj_description(oid, 'pg_class')
     FROM pg_class WHERE oid = 'products'::regclass"""
 GRANTS = """
-    SELECT a.privilege_type, a.grantee = 0, pg_get_userbyid(a.grantee), a.is_grantable
+    SELECT NULL::name, a.privilege_type, a.grantee = 0, pg_get_userbyid(a.grantee),
+           a.is_grantable
     FROM pg_class c, aclexplode(c.relacl) a
-    WHERE c.oid = 'products'::regclass AND a.grantee <> c.relowner"""
+    WHERE c.oid = %(table)s::regclass AND a.grantee <> c.relowner
+    UNION ALL
+    SELECT t.attname, a.privilege_type, a.grantee = 0, pg_get_userbyid(a.grantee),
+           a.is_grantable
+    FROM pg_class c JOIN pg_attribute t ON t.attrelid = c.oid, aclexplode(t.attacl) a
+    WHERE c.oid = %(table)s::regclass AND t.attnum > 0 AND NOT t.attisdropped
+      AND a.grantee <> c.relowner"""
 STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 COMPRESSION = {"p": "pglz", "l": "lz4"}
 
@@ -161,16 +169,21 @@ def rebuild(
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None
     sequence = _sequence(cur)
+    cur.execute(TABLE_SETTINGS)
+    options, comment = cur.fetchone()
+    # Storage parameters at creation: a fillfactor set afterwards would leave the rows
+    # written now packed full.
+    storage = f"WITH ({options})" if options else ""
     step("rebuilding: writing the merged catalog", 0.0)
     if first_load:
-        rows = created = _write_first_catalog(cur, winners, sequence)
+        rows = created = _write_first_catalog(cur, winners, sequence, storage)
         updated = 0
     else:
-        cur.execute(FILL.format(new=NEW, winners=winners, sequence=sequence))
+        cur.execute(FILL.format(new=NEW, storage=storage, winners=winners, sequence=sequence))
         rows = cur.rowcount
         cur.execute(COUNTS, {"max_id": max_id})
         created, updated = cur.fetchone()
-    _shape_like_products(cur)
+    _shape_like_products(cur, comment)
     _build_like_products(cur, step)
     # Everything slow happens before the swap: from DROP TABLE to the commit, readers
     # of `products` wait.
@@ -196,23 +209,22 @@ def _lock_products(cur: Any, mode: str) -> bool:
     return False
 
 
-def _write_first_catalog(cur: Any, winners: str, sequence: str) -> int:
+def _write_first_catalog(cur: Any, winners: str, sequence: str, storage: str) -> int:
     """The new table from the winners alone; its row count."""
     cur.execute(NEXT_ID, {"sequence": sequence})
     first = int(cur.fetchone()[0])
-    cur.execute(FILL_EMPTY.format(new=NEW, winners=winners), {"before_first": first - 1})
+    fill = FILL_EMPTY.format(new=NEW, storage=storage, winners=winners)
+    cur.execute(fill, {"before_first": first - 1})
     rows = int(cur.rowcount)
     cur.execute(MOVE_SEQUENCE, {"sequence": sequence, "next_id": first + rows})
     return rows
 
 
-def _shape_like_products(cur: Any) -> None:
-    """Give the new table `products`' column defaults, constraints, storage, compression
-    and storage parameters in one ALTER TABLE (one scan to check the constraints), then
-    its comment and grants."""
-    cur.execute(TABLE_SETTINGS)
-    options, comment = cur.fetchone()
-    changes = [f"SET ({options})"] if options else []
+def _shape_like_products(cur: Any, comment: str | None) -> None:
+    """Give the new table `products`' column defaults, constraints, storage and
+    compression in one ALTER TABLE (one scan to check the constraints), then its
+    comment and grants."""
+    changes = []
     cur.execute(COLUMNS)
     for name, default, unnamed_not_null, storage, compression in cur.fetchall():
         column = f"ALTER COLUMN {quote_ident(name, cur)}"
@@ -235,11 +247,24 @@ def _shape_like_products(cur: Any) -> None:
 
 
 def _grant_like_products(cur: Any) -> None:
-    cur.execute(GRANTS)
-    for privilege, public, role, grantable in cur.fetchall():
-        grantee = "PUBLIC" if public else quote_ident(role, cur)
+    """The new table's grants become those of `products`: first off go any that default
+    privileges gave it, which an operator may have revoked from `products`."""
+    for column, privilege, public, role, _ in _grants(cur, NEW):
+        on = f"({quote_ident(column, cur)}) " if column else ""
+        cur.execute(f"REVOKE {privilege} {on}ON {NEW} FROM {_grantee(cur, public, role)}")
+    for column, privilege, public, role, grantable in _grants(cur, "products"):
+        on = f"({quote_ident(column, cur)}) " if column else ""
         option = " WITH GRANT OPTION" if grantable else ""
-        cur.execute(f"GRANT {privilege} ON {NEW} TO {grantee}{option}")
+        cur.execute(f"GRANT {privilege} {on}ON {NEW} TO {_grantee(cur, public, role)}{option}")
+
+
+def _grants(cur: Any, table: str) -> list[tuple[str | None, str, bool, str, bool]]:
+    cur.execute(GRANTS, {"table": table})
+    return list(cur.fetchall())
+
+
+def _grantee(cur: Any, public: bool, role: str) -> str:
+    return "PUBLIC" if public else str(quote_ident(role, cur))
 
 
 def _sequence(cur: Any) -> str:

@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
@@ -52,7 +53,8 @@ async def create_import(request: Request, session: SessionDep, settings: Setting
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
     except (FileRejected, BadUpload) as exc:
         if upload is not None:
-            await upload.drain()
+            with suppress(ClientDisconnect):  # gone while the rest was read: no matter
+                await upload.drain()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     except ClientDisconnect:
         # A routine event (a closed tab, a lost link), not a fault; the answer is never read.

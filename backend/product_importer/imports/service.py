@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
-from product_importer.core.spreadsheet import safe_cell
+from product_importer.core.spreadsheet import safe_cell, unguarded
 from product_importer.db import after_commit, async_session
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
@@ -172,8 +172,10 @@ async def errors_csv(import_id: uuid.UUID) -> AsyncIterator[str]:
 
 
 def _cell(value: object) -> str:
-    """Original values, made safe to open in a spreadsheet (no formula execution)."""
-    return safe_cell("" if value is None else str(value))
+    """Original values, made safe to open in a spreadsheet (no formula execution). A
+    value the file had guarded already (it came from an export) keeps its one guard, so
+    the corrected rows import as the original would."""
+    return safe_cell(unguarded("" if value is None else str(value)))
 
 
 def _drain(buffer: io.StringIO) -> str:

@@ -14,7 +14,8 @@ class SkuTaken(Exception):
 
 
 class CatalogBusy(Exception):
-    """Delete-all refused: an import is queued or running, or the table stayed locked."""
+    """A change refused because an import (or another long operation) holds what it
+    needs: delete-all during an import, or any change kept waiting too long."""
 
 
 class InvalidCursor(ValueError):

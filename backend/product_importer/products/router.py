@@ -27,7 +27,10 @@ from product_importer.products.schemas import (
 router = APIRouter(prefix="/products", tags=["products"])
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
-    status.HTTP_409_CONFLICT: {"description": "The SKU exists (in any letter case)"}
+    status.HTTP_409_CONFLICT: {
+        "description": "The SKU exists (in any letter case), or a running import held the "
+        "product or the table for over 5 s; nothing was changed"
+    }
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     status.HTTP_404_NOT_FOUND: {"description": "No product with this id"}
@@ -120,7 +123,8 @@ async def update_product(
 @router.delete(
     "/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=NOT_FOUND | {409: {"description": "A running import changed it at the same time"}},
+    responses=NOT_FOUND
+    | {409: {"description": "A running import changed it, or held it for over 5 s"}},
 )
 async def delete_product(product: ProductForUpdateDep, session: SessionDep) -> Response:
     with _http_errors():

@@ -119,7 +119,7 @@ def test_a_first_load_fills_its_table_with_parallel_workers():
     can read the staged rows (they cannot read a temporary table)."""
     content = csv_bytes("sku,name", *[f"P-{i},Row {i}" for i in range(100)])
     sql = StagingSql(parse_header(content, complete=True), staging_table(uuid.uuid4()))
-    fill = rebuild.FILL_EMPTY.format(new=rebuild.NEW, winners=sql.last_wins)
+    fill = rebuild.FILL_EMPTY.format(new=rebuild.NEW, storage="", winners=sql.last_wins)
     with sync_engine().connect() as conn:
         cur = conn.connection.cursor()
         cur.execute(sql.create_table)
@@ -226,22 +226,30 @@ OPERATOR_SETTINGS = """
     ALTER TABLE products SET (fillfactor = 90, autovacuum_vacuum_scale_factor = 0.05);
     COMMENT ON TABLE products IS 'The catalog';
     GRANT SELECT ON products TO PUBLIC;
-    GRANT SELECT, UPDATE ON products TO "Catalog Reader" WITH GRANT OPTION"""
+    GRANT SELECT, UPDATE ON products TO "Catalog Reader" WITH GRANT OPTION;
+    GRANT UPDATE (is_active) ON products TO PUBLIC;
+    ALTER DEFAULT PRIVILEGES GRANT DELETE ON TABLES TO "Catalog Reader";
+"""
 OPERATOR_SETTINGS_UNDONE = """
     ALTER TABLE products RESET (fillfactor, autovacuum_vacuum_scale_factor);
     COMMENT ON TABLE products IS NULL;
     REVOKE ALL ON products FROM PUBLIC, "Catalog Reader";
+    REVOKE UPDATE (is_active) ON products FROM PUBLIC;
+    ALTER DEFAULT PRIVILEGES REVOKE DELETE ON TABLES FROM "Catalog Reader";
     DROP ROLE "Catalog Reader" """
 CAN_CREATE_ROLES = "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
 SETTINGS_OF_PRODUCTS = text(
-    """SELECT reloptions, obj_description(oid, 'pg_class'), relacl::text[]
+    """SELECT reloptions, obj_description(oid, 'pg_class'), relacl::text[],
+              (SELECT array_agg(attacl::text ORDER BY attnum) FROM pg_attribute
+               WHERE attrelid = 'products'::regclass AND attnum > 0)
        FROM pg_class WHERE oid = 'products'::regclass"""
 )
 
 
 @pytest.fixture
 def operator_settings_on_products():
-    """Storage parameters, a comment and grants an operator gave `products`."""
+    """Storage parameters, a comment and grants an operator gave `products`, and a
+    default privilege for new tables that `products` does not have."""
     with sync_engine().connect() as conn:
         can_create_roles = conn.execute(text(CAN_CREATE_ROLES)).scalar_one()
     if not can_create_roles:

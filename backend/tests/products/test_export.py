@@ -124,3 +124,21 @@ async def test_invalid_parameters_are_422(client):
     response = await client.get(f"{URL}?sort=price")
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "sort"]
+
+
+async def test_rows_fixed_in_errors_csv_import_as_the_exported_values(client, worker):
+    """errors.csv repeats a skipped row's guarded values with one guard, not two."""
+    exported_row = "'-RT-9,,'=d"  # from an export; the name was then emptied
+    result = await import_file(client, f"sku,name,description\n{exported_row}\n".encode())
+    assert result["skipped"] == 1
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text
+    [row] = list(csv.DictReader(io.StringIO(report.removeprefix("\ufeff"), newline="")))
+    assert (row["sku"], row["description"]) == ("'-RT-9", "'=d")
+    row["name"] = "Fixed"
+    fixed = io.StringIO()
+    writer = csv.DictWriter(fixed, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    again = await import_file(client, fixed.getvalue().encode())
+    assert again["created"] == 1
+    assert products() == {"-rt-9": ("-RT-9", "Fixed", "=d", True)}

@@ -530,7 +530,8 @@ export interface components {
             finished_at: string | null;
             /**
              * Eta Seconds
-             * @description Seconds left at the current pace (None until there is a pace).
+             * @description Seconds left at the current pace (None until there is a pace, and while the
+             *     import waits its turn, which no pace foretells).
              */
             readonly eta_seconds: number | null;
         };
@@ -913,7 +914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProductRead"];
                 };
             };
-            /** @description The SKU exists (in any letter case) */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1073,7 +1074,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The SKU exists (in any letter case) */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1112,6 +1113,13 @@ export interface operations {
             };
             /** @description No product with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A running import changed it, or held it for over 5 s */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1160,7 +1168,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The SKU exists (in any letter case) */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
             409: {
                 headers: {
                     [name: string]: unknown;
