@@ -35,6 +35,13 @@ def _claimed(webhook_id: int) -> Claim:
     return job
 
 
+def _logged_without_retry(webhook_id: int, status_code: int) -> None:
+    """One attempt in the log, announcing no retry, and its job cancelled."""
+    (attempt,) = attempts(webhook_id)
+    assert attempt.status_code == status_code and attempt.next_retry_at is None
+    assert [j.status for j in job_of(webhook_id)] == ["cancelled"]
+
+
 async def test_disabling_cancels_pending_retries_and_the_log_stops_announcing_them(
     client, worker, receiver: Receiver
 ):
@@ -108,9 +115,7 @@ async def test_an_attempt_out_while_the_endpoint_is_disabled_plans_no_retry(
     with sync_session() as session:
         record(session, job, result, settings)
 
-    (attempt,) = attempts(webhook["id"])
-    assert attempt.status_code == 500 and attempt.next_retry_at is None
-    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
+    _logged_without_retry(webhook["id"], 500)
 
 
 async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
@@ -132,9 +137,7 @@ async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
     response = await disabling
 
     assert response.status_code == 200
-    (attempt,) = attempts(webhook["id"])
-    assert attempt.status_code == 503 and attempt.next_retry_at is None
-    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
+    _logged_without_retry(webhook["id"], 503)
 
 
 async def test_a_job_dispatched_as_its_endpoint_is_disabled_plans_no_retry(
@@ -153,6 +156,4 @@ async def test_a_job_dispatched_as_its_endpoint_is_disabled_plans_no_retry(
     with sync_session() as session:
         record(session, job, result, settings)
 
-    (attempt,) = attempts(webhook["id"])
-    assert attempt.status_code == 500 and attempt.next_retry_at is None
-    assert [j.status for j in job_of(webhook["id"])] == ["cancelled"]
+    _logged_without_retry(webhook["id"], 500)
