@@ -193,6 +193,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
     });
 
     await progress.getByRole('button', { name: 'Cancel import' }).click();
+    await page.getByRole('alertdialog', { name: 'Cancel this import?' }).getByRole('button', { name: 'Stop the import' }).click();
     await expect
       .poll(async () => (await api<ImportJson>(baseURL!, `imports/${importId}`)).status, { timeout: 60_000 })
       .not.toMatch(/queued|running/);

@@ -5,6 +5,12 @@ import { importFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { ImportPanel } from '../components/import-panel';
 
+async function cancelAndConfirm() {
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole('button', { name: 'Cancel import' }));
+  await user.click(screen.getByRole('button', { name: 'Stop the import' }));
+}
+
 describe('ImportPanel', () => {
   it('shows the import that is still running after a reload (polling without SSE)', async () => {
     const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
@@ -28,7 +34,7 @@ describe('ImportPanel', () => {
       { method: 'POST', path: '/api/v1/imports/abc/cancel', body: cancelled },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Cancel import' }));
+    await cancelAndConfirm();
     expect(await screen.findByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
     await act(() => new Promise((resolve) => setTimeout(resolve, 50)));
     expect(screen.queryByText(/Cancelling/)).toBeNull();
@@ -42,7 +48,7 @@ describe('ImportPanel', () => {
       { method: 'POST', path: '/api/v1/imports/abc/cancel', body: { ...running, cancel_requested: true } },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
-    await userEvent.setup().click(await screen.findByRole('button', { name: 'Cancel import' }));
+    await cancelAndConfirm();
     expect(await screen.findByRole('button', { name: 'Cancelling…' })).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByTestId('import-phase')).toHaveTextContent('Cancelling…');
   });

@@ -15,8 +15,23 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-rows')).toHaveTextContent('125,000 / 500,000');
     expect(screen.getByTestId('import-speed')).toHaveTextContent('50,000');
     expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
-    await userEvent.setup().click(screen.getByRole('button', { name: 'Cancel import' }));
-    expect(onCancel).toHaveBeenCalled();
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel import' }));
+    expect(onCancel).not.toHaveBeenCalled(); // not before it is confirmed
+    await user.click(screen.getByRole('button', { name: 'Stop the import' }));
+    expect(onCancel).toHaveBeenCalledTimes(1);
+  });
+
+  it('asks before cancelling, and keeps importing when told to', async () => {
+    const onCancel = vi.fn();
+    render(<ImportProgress item={importFactory({ filename: 'big.csv' })} onCancel={onCancel} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel import' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Cancel this import?' });
+    expect(dialog).toHaveTextContent('The import of big.csv stops and nothing of it is applied.');
+    await user.click(screen.getByRole('button', { name: 'Keep importing' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(onCancel).not.toHaveBeenCalled();
   });
 
   it('shows the time left of the rebuilding phases, after every row was read, from the API', () => {

@@ -1,5 +1,6 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/button';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ProgressBar } from '@/components/progress-bar';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
@@ -114,13 +115,7 @@ export function ImportProgress({
         <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
       </dl>
 
-      {active && onCancel && (
-        <div>
-          <Button variant="secondary" onClick={onCancel} pending={cancelling}>
-            {cancelling ? 'Cancelling…' : 'Cancel import'}
-          </Button>
-        </div>
-      )}
+      {active && onCancel && <CancelImport filename={item.filename} onCancel={onCancel} cancelling={cancelling} />}
 
       {item.status === 'completed' && <ImportSummary item={item} />}
 
@@ -211,4 +206,28 @@ export function ImportSummary({ item }: { item: Import }) {
 function timeLeft(eta: number | null): string {
   if (eta === null) return 'Estimating…';
   return eta < 1 ? 'less than a second' : `about ${formatDuration(eta)}`;
+}
+
+/** Cancel, once confirmed: a slip of the mouse must not throw away a long import's work. */
+function CancelImport({ filename, onCancel, cancelling }: { filename: string; onCancel: () => void; cancelling: boolean }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div>
+      <Button variant="secondary" onClick={() => setConfirming(true)} pending={cancelling}>
+        {cancelling ? 'Cancelling…' : 'Cancel import'}
+      </Button>
+      <ConfirmDialog
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        onConfirm={() => {
+          setConfirming(false);
+          onCancel();
+        }}
+        title="Cancel this import?"
+        message={`The import of ${filename} stops and nothing of it is applied. To import the file later, upload it again.`}
+        confirmLabel="Stop the import"
+        cancelLabel="Keep importing"
+      />
+    </div>
+  );
 }
