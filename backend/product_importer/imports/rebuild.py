@@ -249,22 +249,24 @@ def _shape_like_products(cur: Any, comment: str | None) -> None:
 def _grant_like_products(cur: Any) -> None:
     """The new table's grants become those of `products`: first off go any that default
     privileges gave it, which an operator may have revoked from `products`."""
-    for column, privilege, public, role, _ in _grants(cur, NEW):
-        on = f"({quote_ident(column, cur)}) " if column else ""
-        cur.execute(f"REVOKE {privilege} {on}ON {NEW} FROM {_grantee(cur, public, role)}")
-    for column, privilege, public, role, grantable in _grants(cur, "products"):
-        on = f"({quote_ident(column, cur)}) " if column else ""
+    for privilege, grantee, _ in _grants(cur, NEW):
+        cur.execute(f"REVOKE {privilege} ON {NEW} FROM {grantee}")
+    for privilege, grantee, grantable in _grants(cur, "products"):
         option = " WITH GRANT OPTION" if grantable else ""
-        cur.execute(f"GRANT {privilege} {on}ON {NEW} TO {_grantee(cur, public, role)}{option}")
+        cur.execute(f"GRANT {privilege} ON {NEW} TO {grantee}{option}")
 
 
-def _grants(cur: Any, table: str) -> list[tuple[str | None, str, bool, str, bool]]:
+def _grants(cur: Any, table: str) -> list[tuple[str, str, bool]]:
+    """(privilege with its column, if any; quoted grantee; grantable) of `table`."""
     cur.execute(GRANTS, {"table": table})
-    return list(cur.fetchall())
-
-
-def _grantee(cur: Any, public: bool, role: str) -> str:
-    return "PUBLIC" if public else str(quote_ident(role, cur))
+    return [
+        (
+            f"{privilege} ({quote_ident(column, cur)})" if column else privilege,
+            "PUBLIC" if public else quote_ident(role, cur),
+            grantable,
+        )
+        for column, privilege, public, role, grantable in cur.fetchall()
+    ]
 
 
 def _sequence(cur: Any) -> str:

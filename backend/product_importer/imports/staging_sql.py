@@ -24,7 +24,13 @@ from product_importer.products.field_rules import (
     TRIM_CHARS,
 )
 
-TRIM = "E'" + "".join(f"\\u{ord(char):04X}" for char in TRIM_CHARS) + "'"  # in SQL
+
+def _sql_text(chars: str | tuple[str, ...]) -> str:
+    """A SQL string literal of `chars`, each written as a Unicode escape."""
+    return "E'" + "".join(f"\\u{ord(char):04X}" for char in chars) + "'"
+
+
+TRIM = _sql_text(TRIM_CHARS)
 # ascii() of a value that may trim to nothing: 0 (empty), a whitespace character, or the
 # export's guard (the value starts after it).
 BLANK_START_CODES = (0, ord(GUARD), *sorted(ord(char) for char in TRIM_CHARS))
@@ -61,10 +67,6 @@ def _unguarded(column: str | None) -> str:
         f"CASE WHEN ascii({column}) = {ord(GUARD)} AND left(ltrim({column}, {guard}), 1) "
         f"IN ({starts}) THEN substr({column}, 2) ELSE coalesce({column}, '') END"
     )
-
-
-def _sql_text(char: str) -> str:
-    return f"E'\\u{ord(char):04X}'"
 
 
 def staging_table(import_id: uuid.UUID) -> str:

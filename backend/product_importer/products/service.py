@@ -5,8 +5,8 @@ for a dispatch once that transaction commits. Services only flush; the request's
 session commits.
 """
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -61,6 +61,15 @@ async def _record(session: AsyncSession, event_type: str, data: dict[str, Any]) 
     dispatch_after_commit(session)
 
 
+@asynccontextmanager
+async def _changing(session: AsyncSession) -> AsyncIterator[None]:
+    """The first change of a request's transaction: every lock it waits for from here
+    on is waited for at most `EDIT_WAIT_SECONDS`."""
+    await session.execute(repo.limit_lock_waits(EDIT_WAIT_SECONDS))
+    with _yield_to_imports():
+        yield
+
+
 async def get_product(
     session: AsyncSession, product_id: int, *, for_update: bool = False
 ) -> ProductRead | None:
@@ -68,16 +77,14 @@ async def get_product(
     if not for_update:
         row = (await session.execute(statement)).first()
     else:
-        await session.execute(repo.limit_lock_waits(EDIT_WAIT_SECONDS))
-        with _yield_to_imports():
+        async with _changing(session):
             await session.execute(repo.lock_for_row_changes())
             row = (await session.execute(statement)).first()
     return ProductRead.model_validate(row._mapping) if row else None
 
 
 async def create_product(session: AsyncSession, data: ProductCreate) -> ProductRead:
-    await session.execute(repo.limit_lock_waits(EDIT_WAIT_SECONDS))
-    with _yield_to_imports():
+    async with _changing(session):
         row = (await session.execute(repo.insert_product(data.model_dump()))).first()
     if row is None:
         raise SkuTaken(data.sku)

@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from product_importer.config import get_settings
 from product_importer.db import sync_session
+from product_importer.webhooks.delivery import Claim, claim
 from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import event_payload, new_event_id, record_event
 from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
@@ -94,3 +96,12 @@ def job_of(webhook_id: int) -> list[WebhookJob]:
 def webhook_row(webhook_id: int) -> Webhook:
     with sync_session() as session:
         return session.execute(select(Webhook).where(Webhook.id == webhook_id)).scalar_one()
+
+
+def claimed_job(webhook_id: int) -> Claim:
+    """A job of `make_job`, claimed as a worker would before sending it."""
+    job_id, token, _ = make_job(webhook_id)
+    with sync_session() as session:
+        job = claim(session, job_id, token, get_settings())
+    assert job is not None
+    return job

@@ -8,9 +8,9 @@ from sqlalchemy import update
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
-from product_importer.webhooks.delivery import Claim, claim, record, send
+from product_importer.webhooks.delivery import Claim, record, send
 from product_importer.webhooks.models import Webhook
-from tests.webhooks.helpers import attempts, create_webhook, emit, job_of, make_job, wait_until
+from tests.webhooks.helpers import attempts, claimed_job, create_webhook, emit, job_of, wait_until
 from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
@@ -27,12 +27,12 @@ def _announced(webhook_id: int) -> bool:
     return any(a.next_retry_at is not None for a in attempts(webhook_id))
 
 
-def _claimed(webhook_id: int) -> Claim:
-    job_id, token, _ = make_job(webhook_id)
+def _send_and_record(job: Claim) -> None:
+    """One attempt, as a worker makes it: the request, then its outcome recorded."""
+    settings = get_settings()
+    result = send(job, settings)
     with sync_session() as session:
-        job = claim(session, job_id, token, get_settings())
-    assert job is not None
-    return job
+        record(session, job, result, settings)
 
 
 def _logged_without_retry(webhook_id: int, status_code: int) -> None:
@@ -107,13 +107,10 @@ async def test_an_attempt_out_while_the_endpoint_is_disabled_plans_no_retry(
 ):
     webhook = await create_webhook(client, receiver.url(), ["product.created"])
     receiver.script("/hook", 500)
-    settings = get_settings()
-    job = _claimed(webhook["id"])
+    job = claimed_job(webhook["id"])
 
     await client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
-    result = send(job, settings)
-    with sync_session() as session:
-        record(session, job, result, settings)
+    _send_and_record(job)
 
     _logged_without_retry(webhook["id"], 500)
 
@@ -124,7 +121,7 @@ async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
     webhook = await create_webhook(client, receiver.url(), ["product.created"])
     receiver.script("/hook", RETRY_IN_AN_HOUR)
     settings = get_settings()
-    job = _claimed(webhook["id"])
+    job = claimed_job(webhook["id"])
     result = send(job, settings)
 
     with sync_session() as session:
@@ -145,15 +142,12 @@ async def test_a_job_dispatched_as_its_endpoint_is_disabled_plans_no_retry(
 ):
     webhook = await create_webhook(client, receiver.url(), ["product.created"])
     receiver.script("/hook", 500)
-    settings = get_settings()
-    job = _claimed(webhook["id"])
+    job = claimed_job(webhook["id"])
     # The endpoint is disabled after its pending jobs were cancelled: a dispatch that
     # still saw it enabled adds this job, which the cancel did not see.
     with sync_session() as session:
         session.execute(update(Webhook).where(Webhook.id == webhook["id"]).values(enabled=False))
 
-    result = send(job, settings)
-    with sync_session() as session:
-        record(session, job, result, settings)
+    _send_and_record(job)
 
     _logged_without_retry(webhook["id"], 500)

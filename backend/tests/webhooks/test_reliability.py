@@ -13,6 +13,7 @@ from product_importer.webhooks.models import Webhook
 from tests.settings_helpers import settings_env
 from tests.webhooks.helpers import (
     attempts,
+    claimed_job,
     create_webhook,
     emit,
     job_of,
@@ -128,11 +129,8 @@ async def test_an_endpoint_deleted_while_its_event_is_sent_is_left_alone(
     client, receiver: Receiver
 ):
     webhook = await create_webhook(client, receiver.url(), ["product.created"])
-    job_id, token, _ = make_job(webhook["id"])
+    job = claimed_job(webhook["id"])
     settings = get_settings()
-    with sync_session() as session:
-        job = claim(session, job_id, token, settings)
-    assert job is not None
     result = send(job, settings)
 
     assert (await client.delete(f"/api/v1/webhooks/{webhook['id']}")).status_code == 204
