@@ -43,6 +43,7 @@ class Import(Base):
     skipped: Mapped[int] = mapped_column(Integer, nullable=False, server_default=ZERO)
     duplicates_in_file: Mapped[int] = mapped_column(Integer, nullable=False, server_default=ZERO)
     rows_per_second: Mapped[float | None] = mapped_column(Float, nullable=True)
+    waited_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default=ZERO)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     warnings: Mapped[list[Any]] = mapped_column(
         JSONB, nullable=False, server_default=text("'[]'::jsonb")

@@ -18,7 +18,7 @@ from product_importer.config import get_settings
 from product_importer.imports import repository
 from product_importer.imports.models import Import
 from product_importer.imports.queue import channel, progress_message
-from product_importer.imports.schemas import ImportRead
+from product_importer.imports.schemas import WAITING_PHASE, ImportRead
 
 logger = logging.getLogger(__name__)
 MIN_INTERVAL_SECONDS = 0.25
@@ -37,6 +37,7 @@ class ProgressReporter:
         self._phase = ""
         self._processed = 0
         self._phase_started = self.started
+        self._waited = 0.0  # in earlier turns of waiting for other imports
         self._redis = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
@@ -47,6 +48,8 @@ class ProgressReporter:
             if self._phase:
                 logger.info("import %s: %s took %.2f s", self.import_id, self._phase,
                             now - self._phase_started)  # fmt: skip
+            if self._phase == WAITING_PHASE:
+                self._waited += now - self._phase_started
             self._phase, self._phase_started = phase, now
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
@@ -54,14 +57,14 @@ class ProgressReporter:
         if not restart:  # never show fewer rows done than before
             processed_rows = max(processed_rows, self._processed)
         self._processed = processed_rows
-        elapsed = max(now - self.started, 1e-6)
         statement = (
             repository.set_values(
                 self.import_id,
                 phase=phase,
                 progress=round(min(progress, 99.9), 1),
                 processed_rows=processed_rows,
-                rows_per_second=round(processed_rows / elapsed, 1),
+                rows_per_second=round(processed_rows / self.working_seconds, 1),
+                waited_seconds=round(self.waited_seconds, 1),
                 heartbeat_at=func.now(),
                 **values,
             )
@@ -77,8 +80,14 @@ class ProgressReporter:
             raise ImportCancelled()
 
     @property
-    def elapsed(self) -> float:
-        return time.monotonic() - self.started
+    def waited_seconds(self) -> float:
+        """Time spent waiting for other imports, which says nothing of this one's pace."""
+        waiting_now = self._phase == WAITING_PHASE
+        return self._waited + (time.monotonic() - self._phase_started if waiting_now else 0.0)
+
+    @property
+    def working_seconds(self) -> float:
+        return max(time.monotonic() - self.started - self.waited_seconds, 1e-6)
 
     def publish(self, snapshot: ImportRead) -> None:
         try:

@@ -79,7 +79,7 @@ def _final_values(status: str, **values: Any) -> dict[str, Any]:
 
 
 def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
-              elapsed: float) -> ImportRead:  # fmt: skip
+              reporter: ProgressReporter) -> ImportRead:  # fmt: skip
     record = main.execute(
         repository.set_values(
             import_id,
@@ -87,7 +87,8 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
                 "completed",
                 progress=100,
                 processed_rows=counts.total_rows,
-                rows_per_second=round(counts.total_rows / max(elapsed, 1e-6), 1),
+                rows_per_second=round(counts.total_rows / reporter.working_seconds, 1),
+                waited_seconds=round(reporter.waited_seconds, 1),
                 cancel_requested=False,
                 **counts.as_values(),
             ),
@@ -138,7 +139,7 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
                     settings.import_batch_rows,
                     workers_beside_readers(settings.import_parallel_workers),
                 )  # fmt: skip
-                final = _complete(main, import_id, counts, reporter.elapsed)
+                final = _complete(main, import_id, counts, reporter)
             request_dispatch()
         except ImportCancelled:
             final = _finish_cancelled(aux, import_id)

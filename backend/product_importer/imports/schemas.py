@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, computed_field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 ImportStatus = Literal["queued", "running", "completed", "failed", "cancelled"]
 FINAL_STATUSES = ("completed", "failed", "cancelled")
@@ -29,6 +29,10 @@ class ImportRead(BaseModel):
     duplicates_in_file: int
     progress: float
     rows_per_second: float | None
+    waited_seconds: float = Field(
+        description="Seconds the import waited for other imports to finish writing the "
+        "catalog; its rows per second and time left leave them out."
+    )
     error: str | None
     warnings: list[str]
     cancel_requested: bool
@@ -46,4 +50,5 @@ class ImportRead(BaseModel):
         if not 0 < self.progress < 100:
             return None
         elapsed = (datetime.now(UTC) - self.started_at).total_seconds()
-        return round(elapsed * (100 - self.progress) / self.progress, 1)
+        working = max(elapsed - self.waited_seconds, 0.0)
+        return round(working * (100 - self.progress) / self.progress, 1)

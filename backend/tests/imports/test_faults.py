@@ -2,13 +2,16 @@
 
 import asyncio
 import signal
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 
 import psutil
+import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import runner
+from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
     csv_bytes,
     products,
@@ -100,6 +103,42 @@ async def test_finished_at_is_when_the_import_ended(client, worker):
     assert final["status"] == "completed"
     started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
     assert (finished - started).total_seconds() >= 1.5
+
+
+async def test_time_spent_waiting_is_kept_out_of_the_pace(client, worker):
+    """Rows per second measure the import's own work, not its wait for its turn."""
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file(100))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        await asyncio.sleep(1.5)
+        gate.open()
+        final = await wait_final(client, import_id)
+    started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
+    duration = (finished - started).total_seconds()
+    assert 1.5 <= final["waited_seconds"] < duration
+    working = duration - final["waited_seconds"]
+    assert final["rows_per_second"] == pytest.approx(100 / working, rel=0.5)
+
+
+def _running_import(**values: object) -> ImportRead:
+    now = datetime.now(UTC)
+    return ImportRead.model_validate(
+        {
+            "id": uuid.uuid4(), "filename": "f.csv", "status": "running", "phase": "merging",
+            "file_size": 1, "total_rows": 10, "processed_rows": 5, "created": 0, "updated": 0,
+            "unchanged": 0, "skipped": 0, "duplicates_in_file": 0, "rows_per_second": 1.0,
+            "waited_seconds": 0.0, "error": None, "warnings": [], "cancel_requested": False,
+            "created_at": now, "started_at": now, "finished_at": None,
+            **values,
+        }
+    )  # fmt: skip
+
+
+def test_time_left_leaves_out_the_wait():
+    """Half done after 10 s, 8 of them waiting: 2 s of work so far, 2 s left."""
+    started = datetime.now(UTC) - timedelta(seconds=10)
+    snapshot = _running_import(started_at=started, waited_seconds=8.0, progress=50.0)
+    assert snapshot.eta_seconds == pytest.approx(2.0, abs=0.2)
 
 
 async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, worker):

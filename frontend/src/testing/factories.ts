@@ -32,6 +32,7 @@ export function importFactory(overrides: Partial<Import> = {}): Import {
     duplicates_in_file: 0,
     progress: 25,
     rows_per_second: 50_000,
+    waited_seconds: 0,
     error: null,
     warnings: [],
     cancel_requested: false,

@@ -513,6 +513,11 @@ export interface components {
             progress: number;
             /** Rows Per Second */
             rows_per_second: number | null;
+            /**
+             * Waited Seconds
+             * @description Seconds the import waited for other imports to finish writing the catalog; its rows per second and time left leave them out.
+             */
+            waited_seconds: number;
             /** Error */
             error: string | null;
             /** Warnings */

@@ -22,6 +22,19 @@ describe('ImportProgress', () => {
     expect(onCancel).toHaveBeenCalledTimes(1);
   });
 
+  it('says how much of a finished import was spent waiting for other imports', () => {
+    const finished = {
+      status: 'completed' as const,
+      started_at: '2025-01-01T10:00:00Z',
+      finished_at: '2025-01-01T10:00:30Z',
+    };
+    const { rerender } = render(<ImportProgress item={importFactory({ ...finished, waited_seconds: 12 })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('30 s');
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('incl. 12 s waiting for other imports');
+    rerender(<ImportProgress item={importFactory({ ...finished, waited_seconds: 0 })} />);
+    expect(screen.getByTestId('import-eta')).not.toHaveTextContent('waiting');
+  });
+
   it('asks before cancelling, and keeps importing when told to', async () => {
     const onCancel = vi.fn();
     render(<ImportProgress item={importFactory({ filename: 'big.csv' })} onCancel={onCancel} />);

@@ -111,6 +111,11 @@ export function ImportProgress({
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
           {active ? timeLeft(eta) : formatDuration(duration(item))}
+          {!active && item.waited_seconds >= 1 && (
+            <span className="block text-xs font-normal text-slate-600">
+              incl. {formatDuration(item.waited_seconds)} waiting for other imports
+            </span>
+          )}
         </Stat>
         <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
       </dl>
