@@ -213,7 +213,10 @@ async def redeliver(session: AsyncSession, delivery_id: int) -> RedeliveryRead:
     event = (await session.execute(repo.select_event(delivery.event_id))).one_or_none()
     if event is None:
         raise RedeliveryRefused(f"event {delivery.event_id} is no longer stored")
-    if not (await session.execute(repo.lock_webhook(delivery.webhook_id))).scalar_one():
+    enabled = (await session.execute(repo.lock_webhook(delivery.webhook_id))).scalar_one_or_none()
+    if enabled is None:  # the endpoint, and its log with it, deleted meanwhile
+        raise DeliveryNotFound(delivery_id)
+    if not enabled:
         raise RedeliveryRefused(f"webhook {delivery.webhook_id} is disabled: enable it first")
     await session.execute(repo.withdraw_retry(delivery.event_id, delivery.webhook_id))
     await session.execute(repo.requeue_job(delivery.event_id, delivery.webhook_id))

@@ -4,7 +4,7 @@ the event's retry chain, and either withdraws the `next_retry_at` it had announc
 
 import asyncio
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
@@ -151,3 +151,20 @@ async def test_a_job_dispatched_as_its_endpoint_is_disabled_plans_no_retry(
     _send_and_record(job)
 
     _logged_without_retry(webhook["id"], 500)
+
+
+async def test_redeliver_while_the_endpoint_is_deleted_is_404(client, receiver: Receiver):
+    """The endpoint's deletion commits while the redelivery waits for its row: 404, as
+    for a delivery that is gone, not an error."""
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 500)
+    _send_and_record(claimed_job(webhook["id"]))
+    (attempt,) = attempts(webhook["id"])
+    with sync_session() as deleting:
+        deleting.execute(delete(Webhook).where(Webhook.id == webhook["id"]))
+        redelivery = asyncio.create_task(client.post(f"{API}/deliveries/{attempt.id}/redeliver"))
+        await asyncio.sleep(1.0)  # it has read the delivery and waits for the endpoint's row
+        assert not redelivery.done()
+        deleting.commit()
+    response = await redelivery
+    assert response.status_code == 404, response.text
