@@ -5,6 +5,7 @@ import {
   expect,
   expectNoA11yViolations,
   holdRequests,
+  importThroughApi,
   nextFrames,
   saveScreenshot,
   test,
@@ -120,6 +121,89 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
     const history = page.getByRole('table', { name: 'Import history' });
     await expect(history.getByRole('row').filter({ hasText: 'left-behind.csv' })).toHaveCount(1);
+  });
+
+  test('an upload still running is shown again on return from Products, and its import then live on the page', async ({
+    page,
+  }) => {
+    await page.goto('/');
+    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'come-back.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('sku,name\nBACK-1,Uploaded while away and back\n'),
+    });
+    const bar = page.getByRole('region', { name: 'Upload' });
+    await expect(bar).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Products' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+
+    await nav.getByRole('link', { name: 'Import' }).click();
+    await expect(bar).toContainText('Uploading come-back.csv');
+    await expect(bar.getByTestId('upload-percent')).toHaveText(/^\d+%$/);
+    await expect(page.getByLabel('Choose a CSV file')).toHaveAttribute('aria-disabled', 'true');
+
+    const created = page.waitForResponse((response) => response.request().method() === 'POST' && /\/api\/v1\/imports$/.test(response.url()));
+    uploading.release();
+    const { id } = (await (await created).json()) as ImportJson;
+    await expect(page).toHaveURL(new RegExp(`/\\?import=${id}$`));
+    await expect(bar).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'come-back.csv' }).getByTestId('import-summary')).toBeVisible({ timeout: 60_000 });
+  });
+
+  test('an upload still running on return from Products can be stopped there', async ({ page }) => {
+    await page.goto('/');
+    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
+    await page.locator('input[type="file"]').setInputFiles({
+      name: 'stopped-later.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('sku,name\nSTOP-1,Never imported\n'),
+    });
+    const bar = page.getByRole('region', { name: 'Upload' });
+    await expect(bar).toBeVisible();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Products' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    await nav.getByRole('link', { name: 'Import' }).click();
+    await expect(bar).toBeVisible();
+
+    await bar.getByRole('button', { name: 'Stop upload' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Upload stopped. Nothing was imported.' })).toBeVisible();
+    await expect(bar).toHaveCount(0);
+    await expect(page.getByLabel('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');
+    uploading.release();
+    await page.reload();
+    const history = page.getByRole('table', { name: 'Import history' });
+    await expect(history.getByRole('row').nth(1)).toBeVisible();
+    await expect(history.getByRole('row').filter({ hasText: 'stopped-later.csv' })).toHaveCount(0);
+  });
+
+  test('an import picked in the history is shown after the running one, which stays in view', async ({ page, baseURL }) => {
+    const finished = await importThroughApi(baseURL!, 'finished-before.csv', 'sku,name\nPICK-1,Picked in the history\n');
+    const lines = ['sku,name,description'];
+    for (let i = 0; i < 1_000_000; i += 1) lines.push(`RUN-${i},Running meanwhile ${i},Row ${i}`);
+    const form = new FormData();
+    form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'running-meanwhile.csv');
+    const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
+    expect(response.status).toBe(202);
+    const running = (await response.json()) as ImportJson;
+
+    // Arriving during the import pins it in the URL.
+    await page.goto('/');
+    await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}$`));
+    const runningCard = page.getByRole('region', { name: 'running-meanwhile.csv' });
+    await expect(runningCard).toBeVisible();
+
+    const pick = page.getByRole('table', { name: 'Import history' }).getByRole('button', { name: 'finished-before.csv' });
+    await pick.click();
+    await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}&import=${finished.id}$`));
+    await expect(page.getByRole('region', { name: 'finished-before.csv' }).getByTestId('import-summary')).toBeVisible();
+    await expect(runningCard.getByText(/^(Running|Queued)$/)).toBeVisible();
+    const shown = page.locator('section[aria-labelledby^="import-"]');
+    await expect(shown).toHaveCount(2);
+    await expect(shown.first()).toHaveAttribute('aria-labelledby', `import-${running.id}-title`);
+    await expect(pick).toBeFocused();
   });
 
   test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {

@@ -1,9 +1,10 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { getUpload } from '../api/upload-store';
 import { ImportPanel } from '../components/import-panel';
 
 /** A stand-in for XMLHttpRequest: records sends; the test reports progress and answers. */
@@ -43,13 +44,32 @@ class FakeXhr {
   }
 }
 
+/** The Import page and a Products page to go to and come back from. */
+function renderImportAndProducts() {
+  return renderWithProviders(
+    <Routes>
+      <Route index element={<ImportPanel />} />
+      <Route path="products" element={<h1>Products</h1>} />
+    </Routes>,
+  );
+}
+
+function csv(name: string): File {
+  return new File(['sku,name\nA,B\n'], name, { type: 'text/csv' });
+}
+
 describe('uploading a CSV', () => {
   beforeEach(() => {
     FakeXhr.instances = [];
     vi.stubGlobal('XMLHttpRequest', FakeXhr);
   });
 
-  afterEach(() => {
+  afterEach(async () => {
+    // An upload outlives its page: stop the one a test left running before the next test.
+    await act(async () => {
+      getUpload()?.controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
     vi.unstubAllGlobals();
   });
 
@@ -136,12 +156,7 @@ describe('uploading a CSV', () => {
       { path: '/api/v1/imports/up-3', body: queued },
     ]);
     const user = userEvent.setup();
-    const { router } = renderWithProviders(
-      <Routes>
-        <Route index element={<ImportPanel />} />
-        <Route path="products" element={<h1>Products</h1>} />
-      </Routes>,
-    );
+    const { router } = renderImportAndProducts();
     await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'slow.csv', { type: 'text/csv' }));
     await act(() => router.navigate('/products'));
 
@@ -156,6 +171,58 @@ describe('uploading a CSV', () => {
     await act(() => router.navigate('/'));
     expect(await screen.findByRole('region', { name: 'slow.csv' })).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-3$/);
+  });
+
+  it('shows the upload again on return to the Import page, its progress live and its Stop working', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    const { router } = renderImportAndProducts();
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('big.csv'));
+    const xhr = FakeXhr.instances[0];
+    act(() => xhr.progress(1_048_576, 4_194_304));
+    await act(() => router.navigate('/products'));
+    act(() => xhr.progress(2_097_152, 4_194_304));
+
+    await act(() => router.navigate('/'));
+    const bar = screen.getByRole('region', { name: 'Upload' });
+    expect(bar).toHaveTextContent('Uploading big.csv');
+    expect(within(bar).getByTestId('upload-percent')).toHaveTextContent('50%');
+    act(() => xhr.progress(3_145_728, 4_194_304));
+    expect(within(bar).getByTestId('upload-percent')).toHaveTextContent('75%');
+    // The drop zone takes no other file while this one uploads.
+    const chooser = screen.getByLabelText('Choose a CSV file');
+    expect(chooser).toHaveAttribute('aria-disabled', 'true');
+    await user.upload(chooser, csv('other.csv'));
+    expect(FakeXhr.instances).toHaveLength(1);
+
+    await user.click(within(bar).getByRole('button', { name: 'Stop upload' }));
+    expect(await screen.findByText('Upload stopped. Nothing was imported.')).toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
+    expect(screen.getByLabelText('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');
+  });
+
+  it('follows the import of an upload that ends after the user came back to the Import page', async () => {
+    const queued = importFactory({ id: 'up-4', filename: 'back.csv', status: 'queued', progress: 0 });
+    let listed: (typeof queued)[] = [];
+    mockFetch([
+      { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
+      { path: '/api/v1/imports/up-4', body: queued },
+    ]);
+    const user = userEvent.setup();
+    const { router } = renderImportAndProducts();
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('back.csv'));
+    await act(() => router.navigate('/products'));
+    await act(() => router.navigate('/'));
+    expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
+
+    listed = [queued];
+    await act(async () => {
+      FakeXhr.instances[0].respond(202, queued);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-4$/);
+    expect(await screen.findByRole('region', { name: 'back.csv' })).toHaveTextContent('Waiting for a worker');
+    expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
   });
 
   it('keeps the file chooser focusable while the file uploads, and sends one file', async () => {

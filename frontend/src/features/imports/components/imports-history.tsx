@@ -6,7 +6,7 @@ import { formatDateTime, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { useImports } from '../api/get-imports';
 import { getImportErrorsUrl } from '../api/import-errors';
-import { IMPORT_PARAM } from './import-panel';
+import { useWatchedImports } from '../hooks/use-watched-imports';
 import { ImportStatusBadge } from './import-status';
 
 const PAGE_SIZE = 10;
@@ -18,6 +18,7 @@ export function ImportsHistory() {
   const parsed = Number.parseInt(params.get(PAGE_PARAM) ?? '', 10);
   const page = Number.isFinite(parsed) && parsed >= 1 ? parsed : 1;
   const imports = useImports(page, PAGE_SIZE);
+  const { show } = useWatchedImports();
 
   const setParam = (key: string, value: string | null) =>
     setParams((current) => {
@@ -38,7 +39,8 @@ export function ImportsHistory() {
               type="button"
               className="max-w-48 truncate text-left font-medium text-indigo-700 underline-offset-2 hover:underline sm:max-w-xs"
               onClick={() => {
-                setParam(IMPORT_PARAM, info.row.original.id);
+                // Shown after the imports still running, which stay in view (as a new upload is).
+                show(info.row.original.id);
                 window.scrollTo({ top: 0, behavior: 'smooth' });
               }}
               title={`Show ${info.getValue()}`}
@@ -86,8 +88,7 @@ export function ImportsHistory() {
           cell: (info) => formatDateTime(info.getValue()),
         }),
       ] as ColumnDef<Import, unknown>[],
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [],
+    [show],
   );
 
   return (

@@ -1,0 +1,80 @@
+import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
+import type { Import } from '@/types/api';
+import type { CreateImportInput } from './create-import';
+
+/**
+ * The file being uploaded, kept outside the Import page so that it outlives the page: a user who
+ * goes to another page and comes back finds its progress and its Stop button again. One at a time.
+ */
+export type Upload = { file: File; loaded: number; total: number; controller: AbortController };
+
+/** How an upload ended: its import was created, the user stopped it, or it was refused. */
+export type UploadOutcome =
+  | { kind: 'created'; created: Import; file: File }
+  | { kind: 'stopped' }
+  | { kind: 'failed'; message: string };
+
+let upload: Upload | null = null;
+const listeners = new Set<() => void>();
+const endHandlers = new Set<(outcome: UploadOutcome) => void>();
+
+function update(next: Upload | null) {
+  upload = next;
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+  };
+}
+
+export function getUpload(): Upload | null {
+  return upload;
+}
+
+/** Sends `file` with `send` (the create-import mutation), unless a file is uploading already. */
+export function startUpload(file: File, send: (input: CreateImportInput) => Promise<Import>): void {
+  if (upload) return;
+  const controller = new AbortController();
+  update({ file, loaded: 0, total: file.size, controller });
+  send({
+    file,
+    signal: controller.signal,
+    onProgress: ({ loaded, total }) => {
+      if (upload?.controller === controller) update({ ...upload, loaded, total });
+    },
+  })
+    .then(
+      (created): UploadOutcome => ({ kind: 'created', created, file }),
+      (error: unknown): UploadOutcome =>
+        error instanceof DOMException && error.name === 'AbortError'
+          ? { kind: 'stopped' }
+          : { kind: 'failed', message: error instanceof Error ? error.message : 'The upload failed.' },
+    )
+    .then((outcome) => {
+      update(null);
+      for (const handler of endHandlers) handler(outcome);
+    });
+}
+
+/** The upload in progress, if any. */
+export function useUpload(): Upload | null {
+  return useSyncExternalStore(subscribe, getUpload, getUpload);
+}
+
+/**
+ * Calls `onEnd` with the outcome of an upload that ends while the caller is mounted. One that ends
+ * while nobody listens (the user is on another page) is told to no one.
+ */
+export function useUploadEnd(onEnd: (outcome: UploadOutcome) => void): void {
+  const handle = useEffectEvent(onEnd);
+  useEffect(() => {
+    const handler = (outcome: UploadOutcome) => handle(outcome);
+    endHandlers.add(handler);
+    return () => {
+      endHandlers.delete(handler);
+    };
+  }, []);
+}

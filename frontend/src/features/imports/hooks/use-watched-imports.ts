@@ -1,0 +1,51 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { getCachedImport } from '../api/get-import';
+import { isActive } from '../api/status';
+
+export const IMPORT_PARAM = 'import';
+
+/** `params` watching `ids` (in that order) instead of the imports they watched before. */
+function watching(params: URLSearchParams, ids: readonly string[]): URLSearchParams {
+  const next = new URLSearchParams(params);
+  next.delete(IMPORT_PARAM);
+  for (const id of ids) next.append(IMPORT_PARAM, id);
+  return next;
+}
+
+/**
+ * The imports on the Import page, kept in the URL (`?import=<id>`, repeated). `show(id)` adds one
+ * after those still queued or running, which stay in view; finished ones make way (a new upload's
+ * import and one picked in the history alike). `pin(ids)` puts these in the URL, replacing its
+ * entry in the browser's history.
+ */
+export function useWatchedImports() {
+  const [params, setParams] = useSearchParams();
+  const queryClient = useQueryClient();
+  // `setParams` builds on the URL of the render it came from. Calling the latest one lets `show`
+  // and `pin` stay the same functions (the history's cells are made once: a clicked name keeps
+  // the keyboard focus) while they build on the URL as it is now.
+  const latest = useRef(setParams);
+  useLayoutEffect(() => {
+    latest.current = setParams;
+  });
+
+  const show = useCallback(
+    (id: string) =>
+      latest.current((current) => {
+        const stillActive = current
+          .getAll(IMPORT_PARAM)
+          .filter((each) => each !== id && isActive(getCachedImport(queryClient, each)));
+        return watching(current, [...stillActive, id]);
+      }),
+    [queryClient],
+  );
+
+  const pin = useCallback(
+    (ids: readonly string[]) => latest.current((current) => watching(current, ids), { replace: true }),
+    [],
+  );
+
+  return { ids: params.getAll(IMPORT_PARAM), show, pin };
+}
