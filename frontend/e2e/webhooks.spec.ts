@@ -85,6 +85,8 @@ test.describe('Story 4: webhooks', () => {
     const log = page.getByRole('dialog', { name: 'Delivery log' });
     const row = log.getByRole('row').filter({ hasText: 'import.completed' }).first();
     await expect(row).toContainText('HTTP 200');
+    // The row names the event as the receiver got it, in the webhook-id header.
+    await expect(row).toContainText(String(receiver.ofType('import.completed')[0].headers['webhook-id']));
     const before = receiver.ofType('import.completed').length;
     await row.getByRole('button', { name: /^Redeliver/ }).click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Redelivery of import.completed queued.' })).toBeVisible();

@@ -191,4 +191,25 @@ describe('WebhookDeliveriesModal', () => {
       'Redeliver product.created attempt 1',
     ]);
   });
+
+  it("shows each attempt's event id, which the receiver gets as the webhook-id header", async () => {
+    const webhook = webhookFactory({ id: 6 });
+    const delivery: WebhookDelivery = {
+      id: 61,
+      webhook_id: 6,
+      event_id: 'msg_2f1c0a9e',
+      event_type: 'product.updated',
+      attempt: 2,
+      status_code: 500,
+      latency_ms: 9,
+      error: null,
+      response_excerpt: null,
+      created_at: '2025-01-01T10:00:00Z',
+      next_retry_at: null,
+      ok: false,
+    };
+    mockFetch([{ path: '/api/v1/webhooks/6/deliveries', body: { items: [delivery], total: 1, page: 1, page_size: 20 } }]);
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    expect(await screen.findByTestId('delivery-event-id')).toHaveTextContent('msg_2f1c0a9e');
+  });
 });

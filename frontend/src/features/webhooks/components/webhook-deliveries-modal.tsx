@@ -30,7 +30,15 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
       header: 'Event',
       enableSorting: false,
       meta: { className: 'hidden sm:table-cell' },
-      cell: (info) => <span className="font-mono text-xs">{info.getValue()}</span>,
+      cell: (info) => (
+        <>
+          <span className="font-mono text-xs">{info.getValue()}</span>
+          {/* The receiver gets it as the webhook-id header: it ties this row to its logs. */}
+          <span className="block font-mono text-[11px] break-all text-slate-600" data-testid="delivery-event-id">
+            {info.row.original.event_id}
+          </span>
+        </>
+      ),
     }),
     column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
     column.display({
