@@ -13,6 +13,7 @@ from product_importer.db import sync_engine
 from product_importer.imports import runner
 from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
+    MergeGate,
     csv_bytes,
     products,
     staging_tables,
@@ -20,9 +21,6 @@ from tests.imports.helpers import (
     upload,
     wait_final,
 )
-
-MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
-MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
 
 
 def _big_file(rows: int = 20_000) -> bytes:
@@ -36,26 +34,6 @@ async def _wait_for_phase(client, import_id: str, phase: str, within: float = 60
             return
         await asyncio.sleep(0.05)
     raise AssertionError(f"import never reached phase {phase!r}: {body}")
-
-
-class MergeGate:
-    """Holds the merge lock so an import waits just before it would change products."""
-
-    def __enter__(self) -> "MergeGate":
-        self.conn = sync_engine().connect()
-        self.conn.execute(text(MERGE_LOCK))
-        self.conn.commit()
-        return self
-
-    def open(self) -> None:
-        if self.conn is not None:
-            self.conn.execute(text(MERGE_UNLOCK))
-            self.conn.commit()
-            self.conn.close()
-            self.conn = None
-
-    def __exit__(self, *_: object) -> None:
-        self.open()
 
 
 async def test_cancel_while_running_applies_nothing(client, worker):
@@ -116,8 +94,8 @@ async def test_time_spent_waiting_is_kept_out_of_the_pace(client, worker):
     started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
     duration = (finished - started).total_seconds()
     assert 1.5 <= final["waited_seconds"] < duration
-    working = duration - final["waited_seconds"]
-    assert final["rows_per_second"] == pytest.approx(100 / working, rel=0.5)
+    # At least 1.5 s of the duration were waiting: the pace is faster than over the rest.
+    assert final["rows_per_second"] > 100 / (duration - 1.4)
 
 
 def _running_import(**values: object) -> ImportRead:
