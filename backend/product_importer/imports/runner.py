@@ -28,8 +28,9 @@ from product_importer.webhooks.dispatch import request_dispatch
 from product_importer.webhooks.events import record_event
 
 logger = logging.getLogger(__name__)
-LOCK = "SELECT pg_try_advisory_lock(7243, hashtext(:id))"
-UNLOCK = "SELECT pg_advisory_unlock(7243, hashtext(:id))"
+CLAIM_LOCK_KEY = 7243  # with hashtext(the import's id): the advisory lock of its claim
+LOCK = f"SELECT pg_try_advisory_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
+UNLOCK = f"SELECT pg_advisory_unlock({CLAIM_LOCK_KEY}, hashtext(:id))"
 
 
 def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str) -> Row[Any] | None:
