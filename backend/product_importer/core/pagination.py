@@ -8,6 +8,7 @@ from pydantic import BaseModel
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
+BIGINT_MAX = 2**63 - 1
 
 
 class PageParams:
@@ -21,7 +22,8 @@ class PageParams:
 
     @property
     def offset(self) -> int:
-        return (self.page - 1) * self.page_size
+        """Rows before the page; a page past any table's end starts past it all."""
+        return min((self.page - 1) * self.page_size, BIGINT_MAX)
 
 
 class Page(BaseModel, Generic[T]):

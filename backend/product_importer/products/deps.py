@@ -3,17 +3,16 @@ the path, loaded or 404."""
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, Query, status
+from fastapi import Depends, HTTPException, Query, status
 from pydantic import AfterValidator
 
-from product_importer.core.deps import SessionDep
+from product_importer.core.deps import SessionDep, row_id
 from product_importer.products import service
 from product_importer.products.errors import CatalogBusy
 from product_importer.products.field_rules import trimmed
 from product_importer.products.filters import ProductFilters, ProductSort
 from product_importer.products.schemas import ProductRead, storable_text
 
-MAX_ID = 2**63 - 1
 MAX_TERM = 255
 MAX_DESCRIPTION_TERM = 1_000
 
@@ -78,7 +77,7 @@ class ProductListParams:
 
 
 ProductListDep = Annotated[ProductListParams, Depends()]
-ProductId = Annotated[int, Path(ge=1, le=MAX_ID, description="Product id")]
+ProductId = Annotated[int, row_id("Product")]
 
 
 async def _product(product_id: ProductId, session: SessionDep) -> ProductRead:

@@ -2,11 +2,11 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Response, status
 
-from product_importer.core.deps import PageDep, SessionDep
+from product_importer.core.deps import PageDep, SessionDep, row_id
 from product_importer.core.pagination import Page
 from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
@@ -22,6 +22,8 @@ from product_importer.webhooks.targets import TargetRefused
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No webhook with this id"}}
+WebhookId = Annotated[int, row_id("Webhook")]
+DeliveryId = Annotated[int, row_id("Delivery")]
 
 
 @contextmanager
@@ -56,32 +58,36 @@ async def test_url(data: WebhookTestRequest) -> WebhookTestResult:
 
 
 @router.get("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
-async def get_webhook(webhook_id: int, session: SessionDep) -> WebhookRead:
+async def get_webhook(webhook_id: WebhookId, session: SessionDep) -> WebhookRead:
     with _http_errors():
         return await service.get_webhook(session, webhook_id)
 
 
 @router.put("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
-async def replace_webhook(webhook_id: int, data: WebhookCreate, session: SessionDep) -> WebhookRead:
+async def replace_webhook(
+    webhook_id: WebhookId, data: WebhookCreate, session: SessionDep
+) -> WebhookRead:
     with _http_errors():
         return await service.replace_webhook(session, webhook_id, data)
 
 
 @router.patch("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
-async def update_webhook(webhook_id: int, data: WebhookUpdate, session: SessionDep) -> WebhookRead:
+async def update_webhook(
+    webhook_id: WebhookId, data: WebhookUpdate, session: SessionDep
+) -> WebhookRead:
     with _http_errors():
         return await service.update_webhook(session, webhook_id, data)
 
 
 @router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-async def delete_webhook(webhook_id: int, session: SessionDep) -> Response:
+async def delete_webhook(webhook_id: WebhookId, session: SessionDep) -> Response:
     with _http_errors():
         await service.delete_webhook(session, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{webhook_id}/test", response_model=WebhookTestResult, responses=NOT_FOUND)
-async def test_webhook(webhook_id: int, session: SessionDep) -> WebhookTestResult:
+async def test_webhook(webhook_id: WebhookId, session: SessionDep) -> WebhookTestResult:
     """Send a signed `webhook.test` event to the endpoint now and report the answer."""
     with _http_errors():
         return await service.test_webhook(session, webhook_id)
@@ -89,7 +95,7 @@ async def test_webhook(webhook_id: int, session: SessionDep) -> WebhookTestResul
 
 @router.get("/{webhook_id}/deliveries", response_model=Page[DeliveryRead], responses=NOT_FOUND)
 async def list_deliveries(
-    webhook_id: int, page: PageDep, session: SessionDep
+    webhook_id: WebhookId, page: PageDep, session: SessionDep
 ) -> Page[DeliveryRead]:
     """Every attempt, newest first."""
     with _http_errors():
@@ -105,7 +111,7 @@ async def list_deliveries(
         409: {"description": "The delivery cannot be sent again"},
     },
 )
-async def redeliver(delivery_id: int, session: SessionDep) -> RedeliveryRead:
+async def redeliver(delivery_id: DeliveryId, session: SessionDep) -> RedeliveryRead:
     """Queue the attempt's event for its endpoint again (409 if it cannot be resent)."""
     with _http_errors():
         return await service.redeliver(session, delivery_id)

@@ -76,6 +76,33 @@ async def test_delete_then_everything_is_404(client):
     assert (await client.post(f"{API}/deliveries/999999/redeliver")).status_code == 404
 
 
+PAST_BIGINT = 2**63
+
+
+async def test_ids_past_the_bigint_range_are_invalid_not_errors(client):
+    webhook = f"{API}/{PAST_BIGINT}"
+    body = {"url": "https://a.example.com/", "events": ["import.failed"]}
+    answers = [
+        await client.get(webhook),
+        await client.put(webhook, json=body),
+        await client.patch(webhook, json={"enabled": True}),
+        await client.delete(webhook),
+        await client.post(f"{webhook}/test"),
+        await client.get(f"{webhook}/deliveries"),
+        await client.post(f"{API}/deliveries/{PAST_BIGINT}/redeliver"),
+    ]
+    assert [answer.status_code for answer in answers] == [422] * len(answers)
+    assert answers[0].json()["detail"][0]["loc"] == ["path", "webhook_id"]
+
+
+async def test_a_page_past_any_end_is_empty(client):
+    webhook = await create_webhook(client, "https://a.example.com/")
+    for url in (f"{API}/{webhook['id']}/deliveries", "/api/v1/imports", "/api/v1/audit"):
+        response = await client.get(url, params={"page": 10**20})
+        assert response.status_code == 200, (url, response.text)
+        assert response.json()["items"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
