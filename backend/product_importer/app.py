@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 from product_importer import __version__
 from product_importer.config import Settings, get_settings
 from product_importer.core import operations
+from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.spa import mount_spa
 from product_importer.db import dispose_engines
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(metrics_middleware)
     add_cors(app, settings.cors_origins)
     app.add_middleware(SecurityHeaders)
+    add_error_responses(app)
     app.include_router(api_router())
     app.include_router(operations.router)
     mount_spa(app, settings.frontend_dist)

@@ -9,7 +9,11 @@ from product_importer.core.metrics import render_metrics
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/health", response_model=HealthRead)
+@router.get(
+    "/health",
+    response_model=HealthRead,
+    responses={503: {"model": HealthRead, "description": "The database or Redis is down"}},
+)
 async def health() -> JSONResponse:
     report = await check_health()
     return JSONResponse(report.model_dump(), status_code=503 if report.status == "down" else 200)

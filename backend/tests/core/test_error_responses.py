@@ -1,0 +1,55 @@
+"""Errors no endpoint handles are JSON like the contract's: 503 while the database
+cannot be reached (a client may retry), 500 without internals otherwise."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from product_importer import db
+from product_importer.app import create_app
+from product_importer.core.error_responses import UNAVAILABLE
+from product_importer.embedded import free_port
+from product_importer.products import list_service
+from tests.settings_helpers import settings_env
+
+
+@asynccontextmanager
+async def _client() -> AsyncIterator[httpx.AsyncClient]:
+    # Errors raised outside endpoints are re-raised after their answer, for the server's log.
+    transport = httpx.ASGITransport(app=create_app(), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+async def test_a_database_lost_while_serving_is_a_json_503():
+    nobody = f"postgresql://catalog@127.0.0.1:{free_port()}/catalog"
+    async with _client() as http:
+        assert (await http.get("/api/v1/products")).status_code == 200  # tokens checked
+        await db.dispose_engines()
+        try:
+            with settings_env(DATABASE_URL=nobody, DB_CONNECT_TIMEOUT_SECONDS="2"):
+                answers = [await http.get(path) for path in ("/api/v1/products", "/api/v1/imports")]
+                await db.dispose_engines()
+        finally:
+            await db.dispose_engines()
+    for answer in answers:
+        assert answer.status_code == 503, answer.text
+        assert answer.json() == {"detail": UNAVAILABLE}
+        assert answer.headers["retry-after"] == "5"
+
+
+async def test_an_unexpected_error_is_a_json_500_without_internals(monkeypatch):
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(list_service, "list_products", broken)
+    async with _client() as http:
+        answer = await http.get("/api/v1/products")
+    assert answer.status_code == 500
+    assert answer.json() == {"detail": "Internal server error."}
+
+
+async def test_health_documents_its_503(client):
+    schema = (await client.get("/openapi.json")).json()
+    assert set(schema["paths"]["/health"]["get"]["responses"]) >= {"200", "503"}
