@@ -30,6 +30,9 @@ class FileRejected(ValueError):
     """The file cannot be imported at all; the message says why and where."""
 
 
+LISTED_UNKNOWN_COLUMNS = 20
+
+
 @dataclass(frozen=True)
 class Header:
     """Where each known column sits in the file's header."""
@@ -42,7 +45,9 @@ class Header:
     def warnings(self) -> list[str]:
         if not self.unknown:
             return []
-        return [f"Unknown columns ignored: {', '.join(self.unknown)}"]
+        listed = ", ".join(self.unknown[:LISTED_UNKNOWN_COLUMNS])
+        more = len(self.unknown) - LISTED_UNKNOWN_COLUMNS
+        return [f"Unknown columns ignored: {listed}" + (f" and {more:,} more" if more > 0 else "")]
 
 
 def _position_of_bad_utf8(data: bytes) -> tuple[int, int]:

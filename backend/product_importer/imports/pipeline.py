@@ -152,7 +152,7 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     csv.field_size_limit(MAX_FIELD_CHARS)
     text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
     rows = csv.reader(itertools.chain(text, [END_OF_FILE]))
-    width = len(sql.header.names)
+    width, staged = len(sql.header.names), sql.staged_positions
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     line_done = 0
@@ -169,7 +169,7 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
             if len(row) != width:
                 problem = f"expected {width} fields as in the header, found {len(row)}"
                 row = (row + [""] * width)[:width]
-            writer.writerow([first_line, problem, *row])
+            writer.writerow([first_line, problem, *(row[i] for i in staged)])
             if out.tell() > PARSED_FLUSH_BYTES:
                 _flush_parsed(cur, sql, out)
     except UnicodeDecodeError:
@@ -269,7 +269,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur.execute("SET LOCAL work_mem = '256MB'")
     cur.execute(sql.create_table)
 
-    parsed_by_copy = _stage_with_copy(
+    parsed_by_copy = sql.stages_every_column and _stage_with_copy(
         cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter)
     )
     if not parsed_by_copy:

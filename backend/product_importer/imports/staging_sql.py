@@ -69,6 +69,12 @@ def _unguarded(column: str | None) -> str:
     )
 
 
+# A table has at most 1,600 columns, 5 of the staging table's are its own: a wider file
+# stages only the columns the import reads (COPY takes every column: the careful path
+# reads such a file).
+MAX_STAGED_FILE_COLUMNS = 1_500
+
+
 def staging_table(import_id: uuid.UUID) -> str:
     return f"import_rows_{import_id.hex}"
 
@@ -79,12 +85,24 @@ class StagingSql:
     table: str
 
     @property
+    def stages_every_column(self) -> bool:
+        return len(self.header.names) <= MAX_STAGED_FILE_COLUMNS
+
+    @property
+    def staged_positions(self) -> list[int]:
+        """The file's columns (0-based) that the staging table holds."""
+        if self.stages_every_column:
+            return list(range(len(self.header.names)))
+        return sorted(self.header.positions.values())
+
+    @property
     def columns(self) -> list[str]:
-        return [f"c{i + 1}" for i in range(len(self.header.names))]
+        """The staged columns, named by their place in the file (c1 is the first)."""
+        return [f"c{i + 1}" for i in self.staged_positions]
 
     def _col(self, field: str) -> str | None:
         position = self.header.positions.get(field)
-        return None if position is None else self.columns[position]
+        return None if position is None else f"c{position + 1}"
 
     @property
     def create_table(self) -> str:

@@ -41,6 +41,33 @@ async def test_header_case_order_unknown_columns_and_whitespace(client, worker):
     }
 
 
+async def test_a_file_wider_than_a_table_imports_its_known_columns(client, worker):
+    """PostgreSQL's tables hold at most 1,600 columns: a wider file is still read, its
+    unknown columns ignored, its rows checked and reported as any file's are."""
+    extra = [f"x{i}" for i in range(1_700)]
+
+    def line(sku: str, name: str, description: str) -> str:
+        return ",".join([sku, *[""] * 900, name, *[""] * 800, description])
+
+    content = csv_bytes(
+        ",".join(["sku", *extra[:900], "name", *extra[900:], "description"]),
+        line("W-1", "Wide one", "first"),
+        line("W-2", "", "no name"),
+        "W-3,too few fields",
+        line("w-1", "Wide again", "last wins"),
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    counts = ("created", "skipped", "duplicates_in_file")
+    assert tuple(result[k] for k in counts) == (1, 2, 1), result
+    assert products() == {"w-1": ("w-1", "Wide again", "last wins", True)}
+    assert result["warnings"] == [
+        f"Unknown columns ignored: {', '.join(extra[:20])} and {len(extra) - 20:,} more"
+    ]
+    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
+    assert [line.split(",")[:2] for line in report[1:]] == [["3", "name"], ["4", ""]]
+
+
 async def test_unicode_whitespace_is_trimmed_as_the_products_api_trims_it(client, worker):
     """No-break and ideographic spaces (from spreadsheets and web pages) are surrounding
     whitespace too: the API and the import store the same SKU, so they meet."""
