@@ -28,6 +28,7 @@ from product_importer.imports import staging_sql as q
 from product_importer.imports.csv_quotes import QuoteChecker
 from product_importer.imports.csv_rules import (
     HEADER_PROBE_BYTES,
+    LONE_CR,
     MAX_FIELD_CHARS,
     FileRejected,
     Header,
@@ -126,7 +127,9 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
     cur.execute("SAVEPOINT staging")
     try:
         cur.copy_expert(sql.copy_file, reader, size=COPY_READ_BYTES)
-    except STRUCTURE_ERRORS:
+    except STRUCTURE_ERRORS as exc:
+        if "carriage return" in (exc.diag.message_primary or ""):  # outside quotes
+            raise FileRejected(f"{_copy_error_line(exc)}: {LONE_CR}") from None
         cur.execute("ROLLBACK TO SAVEPOINT staging")
         return False
     except ENCODING_ERRORS as exc:

@@ -198,6 +198,22 @@ async def test_a_late_invalid_utf8_byte_fails_the_import_and_applies_nothing(cli
     assert products() == {}
 
 
+async def test_a_late_lone_carriage_return_fails_the_import_as_in_the_header(client, worker):
+    """A CR alone ends no line: taken as one, it would split a row in two."""
+    good = "".join(f"R-{i},Name {i},{'x' * 40}\n" for i in range(3000))
+    content = b"sku,name,description\n" + good.encode() + b"R-A,a,one\rR-B,b,two\n"
+    result = await import_file(client, content)
+    assert result["status"] == "failed", result
+    assert result["error"].startswith("Line 3002: a line ends with a carriage return alone")
+    assert products() == {}
+
+
+async def test_a_carriage_return_inside_quotes_is_kept(client, worker):
+    result = await import_file(client, b'sku,name,description\nQ-1,Quoted,"one\rtwo"\n')
+    assert result["status"] == "completed", result
+    assert products() == {"q-1": ("Q-1", "Quoted", "one\rtwo", True)}
+
+
 async def test_the_import_completed_event_is_recorded_with_the_change(client, worker):
     result = await import_file(client, csv_bytes("sku,name", "E-1,Event"))
     with sync_engine().connect() as conn:
