@@ -135,6 +135,10 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
     except ENCODING_ERRORS as exc:
         where = _copy_error_line(exc)
         detail = (exc.diag.message_primary or "").split(":", 1)[-1].strip()
+        if detail == "0x00":
+            raise FileRejected(
+                f"{where}: the file is not a text CSV: it contains binary data (a NUL byte)."
+            ) from None
         raise FileRejected(
             f"{where}: the file is not valid UTF-8 text (bytes {detail}). "
             "Save it as UTF-8 and upload it again."

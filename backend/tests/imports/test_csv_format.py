@@ -198,6 +198,17 @@ async def test_a_late_invalid_utf8_byte_fails_the_import_and_applies_nothing(cli
     assert products() == {}
 
 
+async def test_a_late_nul_byte_fails_the_import_as_binary_data(client, worker):
+    good = "".join(f"N-{i},Name {i},{'x' * 40}\n" for i in range(3000))
+    content = b"sku,name,description\n" + good.encode() + b"N-BAD,nul\x00here,x\n"
+    result = await import_file(client, content)
+    assert result["status"] == "failed", result
+    assert result["error"] == (
+        "Line 3002: the file is not a text CSV: it contains binary data (a NUL byte)."
+    )
+    assert products() == {}
+
+
 async def test_a_late_lone_carriage_return_fails_the_import_as_in_the_header(client, worker):
     """A CR alone ends no line: taken as one, it would split a row in two."""
     good = "".join(f"R-{i},Name {i},{'x' * 40}\n" for i in range(3000))
