@@ -6,7 +6,7 @@ The field rules (`field_rules`) are the CSV's: `sku` trimmed, 1-64 characters; `
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -84,15 +84,29 @@ class ProductReplace(BaseModel):
     is_active: StrictBool
 
 
+NOT_NULL_IN_PATCH = ("sku", "name", "is_active")
+
+
+def _documented_not_null(schema: dict[str, Any]) -> None:
+    """Fields that may be left out but not sent as null: documented without the null."""
+    for field in NOT_NULL_IN_PATCH:
+        prop = schema["properties"][field]
+        prop.pop("default", None)
+        (kept,) = [option for option in prop.pop("anyOf") if option.get("type") != "null"]
+        prop.update(kept)
+
+
 class ProductUpdate(BaseModel):
     """Body of `PATCH /products/{id}`: only the fields sent change."""
+
+    model_config = ConfigDict(json_schema_extra=_documented_not_null)
 
     sku: Sku | None = None
     name: Name | None = None
     description: Description = None
     is_active: StrictBool | None = None
 
-    @field_validator("sku", "name", "is_active", mode="before")
+    @field_validator(*NOT_NULL_IN_PATCH, mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:
