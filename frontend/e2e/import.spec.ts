@@ -231,7 +231,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
       return transfer;
     }, csv);
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-    await expect(page.getByRole('alert').filter({ hasText: 'The upload was rejected.' })).toContainText(/sku/i);
+    await expect(page.getByRole('alert').filter({ hasText: 'The upload of wrong-columns.csv was rejected.' })).toContainText(/sku/i);
   });
 
   test('a reload during an import still shows it running; delete all waits; cancel', async ({

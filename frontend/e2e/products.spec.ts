@@ -219,6 +219,35 @@ test.describe('Story 2b: products edge cases', () => {
     await expect(active).toBeFocused();
   });
 
+  test("after a delete, the keyboard focus goes to the next row's Delete, else the previous row's, else the heading", async ({
+    page,
+  }) => {
+    const deleteButton = (sku: string) => table(page).getByRole('button', { name: `Delete ${sku}`, exact: true });
+    async function deleteWithKeyboard(sku: string) {
+      await deleteButton(sku).focus();
+      await page.keyboard.press('Enter');
+      const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+      await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('toast').filter({ hasText: `Deleted ${sku}.` })).toBeVisible();
+      // The list is fetched again without the row: the focus must stay where it went.
+      await expect(deleteButton(sku)).toHaveCount(0);
+    }
+
+    await page.goto('/products?sort=sku&sku=PRD-11');
+    await expect(table(page).locator('tbody tr')).toHaveCount(10);
+    await deleteWithKeyboard('PRD-110');
+    await expect(deleteButton('PRD-111')).toBeFocused();
+    await deleteWithKeyboard('PRD-119');
+    await expect(deleteButton('PRD-118')).toBeFocused();
+
+    await page.goto('/products?sku=PRD-120');
+    await deleteWithKeyboard('PRD-120');
+    await expect(table(page)).toContainText('No products match these filters.');
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeFocused();
+  });
+
   test("the product dialog's submit button keeps the keyboard focus while it saves, and saves once", async ({
     page,
     baseURL,

@@ -116,6 +116,61 @@ test.describe('Story 4: webhooks', () => {
     await expect(page.getByText('No webhooks yet.')).toBeVisible();
   });
 
+  test("after a delete, the keyboard focus goes to the next card's Delete, else the previous card's, else the heading", async ({
+    page,
+    baseURL,
+  }) => {
+    for (const name of ['a', 'b', 'c']) await addWebhook(baseURL!, `${receiver.url}/${name}`);
+    await page.goto('/webhooks');
+    await expect(page.getByTestId('webhook-card')).toHaveCount(3);
+    const [first, middle, last] = await page.getByTestId('webhook-card').locator('h3').allTextContents();
+    const deleteButton = (url: string) => card(page, url).getByRole('button', { name: /^Delete/ });
+    async function deleteWithKeyboard(url: string) {
+      await deleteButton(url).focus();
+      await page.keyboard.press('Enter');
+      const confirm = page.getByRole('alertdialog', { name: 'Delete webhook?' });
+      await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' }).last()).toBeVisible();
+      // The list is fetched again without the card: the focus must stay where it went.
+      await expect(card(page, url)).toHaveCount(0);
+    }
+
+    await deleteWithKeyboard(first);
+    await expect(deleteButton(middle)).toBeFocused();
+    await deleteWithKeyboard(last);
+    await expect(deleteButton(middle)).toBeFocused();
+    await deleteWithKeyboard(middle);
+    await expect(page.getByText('No webhooks yet.')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Webhooks' })).toBeFocused();
+  });
+
+  test('the delivery log, opened from the keyboard, focuses Close; at 390 px it shows each attempt and the seconds', async ({
+    page,
+    baseURL,
+  }) => {
+    await addWebhook(baseURL!, receiver.url);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/webhooks');
+    await card(page, receiver.url).getByRole('button', { name: /^Test/ }).click();
+    await expect(card(page, receiver.url).getByTestId('webhook-test-result')).toContainText('Test succeeded');
+
+    const opener = card(page, receiver.url).getByRole('button', { name: /^Delivery log/ });
+    await opener.focus();
+    await page.keyboard.press('Enter');
+    const log = page.getByRole('dialog', { name: 'Delivery log' });
+    const close = log.getByRole('button', { name: 'Close' });
+    await expect(close).toBeFocused();
+    const when = log.getByRole('row').filter({ hasText: 'webhook.test' }).first().getByRole('cell').first();
+    await expect(when.getByText(/attempt 1$/)).toBeVisible();
+    await expect(when).toContainText(/\d:\d\d:\d\d [AP]M/);
+    // The rows that arrived after the dialog opened did not take the focus.
+    await expect(close).toBeFocused();
+    await page.keyboard.press('Escape');
+    await expect(opener).toBeFocused();
+  });
+
   test("the webhook dialog's Save changes keeps the keyboard focus while it saves, and saves once", async ({
     page,
     baseURL,

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from './button';
-import { Modal } from './modal';
+import { Modal, type ModalProps } from './modal';
 
 export type ConfirmDialogProps = {
   open: boolean;
@@ -14,6 +14,8 @@ export type ConfirmDialogProps = {
   isLoading?: boolean;
   /** When set, the person must type this word before the confirm button is enabled. */
   confirmationText?: string;
+  /** See `Modal`: where the focus goes on closing (e.g. a neighbour of the item just deleted). */
+  returnFocus?: ModalProps['returnFocus'];
 };
 
 /** A confirmation that names the consequence; optionally the person types a word to confirm. */
@@ -33,6 +35,7 @@ function ConfirmDialogContent({
   variant = 'danger',
   isLoading = false,
   confirmationText,
+  returnFocus,
 }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
   const inputId = useId();
@@ -54,6 +57,7 @@ function ConfirmDialogContent({
       role="alertdialog"
       preventClose={isLoading}
       initialFocus={confirmationText ? inputRef : cancelRef}
+      returnFocus={returnFocus}
     >
       <form onSubmit={submit} className="space-y-4">
         {confirmationText && (

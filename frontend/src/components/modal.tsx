@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FIELDS = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled])';
+const FOCUSABLE = `a[href], button:not([disabled]), ${FIELDS}, [tabindex]:not([tabindex="-1"])`;
 
 export type ModalProps = {
   open: boolean;
@@ -11,8 +11,11 @@ export type ModalProps = {
   description?: ReactNode;
   children: ReactNode;
   footer?: ReactNode;
-  /** Element to focus when the modal opens; defaults to the first focusable element. */
+  /** Element to focus when the modal opens; defaults to the first field of the body, else Close. */
   initialFocus?: RefObject<HTMLElement | null>;
+  /** Where the focus goes when the modal closes, given the element that had it when the modal
+   * opened (asked at that moment); defaults to that element. */
+  returnFocus?: (opener: HTMLElement | null) => HTMLElement | null;
   size?: 'md' | 'lg' | 'xl';
   /** Set while a request runs so Escape and the backdrop do not close the modal mid-way. */
   preventClose?: boolean;
@@ -28,6 +31,16 @@ function setAppInert(inert: boolean) {
   if (root) root.inert = inert;
 }
 
+/** Focuses the first candidate that takes the focus (a hidden one does not), skipping the ones
+ * that say they cannot act (`aria-disabled`, e.g. a pager's button with no page to go to). */
+function focusFirstAvailable(candidates: (HTMLElement | null | undefined)[]) {
+  for (const candidate of candidates) {
+    if (!candidate || candidate.getAttribute('aria-disabled') === 'true') continue;
+    candidate.focus();
+    if (document.activeElement === candidate) return;
+  }
+}
+
 /**
  * The one modal: a labelled dialog rendered over an inert page, which keeps focus inside,
  * closes on Escape and gives focus back to whatever opened it.
@@ -40,6 +53,7 @@ export function Modal({
   children,
   footer,
   initialFocus,
+  returnFocus,
   size = 'md',
   preventClose = false,
   role = 'dialog',
@@ -50,10 +64,12 @@ export function Modal({
   const bodyRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
   const preventCloseRef = useRef(preventClose);
+  const returnFocusRef = useRef(returnFocus);
 
   useEffect(() => {
     closeRef.current = onClose;
     preventCloseRef.current = preventClose;
+    returnFocusRef.current = returnFocus;
   });
 
   useEffect(() => {
@@ -63,13 +79,14 @@ export function Modal({
     setAppInert(true);
     const panel = panelRef.current;
     // Focus what the person came to do: the given element, else the first field of the body.
-    const target =
-      initialFocus?.current ??
-      bodyRef.current?.querySelector<HTMLElement>(FOCUSABLE) ??
-      panel?.querySelector<HTMLElement>(FOCUSABLE) ??
-      panel ??
-      undefined;
-    target?.focus();
+    // A body without fields (a log, a table) gets no control of its own pressed by mistake: the
+    // first control of the dialog, Close, takes the focus.
+    focusFirstAvailable([
+      initialFocus?.current,
+      ...(bodyRef.current?.querySelectorAll<HTMLElement>(FIELDS) ?? []),
+      ...(panel?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []),
+      panel,
+    ]);
 
     function onKeyDown(event: KeyboardEvent) {
       if (!panel) return;
@@ -104,7 +121,8 @@ export function Modal({
       document.removeEventListener('keydown', onKeyDown);
       openCount -= 1;
       if (openCount === 0) setAppInert(false);
-      previouslyFocused?.focus?.();
+      const target = returnFocusRef.current ? returnFocusRef.current(previouslyFocused) : previouslyFocused;
+      target?.focus?.();
     };
   }, [open, initialFocus]);
 

@@ -19,6 +19,7 @@ type SearchInputProps = {
   type?: 'search' | 'text';
   className?: string;
   hideLabel?: boolean;
+  maxLength?: number;
 };
 
 /** A text input whose changes reach `onChange` once typing pauses; follows outside changes. */
@@ -31,6 +32,7 @@ export function SearchInput({
   type = 'search',
   className = '',
   hideLabel = false,
+  maxLength,
 }: SearchInputProps) {
   const id = useId();
   const [draft, setDraft] = useState(value);
@@ -61,6 +63,7 @@ export function SearchInput({
         type={type}
         value={draft}
         placeholder={placeholder}
+        maxLength={maxLength}
         onChange={(event) => {
           setDraft(event.target.value);
           emit(event.target.value);

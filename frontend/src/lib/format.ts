@@ -35,3 +35,12 @@ export function formatDateTime(value: string | null | undefined): string {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : dateTime.format(date);
 }
+
+const dateTimeWithSeconds = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** With the seconds: for a log whose entries can be seconds apart (retries). */
+export function formatDateTimeWithSeconds(value: string | null | undefined): string {
+  if (!value) return '—';
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? value : dateTimeWithSeconds.format(date);
+}

@@ -683,17 +683,25 @@ export interface components {
          * @description Body of `PATCH /products/{id}`: only the fields sent change.
          */
         ProductUpdate: {
-            /** Sku */
-            sku?: string | null;
-            /** Name */
-            name?: string | null;
+            /**
+             * Sku
+             * @description Unique, case-insensitively; surrounding whitespace is removed
+             * @example ABC-12345-XY
+             */
+            sku?: string;
+            /**
+             * Name
+             * @description Surrounding whitespace is removed
+             * @example Stainless Kettle
+             */
+            name?: string;
             /**
              * Description
              * @description Up to 10,000 characters; empty is stored as null
              */
             description?: string | null;
             /** Is Active */
-            is_active?: boolean | null;
+            is_active?: boolean;
         };
         /** ProductsDeleted */
         ProductsDeleted: {
@@ -1597,6 +1605,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1635,6 +1644,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1677,6 +1687,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1713,6 +1724,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1755,6 +1767,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1798,6 +1811,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Webhook id */
                 webhook_id: number;
             };
             cookie?: never;
@@ -1836,6 +1850,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Delivery id */
                 delivery_id: number;
             };
             cookie?: never;
@@ -1921,6 +1936,15 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthRead"];
+                };
+            };
+            /** @description The database or Redis is down */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

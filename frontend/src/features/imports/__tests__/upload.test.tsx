@@ -248,8 +248,27 @@ describe('uploading a CSV', () => {
       new File(['code\n1\n'], 'bad.csv', { type: 'text/csv' }),
     );
     act(() => FakeXhr.instances[0].respond(422, { detail: 'The header has no "sku" column.' }));
-    expect(await screen.findByText('The upload was rejected.')).toBeInTheDocument();
+    expect(await screen.findByText('The upload of bad.csv was rejected.')).toBeInTheDocument();
     expect(screen.getByText(/The header has no "sku" column\./)).toBeInTheDocument();
+  });
+
+  it("names the rejected file, so the previous file's import shown below is not taken for it", async () => {
+    const good = importFactory({ id: 'good-1', filename: 'good.csv', status: 'completed', progress: 100 });
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/good-1', body: good },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('good.csv'));
+    act(() => FakeXhr.instances[0].respond(202, { ...good, status: 'queued', progress: 0 }));
+    expect(await screen.findByTestId('import-summary')).toBeInTheDocument();
+
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('dup.csv'));
+    act(() => FakeXhr.instances[1].respond(422, { detail: "Line 1 (header): column 'name' appears twice." }));
+    const alert = (await screen.findByText(/^The upload of dup\.csv was rejected\.$/)).closest('[role="alert"]');
+    expect(alert).toHaveTextContent(/^The upload of dup\.csv was rejected\. Line 1 \(header\): column 'name' appears twice\.$/);
+    expect(screen.getByRole('region', { name: 'good.csv' })).toBeInTheDocument();
   });
 
   it('refuses a file that is not a CSV before sending it', async () => {

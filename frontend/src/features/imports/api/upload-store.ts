@@ -12,7 +12,7 @@ export type Upload = { file: File; loaded: number; total: number; controller: Ab
 export type UploadOutcome =
   | { kind: 'created'; created: Import; file: File }
   | { kind: 'stopped' }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; file: File; message: string };
 
 let upload: Upload | null = null;
 const listeners = new Set<() => void>();
@@ -51,7 +51,7 @@ export function startUpload(file: File, send: (input: CreateImportInput) => Prom
       (error: unknown): UploadOutcome =>
         error instanceof DOMException && error.name === 'AbortError'
           ? { kind: 'stopped' }
-          : { kind: 'failed', message: error instanceof Error ? error.message : 'The upload failed.' },
+          : { kind: 'failed', file, message: error instanceof Error ? error.message : 'The upload failed.' },
     )
     .then((outcome) => {
       update(null);

@@ -35,7 +35,7 @@ export function ImportPanel() {
   // writes nothing into that page's URL: its import is pinned again on return while it runs,
   // or in the history.
   const upload = useUpload();
-  const [uploadError, setUploadError] = useState<string | null>(null);
+  const [uploadError, setUploadError] = useState<{ filename: string; message: string } | null>(null);
   const [lastFile, setLastFile] = useState<{ id: string; file: File } | null>(null);
   const [startedId, setStartedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -48,7 +48,7 @@ export function ImportPanel() {
     } else if (outcome.kind === 'stopped') {
       toast.info('Upload stopped. Nothing was imported.');
     } else {
-      setUploadError(outcome.message);
+      setUploadError({ filename: outcome.file.name, message: outcome.message });
     }
   });
 
@@ -67,7 +67,8 @@ export function ImportPanel() {
       <FileDropZone onFile={start} pending={upload !== null} inputRef={fileInput} />
       {uploadError && (
         <FormAlert>
-          <strong>The upload was rejected.</strong> {uploadError}
+          {/* Named: the previous file's import may be shown right below. */}
+          <strong>The upload of {uploadError.filename} was rejected.</strong> {uploadError.message}
         </FormAlert>
       )}
       {watchedIds.map((id) => (

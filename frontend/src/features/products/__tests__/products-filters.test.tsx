@@ -48,4 +48,17 @@ describe('ProductsFilters', () => {
     await act(() => router.navigate(-1));
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/);
   });
+
+  it("stops each text filter at the API's limit, so a long search is never refused", async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsFilters />, { url: '/products' });
+    const search = screen.getByRole('searchbox', { name: 'Search by SKU or name' });
+    await user.click(search);
+    await user.paste('x'.repeat(300));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=x{255}$/));
+    expect(search).toHaveValue('x'.repeat(255));
+    expect(screen.getByLabelText('SKU contains')).toHaveAttribute('maxLength', '255');
+    expect(screen.getByLabelText('Name contains')).toHaveAttribute('maxLength', '255');
+    expect(screen.getByLabelText('Description contains')).toHaveAttribute('maxLength', '1000');
+  });
 });

@@ -114,6 +114,46 @@ describe('ProductsTable', () => {
     expect(active).toHaveFocus();
   });
 
+  it("gives the keyboard focus, after a delete, to the next row's Delete, else the previous row's, else the heading", async () => {
+    let items = ['A', 'B', 'C'].map((letter, index) => productFactory({ id: 30 + index, sku: `NEXT-${letter}` }));
+    mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      {
+        method: 'DELETE',
+        path: /^\/api\/v1\/products\/\d+$/,
+        status: 204,
+        body: (url: URL) => {
+          items = items.filter((product) => url.pathname !== `/api/v1/products/${product.id}`);
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(
+      <main>
+        <h1 tabIndex={-1}>Products</h1>
+        <ProductsTable />
+      </main>,
+      { url: '/products' },
+    );
+    const deleteButton = (sku: string) => screen.queryByRole('button', { name: `Delete ${sku}` });
+    async function deleteWithKeyboard(sku: string) {
+      (await screen.findByRole('button', { name: `Delete ${sku}` })).focus();
+      await user.keyboard('{Enter}');
+      await user.tab();
+      await user.keyboard('{Enter}');
+      await screen.findByText(`Deleted ${sku}.`);
+      // The list is fetched again a moment later, without the row: the focus stays where it went.
+      await waitFor(() => expect(deleteButton(sku)).toBeNull());
+    }
+
+    await deleteWithKeyboard('NEXT-A');
+    expect(deleteButton('NEXT-B')).toHaveFocus();
+    await deleteWithKeyboard('NEXT-C');
+    expect(deleteButton('NEXT-B')).toHaveFocus();
+    await deleteWithKeyboard('NEXT-B');
+    expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
+  });
+
   it('replaces a page past the end with the last page there is', async () => {
     const items = [1, 2, 3, 4].map((n) => productFactory({ sku: `INV-${n}` }));
     mockFetch([

@@ -24,6 +24,9 @@ export type ProductFilters = {
   is_active?: boolean;
 };
 
+/** The longest text filters the API takes (it refuses longer ones); inputs stop there. */
+export const FILTER_MAX_LENGTHS = { q: 255, sku: 255, name: 255, description: 1_000 } as const;
+
 export type ProductsQuery = ProductFilters & {
   page: number;
   page_size: number;

@@ -19,6 +19,7 @@ export function ProductRowActions({ product, onEdit, onDelete }: ProductRowActio
         className="text-red-700 hover:bg-red-50"
         onClick={() => onDelete(product)}
         aria-label={`Delete ${product.sku}`}
+        data-item-action="delete"
       >
         Delete
       </Button>

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { Button } from '@/components/button';
 import { SearchInput } from '@/components/search-input';
-import { PRODUCT_SORTS, type ProductSort } from '../api/get-products';
+import { FILTER_MAX_LENGTHS, PRODUCT_SORTS, type ProductSort } from '../api/get-products';
 import { useProductsSearch } from '../hooks/use-products-search';
 
 const SORT_LABELS: Record<ProductSort, string> = {
@@ -30,6 +30,7 @@ export function ProductsFilters() {
     <section aria-label="Search and filters" className="space-y-3 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
       <SearchInput
         label="Search by SKU or name"
+        maxLength={FILTER_MAX_LENGTHS.q}
         placeholder="Search by SKU or name…"
         value={filters.q ?? ''}
         onChange={(value, { refining }) => setFilter('q', value || undefined, { replace: refining })}
@@ -55,18 +56,21 @@ export function ProductsFilters() {
         <SearchInput
           type="text"
           label="SKU contains"
+          maxLength={FILTER_MAX_LENGTHS.sku}
           value={filters.sku ?? ''}
           onChange={(value, { refining }) => setFilter('sku', value || undefined, { replace: refining })}
         />
         <SearchInput
           type="text"
           label="Name contains"
+          maxLength={FILTER_MAX_LENGTHS.name}
           value={filters.name ?? ''}
           onChange={(value, { refining }) => setFilter('name', value || undefined, { replace: refining })}
         />
         <SearchInput
           type="text"
           label="Description contains"
+          maxLength={FILTER_MAX_LENGTHS.description}
           value={filters.description ?? ''}
           onChange={(value, { refining }) => setFilter('description', value || undefined, { replace: refining })}
         />

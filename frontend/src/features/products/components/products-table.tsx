@@ -2,6 +2,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { DataTable, type Sort } from '@/components/data-table';
+import { useFocusAfterRemoval } from '@/components/focus-after-removal';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
 import type { Product } from '@/types/api';
@@ -89,6 +90,7 @@ export function ProductsTable() {
   const [deleting, setDeleting] = useState<Product | null>(null);
   const toast = useToast();
   const deleteProduct = useDeleteProduct();
+  const focusAfterDelete = useFocusAfterRemoval('tr');
 
   // Built once: a cell function that changed on every render would be a new component type,
   // so React would replace the row's buttons and the keyboard focus on them would be lost.
@@ -150,12 +152,14 @@ export function ProductsTable() {
         }
         confirmLabel="Delete product"
         isLoading={deleteProduct.isPending}
+        returnFocus={focusAfterDelete.returnFocus}
         onClose={() => setDeleting(null)}
         onConfirm={() => {
           if (!deleting) return;
           const target = deleting;
           deleteProduct.mutate(target.id, {
             onSuccess: () => {
+              focusAfterDelete.removed();
               toast.success(`Deleted ${target.sku}.`);
               setDeleting(null);
             },

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api';
+import { formatDateTimeWithSeconds } from '@/lib/format';
 import { webhookFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import type { WebhookDelivery } from '@/types/api';
@@ -18,6 +19,16 @@ describe('validateWebhook', () => {
       events: 'Choose at least one event.',
     });
     expect(validateWebhook({ url: 'http://127.0.0.1:9000/hook', events: ['import.failed'], enabled: true, description: '' })).toEqual({});
+  });
+
+  it("keeps to the API's limits on the URL and the description, in plain words", () => {
+    const values = { url: `https://hooks.test/${'a'.repeat(2048)}`, events: ['import.failed' as const], enabled: true, description: 'é'.repeat(1001) };
+    expect(validateWebhook(values)).toEqual({
+      url: 'The URL can have at most 2,048 characters.',
+      description: 'The description can have at most 1,000 characters.',
+    });
+    // Characters, as the API counts them: 1,000 accented letters are fine.
+    expect(validateWebhook({ ...values, url: 'https://hooks.test/x', description: 'é'.repeat(1000) })).toEqual({});
   });
 
   it('maps API field errors', () => {
@@ -75,6 +86,47 @@ describe('WebhooksList', () => {
     renderWithProviders(<WebhooksList />);
     expect(await screen.findByRole('switch', { name: 'Enabled https://hooks.test/orders' })).toBeChecked();
     expect(screen.getByRole('switch', { name: 'Disabled https://hooks.test/stock' })).not.toBeChecked();
+  });
+
+  it("gives the keyboard focus, after a delete, to the next card's Delete, else the previous card's, else the heading", async () => {
+    let webhooks = ['a', 'b', 'c'].map((name, index) => webhookFactory({ id: 80 + index, url: `https://hooks.test/${name}` }));
+    mockFetch([
+      { path: '/api/v1/webhooks', body: () => webhooks },
+      {
+        method: 'DELETE',
+        path: /^\/api\/v1\/webhooks\/\d+$/,
+        status: 204,
+        body: (url: URL) => {
+          webhooks = webhooks.filter((webhook) => url.pathname !== `/api/v1/webhooks/${webhook.id}`);
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(
+      <main>
+        <h1 tabIndex={-1}>Webhooks</h1>
+        <WebhooksList />
+      </main>,
+    );
+    // jsdom joins the label and its screen-reader-only part without the space.
+    const deleteName = (url: string) => new RegExp(`^Delete ?${url}$`);
+    const deleteButton = (url: string) => screen.queryByRole('button', { name: deleteName(url) });
+    async function deleteWithKeyboard(url: string) {
+      (await screen.findByRole('button', { name: deleteName(url) })).focus();
+      await user.keyboard('{Enter}');
+      await user.tab();
+      await user.keyboard('{Enter}');
+      // The list is fetched again a moment later, without the card: the focus stays where it went.
+      await waitFor(() => expect(deleteButton(url)).toBeNull());
+    }
+
+    await deleteWithKeyboard('https://hooks.test/a');
+    expect(deleteButton('https://hooks.test/b')).toHaveFocus();
+    await deleteWithKeyboard('https://hooks.test/c');
+    expect(deleteButton('https://hooks.test/b')).toHaveFocus();
+    await deleteWithKeyboard('https://hooks.test/b');
+    expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Webhooks' })).toHaveFocus();
   });
 
   it('says once why a test send got no answer', async () => {
@@ -190,6 +242,56 @@ describe('WebhookDeliveriesModal', () => {
       'Redeliver product.created attempt 1',
       'Redeliver product.created attempt 1',
     ]);
+  });
+
+  it('focuses Close on opening, not the pager at the bottom', async () => {
+    const webhook = webhookFactory({ id: 7 });
+    mockFetch([{ path: '/api/v1/webhooks/7/deliveries', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
+    expect(await screen.findByText(/No deliveries yet/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
+  });
+
+  it('shows the attempt on a phone too, the times to the second, and a past retry time as due, not next', async () => {
+    const webhook = webhookFactory({ id: 8 });
+    const attempt = (id: number, number: number, next_retry_at: string | null): WebhookDelivery => ({
+      id,
+      webhook_id: 8,
+      event_id: 'msg_retried',
+      event_type: 'product.updated',
+      attempt: number,
+      status_code: 500,
+      latency_ms: 9,
+      error: 'HTTP 500 Internal Server Error',
+      response_excerpt: null,
+      created_at: `2025-01-01T10:00:${String(number * 5).padStart(2, '0')}Z`,
+      next_retry_at,
+      ok: false,
+    });
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    mockFetch([
+      {
+        path: '/api/v1/webhooks/8/deliveries',
+        body: {
+          items: [attempt(82, 2, later), attempt(81, 1, '2025-01-01T10:00:10Z')],
+          total: 2,
+          page: 1,
+          page_size: 20,
+        },
+      },
+    ]);
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    await screen.findAllByTestId('delivery-event-id');
+    const rows = screen.getAllByRole('row').slice(1);
+    const [retry, first] = rows.map((row) => within(row).getAllByRole('cell'));
+    // The first cell: the time, then (for a phone, where the other columns are hidden) event and attempt.
+    const at = (value: string) => formatDateTimeWithSeconds(value);
+    expect(retry[0]).toHaveTextContent(`${at('2025-01-01T10:00:10Z')}product.updated · attempt 2`);
+    expect(first[0]).toHaveTextContent(`${at('2025-01-01T10:00:05Z')}product.updated · attempt 1`);
+    expect(retry[3]).toHaveTextContent(`Next retry ${at(later)}`);
+    expect(first[3]).toHaveTextContent(`Retry due ${at('2025-01-01T10:00:10Z')}`);
+    expect(first[3]).not.toHaveTextContent('Next retry');
   });
 
   it("shows each attempt's event id, which the receiver gets as the webhook-id header", async () => {

@@ -112,7 +112,13 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
         <Button size="sm" variant="secondary" onClick={onEdit}>
           Edit<span className="sr-only"> {webhook.url}</span>
         </Button>
-        <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={onDelete}>
+        <Button
+          size="sm"
+          variant="ghost"
+          className="text-red-700 hover:bg-red-50"
+          onClick={onDelete}
+          data-item-action="delete"
+        >
           Delete<span className="sr-only"> {webhook.url}</span>
         </Button>
       </div>

@@ -4,7 +4,7 @@ import { Button } from '@/components/button';
 import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTimeWithSeconds } from '@/lib/format';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { useDeliveries } from '../api/get-deliveries';
 import { useRedeliver } from '../api/redeliver';
@@ -20,9 +20,12 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
       enableSorting: false,
       cell: (info) => (
         <>
-          <span className="text-xs sm:text-sm sm:whitespace-nowrap">{formatDateTime(info.getValue())}</span>
-          {/* On a phone the Event column is hidden: show the event here. */}
-          <span className="block font-mono text-xs text-slate-600 sm:hidden">{info.row.original.event_type}</span>
+          <span className="text-xs sm:text-sm sm:whitespace-nowrap">{formatDateTimeWithSeconds(info.getValue())}</span>
+          {/* On a phone the Event and Attempt columns are hidden: show them here. */}
+          <span className="block text-xs text-slate-600 sm:hidden">
+            <span className="font-mono">{info.row.original.event_type}</span>{' '}
+            <span className="whitespace-nowrap">· attempt {info.row.original.attempt}</span>
+          </span>
         </>
       ),
     }),
@@ -49,9 +52,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
         return (
           <div className="space-y-1">
             <OutcomeBadge outcome={delivery} wrap />
-            {delivery.next_retry_at && (
-              <p className="text-xs text-slate-600">Next retry {formatDateTime(delivery.next_retry_at)}</p>
-            )}
+            {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
             {/* On a phone the actions column is hidden: the button sits under the result. */}
             <div className="sm:hidden">
               <RedeliverButton webhookId={webhookId} delivery={delivery} />
@@ -67,6 +68,20 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
       cell: (info) => <RedeliverButton webhookId={webhookId} delivery={info.row.original} />,
     }),
   ] as ColumnDef<WebhookDelivery, unknown>[];
+}
+
+/** A retry time already past is not "next": the retry is due, or was made in a later attempt. */
+function RetryTime({ at }: { at: string }) {
+  const label = isInTheFuture(at) ? 'Next retry' : 'Retry due';
+  return (
+    <p className="text-xs text-slate-600">
+      {label} {formatDateTimeWithSeconds(at)}
+    </p>
+  );
+}
+
+function isInTheFuture(value: string): boolean {
+  return new Date(value).getTime() > Date.now();
 }
 
 function ActionsHeader() {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { FormAlert } from '@/components/field';
+import { useFocusAfterRemoval } from '@/components/focus-after-removal';
 import { Spinner } from '@/components/spinner';
 import { useToast } from '@/components/toast';
 import type { Webhook } from '@/types/api';
@@ -18,6 +19,7 @@ export function WebhooksList() {
   const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [logFor, setLogFor] = useState<Webhook | null>(null);
   const remove = useDeleteWebhook();
+  const focusAfterDelete = useFocusAfterRemoval('li');
   const toast = useToast();
 
   return (
@@ -74,11 +76,15 @@ export function WebhooksList() {
         }
         confirmLabel="Delete webhook"
         isLoading={remove.isPending}
+        returnFocus={focusAfterDelete.returnFocus}
         onClose={() => setDeleting(null)}
         onConfirm={() => {
           if (!deleting) return;
           remove.mutate(deleting.id, {
-            onSuccess: () => toast.success('Webhook deleted.'),
+            onSuccess: () => {
+              focusAfterDelete.removed();
+              toast.success('Webhook deleted.');
+            },
             onError: (error) => toast.error(`Could not delete the webhook: ${error.message}`),
             onSettled: () => setDeleting(null),
           });
