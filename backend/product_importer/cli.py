@@ -180,6 +180,18 @@ def cmd_services(args: argparse.Namespace) -> None:
         services.stop()  # type: ignore[attr-defined]
 
 
+IMPORT_EXIT_CODES = """\
+exit codes:
+  0    the import completed
+  1    the import failed (nothing was applied)
+  2    the import was cancelled
+  3    not accepted: a bad file, the API unreachable, or an answer not the API's
+  4    lost track: no usable answer from the API while the import ran; it may
+       still be running on the server (at the status URL printed when accepted)
+  130  interrupted (Ctrl-C); an import the API had accepted continues on the server
+"""
+
+
 def cmd_import(args: argparse.Namespace) -> None:
     from product_importer.imports.client import run_import_command
 
@@ -212,9 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
         "services", help="start only the embedded PostgreSQL and Redis and print their URLs"
     ).set_defaults(func=cmd_services)
 
-    imp = sub.add_parser("import", help="upload a CSV through the API and follow its progress")
-    imp.add_argument("file")
-    imp.add_argument("--url", default="http://127.0.0.1:8000")
+    imp = sub.add_parser(
+        "import",
+        help="upload a CSV through the API and follow its progress",
+        epilog=IMPORT_EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp.add_argument("file", help="the CSV file to import")
+    imp.add_argument(
+        "--url",
+        default="http://127.0.0.1:8000",
+        help="where the API is: its root or its /api/v1 (default: %(default)s)",
+    )
     imp.add_argument(
         "--token",
         default=os.environ.get("PRODUCT_IMPORTER_TOKEN"),

@@ -1,12 +1,16 @@
 """`product-importer import FILE`: upload through the API and follow the import.
 
-Exit codes: 0 completed, 1 failed, 2 cancelled, 3 not accepted (bad file, API down).
+Exit codes: 0 completed, 1 failed, 2 cancelled, 3 not accepted (a bad file, the API
+unreachable, or an answer not the API's), 4 lost track (no usable answer from the API
+while the import ran: it may still be running on the server), 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +18,23 @@ import httpx
 
 EXIT_CODES = {"completed": 0, "failed": 1, "cancelled": 2}
 EXIT_NOT_ACCEPTED = 3
+EXIT_LOST_TRACK = 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 BAR_WIDTH = 30
+EXCERPT_CHARS = 80
+POLL_SECONDS = 0.5
+
+
+class CommandEnded(Exception):
+    """Ends the command early: the message for stderr and the exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class UnexpectedAnswer(Exception):
+    """The server answered, but not with the import it was asked for."""
 
 
 def _bar(body: dict[str, Any]) -> str:
@@ -43,37 +63,160 @@ def _summary(body: dict[str, Any]) -> str:
     return f"{body['status']}: {body.get('error') or 'nothing was applied'}"
 
 
-def run_import_command(file: str, url: str, token: str | None = None) -> int:
-    path = Path(file)
-    if not path.is_file():
-        print(f"error: no such file: {file}", file=sys.stderr)
-        return EXIT_NOT_ACCEPTED
-    api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) > EXCERPT_CHARS:
+        flat = flat[:EXCERPT_CHARS] + "…"
+    return f'"{flat}"' if flat else "(empty body)"
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__  # some of httpx's errors have no message
+
+
+def _detail(response: httpx.Response) -> str | None:
+    with contextlib.suppress(ValueError):
+        body = response.json()
+        if isinstance(body, dict) and body.get("detail"):
+            return str(body["detail"])
+    return None
+
+
+def _describe(response: httpx.Response) -> str:
+    """The answer's status and what it said: the API's `detail`, else a short excerpt."""
+    status = f"{response.status_code} {response.reason_phrase}".rstrip()
+    return f"{status}: {_detail(response) or _excerpt(response.text)}"
+
+
+def _import_in(response: httpx.Response, status_code: int) -> dict[str, Any] | None:
+    """The import the response describes; None when it is not the answer expected."""
+    if response.status_code != status_code:
+        return None
     try:
-        timeout = httpx.Timeout(30.0, write=None, read=None)
-        headers = {"Authorization": f"Bearer {token}"} if token else None
-        with httpx.Client(timeout=timeout, headers=headers) as http:
-            size = path.stat().st_size
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict) or not {"id", "status"} <= body.keys():
+        return None
+    return body
+
+
+def _checked_file(file: str) -> Path:
+    path = Path(file)
+    if path.is_dir():
+        raise CommandEnded(f"error: {file} is a directory, not a CSV file", EXIT_NOT_ACCEPTED)
+    if not path.exists():
+        raise CommandEnded(f"error: no such file: {file}", EXIT_NOT_ACCEPTED)
+    if not path.is_file():
+        raise CommandEnded(f"error: not a regular file: {file}", EXIT_NOT_ACCEPTED)
+    return path
+
+
+def _interrupted_upload(sent_whole_file: bool, api: str) -> CommandEnded:
+    if sent_whole_file:  # the answer may have been on its way: the import may exist
+        message = (
+            "interrupted after the whole file was sent, before the API answered: "
+            f"the import may have been accepted; see {api}/imports"
+        )
+    else:
+        message = (
+            "interrupted: the upload was abandoned and nothing was imported "
+            "(the server keeps nothing of an unfinished upload)"
+        )
+    return CommandEnded(message, EXIT_INTERRUPTED)
+
+
+def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any]:
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        try:
             print(f"uploading {path.name} ({size / 1e6:,.1f} MB) to {url}", file=sys.stderr)
-            with path.open("rb") as handle:
-                response = http.post(
-                    f"{api}/imports", files={"file": (path.name, handle, "text/csv")}
-                )
-            if response.status_code != 202:
-                detail = response.json().get("detail") if response.content else response.text
-                print(f"error: {response.status_code}: {detail}", file=sys.stderr)
-                return EXIT_NOT_ACCEPTED
-            body = response.json()
+            response = http.post(f"{api}/imports", files={"file": (path.name, handle, "text/csv")})
+        except KeyboardInterrupt:
+            raise _interrupted_upload(handle.tell() >= size, api) from None
+        except httpx.HTTPError as exc:
+            message = f"error: cannot reach the API at {url}: {_reason(exc)}"
+            raise CommandEnded(message, EXIT_NOT_ACCEPTED) from None
+    accepted = _import_in(response, 202)
+    if accepted is None:
+        message = f"error: {url} did not accept the upload: {_describe(response)}"
+        raise CommandEnded(message, EXIT_NOT_ACCEPTED)
+    return accepted
+
+
+@contextlib.contextmanager
+def _progress_line() -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Draws the bar in place on stderr, and ends its line however the watch ends, so
+    that no message is printed onto the bar."""
+    drawn = False
+
+    def draw(body: dict[str, Any]) -> None:
+        nonlocal drawn
+        sys.stderr.write("\r" + _bar(body).ljust(100))
+        sys.stderr.flush()
+        drawn = True
+
+    try:
+        yield draw
+    finally:
+        if drawn:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _poll(http: httpx.Client, status_url: str) -> dict[str, Any]:
+    response = http.get(status_url)
+    body = _import_in(response, 200)
+    if body is None:
+        raise UnexpectedAnswer(f"it answered {_describe(response)}")
+    return body
+
+
+def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str, Any]:
+    import_id = accepted["id"]
+    status_url = f"{api}/imports/{import_id}"
+    try:
+        print(f"import {import_id} accepted; follow it at {status_url}", flush=True)
+        body = accepted
+        with _progress_line() as draw:
             while body["status"] in ("queued", "running"):
-                sys.stderr.write("\r" + _bar(body).ljust(100))
-                sys.stderr.flush()
-                time.sleep(0.5)
-                body = http.get(f"{api}/imports/{body['id']}").json()
-            sys.stderr.write("\r" + _bar(body).ljust(100) + "\n")
-    except httpx.HTTPError as exc:
-        print(f"error: cannot reach the API at {url}: {exc}", file=sys.stderr)
-        return EXIT_NOT_ACCEPTED
+                draw(body)
+                time.sleep(POLL_SECONDS)
+                body = _poll(http, status_url)
+            draw(body)
+        return body
+    except KeyboardInterrupt:
+        message = (
+            f"interrupted: import {import_id} continues on the server ({status_url}); "
+            f"to cancel it: POST {status_url}/cancel"
+        )
+        raise CommandEnded(message, EXIT_INTERRUPTED) from None
+    except (httpx.HTTPError, UnexpectedAnswer) as exc:
+        message = (
+            f"error: lost the connection to the API ({_reason(exc)}); import {import_id} may "
+            f"still be running on the server: {status_url}"
+        )
+        raise CommandEnded(message, EXIT_LOST_TRACK) from None
+
+
+def _report(body: dict[str, Any], api: str) -> None:
+    for warning in body.get("warnings") or []:
+        print(f"warning: {warning}", file=sys.stderr)
     print(_summary(body))
     if body.get("skipped"):
         print(f"skipped rows: {api}/imports/{body['id']}/errors.csv")
-    return EXIT_CODES.get(body["status"], 1)
+
+
+def run_import_command(file: str, url: str, token: str | None = None) -> int:
+    api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
+    timeout = httpx.Timeout(30.0, write=None, read=None)
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    try:
+        path = _checked_file(file)
+        with httpx.Client(timeout=timeout, headers=headers) as http:
+            final = _follow(http, api, _upload(http, api, path, url))
+    except CommandEnded as end:
+        print(end, file=sys.stderr)
+        return end.exit_code
+    _report(final, api)
+    return EXIT_CODES.get(final["status"], 1)

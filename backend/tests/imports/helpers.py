@@ -1,18 +1,29 @@
 """Upload files through the API and wait for the real worker to finish them, or store
-an import for a test to run in-process."""
+an import for a test to run in-process; run the API and the import command as their
+own processes; hold an import before it merges."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+import httpx
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
+from product_importer.embedded import free_port
 
 FINAL = ("completed", "failed", "cancelled")
+MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
+MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
+CLI = [sys.executable, "-m", "product_importer.cli", "import"]
 
 
 async def upload(client: Any, content: bytes, filename: str = "products.csv") -> Any:
@@ -68,3 +79,76 @@ def staging_tables() -> list[str]:
         found = text(r"SELECT relname FROM pg_class WHERE relname LIKE 'import\_rows\_%'")
         rows = conn.execute(found)
         return list(rows.scalars())
+
+
+class MergeGate:
+    """Holds the merge lock so an import waits just before it would change products."""
+
+    def __enter__(self) -> MergeGate:
+        self.conn = sync_engine().connect()
+        self.conn.execute(text(MERGE_LOCK))
+        self.conn.commit()
+        return self
+
+    def open(self) -> None:
+        if self.conn is not None:
+            self.conn.execute(text(MERGE_UNLOCK))
+            self.conn.commit()
+            self.conn.close()
+            self.conn = None
+
+    def __exit__(self, *_: object) -> None:
+        self.open()
+
+
+@contextmanager
+def api_process() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The API as its own process (the tests' event loop owns this process's engine):
+    its URL, and the process for a test that stops it."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
+    server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield url, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`product-importer import …` run to its end."""
+    return subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=120)
+
+
+def _interruptible() -> None:
+    # A shell's background jobs start with SIGINT ignored, and Python then leaves it
+    # ignored: restore the default so that Ctrl-C (SIGINT) reaches the command.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@contextmanager
+def cli_process(*args: str) -> Iterator[subprocess.Popen[bytes]]:
+    """`product-importer import …` started, for a test to interact with as it runs (and
+    killed if the test leaves it running). Its output is unbuffered bytes: text mode
+    would turn the progress line's carriage returns into newlines, and `communicate()`
+    reads past what a buffered reader had already taken from the pipe."""
+    process = subprocess.Popen(
+        [*CLI, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+        preexec_fn=_interruptible,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()

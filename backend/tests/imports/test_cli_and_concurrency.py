@@ -1,53 +1,17 @@
 """`product-importer import FILE` against a live API, and imports running side by side."""
 
 import asyncio
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 
-import httpx
-import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.embedded import free_port
-from tests.imports.helpers import csv_bytes, products, upload, wait_final
-
-
-@pytest.fixture
-def live_api() -> Iterator[str]:
-    """The API as its own process (the tests' event loop owns this process's engine)."""
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
-    server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "product_importer.cli", "import", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.imports.helpers import csv_bytes, products, run_cli, upload, wait_final
 
 
 def test_the_import_command_shows_progress_and_exits_by_outcome(live_api, worker, tmp_path):
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes("sku,name", "CLI-1,One", ",no sku"))
-    result = _cli(str(good), "--url", live_api)
+    result = run_cli(str(good), "--url", live_api)
     assert result.returncode == 0, result.stderr
     assert "completed: 2 rows; created 1" in result.stdout and "skipped 1" in result.stdout
     assert "errors.csv" in result.stdout
@@ -56,17 +20,17 @@ def test_the_import_command_shows_progress_and_exits_by_outcome(live_api, worker
     late_bad = tmp_path / "late-bad.csv"
     rows = "".join(f"B-{i},Name {i},{'x' * 60}\n" for i in range(2000))
     late_bad.write_bytes(b"sku,name,description\n" + rows.encode() + b"B-X,\xff\n")
-    failed = _cli(str(late_bad), "--url", live_api)
+    failed = run_cli(str(late_bad), "--url", live_api)
     assert failed.returncode == 1
     assert "failed:" in failed.stdout and "not valid UTF-8" in failed.stdout
 
     missing = tmp_path / "missing.csv"
     missing.write_bytes(b"title\nx\n")
-    refused = _cli(str(missing), "--url", live_api)
+    refused = run_cli(str(missing), "--url", live_api)
     assert refused.returncode == 3 and "422" in refused.stderr
-    with_prefix = _cli(str(good), "--url", f"{live_api}/api/v1/")  # the API's own URL
+    with_prefix = run_cli(str(good), "--url", f"{live_api}/api/v1/")  # the API's own URL
     assert with_prefix.returncode == 0, with_prefix.stderr
-    assert _cli(str(tmp_path / "nope.csv"), "--url", live_api).returncode == 3
+    assert run_cli(str(tmp_path / "nope.csv"), "--url", live_api).returncode == 3
 
 
 async def test_imports_running_side_by_side_both_apply_without_deadlock(client, worker):

@@ -1,0 +1,291 @@
+"""`product-importer import FILE` when things go wrong: answers that are not the API's,
+a connection lost while watching, Ctrl-C, an import's warnings; and its help."""
+
+import http.server
+import json
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+
+import httpx
+import pytest
+
+from product_importer.cli import main
+from product_importer.imports import client as cli_client
+from tests.imports.helpers import (
+    MergeGate,
+    api_process,
+    cli_process,
+    csv_bytes,
+    run_cli,
+    wait_final,
+)
+
+FAKE_ID = "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57"
+FAKE_QUEUED = {"id": FAKE_ID, "status": "queued", "phase": "queued", "progress": 0.0}
+
+
+def _drain(handler: http.server.BaseHTTPRequestHandler) -> None:
+    # Read the upload before answering: an answer sent over an unread body can be
+    # lost to the connection reset that closing such a socket sends.
+    handler.rfile.read(int(handler.headers.get("Content-Length", 0)))
+
+
+class _NotTheApi(http.server.BaseHTTPRequestHandler):
+    """Some other web server, answering a POST as `python3 -m http.server` does."""
+
+    def do_POST(self) -> None:
+        _drain(self)
+        self.send_error(501, "Unsupported method ('POST')")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _AcceptsThenFails(http.server.BaseHTTPRequestHandler):
+    """An API that accepts the upload, then answers its status with a plain-text 500."""
+
+    def do_POST(self) -> None:
+        _drain(self)
+        self._answer(202, "application/json", json.dumps(FAKE_QUEUED).encode())
+
+    def do_GET(self) -> None:
+        self._answer(500, "text/plain", b"Internal Server Error")
+
+    def _answer(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class _ReadsButNeverAnswers(http.server.BaseHTTPRequestHandler):
+    """A server that takes the whole upload and then keeps the client waiting."""
+
+    upload_read = threading.Event()
+
+    def do_POST(self) -> None:
+        _drain(self)
+        self.upload_read.set()
+        time.sleep(60)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def _never_answering() -> Iterator[str]:
+    """A server that takes connections and reads nothing: an upload to it stalls."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _csv(tmp_path: Path, *lines: str) -> str:
+    path = tmp_path / "products.csv"
+    path.write_bytes(csv_bytes(*lines))
+    return str(path)
+
+
+def _read_until(stream: IO[bytes], marker: bytes) -> bytes:
+    seen = b""
+    while marker not in seen:
+        byte = stream.read(1)
+        assert byte, f"the command ended before {marker!r}: {seen!r}"
+        seen += byte
+    return seen
+
+
+def _watch_started(process: subprocess.Popen[bytes]) -> tuple[str, bytes]:
+    """Waits until the command shows the accepted import's progress: (id, stderr so far).
+    A command that never does is killed after a minute, which ends the wait."""
+    assert process.stdout is not None and process.stderr is not None
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        accepted = process.stdout.readline().decode()
+        assert " accepted; follow it at " in accepted, accepted
+        return accepted.split()[1], _read_until(process.stderr, b"\r[")
+    finally:
+        watchdog.cancel()
+
+
+def _ended(process: subprocess.Popen[bytes], stderr_so_far: bytes = b"") -> str:
+    """The rest of the command's stderr, once it has ended."""
+    _, stderr = process.communicate(timeout=60)
+    return (stderr_so_far + stderr).decode()
+
+
+def _assert_messages_start_lines(stderr: str) -> None:
+    """No message is glued onto the progress line, which is redrawn with carriage returns
+    (text mode reads them as newlines: still no message may follow the bar's text)."""
+    for line in stderr.split("\n"):
+        for prefix in ("error:", "interrupted", "warning:"):
+            assert prefix not in line or line.startswith(prefix), repr(line)
+
+
+def _last_line(stderr: str) -> str:
+    return stderr.strip().split("\n")[-1]
+
+
+def test_a_server_that_is_not_the_api_gets_a_one_line_error(tmp_path):
+    with _serving(_NotTheApi) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
+    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert "Traceback" not in result.stderr
+    uploading, error = result.stderr.strip().split("\n")
+    assert uploading.startswith("uploading products.csv")
+    assert error.startswith(f"error: {url} did not accept the upload: 501 ")
+    assert '"<!DOCTYPE HTML>' in error  # an excerpt of what it answered
+
+
+def test_an_answer_that_is_not_json_while_watching_loses_track_of_the_import(tmp_path):
+    with _serving(_AcceptsThenFails) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
+    status_url = f"{url}/api/v1/imports/{FAKE_ID}"
+    assert result.returncode == cli_client.EXIT_LOST_TRACK
+    assert f"import {FAKE_ID} accepted; follow it at {status_url}" in result.stdout
+    assert "Traceback" not in result.stderr
+    _assert_messages_start_lines(result.stderr)
+    error = _last_line(result.stderr)
+    assert error.startswith("error: lost the connection to the API")
+    assert '500 Internal Server Error: "Internal Server Error"' in error
+    assert f"import {FAKE_ID} may still be running on the server: {status_url}" in error
+
+
+async def test_an_api_gone_while_watching_leaves_the_import_to_follow(client, worker, tmp_path):
+    file = _csv(tmp_path, "sku,name", *[f"L-{i},Name {i}" for i in range(100)])
+    with (
+        MergeGate() as gate,
+        api_process() as (url, api),
+        cli_process(file, "--url", url) as process,
+    ):
+        import_id, progress = _watch_started(process)
+        api.terminate()
+        api.wait(timeout=20)
+        stderr = _ended(process, progress)
+        gate.open()
+        assert process.returncode == cli_client.EXIT_LOST_TRACK
+        assert "Traceback" not in stderr
+        _assert_messages_start_lines(stderr)
+        error = _last_line(stderr)
+        assert error.startswith("error: lost the connection to the API")
+        status_url = f"{url}/api/v1/imports/{import_id}"
+        assert f"import {import_id} may still be running on the server: {status_url}" in error
+    assert (await wait_final(client, import_id))["status"] == "completed"
+
+
+async def test_ctrl_c_while_watching_leaves_the_import_running_and_says_how_to_cancel(
+    live_api, worker, tmp_path
+):
+    file = _csv(tmp_path, "sku,name", *[f"C-{i},Name {i}" for i in range(100)])
+    async with httpx.AsyncClient(base_url=live_api) as api:
+        with MergeGate(), cli_process(file, "--url", live_api) as process:
+            import_id, progress = _watch_started(process)
+            process.send_signal(signal.SIGINT)
+            stderr = _ended(process, progress)
+            assert process.returncode == cli_client.EXIT_INTERRUPTED
+            assert "Traceback" not in stderr
+            _assert_messages_start_lines(stderr)
+            status_url = f"{live_api}/api/v1/imports/{import_id}"
+            assert _last_line(stderr) == (
+                f"interrupted: import {import_id} continues on the server ({status_url}); "
+                f"to cancel it: POST {status_url}/cancel"
+            )
+            assert (await api.get(status_url)).json()["status"] == "running"
+            assert (await api.post(f"{status_url}/cancel")).status_code == 200
+        assert (await wait_final(api, import_id))["status"] == "cancelled"
+
+
+def test_ctrl_c_during_the_upload_says_nothing_was_imported(tmp_path):
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:  # more than the sockets' buffers hold
+        handle.write(b"sku,name\n")
+        for _ in range(32):
+            handle.write(b"U-1,Name\n" * (1 << 17))
+    with _never_answering() as url, cli_process(str(big), "--url", url) as process:
+        assert process.stderr is not None
+        assert process.stderr.readline().startswith(b"uploading big.csv")
+        time.sleep(1)  # into the upload, which the server never reads to the end
+        process.send_signal(signal.SIGINT)
+        stderr = _ended(process)
+    assert process.returncode == cli_client.EXIT_INTERRUPTED
+    assert "Traceback" not in stderr
+    assert stderr.strip() == (
+        "interrupted: the upload was abandoned and nothing was imported "
+        "(the server keeps nothing of an unfinished upload)"
+    )
+
+
+def test_ctrl_c_after_the_whole_upload_says_the_import_may_exist(tmp_path):
+    with (
+        _serving(_ReadsButNeverAnswers) as url,
+        cli_process(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url) as process,
+    ):
+        assert _ReadsButNeverAnswers.upload_read.wait(timeout=60)
+        process.send_signal(signal.SIGINT)
+        stderr = _ended(process)
+    assert process.returncode == cli_client.EXIT_INTERRUPTED
+    assert _last_line(stderr) == (
+        "interrupted after the whole file was sent, before the API answered: "
+        f"the import may have been accepted; see {url}/api/v1/imports"
+    )
+
+
+def test_an_imports_warnings_are_shown_however_it_ends(live_api, worker, tmp_path):
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes("sku,name,price,Descriptoin", "W-1,One,9.99,Typo"))
+    completed = run_cli(str(good), "--url", live_api)
+    assert completed.returncode == 0, completed.stderr
+    _assert_messages_start_lines(completed.stderr)
+    assert "\nwarning: Unknown columns ignored: price, Descriptoin\n" in completed.stderr
+
+    late_bad = tmp_path / "late-bad.csv"
+    rows = "".join(f"B-{i},Name {i},{'x' * 60}\n" for i in range(2000))
+    late_bad.write_bytes(b"sku,name,colour\n" + rows.encode() + b"B-X,\xff\n")
+    failed = run_cli(str(late_bad), "--url", live_api)
+    assert failed.returncode == 1
+    assert "\nwarning: Unknown columns ignored: colour\n" in failed.stderr
+
+
+def test_the_help_shows_the_default_url_and_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "(default: http://127.0.0.1:8000)" in help_text
+    codes = [
+        *cli_client.EXIT_CODES.values(),
+        cli_client.EXIT_NOT_ACCEPTED,
+        cli_client.EXIT_LOST_TRACK,
+        cli_client.EXIT_INTERRUPTED,
+    ]
+    exit_codes = help_text.split("exit codes:")[1]
+    assert [int(code) for code in exit_codes.split() if code.isdigit()] == codes
+
+
+def test_a_directory_is_said_to_be_one(tmp_path, capsys):
+    code = cli_client.run_import_command(str(tmp_path), "http://127.0.0.1:9")
+    assert code == cli_client.EXIT_NOT_ACCEPTED
+    assert capsys.readouterr().err == f"error: {tmp_path} is a directory, not a CSV file\n"
