@@ -82,17 +82,25 @@ def _spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[
 
     command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
     command += ["--pool", pool, "--concurrency", str(concurrency)]
-    return subprocess.Popen(command, preexec_fn=die_with_parent(signal.SIGTERM))
+    # A session of its own: `serve` stops the worker with its pool processes (its group).
+    return subprocess.Popen(
+        command, preexec_fn=die_with_parent(signal.SIGTERM), start_new_session=True
+    )
 
 
-def _stop_process(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def _stop_workers(workers: list[subprocess.Popen[bytes]], timeout: float = 15) -> None:
+    """Ask every worker at once to finish its running tasks, then end whatever is left of
+    them, pool processes included, before the servers they use stop."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=max(deadline - time.monotonic(), 0))
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait()
 
 
 def _announce_when_started(server: object, url: str) -> None:
@@ -112,6 +120,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     host = args.host or settings.host
     port = args.port or settings.port
     _ensure_port_free(host, port)
+    # SIGTERM as Ctrl-C: uvicorn raises the signal again once it has shut down, and its
+    # default action would end `serve` before it stops the workers and then the servers.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     services, _, _ = _start_services()
     workers: list[subprocess.Popen[bytes]] = []
     try:
@@ -135,8 +146,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
             server.run()
     finally:
-        for worker in workers:
-            _stop_process(worker)
+        _stop_workers(workers)
         services.stop()  # type: ignore[attr-defined]
 
 

@@ -22,12 +22,12 @@ def _serve_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _start(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def _start(data_dir: Path, port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "product_importer.cli", "serve", "--port", str(port)],
         env=_serve_env(data_dir),
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log.open("wb") if log else subprocess.DEVNULL,
     )
 
 
@@ -71,6 +71,31 @@ def test_ctrl_c_stops_everything_serve_started(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.mark.timeout(300)
+def test_sigterm_during_an_import_stops_the_workers_before_the_servers(tmp_path):
+    """Workers are stopped, pool processes included, before the database and Redis they
+    use: no worker is left to fail against stopped servers."""
+    port, log = free_port(), tmp_path / "serve.log"
+    process = _start(tmp_path / "data", port, log)
+    try:
+        _wait_healthy(port, process)
+        rows = "".join(f"T-{i},Name {i},{'x' * 60}\n" for i in range(300_000))
+        api = f"http://127.0.0.1:{port}/api/v1/imports"
+        files = {"file": ("t.csv", b"sku,name,description\n" + rows.encode())}
+        import_id = httpx.post(api, files=files, timeout=120).json()["id"]
+        while httpx.get(f"{api}/{import_id}", timeout=5).json()["status"] == "queued":
+            time.sleep(0.05)
+        children = _descendants(process.pid)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=90) == 0
+        assert _wait_gone(children) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text(errors="replace")
+    assert "Traceback" not in output and "CRITICAL" not in output, output[-3000:]
 
 
 @pytest.mark.timeout(300)
