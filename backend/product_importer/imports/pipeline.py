@@ -16,6 +16,7 @@ import io
 import itertools
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,7 @@ STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
 # of a quoted field that never closed. Unicode noncharacters: never in a real file.
 END_MARK = "\ufdd0end of file\ufdd0"
 END_OF_FILE = f"{END_MARK},{END_MARK}"
+BINARY_DATA = "the file is not a text CSV: it contains binary data (a NUL byte)."
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -127,18 +129,15 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
     cur.execute("SAVEPOINT staging")
     try:
         cur.copy_expert(sql.copy_file, reader, size=COPY_READ_BYTES)
-    except STRUCTURE_ERRORS as exc:
-        if "carriage return" in (exc.diag.message_primary or ""):  # outside quotes
-            raise FileRejected(f"{_copy_error_line(exc)}: {LONE_CR}") from None
+    except STRUCTURE_ERRORS:
+        # Also a file whose line ends change (LF, then CRLF): COPY wants the header's.
         cur.execute("ROLLBACK TO SAVEPOINT staging")
         return False
     except ENCODING_ERRORS as exc:
         where = _copy_error_line(exc)
         detail = (exc.diag.message_primary or "").split(":", 1)[-1].strip()
         if detail == "0x00":
-            raise FileRejected(
-                f"{where}: the file is not a text CSV: it contains binary data (a NUL byte)."
-            ) from None
+            raise FileRejected(f"{where}: {BINARY_DATA}") from None
         raise FileRejected(
             f"{where}: the file is not valid UTF-8 text (bytes {detail}). "
             "Save it as UTF-8 and upload it again."
@@ -155,10 +154,36 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
     return True
 
 
+class _FileLines:
+    """The file's lines (line ends kept) as csv reads them, remembering the last one: a
+    record that ends on a carriage return alone (not CRLF) would be a row split in two,
+    and text holds no NUL byte."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self._lines = iter(lines)
+        self.last = ""
+        self.number = 0
+
+    def __iter__(self) -> _FileLines:
+        return self
+
+    def __next__(self) -> str:
+        self.last = next(self._lines)
+        self.number += 1
+        if "\x00" in self.last:
+            raise FileRejected(f"Line {self.number}: {BINARY_DATA}")
+        return self.last
+
+    @property
+    def ends_on_lone_cr(self) -> bool:
+        return self.last.endswith("\r")
+
+
 def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> None:
     csv.field_size_limit(MAX_FIELD_CHARS)
     text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
-    rows = csv.reader(itertools.chain(text, [END_OF_FILE]))
+    lines = _FileLines(itertools.chain(text, [END_OF_FILE]))
+    rows = csv.reader(lines)
     width, staged = len(sql.header.names), sql.staged_positions
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -172,6 +197,8 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
                 continue
             if row[-1].endswith(END_OF_FILE):
                 raise FileRejected(_never_closed(first_line))
+            if lines.ends_on_lone_cr:
+                raise FileRejected(f"Line {line_done}: {LONE_CR}")
             problem = ""
             if len(row) != width:
                 problem = f"expected {width} fields as in the header, found {len(row)}"

@@ -219,6 +219,28 @@ async def test_a_late_lone_carriage_return_fails_the_import_as_in_the_header(cli
     assert products() == {}
 
 
+async def test_line_ends_that_change_from_lf_to_crlf_are_read(client, worker):
+    content = b"sku,name\nM-1,Unix line\r\nM-2,Windows line\r\nM-3,Unix again\n"
+    result = await import_file(client, content)
+    assert (result["status"], result["created"], result["skipped"]) == ("completed", 3, 0), result
+    assert products()["m-2"] == ("M-2", "Windows line", None, True)
+
+
+async def test_a_lone_carriage_return_in_a_file_read_row_by_row_fails_the_import(client, worker):
+    """The careful path (here: an inch mark) finds it too, and a NUL byte."""
+    head = 'sku,name\nI-1,Monitor 27" wide\n' + "".join(
+        f"I-{i},Name {i:020}\n" for i in range(3000)
+    )
+    for tail, error in (  # past the first 64 KiB, which the upload checks
+        (b"I-A,a\rI-B,b\n", "Line 3003: a line ends with a carriage return alone"),
+        (b"I-A,nul\x00,b\n", "Line 3003: the file is not a text CSV: it contains binary data"),
+    ):
+        result = await import_file(client, head.encode() + tail)
+        assert result["status"] == "failed", result
+        assert result["error"].startswith(error), result["error"]
+    assert products() == {}
+
+
 async def test_a_carriage_return_inside_quotes_is_kept(client, worker):
     result = await import_file(client, b'sku,name,description\nQ-1,Quoted,"one\rtwo"\n')
     assert result["status"] == "completed", result
