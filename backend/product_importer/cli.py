@@ -88,9 +88,15 @@ def _spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[
     )
 
 
+def _ignore_stop_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def _stop_workers(workers: list[subprocess.Popen[bytes]], timeout: float = 15) -> None:
-    """Ask every worker at once to finish its running tasks, then end whatever is left of
-    them, pool processes included, before the servers they use stop."""
+    """Ask every worker at once to stop (a warm shutdown: running tasks may finish within
+    `timeout`; an import cut short applies nothing and runs again on the next start), then
+    end whatever is left of them, pool processes included, before the servers they use stop."""
     for worker in workers:
         if worker.poll() is None:
             worker.terminate()
@@ -146,6 +152,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
             server.run()
     finally:
+        _ignore_stop_signals()  # a second Ctrl-C must not cut the stopping short
         _stop_workers(workers)
         services.stop()  # type: ignore[attr-defined]
 

@@ -40,6 +40,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+# SERVER_SESSION: each server runs in a session of its own, so that a Ctrl-C in the
+# terminal reaches only the command that started it, which stops its workers before the
+# servers they use (and the servers still stop when that command dies: `die_with_parent`).
+
+
 def die_with_parent(sig: int) -> Callable[[], None] | None:
     """A `preexec_fn` asking Linux to send `sig` to the child when its parent dies."""
     if not sys.platform.startswith("linux"):
@@ -148,6 +153,7 @@ class EmbeddedPostgres:
             stdin=subprocess.DEVNULL,
             user=self.run_as,
             preexec_fn=die_with_parent(signal.SIGINT),
+            start_new_session=True,  # see `SERVER_SESSION`
         )
         _wait_for(self._accepts_connections, "embedded PostgreSQL", self.process)
         self._ensure_database()
@@ -278,6 +284,7 @@ class EmbeddedRedis:
             stderr=log,
             stdin=subprocess.DEVNULL,
             preexec_fn=die_with_parent(signal.SIGTERM),
+            start_new_session=True,  # see `SERVER_SESSION`
         )  # fmt: skip
         self.pid_file.write_text(str(self.process.pid))
         _wait_for(self._answers_ping, "embedded Redis", self.process)

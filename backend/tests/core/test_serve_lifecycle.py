@@ -28,14 +28,19 @@ def _start(data_dir: Path, port: int, log: Path | None = None) -> subprocess.Pop
         env=_serve_env(data_dir),
         stdout=subprocess.DEVNULL,
         stderr=log.open("wb") if log else subprocess.DEVNULL,
+        start_new_session=True,  # a process group of its own, as a terminal would give it
     )
 
 
-def _wait_healthy(port: int, process: subprocess.Popen[bytes], timeout: float = 90) -> dict:
+def _wait_healthy(
+    port: int, process: subprocess.Popen[bytes], timeout: float = 90, log: Path | None = None
+) -> dict:
     deadline = time.monotonic() + timeout
     body: dict = {}
     while time.monotonic() < deadline:
-        assert process.poll() is None, f"serve exited with {process.returncode}"
+        if process.poll() is not None:
+            output = log.read_text(errors="replace")[-2000:] if log else ""
+            raise AssertionError(f"serve exited with {process.returncode}: {output}")
         try:
             body = httpx.get(f"http://127.0.0.1:{port}/health", timeout=5).json()
             if body.get("status") == "ok" and body.get("workers") == 2:
@@ -73,14 +78,23 @@ def test_ctrl_c_stops_everything_serve_started(tmp_path):
             process.kill()
 
 
+def _sigterm(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+
+
+def _ctrl_c_in_its_terminal(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGINT)  # the terminal signals its whole process group
+
+
 @pytest.mark.timeout(300)
-def test_sigterm_during_an_import_stops_the_workers_before_the_servers(tmp_path):
+@pytest.mark.parametrize("stop", [_sigterm, _ctrl_c_in_its_terminal])
+def test_stopping_during_an_import_stops_the_workers_before_the_servers(tmp_path, stop):
     """Workers are stopped, pool processes included, before the database and Redis they
     use: no worker is left to fail against stopped servers."""
     port, log = free_port(), tmp_path / "serve.log"
     process = _start(tmp_path / "data", port, log)
     try:
-        _wait_healthy(port, process)
+        _wait_healthy(port, process, log=log)
         rows = "".join(f"T-{i},Name {i},{'x' * 60}\n" for i in range(300_000))
         api = f"http://127.0.0.1:{port}/api/v1/imports"
         files = {"file": ("t.csv", b"sku,name,description\n" + rows.encode())}
@@ -88,7 +102,7 @@ def test_sigterm_during_an_import_stops_the_workers_before_the_servers(tmp_path)
         while httpx.get(f"{api}/{import_id}", timeout=5).json()["status"] == "queued":
             time.sleep(0.05)
         children = _descendants(process.pid)
-        process.send_signal(signal.SIGTERM)
+        stop(process)
         assert process.wait(timeout=90) == 0
         assert _wait_gone(children) == []
     finally:
