@@ -188,6 +188,13 @@ test.describe('Story 1: import a CSV and watch it', () => {
     const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
     expect(response.status).toBe(202);
     const running = (await response.json()) as ImportJson;
+    // Queued or running before the page is opened (the API commits just after it answers, so
+    // the new import can be missing for a moment).
+    const statusOf = async () => {
+      const answer = await fetch(`${baseURL}/api/v1/imports/${running.id}`);
+      return answer.ok ? ((await answer.json()) as ImportJson).status : `HTTP ${answer.status}`;
+    };
+    await expect.poll(statusOf).toMatch(/^(queued|running)$/);
 
     // Arriving during the import pins it in the URL.
     await page.goto('/');
@@ -204,6 +211,13 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await expect(shown).toHaveCount(2);
     await expect(shown.first()).toHaveAttribute('aria-labelledby', `import-${running.id}-title`);
     await expect(pick).toBeFocused();
+
+    // Cancelled through the API now: accepted only while it still runs, so the checks above saw
+    // it running; and it does not run on into the next story.
+    const cancel = await fetch(`${baseURL}/api/v1/imports/${running.id}/cancel`, { method: 'POST' });
+    expect(cancel.status, 'the import ended before the checks were done').toBe(200);
+    await expect.poll(statusOf, { timeout: 60_000 }).not.toMatch(/^(queued|running)$/);
+    expect(await statusOf()).toBe('cancelled');
   });
 
   test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {

@@ -225,6 +225,78 @@ describe('uploading a CSV', () => {
     expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
   });
 
+  it('shows on return a refusal that came while the user was on another page, once', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    const { router } = renderImportAndProducts();
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('huge.csv'));
+    await act(() => router.navigate('/products'));
+
+    await act(async () => {
+      FakeXhr.instances[0].respond(413, { detail: 'The file is larger than the limit of 1,024 bytes (MAX_UPLOAD_BYTES).' });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
+    expect(screen.queryByText(/was rejected/)).toBeNull();
+
+    await act(() => router.navigate('/'));
+    const alert = screen.getByText('The upload of huge.csv was rejected.').closest('[role="alert"]');
+    expect(alert).toHaveTextContent(
+      /^The upload of huge\.csv was rejected\. The file is larger than the limit of 1,024 bytes \(MAX_UPLOAD_BYTES\)\.$/,
+    );
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/);
+
+    // Shown once: the next visit starts clean.
+    await act(() => router.navigate('/products'));
+    await act(() => router.navigate('/'));
+    expect(screen.getByLabelText('Choose a CSV file')).toBeInTheDocument();
+    expect(screen.queryByText(/was rejected/)).toBeNull();
+  });
+
+  it('keeps the file of an upload that ended while the user was away for Retry', async () => {
+    const queued = importFactory({ id: 'up-5', filename: 'away.csv', status: 'queued', progress: 0 });
+    const failed = { ...queued, status: 'failed' as const, error: 'Disk full' };
+    let listed: (typeof queued)[] = [];
+    mockFetch([
+      { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
+      { path: '/api/v1/imports/up-5', body: failed },
+    ]);
+    const user = userEvent.setup();
+    const { router } = renderImportAndProducts();
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('away.csv'));
+    await act(() => router.navigate('/products'));
+    listed = [queued];
+    await act(async () => {
+      FakeXhr.instances[0].respond(202, queued);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
+
+    await act(() => router.navigate('/'));
+    expect(await screen.findByText(/Reason: Disk full/)).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-5$/);
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(FakeXhr.instances).toHaveLength(2);
+    expect((FakeXhr.instances[1].body?.get('file') as File).name).toBe('away.csv');
+  });
+
+  it('says nothing on return about an upload stopped while the user was away', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    const { router } = renderImportAndProducts();
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('stopped.csv'));
+    await act(() => router.navigate('/products'));
+    await act(async () => {
+      getUpload()?.controller.abort();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    });
+
+    await act(() => router.navigate('/'));
+    expect(screen.getByLabelText('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');
+    expect(screen.queryByText(/was rejected/)).toBeNull();
+    expect(screen.queryByText('Upload stopped. Nothing was imported.')).toBeNull();
+  });
+
   it('keeps the file chooser focusable while the file uploads, and sends one file', async () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();

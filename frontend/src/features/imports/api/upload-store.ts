@@ -15,6 +15,8 @@ export type UploadOutcome =
   | { kind: 'failed'; file: File; message: string };
 
 let upload: Upload | null = null;
+/** How the last upload ended, kept while no page has taken it (see `useUploadEnd`). */
+let untold: UploadOutcome | null = null;
 const listeners = new Set<() => void>();
 const endHandlers = new Set<(outcome: UploadOutcome) => void>();
 
@@ -55,6 +57,9 @@ export function startUpload(file: File, send: (input: CreateImportInput) => Prom
     )
     .then((outcome) => {
       update(null);
+      // Ended while no page listens (the user is on another page): kept for the next one. A
+      // stop needs no word on return.
+      untold = endHandlers.size === 0 && outcome.kind !== 'stopped' ? outcome : null;
       for (const handler of endHandlers) handler(outcome);
     });
 }
@@ -65,13 +70,19 @@ export function useUpload(): Upload | null {
 }
 
 /**
- * Calls `onEnd` with the outcome of an upload that ends while the caller is mounted. One that ends
- * while nobody listens (the user is on another page) is told to no one.
+ * Calls `onEnd` with the outcome of an upload that ends while the caller is mounted. One that
+ * ended while nobody listened (the user was on another page) is handed to the next caller that
+ * mounts, once, with `missed` set.
  */
-export function useUploadEnd(onEnd: (outcome: UploadOutcome) => void): void {
+export function useUploadEnd(onEnd: (outcome: UploadOutcome, missed: boolean) => void): void {
   const handle = useEffectEvent(onEnd);
   useEffect(() => {
-    const handler = (outcome: UploadOutcome) => handle(outcome);
+    if (untold) {
+      const outcome = untold;
+      untold = null;
+      handle(outcome, true);
+    }
+    const handler = (outcome: UploadOutcome) => handle(outcome, false);
     endHandlers.add(handler);
     return () => {
       endHandlers.delete(handler);

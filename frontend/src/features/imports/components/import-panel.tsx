@@ -32,17 +32,18 @@ export function ImportPanel() {
 
   // The upload outlives the page: on return it is shown again, still running. The page on
   // screen when it ends shows how it ended; one that ends while the user is on another page
-  // writes nothing into that page's URL: its import is pinned again on return while it runs,
-  // or in the history.
+  // writes nothing into that page's URL: on return, a refusal is shown, and its import is
+  // pinned again while it runs, or in the history (Retry still sends the same file).
   const upload = useUpload();
   const [uploadError, setUploadError] = useState<{ filename: string; message: string } | null>(null);
   const [lastFile, setLastFile] = useState<{ id: string; file: File } | null>(null);
   const [startedId, setStartedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  useUploadEnd((outcome) => {
+  useUploadEnd((outcome, missed) => {
     if (outcome.kind === 'created') {
       setLastFile({ id: outcome.created.id, file: outcome.file });
+      if (missed) return;
       setStartedId(outcome.created.id);
       show(outcome.created.id);
     } else if (outcome.kind === 'stopped') {
