@@ -36,6 +36,7 @@ class Settings(BaseSettings):
     import_batch_rows: int = 50_000
     import_max_attempts: int = 2
     import_stale_after_seconds: int = 60
+    import_sweep_seconds: float = Field(default=5.0, gt=0)
     import_nice: int = Field(default=10, ge=0, le=19)
     # PostgreSQL parallel workers per statement while the catalog has products; None:
     # as many as leave a core free for the API (see imports/priority.py).

@@ -1,18 +1,19 @@
 """Find imports whose work was lost and queue them again.
 
-A queued import whose message vanished (a broker restart) or a running import
-whose worker died is re-queued; the claim in `runner` makes a duplicate harmless.
-A running import's worker holds the claim's advisory lock until the import ends,
-and loses it with its connection: a running import whose lock nobody holds was
-lost (its worker, or the database, restarted) and is queued again at once. One
-whose worker still holds it but stopped reporting is queued after
-`import_stale_after_seconds`, in case that worker's connection is gone too.
+A running import's worker holds the claim's advisory lock (`runner`) until the import
+ends, and loses it with its connection: a running import whose lock nobody holds was
+lost (its worker, or the database, restarted) and is queued again at once. A queued
+import whose message may have vanished (a broker restart) is queued again once it has
+waited `import_stale_after_seconds`. The claim makes a duplicate harmless; each sweeper
+sends an import again at most once in that time, so that duplicates do not pile up
+while every worker is busy.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 import uuid
 
 from sqlalchemy import or_, select, text
@@ -24,7 +25,6 @@ from product_importer.imports.queue import enqueue_import
 from product_importer.imports.runner import CLAIM_LOCK_KEY
 
 logger = logging.getLogger(__name__)
-SWEEP_EVERY_SECONDS = 5.0
 # pg_locks shows a two-key advisory lock's keys as classid and objid (objsubid 2).
 CLAIM_NOT_HELD = text(f"""NOT EXISTS (
     SELECT FROM pg_locks l
@@ -38,18 +38,28 @@ def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:
     statement = select(Import.id).where(
         or_(
             (Import.status == "queued") & (Import.created_at < age),
-            (Import.status == "running")
-            & or_(Import.heartbeat_at < age, Import.heartbeat_at.is_not(None) & CLAIM_NOT_HELD),
+            # A heartbeat: a worker claimed it (and set it running).
+            (Import.status == "running") & Import.heartbeat_at.is_not(None) & CLAIM_NOT_HELD,
         )
     )
     with sync_engine().connect() as conn:
         return list(conn.execute(statement).scalars())
 
 
+_sent_again_at: dict[uuid.UUID, float] = {}
+
+
 def requeue_stalled() -> int:
-    ids = stalled_imports(get_settings().import_stale_after_seconds)
+    stale_seconds = get_settings().import_stale_after_seconds
+    now = time.monotonic()
+    stalled = stalled_imports(stale_seconds)
+    for import_id in list(_sent_again_at):
+        if import_id not in stalled or now - _sent_again_at[import_id] >= stale_seconds:
+            del _sent_again_at[import_id]
+    ids = [import_id for import_id in stalled if import_id not in _sent_again_at]
     for import_id in ids:
         enqueue_import(import_id)
+        _sent_again_at[import_id] = now
     if ids:
         logger.info("re-queued %d stalled import(s)", len(ids))
     return len(ids)
@@ -57,7 +67,7 @@ def requeue_stalled() -> int:
 
 def start_sweeper(stop: threading.Event) -> threading.Thread:
     def loop() -> None:
-        while not stop.wait(SWEEP_EVERY_SECONDS):
+        while not stop.wait(get_settings().import_sweep_seconds):
             try:
                 requeue_stalled()
             except Exception:
