@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from collections.abc import Sequence
@@ -197,16 +198,16 @@ def cmd_services(args: argparse.Namespace) -> None:
         services.stop()  # type: ignore[attr-defined]
 
 
-IMPORT_EXIT_CODES = """\
-exit codes:
-  0    the import completed
-  1    the import failed (nothing was applied)
-  2    the import was cancelled
-  3    not accepted: a bad file, the API unreachable, or an answer not the API's
-  4    lost track: no usable answer from the API while the import ran; it may
-       still be running on the server (at the status URL printed when accepted)
-  130  interrupted (Ctrl-C); an import the API had accepted continues on the server
-"""
+def _import_exit_codes() -> str:
+    """The import command's exit codes for its help, from the client's table of them."""
+    from product_importer.imports.client import EXIT_CODE_MEANINGS
+
+    lines = ["exit codes:"]
+    for code, meaning in EXIT_CODE_MEANINGS.items():
+        lines += textwrap.wrap(
+            meaning, width=79, initial_indent=f"  {code:<5}", subsequent_indent=" " * 7
+        )
+    return "\n".join(lines) + "\n"
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -244,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         help="upload a CSV through the API and follow its progress",
-        epilog=IMPORT_EXIT_CODES,
+        epilog=_import_exit_codes(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument("file", help="the CSV file to import")

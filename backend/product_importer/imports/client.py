@@ -1,13 +1,12 @@
 """`product-importer import FILE`: upload through the API and follow the import.
 
-Exit codes: 0 completed, 1 failed, 2 cancelled, 3 not accepted (a bad file, the API
-unreachable, or an answer not the API's), 4 lost track (no usable answer from the API
-while the import ran: it may still be running on the server), 130 interrupted (Ctrl-C).
+How the command ends is its exit code: `EXIT_CODE_MEANINGS` below is the table of them.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -20,9 +19,40 @@ EXIT_CODES = {"completed": 0, "failed": 1, "cancelled": 2}
 EXIT_NOT_ACCEPTED = 3
 EXIT_LOST_TRACK = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+EXIT_CODE_MEANINGS = {
+    0: "the import completed",
+    1: "the import failed (nothing was applied)",
+    2: "the import was cancelled",
+    EXIT_NOT_ACCEPTED: (
+        "not accepted: a bad or unreadable file, the API unreachable or refusing the file, "
+        "or an answer that is not the API's"
+    ),
+    EXIT_LOST_TRACK: (
+        "lost track: no usable answer from the API while the import ran, even after "
+        "retrying for a minute; it may still be running on the server (follow it at the "
+        "status URL printed when it was accepted)"
+    ),
+    EXIT_INTERRUPTED: (
+        "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
+        "whole file was sent but before the API answered, the import may have been "
+        "accepted (see the API's list of imports); an import already accepted continues "
+        "on the server (`POST …/imports/{id}/cancel` stops it)"
+    ),
+}
 BAR_WIDTH = 30
 EXCERPT_CHARS = 80
 POLL_SECONDS = 0.5
+# The upload waits for the whole file to be stored, however long that takes; a status
+# poll gets an answer at once from a working API.
+UPLOAD_TIMEOUT = httpx.Timeout(30.0, write=None, read=None)
+POLL_TIMEOUT_SECONDS = 30.0
+# While watching, the API may be briefly unable to answer (it answers 503 with
+# Retry-After when its database or Redis cannot be reached, a proxy 502 or 504 while it
+# restarts): the command retries for this long before it gives up on the import.
+RETRY_WINDOW_SECONDS = 60.0
+RETRY_WAIT_SECONDS = 2.0
+MAX_RETRY_WAIT_SECONDS = 10.0
+RETRIED_STATUSES = frozenset({502, 503, 504})
 
 
 class CommandEnded(Exception):
@@ -31,10 +61,6 @@ class CommandEnded(Exception):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-class UnexpectedAnswer(Exception):
-    """The server answered, but not with the import it was asked for."""
 
 
 def _bar(body: dict[str, Any]) -> str:
@@ -103,13 +129,20 @@ def _import_in(response: httpx.Response, status_code: int) -> dict[str, Any] | N
 
 def _checked_file(file: str) -> Path:
     path = Path(file)
-    if path.is_dir():
-        raise CommandEnded(f"error: {file} is a directory, not a CSV file", EXIT_NOT_ACCEPTED)
-    if not path.exists():
-        raise CommandEnded(f"error: no such file: {file}", EXIT_NOT_ACCEPTED)
-    if not path.is_file():
-        raise CommandEnded(f"error: not a regular file: {file}", EXIT_NOT_ACCEPTED)
+    try:
+        if path.is_dir():
+            raise CommandEnded(f"error: {file} is a directory, not a CSV file", EXIT_NOT_ACCEPTED)
+        if not path.exists():
+            raise CommandEnded(f"error: no such file: {file}", EXIT_NOT_ACCEPTED)
+        if not path.is_file():
+            raise CommandEnded(f"error: not a regular file: {file}", EXIT_NOT_ACCEPTED)
+    except OSError as exc:  # e.g. a file in a directory the user may not enter
+        raise _unreadable(file, exc) from None
     return path
+
+
+def _unreadable(file: str, exc: OSError) -> CommandEnded:
+    return CommandEnded(f"error: cannot read {file}: {exc.strerror or exc}", EXIT_NOT_ACCEPTED)
 
 
 def _interrupted_upload(sent_whole_file: bool, api: str) -> CommandEnded:
@@ -126,35 +159,61 @@ def _interrupted_upload(sent_whole_file: bool, api: str) -> CommandEnded:
     return CommandEnded(message, EXIT_INTERRUPTED)
 
 
+def _upload_failed(exc: httpx.HTTPError, url: str) -> CommandEnded:
+    if isinstance(exc, httpx.ConnectError | httpx.TimeoutException):
+        message = f"error: cannot reach the API at {url}: {_reason(exc)}"
+    else:
+        # The API refuses a file over its upload limit before reading it and closes the
+        # connection; its answer can be lost with the connection.
+        message = (
+            f"error: the server at {url} closed the connection during the upload "
+            f"({_reason(exc)}); a file larger than the server accepts (MAX_UPLOAD_BYTES) "
+            "is refused this way"
+        )
+    return CommandEnded(message, EXIT_NOT_ACCEPTED)
+
+
+def _refusal(response: httpx.Response, url: str) -> CommandEnded:
+    if response.status_code == 413:
+        message = f"error: the file is larger than the server accepts: {_describe(response)}"
+    else:
+        message = f"error: {url} did not accept the upload: {_describe(response)}"
+    return CommandEnded(message, EXIT_NOT_ACCEPTED)
+
+
 def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any]:
-    size = path.stat().st_size
-    with path.open("rb") as handle:
+    try:
+        size = path.stat().st_size
+        handle = path.open("rb")
+    except OSError as exc:
+        raise _unreadable(str(path), exc) from None
+    with handle:
         try:
             print(f"uploading {path.name} ({size / 1e6:,.1f} MB) to {url}", file=sys.stderr)
-            response = http.post(f"{api}/imports", files={"file": (path.name, handle, "text/csv")})
+            files = {"file": (path.name, handle, "text/csv")}
+            response = http.post(f"{api}/imports", files=files, timeout=UPLOAD_TIMEOUT)
         except KeyboardInterrupt:
             raise _interrupted_upload(handle.tell() >= size, api) from None
         except httpx.HTTPError as exc:
-            message = f"error: cannot reach the API at {url}: {_reason(exc)}"
-            raise CommandEnded(message, EXIT_NOT_ACCEPTED) from None
+            raise _upload_failed(exc, url) from None
     accepted = _import_in(response, 202)
     if accepted is None:
-        message = f"error: {url} did not accept the upload: {_describe(response)}"
-        raise CommandEnded(message, EXIT_NOT_ACCEPTED)
+        raise _refusal(response, url)
     return accepted
 
 
 @contextlib.contextmanager
-def _progress_line() -> Iterator[Callable[[dict[str, Any]], None]]:
-    """Draws the bar in place on stderr, and ends its line however the watch ends, so
-    that no message is printed onto the bar."""
-    drawn = False
+def _progress_line() -> Iterator[Callable[..., None]]:
+    """Draws the bar in place on stderr, with a note after it if any, and ends its line
+    however the watch ends, so that no message is printed onto the bar."""
+    drawn = 0  # the longest line drawn: a shorter one is padded to cover it
 
-    def draw(body: dict[str, Any]) -> None:
+    def draw(body: dict[str, Any], note: str = "") -> None:
         nonlocal drawn
-        sys.stderr.write("\r" + _bar(body).ljust(100))
+        line = _bar(body) + (f"  {note}" if note else "")
+        width, drawn = drawn, max(drawn, len(line))  # before writing: Ctrl-C may come next
+        sys.stderr.write("\r" + line.ljust(width))
         sys.stderr.flush()
-        drawn = True
 
     try:
         yield draw
@@ -164,11 +223,46 @@ def _progress_line() -> Iterator[Callable[[dict[str, Any]], None]]:
             sys.stderr.flush()
 
 
-def _poll(http: httpx.Client, status_url: str) -> dict[str, Any]:
-    response = http.get(status_url)
+class LostTrack(Exception):
+    """No usable answer about the import: what went wrong, for the message."""
+
+
+def _retry_wait(response: httpx.Response | None) -> float:
+    """How long to wait before asking again: the answer's Retry-After (in seconds), if
+    it has one, within bounds."""
+    retry_after = response.headers.get("Retry-After", "") if response is not None else ""
+    seconds = float(retry_after) if retry_after.strip().isdigit() else RETRY_WAIT_SECONDS
+    return min(max(seconds, 0.1), MAX_RETRY_WAIT_SECONDS)
+
+
+def _poll(http: httpx.Client, status_url: str, retrying: Callable[[str], None]) -> dict[str, Any]:
+    """The import's status, asked again for up to RETRY_WINDOW_SECONDS while the API
+    cannot be reached or says it is briefly unavailable."""
+    deadline = time.monotonic() + RETRY_WINDOW_SECONDS
+    while True:
+        response = None
+        try:
+            response = http.get(status_url, timeout=POLL_TIMEOUT_SECONDS)
+        except httpx.TransportError as exc:  # timeouts included
+            cause, failure = type(exc).__name__, f"lost the connection to the API ({_reason(exc)})"
+        except httpx.HTTPError as exc:  # an answer that cannot be read: asking again won't help
+            raise LostTrack(f"the API's answer could not be read ({_reason(exc)})") from None
+        else:
+            if response.status_code not in RETRIED_STATUSES:
+                return _status_in(response)
+            cause = f"{response.status_code} {response.reason_phrase}".rstrip()
+            failure = f"the API was unavailable ({_describe(response)})"
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise LostTrack(f"{failure}, still after retrying for {RETRY_WINDOW_SECONDS:.0f}s")
+        retrying(f"retrying ({cause}); giving up in {remaining:.0f}s")
+        time.sleep(min(_retry_wait(response), remaining))
+
+
+def _status_in(response: httpx.Response) -> dict[str, Any]:
     body = _import_in(response, 200)
     if body is None:
-        raise UnexpectedAnswer(f"it answered {_describe(response)}")
+        raise LostTrack(f"the API answered {_describe(response)}")
     return body
 
 
@@ -182,7 +276,7 @@ def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str,
             while body["status"] in ("queued", "running"):
                 draw(body)
                 time.sleep(POLL_SECONDS)
-                body = _poll(http, status_url)
+                body = _poll(http, status_url, functools.partial(draw, body))
             draw(body)
         return body
     except KeyboardInterrupt:
@@ -191,10 +285,9 @@ def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str,
             f"to cancel it: POST {status_url}/cancel"
         )
         raise CommandEnded(message, EXIT_INTERRUPTED) from None
-    except (httpx.HTTPError, UnexpectedAnswer) as exc:
+    except LostTrack as exc:
         message = (
-            f"error: lost the connection to the API ({_reason(exc)}); import {import_id} may "
-            f"still be running on the server: {status_url}"
+            f"error: {exc}; import {import_id} may still be running on the server: {status_url}"
         )
         raise CommandEnded(message, EXIT_LOST_TRACK) from None
 
@@ -209,11 +302,10 @@ def _report(body: dict[str, Any], api: str) -> None:
 
 def run_import_command(file: str, url: str, token: str | None = None) -> int:
     api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
-    timeout = httpx.Timeout(30.0, write=None, read=None)
     headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
         path = _checked_file(file)
-        with httpx.Client(timeout=timeout, headers=headers) as http:
+        with httpx.Client(headers=headers) as http:
             final = _follow(http, api, _upload(http, api, path, url))
     except CommandEnded as end:
         print(end, file=sys.stderr)

@@ -102,10 +102,11 @@ class MergeGate:
 
 
 @contextmanager
-def api_process() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """The API as its own process (the tests' event loop owns this process's engine):
-    its URL, and the process for a test that stops it."""
-    port = free_port()
+def api_process(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """The API as its own process (the tests' event loop owns this process's engine),
+    on a free port unless told which: its URL, and the process for a test that stops it.
+    It takes its settings from the environment."""
+    port = port or free_port()
     command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
     server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
     url = f"http://127.0.0.1:{port}"

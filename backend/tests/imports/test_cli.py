@@ -29,6 +29,15 @@ from tests.imports.helpers import (
 
 FAKE_ID = "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57"
 FAKE_QUEUED = {"id": FAKE_ID, "status": "queued", "phase": "queued", "progress": 0.0}
+FAKE_COMPLETED = {
+    **FAKE_QUEUED,
+    "status": "completed",
+    "phase": "completed",
+    "progress": 100.0,
+    **{"total_rows": 1, "created": 1, "updated": 0, "unchanged": 0, "skipped": 0},
+    "duplicates_in_file": 0,
+}
+README = Path(__file__).parents[3] / "README.md"
 
 
 def _drain(handler: http.server.BaseHTTPRequestHandler) -> None:
@@ -58,15 +67,46 @@ class _AcceptsThenFails(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._answer(500, "text/plain", b"Internal Server Error")
 
-    def _answer(self, status: int, content_type: str, body: bytes) -> None:
+    def _answer(
+        self, status: int, content_type: str, body: bytes, headers: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(body)
 
     def log_message(self, *args: object) -> None:
         pass
+
+
+class _AcceptsThenNeedsAToken(_AcceptsThenFails):
+    def do_GET(self) -> None:
+        body = json.dumps({"detail": "Missing API token."}).encode()
+        self._answer(401, "application/json", body)
+
+
+class _AcceptsThenUnavailable(_AcceptsThenFails):
+    """An API whose database is briefly down: its status answers a 503 with Retry-After
+    `unavailable_for` times, then the completed import."""
+
+    unavailable_for = 2
+    polls = 0
+
+    def do_GET(self) -> None:
+        type(self).polls += 1
+        if self.polls <= self.unavailable_for:
+            body = json.dumps({"detail": "The database cannot be reached just now."}).encode()
+            self._answer(503, "application/json", body, {"Retry-After": "1"})
+        else:
+            self._answer(200, "application/json", json.dumps(FAKE_COMPLETED).encode())
+
+
+class _AcceptsThenNeverAnswers(_AcceptsThenFails):
+    def do_GET(self) -> None:
+        time.sleep(30)
 
 
 class _ReadsButNeverAnswers(http.server.BaseHTTPRequestHandler):
@@ -92,6 +132,26 @@ def _serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def _closing_during_the_upload() -> Iterator[str]:
+    """A server that reads the start of a request and closes the connection, as a server
+    refusing a file over its upload limit may do without its answer reaching the client."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+
+    def close_the_first() -> None:
+        connection, _ = sock.accept()
+        connection.recv(1024)
+        connection.close()
+
+    threading.Thread(target=close_the_first, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        sock.close()
 
 
 @contextmanager
@@ -161,21 +221,82 @@ def test_a_server_that_is_not_the_api_gets_a_one_line_error(tmp_path):
     assert '"<!DOCTYPE HTML>' in error  # an excerpt of what it answered
 
 
-def test_an_answer_that_is_not_json_while_watching_loses_track_of_the_import(tmp_path):
-    with _serving(_AcceptsThenFails) as url:
+@pytest.mark.parametrize(
+    ("handler", "answer"),
+    [
+        (_AcceptsThenFails, '500 Internal Server Error: "Internal Server Error"'),
+        (_AcceptsThenNeedsAToken, "401 Unauthorized: Missing API token."),
+    ],
+)
+def test_an_answer_that_is_not_the_import_while_watching_is_said(tmp_path, handler, answer):
+    with _serving(handler) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
     status_url = f"{url}/api/v1/imports/{FAKE_ID}"
     assert result.returncode == cli_client.EXIT_LOST_TRACK
     assert f"import {FAKE_ID} accepted; follow it at {status_url}" in result.stdout
     assert "Traceback" not in result.stderr
     _assert_messages_start_lines(result.stderr)
-    error = _last_line(result.stderr)
-    assert error.startswith("error: lost the connection to the API")
-    assert '500 Internal Server Error: "Internal Server Error"' in error
-    assert f"import {FAKE_ID} may still be running on the server: {status_url}" in error
+    assert _last_line(result.stderr) == (
+        f"error: the API answered {answer}; "
+        f"import {FAKE_ID} may still be running on the server: {status_url}"
+    )
 
 
-async def test_an_api_gone_while_watching_leaves_the_import_to_follow(client, worker, tmp_path):
+@pytest.fixture
+def quick_retries(monkeypatch):
+    """Polls, their timeout and the window of retries shortened for a test."""
+    monkeypatch.setattr(cli_client, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(cli_client, "POLL_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(cli_client, "RETRY_WINDOW_SECONDS", 1.0)
+
+
+def test_a_briefly_unavailable_api_is_asked_again_as_it_says(
+    tmp_path, capsys, monkeypatch, quick_retries
+):
+    _AcceptsThenUnavailable.polls = 0
+    monkeypatch.setattr(cli_client, "RETRY_WINDOW_SECONDS", 10.0)
+    with _serving(_AcceptsThenUnavailable) as url:
+        started = time.monotonic()
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    assert _AcceptsThenUnavailable.polls == 3
+    assert time.monotonic() - started >= 2  # Retry-After: 1, twice
+    assert "retrying (503 Service Unavailable); giving up in " in output.err
+    _assert_messages_start_lines(output.err)
+    assert output.out.split("\n")[1].startswith("completed: 1 rows; created 1")
+
+
+def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, quick_retries):
+    _AcceptsThenUnavailable.polls = 0
+    with _serving(_AcceptsThenUnavailable) as url:
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == cli_client.EXIT_LOST_TRACK
+    assert _AcceptsThenUnavailable.polls == 2  # Retry-After: 1 s, and 1 s to retry
+    assert _last_line(output.err) == (
+        "error: the API was unavailable (503 Service Unavailable: The database cannot be "
+        "reached just now.), still after retrying for 1s; "
+        f"import {FAKE_ID} may still be running on the server: {url}/api/v1/imports/{FAKE_ID}"
+    )
+
+
+def test_a_status_poll_the_api_never_answers_times_out(tmp_path, capsys, quick_retries):
+    with _serving(_AcceptsThenNeverAnswers) as url:
+        started = time.monotonic()
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        elapsed = time.monotonic() - started
+    output = capsys.readouterr()
+    assert code == cli_client.EXIT_LOST_TRACK
+    assert elapsed < 10
+    assert "retrying (ReadTimeout)" in output.err
+    assert _last_line(output.err).startswith(
+        "error: lost the connection to the API (timed out), still after retrying for 1s; "
+        f"import {FAKE_ID} may still be running on the server"
+    )
+
+
+async def test_an_api_restarted_while_watching_is_followed_to_the_end(client, worker, tmp_path):
     file = _csv(tmp_path, "sku,name", *[f"L-{i},Name {i}" for i in range(100)])
     with (
         MergeGate() as gate,
@@ -185,15 +306,14 @@ async def test_an_api_gone_while_watching_leaves_the_import_to_follow(client, wo
         import_id, progress = _watch_started(process)
         api.terminate()
         api.wait(timeout=20)
-        stderr = _ended(process, progress)
-        gate.open()
-        assert process.returncode == cli_client.EXIT_LOST_TRACK
+        assert process.stderr is not None
+        progress += _read_until(process.stderr, b"retrying (ConnectError)")
+        with api_process(port=int(url.rsplit(":", 1)[1])):
+            gate.open()
+            stderr = _ended(process, progress)
+        assert process.returncode == 0, stderr
         assert "Traceback" not in stderr
         _assert_messages_start_lines(stderr)
-        error = _last_line(stderr)
-        assert error.startswith("error: lost the connection to the API")
-        status_url = f"{url}/api/v1/imports/{import_id}"
-        assert f"import {import_id} may still be running on the server: {status_url}" in error
     assert (await wait_final(client, import_id))["status"] == "completed"
 
 
@@ -283,9 +403,59 @@ def test_the_help_shows_the_default_url_and_the_exit_codes(capsys):
     ]
     exit_codes = help_text.split("exit codes:")[1]
     assert [int(code) for code in exit_codes.split() if code.isdigit()] == codes
+    for code, meaning in cli_client.EXIT_CODE_MEANINGS.items():
+        assert f"{code} {meaning}" in exit_codes
+
+
+def test_the_readme_lists_the_exit_codes_the_command_has():
+    rows = README.read_text().split("| code | meaning |\n| --- | --- |\n")[1].split("\n\n")[0]
+    assert rows.splitlines() == [
+        f"| {code} | {meaning} |" for code, meaning in cli_client.EXIT_CODE_MEANINGS.items()
+    ]
+    assert "the import may have been accepted" in cli_client.EXIT_CODE_MEANINGS[130]
 
 
 def test_a_directory_is_said_to_be_one(tmp_path, capsys):
     code = cli_client.run_import_command(str(tmp_path), "http://127.0.0.1:9")
     assert code == cli_client.EXIT_NOT_ACCEPTED
     assert capsys.readouterr().err == f"error: {tmp_path} is a directory, not a CSV file\n"
+
+
+def test_an_unreadable_file_gets_a_one_line_error(tmp_path, capsys, monkeypatch):
+    file = _csv(tmp_path, "sku,name", "A-1,One")
+    opened = Path.open
+
+    def denied(path: Path, *args: object, **kwargs: object) -> object:
+        if str(path) == file:  # as for a user without the right to read it
+            raise PermissionError(13, "Permission denied", file)
+        return opened(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", denied)
+    code = cli_client.run_import_command(file, "http://127.0.0.1:9")
+    assert code == cli_client.EXIT_NOT_ACCEPTED
+    assert capsys.readouterr().err == f"error: cannot read {file}: Permission denied\n"
+
+
+def test_a_file_over_the_upload_limit_is_said_to_be_too_large(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAX_UPLOAD_BYTES", "1000")
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"sku,name\n" + b"T-1,Name\n" * (1 << 18))  # more than the sockets hold
+    with api_process() as (url, _):
+        result = run_cli(str(big), "--url", url)
+    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert "Traceback" not in result.stderr
+    assert _last_line(result.stderr).startswith("error: the file is larger than the server accepts")
+
+
+def test_a_connection_closed_during_the_upload_says_what_it_may_mean(tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"sku,name\n" + b"T-1,Name\n" * (1 << 18))  # more than the sockets hold
+    with _closing_during_the_upload() as url:
+        result = run_cli(str(big), "--url", url)
+    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert "Traceback" not in result.stderr
+    error = _last_line(result.stderr)
+    assert error.startswith(f"error: the server at {url} closed the connection during the upload")
+    assert error.endswith(
+        "a file larger than the server accepts (MAX_UPLOAD_BYTES) is refused this way"
+    )
