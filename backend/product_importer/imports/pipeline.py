@@ -251,6 +251,8 @@ def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter)
     if not cur.fetchone()[0]:
         reporter.update(WAITING_PHASE, MERGE_START, counts.total_rows, force=True)
         cur.execute(q.MERGE_LOCK)
+        # The wait ends here: what comes before the merge's first report is work.
+        reporter.update("merging", MERGE_START, counts.total_rows, force=True)
 
 
 def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,

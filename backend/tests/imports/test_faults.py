@@ -2,6 +2,8 @@
 
 import asyncio
 import signal
+import threading
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -11,6 +13,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import runner
+from product_importer.imports.progress import ProgressReporter
 from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
     MergeGate,
@@ -96,6 +99,30 @@ async def test_time_spent_waiting_is_kept_out_of_the_pace(client, worker):
     assert 1.5 <= final["waited_seconds"] < duration
     # At least 1.5 s of the duration were waiting: the pace is faster than over the rest.
     assert final["rows_per_second"] > 100 / (duration - 1.4)
+
+
+def test_the_wait_ends_when_the_merge_lock_is_granted(monkeypatch):
+    """Work after the lock (finding the winners, the rebuild's set-up) is not waiting."""
+    phases: list[str] = []
+    real_update = ProgressReporter.update
+
+    def recording_update(self, phase, progress, processed_rows, **kwargs):
+        phases.append(phase)
+        return real_update(self, phase, progress, processed_rows, **kwargs)
+
+    monkeypatch.setattr(ProgressReporter, "update", recording_update)
+    import_id = stored_import(csv_bytes("sku,name", "G-1,Gated"))
+    with MergeGate() as gate:
+        run = threading.Thread(target=runner.run_import, args=(import_id,))
+        run.start()
+        for _ in range(200):
+            if "waiting for other imports" in phases:
+                break
+            time.sleep(0.05)
+        gate.open()
+        run.join(timeout=60)
+    waited = phases.index("waiting for other imports")
+    assert phases[waited + 1] == "merging"
 
 
 def _running_import(**values: object) -> ImportRead:
