@@ -4,24 +4,52 @@ A database or Redis that cannot be reached is a 503 (with `Retry-After`: the cli
 may try again shortly), anything else a 500 without internals.
 """
 
+import errno
 import logging
+import socket
 
 import redis.exceptions
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from product_importer.core.pg_errors import sqlstate
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
 UNAVAILABLE = "The database or Redis cannot be reached just now; try again shortly."
-# Connection failures: OSError covers refused, reset and timed-out connections.
-UNREACHABLE = (OSError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# A connection refused, reset, timed out or not made (name or route unknown), or no
+# connection free in the pool.
+UNREACHABLE = (
+    ConnectionError,
+    TimeoutError,
+    socket.gaierror,
+    PoolTimeout,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
+UNREACHABLE_ERRNOS = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH})
+# PostgreSQL that cannot take a session: connection exceptions (class 08), shutting
+# down or starting up (57P01-57P03), too many connections (53300).
+UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def _server_state(exc: BaseException) -> str:
+    state = sqlstate(exc) if isinstance(exc, DBAPIError) else getattr(exc, "sqlstate", None)
+    return state or ""
 
 
 def is_unreachable(exc: BaseException) -> bool:
     if isinstance(exc, DBAPIError):
-        return exc.connection_invalidated or isinstance(exc.orig, UNREACHABLE)
-    return isinstance(exc, UNREACHABLE)
+        if exc.connection_invalidated or (exc.orig is not None and is_unreachable(exc.orig)):
+            return True
+    elif isinstance(exc, UNREACHABLE):
+        return True
+    elif isinstance(exc, OSError):
+        return exc.errno in UNREACHABLE_ERRNOS
+    state = _server_state(exc)
+    return state.startswith("08") or state in UNAVAILABLE_STATES
 
 
 def _answer(exc: BaseException) -> JSONResponse:
@@ -34,7 +62,8 @@ def _answer(exc: BaseException) -> JSONResponse:
     return JSONResponse({"detail": "Internal server error."}, status_code=500)
 
 
-async def _in_endpoint(request: Request, exc: Exception) -> JSONResponse:
+async def _answer_endpoint_error(request: Request, exc: Exception) -> JSONResponse:
+    """A server or connection error raised in an endpoint: answered and logged here."""
     if is_unreachable(exc):
         logger.warning("%s %s: %s", request.method, request.url.path, UNAVAILABLE, exc_info=exc)
     else:
@@ -42,12 +71,13 @@ async def _in_endpoint(request: Request, exc: Exception) -> JSONResponse:
     return _answer(exc)
 
 
-async def _anywhere(request: Request, exc: Exception) -> JSONResponse:
-    # Starlette logs the exception itself after this answer.
+async def _answer_unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    """Any other error, in an endpoint or a middleware: Starlette raises it again after
+    this answer, and the server logs it."""
     return _answer(exc)
 
 
 def add_error_responses(app: FastAPI) -> None:
-    for error in (*UNREACHABLE, DBAPIError):
-        app.add_exception_handler(error, _in_endpoint)
-    app.add_exception_handler(Exception, _anywhere)  # also errors raised in middleware
+    for error in (*UNREACHABLE, OSError, DBAPIError):
+        app.add_exception_handler(error, _answer_endpoint_error)
+    app.add_exception_handler(Exception, _answer_unhandled_error)

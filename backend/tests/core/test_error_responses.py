@@ -1,14 +1,16 @@
 """Errors no endpoint handles are JSON like the contract's: 503 while the database
 cannot be reached (a client may retry), 500 without internals otherwise."""
 
+import errno
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+from sqlalchemy.exc import DBAPIError
 
 from product_importer import db
 from product_importer.app import create_app
-from product_importer.core.error_responses import UNAVAILABLE
+from product_importer.core.error_responses import UNAVAILABLE, is_unreachable
 from product_importer.embedded import free_port
 from product_importer.products import list_service
 from tests.settings_helpers import settings_env
@@ -53,3 +55,31 @@ async def test_an_unexpected_error_is_a_json_500_without_internals(monkeypatch):
 async def test_health_documents_its_503(client):
     schema = (await client.get("/openapi.json")).json()
     assert set(schema["paths"]["/health"]["get"]["responses"]) >= {"200", "503"}
+
+
+def test_only_lost_connections_and_unavailable_servers_count_as_unreachable():
+    class ServerError(Exception):
+        def __init__(self, state: str) -> None:
+            self.sqlstate = state
+
+    def wrapped(orig: Exception) -> DBAPIError:
+        return DBAPIError("SELECT 1", None, orig)
+
+    unreachable = [
+        ConnectionRefusedError(),
+        TimeoutError(),
+        OSError(errno.EHOSTUNREACH, "no route"),
+        wrapped(ConnectionResetError()),
+        wrapped(ServerError("57P03")),  # starting up
+        wrapped(ServerError("08006")),  # connection failure
+        ServerError("53300"),  # too many connections, raised while connecting
+    ]
+    reachable = [
+        FileNotFoundError(),
+        PermissionError(),
+        OSError(errno.ENOSPC, "disk full"),
+        wrapped(ServerError("23505")),  # a unique violation
+        RuntimeError(),
+    ]
+    assert [is_unreachable(exc) for exc in unreachable] == [True] * len(unreachable)
+    assert [is_unreachable(exc) for exc in reachable] == [False] * len(reachable)
