@@ -17,7 +17,7 @@ import itertools
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import psycopg2
@@ -124,6 +124,10 @@ def _copy_error_line(exc: psycopg2.Error) -> str:
     return f"Line {match.group(1)}" if match else "The file"
 
 
+class RowsTooWide(Exception):
+    """A row of every column is larger than a table row may be (many short values)."""
+
+
 def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) -> bool:
     """True when PostgreSQL parsed the whole file; False when the careful path is needed."""
     cur.execute("SAVEPOINT staging")
@@ -133,6 +137,9 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
         # Also a file whose line ends change (LF, then CRLF): COPY wants the header's.
         cur.execute("ROLLBACK TO SAVEPOINT staging")
         return False
+    except psycopg2.errors.ProgramLimitExceeded:
+        cur.execute("ROLLBACK TO SAVEPOINT staging")
+        raise RowsTooWide() from None
     except ENCODING_ERRORS as exc:
         where = _copy_error_line(exc)
         detail = (exc.diag.message_primary or "").split(":", 1)[-1].strip()
@@ -305,9 +312,15 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur.execute("SET LOCAL work_mem = '256MB'")
     cur.execute(sql.create_table)
 
-    parsed_by_copy = sql.stages_every_column and _stage_with_copy(
-        cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter)
-    )
+    try:
+        parsed_by_copy = sql.stages_every_column and _stage_with_copy(
+            cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter)
+        )
+    except RowsTooWide:
+        cur.execute(sql.drop_table)
+        sql = replace(sql, known_columns_only=True)
+        cur.execute(sql.create_table)
+        parsed_by_copy = False
     if not parsed_by_copy:
         reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
         _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))

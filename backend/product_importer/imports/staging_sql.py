@@ -71,7 +71,8 @@ def _unguarded(column: str | None) -> str:
 
 # A table has at most 1,600 columns, 5 of the staging table's are its own: a wider file
 # stages only the columns the import reads (COPY takes every column: the careful path
-# reads such a file).
+# reads such a file). So does a file whose rows, every column staged, would be larger
+# than a table's row may be (`known_columns_only`).
 MAX_STAGED_FILE_COLUMNS = 1_500
 
 
@@ -83,10 +84,11 @@ def staging_table(import_id: uuid.UUID) -> str:
 class StagingSql:
     header: Header
     table: str
+    known_columns_only: bool = False
 
     @property
     def stages_every_column(self) -> bool:
-        return len(self.header.names) <= MAX_STAGED_FILE_COLUMNS
+        return not self.known_columns_only and len(self.header.names) <= MAX_STAGED_FILE_COLUMNS
 
     @property
     def staged_positions(self) -> list[int]:

@@ -68,6 +68,21 @@ async def test_a_file_wider_than_a_table_imports_its_known_columns(client, worke
     assert [line.split(",")[:2] for line in report[1:]] == [["3", "name"], ["4", ""]]
 
 
+async def test_rows_larger_than_a_table_row_import_their_known_columns(client, worker):
+    """1,000 short values make a row over PostgreSQL's 8 KB, too short to be moved out
+    of it: such a file stages only the columns the import reads."""
+    extra = ",".join("abcdefghij" for _ in range(1_000))
+    content = csv_bytes(
+        "sku,name," + ",".join(f"x{i}" for i in range(1_000)),
+        f"B-1,Big row,{extra}",
+        f"B-2,,{extra}",
+    )
+    result = await import_file(client, content)
+    assert result["status"] == "completed", result
+    assert (result["created"], result["skipped"]) == (1, 1), result
+    assert products() == {"b-1": ("B-1", "Big row", None, True)}
+
+
 async def test_unicode_whitespace_is_trimmed_as_the_products_api_trims_it(client, worker):
     """No-break and ideographic spaces (from spreadsheets and web pages) are surrounding
     whitespace too: the API and the import store the same SKU, so they meet."""
