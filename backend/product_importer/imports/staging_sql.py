@@ -274,5 +274,6 @@ MERGE_BATCH = """
     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"""
 
 # Concurrent imports merge one at a time (no deadlocks between their row locks).
-MERGE_LOCK = "SELECT pg_advisory_xact_lock(7242, 0)"
-TRY_MERGE_LOCK = "SELECT pg_try_advisory_xact_lock(7242, 0)"
+MERGE_LOCK_KEYS = "7242, 0"
+MERGE_LOCK = f"SELECT pg_advisory_xact_lock({MERGE_LOCK_KEYS})"
+TRY_MERGE_LOCK = f"SELECT pg_try_advisory_xact_lock({MERGE_LOCK_KEYS})"

@@ -19,10 +19,11 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.embedded import free_port
+from product_importer.imports.staging_sql import MERGE_LOCK_KEYS
 
 FINAL = ("completed", "failed", "cancelled")
-MERGE_LOCK = "SELECT pg_advisory_lock(7242, 0)"
-MERGE_UNLOCK = "SELECT pg_advisory_unlock(7242, 0)"
+MERGE_LOCK = f"SELECT pg_advisory_lock({MERGE_LOCK_KEYS})"
+MERGE_UNLOCK = f"SELECT pg_advisory_unlock({MERGE_LOCK_KEYS})"
 CLI = [sys.executable, "-m", "product_importer.cli", "import"]
 
 

@@ -25,6 +25,8 @@ from tests.imports.helpers import (
     wait_final,
 )
 
+CLAIM_HELD_BY_ANOTHER_WORKER = f"SELECT pg_advisory_lock({runner.CLAIM_LOCK_KEY}, hashtext(:id))"
+
 
 def _big_file(rows: int = 20_000) -> bytes:
     return csv_bytes("sku,name,description", *[f"F-{i},Name {i},Desc {i}" for i in range(rows)])
@@ -176,7 +178,7 @@ def test_the_same_import_delivered_twice_runs_once():
 def test_a_delivery_while_another_worker_holds_the_import_does_nothing():
     import_id = stored_import(csv_bytes("sku,name", "D-2,Held"))
     with sync_engine().connect() as holder:
-        holder.execute(text("SELECT pg_advisory_lock(7243, hashtext(:id))"), {"id": str(import_id)})
+        holder.execute(text(CLAIM_HELD_BY_ANOTHER_WORKER), {"id": str(import_id)})
         assert runner.run_import(import_id) == "skipped"
         holder.execute(text("SELECT pg_advisory_unlock_all()"))
         holder.commit()

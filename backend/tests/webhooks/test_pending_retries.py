@@ -4,7 +4,7 @@ the event's retry chain, and either withdraws the `next_retry_at` it had announc
 
 import asyncio
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, text, update
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
@@ -163,8 +163,18 @@ async def test_redeliver_while_the_endpoint_is_deleted_is_404(client, receiver: 
     with sync_session() as deleting:
         deleting.execute(delete(Webhook).where(Webhook.id == webhook["id"]))
         redelivery = asyncio.create_task(client.post(f"{API}/deliveries/{attempt.id}/redeliver"))
-        await asyncio.sleep(1.0)  # it has read the delivery and waits for the endpoint's row
+        await _until_a_session_waits_for_a_lock()  # the endpoint's row, the delivery read
         assert not redelivery.done()
         deleting.commit()
     response = await redelivery
     assert response.status_code == 404, response.text
+
+
+async def _until_a_session_waits_for_a_lock(within: float = 10.0) -> None:
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    for _ in range(int(within / 0.05)):
+        with sync_session() as session:
+            if session.execute(waiting).scalar_one():
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("no session waited for a lock")
