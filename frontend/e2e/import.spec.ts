@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { generatedCsv, writeCsv } from './support/csv';
 import {
   api,
@@ -15,6 +16,19 @@ import {
 type ImportJson = { id: string; status: string };
 
 const active = (status: string) => status === 'queued' || status === 'running';
+
+/** Starts uploading `name` (its request held until `release()`), then goes to Products. */
+async function uploadThenGoToProducts(page: Page, name: string, body: string) {
+  await page.goto('/');
+  const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
+  await page.locator('input[type="file"]').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(body) });
+  const bar = page.getByRole('region', { name: 'Upload' });
+  await expect(bar).toBeVisible();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Products' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+  return { uploading, bar, nav };
+}
 
 test.describe('Story 1: import a CSV and watch it', () => {
   // A test that fails mid-import must not leave the import running: every later test that
@@ -101,16 +115,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
   test('an upload that ends after the user went to Products leaves that URL alone; the import is there on return', async ({
     page,
   }) => {
-    await page.goto('/');
-    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
-    await page.locator('input[type="file"]').setInputFiles({
-      name: 'left-behind.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('sku,name\nLEFT-1,Uploaded while away\n'),
-    });
-    await expect(page.getByRole('region', { name: 'Upload' })).toBeVisible();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    const { uploading, nav } = await uploadThenGoToProducts(page, 'left-behind.csv', 'sku,name\nLEFT-1,Uploaded while away\n');
 
     const created = page.waitForResponse((response) => response.request().method() === 'POST' && /\/api\/v1\/imports$/.test(response.url()));
     uploading.release();
@@ -118,7 +123,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
     await nextFrames(page);
     expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/products');
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Import' }).click();
+    await nav.getByRole('link', { name: 'Import' }).click();
     const history = page.getByRole('table', { name: 'Import history' });
     await expect(history.getByRole('row').filter({ hasText: 'left-behind.csv' })).toHaveCount(1);
   });
@@ -126,18 +131,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
   test('an upload still running is shown again on return from Products, and its import then live on the page', async ({
     page,
   }) => {
-    await page.goto('/');
-    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
-    await page.locator('input[type="file"]').setInputFiles({
-      name: 'come-back.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('sku,name\nBACK-1,Uploaded while away and back\n'),
-    });
-    const bar = page.getByRole('region', { name: 'Upload' });
-    await expect(bar).toBeVisible();
-    const nav = page.getByRole('navigation', { name: 'Main' });
-    await nav.getByRole('link', { name: 'Products' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    const { uploading, bar, nav } = await uploadThenGoToProducts(page, 'come-back.csv', 'sku,name\nBACK-1,Uploaded while away and back\n');
 
     await nav.getByRole('link', { name: 'Import' }).click();
     await expect(bar).toContainText('Uploading come-back.csv');
@@ -153,18 +147,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
   });
 
   test('an upload still running on return from Products can be stopped there', async ({ page }) => {
-    await page.goto('/');
-    const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
-    await page.locator('input[type="file"]').setInputFiles({
-      name: 'stopped-later.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('sku,name\nSTOP-1,Never imported\n'),
-    });
-    const bar = page.getByRole('region', { name: 'Upload' });
-    await expect(bar).toBeVisible();
-    const nav = page.getByRole('navigation', { name: 'Main' });
-    await nav.getByRole('link', { name: 'Products' }).click();
-    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    const { uploading, bar, nav } = await uploadThenGoToProducts(page, 'stopped-later.csv', 'sku,name\nSTOP-1,Never imported\n');
     await nav.getByRole('link', { name: 'Import' }).click();
     await expect(bar).toBeVisible();
 

@@ -76,28 +76,27 @@ async def test_cancel_of_a_finished_import_is_409(client, worker):
     assert (await client.post(f"/api/v1/imports/{import_id}/cancel")).status_code == 409
 
 
-async def test_finished_at_is_when_the_import_ended(client, worker):
+async def _an_import_that_waited(client, seconds: float) -> tuple[dict, float]:
+    """A 100-row import held `seconds` before its merge; its final state and duration."""
     with MergeGate() as gate:
         import_id = (await upload(client, _big_file(100))).json()["id"]
         await _wait_for_phase(client, import_id, "waiting for other imports")
-        await asyncio.sleep(1.5)
+        await asyncio.sleep(seconds)
         gate.open()
         final = await wait_final(client, import_id)
-    assert final["status"] == "completed"
     started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
-    assert (finished - started).total_seconds() >= 1.5
+    return final, (finished - started).total_seconds()
+
+
+async def test_finished_at_is_when_the_import_ended(client, worker):
+    final, duration = await _an_import_that_waited(client, 1.5)
+    assert final["status"] == "completed"
+    assert duration >= 1.5
 
 
 async def test_time_spent_waiting_is_kept_out_of_the_pace(client, worker):
     """Rows per second measure the import's own work, not its wait for its turn."""
-    with MergeGate() as gate:
-        import_id = (await upload(client, _big_file(100))).json()["id"]
-        await _wait_for_phase(client, import_id, "waiting for other imports")
-        await asyncio.sleep(1.5)
-        gate.open()
-        final = await wait_final(client, import_id)
-    started, finished = (datetime.fromisoformat(final[k]) for k in ("started_at", "finished_at"))
-    duration = (finished - started).total_seconds()
+    final, duration = await _an_import_that_waited(client, 1.5)
     assert 1.5 <= final["waited_seconds"] < duration
     # At least 1.5 s of the duration were waiting: the pace is faster than over the rest.
     assert final["rows_per_second"] > 100 / (duration - 1.4)
