@@ -29,18 +29,19 @@ export function formatDuration(totalSeconds: number | null | undefined): string 
 }
 
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeWithSeconds = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
 
-export function formatDateTime(value: string | null | undefined): string {
+function formatWith(format: Intl.DateTimeFormat, value: string | null | undefined): string {
   if (!value) return '—';
   const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTime.format(date);
+  return Number.isNaN(date.getTime()) ? value : format.format(date);
 }
 
-const dateTimeWithSeconds = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
+export function formatDateTime(value: string | null | undefined): string {
+  return formatWith(dateTime, value);
+}
 
 /** With the seconds: for a log whose entries can be seconds apart (retries). */
 export function formatDateTimeWithSeconds(value: string | null | undefined): string {
-  if (!value) return '—';
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : dateTimeWithSeconds.format(date);
+  return formatWith(dateTimeWithSeconds, value);
 }
