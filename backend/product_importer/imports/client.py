@@ -20,9 +20,9 @@ EXIT_NOT_ACCEPTED = 3
 EXIT_LOST_TRACK = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 EXIT_CODE_MEANINGS = {
-    0: "the import completed",
-    1: "the import failed (nothing was applied)",
-    2: "the import was cancelled",
+    EXIT_CODES["completed"]: "the import completed",
+    EXIT_CODES["failed"]: "the import failed (nothing was applied)",
+    EXIT_CODES["cancelled"]: "the import was cancelled",
     EXIT_NOT_ACCEPTED: (
         "not accepted: a bad or unreadable file, the API unreachable or refusing the file, "
         "or an answer that is not the API's"

@@ -191,7 +191,8 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
     lines = _FileLines(itertools.chain(text, [END_OF_FILE]))
     rows = csv.reader(lines)
-    width, staged = len(sql.header.names), sql.staged_positions
+    width = len(sql.header.names)
+    staged = None if sql.stages_every_column else sql.staged_positions
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     line_done = 0
@@ -210,7 +211,8 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
             if len(row) != width:
                 problem = f"expected {width} fields as in the header, found {len(row)}"
                 row = (row + [""] * width)[:width]
-            writer.writerow([first_line, problem, *(row[i] for i in staged)])
+            values = row if staged is None else [row[i] for i in staged]
+            writer.writerow([first_line, problem, *values])
             if out.tell() > PARSED_FLUSH_BYTES:
                 _flush_parsed(cur, sql, out)
     except UnicodeDecodeError:

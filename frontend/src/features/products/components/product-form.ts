@@ -1,15 +1,11 @@
 import { ApiError } from '@/lib/api';
+import { characterCount } from '@/lib/text';
 import type { Product, ProductCreate } from '@/types/api';
 
 export type ProductFormValues = { sku: string; name: string; description: string; is_active: boolean };
 export type ProductFormErrors = Partial<Record<keyof ProductFormValues | 'form', string>>;
 
 export const LIMITS = { sku: 64, name: 255, description: 10_000 } as const;
-
-/** Characters, not UTF-16 code units, as the API counts them. */
-function length(value: string): number {
-  return Array.from(value).length;
-}
 
 export function emptyProductValues(): ProductFormValues {
   return { sku: '', name: '', description: '', is_active: true };
@@ -30,10 +26,10 @@ export function validateProduct(values: ProductFormValues): ProductFormErrors {
   const sku = values.sku.trim();
   const name = values.name.trim();
   if (!sku) errors.sku = 'SKU is required.';
-  else if (length(sku) > LIMITS.sku) errors.sku = `SKU must be at most ${LIMITS.sku} characters.`;
+  else if (characterCount(sku) > LIMITS.sku) errors.sku = `SKU must be at most ${LIMITS.sku} characters.`;
   if (!name) errors.name = 'Name is required.';
-  else if (length(name) > LIMITS.name) errors.name = `Name must be at most ${LIMITS.name} characters.`;
-  if (length(values.description) > LIMITS.description) {
+  else if (characterCount(name) > LIMITS.name) errors.name = `Name must be at most ${LIMITS.name} characters.`;
+  if (characterCount(values.description) > LIMITS.description) {
     errors.description = `Description must be at most ${LIMITS.description.toLocaleString('en-US')} characters.`;
   }
   return errors;

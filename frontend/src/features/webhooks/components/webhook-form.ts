@@ -1,14 +1,10 @@
 import { ApiError } from '@/lib/api';
 import { formatNumber } from '@/lib/format';
+import { characterCount } from '@/lib/text';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookCreate, type WebhookEvent } from '@/types/api';
 
 /** The API's limits, in characters. */
 const LIMITS = { url: 2048, description: 1000 } as const;
-
-/** Characters, not UTF-16 code units, as the API counts them. */
-function length(value: string): number {
-  return Array.from(value).length;
-}
 
 export type WebhookFormValues = { url: string; events: WebhookEvent[]; enabled: boolean; description: string };
 export type WebhookFormErrors = Partial<Record<keyof WebhookFormValues | 'form', string>>;
@@ -32,7 +28,7 @@ export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
   const url = values.url.trim();
   if (!url) {
     errors.url = 'URL is required.';
-  } else if (length(url) > LIMITS.url) {
+  } else if (characterCount(url) > LIMITS.url) {
     errors.url = `The URL can have at most ${formatNumber(LIMITS.url)} characters.`;
   } else {
     let parsed: URL | null = null;
@@ -46,7 +42,7 @@ export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
     }
   }
   if (values.events.length === 0) errors.events = 'Choose at least one event.';
-  if (length(values.description.trim()) > LIMITS.description) {
+  if (characterCount(values.description.trim()) > LIMITS.description) {
     errors.description = `The description can have at most ${formatNumber(LIMITS.description)} characters.`;
   }
   return errors;
