@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from product_importer.db import async_engine
+from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES
 
 ESTIMATE_PRODUCTS = text(
     "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'products'::regclass"
@@ -35,6 +36,7 @@ http_latency = Histogram(
 products_estimate = Gauge(
     "products_rows_estimate", "Products (planner estimate)", registry=registry
 )
+IMPORTS_BY_STATUS = text("SELECT status, count(*) FROM imports GROUP BY status")
 imports_by_status = Gauge("imports", "Imports by status", ["status"], registry=registry)
 outbox_pending = Gauge(
     "webhook_events_pending", "Outbox events not yet dispatched", registry=registry
@@ -79,10 +81,9 @@ async def _refresh_gauges() -> None:
     async with async_engine().connect() as conn:
         estimate = await conn.scalar(ESTIMATE_PRODUCTS)
         products_estimate.set(estimate or 0)
-        for status, count in await conn.execute(
-            text("SELECT status, count(*) FROM imports GROUP BY status")
-        ):
-            imports_by_status.labels(status).set(count)
+        counts = dict((await conn.execute(IMPORTS_BY_STATUS)).tuples().all())
+        for status in (*ACTIVE_STATUSES, *FINAL_STATUSES):  # a status nobody has is 0
+            imports_by_status.labels(status).set(counts.get(status, 0))
         outbox_pending.set(
             await conn.scalar(
                 text("SELECT count(*) FROM webhook_events WHERE dispatched_at IS NULL")

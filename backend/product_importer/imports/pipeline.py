@@ -114,8 +114,13 @@ class _RegularQuotesReader(_ProgressReader):
 
 
 def read_header(aux: Connection, import_id: uuid.UUID) -> Header:
-    first = next(iter_chunks(aux, import_id), b"")
-    return parse_header(first[:HEADER_PROBE_BYTES], complete=len(first) < HEADER_PROBE_BYTES)
+    """The header, from the file's first bytes (as many chunks as they span)."""
+    probe = b""
+    for data in iter_chunks(aux, import_id):
+        probe += data
+        if len(probe) >= HEADER_PROBE_BYTES:
+            break
+    return parse_header(probe[:HEADER_PROBE_BYTES], complete=len(probe) < HEADER_PROBE_BYTES)
 
 
 def _copy_error_line(exc: psycopg2.Error) -> str:

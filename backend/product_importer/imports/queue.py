@@ -1,9 +1,12 @@
 """Queue an import for the workers and publish its progress for live viewers."""
 
 import json
+import logging
 import uuid
 
-from product_importer.imports.schemas import ImportRead
+from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
+
+logger = logging.getLogger(__name__)
 
 RUN_IMPORT_TASK = "product_importer.imports.tasks.run_import"
 
@@ -13,9 +16,17 @@ def channel(import_id: uuid.UUID | str) -> str:
 
 
 def enqueue_import(import_id: uuid.UUID) -> None:
+    """Ask a worker to run the import. Called once the import is committed: if the
+    broker cannot take the task, the import stays queued and the workers' sweep sends
+    it again (`IMPORT_STALE_AFTER_SECONDS`), so the upload still succeeds."""
     from product_importer.worker import IMPORTS_QUEUE, celery_app
 
-    celery_app.send_task(RUN_IMPORT_TASK, args=[str(import_id)], queue=IMPORTS_QUEUE)
+    try:
+        celery_app.send_task(RUN_IMPORT_TASK, args=[str(import_id)], queue=IMPORTS_QUEUE)
+    except Exception:
+        logger.warning(
+            "could not queue import %s; the sweep will send it", import_id, exc_info=True
+        )
 
 
 def progress_message(snapshot: ImportRead) -> str:
@@ -23,6 +34,4 @@ def progress_message(snapshot: ImportRead) -> str:
 
 
 def event_name(snapshot: ImportRead) -> str:
-    return (
-        snapshot.status if snapshot.status in ("completed", "failed", "cancelled") else "progress"
-    )
+    return snapshot.status if snapshot.status in FINAL_STATUSES else "progress"

@@ -3,9 +3,9 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, Update, func, select, update
+from sqlalchemy import Delete, Select, Update, delete, func, select, update
 
-from product_importer.imports.models import Import, ImportError
+from product_importer.imports.models import Import, ImportError, ImportFileChunk
 from product_importer.imports.schemas import ACTIVE_STATUSES
 
 
@@ -31,6 +31,11 @@ def cancel_queued(import_id: uuid.UUID) -> Update:
         .where(Import.id == import_id, Import.status == "queued")
         .values(status="cancelled", phase="cancelled", finished_at=func.now())
     )
+
+
+def delete_file(import_id: uuid.UUID) -> Delete:
+    """The import's stored upload, no longer needed once it has ended."""
+    return delete(ImportFileChunk).where(ImportFileChunk.import_id == import_id)
 
 
 def request_cancel(import_id: uuid.UUID) -> Update:

@@ -13,13 +13,13 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, text
+from sqlalchemy import Connection, Row, func, text
 
 from product_importer.config import get_settings
 from product_importer.db import sync_engine
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import FileRejected
-from product_importer.imports.models import Import, ImportFileChunk
+from product_importer.imports.models import Import
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
@@ -50,6 +50,7 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
             "nothing was applied. Upload the file again to retry.",
         )
         return None
+    # Only if still active: a cancel may have committed since the row was read.
     return aux.execute(
         repository.set_values(
             import_id,
@@ -61,8 +62,10 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
             worker=worker,
             progress=0,
             processed_rows=0,
-        ).returning(Import)
-    ).one()
+        )
+        .where(Import.status.in_(ACTIVE_STATUSES))
+        .returning(Import)
+    ).one_or_none()
 
 
 def _release(main: Connection, import_id: uuid.UUID) -> None:
@@ -102,6 +105,7 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
 
 def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
     with sync_engine().begin() as conn:
+        conn.execute(repository.delete_file(import_id))
         record = conn.execute(
             repository.set_values(import_id, **_final_values("failed", error=error)).returning(
                 Import
@@ -114,7 +118,7 @@ def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
 
 
 def _finish_cancelled(aux: Connection, import_id: uuid.UUID) -> ImportRead:
-    aux.execute(delete(ImportFileChunk).where(ImportFileChunk.import_id == import_id))
+    aux.execute(repository.delete_file(import_id))
     record = aux.execute(
         repository.set_values(import_id, **_final_values("cancelled")).returning(Import)
     ).one()

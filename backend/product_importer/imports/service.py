@@ -143,7 +143,9 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
         if current.status == "cancelled":
             return current
         raise ImportAlreadyFinished(f"Import {import_id} has already {current.status}.")
-    await session.execute(repository.cancel_queued(import_id))
+    cancelled = await session.execute(repository.cancel_queued(import_id).returning(Import.id))
+    if cancelled.first() is not None:
+        await session.execute(repository.delete_file(import_id))
     await session.execute(repository.request_cancel(import_id))
     session.expire_all()
     return await get(session, import_id)

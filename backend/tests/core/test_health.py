@@ -1,4 +1,5 @@
 from product_importer.core import metrics
+from tests.imports.helpers import csv_bytes, stored_import
 
 
 async def test_health_reports_database_redis_and_workers(client, worker):
@@ -18,6 +19,16 @@ async def test_metrics_are_prometheus_text(client):
     assert response.headers["content-type"].startswith("text/plain")
     assert "http_requests_total" in response.text
     assert "products_rows_estimate" in response.text
+
+
+async def test_the_imports_gauge_falls_back_to_zero(client):
+    import_id = stored_import(csv_bytes("sku,name", "G-1,Gauge"))
+    await client.get("/metrics")
+    assert metrics.registry.get_sample_value("imports", {"status": "queued"}) == 1
+    await client.post(f"/api/v1/imports/{import_id}/cancel")
+    await client.get("/metrics")
+    assert metrics.registry.get_sample_value("imports", {"status": "queued"}) == 0
+    assert metrics.registry.get_sample_value("imports", {"status": "cancelled"}) == 1
 
 
 async def test_metrics_label_requests_by_route_template_not_by_path(client):

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import runner
+from product_importer.imports import repository, runner
 from product_importer.imports.progress import ProgressReporter
 from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
@@ -222,3 +222,58 @@ def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
     assert runner.run_import(import_id) == "cancelled"
     assert products() == {}
     assert staging_tables() == []
+
+
+def _stored_chunks(import_id: uuid.UUID | str) -> int:
+    with sync_engine().connect() as conn:
+        return conn.execute(
+            text("SELECT count(*) FROM import_file_chunks WHERE import_id = :id"), {"id": import_id}
+        ).scalar_one()
+
+
+async def test_a_failed_import_keeps_no_copy_of_its_file(client, worker):
+    import_id = (
+        await upload(client, csv_bytes("sku,name", "F-1,Fine", '"F-2,never closed'))
+    ).json()["id"]
+    final = await wait_final(client, import_id)
+    assert final["status"] == "failed"
+    assert _stored_chunks(import_id) == 0
+
+
+async def test_an_import_cancelled_while_queued_keeps_no_copy_of_its_file(client):
+    import_id = stored_import(csv_bytes("sku,name", "Q-1,Queued"))
+    response = await client.post(f"/api/v1/imports/{import_id}/cancel")
+    assert response.json()["status"] == "cancelled"
+    assert _stored_chunks(import_id) == 0
+
+
+def _wait_for_a_lock_wait(within: float = 10) -> None:
+    # Another session: pg_stat_activity stays the same within one transaction.
+    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    deadline = time.monotonic() + within
+    with sync_engine().connect() as observer:
+        while observer.execute(waiting).scalar_one() == 0:
+            assert time.monotonic() < deadline, "nobody waited for a lock"
+            observer.rollback()
+            time.sleep(0.02)
+
+
+def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
+    """The worker read the import as queued; the cancel commits before it sets it
+    running: the import stays cancelled and nothing is applied."""
+    import_id = stored_import(csv_bytes("sku,name", "R-1,Raced"))
+    outcome: list[str] = []
+    with sync_engine().connect() as api:
+        api.execute(repository.cancel_queued(import_id))  # holds the row until committed
+        claim = threading.Thread(target=lambda: outcome.append(runner.run_import(import_id)))
+        claim.start()
+        _wait_for_a_lock_wait()
+        api.commit()
+    claim.join(30)
+    assert outcome == ["skipped"]
+    with sync_engine().connect() as conn:
+        status = conn.execute(
+            text("SELECT status FROM imports WHERE id = :id"), {"id": import_id}
+        ).scalar_one()
+    assert status == "cancelled"
+    assert products() == {}

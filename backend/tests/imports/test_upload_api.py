@@ -10,6 +10,7 @@ from product_importer.app import create_app
 from product_importer.config import Settings, get_settings
 from product_importer.db import sync_engine
 from tests.imports.helpers import csv_bytes, upload, wait_final
+from tests.settings_helpers import settings_env
 
 
 def _kept() -> tuple[int, int]:
@@ -97,6 +98,26 @@ async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
     assert sum(sizes) == len(content) and max(sizes) == 4096
 
 
+def _split_inside_a_character(rows: list[str], at: int) -> bytes:
+    """The file, padded so that its byte `at` is inside a two-byte character."""
+    for padding in range(2):
+        content = csv_bytes("sku,name", "P" * (padding + 1) + ",Pad", *rows)
+        try:
+            content[:at].decode("utf-8")
+        except UnicodeDecodeError:
+            return content
+    raise AssertionError("no padding splits a character")
+
+
+async def test_a_header_read_across_small_chunks_is_read_whole(client, worker):
+    small = Settings(upload_chunk_bytes=4096)
+    client._transport.app.dependency_overrides[get_settings] = lambda: small
+    content = _split_inside_a_character([f"É-{i},{'é' * 20}" for i in range(1000)], 4096)
+    final = await wait_final(client, (await upload(client, content)).json()["id"])
+    assert final["status"] == "completed", final["error"]
+    assert final["created"] == 1001
+
+
 async def test_compatibility_aliases(client, worker):
     response = await client.post(
         "/api/v1/upload", files={"file": ("a.csv", csv_bytes("sku,name", "Z-1,Zed"), "text/csv")}
@@ -163,3 +184,21 @@ async def test_an_upload_abandoned_by_its_client_keeps_nothing_and_is_no_error(c
     assert _kept() == (0, 0)
     assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert any("abandoned" in record.getMessage() for record in caplog.records)
+
+
+async def test_an_upload_the_broker_cannot_take_is_still_accepted_and_stays_queued(
+    client, monkeypatch, caplog
+):
+    # The import is committed before it is handed to the broker: a broker that cannot
+    # take it must not turn the stored upload into an error (a retry would import twice).
+    from product_importer import worker
+    from product_importer.embedded import free_port
+
+    with settings_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+        monkeypatch.setattr(worker, "celery_app", worker.create_celery())
+    response = await upload(client, csv_bytes("sku,name", "A-1,Anvil"))
+    assert response.status_code == 202, response.text
+    with sync_engine().connect() as conn:
+        status = conn.execute(text("SELECT status FROM imports")).scalar_one()
+    assert status == "queued"  # the workers' sweep sends it again
+    assert "the sweep will send it" in caplog.text
