@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import get_settings
 from product_importer.core.pagination import Page, PageParams
-from product_importer.db import after_commit
+from product_importer.db import after_commit, async_session
 from product_importer.security import audit
 from product_importer.webhooks import repository as repo
 from product_importer.webhooks.dispatcher import enqueue, schedule_async
@@ -157,8 +157,11 @@ def _test_result(result: AttemptResult) -> WebhookTestResult:
 
 
 async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestResult:
-    """Send a signed `webhook.test` event now; the attempt joins the delivery log."""
-    current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
+    """Send a signed `webhook.test` event now; the attempt joins the delivery log.
+    The webhook is read in a short session of its own, so that no database connection
+    waits on the remote server (up to `WEBHOOK_TIMEOUT_SECONDS`)."""
+    async with async_session() as reader:
+        current = (await reader.execute(repo.select_webhook_state(webhook_id))).one_or_none()
     if current is None:
         raise WebhookNotFound(webhook_id)
     message = {"webhook_id": webhook_id, "message": "This is a test event."}

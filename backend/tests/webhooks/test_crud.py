@@ -1,9 +1,12 @@
 """Webhook endpoints: create, read, replace, patch, delete, and what is refused."""
 
+import asyncio
+
 import pytest
 
+from product_importer.db import async_engine
 from tests.webhooks.helpers import create_webhook
-from tests.webhooks.receiver import Receiver
+from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
 
@@ -160,6 +163,17 @@ async def test_list_shows_the_last_delivery(client, receiver: Receiver):
     assert succeeded["last_delivery_status_code"] == 200
     assert succeeded["last_delivery_ok"] is True
     assert succeeded["last_delivery_at"] is not None
+
+
+async def test_a_test_send_holds_no_database_connection_while_it_waits(client, receiver):
+    webhook = await create_webhook(client, receiver.url())
+    receiver.script("/hook", Reply(hang=1.0))
+    sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
+    await asyncio.to_thread(receiver.wait_for, 1, "/hook")
+    assert async_engine().pool.checkedout() == 0
+    answer = await sending
+    assert answer.json()["ok"] is True
+    assert (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["total"] == 1
 
 
 async def test_reenabling_clears_the_automatic_reason(client):
