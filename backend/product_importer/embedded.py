@@ -4,13 +4,15 @@
 `REDIS_URL` are unset. Data lives under `DATA_DIR` so the catalog survives a
 restart. The servers are children of the starting process and, on Linux, are
 told to stop when it dies (even by SIGKILL); a leftover server from a killed
-run is found through its pid file and stopped before a new one starts.
+run is found through its pid file and stopped before a new one starts; a live one, of
+another running command, is left alone (`DataDirLock`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import fcntl
 import os
 import shutil
 import signal
@@ -313,16 +315,54 @@ class EmbeddedRedis:
         self.pid_file.unlink(missing_ok=True)
 
 
+class DataDirLock:
+    """One process at a time runs the embedded servers of a data dir: without this, a
+    second `serve` (or `migrate`, `services`) would take the first one's live servers
+    for leftovers of a killed run and stop them. The lock goes with its process, even
+    one killed by SIGKILL."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "embedded.lock"
+        self._file: Any = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_file = self.path.open("a+")
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock_file.seek(0)
+            holder = lock_file.read().strip() or "unknown"
+            lock_file.close()
+            raise EmbeddedServerError(
+                f"Another product-importer process (pid {holder}) is running the embedded "
+                f"servers of {self.path.parent}: stop it first, or give this command "
+                "DATABASE_URL and REDIS_URL (or another DATA_DIR)."
+            ) from None
+        lock_file.truncate(0)
+        lock_file.write(str(os.getpid()))
+        lock_file.flush()
+        self._file = lock_file
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing the file releases the lock
+            self._file = None
+
+
 class EmbeddedServices:
     """Starts what the environment does not provide; `urls` fills the gaps."""
 
     def __init__(self, data_dir: Path, database_url: str | None, redis_url: str | None) -> None:
         self.postgres = None if database_url else EmbeddedPostgres(data_dir)
         self.redis = None if redis_url else EmbeddedRedis(data_dir)
+        self.lock = DataDirLock(data_dir)
         self.database_url = database_url
         self.redis_url = redis_url
 
     def start(self) -> tuple[str, str]:
+        if self.postgres or self.redis:
+            self.lock.acquire()
         try:
             if self.postgres:
                 self.database_url = self.postgres.start()
@@ -339,3 +379,4 @@ class EmbeddedServices:
             self.redis.stop()
         if self.postgres:
             self.postgres.stop()
+        self.lock.release()

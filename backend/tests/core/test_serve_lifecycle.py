@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import psycopg2
 import pytest
 
 from product_importer.embedded import free_port
@@ -165,3 +166,24 @@ def test_an_unreachable_database_fails_fast_and_clearly(tmp_path):
     assert result.returncode != 0
     assert "cannot connect to PostgreSQL" in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_second_command_on_the_same_data_dir_leaves_the_running_servers_alone(tmp_path):
+    from product_importer.embedded import EmbeddedServices
+
+    running = EmbeddedServices(tmp_path, None, None)
+    database_url, _ = running.start()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "product_importer.cli", "migrate"],
+            env=_serve_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode != 0
+        assert f"process (pid {os.getpid()}) is running the embedded servers" in result.stderr
+        with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT 1")  # still serving
+    finally:
+        running.stop()
