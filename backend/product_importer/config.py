@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from product_importer.security.token_format import parse_api_tokens, parse_origins
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 class Settings(BaseSettings):
@@ -69,6 +70,11 @@ class Settings(BaseSettings):
     rate_limit_webhook_tests: int = Field(default=30, ge=1)
     rate_limit_delete_all: int = Field(default=5, ge=1)
     rate_limit_auth_failures: int = Field(default=30, ge=1)
+
+    @property
+    def redis_url_or_local(self) -> str:
+        """Where Redis is: `redis_url`, else the default local server."""
+        return self.redis_url or LOCAL_REDIS_URL
 
     @field_validator("api_tokens")
     @classmethod

@@ -12,7 +12,7 @@ WEBHOOKS_QUEUE = "webhooks"
 
 def create_celery() -> Celery:
     settings = get_settings()
-    app = Celery("product_importer", broker=settings.redis_url or "redis://127.0.0.1:6379/0")
+    app = Celery("product_importer", broker=settings.redis_url_or_local)
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

@@ -32,7 +32,7 @@ async def _database() -> str:
 
 async def _redis() -> str:
     client = aioredis.from_url(
-        get_settings().redis_url or "redis://127.0.0.1:6379/0",
+        get_settings().redis_url_or_local,
         socket_connect_timeout=CHECK_TIMEOUT_SECONDS,
         socket_timeout=CHECK_TIMEOUT_SECONDS,
     )

@@ -40,7 +40,7 @@ async def _load(import_id: uuid.UUID) -> ImportRead:
 
 
 async def import_events(import_id: uuid.UUID, last_event_id: str | None) -> AsyncIterator[str]:
-    client = aioredis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
+    client = aioredis.from_url(get_settings().redis_url_or_local)
     pubsub = client.pubsub()
     await pubsub.subscribe(channel(import_id))
     try:

@@ -38,7 +38,7 @@ class ProgressReporter:
         self._processed = 0
         self._phase_started = self.started
         self._waited = 0.0  # in earlier turns of waiting for other imports
-        self._redis = redis.Redis.from_url(get_settings().redis_url or "redis://127.0.0.1:6379/0")
+        self._redis = redis.Redis.from_url(get_settings().redis_url_or_local)
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
                restart: bool = False, **values: Any) -> None:  # fmt: skip

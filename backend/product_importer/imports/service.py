@@ -151,10 +151,6 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     return await get(session, import_id)
 
 
-async def any_active(session: AsyncSession) -> bool:
-    return bool((await session.execute(repository.any_active())).scalar_one())
-
-
 ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
 
 

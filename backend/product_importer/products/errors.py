@@ -1,11 +1,6 @@
 """What can go wrong with products, in domain terms (the router maps them to HTTP)."""
 
 
-class ProductNotFound(LookupError):
-    def __init__(self, product_id: int) -> None:
-        super().__init__(f"product {product_id} not found")
-
-
 class SkuTaken(Exception):
     def __init__(self, sku: str) -> None:
         super().__init__(

@@ -4,17 +4,15 @@ export queries are in `list_queries`."""
 
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, TextClause, delete, exists, func, or_, select, text, update
+from sqlalchemy import Select, Table, TextClause, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert, ReturningUpdate
 
-from product_importer.imports.models import Import
 from product_importer.products.models import Product
 
 products = cast(Table, Product.__table__)
 COLUMNS = tuple(products.c)
 SKU_INDEX = "uq_products_sku_lower"
-ACTIVE_IMPORT_STATUSES = ("queued", "running")
 
 
 def limit_lock_waits(seconds: float) -> TextClause:
@@ -63,10 +61,6 @@ def update_product(product_id: int, values: dict[str, Any]) -> ReturningUpdate[A
 
 def delete_product(product_id: int) -> ReturningDelete[Any]:
     return delete(products).where(products.c.id == product_id).returning(*COLUMNS)
-
-
-def import_in_progress() -> Select[Any]:
-    return select(exists().where(Import.status.in_(ACTIVE_IMPORT_STATUSES)))
 
 
 def product_total() -> Select[Any]:

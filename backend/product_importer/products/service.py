@@ -20,6 +20,7 @@ from product_importer.core.pg_errors import (
     sqlstate,
 )
 from product_importer.core.table_locks import lock_in_attempts_async
+from product_importer.imports import repository as imports_repository
 from product_importer.products import repository as repo
 from product_importer.products.errors import CatalogBusy, SkuTaken
 from product_importer.products.schemas import ProductCreate, ProductRead
@@ -123,7 +124,7 @@ async def delete_product(session: AsyncSession, product: ProductRead) -> None:
 
 
 async def _refuse_during_import(session: AsyncSession) -> None:
-    if (await session.execute(repo.import_in_progress())).scalar_one():
+    if (await session.execute(imports_repository.any_active())).scalar_one():
         raise CatalogBusy(
             "an import is queued or running; delete all products once it has finished "
             "or after cancelling it"

@@ -100,9 +100,7 @@ class RateLimiter:
         start = int(now // window) * window
         keys = [f"{KEY_PREFIX}:{bucket}:{who}:{start}" for bucket, _ in buckets]
         try:
-            pipe = self._redis(settings.redis_url or "redis://127.0.0.1:6379/0").pipeline(
-                transaction=False
-            )
+            pipe = self._redis(settings.redis_url_or_local).pipeline(transaction=False)
             for key in keys:
                 pipe.incr(key)
                 pipe.expire(key, window + 5)

@@ -40,7 +40,6 @@ class Claim:
     failures: int
     url: str
     secret: str
-    enabled: bool
     payload: dict[str, Any]
 
 
@@ -64,7 +63,6 @@ def claim(session: Session, job_id: int, token: str, settings: Settings) -> Clai
         failures=row.failures,
         url=row.url,
         secret=row.secret,
-        enabled=row.enabled,
         payload=row.payload,
     )
 
