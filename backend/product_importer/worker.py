@@ -1,6 +1,8 @@
 """The Celery app. Imports and webhooks run on separate queues so a slow webhook
 endpoint never waits behind (or delays) an import."""
 
+from typing import Any
+
 from celery import Celery
 from celery.signals import worker_process_init
 
@@ -34,6 +36,11 @@ def create_celery() -> Celery:
 
 
 celery_app = create_celery()
+
+
+def consumes(sender: Any, queue: str) -> bool:
+    """Whether the worker that sent a `worker_ready` signal takes tasks from `queue`."""
+    return sender is not None and queue in sender.app.amqp.queues.consume_from
 
 
 @worker_process_init.connect

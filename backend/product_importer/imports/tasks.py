@@ -5,11 +5,11 @@ import uuid
 from typing import Any
 
 from celery import Task
-from celery.signals import worker_ready
+from celery.signals import worker_ready, worker_shutdown
 
 from product_importer.imports import recovery, runner
 from product_importer.imports.queue import RUN_IMPORT_TASK
-from product_importer.worker import IMPORTS_QUEUE, celery_app
+from product_importer.worker import IMPORTS_QUEUE, celery_app, consumes
 
 _sweeper_stop = threading.Event()
 
@@ -27,9 +27,11 @@ def run_import(self: Task, import_id: str) -> str:
 
 @worker_ready.connect
 def _start_import_sweeper(sender: Any = None, **_: Any) -> None:
-    queues = {q.name for q in getattr(sender.app.amqp, "queues", {}).values()} if sender else set()
-    consumer = getattr(sender, "task_consumer", None)
-    active = {q.name for q in consumer.queues} if consumer is not None else queues
-    if IMPORTS_QUEUE in active:
+    if consumes(sender, IMPORTS_QUEUE):
         recovery.requeue_stalled()
         recovery.start_sweeper(_sweeper_stop)
+
+
+@worker_shutdown.connect
+def _stop_import_sweeper(**_: Any) -> None:
+    _sweeper_stop.set()

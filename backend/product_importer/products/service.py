@@ -25,8 +25,8 @@ from product_importer.products import repository as repo
 from product_importer.products.errors import CatalogBusy, SkuTaken
 from product_importer.products.schemas import ProductCreate, ProductRead
 from product_importer.security import audit
-from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import record_event
+from product_importer.webhooks.wakeup import dispatch_after_commit
 
 # A change waits this long for a lock an import holds (a rebuilding import holds the
 # table for seconds, a merging one its rows until it commits), then answers 409.

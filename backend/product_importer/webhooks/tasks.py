@@ -10,10 +10,10 @@ from typing import Any
 from celery.signals import worker_ready, worker_shutdown
 
 from product_importer.webhooks.delivery import deliver_job
-from product_importer.webhooks.dispatch import DISPATCH_TASK
 from product_importer.webhooks.dispatcher import DELIVER_TASK, dispatch_all
 from product_importer.webhooks.sweeper import start_sweeper, stop_sweeper
-from product_importer.worker import WEBHOOKS_QUEUE, celery_app
+from product_importer.webhooks.wakeup import DISPATCH_TASK
+from product_importer.worker import WEBHOOKS_QUEUE, celery_app, consumes
 
 
 @celery_app.task(name=DISPATCH_TASK, ignore_result=True)
@@ -30,8 +30,7 @@ def deliver(job_id: int, token: str) -> None:
 
 @worker_ready.connect
 def _start_sweeper(sender: Any = None, **_: Any) -> None:
-    queues = sender.app.amqp.queues.consume_from if sender is not None else {}
-    if WEBHOOKS_QUEUE in queues:
+    if consumes(sender, WEBHOOKS_QUEUE):
         start_sweeper()
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import recovery, runner
-from tests.imports.helpers import csv_bytes
+from tests.imports.helpers import csv_bytes, wait_final
 
 
 def _id_hashing_to(sign: int) -> uuid.UUID:
@@ -68,3 +68,10 @@ def test_a_lost_import_is_sent_again_once_while_workers_are_busy(monkeypatch):
     assert recovery.requeue_stalled() == 1
     assert recovery.requeue_stalled() == 0
     assert sent == [import_id]
+
+
+async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker):
+    """Nothing sends this import but the imports worker's own sweep."""
+    import_id = _running(hash_sign=1)
+    final = await wait_final(client, str(import_id), within=30)
+    assert final["status"] == "completed" and final["created"] == 1

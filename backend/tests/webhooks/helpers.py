@@ -11,10 +11,10 @@ from sqlalchemy import func, insert, select
 from product_importer.config import get_settings
 from product_importer.db import sync_session
 from product_importer.webhooks.delivery import Claim, claim
-from product_importer.webhooks.dispatch import dispatch_after_commit
 from product_importer.webhooks.events import event_payload, new_event_id, record_event
 from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
 from product_importer.webhooks.repository import seconds
+from product_importer.webhooks.wakeup import dispatch_after_commit
 
 ALL_EVENTS = ["import.completed", "import.failed", "product.created", "product.updated"]
 
