@@ -171,8 +171,7 @@ test.describe('Story 1: import a CSV and watch it', () => {
     const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
     expect(response.status).toBe(202);
     const running = (await response.json()) as ImportJson;
-    // Queued or running before the page is opened (the API commits just after it answers, so
-    // the new import can be missing for a moment).
+    // Queued or running before the page is opened.
     const statusOf = async () => {
       const answer = await fetch(`${baseURL}/api/v1/imports/${running.id}`);
       return answer.ok ? ((await answer.json()) as ImportJson).status : `HTTP ${answer.status}`;

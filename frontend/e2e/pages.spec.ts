@@ -81,7 +81,7 @@ for (const [device, viewport] of Object.entries(VIEWPORTS)) {
       await page.goto('/webhooks');
       const card = page.getByTestId('webhook-card').filter({ hasText: receiver.url });
       await card.getByRole('button', { name: /^Test/ }).click();
-      await expect(card.getByTestId('webhook-test-result')).toContainText('status 200');
+      await expect(card.getByTestId('webhook-test-result')).toContainText('HTTP 200');
       await expect(card).toContainText('HTTP 200');
       await expectFitsWidth(page);
       await expectNoA11yViolations(page, `webhooks page (${device})`);

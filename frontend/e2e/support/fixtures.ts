@@ -113,14 +113,10 @@ export async function importThroughApi(baseURL: string, name: string, csv: strin
   const created = (await response.json()) as { id: string };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    // The API commits just after it answers, so the new import can be invisible for a moment.
     const answer = await fetch(`${baseURL}/api/v1/imports/${created.id}`);
-    if (answer.ok) {
-      const item = (await answer.json()) as { id: string; status: string };
-      if (!['queued', 'running'].includes(item.status)) return item;
-    } else if (answer.status !== 404) {
-      throw new Error(`GET imports/${created.id} → ${answer.status}: ${await answer.text()}`);
-    }
+    if (!answer.ok) throw new Error(`GET imports/${created.id} → ${answer.status}: ${await answer.text()}`);
+    const item = (await answer.json()) as { id: string; status: string };
+    if (!['queued', 'running'].includes(item.status)) return item;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`import ${created.id} did not end within 60 s`);

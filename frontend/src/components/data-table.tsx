@@ -21,6 +21,11 @@ declare module '@tanstack/react-table' {
 
 export type Sort = { id: string; desc: boolean } | null;
 
+/** The header of a column of row actions (buttons): named for screen readers only. */
+export function ActionsHeader() {
+  return <span className="sr-only">Actions</span>;
+}
+
 export type DataTableProps<T> = {
   caption: string;
   columns: ColumnDef<T, unknown>[];

@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useState } from 'react';
 
 /**
  * Where the keyboard focus goes when the list item holding `button` (an element matching
@@ -20,20 +20,32 @@ export function focusTargetAfterRemoval(button: HTMLElement | null, itemSelector
 }
 
 /**
- * For a dialog that deletes the item whose button opened it: give the dialog `returnFocus`, and
- * call `removed()` once the deletion succeeded. Closing then gives the focus to a neighbour (see
- * `focusTargetAfterRemoval`) instead of back to the button, which is about to go.
+ * For a dialog that deletes the item whose button opened it: call `opening()` as the dialog
+ * opens (while the button has the focus), give the dialog `returnFocus`, and call `removed()` once
+ * the deletion succeeded. Closing then gives the focus to a neighbour (see
+ * `focusTargetAfterRemoval`) instead of back to the button, which is about to go. The neighbour is
+ * found in `removed()`, while the item is still on the page: the list is fetched again at once
+ * and may drop the item before the dialog has closed.
  */
 export function useFocusAfterRemoval(itemSelector: string) {
-  const removedRef = useRef(false);
-  return {
-    removed: () => {
-      removedRef.current = true;
-    },
-    returnFocus: (opener: HTMLElement | null) => {
-      const removed = removedRef.current;
-      removedRef.current = false;
-      return removed ? focusTargetAfterRemoval(opener, itemSelector) : opener;
-    },
-  };
+  const [handlers] = useState(() => {
+    let opener: HTMLElement | null = null;
+    let target: HTMLElement | null | undefined;
+    return {
+      opening: () => {
+        opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+        target = undefined;
+      },
+      removed: () => {
+        target = focusTargetAfterRemoval(opener, itemSelector);
+      },
+      returnFocus: (openedBy: HTMLElement | null) => {
+        const found = target;
+        opener = null;
+        target = undefined;
+        return found === undefined ? openedBy : found;
+      },
+    };
+  });
+  return handlers;
 }

@@ -1,22 +1,18 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState, type FormEvent } from 'react';
-import { dismissPrompt, installAuthenticatedDownloads, setToken, signOut, useAuth } from '@/lib/auth';
+import { useState, type FormEvent } from 'react';
+import { dismissPrompt, setToken, signOut, useAuth } from '@/lib/auth';
 import { Button } from './button';
 import { FormAlert, TextField } from './field';
 import { Modal } from './modal';
-import { useToast } from './toast';
 
 /**
  * Asks for an API token when the API answers 401, keeps it for this tab's session and retries
- * what was on screen. Also lets download links fetch with the token.
+ * what was on screen.
  */
 export function TokenPrompt() {
   const { token, required } = useAuth();
   const queryClient = useQueryClient();
-  const toast = useToast();
   const [value, setValue] = useState('');
-
-  useEffect(() => installAuthenticatedDownloads(toast.error), [toast.error]);
 
   function submit(event: FormEvent) {
     event.preventDefault();

@@ -19,18 +19,3 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
-
-export const AFTER_COMMIT_DELAY_MS = 250;
-
-/**
- * Marks the queries stale and refetches them a moment later. The API commits a request's
- * transaction just after it has sent the answer (the session dependency closes after the
- * response), so a refetch sent the instant a change is acknowledged can still read the old rows.
- * Callers show the change from the mutation's own answer meanwhile.
- */
-export function invalidateAfterCommit(queryClient: QueryClient, queryKey: readonly unknown[]): void {
-  void queryClient.invalidateQueries({ queryKey, refetchType: 'none' });
-  window.setTimeout(() => {
-    void queryClient.invalidateQueries({ queryKey });
-  }, AFTER_COMMIT_DELAY_MS);
-}

@@ -101,6 +101,28 @@ describe('uploading a CSV', () => {
     expect((FakeXhr.instances[1].body?.get('file') as File).name).toBe('catalog.csv');
   });
 
+  it('announces the end of the upload, not every byte count', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('loud.csv'));
+    const xhr = FakeXhr.instances[0];
+    const bar = screen.getByRole('region', { name: 'Upload' });
+    const announced = () =>
+      Array.from(bar.querySelectorAll('[aria-live], [role="status"], [role="alert"]'), (region) => region.textContent);
+
+    act(() => xhr.progress(1_048_576, 4_194_304));
+    const counter = within(bar).getByText('1.0 MB of 4.0 MB sent');
+    expect(counter.closest('[aria-live]')).toBeNull();
+    act(() => xhr.progress(2_097_152, 4_194_304));
+    expect(within(bar).getByText('2.0 MB of 4.0 MB sent')).toBeInTheDocument();
+    expect(announced()).toEqual(['']);
+
+    act(() => xhr.progress(4_194_304, 4_194_304));
+    expect(announced()).toEqual(['Upload finished, starting the import…']);
+    expect(within(bar).queryByText(/MB sent/)).toBeNull();
+  });
+
   it('keeps the keyboard focus on Retry while the file uploads again, then on the new import', async () => {
     const failed = importFactory({ id: 'up-1', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
     const again = importFactory({ id: 'up-2', filename: 'catalog.csv', status: 'queued', progress: 0 });

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 
@@ -14,7 +13,7 @@ export function useCancelImport() {
     mutationFn: cancelImport,
     onSuccess: (updated) => {
       queryClient.setQueryData(importKeys.detail(updated.id), updated);
-      invalidateAfterCommit(queryClient, importKeys.lists());
+      void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
     },
   });
 }

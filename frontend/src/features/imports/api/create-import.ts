@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { uploadFile, type UploadProgress } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Import } from '@/types/api';
 import { importKeys } from './query-keys';
 
@@ -21,7 +20,7 @@ export function useCreateImport() {
     mutationFn: createImport,
     onSuccess: (created) => {
       queryClient.setQueryData(importKeys.detail(created.id), created);
-      invalidateAfterCommit(queryClient, importKeys.lists());
+      void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
     },
   });
 }

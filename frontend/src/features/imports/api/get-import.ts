@@ -17,9 +17,7 @@ export function getImportQueryOptions(id: string, options: { poll?: boolean } = 
     // The polling fallback: while live events are not flowing, ask every second until it ends.
     refetchInterval: (query) => (options.poll && isActive(query.state.data) ? POLL_INTERVAL_MS : false),
     // A server restarting or a dropped connection gets a few tries; an answer of 4xx is final:
-    // an unknown import is "not found" at once. (A new import is not fetched at first: its
-    // creation's answer is put in the cache, so the moment before its commit is visible to
-    // other requests does not matter.)
+    // an unknown import is "not found" at once.
     retry: (failureCount, error) =>
       error instanceof ApiError && (error.status >= 500 || error.status === 0) ? failureCount < 6 : false,
     retryDelay: (attempt) => Math.min(2000, 250 * 2 ** attempt),

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ApiError, buildUrl, streamEvents } from '@/lib/api';
+import { ApiError, streamEvents } from '@/lib/api';
 import { useAuth } from '@/lib/auth';
 import type { StreamEvent } from '@/lib/event-stream';
 import type { Import } from '@/types/api';
@@ -19,19 +19,12 @@ function importEventsPath(id: string): string {
   return `imports/${encodeURIComponent(id)}/events`;
 }
 
-export function getImportEventsUrl(id: string): string {
-  return buildUrl(importEventsPath(id));
-}
-
 /**
  * A refusal that asking again will not change: an unknown import (404) or a malformed id (422).
- * A 404 for an import already in the cache is not final: one created a moment ago can be
- * invisible to other requests until its transaction commits, just after the API answered.
- * A 401 is not final either: a new token re-opens the stream.
+ * A 401 is not final: a new token re-opens the stream.
  */
-function isFinalRefusal(status: number, known: boolean): boolean {
-  if (status < 400 || status >= 500 || status === 401) return false;
-  return !(status === 404 && known);
+function isFinalRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 401;
 }
 
 function streamingSupported(): boolean {
@@ -99,7 +92,7 @@ export function useImportEvents(id: string | null, enabled: boolean): LiveState 
         if (error instanceof ApiError) refused = error.status;
       }
       if (finished || controller.signal.aborted) return;
-      if (refused !== null && isFinalRefusal(refused, queryClient.getQueryData(importKeys.detail(key)) !== undefined)) {
+      if (refused !== null && isFinalRefusal(refused)) {
         setState({ key, value: 'ended' });
         return;
       }

@@ -26,17 +26,14 @@ export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   );
 }
 
+/** The phases of a running import. The API's other phases ('uploading' and 'queued' while the
+ * import is queued; 'completed', 'failed', 'cancelled' once it ended) are told by its status. */
 const PHASES: Record<string, string> = {
-  uploading: 'Receiving the file',
-  queued: 'Waiting for a worker',
   reading: 'Reading the file',
   'reading (checking each row)': 'Reading the file, checking each row',
   validating: 'Checking rows',
   'waiting for other imports': 'Waiting for other imports to finish',
   merging: 'Saving products',
-  completed: 'Done',
-  failed: 'Failed',
-  cancelled: 'Cancelled',
 };
 
 /** A person's words for the worker's phase; unknown phases are shown as they come. */

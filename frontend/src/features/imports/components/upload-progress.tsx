@@ -14,6 +14,7 @@ export function UploadProgress({
   onAbort: () => void;
 }) {
   const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+  const finished = percent >= 100;
   return (
     <section
       aria-label="Upload"
@@ -29,8 +30,12 @@ export function UploadProgress({
       </div>
       <ProgressBar value={percent} label={`Upload progress for ${filename}`} />
       <div className="flex items-center justify-between gap-2">
-        <p className="text-sm text-slate-600 tabular-nums" aria-live="polite">
-          {percent >= 100 ? 'Upload finished, starting the import…' : `${formatBytes(loaded)} of ${formatBytes(total)} sent`}
+        {/* Only the end of the upload is announced: the bytes sent change on every progress
+            event, too often to read out. (A refusal is announced by the page's alert.) The live
+            region is on the page from the start, so that its message is read when it appears. */}
+        <p className="text-sm text-slate-600 tabular-nums">
+          <span aria-live="polite">{finished ? 'Upload finished, starting the import…' : ''}</span>
+          {!finished && `${formatBytes(loaded)} of ${formatBytes(total)} sent`}
         </p>
         <Button variant="secondary" size="sm" onClick={onAbort}>
           Stop upload

@@ -81,10 +81,14 @@ describe('ProductsTable', () => {
   });
 
   it("keeps the keyboard focus on a row's buttons and switch across dialogs and saves", async () => {
-    const product = productFactory({ id: 7, sku: 'FOC-7', is_active: true });
+    let product = productFactory({ id: 7, sku: 'FOC-7', is_active: true });
     mockFetch([
-      { path: '/api/v1/products', body: { items: [product], total: 1, page: 1, page_size: 50 } },
-      { method: 'PATCH', path: '/api/v1/products/7', body: { ...product, is_active: false } },
+      { path: '/api/v1/products', body: () => ({ items: [product], total: 1, page: 1, page_size: 50 }) },
+      {
+        method: 'PATCH',
+        path: '/api/v1/products/7',
+        body: () => (product = { ...product, is_active: false }),
+      },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ProductsTable />, { url: '/products' });
@@ -142,7 +146,7 @@ describe('ProductsTable', () => {
       await user.tab();
       await user.keyboard('{Enter}');
       await screen.findByText(`Deleted ${sku}.`);
-      // The list is fetched again a moment later, without the row: the focus stays where it went.
+      // The list is fetched again, without the row: the focus stays where it went.
       await waitFor(() => expect(deleteButton(sku)).toBeNull());
     }
 

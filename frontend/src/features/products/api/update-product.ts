@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Product, ProductPage, ProductUpdate } from '@/types/api';
 import { productKeys } from './query-keys';
 
@@ -17,7 +16,7 @@ export function useUpdateProduct() {
       queryClient.setQueriesData<ProductPage>({ queryKey: productKeys.lists() }, (page) =>
         page ? { ...page, items: page.items.map((item) => (item.id === saved.id ? saved : item)) } : page,
       );
-      invalidateAfterCommit(queryClient, productKeys.all);
+      void queryClient.invalidateQueries({ queryKey: productKeys.all });
     },
   });
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '@/lib/api';
+import { validationErrorsFor } from '@/lib/form-errors';
 import { characterCount } from '@/lib/text';
 import type { Product, ProductCreate } from '@/types/api';
 
@@ -52,14 +53,8 @@ export function apiErrorToFormErrors(error: unknown): ProductFormErrors {
   if (error.status === 409) {
     return { sku: typeof error.detail === 'string' && error.detail ? error.detail : 'A product with this SKU already exists.' };
   }
-  if (error.status === 422) {
-    const errors: ProductFormErrors = {};
-    for (const { field, message } of error.fieldErrors) {
-      const key = (FIELDS as readonly string[]).includes(field) ? (field as keyof ProductFormValues) : 'form';
-      errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
-    }
-    if (Object.keys(errors).length) return errors;
-  }
+  const invalid = validationErrorsFor(error, FIELDS);
+  if (invalid) return invalid;
   if (error.status === 404) return { form: 'This product no longer exists.' };
   return { form: error.message };
 }

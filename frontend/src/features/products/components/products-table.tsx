@@ -1,7 +1,7 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { DataTable, type Sort } from '@/components/data-table';
+import { ActionsHeader, DataTable, type Sort } from '@/components/data-table';
 import { useFocusAfterRemoval } from '@/components/focus-after-removal';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
@@ -79,10 +79,6 @@ function productColumns({ onEdit, onDelete }: RowActions): ColumnDef<Product, un
   ] as ColumnDef<Product, unknown>[];
 }
 
-function ActionsHeader() {
-  return <span className="sr-only">Actions</span>;
-}
-
 export function ProductsTable() {
   const { query, hasFilters, update } = useProductsSearch();
   const products = useProducts(query);
@@ -94,7 +90,17 @@ export function ProductsTable() {
 
   // Built once: a cell function that changed on every render would be a new component type,
   // so React would replace the row's buttons and the keyboard focus on them would be lost.
-  const columns = useMemo(() => productColumns({ onEdit: setEditing, onDelete: setDeleting }), []);
+  const columns = useMemo(
+    () =>
+      productColumns({
+        onEdit: setEditing,
+        onDelete: (product) => {
+          focusAfterDelete.opening();
+          setDeleting(product);
+        },
+      }),
+    [focusAfterDelete],
+  );
 
   const data = products.data;
   const pastTheEnd = useLastPageRedirect(query, products.isPlaceholderData ? undefined : data, update);

@@ -116,7 +116,7 @@ describe('WebhooksList', () => {
       await user.keyboard('{Enter}');
       await user.tab();
       await user.keyboard('{Enter}');
-      // The list is fetched again a moment later, without the card: the focus stays where it went.
+      // The list is fetched again, without the card: the focus stays where it went.
       await waitFor(() => expect(deleteButton(url)).toBeNull());
     }
 
@@ -127,6 +127,35 @@ describe('WebhooksList', () => {
     await deleteWithKeyboard('https://hooks.test/b');
     expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Webhooks' })).toHaveFocus();
+  });
+
+  it("shows each endpoint's last delivery as the API judged it", async () => {
+    mockFetch([
+      {
+        path: '/api/v1/webhooks',
+        body: [
+          webhookFactory({
+            id: 11,
+            url: 'https://hooks.test/ok',
+            last_delivery_at: '2025-01-01T10:00:00Z',
+            last_delivery_status_code: 204,
+            last_delivery_ok: true,
+          }),
+          webhookFactory({
+            id: 12,
+            url: 'https://hooks.test/moved',
+            last_delivery_at: '2025-01-01T10:00:00Z',
+            last_delivery_status_code: 302,
+            last_delivery_error: 'redirect (302) to /elsewhere was not followed',
+            last_delivery_ok: false,
+          }),
+        ],
+      },
+    ]);
+    renderWithProviders(<WebhooksList />);
+    const [ok, moved] = await screen.findAllByTestId('webhook-card');
+    expect(ok).toHaveTextContent('Last delivery:✓HTTP 204');
+    expect(moved).toHaveTextContent('Last delivery:✕HTTP 302 · redirect (302) to /elsewhere was not followed');
   });
 
   it('says once why a test send got no answer', async () => {
@@ -143,7 +172,7 @@ describe('WebhooksList', () => {
     renderWithProviders(<WebhooksList />);
     await user.click(await screen.findByRole('button', { name: /^test/i }));
     expect(await screen.findByTestId('webhook-test-result')).toHaveTextContent(
-      /^Test failed: timeout: no answer within 10 s$/,
+      /^Test failed: Timeout: no answer within 10 s · 10,002 ms$/,
     );
   });
 
@@ -161,12 +190,19 @@ describe('WebhooksList', () => {
     renderWithProviders(<WebhooksList />);
     const card = await screen.findByTestId('webhook-card');
     expect(await within(card).findByText('none yet')).toBeInTheDocument();
-    expect(within(card).getByTestId('webhook-secret')).not.toHaveTextContent('whsec_visible');
+    const secret = within(card).getByTestId('webhook-secret');
+    expect(secret).not.toHaveTextContent('whsec_visible');
+    // Hidden, it is named in words for screen readers (a <code> takes no aria-label); the
+    // bullets are for the eyes only.
+    expect(secret).not.toHaveAttribute('aria-label');
+    const words = within(secret).getByText('Signing secret for http://127.0.0.1:9/hook (hidden)');
+    expect(words).toHaveClass('sr-only');
+    expect(within(secret).getByText('•'.repeat(16))).toHaveAttribute('aria-hidden', 'true');
     await user.click(within(card).getByRole('button', { name: /reveal/i }));
-    expect(within(card).getByTestId('webhook-secret')).toHaveTextContent('whsec_visible');
+    expect(secret).toHaveTextContent(/^whsec_visible$/);
     await user.click(within(card).getByRole('button', { name: /^test/i }));
     expect(await within(card).findByTestId('webhook-test-result')).toHaveTextContent(
-      'Test succeeded: status 204 in 9 ms',
+      'Test succeeded: HTTP 204 · 9 ms',
     );
   });
 });

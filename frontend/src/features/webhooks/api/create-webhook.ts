@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Webhook, WebhookCreate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -12,6 +11,8 @@ export function useCreateWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: createWebhook,
-    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.list()),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
+    },
   });
 }

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import { webhookKeys } from './query-keys';
 
 export function deleteWebhook(id: number): Promise<void> {
@@ -11,6 +10,8 @@ export function useDeleteWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: deleteWebhook,
-    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.all),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+    },
   });
 }

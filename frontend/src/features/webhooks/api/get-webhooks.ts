@@ -4,9 +4,7 @@ import type { Webhook } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
 export function getWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
-  return api.get<Webhook[] | { items: Webhook[] }>('webhooks', undefined, signal).then((body) =>
-    Array.isArray(body) ? body : body.items,
-  );
+  return api.get<Webhook[]>('webhooks', undefined, signal);
 }
 
 export function getWebhooksQueryOptions() {

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import { webhookKeys } from './query-keys';
 
 export function redeliver(deliveryId: number): Promise<unknown> {
@@ -11,6 +10,8 @@ export function useRedeliver(webhookId: number) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: redeliver,
-    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.deliveries(webhookId)),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
+    },
   });
 }

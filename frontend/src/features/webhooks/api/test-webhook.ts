@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { WebhookTestResult } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -13,6 +12,8 @@ export function useTestWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: testWebhook,
-    onSuccess: () => invalidateAfterCommit(queryClient, webhookKeys.all),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+    },
   });
 }

@@ -1,6 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { invalidateAfterCommit } from '@/lib/query-client';
 import type { Webhook, WebhookUpdate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -16,7 +15,7 @@ export function useUpdateWebhook() {
       queryClient.setQueryData<Webhook[]>(webhookKeys.list(), (list) =>
         list?.map((item) => (item.id === saved.id ? saved : item)),
       );
-      invalidateAfterCommit(queryClient, webhookKeys.list());
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
     },
   });
 }

@@ -1,11 +1,8 @@
 import { formatNumber } from '@/lib/format';
-import type { WebhookDelivery, WebhookTestResult } from '@/types/api';
 
-type Outcome = Pick<WebhookDelivery | WebhookTestResult, 'status_code' | 'latency_ms' | 'error'>;
-
-export function isSuccess(outcome: Outcome): boolean {
-  return outcome.status_code !== null && outcome.status_code >= 200 && outcome.status_code < 300 && !outcome.error;
-}
+/** What was answered: a delivery, a test send's result, or a webhook's last delivery (which has
+ * no latency). Whether it succeeded is the API's `ok`, not worked out here. */
+type Outcome = { status_code?: number | null; latency_ms?: number | null; error?: string | null };
 
 /**
  * "HTTP 200 · 12 ms", "HTTP 500 Internal Server Error · 30 ms", or why there was no answer:
@@ -27,8 +24,7 @@ function capitalize(text: string): string {
 
 /** `wrap`: a long error wraps onto more lines instead of being cut short. In a table cell a
  * cut-short badge still claims its whole text's width, pushing the other columns aside. */
-export function OutcomeBadge({ outcome, wrap = false }: { outcome: Outcome; wrap?: boolean }) {
-  const ok = isSuccess(outcome);
+export function OutcomeBadge({ ok, outcome, wrap = false }: { ok: boolean; outcome: Outcome; wrap?: boolean }) {
   return (
     <span
       className={`inline-flex max-w-full gap-1 px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${

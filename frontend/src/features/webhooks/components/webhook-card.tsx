@@ -2,10 +2,10 @@ import { Button } from '@/components/button';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
-import type { Webhook, WebhookTestResult } from '@/types/api';
+import type { Webhook } from '@/types/api';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
-import { OutcomeBadge } from './delivery-status';
+import { describeOutcome, OutcomeBadge } from './delivery-status';
 import { WebhookSecret } from './webhook-secret';
 
 type WebhookCardProps = {
@@ -69,11 +69,8 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
         {webhook.last_delivery_at ? (
           <>
             <OutcomeBadge
-              outcome={{
-                status_code: webhook.last_delivery_status_code ?? null,
-                latency_ms: null,
-                error: webhook.last_delivery_error ?? null,
-              }}
+              ok={webhook.last_delivery_ok === true}
+              outcome={{ status_code: webhook.last_delivery_status_code, error: webhook.last_delivery_error }}
             />
             <span className="text-xs text-slate-600">{formatDateTime(webhook.last_delivery_at)}</span>
           </>
@@ -93,7 +90,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
           data-testid="webhook-test-result"
           className={`rounded-md px-3 py-2 text-sm ring-1 ${test.data.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200'}`}
         >
-          Test {test.data.ok ? 'succeeded' : 'failed'}: {describeTestResult(test.data)}
+          Test {test.data.ok ? 'succeeded' : 'failed'}: {describeOutcome(test.data)}
         </p>
       )}
       {test.isError && (
@@ -124,12 +121,4 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
       </div>
     </li>
   );
-}
-
-/** "status 204 in 9 ms", "status 500 in 12 ms — HTTP 500 Internal Server Error", or the API's
- * reason when nothing answered ("timeout: no answer within 10 s"), which says it all. */
-function describeTestResult(result: WebhookTestResult): string {
-  if (result.status_code === null) return result.error ?? 'no answer';
-  const latency = result.latency_ms !== null ? ` in ${Math.round(result.latency_ms)} ms` : '';
-  return `status ${result.status_code}${latency}${result.error ? ` — ${result.error}` : ''}`;
 }

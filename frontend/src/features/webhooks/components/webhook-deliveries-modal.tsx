@@ -1,7 +1,7 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { Button } from '@/components/button';
-import { DataTable } from '@/components/data-table';
+import { ActionsHeader, DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
 import { formatDateTimeWithSeconds } from '@/lib/format';
@@ -51,7 +51,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
         const delivery = info.row.original;
         return (
           <div className="space-y-1">
-            <OutcomeBadge outcome={delivery} wrap />
+            <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
             {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
             {/* On a phone the actions column is hidden: the button sits under the result. */}
             <div className="sm:hidden">
@@ -82,10 +82,6 @@ function RetryTime({ at }: { at: string }) {
 
 function isInTheFuture(value: string): boolean {
   return new Date(value).getTime() > Date.now();
-}
-
-function ActionsHeader() {
-  return <span className="sr-only">Actions</span>;
 }
 
 // A test send is not redelivered (the API refuses it): the webhook card's Test sends a new one.

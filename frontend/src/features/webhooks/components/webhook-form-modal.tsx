@@ -28,25 +28,14 @@ type WebhookFormModalProps = {
   open: boolean;
   onClose: () => void;
   webhook?: Webhook | null;
-  onCreated?: (webhook: Webhook) => void;
 };
 
-export function WebhookFormModal({ open, onClose, webhook, onCreated }: WebhookFormModalProps) {
+export function WebhookFormModal({ open, onClose, webhook }: WebhookFormModalProps) {
   if (!open) return null;
-  return (
-    <WebhookFormDialog key={webhook?.id ?? 'new'} onClose={onClose} webhook={webhook ?? null} onCreated={onCreated} />
-  );
+  return <WebhookFormDialog key={webhook?.id ?? 'new'} onClose={onClose} webhook={webhook ?? null} />;
 }
 
-function WebhookFormDialog({
-  onClose,
-  webhook,
-  onCreated,
-}: {
-  onClose: () => void;
-  webhook: Webhook | null;
-  onCreated?: (webhook: Webhook) => void;
-}) {
+function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook: Webhook | null }) {
   const { values, errors, set, submitWith } = useFormState<WebhookFormValues>(
     () => (webhook ? webhookToValues(webhook) : emptyWebhookValues()),
     validateWebhook,
@@ -72,9 +61,8 @@ function WebhookFormDialog({
         await update.mutateAsync({ id: webhook.id, data: valuesToPayload(current) });
         toast.success('Webhook saved.');
       } else {
-        const created = await create.mutateAsync(valuesToPayload(current));
+        await create.mutateAsync(valuesToPayload(current));
         toast.success('Webhook added.');
-        onCreated?.(created);
       }
       onClose();
     });

@@ -1,4 +1,5 @@
 import { ApiError } from '@/lib/api';
+import { validationErrorsFor } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 import { characterCount } from '@/lib/text';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookCreate, type WebhookEvent } from '@/types/api';
@@ -57,18 +58,9 @@ export function valuesToPayload(values: WebhookFormValues): WebhookCreate {
   };
 }
 
-const FIELDS = ['url', 'events', 'enabled', 'description'];
+const FIELDS = ['url', 'events', 'enabled', 'description'] as const;
 
 export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
-  if (error.status === 422) {
-    const errors: WebhookFormErrors = {};
-    for (const { field, message } of error.fieldErrors) {
-      // Errors on a list item arrive with the index last ("events", 0): find the field name.
-      const key = (FIELDS.includes(field) ? field : 'form') as keyof WebhookFormErrors;
-      errors[key] = errors[key] ? `${errors[key]} ${message}` : message;
-    }
-    if (Object.keys(errors).length) return errors;
-  }
-  return { form: error.message };
+  return validationErrorsFor(error, FIELDS) ?? { form: error.message };
 }

@@ -26,12 +26,20 @@ export function WebhookSecret({ secret, label }: { secret: string | null | undef
   if (!secret) return <span className="text-sm text-slate-600">No secret available.</span>;
   return (
     <div className="flex min-w-0 flex-wrap items-center gap-2">
+      {/* A <code> cannot be named (aria-label is ignored there): screen readers get words
+          instead of the bullets, and the secret once revealed. */}
       <code
         className="min-w-0 rounded bg-slate-100 px-2 py-1 font-mono text-xs break-all text-slate-800"
         data-testid="webhook-secret"
-        aria-label={revealed ? `Signing secret for ${label}` : `Signing secret for ${label} (hidden)`}
       >
-        {revealed ? secret : '•'.repeat(16)}
+        {revealed ? (
+          secret
+        ) : (
+          <>
+            <span aria-hidden="true">{'•'.repeat(16)}</span>
+            <span className="sr-only">Signing secret for {label} (hidden)</span>
+          </>
+        )}
       </code>
       <Button size="sm" variant="secondary" onClick={() => setRevealed((value) => !value)} aria-pressed={revealed}>
         {revealed ? 'Hide' : 'Reveal'}

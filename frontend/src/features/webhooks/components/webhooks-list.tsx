@@ -56,7 +56,10 @@ export function WebhooksList() {
                 setEditing(webhook);
                 setFormOpen(true);
               }}
-              onDelete={() => setDeleting(webhook)}
+              onDelete={() => {
+                focusAfterDelete.opening();
+                setDeleting(webhook);
+              }}
               onShowDeliveries={() => setLogFor(webhook)}
             />
           ))}
