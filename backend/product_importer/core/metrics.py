@@ -81,7 +81,7 @@ async def _refresh_gauges() -> None:
     async with async_engine().connect() as conn:
         estimate = await conn.scalar(ESTIMATE_PRODUCTS)
         products_estimate.set(estimate or 0)
-        counts: dict[str, int] = dict((await conn.execute(IMPORTS_BY_STATUS)).tuples().all())
+        counts = {status: count for status, count in await conn.execute(IMPORTS_BY_STATUS)}
         for status in (*ACTIVE_STATUSES, *FINAL_STATUSES):  # a status nobody has is 0
             imports_by_status.labels(status).set(counts.get(status, 0))
         outbox_pending.set(
