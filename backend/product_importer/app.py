@@ -20,6 +20,7 @@ from product_importer.products.router import router as products_router
 from product_importer.security import startup as security_startup
 from product_importer.security.guard import AccessGuard
 from product_importer.security.headers import SecurityHeaders, add_cors
+from product_importer.security.router import downloads_router
 from product_importer.security.router import router as audit_router
 from product_importer.webhooks.router import router as webhooks_router
 
@@ -45,6 +46,7 @@ def api_router() -> APIRouter:
     router.include_router(upload_compat_router)
     router.include_router(webhooks_router)
     router.include_router(audit_router)
+    router.include_router(downloads_router)
     return router
 
 

@@ -87,11 +87,13 @@ test.describe('Access control in the browser', () => {
     await expect(table.getByRole('row').filter({ hasText: 'XSS-1' })).toBeVisible();
     await expect(prompt).toBeHidden();
 
-    // Download links carry the token too.
+    // Download links work too: through a single-use ticket, never the token in the URL.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: /Export CSV/ }).click(),
     ]);
+    expect(download.url()).toContain('download_ticket=');
+    expect(download.url()).not.toContain(TOKEN);
     const csv = readFileSync((await download.path())!, 'utf-8');
     expect(csv).toContain('XSS-1');
 

@@ -10,7 +10,8 @@ body is read. Paths:
   and ask for a token.
 
 Only `Authorization: Bearer <token>` is read; a token in the query string is never
-accepted (URLs end up in logs and browser history).
+accepted (URLs end up in logs and browser history). A download link may instead carry
+a single-use ticket to its own URL (`download_tickets`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from product_importer.config import Settings, get_settings
 from product_importer.db import async_session
 from product_importer.security import audit
 from product_importer.security import repository as repo
+from product_importer.security.download_tickets import DownloadTickets, has_ticket
 from product_importer.security.ratelimit import (
     Exceeded,
     RateLimiter,
@@ -55,6 +57,7 @@ class SecurityState:
     def __init__(self) -> None:
         self.tokens = TokenRegistry()
         self.limiter = RateLimiter()
+        self.tickets = DownloadTickets()
 
 
 def settings_for(app: FastAPI) -> Settings:
@@ -183,6 +186,9 @@ class AccessGuard:
         """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
         header = Headers(scope=scope).get("authorization")
         method = scope["method"]
+        query = scope.get("query_string", b"").decode("latin-1")
+        if header is None and method == "GET" and has_ticket(query):
+            return await self._redeem(scope, path, query, settings, state, address, limited)
         if header is None and not _token_in_query(scope):
             if limited:
                 general = [("general", limit_of(settings, "general"))]
@@ -205,11 +211,43 @@ class AccessGuard:
                     return name
                 actor = await revoked_name(token)
                 reason = "revoked token" if actor else "unknown token"
-        if limited:
-            failures = [("auth_failures", limit_of(settings, "auth_failures"))]
-            exceeded = await state.limiter.hit(settings, address, failures)
-            if exceeded is not None:
-                return _too_many(exceeded)
-        await _audit_failure(reason, actor, address, method, path)
-        challenge = f'{CHALLENGE}, error="invalid_token"'
-        return _answer(401, f"Invalid credentials: {reason}.", {"WWW-Authenticate": challenge})
+        return await _refuse(reason, actor, scope, path, settings, state, address, limited)
+
+    async def _redeem(
+        self,
+        scope: Scope,
+        path: str,
+        query: str,
+        settings: Settings,
+        state: SecurityState,
+        address: str,
+        limited: bool,
+    ) -> str | JSONResponse:
+        """The name of the token that asked for the request's download ticket, or the
+        answer to send."""
+        actor = await state.tickets.redeem(settings, path, query)
+        if actor is not None:
+            return actor
+        reason = "download ticket unknown, already used, expired or for another URL"
+        return await _refuse(reason, None, scope, path, settings, state, address, limited)
+
+
+async def _refuse(
+    reason: str,
+    actor: str | None,
+    scope: Scope,
+    path: str,
+    settings: Settings,
+    state: SecurityState,
+    address: str,
+    limited: bool,
+) -> JSONResponse:
+    """401 for credentials that did not pass (429 for a flood of them), audited."""
+    if limited:
+        failures = [("auth_failures", limit_of(settings, "auth_failures"))]
+        exceeded = await state.limiter.hit(settings, address, failures)
+        if exceeded is not None:
+            return _too_many(exceeded)
+    await _audit_failure(reason, actor, address, scope["method"], path)
+    challenge = f'{CHALLENGE}, error="invalid_token"'
+    return _answer(401, f"Invalid credentials: {reason}.", {"WWW-Authenticate": challenge})

@@ -1,13 +1,20 @@
-"""`GET /audit`: the audit log, newest first."""
+"""`GET /audit`: the audit log, newest first; `POST /downloads`: a download ticket."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request, status
 
-from product_importer.core.deps import PageDep, SessionDep
+from product_importer.core.deps import PageDep, SessionDep, SettingsDep
 from product_importer.core.pagination import Page
 from product_importer.security import audit
-from product_importer.security.schemas import AuditEntryRead
+from product_importer.security.download_tickets import NotADownload
+from product_importer.security.guard import security_state
+from product_importer.security.schemas import (
+    AuditEntryRead,
+    DownloadTicketRead,
+    DownloadTicketRequest,
+)
 
 router = APIRouter(prefix="/audit", tags=["audit"])
+downloads_router = APIRouter(prefix="/downloads", tags=["downloads"])
 
 
 @router.get("", response_model=Page[AuditEntryRead], summary="The audit log, newest first")
@@ -15,3 +22,23 @@ async def list_audit(page: PageDep, session: SessionDep) -> Page[AuditEntryRead]
     """Destructive and security-relevant actions: delete-all, product deletes, webhook
     changes, failed token use, tokens made or revoked, with who, when and from where."""
     return await audit.list_page(session, page)
+
+
+@downloads_router.post(
+    "",
+    response_model=DownloadTicketRead,
+    status_code=status.HTTP_201_CREATED,
+    summary="A single-use ticket to a download, for a link that cannot send a token",
+)
+async def create_download_ticket(
+    data: DownloadTicketRequest, request: Request, settings: SettingsDep
+) -> DownloadTicketRead:
+    """The download's URL with a ticket that stands for this request's token: valid
+    once, for that URL only, for a minute. Browsers follow it to stream the file to
+    disk (a link cannot send an `Authorization` header)."""
+    tickets = security_state(request.app).tickets
+    try:
+        url, seconds = await tickets.issue(settings, data.url, audit.current_caller().actor)
+    except NotADownload as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    return DownloadTicketRead(url=url, expires_in=seconds)

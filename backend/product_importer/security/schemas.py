@@ -1,4 +1,4 @@
-"""Read schemas for the audit log and API tokens."""
+"""Schemas for the audit log, API tokens and download tickets."""
 
 from datetime import datetime
 from typing import Any
@@ -31,3 +31,17 @@ class TokenRead(BaseModel):
     name: str
     created_at: datetime
     revoked_at: datetime | None
+
+
+class DownloadTicketRequest(BaseModel):
+    url: str = Field(
+        max_length=4096,
+        description="The download, as a path with its query: "
+        "`/api/v1/products/export.csv?…` or `/api/v1/imports/{id}/errors.csv`",
+        examples=["/api/v1/products/export.csv?q=lamp"],
+    )
+
+
+class DownloadTicketRead(BaseModel):
+    url: str = Field(description="The same download with a single-use ticket: follow it once")
+    expires_in: int = Field(description="Seconds the ticket stays valid")

@@ -46,4 +46,6 @@ async def report_access(app: FastAPI) -> None:
 
 
 async def close(app: FastAPI) -> None:
-    await security_state(app).limiter.aclose()
+    state = security_state(app)
+    await state.limiter.aclose()
+    await state.tickets.aclose()

@@ -4,28 +4,56 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setToken, signOut } from '@/lib/auth';
 import { AppProvider } from './provider';
 
+function renderExportLink() {
+  render(
+    <AppProvider>
+      <a href="/api/v1/products/export.csv?q=lamp" download>
+        Export CSV
+      </a>
+    </AppProvider>,
+  );
+}
+
 describe('AppProvider', () => {
   afterEach(() => {
     signOut();
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
-  it('lets download links send the API token, once per click, and says why a download failed', async () => {
-    const fetchMock = vi.fn(async () => new Response('', { status: 500 }));
-    vi.stubGlobal('fetch', fetchMock);
-    setToken('pi_download-token');
-    render(
-      <AppProvider>
-        <a href="/api/v1/products/export.csv" download>
-          Export CSV
-        </a>
-      </AppProvider>,
+  it('follows a download link through a single-use ticket asked for with the token', async () => {
+    const ticketed = '/api/v1/products/export.csv?q=lamp&download_ticket=abc';
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ url: ticketed, expires_in: 60 }), {
+          status: 201,
+          headers: { 'Content-Type': 'application/json' },
+        }),
     );
-    await userEvent.setup().click(screen.getByRole('link', { name: 'Export CSV' }));
-    expect(await screen.findByText('The download failed (HTTP 500).')).toBeInTheDocument();
-    expect(fetchMock).toHaveBeenCalledTimes(1);
-    expect(fetchMock).toHaveBeenCalledWith(expect.stringMatching(/\/api\/v1\/products\/export\.csv$/), {
-      headers: { Authorization: 'Bearer pi_download-token' },
+    vi.stubGlobal('fetch', fetchMock);
+    const followed: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      followed.push(this.getAttribute('href') ?? '');
     });
+    setToken('pi_download-token');
+    renderExportLink();
+    screen.getByRole('link', { name: 'Export CSV' }).dispatchEvent(
+      new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }),
+    );
+    await vi.waitFor(() => expect(followed).toEqual([ticketed]));
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/downloads');
+    expect(init.method).toBe('POST');
+    expect(init.headers).toMatchObject({ Authorization: 'Bearer pi_download-token' });
+    expect(JSON.parse(String(init.body))).toEqual({ url: '/api/v1/products/export.csv?q=lamp' });
+  });
+
+  it('says why a download could not start', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response('', { status: 500 })));
+    setToken('pi_download-token');
+    renderExportLink();
+    await userEvent.setup().click(screen.getByRole('link', { name: 'Export CSV' }));
+    expect(await screen.findByText(/The download failed: The server failed \(500\)/)).toBeInTheDocument();
   });
 });

@@ -1,43 +1,51 @@
 /**
  * Download links (`<a download href="/api/…">`) cannot send a header. While a token is in use,
- * a click on one fetches the file with it and hands the browser the result instead. Installed
- * once, when the app starts (see `AppProvider`).
+ * a click on one asks the API for a single-use ticket to that URL (`POST /downloads`, with the
+ * token) and follows the ticketed URL instead, so the browser streams the file to disk as for
+ * any link: an export of millions of products never sits in the page's memory. Installed once,
+ * when the app starts (see `AppProvider`).
  */
-import { authHeaders, getToken, reportUnauthorized } from './auth';
+import type { DownloadTicket } from '@/types/api';
+import { ApiError, api } from './api';
+import { getToken } from './auth';
+
+const TICKETED = 'data-ticketed';
+
+function follow(url: string, name: string | null) {
+  const save = document.createElement('a');
+  save.href = url;
+  save.setAttribute('download', name ?? '');
+  save.setAttribute(TICKETED, '');
+  document.body.append(save);
+  save.click();
+  save.remove();
+}
 
 /** Listens for clicks on download links; `onError` says why a download failed. Returns the
  * uninstaller. */
 export function installAuthenticatedDownloads(onError: (message: string) => void): () => void {
-  async function download(link: HTMLAnchorElement) {
-    const response = await fetch(link.href, { headers: authHeaders() });
-    if (response.status === 401) {
-      reportUnauthorized();
-      return;
+  async function download(link: HTMLAnchorElement, target: URL) {
+    try {
+      const ticket = await api.post<DownloadTicket>('downloads', { url: target.pathname + target.search });
+      follow(ticket.url, link.getAttribute('download'));
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) return; // the token prompt asks again
+      onError(
+        error instanceof ApiError && error.status === 0
+          ? 'The download failed: the server could not be reached.'
+          : `The download failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      );
     }
-    if (!response.ok) {
-      onError(`The download failed (HTTP ${response.status}).`);
-      return;
-    }
-    const disposition = response.headers.get('Content-Disposition') ?? '';
-    const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? link.getAttribute('download') ?? 'download';
-    const url = URL.createObjectURL(await response.blob());
-    const save = document.createElement('a');
-    save.href = url;
-    save.download = name;
-    document.body.append(save);
-    save.click();
-    save.remove();
-    window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
   }
 
   function onClick(event: MouseEvent) {
     if (!getToken() || event.defaultPrevented || event.button !== 0) return;
     const link = (event.target as Element | null)?.closest?.('a[download]');
-    if (!(link instanceof HTMLAnchorElement)) return;
-    const url = new URL(link.href, window.location.href);
-    if (url.origin !== window.location.origin || !url.pathname.startsWith('/api/')) return;
+    if (!(link instanceof HTMLAnchorElement) || link.hasAttribute(TICKETED)) return;
+    const target = new URL(link.href, window.location.href);
+    if (target.origin !== window.location.origin || !target.pathname.startsWith('/api/')) return;
     event.preventDefault();
-    download(link).catch(() => onError('The download failed: the server could not be reached.'));
+    void download(link, target);
   }
 
   document.addEventListener('click', onClick);

@@ -353,6 +353,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/downloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use ticket to a download, for a link that cannot send a token
+         * @description The download's URL with a ticket that stands for this request's token: valid
+         *     once, for that URL only, for a minute. Browsers follow it to stream the file to
+         *     disk (a link cannot send an `Authorization` header).
+         */
+        post: operations["create_download_ticket_api_v1_downloads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -457,6 +479,28 @@ export interface components {
             next_retry_at: string | null;
             /** Ok */
             readonly ok: boolean;
+        };
+        /** DownloadTicketRead */
+        DownloadTicketRead: {
+            /**
+             * Url
+             * @description The same download with a single-use ticket: follow it once
+             */
+            url: string;
+            /**
+             * Expires In
+             * @description Seconds the ticket stays valid
+             */
+            expires_in: number;
+        };
+        /** DownloadTicketRequest */
+        DownloadTicketRequest: {
+            /**
+             * Url
+             * @description The download, as a path with its query: `/api/v1/products/export.csv?…` or `/api/v1/imports/{id}/errors.csv`
+             * @example /api/v1/products/export.csv?q=lamp
+             */
+            url: string;
         };
         /** HTTPValidationError */
         HTTPValidationError: {
@@ -1912,6 +1956,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntryRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_download_ticket_api_v1_downloads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DownloadTicketRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadTicketRead"];
                 };
             };
             /** @description Validation Error */

@@ -27,6 +27,8 @@ export type WebhookDelivery = Schemas['DeliveryRead'];
 export type WebhookDeliveryPage = Schemas['Page_DeliveryRead_'];
 export type Redelivery = Schemas['RedeliveryRead'];
 
+export type DownloadTicket = Schemas['DownloadTicketRead'];
+
 export type Page<T> = { items: T[]; total: number; page: number; page_size: number };
 
 export const WEBHOOK_EVENTS = [

@@ -1,0 +1,85 @@
+"""Download tickets: a link downloads a file while tokens are on, once, for a minute,
+for its own URL only; a token in the query string is still refused."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.security import download_tickets
+from tests.imports.helpers import csv_bytes, stored_import
+from tests.security.conftest import ADMIN
+
+EXPORT = "/api/v1/products/export.csv?q=lamp&sort=-sku"
+
+
+def _add_products() -> None:
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO products (sku, name) VALUES ('LAMP-1', 'Desk lamp'), ('C-1', 'Chair')"
+            )
+        )
+
+
+async def _ticketed(http, url: str = EXPORT) -> str:
+    response = await http.post("/api/v1/downloads", json={"url": url}, headers=ADMIN)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["expires_in"] == download_tickets.TICKET_SECONDS  # 1 when a test shortens it
+    return body["url"]
+
+
+async def test_a_ticket_downloads_its_url_once(closed):
+    _add_products()
+    url = await _ticketed(closed)
+    assert url.startswith("/api/v1/products/export.csv?q=lamp&sort=-sku&download_ticket=")
+    first = await closed.get(url)
+    assert first.status_code == 200
+    assert "LAMP-1" in first.text and "C-1" not in first.text
+    again = await closed.get(url)
+    assert again.status_code == 401
+    assert "already used" in again.json()["detail"]
+
+
+async def test_a_ticket_opens_no_other_url(closed):
+    url = await _ticketed(closed)
+    other = url.replace("q=lamp", "q=chair")
+    assert (await closed.get(other)).status_code == 401
+    ticket = url.rsplit("=", 1)[1]
+    elsewhere = f"/api/v1/products?download_ticket={ticket}"
+    assert (await closed.get(elsewhere)).status_code == 401
+
+
+async def test_an_import_error_report_takes_a_ticket(closed):
+    import_id = stored_import(csv_bytes("sku,name", "E-1,Error"))
+    url = await _ticketed(closed, f"/api/v1/imports/{import_id}/errors.csv")
+    response = await closed.get(url)
+    assert response.status_code == 200
+    assert response.text.startswith("line,column,reason")
+
+
+async def test_a_ticket_expires(closed, monkeypatch):
+    monkeypatch.setattr(download_tickets, "TICKET_SECONDS", 1)
+    url = await _ticketed(closed)
+    await asyncio.sleep(1.5)
+    assert (await closed.get(url)).status_code == 401
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/products", "/api/v1/products/export.csv/../all", "https://elsewhere/x.csv"]
+)
+async def test_only_downloads_get_tickets(closed, url):
+    response = await closed.post("/api/v1/downloads", json={"url": url}, headers=ADMIN)
+    assert response.status_code == 422
+    assert "Only the API's downloads take a ticket" in response.json()["detail"]
+
+
+async def test_a_ticket_needs_a_token_and_tokens_in_urls_stay_refused(closed):
+    assert (await closed.post("/api/v1/downloads", json={"url": EXPORT})).status_code == 401
+    refused = await closed.get("/api/v1/products/export.csv?access_token=anything")
+    assert refused.status_code == 401
+    assert "query string" in refused.json()["detail"]
