@@ -3,11 +3,11 @@ the path, loaded or 404."""
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Query, status
+from fastapi import Depends, Header, HTTPException, Query, status
 from pydantic import AfterValidator
 
 from product_importer.core.deps import SessionDep, row_id
-from product_importer.products import service
+from product_importer.products import service, versions
 from product_importer.products.errors import CatalogBusy
 from product_importer.products.field_rules import trimmed
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -99,5 +99,25 @@ async def _product_for_update(product_id: ProductId, session: SessionDep) -> Pro
     return product
 
 
-ProductDep = Annotated[ProductRead, Depends(_product)]
 ProductForUpdateDep = Annotated[ProductRead, Depends(_product_for_update)]
+
+
+async def _product_at_version(
+    product: ProductForUpdateDep,
+    if_match: Annotated[
+        str | None,
+        Header(
+            description="The `ETag` of the version this change is based on, e.g. "
+            '`"2026-12-06T08:00:00.123456Z"` (the product\'s `updated_at`, quoted): '
+            "if the product has changed since, the answer is 412 and nothing changes"
+        ),
+    ] = None,
+) -> ProductRead:
+    """The locked product, if the change's `If-Match` (when sent) names its version."""
+    if if_match is not None and not versions.matches(if_match, product):
+        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, versions.CHANGED_SINCE)
+    return product
+
+
+ProductDep = Annotated[ProductRead, Depends(_product)]
+ProductAtVersionDep = Annotated[ProductRead, Depends(_product_at_version)]

@@ -11,8 +11,13 @@ from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
-from product_importer.products import list_service, service
-from product_importer.products.deps import ProductDep, ProductForUpdateDep, ProductListDep
+from product_importer.products import list_service, service, versions
+from product_importer.products.deps import (
+    ProductAtVersionDep,
+    ProductDep,
+    ProductForUpdateDep,
+    ProductListDep,
+)
 from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
 from product_importer.products.export import export_csv
 from product_importer.products.schemas import (
@@ -35,6 +40,20 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     status.HTTP_404_NOT_FOUND: {"description": "No product with this id"}
 }
+CHANGED_SINCE: dict[int | str, dict[str, Any]] = {
+    status.HTTP_412_PRECONDITION_FAILED: {
+        "description": "`If-Match` names an older version: the product has changed since; "
+        "nothing was changed"
+    }
+}
+VERSIONED = {
+    "headers": {"ETag": {"description": "The product's version, for `If-Match`"}},
+}
+
+
+def _versioned(product: ProductRead, response: Response) -> ProductRead:
+    response.headers["ETag"] = versions.etag(product)
+    return product
 
 
 @contextmanager
@@ -64,11 +83,16 @@ async def list_products(params: ProductListDep, page: PageDep, session: SessionD
 
 
 @router.post(
-    "", response_model=ProductRead, status_code=status.HTTP_201_CREATED, responses=CONFLICT
+    "",
+    response_model=ProductRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT | {201: VERSIONED},
 )
-async def create_product(data: ProductCreate, session: SessionDep) -> ProductRead:
+async def create_product(
+    data: ProductCreate, session: SessionDep, response: Response
+) -> ProductRead:
     with _http_errors():
-        return await service.create_product(session, data)
+        return _versioned(await service.create_product(session, data), response)
 
 
 @router.delete(
@@ -97,27 +121,42 @@ async def export_products(params: ProductListDep) -> StreamingResponse:
     )
 
 
-@router.get("/{product_id}", response_model=ProductRead, responses=NOT_FOUND)
-async def get_product(product: ProductDep) -> ProductRead:
-    return product
+@router.get("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | {200: VERSIONED})
+async def get_product(product: ProductDep, response: Response) -> ProductRead:
+    """The product; its `ETag` is the version a change may name in `If-Match`."""
+    return _versioned(product, response)
 
 
-@router.put("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | CONFLICT)
+@router.put(
+    "/{product_id}",
+    response_model=ProductRead,
+    responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
+)
 async def replace_product(
-    data: ProductReplace, product: ProductForUpdateDep, session: SessionDep
+    data: ProductReplace, product: ProductAtVersionDep, session: SessionDep, response: Response
 ) -> ProductRead:
-    """Set every field; all four are required (`description` may be null)."""
+    """Set every field; all four are required (`description` may be null). With
+    `If-Match`, only if the product is still at that version."""
     with _http_errors():
-        return await service.update_product(session, product, data.model_dump())
+        changed = await service.update_product(session, product, data.model_dump())
+    return _versioned(changed, response)
 
 
-@router.patch("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | CONFLICT)
+@router.patch(
+    "/{product_id}",
+    response_model=ProductRead,
+    responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
+)
 async def update_product(
-    data: ProductUpdate, product: ProductForUpdateDep, session: SessionDep
+    data: ProductUpdate, product: ProductAtVersionDep, session: SessionDep, response: Response
 ) -> ProductRead:
-    """Change the fields sent. `updated_at` moves only when a value changes."""
+    """Change the fields sent. `updated_at` moves only when a value changes. With
+    `If-Match`, only if the product is still at that version."""
     with _http_errors():
-        return await service.update_product(session, product, data.model_dump(exclude_unset=True))
+        changed = await service.update_product(
+            session, product, data.model_dump(exclude_unset=True)
+        )
+    return _versioned(changed, response)
 
 
 @router.delete(
