@@ -125,7 +125,7 @@ def add_cors(app: FastAPI, origins: list[str]) -> None:
         allow_origins=origins,
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
-        allow_headers=["Authorization", "Content-Type", "Accept", "Last-Event-ID"],
-        expose_headers=["Retry-After", "Content-Disposition"],
+        allow_headers=["Authorization", "Content-Type", "Accept", "Last-Event-ID", "If-Match"],
+        expose_headers=["Retry-After", "Content-Disposition", "ETag"],
         max_age=600,
     )

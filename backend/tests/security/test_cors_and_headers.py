@@ -42,6 +42,9 @@ async def test_only_listed_origins_are_allowed(make_client):
     assert "DELETE" in response.headers["access-control-allow-methods"]
     assert "authorization" in response.headers["access-control-allow-headers"].lower()
     assert "access-control-allow-credentials" not in response.headers
+    versioned = {**_preflight(LISTED), "Access-Control-Request-Headers": "if-match"}
+    response = await http.options("/api/v1/products/1", headers=versioned)
+    assert "if-match" in response.headers["access-control-allow-headers"].lower()
 
     for unlisted in ("https://evil.example.com", "https://shop.example.com.evil.test", "null"):
         response = await http.options("/api/v1/products/all", headers=_preflight(unlisted))
@@ -51,6 +54,7 @@ async def test_only_listed_origins_are_allowed(make_client):
 
     response = await http.get("/api/v1/products", headers={"Origin": LISTED, **ADMIN})
     assert response.headers["access-control-allow-origin"] == LISTED
+    assert "etag" in response.headers["access-control-expose-headers"].lower()
     # A 401 carries the CORS header too, so a listed UI can read it and ask for a token.
     response = await http.get("/api/v1/products", headers={"Origin": LISTED})
     assert response.status_code == 401
