@@ -12,6 +12,7 @@ from product_importer.config import Settings, get_settings
 from product_importer.core import operations
 from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
+from product_importer.core.request_limits import BodyLimit, add_validation_errors
 from product_importer.core.spa import mount_spa
 from product_importer.db import dispose_engines
 from product_importer.imports.router import compat_router as upload_compat_router
@@ -64,13 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         explicit = settings
         app.dependency_overrides[get_settings] = lambda: explicit
     settings = settings or get_settings()
-    # Innermost first: tokens and rate limits, then metrics (which count 401s and 429s),
-    # CORS, and the security headers on every response.
+    # Innermost first: the body's size limit (once the token has passed), tokens and rate
+    # limits, then metrics (which count 401s and 429s), CORS, and the security headers
+    # on every response.
+    app.add_middleware(BodyLimit)
     app.add_middleware(AccessGuard)
     app.middleware("http")(metrics_middleware)
     add_cors(app, settings.cors_origins)
     app.add_middleware(SecurityHeaders)
     add_error_responses(app)
+    add_validation_errors(app)
     app.include_router(api_router())
     app.include_router(operations.router)
     mount_spa(app, settings.frontend_dist)

@@ -1,0 +1,44 @@
+"""A request cannot make the API hold a body of any size, and a 422 repeats what the
+client sent only in part, as text that encodes."""
+
+from collections.abc import AsyncIterator
+
+from product_importer.core.request_limits import MAX_BODY_BYTES, MAX_ECHOED_CHARS
+
+API = "/api/v1/products"
+
+
+async def test_a_body_declared_too_large_is_413_before_it_is_read(client):
+    body = b'{"sku": "H-1", "name": "x", "description": "' + b"D" * MAX_BODY_BYTES + b'"}'
+    response = await client.post(API, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert "larger than" in response.json()["detail"]
+    assert (await client.get(API)).json()["total"] == 0
+
+
+async def test_a_chunked_body_is_cut_off_at_the_limit(client):
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"sku": "H-1", "name": "x", "description": "'
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"D" * 65536
+        yield b'"}'
+
+    response = await client.post(
+        API, content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_a_422_repeats_a_long_value_only_in_part(client):
+    response = await client.post(API, json={"sku": "H-1", "name": "x", "description": "D" * 50_000})
+    assert response.status_code == 422
+    echoed = response.json()["detail"][0]["input"]
+    assert echoed.startswith("D" * MAX_ECHOED_CHARS) and echoed.endswith("(50,000 characters)")
+    assert len(response.content) < 2_000
+
+
+async def test_a_lone_surrogate_is_a_422_not_a_server_error(client):
+    body = b'{"sku": "H-SUR", "name": "\\ud800", "is_active": "maybe"}'
+    response = await client.post(API, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert (await client.get(API)).json()["total"] == 0
