@@ -9,12 +9,14 @@ T = TypeVar("T")
 
 MAX_PAGE_SIZE = 200
 BIGINT_MAX = 2**63 - 1
+# The last page whose rows start within a table's reach (a bigint offset) at any size.
+MAX_PAGE = BIGINT_MAX // MAX_PAGE_SIZE
 
 
 class PageParams:
     def __init__(
         self,
-        page: int = Query(1, ge=1, description="1-based page number"),
+        page: int = Query(1, ge=1, le=MAX_PAGE, description="1-based page number"),
         page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-200)"),
     ) -> None:
         self.page = page
@@ -22,8 +24,8 @@ class PageParams:
 
     @property
     def offset(self) -> int:
-        """Rows before the page; a page past any table's end starts past it all."""
-        return min((self.page - 1) * self.page_size, BIGINT_MAX)
+        """Rows before the page (a page past the end is empty)."""
+        return (self.page - 1) * self.page_size
 
 
 class Page(BaseModel, Generic[T]):
