@@ -26,9 +26,10 @@ async def test_deletes_every_product_and_says_how_many(client):
     assert (await client.get(API)).json()["total"] == 1
 
 
-async def test_an_empty_catalog_deletes_zero(client):
+async def test_an_empty_catalog_deletes_zero_and_tells_no_webhook(client):
     response = await client.delete(f"{API}/all")
     assert response.status_code == 200 and response.json() == {"deleted": 0}
+    assert events("products.deleted_all") == []  # nothing changed, as a no-op edit
 
 
 @pytest.mark.parametrize("status", ["queued", "running"])
