@@ -22,6 +22,7 @@ class _FilePartCollector:
         self.field_name = field_name
         self.filename: str | None = None
         self.found = False
+        self.again = False  # a second part of the same name
         self.pending: list[bytes] = []
         self._in_field = False
         self._header_name = b""
@@ -46,7 +47,9 @@ class _FilePartCollector:
     def on_headers_finished(self) -> None:
         _, options = parse_options_header(self._disposition)
         name = options.get(b"name", b"").decode("utf-8", errors="replace")
-        if name == self.field_name and not self.found:
+        if name == self.field_name and self.found:
+            self.again = True
+        elif name == self.field_name:
             self._in_field = True
             self.found = True
             raw = options.get(b"filename")
@@ -94,6 +97,11 @@ class MultipartFile:
     async def chunks(self) -> AsyncIterator[bytes]:
         async for body in self._request.stream():
             self._parser.write(body)
+            if self._collector.again:
+                raise BadUpload(
+                    f"The request has more than one file field named '{self.field_name}': "
+                    "upload one CSV per import."
+                )
             if self._collector.pending:
                 data = b"".join(self._collector.pending)
                 self._collector.pending.clear()

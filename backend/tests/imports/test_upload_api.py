@@ -55,6 +55,15 @@ async def test_not_multipart_or_wrong_field_is_422(client):
     assert _kept() == (0, 0)
 
 
+async def test_two_files_in_one_upload_are_refused_and_nothing_is_kept(client):
+    first, second = csv_bytes("sku,name", "A-1,First"), csv_bytes("sku,name", "B-1,Second")
+    files = [("file", ("a.csv", first, "text/csv")), ("file", ("b.csv", second, "text/csv"))]
+    response = await client.post("/api/v1/imports", files=files)
+    assert response.status_code == 422
+    assert "more than one file field named 'file'" in response.json()["detail"]
+    assert _kept() == (0, 0)
+
+
 async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
     small = Settings(max_upload_bytes=1000, upload_chunk_bytes=256)
     client._transport.app.dependency_overrides[get_settings] = lambda: small
