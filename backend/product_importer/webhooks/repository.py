@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.dml import ReturningDelete
 from sqlalchemy.sql.elements import ColumnElement
 
+from product_importer.webhooks.events import TEST_EVENT_TYPE
 from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
 
 AnySelect: TypeAlias = Select[*tuple[Any, ...]]
@@ -49,7 +50,11 @@ def _last_delivery() -> Any:
             WebhookDelivery.status_code.label("last_delivery_status_code"),
             WebhookDelivery.error.label("last_delivery_error"),
         )
-        .where(WebhookDelivery.webhook_id == Webhook.id)
+        # Real events only: a test send that passes says nothing of how they fare.
+        .where(
+            WebhookDelivery.webhook_id == Webhook.id,
+            WebhookDelivery.event_type != TEST_EVENT_TYPE,
+        )
         .order_by(WebhookDelivery.id.desc())
         .limit(1)
     )

@@ -80,14 +80,17 @@ class WebhookRead(BaseModel):
     )
     created_at: datetime
     updated_at: datetime
-    last_delivery_at: datetime | None = None
+    last_delivery_at: datetime | None = Field(
+        default=None, description="The latest attempt to deliver an event (test sends aside)"
+    )
     last_delivery_status_code: int | None = None
     last_delivery_error: str | None = None
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def last_delivery_ok(self) -> bool | None:
-        """Whether the latest attempt succeeded; null before the first one."""
+        """Whether the latest attempt to deliver an event (test sends aside) succeeded;
+        null before the first one."""
         if self.last_delivery_at is None:
             return None
         return _succeeded(self.last_delivery_status_code, self.last_delivery_error)

@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from product_importer.db import async_engine
-from tests.webhooks.helpers import create_webhook
+from product_importer.webhooks.delivery import deliver_job
+from tests.webhooks.helpers import create_webhook, make_job
 from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
@@ -148,21 +149,31 @@ async def test_unknown_event_error_lists_the_known_ones(client):
     assert "import.completed" in message and "products.deleted_all" in message
 
 
-async def test_list_shows_the_last_delivery(client, receiver: Receiver):
+async def test_list_shows_the_last_delivery_of_a_real_event(client, receiver: Receiver):
     webhook = await create_webhook(client, receiver.url())
     receiver.script("/hook", 503)
 
-    await client.post(f"{API}/{webhook['id']}/test")
+    await asyncio.to_thread(_deliver_an_event, webhook["id"])
     failed = (await client.get(API)).json()[0]
-    await client.post(f"{API}/{webhook['id']}/test")
+    # A test send that passes says nothing of how real events fare.
+    assert (await client.post(f"{API}/{webhook['id']}/test")).json()["ok"] is True
+    after_test = (await client.get(f"{API}/{webhook['id']}")).json()
+    await asyncio.to_thread(_deliver_an_event, webhook["id"])
     succeeded = (await client.get(f"{API}/{webhook['id']}")).json()
 
     assert failed["last_delivery_status_code"] == 503
     assert failed["last_delivery_ok"] is False
     assert failed["last_delivery_error"] == "HTTP 503 Service Unavailable"
+    assert after_test["last_delivery_ok"] is False
+    assert after_test["last_delivery_at"] == failed["last_delivery_at"]
     assert succeeded["last_delivery_status_code"] == 200
     assert succeeded["last_delivery_ok"] is True
     assert succeeded["last_delivery_at"] is not None
+
+
+def _deliver_an_event(webhook_id: int) -> None:
+    job_id, token, _ = make_job(webhook_id)
+    deliver_job(job_id, token)
 
 
 async def test_a_test_send_holds_no_database_connection_while_it_waits(client, receiver):
