@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Row, func, text
 from product_importer.config import get_settings
 from product_importer.db import sync_engine
 from product_importer.imports import repository
+from product_importer.imports.cancel_watch import CancelWatch, backend_pid
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
@@ -139,11 +140,12 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
         priority = BackgroundPriority(settings.import_nice, main, aux)
         try:
             with main.begin(), priority:
-                counts = run_pipeline(
-                    main, aux, import_id, record.file_size, reporter,
-                    settings.import_batch_rows,
-                    workers_beside_readers(settings.import_parallel_workers),
-                )  # fmt: skip
+                with CancelWatch(import_id, backend_pid(main)):
+                    counts = run_pipeline(
+                        main, aux, import_id, record.file_size, reporter,
+                        settings.import_batch_rows,
+                        workers_beside_readers(settings.import_parallel_workers),
+                    )  # fmt: skip
                 final = _complete(main, import_id, counts, reporter)
             request_dispatch()
         except ImportCancelled:

@@ -57,6 +57,19 @@ async def test_cancel_while_running_applies_nothing(client, worker):
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
 
 
+async def test_a_cancel_stops_a_long_statement_at_once(client, worker):
+    """Waiting for the merge lock is one statement, as long as the other import's merge:
+    a cancel ends it there, without waiting for it to end."""
+    with MergeGate():
+        import_id = (await upload(client, _big_file(100))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        await client.post(f"/api/v1/imports/{import_id}/cancel")
+        final = await wait_final(client, import_id, within=15)  # the gate is still closed
+    assert final["status"] == "cancelled"
+    assert products() == {}
+    assert staging_tables() == []
+
+
 async def test_an_import_waiting_its_turn_gives_no_time_left(client, worker):
     """No pace foretells how long another import takes: an ETA would be a guess."""
     with MergeGate() as gate:

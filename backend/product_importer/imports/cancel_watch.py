@@ -1,0 +1,68 @@
+"""A cancel that stops a long statement at once.
+
+The pipeline sees a cancel when it next reports progress, which a single statement can
+put off for a long time: a rebuild's new table or an index build (tens of seconds on
+millions of rows), or the wait for another import's merge. While the pipeline runs, a
+thread of the worker's looks every `POLL_SECONDS` whether a cancel was requested and,
+if so, cancels the statement the import's backend is running (`pg_cancel_backend`,
+which does nothing to a backend between statements; it is asked again at each look).
+The watch ends before the import records its outcome and commits, so a late cancel
+never lands on those.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from types import TracebackType
+
+import psycopg2.errors
+from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
+
+from product_importer.db import sync_engine
+from product_importer.imports.progress import ImportCancelled
+
+POLL_SECONDS = 0.5
+CANCEL_IF_REQUESTED = text(
+    "SELECT pg_cancel_backend(:pid) FROM imports WHERE id = :id AND cancel_requested"
+)
+
+
+def backend_pid(conn: Connection) -> int:
+    """The server process running `conn`'s transaction (behind any pooler)."""
+    return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _is_query_cancel(exc: BaseException | None) -> bool:
+    if isinstance(exc, DBAPIError):
+        exc = exc.orig
+    return isinstance(exc, psycopg2.errors.QueryCanceled)
+
+
+class CancelWatch:
+    def __init__(self, import_id: uuid.UUID, pid: int) -> None:
+        self.import_id = import_id
+        self.pid = pid
+        self.fired = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="import-cancel-watch", daemon=True)
+
+    def _watch(self) -> None:
+        with sync_engine().connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            while not self._stop.wait(POLL_SECONDS):
+                params = {"pid": self.pid, "id": self.import_id}
+                if conn.execute(CANCEL_IF_REQUESTED, params).first() is not None:
+                    self.fired = True
+
+    def __enter__(self) -> CancelWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        self._stop.set()
+        self._thread.join()
+        if self.fired and _is_query_cancel(exc):
+            raise ImportCancelled() from exc
