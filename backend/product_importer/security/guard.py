@@ -17,6 +17,7 @@ a single-use ticket to its own URL (`download_tickets`).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl
 
@@ -132,6 +133,26 @@ async def _audit_failure(
         log.warning("could not write the audit entry for a failed token: %s", exc)
 
 
+@dataclass(frozen=True)
+class _Caller:
+    """What the checks of one request need to know about it."""
+
+    scope: Scope
+    path: str
+    address: str
+    settings: Settings
+    state: SecurityState
+    limited: bool
+
+    async def over_limit(self, bucket: str) -> JSONResponse | None:
+        """429 when this request puts its address over `bucket`'s limit."""
+        if not self.limited:
+            return None
+        buckets = [(bucket, limit_of(self.settings, bucket))]
+        exceeded = await self.state.limiter.hit(self.settings, self.address, buckets)
+        return _too_many(exceeded) if exceeded is not None else None
+
+
 class AccessGuard:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -157,7 +178,8 @@ class AccessGuard:
                 return
             limited = kind == "api" and limits_on(settings, closed)
             if closed and _needs_token(kind, settings):
-                outcome = await self._authenticate(scope, path, settings, state, address, limited)
+                caller = _Caller(scope, path, address, settings, state, limited)
+                outcome = await _authenticate(caller)
                 if isinstance(outcome, JSONResponse):
                     await outcome(scope, receive, send)
                     return
@@ -174,80 +196,51 @@ class AccessGuard:
         finally:
             audit.reset_caller(reset)
 
-    async def _authenticate(
-        self,
-        scope: Scope,
-        path: str,
-        settings: Settings,
-        state: SecurityState,
-        address: str,
-        limited: bool,
-    ) -> str | JSONResponse:
-        """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
-        header = Headers(scope=scope).get("authorization")
-        method = scope["method"]
-        query = scope.get("query_string", b"").decode("latin-1")
-        if header is None and method == "GET" and has_ticket(query):
-            return await self._redeem(scope, path, query, settings, state, address, limited)
-        if header is None and not _token_in_query(scope):
-            if limited:
-                general = [("general", limit_of(settings, "general"))]
-                exceeded = await state.limiter.hit(settings, address, general)
-                if exceeded is not None:
-                    return _too_many(exceeded)
-            detail = "Authentication required: send `Authorization: Bearer <token>`."
-            return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
-        actor: str | None = None
-        if header is None:
-            reason = "token in the query string (only the Authorization header is read)"
+
+async def _authenticate(caller: _Caller) -> str | JSONResponse:
+    """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
+    header = Headers(scope=caller.scope).get("authorization")
+    query = caller.scope.get("query_string", b"").decode("latin-1")
+    if header is None and caller.scope["method"] == "GET" and has_ticket(query):
+        return await _redeem(caller, query)
+    if header is None and not _token_in_query(caller.scope):
+        flood = await caller.over_limit("general")
+        if flood is not None:
+            return flood
+        detail = "Authentication required: send `Authorization: Bearer <token>`."
+        return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
+    actor: str | None = None
+    if header is None:
+        reason = "token in the query string (only the Authorization header is read)"
+    else:
+        scheme, _, token = header.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            reason = "not a Bearer token"
         else:
-            scheme, _, token = header.strip().partition(" ")
-            token = token.strip()
-            if scheme.lower() != "bearer" or not token:
-                reason = "not a Bearer token"
-            else:
-                name = await state.tokens.identify(settings, token)
-                if name is not None:
-                    return name
-                actor = await revoked_name(token)
-                reason = "revoked token" if actor else "unknown token"
-        return await _refuse(reason, actor, scope, path, settings, state, address, limited)
-
-    async def _redeem(
-        self,
-        scope: Scope,
-        path: str,
-        query: str,
-        settings: Settings,
-        state: SecurityState,
-        address: str,
-        limited: bool,
-    ) -> str | JSONResponse:
-        """The name of the token that asked for the request's download ticket, or the
-        answer to send."""
-        actor = await state.tickets.redeem(settings, path, query)
-        if actor is not None:
-            return actor
-        reason = "download ticket unknown, already used, expired or for another URL"
-        return await _refuse(reason, None, scope, path, settings, state, address, limited)
+            name = await caller.state.tokens.identify(caller.settings, token)
+            if name is not None:
+                return name
+            actor = await revoked_name(token)
+            reason = "revoked token" if actor else "unknown token"
+    return await _refuse(caller, reason, actor)
 
 
-async def _refuse(
-    reason: str,
-    actor: str | None,
-    scope: Scope,
-    path: str,
-    settings: Settings,
-    state: SecurityState,
-    address: str,
-    limited: bool,
-) -> JSONResponse:
+async def _redeem(caller: _Caller, query: str) -> str | JSONResponse:
+    """The name of the token that asked for the request's download ticket, or the answer
+    to send."""
+    actor = await caller.state.tickets.redeem(caller.settings, caller.path, query)
+    if actor is not None:
+        return actor
+    reason = "download ticket unknown, already used, expired or for another URL"
+    return await _refuse(caller, reason, None)
+
+
+async def _refuse(caller: _Caller, reason: str, actor: str | None) -> JSONResponse:
     """401 for credentials that did not pass (429 for a flood of them), audited."""
-    if limited:
-        failures = [("auth_failures", limit_of(settings, "auth_failures"))]
-        exceeded = await state.limiter.hit(settings, address, failures)
-        if exceeded is not None:
-            return _too_many(exceeded)
-    await _audit_failure(reason, actor, address, scope["method"], path)
+    flood = await caller.over_limit("auth_failures")
+    if flood is not None:
+        return flood
+    await _audit_failure(reason, actor, caller.address, caller.scope["method"], caller.path)
     challenge = f'{CHALLENGE}, error="invalid_token"'
     return _answer(401, f"Invalid credentials: {reason}.", {"WWW-Authenticate": challenge})
