@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { api, expect, holdRequests, importThroughApi, pressEnterTwiceWhilePending, test } from './support/fixtures';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 
 const HTML_NAME = '<b>Bold</b> & <img src=x onerror="window.__xss=1">';
 
@@ -363,6 +363,126 @@ test.describe('Story 2b: products edge cases', () => {
       // The SKU cut short is there in full as the cell's title.
       await expect(row.locator('td').first().locator('[title]')).toHaveAttribute('title', sku);
     }
+  });
+});
+
+/** Whether the page scrolls sideways: something is wider than the screen. */
+function hasHorizontalOverflow(page: Page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+}
+
+async function expectWithinViewport(page: Page, locator: Locator, what: string) {
+  const box = (await locator.boundingBox())!;
+  const width = page.viewportSize()!.width;
+  expect(box.x, `${what} starts left of the screen`).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width, `${what} ends right of the screen (${width} px)`).toBeLessThanOrEqual(width);
+}
+
+test.describe('Story 2c: long values and edits from two places', () => {
+  test.beforeEach(async ({ baseURL }) => {
+    await seed(baseURL!);
+  });
+
+  test('a name and SKU without spaces fit the table, the edit dialog and the delete confirmation at 375 and 1440 px', async ({
+    page,
+    baseURL,
+  }) => {
+    const sku = `WIDE-${'S'.repeat(59)}`;
+    await api(baseURL!, 'products', {
+      method: 'POST',
+      body: { sku, name: 'W'.repeat(255), description: 'D'.repeat(2_000) },
+    });
+    for (const width of [375, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`/products?sku=${sku}`);
+      const row = table(page).getByRole('row').filter({ has: page.getByRole('button', { name: `Delete ${sku}` }) });
+      await expect(row).toHaveCount(1);
+      expect(await hasHorizontalOverflow(page), `the products page is wider than ${width} px`).toBe(false);
+      await expectWithinViewport(page, row.getByRole('button', { name: `Delete ${sku}` }), 'the row\'s Delete');
+      await expectWithinViewport(page, row.getByRole('button', { name: `Edit ${sku}` }), 'the row\'s Edit');
+
+      await row.getByRole('button', { name: `Edit ${sku}` }).click();
+      const edit = page.getByRole('dialog', { name: 'Edit product' });
+      await expect(edit).toContainText(sku);
+      const dialogBox = (await edit.boundingBox())!;
+      const close = (await edit.getByRole('button', { name: 'Close' }).boundingBox())!;
+      expect(close.x + close.width, `Close is outside the edit dialog at ${width} px`).toBeLessThanOrEqual(
+        dialogBox.x + dialogBox.width,
+      );
+      await expectWithinViewport(page, edit, 'the edit dialog');
+      expect(await hasHorizontalOverflow(page)).toBe(false);
+      await page.keyboard.press('Escape');
+      await expect(edit).toBeHidden();
+
+      await row.getByRole('button', { name: `Delete ${sku}` }).click();
+      const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+      await expect(confirm).toContainText(sku);
+      await expectWithinViewport(page, confirm, 'the delete confirmation');
+      await expectWithinViewport(page, confirm.getByRole('button', { name: 'Delete product' }), 'Delete product');
+      // Its message wraps inside it: nothing is cut off at its edge.
+      const message = confirm.locator('[id]').filter({ hasText: 'will be deleted' }).last();
+      expect(await message.evaluate((node) => node.scrollWidth <= node.clientWidth)).toBe(true);
+      expect(await hasHorizontalOverflow(page)).toBe(false);
+      await confirm.getByRole('button', { name: 'Cancel' }).click();
+      await expect(confirm).toBeHidden();
+    }
+  });
+
+  test('a save from a dialog opened before another edit gets the conflict, loads the current values and saves on them', async ({
+    page,
+    context,
+    baseURL,
+  }) => {
+    const stored = async (sku: string) =>
+      (await api<{ items: { name: string; description: string | null }[] }>(baseURL!, `products?sku=${sku}`)).items[0];
+    const other = await context.newPage();
+    for (const tab of [page, other]) {
+      await tab.goto('/products?sku=PRD-007');
+      await table(tab).getByRole('button', { name: 'Edit PRD-007' }).click();
+    }
+    // The other tab saves a description first.
+    const otherEdit = other.getByRole('dialog', { name: 'Edit product' });
+    await otherEdit.getByLabel('Description').fill('Written in the other tab');
+    await otherEdit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(other.getByTestId('toast').filter({ hasText: 'Saved PRD-007.' })).toBeVisible();
+    await other.close();
+
+    // This tab, opened earlier, saves a name: refused, nothing is undone.
+    const edit = page.getByRole('dialog', { name: 'Edit product' });
+    await expect(edit.getByLabel('Description')).toHaveValue('Plain');
+    await edit.getByLabel(/^Name/).fill('Renamed in this tab');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    const alert = edit.getByRole('alert');
+    await expect(alert).toContainText('changed elsewhere');
+    await expect(edit.getByLabel(/^SKU/)).not.toHaveAttribute('aria-invalid', 'true');
+    expect(await stored('PRD-007')).toMatchObject({ name: 'Gadget 007', description: 'Written in the other tab' });
+
+    await alert.getByRole('button', { name: 'Load current values' }).click();
+    await expect(edit.getByLabel('Description')).toHaveValue('Written in the other tab');
+    await expect(edit.getByLabel(/^Name/)).toHaveValue('Gadget 007');
+    await expect(edit.getByLabel(/^SKU/)).toBeFocused();
+    await edit.getByLabel(/^Name/).fill('Renamed in this tab');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await expect(edit).toBeHidden();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Saved PRD-007.' })).toBeVisible();
+    expect(await stored('PRD-007')).toMatchObject({ name: 'Renamed in this tab', description: 'Written in the other tab' });
+    await expect(table(page).getByRole('row').filter({ hasText: 'PRD-007' })).toContainText('Renamed in this tab');
+  });
+
+  test('a double click on "Delete product" deletes once, with no error', async ({ page }) => {
+    await page.goto('/products?sku=PRD-008');
+    const deletes: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'DELETE') deletes.push(request.url());
+    });
+    await table(page).getByRole('button', { name: 'Delete PRD-008' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await confirm.getByRole('button', { name: 'Delete product' }).dblclick();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Deleted PRD-008.' })).toBeVisible();
+    await expect(table(page)).toContainText('No products match these filters.');
+    await page.waitForTimeout(500);
+    expect(deletes).toHaveLength(1);
+    await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
   });
 });
 

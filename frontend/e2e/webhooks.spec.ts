@@ -226,6 +226,37 @@ test.describe('Story 4: webhooks', () => {
     expect(await pressed!.evaluate((button) => button === document.activeElement)).toBe(true);
   });
 
+  test('a long description without spaces fits the card at 375 and 1440 px, and a double click deletes once', async ({
+    page,
+    baseURL,
+  }) => {
+    await api(baseURL!, 'webhooks', {
+      method: 'POST',
+      body: { url: receiver.url, events: ['import.completed'], description: 'D'.repeat(900) },
+    });
+    for (const width of [375, 1440]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto('/webhooks');
+      await expect(card(page, receiver.url)).toContainText('DDDD');
+      const overflows = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      expect(overflows, `the webhooks page is wider than ${width} px`).toBe(false);
+      const remove = (await card(page, receiver.url).getByRole('button', { name: /^Delete/ }).boundingBox())!;
+      expect(remove.x + remove.width, `Delete is off the screen at ${width} px`).toBeLessThanOrEqual(width);
+    }
+
+    const deletes: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'DELETE') deletes.push(request.url());
+    });
+    await card(page, receiver.url).getByRole('button', { name: /^Delete/ }).click();
+    await page.getByRole('alertdialog', { name: 'Delete webhook?' }).getByRole('button', { name: 'Delete webhook' }).dblclick();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
+    await expect(page.getByText('No webhooks yet.')).toBeVisible();
+    await page.waitForTimeout(500);
+    expect(deletes).toHaveLength(1);
+    await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
+  });
+
   test('the delivery log fits a long error at 1280 x 900: dates on one line, Redeliver in view', async ({
     page,
     baseURL,

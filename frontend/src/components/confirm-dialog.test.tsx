@@ -1,5 +1,5 @@
 import type { ComponentProps } from 'react';
-import { render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfirmDialog } from './confirm-dialog';
@@ -65,6 +65,36 @@ describe('ConfirmDialog', () => {
     expect(input).toHaveAttribute('readonly');
     await user.type(input, 'D{Enter}');
     expect(input).toHaveValue('DELETE');
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+  });
+
+  it('confirms once when pressed twice before the action shows it runs, and again once it has ended', async () => {
+    const { onConfirm, rerender, user } = setup({ confirmationText: 'DELETE' });
+    const input = screen.getByLabelText(/type delete to confirm/i);
+    await user.type(input, 'DELETE');
+    const confirm = screen.getByRole('button', { name: 'Delete all products' });
+    fireEvent.click(confirm);
+    fireEvent.submit(input.closest('form')!);
+    expect(onConfirm).toHaveBeenCalledTimes(1);
+    // The action ran and failed, and the dialog stayed open: it may be confirmed again.
+    rerender({ isLoading: true });
+    rerender({ isLoading: false });
+    fireEvent.click(confirm);
+    expect(onConfirm).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows why the action cannot run now, and does not confirm until that clears', async () => {
+    const { onConfirm, rerender, user } = setup({ confirmationText: 'DELETE' });
+    const input = screen.getByLabelText(/type delete to confirm/i);
+    rerender({ blockedReason: 'Unavailable while an import is running (stock.csv).' });
+    expect(screen.getByRole('alert')).toHaveTextContent('Unavailable while an import is running (stock.csv).');
+    await user.type(input, 'DELETE{Enter}');
+    expect(input).toHaveValue('');
+    expect(screen.getByRole('button', { name: 'Delete all products' })).toBeDisabled();
+    expect(onConfirm).not.toHaveBeenCalled();
+    rerender({ blockedReason: null });
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(input, 'DELETE{Enter}');
     expect(onConfirm).toHaveBeenCalledTimes(1);
   });
 

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from './button';
 import { Modal, type ModalProps } from './modal';
 
@@ -11,9 +11,15 @@ export type ConfirmDialogProps = {
   confirmLabel?: string;
   cancelLabel?: string;
   variant?: 'danger' | 'primary';
+  /** The confirmed action runs: confirm spins and ignores presses, the dialog cannot be dismissed.
+   * A second confirmation is ignored from the first press on, until this has been set and cleared
+   * again (or the dialog closes). */
   isLoading?: boolean;
   /** When set, the person must type this word before the confirm button is enabled. */
   confirmationText?: string;
+  /** Why the action cannot run now (it may have become so while the dialog is open): shown in
+   * the dialog, and confirming is off until it is cleared. */
+  blockedReason?: ReactNode;
   /** See `Modal`: where the focus goes on closing (e.g. a neighbour of the item just deleted). */
   returnFocus?: ModalProps['returnFocus'];
 };
@@ -35,6 +41,7 @@ function ConfirmDialogContent({
   variant = 'danger',
   isLoading = false,
   confirmationText,
+  blockedReason,
   returnFocus,
 }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
@@ -42,10 +49,20 @@ function ConfirmDialogContent({
   const cancelRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const matches = !confirmationText || typed.trim() === confirmationText;
+  const blocked = Boolean(blockedReason);
+  // Set on the first confirmation, before `isLoading` can show it: a double click or a second
+  // Enter pressed before the next render must not run the action twice.
+  const confirmed = useRef(false);
+
+  useEffect(() => {
+    if (!isLoading) confirmed.current = false;
+  }, [isLoading]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (matches && !isLoading) onConfirm();
+    if (!matches || blocked || isLoading || confirmed.current) return;
+    confirmed.current = true;
+    onConfirm();
   }
 
   return (
@@ -60,6 +77,11 @@ function ConfirmDialogContent({
       returnFocus={returnFocus}
     >
       <form onSubmit={submit} className="space-y-4">
+        {blocked && (
+          <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
+            {blockedReason}
+          </p>
+        )}
         {confirmationText && (
           <div className="space-y-1">
             <label htmlFor={inputId} className="block text-sm font-medium text-slate-800">
@@ -73,7 +95,7 @@ function ConfirmDialogContent({
               autoComplete="off"
               spellCheck={false}
               // Not disabled: the focus may be here (Enter confirms), and a disabled field drops it.
-              readOnly={isLoading}
+              readOnly={isLoading || blocked}
               className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
             />
           </div>
@@ -82,7 +104,7 @@ function ConfirmDialogContent({
           <Button ref={cancelRef} variant="secondary" onClick={onClose} disabled={isLoading}>
             {cancelLabel}
           </Button>
-          <Button type="submit" variant={variant} disabled={!matches} pending={isLoading}>
+          <Button type="submit" variant={variant} disabled={!matches || blocked} pending={isLoading}>
             {confirmLabel}
           </Button>
         </div>

@@ -147,7 +147,8 @@ export function Modal({
         className={`relative flex max-h-[92vh] w-full flex-col rounded-t-xl bg-white shadow-xl sm:rounded-xl ${widths[size]}`}
       >
         <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
-          <div>
+          {/* Long unbroken text (a 64-character SKU, a URL) wraps: it must not push Close out. */}
+          <div className="min-w-0 flex-1 wrap-anywhere">
             <h2 id={titleId} className="text-lg font-semibold text-slate-900">
               {title}
             </h2>
@@ -162,14 +163,14 @@ export function Modal({
             onClick={onClose}
             disabled={preventClose}
             aria-label="Close"
-            className="-m-1 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 disabled:opacity-40"
+            className="-m-1 shrink-0 rounded-md p-1 text-slate-500 hover:bg-slate-100 hover:text-slate-800 disabled:opacity-40"
           >
             <svg viewBox="0 0 20 20" className="size-5" aria-hidden="true" fill="currentColor">
               <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
             </svg>
           </button>
         </div>
-        <div ref={bodyRef} className="overflow-y-auto px-5 py-4">
+        <div ref={bodyRef} className="min-w-0 overflow-y-auto px-5 py-4">
           {children}
         </div>
         {footer && (

@@ -82,7 +82,7 @@ function ToastCard({ toast, onDismiss }: { toast: ToastItem; onDismiss: (id: num
       data-kind={toast.kind}
       className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-md border-l-4 px-4 py-3 text-sm shadow-lg ring-1 ring-slate-200 ${styles[toast.kind]}`}
     >
-      <p className="flex-1 break-words">{toast.message}</p>
+      <p className="min-w-0 flex-1 wrap-anywhere">{toast.message}</p>
       <button
         type="button"
         onClick={() => onDismiss(toast.id)}

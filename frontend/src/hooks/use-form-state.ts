@@ -20,6 +20,12 @@ export function useFormState<Values extends object>(
     setErrors((current) => ({ ...current, [key]: undefined, form: undefined }));
   }
 
+  /** Puts new values in the form (e.g. the record as it is now), clearing every error. */
+  function reset(next: Values) {
+    setValues(next);
+    setErrors({});
+  }
+
   async function submitWith(save: (values: Values) => Promise<void>) {
     const found = validate(values);
     setErrors(found);
@@ -31,5 +37,5 @@ export function useFormState<Values extends object>(
     }
   }
 
-  return { values, errors, set, submitWith };
+  return { values, errors, set, reset, submitWith };
 }

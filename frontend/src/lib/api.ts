@@ -74,6 +74,8 @@ type RequestOptions = {
   query?: QueryParams;
   body?: unknown;
   signal?: AbortSignal;
+  /** Extra request headers (e.g. `If-Match`). */
+  headers?: Record<string, string>;
 };
 
 const NOT_JSON = Symbol('not JSON');
@@ -111,7 +113,7 @@ function errorDetail(text: string): unknown {
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', query, body, signal } = options;
+  const { method = 'GET', query, body, signal, headers } = options;
   let response: Response;
   try {
     response = await fetch(buildUrl(path, query), {
@@ -121,6 +123,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
         Accept: 'application/json',
         ...authHeaders(),
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -141,7 +144,8 @@ export const api = {
     request<T>(path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
   put: <T>(path: string, body: unknown) => request<T>(path, { method: 'PUT', body }),
-  patch: <T>(path: string, body: unknown) => request<T>(path, { method: 'PATCH', body }),
+  patch: <T>(path: string, body: unknown, headers?: Record<string, string>) =>
+    request<T>(path, { method: 'PATCH', body, headers }),
   delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
 };
 

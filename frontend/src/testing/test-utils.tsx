@@ -42,18 +42,30 @@ export function renderWithProviders(ui: ReactElement, { url = '/', ...options }:
   return { queryClient, router, ...render(<RouterProvider router={router} />, { wrapper: Wrapper, ...options }) };
 }
 
-/** `body` may be a function of the request's URL (e.g. to answer by its query); a promise for it
- * holds the answer until it settles (e.g. to look at a save while it is pending). */
-type Route = { method?: string; path: string | RegExp; status?: number; body?: unknown };
+/** `body` may be a function of the request's URL and headers (e.g. to answer by its query); a
+ * promise for it holds the answer until it settles (e.g. to look at a save while it is pending).
+ * `status` may be a function of them too (e.g. to answer a stale `If-Match` with 412). */
+type Route = {
+  method?: string;
+  path: string | RegExp;
+  status?: number | ((url: URL, headers: Headers) => number);
+  body?: unknown;
+};
 
-/** Stubs `fetch` with canned JSON answers; records every call. Unit tests only — e2e uses the real API. */
+const COMMON_HEADERS = ['accept', 'content-type', 'authorization'];
+
+/** Stubs `fetch` with canned JSON answers; records every call (its headers in lower case, apart
+ * from the ones every call sends). Unit tests only — e2e uses the real API. */
 export function mockFetch(routes: Route[]) {
-  const calls: { method: string; url: string; body: unknown }[] = [];
+  const calls: { method: string; url: string; body: unknown; headers: Record<string, string> }[] = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const method = (init?.method ?? 'GET').toUpperCase();
     const body = typeof init?.body === 'string' ? JSON.parse(init.body) : init?.body;
-    calls.push({ method, url, body });
+    const headers = Object.fromEntries(
+      [...new Headers(init?.headers).entries()].filter(([name]) => !COMMON_HEADERS.includes(name)),
+    );
+    calls.push({ method, url, body, headers });
     const path = url.split('?')[0];
     const route = routes.find(
       (candidate) =>
@@ -61,8 +73,9 @@ export function mockFetch(routes: Route[]) {
         (typeof candidate.path === 'string' ? candidate.path === path : candidate.path.test(path)),
     );
     if (!route) return new Response(JSON.stringify({ detail: 'Not Found' }), { status: 404 });
-    const status = route.status ?? 200;
-    const answer = await (typeof route.body === 'function' ? route.body(new URL(url, 'http://localhost')) : route.body);
+    const request = [new URL(url, 'http://localhost'), new Headers(init?.headers)] as const;
+    const status = (typeof route.status === 'function' ? route.status(...request) : route.status) ?? 200;
+    const answer = await (typeof route.body === 'function' ? route.body(...request) : route.body);
     return new Response(status === 204 ? null : JSON.stringify(answer ?? null), {
       status,
       headers: { 'Content-Type': 'application/json' },

@@ -75,11 +75,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Product */
+        /**
+         * Get Product
+         * @description The product; its `ETag` is the version a change may name in `If-Match`.
+         */
         get: operations["get_product_api_v1_products__product_id__get"];
         /**
          * Replace Product
-         * @description Set every field; all four are required (`description` may be null).
+         * @description Set every field; all four are required (`description` may be null). With
+         *     `If-Match`, only if the product is still at that version.
          */
         put: operations["replace_product_api_v1_products__product_id__put"];
         post?: never;
@@ -89,7 +93,8 @@ export interface paths {
         head?: never;
         /**
          * Update Product
-         * @description Change the fields sent. `updated_at` moves only when a value changes.
+         * @description Change the fields sent. `updated_at` moves only when a value changes. With
+         *     `If-Match`, only if the product is still at that version.
          */
         patch: operations["update_product_api_v1_products__product_id__patch"];
         trace?: never;
@@ -840,7 +845,10 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
-            /** Last Delivery At */
+            /**
+             * Last Delivery At
+             * @description The latest attempt to deliver an event (test sends aside)
+             */
             last_delivery_at?: string | null;
             /** Last Delivery Status Code */
             last_delivery_status_code?: number | null;
@@ -848,7 +856,8 @@ export interface components {
             last_delivery_error?: string | null;
             /**
              * Last Delivery Ok
-             * @description Whether the latest attempt succeeded; null before the first one.
+             * @description Whether the latest attempt to deliver an event (test sends aside) succeeded;
+             *     null before the first one.
              */
             readonly last_delivery_ok: boolean | null;
         };
@@ -965,6 +974,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The product's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1075,6 +1086,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The product's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1102,7 +1115,10 @@ export interface operations {
     replace_product_api_v1_products__product_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change is based on, e.g. `"2026-12-06T08:00:00.123456Z"` (the product's `updated_at`, quoted): if the product has changed since, the answer is 412 and nothing changes */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -1118,6 +1134,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The product's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1133,6 +1151,13 @@ export interface operations {
             };
             /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `If-Match` names an older version: the product has changed since; nothing was changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1196,7 +1221,10 @@ export interface operations {
     update_product_api_v1_products__product_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change is based on, e.g. `"2026-12-06T08:00:00.123456Z"` (the product's `updated_at`, quoted): if the product has changed since, the answer is 412 and nothing changes */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description Product id */
                 product_id: number;
@@ -1212,6 +1240,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The product's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1227,6 +1257,13 @@ export interface operations {
             };
             /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `If-Match` names an older version: the product has changed since; nothing was changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -13,6 +13,10 @@ export type ProductPage = Schemas['ProductPage'];
 export type ProductSort = Schemas['ProductSort'];
 export type ProductListQuery = NonNullable<operations['list_products_api_v1_products_get']['parameters']['query']>;
 export type DeleteAllResult = Schemas['ProductsDeleted'];
+/** The version a product change is based on (`If-Match`): the product's `ETag`. */
+export type ProductVersion = NonNullable<
+  NonNullable<operations['update_product_api_v1_products__product_id__patch']['parameters']['header']>['if-match']
+>;
 
 export type Import = Schemas['ImportRead'];
 export type ImportStatus = Import['status'];

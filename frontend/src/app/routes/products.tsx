@@ -10,7 +10,7 @@ import { PageHeader } from './page-header';
 
 export function ProductsRoute() {
   // The route composes two features: products' Delete all is blocked while an import runs.
-  const { activeImport } = useActiveImport();
+  const { activeImport, recheck } = useActiveImport();
   const blockedReason = activeImport
     ? `Unavailable while an import is ${activeImport.status === 'queued' ? 'queued' : 'running'} (${activeImport.filename}).`
     : null;
@@ -40,7 +40,7 @@ export function ProductsRoute() {
             </h2>
             <p className="text-sm text-slate-600">Delete every product in the catalog at once.</p>
           </div>
-          <DeleteAllProducts disabledReason={blockedReason} />
+          <DeleteAllProducts disabledReason={blockedReason} recheck={recheck} />
         </section>
       </div>
     </>

@@ -19,10 +19,11 @@ function useRecentImports<T>(select: (page: ImportPage) => T) {
   });
 }
 
-/** The import that is queued or running now, if any (the newest, when there are several). */
-export function useActiveImport(): { activeImport: Import | null; isLoading: boolean } {
+/** The import that is queued or running now, if any (the newest, when there are several);
+ * `recheck` asks again at once instead of at the next poll. */
+export function useActiveImport(): { activeImport: Import | null; isLoading: boolean; recheck: () => Promise<unknown> } {
   const query = useRecentImports((page) => page.items.find(isActive) ?? null);
-  return { activeImport: query.data ?? null, isLoading: query.isPending };
+  return { activeImport: query.data ?? null, isLoading: query.isPending, recheck: query.refetch };
 }
 
 /** Every import queued or running now, oldest first (the order the worker takes them in). */

@@ -22,7 +22,7 @@ describe('DeleteAllProducts', () => {
     await user.type(within(dialog).getByRole('textbox'), 'DELETE');
     await user.click(within(dialog).getByRole('button', { name: 'Delete all products' }));
     expect(await screen.findByText('Deleted 1,234 products.')).toBeInTheDocument();
-    expect(calls).toEqual([{ method: 'DELETE', url: '/api/v1/products/all', body: undefined }]);
+    expect(calls).toEqual([{ method: 'DELETE', url: '/api/v1/products/all', body: undefined, headers: {} }]);
   });
 
   it('shows the API refusal (409) as an error toast', async () => {

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
-import { apiErrorToFormErrors, validateProduct } from '../components/product-form';
+import { apiErrorToFormErrors, changedFields, productToValues, validateProduct } from '../components/product-form';
 import { ProductFormModal } from '../components/product-form-modal';
 
 describe('validateProduct', () => {
@@ -30,6 +30,17 @@ describe('apiErrorToFormErrors', () => {
     });
   });
 
+  it('puts any other 409 (an import is writing the catalog) on the form, not on the SKU', () => {
+    const detail = 'a running import is writing the catalog; nothing was changed, try again in a moment';
+    expect(apiErrorToFormErrors(new ApiError(409, detail))).toEqual({ form: detail });
+  });
+
+  it('says a 412 means the product changed elsewhere since the dialog opened', () => {
+    const errors = apiErrorToFormErrors(new ApiError(412, 'The product has changed since this version was read.'));
+    expect(Object.keys(errors)).toEqual(['form']);
+    expect(errors.form).toMatch(/changed elsewhere .* since this dialog opened/);
+  });
+
   it('maps 422 validation details to their fields', () => {
     const error = new ApiError(422, [
       { loc: ['body', 'name'], msg: 'String should have at most 255 characters', type: 'string_too_long' },
@@ -38,6 +49,17 @@ describe('apiErrorToFormErrors', () => {
     expect(apiErrorToFormErrors(error)).toEqual({
       name: 'String should have at most 255 characters',
       form: 'something else',
+    });
+  });
+});
+
+describe('changedFields', () => {
+  it('keeps only the fields that differ, compared as they would be sent', () => {
+    const original = productToValues(productFactory({ sku: 'ABC-1', name: 'Kettle', description: null }));
+    expect(changedFields({ ...original, sku: ' ABC-1 ', description: '' }, original)).toEqual({});
+    expect(changedFields({ ...original, name: 'Teapot ', is_active: false }, original)).toEqual({
+      name: 'Teapot',
+      is_active: false,
     });
   });
 });
@@ -54,21 +76,29 @@ describe('ProductFormModal', () => {
   });
 
   it('shows the API duplicate-SKU message under the SKU field and stays open', async () => {
+    const duplicate = "a product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
     const { calls } = mockFetch([
-      { method: 'POST', path: '/api/v1/products', status: 409, body: { detail: 'SKU ABC-1 already exists' } },
+      { method: 'POST', path: '/api/v1/products', status: 409, body: { detail: duplicate } },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
     await user.type(screen.getByLabelText(/^SKU/), ' ABC-1 ');
     await user.type(screen.getByLabelText(/^Name/), 'Widget');
     await user.click(screen.getByRole('button', { name: 'Create product' }));
-    expect(await screen.findByText('SKU ABC-1 already exists')).toBeInTheDocument();
+    expect(await screen.findByText(duplicate)).toBeInTheDocument();
+    expect(screen.getByLabelText(/^SKU/)).toHaveAccessibleDescription(duplicate);
     expect(calls[0].body).toEqual({ sku: 'ABC-1', name: 'Widget', description: '', is_active: true });
     expect(screen.getByRole('dialog', { name: 'New product' })).toBeInTheDocument();
   });
 
-  it('saves an edit with PATCH and closes with a toast', async () => {
-    const product = productFactory({ id: 7, sku: 'ABC-7', name: 'Old' });
+  it('saves an edit with PATCH of the changed fields only, if the product is still the version it opened with', async () => {
+    const product = productFactory({
+      id: 7,
+      sku: 'ABC-7',
+      name: 'Old',
+      description: 'Loaded with the dialog',
+      updated_at: '2026-12-06T08:00:00.123456Z',
+    });
     const { calls } = mockFetch([
       { method: 'PATCH', path: '/api/v1/products/7', body: { ...product, name: 'New name' } },
       { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
@@ -82,7 +112,107 @@ describe('ProductFormModal', () => {
     await user.click(screen.getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Saved ABC-7.')).toBeInTheDocument();
     expect(closed).toBe(true);
-    expect(calls[0]).toMatchObject({ method: 'PATCH', body: { sku: 'ABC-7', name: 'New name' } });
+    expect(calls[0]).toMatchObject({
+      method: 'PATCH',
+      url: '/api/v1/products/7',
+      // Not the description, which another tab may have changed since.
+      body: { name: 'New name' },
+      headers: { 'if-match': '"2026-12-06T08:00:00.123456Z"' },
+    });
+    expect(Object.keys(calls[0].body as object)).toEqual(['name']);
+  });
+
+  it('sends nothing when no field was changed, and closes', async () => {
+    const product = productFactory({ id: 8, sku: 'SAME-8' });
+    const { calls } = mockFetch([]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open product={product} onClose={onClose} />);
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('No changes to save.')).toBeInTheDocument();
+    expect(onClose).toHaveBeenCalledTimes(1);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('on 412 stays open, says the product changed elsewhere, and loads its current values to save on', async () => {
+    const opened = productFactory({
+      id: 9,
+      sku: 'TWO-9',
+      name: 'Kettle',
+      description: 'Old text',
+      updated_at: '2026-12-06T08:00:00.000001Z',
+    });
+    // Saved meanwhile in another tab: a new description, a newer version.
+    const current = { ...opened, description: 'Text from the other tab', updated_at: '2026-12-06T08:05:00.000002Z' };
+    // The API: a change naming an older version (If-Match) is refused with 412.
+    const isCurrent = (headers: Headers) => headers.get('If-Match') === `"${current.updated_at}"`;
+    const { calls } = mockFetch([
+      {
+        method: 'PATCH',
+        path: '/api/v1/products/9',
+        status: (_url, headers) => (isCurrent(headers) ? 200 : 412),
+        body: (_url: URL, headers: Headers) =>
+          isCurrent(headers)
+            ? { ...current, name: 'Steel kettle', updated_at: '2026-12-06T08:06:00Z' }
+            : { detail: 'The product has changed since this version was read.' },
+      },
+      { path: '/api/v1/products/9', body: current },
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+    ]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open product={opened} onClose={onClose} />);
+    const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+    const name = within(dialog).getByLabelText(/^Name/);
+    await user.clear(name);
+    await user.type(name, 'Steel kettle');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+
+    const alert = await within(dialog).findByRole('alert');
+    expect(alert).toHaveTextContent(/changed elsewhere .* since this dialog opened/);
+    expect(onClose).not.toHaveBeenCalled();
+    for (const field of [/^SKU/, /^Name/, /^Description/]) {
+      expect(within(dialog).getByLabelText(field)).not.toHaveAttribute('aria-invalid');
+    }
+    expect(calls[0]).toMatchObject({
+      method: 'PATCH',
+      body: { name: 'Steel kettle' },
+      headers: { 'if-match': '"2026-12-06T08:00:00.000001Z"' },
+    });
+
+    await user.click(within(alert).getByRole('button', { name: 'Load current values' }));
+    await waitFor(() => expect(within(dialog).getByLabelText(/^Description/)).toHaveValue('Text from the other tab'));
+    expect(calls[1]).toMatchObject({ method: 'GET', url: '/api/v1/products/9' });
+    expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Kettle');
+    // The button pressed is gone: the focus goes on in the first field, not to the page.
+    expect(within(dialog).getByLabelText(/^SKU/)).toHaveFocus();
+    expect(within(dialog).queryByRole('alert')).toBeNull();
+    expect(within(dialog).getByRole('status')).toHaveTextContent('Make your change again, then save.');
+
+    // The change made again is saved on the current version, without undoing the other tab's.
+    await user.clear(within(dialog).getByLabelText(/^Name/));
+    await user.type(within(dialog).getByLabelText(/^Name/), 'Steel kettle');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Saved TWO-9.')).toBeInTheDocument();
+    const saved = calls.filter((call) => call.method === 'PATCH')[1];
+    expect(saved.body).toEqual({ name: 'Steel kettle' });
+    expect(saved.headers).toEqual({ 'if-match': '"2026-12-06T08:05:00.000002Z"' });
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a 409 from a running import on the form, not under the SKU', async () => {
+    const busy = 'a running import is writing the catalog; nothing was changed, try again in a moment';
+    const product = productFactory({ id: 10, sku: 'BUSY-10', name: 'Busy' });
+    mockFetch([{ method: 'PATCH', path: '/api/v1/products/10', status: 409, body: { detail: busy } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open product={product} onClose={() => undefined} />);
+    const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+    await user.type(within(dialog).getByLabelText(/^Name/), ' 2');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(busy);
+    const sku = within(dialog).getByLabelText(/^SKU/);
+    expect(sku).not.toHaveAttribute('aria-invalid');
+    expect(sku).toHaveAccessibleDescription('Unique, case-insensitive, up to 64 characters.');
   });
 
   it('keeps the submit button focusable while it saves, and saves once however often it is pressed', async () => {

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
@@ -25,6 +25,10 @@ describe('products search params', () => {
     expect(toProductsSearch({ page: 1, page_size: 50, sku: ' ab ' }).toString()).toBe('sku=ab');
   });
 });
+
+function errorToasts() {
+  return screen.queryAllByTestId('toast').filter((toast) => toast.dataset.kind === 'error');
+}
 
 describe('ProductsTable', () => {
   it('renders a name containing HTML as text', async () => {
@@ -78,6 +82,85 @@ describe('ProductsTable', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Delete product' }));
     expect(await screen.findByText('Deleted DEL-5.')).toBeInTheDocument();
     expect(calls.some((call) => call.method === 'DELETE' && call.url === '/api/v1/products/5')).toBe(true);
+  });
+
+  it('deletes once however fast "Delete product" is pressed twice', async () => {
+    let items = [productFactory({ id: 6, sku: 'TWICE-6' })];
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      {
+        method: 'DELETE',
+        path: '/api/v1/products/6',
+        status: 204,
+        body: () => {
+          items = [];
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await user.click(await screen.findByRole('button', { name: 'Delete TWICE-6' }));
+    const confirm = within(screen.getByRole('alertdialog', { name: 'Delete product?' })).getByRole('button', {
+      name: 'Delete product',
+    });
+    // A double click: the second press comes before the page has shown the first is running.
+    fireEvent.click(confirm);
+    fireEvent.click(confirm);
+    expect(await screen.findByText('Deleted TWICE-6.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Delete TWICE-6' })).toBeNull());
+    expect(calls.filter((call) => call.method === 'DELETE')).toHaveLength(1);
+    expect(errorToasts()).toEqual([]);
+  });
+
+  it('takes a product deleted elsewhere as deleted: no error, and the list is fetched again', async () => {
+    let items = [productFactory({ id: 11, sku: 'GONE-11' })];
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      { method: 'DELETE', path: '/api/v1/products/11', status: 404, body: { detail: 'product 11 not found' } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await user.click(await screen.findByRole('button', { name: 'Delete GONE-11' }));
+    items = [];
+    await user.click(
+      within(screen.getByRole('alertdialog', { name: 'Delete product?' })).getByRole('button', { name: 'Delete product' }),
+    );
+    expect(await screen.findByText('GONE-11 had already been deleted.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('button', { name: 'Delete GONE-11' })).toBeNull());
+    expect(errorToasts()).toEqual([]);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(calls.filter((call) => call.method === 'GET')).toHaveLength(2);
+  });
+
+  it('sends only is_active, without If-Match, when the Active switch is pressed', async () => {
+    const product = productFactory({ id: 12, sku: 'SW-12', is_active: true });
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: { items: [product], total: 1, page: 1, page_size: 50 } },
+      { method: 'PATCH', path: '/api/v1/products/12', body: { ...product, is_active: false } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await user.click(await screen.findByRole('switch', { name: 'Active: SW-12' }));
+    expect(await screen.findByText('SW-12 is now inactive.')).toBeInTheDocument();
+    const patch = calls.find((call) => call.method === 'PATCH')!;
+    expect(patch.body).toEqual({ is_active: false });
+    expect(patch.headers).toEqual({});
+  });
+
+  it("drops the row of a product deleted elsewhere when its switch is pressed, and says it no longer exists", async () => {
+    let items = [productFactory({ id: 13, sku: 'GONE-13' }), productFactory({ id: 14, sku: 'STAY-14' })];
+    mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      { method: 'PATCH', path: '/api/v1/products/13', status: 404, body: { detail: 'product 13 not found' } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    const active = await screen.findByRole('switch', { name: 'Active: GONE-13' });
+    items = items.filter((product) => product.id !== 13);
+    await user.click(active);
+    expect(await screen.findByRole('alert')).toHaveTextContent('GONE-13 no longer exists: it was deleted elsewhere.');
+    await waitFor(() => expect(screen.queryByRole('switch', { name: 'Active: GONE-13' })).toBeNull());
+    expect(screen.getByRole('switch', { name: 'Active: STAY-14' })).toBeInTheDocument();
   });
 
   it("keeps the keyboard focus on a row's buttons and switch across dialogs and saves", async () => {

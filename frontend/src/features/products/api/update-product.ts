@@ -1,10 +1,23 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api } from '@/lib/api';
-import type { Product, ProductPage, ProductUpdate } from '@/types/api';
+import { api, ApiError } from '@/lib/api';
+import type { Product, ProductPage, ProductUpdate, ProductVersion } from '@/types/api';
 import { productKeys } from './query-keys';
 
-export function updateProduct({ id, data }: { id: number; data: ProductUpdate }): Promise<Product> {
-  return api.patch<Product>(`products/${id}`, data);
+/** A product's version as the API names it in `ETag` and takes in `If-Match`: its `updated_at`, quoted. */
+export function productVersion(product: Pick<Product, 'updated_at'>): ProductVersion {
+  return `"${product.updated_at}"`;
+}
+
+type UpdateProductInput = {
+  id: number;
+  data: ProductUpdate;
+  /** The version (`productVersion`) the change is based on: if the product changed since, the
+   * API answers 412 and changes nothing. */
+  ifMatch?: ProductVersion;
+};
+
+export function updateProduct({ id, data, ifMatch }: UpdateProductInput): Promise<Product> {
+  return api.patch<Product>(`products/${id}`, data, ifMatch ? { 'If-Match': ifMatch } : undefined);
 }
 
 export function useUpdateProduct() {
@@ -17,6 +30,12 @@ export function useUpdateProduct() {
         page ? { ...page, items: page.items.map((item) => (item.id === saved.id ? saved : item)) } : page,
       );
       void queryClient.invalidateQueries({ queryKey: productKeys.all });
+    },
+    onError: (error) => {
+      // Deleted elsewhere: fetch the list again, so its row goes away.
+      if (error instanceof ApiError && error.status === 404) {
+        void queryClient.invalidateQueries({ queryKey: productKeys.all });
+      }
     },
   });
 }

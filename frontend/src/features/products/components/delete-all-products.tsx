@@ -9,9 +9,12 @@ import { useDeleteAllProducts } from '../api/delete-all-products';
 type DeleteAllProductsProps = {
   /** Why deleting everything is not possible right now (e.g. an import is running). */
   disabledReason?: string | null;
+  /** Asks again at once whether deleting everything is possible (`disabledReason` follows): the
+   * answer the page has may be seconds old, and an import may have started since. */
+  recheck?: () => unknown;
 };
 
-export function DeleteAllProducts({ disabledReason }: DeleteAllProductsProps) {
+export function DeleteAllProducts({ disabledReason, recheck }: DeleteAllProductsProps) {
   const [open, setOpen] = useState(false);
   const reasonId = useId();
   const toast = useToast();
@@ -21,7 +24,10 @@ export function DeleteAllProducts({ disabledReason }: DeleteAllProductsProps) {
     <div className="flex flex-col items-stretch gap-1 sm:items-end">
       <Button
         variant="danger"
-        onClick={() => setOpen(true)}
+        onClick={() => {
+          setOpen(true);
+          recheck?.();
+        }}
         disabled={Boolean(disabledReason)}
         aria-describedby={disabledReason ? reasonId : undefined}
       >
@@ -37,6 +43,7 @@ export function DeleteAllProducts({ disabledReason }: DeleteAllProductsProps) {
         title="Delete all products?"
         message="Are you sure? This cannot be undone. Every product in the catalog will be deleted."
         confirmationText="DELETE"
+        blockedReason={disabledReason}
         confirmLabel={deleteAll.isPending ? 'Deleting…' : 'Delete all products'}
         isLoading={deleteAll.isPending}
         onClose={() => setOpen(false)}

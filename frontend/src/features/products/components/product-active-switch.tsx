@@ -1,5 +1,6 @@
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
+import { ApiError } from '@/lib/api';
 import type { Product } from '@/types/api';
 import { useUpdateProduct } from '../api/update-product';
 
@@ -17,7 +18,13 @@ export function ProductActiveSwitch({ product }: { product: Product }) {
           { id: product.id, data: { is_active: checked } },
           {
             onSuccess: (saved) => toast.success(`${saved.sku} is now ${saved.is_active ? 'active' : 'inactive'}.`),
-            onError: (error) => toast.error(`Could not update ${product.sku}: ${error.message}`),
+            onError: (error) =>
+              toast.error(
+                // Deleted elsewhere: the list is fetched again, and the row goes.
+                error instanceof ApiError && error.status === 404
+                  ? `${product.sku} no longer exists: it was deleted elsewhere.`
+                  : `Could not update ${product.sku}: ${error.message}`,
+              ),
           },
         )
       }

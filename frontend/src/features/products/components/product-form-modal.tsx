@@ -1,12 +1,20 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { Button } from '@/components/button';
 import { Checkbox, TextAreaField, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
+import { ApiError } from '@/lib/api';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
-import { useUpdateProduct } from '../api/update-product';
+import { getProduct } from '../api/get-product';
+import { productKeys } from '../api/query-keys';
+import { productVersion, useUpdateProduct } from '../api/update-product';
 import {
   apiErrorToFormErrors,
+  CHANGED_ELSEWHERE,
+  changedFields,
   emptyProductValues,
   LIMITS,
   productToValues,
@@ -28,42 +36,111 @@ export function ProductFormModal({ open, onClose, product }: ProductFormModalPro
 }
 
 function ProductFormDialog({ onClose, product }: { onClose: () => void; product: Product | null }) {
-  const { values, errors, set, submitWith } = useFormState<ProductFormValues>(
+  // The version the form started from: the product the dialog opened with, or the current one
+  // loaded after a conflict. A save sends only what differs from it, and only if it is still current.
+  const [original, setOriginal] = useState(product);
+  const { values, errors, set, reset, submitWith } = useFormState<ProductFormValues>(
     () => (product ? productToValues(product) : emptyProductValues()),
     validateProduct,
     apiErrorToFormErrors,
   );
+  const [conflict, setConflict] = useState(false);
+  const [reload, setReload] = useState<{ pending: boolean; error?: string; done: number }>({
+    pending: false,
+    done: 0,
+  });
+  const queryClient = useQueryClient();
   const toast = useToast();
   const create = useCreateProduct();
   const update = useUpdateProduct();
   const isSaving = create.isPending || update.isPending;
+  const formId = original ? `product-form-${original.id}` : 'product-form-new';
+
+  // The button that loaded the current values is gone: the person goes on in the first field.
+  useEffect(() => {
+    if (reload.done) document.getElementById(formId)?.querySelector<HTMLElement>('input, textarea')?.focus();
+  }, [reload.done, formId]);
 
   const submit = () =>
     submitWith(async (current) => {
-      const payload = valuesToPayload(current);
-      if (product) {
-        const saved = await update.mutateAsync({ id: product.id, data: payload });
-        toast.success(`Saved ${saved.sku}.`);
+      if (original) {
+        const changes = changedFields(current, productToValues(original));
+        if (Object.keys(changes).length === 0) {
+          toast.info('No changes to save.');
+          onClose();
+          return;
+        }
+        try {
+          const saved = await update.mutateAsync({ id: original.id, data: changes, ifMatch: productVersion(original) });
+          toast.success(`Saved ${saved.sku}.`);
+        } catch (error) {
+          setConflict(error instanceof ApiError && error.status === 412);
+          throw error;
+        }
       } else {
-        const saved = await create.mutateAsync(payload);
+        const saved = await create.mutateAsync(valuesToPayload(current));
         toast.success(`Created ${saved.sku}.`);
       }
       onClose();
     });
 
-  const formId = product ? `product-form-${product.id}` : 'product-form-new';
+  async function loadCurrentValues() {
+    if (!original || reload.pending) return;
+    setReload((state) => ({ ...state, pending: true, error: undefined }));
+    try {
+      const latest = await getProduct(original.id);
+      setOriginal(latest);
+      reset(productToValues(latest));
+      setConflict(false);
+      setReload((state) => ({ pending: false, done: state.done + 1 }));
+      // The list showed the older version too.
+      void queryClient.invalidateQueries({ queryKey: productKeys.lists() });
+    } catch (error) {
+      const gone = error instanceof ApiError && error.status === 404;
+      if (gone) void queryClient.invalidateQueries({ queryKey: productKeys.all });
+      const message = gone
+        ? 'This product no longer exists: it was deleted elsewhere.'
+        : `Could not load the current values: ${error instanceof Error ? error.message : 'unknown error'}`;
+      setReload((state) => ({ ...state, pending: false, error: message }));
+    }
+  }
+
+  const formError = conflict ? (
+    <div className="space-y-2">
+      <p>{CHANGED_ELSEWHERE}</p>
+      {reload.error && <p className="font-medium">{reload.error}</p>}
+      <Button size="sm" variant="secondary" pending={reload.pending} onClick={() => void loadCurrentValues()}>
+        Load current values
+      </Button>
+    </div>
+  ) : (
+    errors.form
+  );
 
   return (
     <FormModal
       onClose={onClose}
-      title={product ? 'Edit product' : 'New product'}
-      description={product ? <>SKU {product.sku}</> : 'Fields marked * are required.'}
+      title={original ? 'Edit product' : 'New product'}
+      description={
+        original ? (
+          <>
+            SKU <span className="font-mono break-all">{original.sku}</span>
+          </>
+        ) : (
+          'Fields marked * are required.'
+        )
+      }
       formId={formId}
-      submitLabel={product ? 'Save changes' : 'Create product'}
+      submitLabel={original ? 'Save changes' : 'Create product'}
       onSubmit={submit}
       isSaving={isSaving}
-      formError={errors.form}
+      formError={formError}
     >
+      {reload.done > 0 && !conflict && (
+        <p role="status" className="text-sm text-slate-700">
+          The current values are loaded. Make your change again, then save.
+        </p>
+      )}
       <TextField
         label="SKU"
         name="sku"

@@ -1,7 +1,7 @@
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
 import { characterCount } from '@/lib/text';
-import type { Product, ProductCreate } from '@/types/api';
+import type { Product, ProductCreate, ProductUpdate } from '@/types/api';
 
 export type ProductFormValues = { sku: string; name: string; description: string; is_active: boolean };
 export type ProductFormErrors = Partial<Record<keyof ProductFormValues | 'form', string>>;
@@ -47,14 +47,38 @@ export function valuesToPayload(values: ProductFormValues): ProductCreate {
 
 const FIELDS = ['sku', 'name', 'description', 'is_active'] as const;
 
-/** Maps an API error onto the form: 409 is a duplicate SKU, 422 names its fields. */
+/** Only what differs from `original`, as the API takes it: a save sends no field the person left
+ * alone, so it cannot undo a change made to that field elsewhere. Empty when nothing changed. */
+export function changedFields(values: ProductFormValues, original: ProductFormValues): ProductUpdate {
+  const next = valuesToPayload(values);
+  const before = valuesToPayload(original);
+  const changes: Record<string, unknown> = {};
+  for (const field of FIELDS) {
+    if (next[field] !== before[field]) changes[field] = next[field];
+  }
+  return changes as ProductUpdate;
+}
+
+export const CHANGED_ELSEWHERE =
+  'This product was changed elsewhere (another edit or an import) since this dialog opened, so nothing was saved. Load the current values, then make your change again.';
+
+/** The API's answer to a duplicate SKU (409) starts so; any other 409 (e.g. an import is writing
+ * the catalog) is about the whole save, not the SKU. */
+const DUPLICATE_SKU = /^a product with sku\b/i;
+
+/**
+ * Maps an API error onto the form: a duplicate SKU (409) goes under the SKU, a 422 under the
+ * fields it names; a product changed since the dialog opened (412), any other 409 and the rest
+ * belong to the whole form.
+ */
 export function apiErrorToFormErrors(error: unknown): ProductFormErrors {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
-  if (error.status === 409) {
-    return { sku: typeof error.detail === 'string' && error.detail ? error.detail : 'A product with this SKU already exists.' };
+  if (error.status === 409 && typeof error.detail === 'string' && DUPLICATE_SKU.test(error.detail.trim())) {
+    return { sku: error.detail };
   }
   const invalid = validationErrorsFor(error, FIELDS);
   if (invalid) return invalid;
+  if (error.status === 412) return { form: CHANGED_ELSEWHERE };
   if (error.status === 404) return { form: 'This product no longer exists.' };
   return { form: error.message };
 }

@@ -47,7 +47,10 @@ function productColumns({ onEdit, onDelete }: RowActions): ColumnDef<Product, un
       // Rendered as text: a name containing HTML shows its tags, it is never interpreted.
       cell: (info) => (
         <>
-          <span className="line-clamp-2 min-w-32 break-words">{info.getValue()}</span>
+          {/* Wraps anywhere: a long name without spaces must not widen the table past the screen. */}
+          <span className="line-clamp-2 min-w-32 wrap-anywhere" title={info.getValue()}>
+            {info.getValue()}
+          </span>
           {/* On a phone the SKU column is hidden: show the SKU under the name. */}
           <span className="font-mono text-xs break-all text-slate-600 sm:hidden">{info.row.original.sku}</span>
         </>
@@ -58,7 +61,7 @@ function productColumns({ onEdit, onDelete }: RowActions): ColumnDef<Product, un
       enableSorting: false,
       meta: { className: 'hidden lg:table-cell' },
       cell: (info) => (
-        <span className="line-clamp-2 max-w-md break-words text-slate-600">{info.getValue() || '—'}</span>
+        <span className="line-clamp-2 max-w-md wrap-anywhere text-slate-600">{info.getValue() || '—'}</span>
       ),
     }),
     column.accessor('is_active', {
@@ -152,7 +155,7 @@ export function ProductsTable() {
         title="Delete product?"
         message={
           <>
-            <span className="font-mono">{deleting?.sku}</span> — {deleting?.name} will be deleted. This cannot be
+            <span className="font-mono break-all">{deleting?.sku}</span> — {deleting?.name} will be deleted. This cannot be
             undone.
           </>
         }
@@ -164,9 +167,11 @@ export function ProductsTable() {
           if (!deleting) return;
           const target = deleting;
           deleteProduct.mutate(target.id, {
-            onSuccess: () => {
+            onSuccess: (result) => {
               focusAfterDelete.removed();
-              toast.success(`Deleted ${target.sku}.`);
+              // Deleted elsewhere meanwhile: what was asked for is done, and the list is fetched again.
+              if (result === 'already-gone') toast.info(`${target.sku} had already been deleted.`);
+              else toast.success(`Deleted ${target.sku}.`);
               setDeleting(null);
             },
             onError: (error) => {

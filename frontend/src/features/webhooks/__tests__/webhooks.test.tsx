@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api';
@@ -127,6 +127,54 @@ describe('WebhooksList', () => {
     await deleteWithKeyboard('https://hooks.test/b');
     expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Webhooks' })).toHaveFocus();
+  });
+
+  it('deletes once however fast "Delete webhook" is pressed twice, and takes one deleted elsewhere as deleted', async () => {
+    let webhooks = [webhookFactory({ id: 90, url: 'https://hooks.test/twice' })];
+    let deletes = 0;
+    mockFetch([
+      { path: '/api/v1/webhooks', body: () => webhooks },
+      {
+        method: 'DELETE',
+        path: '/api/v1/webhooks/90',
+        // The first delete succeeds; any later one finds nothing.
+        status: () => (++deletes === 1 ? 204 : 404),
+        body: () => {
+          webhooks = [];
+          return { detail: 'webhook 90 not found' };
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    await user.click(await screen.findByRole('button', { name: /^Delete ?https:\/\/hooks\.test\/twice$/ }));
+    const confirm = within(screen.getByRole('alertdialog', { name: 'Delete webhook?' })).getByRole('button', {
+      name: 'Delete webhook',
+    });
+    // A double click: the second press comes before the page has shown the first is running.
+    fireEvent.click(confirm);
+    fireEvent.click(confirm);
+    expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
+    expect(deletes).toBe(1);
+    expect(screen.queryAllByTestId('toast').map((toast) => toast.textContent)).toEqual(['Webhook deleted.×']);
+  });
+
+  it('says a webhook deleted elsewhere had already been deleted, without an error', async () => {
+    let webhooks = [webhookFactory({ id: 91, url: 'https://hooks.test/gone' })];
+    mockFetch([
+      { path: '/api/v1/webhooks', body: () => webhooks },
+      { method: 'DELETE', path: '/api/v1/webhooks/91', status: 404, body: { detail: 'webhook 91 not found' } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    await user.click(await screen.findByRole('button', { name: /^Delete ?https:\/\/hooks\.test\/gone$/ }));
+    webhooks = [];
+    await user.click(
+      within(screen.getByRole('alertdialog', { name: 'Delete webhook?' })).getByRole('button', { name: 'Delete webhook' }),
+    );
+    expect(await screen.findByText('The webhook had already been deleted.')).toBeInTheDocument();
+    expect(await screen.findByText(/No webhooks yet/)).toBeInTheDocument();
+    expect(screen.queryAllByTestId('toast').filter((toast) => toast.dataset.kind === 'error')).toEqual([]);
   });
 
   it("shows each endpoint's last delivery as the API judged it", async () => {

@@ -32,7 +32,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
           <h3 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
             {webhook.url}
           </h3>
-          {webhook.description && <p className="mt-0.5 text-sm text-slate-600">{webhook.description}</p>}
+          {webhook.description && <p className="mt-0.5 text-sm wrap-anywhere text-slate-600">{webhook.description}</p>}
         </div>
         <Switch
           checked={webhook.enabled}

@@ -84,9 +84,10 @@ export function WebhooksList() {
         onConfirm={() => {
           if (!deleting) return;
           remove.mutate(deleting.id, {
-            onSuccess: () => {
+            onSuccess: (result) => {
               focusAfterDelete.removed();
-              toast.success('Webhook deleted.');
+              if (result === 'already-gone') toast.info('The webhook had already been deleted.');
+              else toast.success('Webhook deleted.');
             },
             onError: (error) => toast.error(`Could not delete the webhook: ${error.message}`),
             onSettled: () => setDeleting(null),
