@@ -40,7 +40,7 @@ run: $(PY_STAMP) ui
 
 ## lint: ruff, mypy, tsc and eslint
 lint: $(PY_STAMP)
-	cd backend && ../$(BIN)/ruff check . && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy
+	cd backend && ../$(BIN)/ruff check . ../bench ../generate_csv.py && ../$(BIN)/ruff format --check . && ../$(BIN)/mypy
 ifeq ($(HAVE_NODE),yes)
 	$(MAKE) $(NODE_STAMP)
 	cd frontend && npm run typecheck && npm run lint

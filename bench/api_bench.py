@@ -335,10 +335,11 @@ def measure_during_imports(
 
 
 def plans(rows: int) -> list[tuple[str, str]]:
+    from sqlalchemy import text
+
     from product_importer.db import sync_engine
     from product_importer.products import list_queries as sql
     from product_importer.products.filters import ProductFilters, ProductSort
-    from sqlalchemy import text
 
     def flat(plan: dict[str, Any]) -> list[str]:
         name = plan.get("Index Name") or plan.get("Relation Name") or ""

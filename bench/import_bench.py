@@ -223,7 +223,8 @@ def main() -> None:
 
 def print_table(table: list[dict[str, Any]], api_rss: float, file_bytes: int) -> None:
     print(
-        f"\nImport benchmark, medians (last file {file_bytes / 1e6:.1f} MB); API peak RSS {api_rss:.0f} MB"
+        f"\nImport benchmark, medians (last file {file_bytes / 1e6:.1f} MB); "
+        f"API peak RSS {api_rss:.0f} MB"
     )
     print(
         f"{'rows':>9} {'runs':>4} {'phase':9} {'floor s':>8} {'product s':>9} {'ratio':>6} "
@@ -232,7 +233,8 @@ def print_table(table: list[dict[str, Any]], api_rss: float, file_bytes: int) ->
     )
     for r in table:
         print(
-            f"{r['rows']:>9,} {r['repeat']:>4} {r['phase']:9} {r['floor']:>8.2f} {r['product']:>9.2f} "
+            f"{r['rows']:>9,} {r['repeat']:>4} {r['phase']:9} {r['floor']:>8.2f} "
+            f"{r['product']:>9.2f} "
             f"{r['product'] / r['floor']:>5.2f}x {r['floor_tuned']:>13.2f} "
             f"{r['product'] / r['floor_tuned']:>5.2f}x {r['upload']:>8.2f} {r['created']:>8,} "
             f"{r['updated']:>8,} {r['unchanged']:>9,} {r['worker_rss']:>13.0f}"

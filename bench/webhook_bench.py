@@ -109,10 +109,11 @@ class Receivers:
 
 
 def add_webhooks(urls: list[str], event: str) -> None:
+    from sqlalchemy import insert
+
     from product_importer.db import sync_session
     from product_importer.webhooks.models import Webhook
     from product_importer.webhooks.signing import new_secret
-    from sqlalchemy import insert
 
     rows = [{"url": url, "events": [event], "secret": new_secret()} for url in urls]
     with sync_session() as session:
@@ -122,9 +123,10 @@ def add_webhooks(urls: list[str], event: str) -> None:
 def retire_webhooks() -> None:
     """Disable the previous run's endpoints (their jobs still in flight get cancelled);
     a TRUNCATE here could deadlock with the worker finishing those jobs."""
+    from sqlalchemy import update
+
     from product_importer.db import sync_session
     from product_importer.webhooks.models import Webhook
-    from sqlalchemy import update
 
     with sync_session() as session:
         session.execute(update(Webhook).values(enabled=False))
@@ -134,8 +136,8 @@ def commit_event(event: str, data: dict[str, Any]) -> float:
     """Record the event in a transaction, as the import does; returns the moment the
     commit was issued (the clock starts before the commit, not after)."""
     from product_importer.db import sync_session
-    from product_importer.webhooks.dispatch import dispatch_after_commit
     from product_importer.webhooks.events import record_event
+    from product_importer.webhooks.wakeup import dispatch_after_commit
 
     with sync_session() as session:
         session.execute(record_event(event, data))
@@ -169,6 +171,7 @@ def bench_latency(receivers: Receivers, events: int) -> dict[str, Any]:
 
 async def _real_import(receivers: Receivers, rows: int) -> dict[str, float]:
     import httpx
+
     from product_importer.app import create_app
     from product_importer.db import dispose_engines
 
