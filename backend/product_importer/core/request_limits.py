@@ -1,11 +1,11 @@
 """Bounds on what a request may make the API hold, and on what its 422 repeats.
 
-A JSON body (or any body but an upload's multipart, which has `MAX_UPLOAD_BYTES`) may
-be at most `MAX_BODY_BYTES`: the largest valid one (a product with a 10,000-character
-description) is a few tens of KB, and the API would otherwise read any size into
-memory before validating it. Validation errors repeat a value the client sent only in
-part, and as valid text: a 300 MB field came back as a 300 MB answer, and a lone UTF-16
-surrogate made the answer itself fail (a 500).
+A request body (but an upload's, which `MAX_UPLOAD_BYTES` bounds) may be at most
+`MAX_BODY_BYTES`, whatever its Content-Type says: the largest valid one (a product
+with a 10,000-character description) is a few tens of KB, and the API would otherwise
+read any size into memory before validating it. Validation errors repeat a value the
+client sent only in part, and as valid text: a 300 MB field came back as a 300 MB
+answer, and a lone UTF-16 surrogate made the answer itself fail (a 500).
 """
 
 from __future__ import annotations
@@ -20,7 +20,10 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from product_importer.core.paths import app_path
+
 MAX_BODY_BYTES = 1024 * 1024
+UPLOADS = frozenset({("POST", "/api/v1/imports"), ("POST", "/api/v1/upload")})
 MAX_ECHOED_CHARS = 200
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES:,} bytes."
 
@@ -33,11 +36,10 @@ class BodyLimit:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = Headers(scope=scope) if scope["type"] == "http" else None
-        if headers is None or headers.get("content-type", "").startswith("multipart/"):
+        if scope["type"] != "http" or (scope["method"], app_path(scope)) in UPLOADS:
             await self.app(scope, receive, send)
             return
-        declared = headers.get("content-length", "")
+        declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             await JSONResponse({"detail": TOO_LARGE}, status_code=413)(scope, receive, send)
             return
@@ -72,7 +74,8 @@ def _echoable(value: Any) -> Any:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return JSONResponse({"detail": _echoable(jsonable_encoder(exc.errors()))}, status_code=422)
+    # Shortened first: the encoder would decode bytes strictly (a 500 on invalid UTF-8).
+    return JSONResponse({"detail": jsonable_encoder(_echoable(exc.errors()))}, status_code=422)
 
 
 def add_validation_errors(app: FastAPI) -> None:

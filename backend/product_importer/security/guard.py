@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from product_importer.config import Settings, get_settings
+from product_importer.core.paths import app_path
 from product_importer.db import async_session
 from product_importer.security import audit
 from product_importer.security import repository as repo
@@ -73,16 +74,6 @@ def security_state(app: FastAPI) -> SecurityState:
     if state is None:
         state = app.state.security = SecurityState()
     return state
-
-
-def app_path(scope: Scope) -> str:
-    """The path the app routes on: without the `root_path` prefix, with repeated slashes
-    collapsed, so no spelling of an API path slips past the check."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    return "/" + "/".join(part for part in path.split("/") if part)
 
 
 def classify(path: str) -> Kind:

@@ -42,3 +42,23 @@ async def test_a_lone_surrogate_is_a_422_not_a_server_error(client):
     response = await client.post(API, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 422, response.text
     assert (await client.get(API)).json()["total"] == 0
+
+
+async def test_a_multipart_content_type_does_not_lift_the_limit_off_a_json_route(client):
+    body = b"--x\r\n" + b"D" * (MAX_BODY_BYTES + 1)
+    headers = {"Content-Type": "multipart/form-data; boundary=x"}
+    assert (await client.post(API, content=body, headers=headers)).status_code == 413
+
+
+async def test_an_upload_is_bounded_by_its_own_limit_not_this_one(client):
+    big = b"sku,name\n" + b"A-1,Anvil\n" * (MAX_BODY_BYTES // 10 + 1)
+    response = await client.post(
+        "/api/v1/imports", content=big, headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422
+    assert "multipart/form-data" in response.json()["detail"]
+
+
+async def test_a_body_that_is_not_utf8_is_a_422_not_a_server_error(client):
+    response = await client.post(API, content=b"\xff\xfe", headers={"Content-Type": "text/plain"})
+    assert response.status_code == 422, response.text
