@@ -140,7 +140,7 @@ async def dispose_engines() -> None:
 AFTER_COMMIT_KEY = "after_commit_callbacks"
 
 
-def after_commit(session: Session | AsyncSession, callback: Callable[[], None]) -> None:
+def after_commit(session: Session | AsyncSession, callback: Callable[[], object]) -> None:
     """Run `callback` once the session's current transaction has committed (never on
     rollback): how a change queues work that must see it, e.g. webhook dispatch."""
     target = session.sync_session if isinstance(session, AsyncSession) else session

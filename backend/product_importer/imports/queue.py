@@ -15,18 +15,19 @@ def channel(import_id: uuid.UUID | str) -> str:
     return f"imports:{import_id}"
 
 
-def enqueue_import(import_id: uuid.UUID) -> None:
-    """Ask a worker to run the import. Called once the import is committed: if the
-    broker cannot take the task, the import stays queued and the workers' sweep sends
-    it again (`IMPORT_STALE_AFTER_SECONDS`), so the upload still succeeds."""
+def enqueue_import(import_id: uuid.UUID) -> bool:
+    """Ask a worker to run the import; whether the broker took the task. Called once the
+    import is committed: if the broker cannot take it, the import stays queued and the
+    workers' sweep sends it again, so the upload still succeeds."""
     from product_importer.worker import IMPORTS_QUEUE, celery_app
 
     try:
         celery_app.send_task(RUN_IMPORT_TASK, args=[str(import_id)], queue=IMPORTS_QUEUE)
     except Exception:
-        logger.warning(
-            "could not queue import %s; the sweep will send it", import_id, exc_info=True
-        )
+        message = "could not queue import %s (the sweep sends it again)"
+        logger.warning(message, import_id, exc_info=True)
+        return False
+    return True
 
 
 def progress_message(snapshot: ImportRead) -> str:

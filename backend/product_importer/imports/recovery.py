@@ -56,13 +56,16 @@ def requeue_stalled() -> int:
     for import_id in list(_sent_again_at):
         if import_id not in stalled or now - _sent_again_at[import_id] >= stale_seconds:
             del _sent_again_at[import_id]
-    ids = [import_id for import_id in stalled if import_id not in _sent_again_at]
-    for import_id in ids:
-        enqueue_import(import_id)
+    sent = [
+        import_id
+        for import_id in stalled
+        if import_id not in _sent_again_at and enqueue_import(import_id)
+    ]
+    for import_id in sent:  # one the broker refused is tried again at the next sweep
         _sent_again_at[import_id] = now
-    if ids:
-        logger.info("re-queued %d stalled import(s)", len(ids))
-    return len(ids)
+    if sent:
+        logger.info("re-queued %d stalled import(s)", len(sent))
+    return len(sent)
 
 
 def start_sweeper(stop: threading.Event) -> threading.Thread:

@@ -63,11 +63,20 @@ def test_a_running_import_whose_worker_holds_the_claim_is_left_to_it(hash_sign):
 def test_a_lost_import_is_sent_again_once_while_workers_are_busy(monkeypatch):
     """(A worker killed mid-import, found this way, is in test_faults.)"""
     sent: list[uuid.UUID] = []
-    monkeypatch.setattr(recovery, "enqueue_import", sent.append)
+    monkeypatch.setattr(recovery, "enqueue_import", lambda i: sent.append(i) or True)
     import_id = _running(hash_sign=1)
     assert recovery.requeue_stalled() == 1
     assert recovery.requeue_stalled() == 0
     assert sent == [import_id]
+
+
+def test_a_send_the_broker_refused_is_tried_again_at_the_next_sweep(monkeypatch):
+    tried: list[uuid.UUID] = []
+    monkeypatch.setattr(recovery, "enqueue_import", lambda i: tried.append(i) and False)
+    import_id = _running(hash_sign=1)
+    assert recovery.requeue_stalled() == 0
+    assert recovery.requeue_stalled() == 0
+    assert tried == [import_id, import_id]
 
 
 async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker):
