@@ -29,6 +29,7 @@ def run_import(self: Task, import_id: str) -> str:
 def _start_import_sweeper(sender: Any = None, **_: Any) -> None:
     if consumes(sender, IMPORTS_QUEUE):
         recovery.requeue_stalled()
+        _sweeper_stop.clear()  # set by an earlier shutdown of this process's worker
         recovery.start_sweeper(_sweeper_stop)
 
 

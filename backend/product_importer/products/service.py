@@ -148,7 +148,6 @@ async def delete_all_products(session: AsyncSession) -> int:
     await _refuse_during_import(session)  # queued while the lock was awaited
     deleted = int((await session.execute(repo.product_total())).scalar_one())
     await session.execute(repo.truncate_products())
-    if deleted:  # an empty catalog changes nothing: no event, as for a no-op edit
-        await _record(session, "products.deleted_all", {"deleted": deleted})
+    await _record(session, "products.deleted_all", {"deleted": deleted})
     await audit.record(session, "products.deleted_all", "products", {"deleted": deleted})
     return deleted

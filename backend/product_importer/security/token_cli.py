@@ -43,13 +43,16 @@ def _database() -> Iterator[None]:
         reload_settings()
         yield
         return
-    from product_importer.embedded import EmbeddedPostgres, EmbeddedServerError
+    from product_importer.embedded import DataDirLock, EmbeddedPostgres, EmbeddedServerError
     from product_importer.migrations import upgrade_to_head
 
+    lock = DataDirLock(get_settings().data_dir)
     server = EmbeddedPostgres(get_settings().data_dir)
     try:
+        lock.acquire()  # a `serve` starting meanwhile must not take this server for a leftover
         os.environ["DATABASE_URL"] = server.start()
     except EmbeddedServerError as exc:
+        lock.release()
         raise SystemExit(f"error: {exc}") from None
     try:
         reload_settings()
@@ -60,6 +63,7 @@ def _database() -> Iterator[None]:
 
         sync_engine().dispose()
         server.stop()
+        lock.release()
 
 
 def _generate() -> int:

@@ -260,13 +260,16 @@ async def test_an_import_cancelled_while_queued_keeps_no_copy_of_its_file(client
     assert _stored_chunks(import_id) == 0
 
 
-def _wait_for_a_lock_wait(within: float = 10) -> None:
+def _wait_until_blocked_by(holder: int, within: float = 10) -> None:
+    """Until a session waits for a lock that the backend `holder` holds."""
     # Another session: pg_stat_activity stays the same within one transaction.
-    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+    blocked = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
+    )
     deadline = time.monotonic() + within
     with sync_engine().connect() as observer:
-        while observer.execute(waiting).scalar_one() == 0:
-            assert time.monotonic() < deadline, "nobody waited for a lock"
+        while observer.execute(blocked, {"holder": holder}).scalar_one() == 0:
+            assert time.monotonic() < deadline, "nobody waited for the lock"
             observer.rollback()
             time.sleep(0.02)
 
@@ -280,7 +283,7 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
         api.execute(repository.cancel_queued(import_id))  # holds the row until committed
         claim = threading.Thread(target=lambda: outcome.append(runner.run_import(import_id)))
         claim.start()
-        _wait_for_a_lock_wait()
+        _wait_until_blocked_by(api.execute(text("SELECT pg_backend_pid()")).scalar_one())
         api.commit()
     claim.join(30)
     assert outcome == ["skipped"]
