@@ -5,7 +5,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
-import { apiErrorToFormErrors, changedFields, productToValues, validateProduct } from '../components/product-form';
+import {
+  apiErrorToFormErrors,
+  changedFields,
+  productToValues,
+  rebasedMessage,
+  rebaseValues,
+  validateProduct,
+} from '../components/product-form';
 import { ProductFormModal } from '../components/product-form-modal';
 
 describe('validateProduct', () => {
@@ -183,15 +190,16 @@ describe('ProductFormModal', () => {
     await user.click(within(alert).getByRole('button', { name: 'Load current values' }));
     await waitFor(() => expect(within(dialog).getByLabelText(/^Description/)).toHaveValue('Text from the other tab'));
     expect(calls[1]).toMatchObject({ method: 'GET', url: '/api/v1/products/9' });
-    expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Kettle');
+    // The person's change stays, on top of the current values.
+    expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Steel kettle');
     // The button pressed is gone: the focus goes on in the first field, not to the page.
     expect(within(dialog).getByLabelText(/^SKU/)).toHaveFocus();
     expect(within(dialog).queryByRole('alert')).toBeNull();
-    expect(within(dialog).getByRole('status')).toHaveTextContent('Make your change again, then save.');
+    expect(within(dialog).getByRole('status')).toHaveTextContent(
+      'Changed elsewhere: description. The current values are loaded with your changes on top; save when ready.',
+    );
 
-    // The change made again is saved on the current version, without undoing the other tab's.
-    await user.clear(within(dialog).getByLabelText(/^Name/));
-    await user.type(within(dialog).getByLabelText(/^Name/), 'Steel kettle');
+    // Saved on the current version, without undoing the other tab's change.
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
     expect(await screen.findByText('Saved TWO-9.')).toBeInTheDocument();
     const saved = calls.filter((call) => call.method === 'PATCH')[1];
@@ -276,5 +284,21 @@ describe('ProductFormModal', () => {
     const dialog = screen.getByRole('dialog', { name: 'New product' });
     expect(await within(dialog).findByText('The server failed (500). Try again.')).toBeInTheDocument();
     expect(screen.queryByText(/<html>/)).toBeNull();
+  });
+});
+
+describe('rebaseValues', () => {
+  const started = { sku: 'A-1', name: 'Kettle', description: 'Old', is_active: true };
+  it('keeps the person\'s changes on the current values and names what changed elsewhere', () => {
+    const mine = { ...started, name: 'Steel kettle', description: 'Mine' };
+    const current = { ...started, description: 'Theirs', is_active: false };
+    const rebased = rebaseValues(mine, started, current);
+    expect(rebased.values).toEqual({ sku: 'A-1', name: 'Steel kettle', description: 'Mine', is_active: false });
+    expect(rebased.changedElsewhere).toEqual(['description', 'active']);
+    expect(rebased.keptYours).toEqual(['description']);
+    expect(rebasedMessage(rebased)).toBe(
+      'Changed elsewhere: description, active. Your value is kept for description: check it. ' +
+        'The current values are loaded with your changes on top; save when ready.',
+    );
   });
 });

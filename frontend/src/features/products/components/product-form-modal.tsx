@@ -18,6 +18,8 @@ import {
   emptyProductValues,
   LIMITS,
   productToValues,
+  rebasedMessage,
+  rebaseValues,
   validateProduct,
   valuesToPayload,
   type ProductFormValues,
@@ -45,7 +47,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
     apiErrorToFormErrors,
   );
   const [conflict, setConflict] = useState(false);
-  const [reload, setReload] = useState<{ pending: boolean; error?: string; done: number }>({
+  const [reload, setReload] = useState<{ pending: boolean; error?: string; done: number; message?: string }>({
     pending: false,
     done: 0,
   });
@@ -89,10 +91,11 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
     setReload((state) => ({ ...state, pending: true, error: undefined }));
     try {
       const latest = await getProduct(original.id);
+      const rebased = rebaseValues(values, productToValues(original), productToValues(latest));
       setOriginal(latest);
-      reset(productToValues(latest));
+      reset(rebased.values);
       setConflict(false);
-      setReload((state) => ({ pending: false, done: state.done + 1 }));
+      setReload((state) => ({ pending: false, done: state.done + 1, message: rebasedMessage(rebased) }));
       // The list showed the older version too.
       void queryClient.invalidateQueries({ queryKey: productKeys.lists() });
     } catch (error) {
@@ -138,7 +141,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
     >
       {reload.done > 0 && !conflict && (
         <p role="status" className="text-sm text-slate-700">
-          The current values are loaded. Make your change again, then save.
+          {reload.message}
         </p>
       )}
       <TextField

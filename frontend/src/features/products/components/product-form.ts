@@ -59,6 +59,39 @@ export function changedFields(values: ProductFormValues, original: ProductFormVa
   return changes as ProductUpdate;
 }
 
+const FIELD_NAMES: Record<(typeof FIELDS)[number], string> = {
+  sku: 'SKU',
+  name: 'name',
+  description: 'description',
+  is_active: 'active',
+};
+
+export type Rebased = { values: ProductFormValues; changedElsewhere: string[]; keptYours: string[] };
+
+/** The person's changes (what differs from `started`) on top of the `current` values, and which
+ * fields were changed elsewhere: `keptYours` names those the person changed too (their value is
+ * in the form, so they can see and choose before saving). */
+export function rebaseValues(values: ProductFormValues, started: ProductFormValues, current: ProductFormValues): Rebased {
+  const rebased: ProductFormValues = { ...current };
+  const changedElsewhere: string[] = [];
+  const keptYours: string[] = [];
+  for (const field of FIELDS) {
+    const mine = values[field] !== started[field];
+    const theirs = current[field] !== started[field];
+    if (mine) Object.assign(rebased, { [field]: values[field] });
+    if (theirs) changedElsewhere.push(FIELD_NAMES[field]);
+    if (mine && theirs && values[field] !== current[field]) keptYours.push(FIELD_NAMES[field]);
+  }
+  return { values: rebased, changedElsewhere, keptYours };
+}
+
+/** What the dialog says once the current values are loaded. */
+export function rebasedMessage({ changedElsewhere, keptYours }: Rebased): string {
+  const elsewhere = changedElsewhere.length ? `Changed elsewhere: ${changedElsewhere.join(', ')}.` : '';
+  const kept = keptYours.length ? ` Your value is kept for ${keptYours.join(', ')}: check it.` : '';
+  return `${elsewhere}${kept} The current values are loaded with your changes on top; save when ready.`.trim();
+}
+
 export const CHANGED_ELSEWHERE =
   'This product was changed elsewhere (another edit or an import) since this dialog opened, so nothing was saved. Load the current values, then make your change again.';
 
