@@ -113,7 +113,11 @@ class MultipartFile:
 
     async def drain(self) -> None:
         """Read and discard the rest of the body, so the client reliably gets our answer."""
-        if not self._body_read:
+        if self._body_read:
+            return
+        self._body_read = True
+        try:
             async for _ in self._request.stream():
                 pass
-            self._body_read = True
+        except RuntimeError:  # "Stream consumed": its last part was read already
+            return

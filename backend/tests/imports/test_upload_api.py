@@ -64,6 +64,48 @@ async def test_two_files_in_one_upload_are_refused_and_nothing_is_kept(client):
     assert _kept() == (0, 0)
 
 
+async def _post_in_one_message(path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    """POST `body` as a server does when it all arrived at once: one ASGI message, the
+    last one (an in-process client sends an empty last message after the body)."""
+    scope = {
+        "type": "http", "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "root_path": "", "query_string": b"",
+        "server": ("testserver", 80), "client": ("127.0.0.1", 5000),
+        "headers": [(b"host", b"testserver"), (b"content-type", content_type.encode()),
+                    (b"content-length", str(len(body)).encode())],
+    }  # fmt: skip
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+    answer: dict[str, object] = {"body": b""}
+
+    async def receive() -> dict[str, object]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.start":
+            answer["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            answer["body"] = answer["body"] + message.get("body", b"")  # type: ignore[operator]
+
+    await create_app()(scope, receive, send)
+    return answer["status"], answer["body"]  # type: ignore[return-value]
+
+
+async def test_a_second_file_as_the_body_s_last_part_is_refused_too():
+    """The whole body in one message: the second file is found when nothing is left."""
+    parts = [
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="%s"\r\n\r\n%s\r\n'
+        % (name, csv_bytes("sku,name", f"{sku},Item"))
+        for name, sku in ((b"a.csv", "A-1"), (b"b.csv", "B-1"))
+    ]
+    body = b"".join(parts) + b"--b--\r\n"
+    status, answer = await _post_in_one_message(
+        "/api/v1/imports", body, "multipart/form-data; boundary=b"
+    )
+    assert status == 422, answer
+    assert b"more than one file field named 'file'" in answer
+    assert _kept() == (0, 0)
+
+
 async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
     small = Settings(max_upload_bytes=1000, upload_chunk_bytes=256)
     client._transport.app.dependency_overrides[get_settings] = lambda: small
