@@ -6,8 +6,9 @@ first would hold all of it (an export of millions of products) in the tab. So th
 web UI asks `POST /api/v1/downloads` for a ticket to one download URL and follows
 the ticketed URL, which the browser streams to disk. A ticket is valid for that URL
 alone, once, for `TICKET_SECONDS`, and stands for the token that asked for it; it
-lives in Redis, so every API process can redeem it. Unlike a token in the query
-string (always refused), a ticket in a log or the browser's history is spent.
+lives in Redis, so every API process can redeem it, and it dies with its token (a
+revoked token's tickets are refused). Unlike a token in the query string (always
+refused), a ticket in a log or the browser's history is spent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 import redis.asyncio as aioredis
@@ -56,6 +58,12 @@ def has_ticket(query: str) -> bool:
     return any(key == TICKET_PARAM for key, _ in _params(query))
 
 
+@dataclass(frozen=True)
+class Redeemed:
+    actor: str
+    token_digest: str | None  # None: issued while the API was open
+
+
 class DownloadTickets:
     def __init__(self) -> None:
         self._client: aioredis.Redis | None = None
@@ -69,19 +77,20 @@ class DownloadTickets:
             )
         return self._client
 
-    async def issue(self, settings: Settings, target: str, actor: str | None) -> tuple[str, int]:
-        """The ticketed URL of `target` (see `split_target`) for `actor`, and the
-        seconds it is valid."""
+    async def issue(self, settings: Settings, target: str, actor: str | None,
+                    token_digest: str | None) -> tuple[str, int]:  # fmt: skip
+        """The ticketed URL of `target` (see `split_target`) for `actor`, whose token has
+        this SHA-256, and the seconds it is valid."""
         path, query = split_target(target)
         ticket = secrets.token_urlsafe(24)
-        value = json.dumps({"path": path, "query": query, "actor": actor})
+        value = json.dumps({"path": path, "query": query, "actor": actor, "token": token_digest})
         seconds = TICKET_SECONDS
         await self._redis(settings).set(f"{KEY_PREFIX}:{ticket}", value, ex=seconds)
         return f"{path}?{urlencode([*_params(query), (TICKET_PARAM, ticket)])}", seconds
 
-    async def redeem(self, settings: Settings, path: str, query: str) -> str | None:
-        """Spend the request's ticket: the actor it stands for, or None when the ticket
-        is unknown, spent, expired or for another URL."""
+    async def redeem(self, settings: Settings, path: str, query: str) -> Redeemed | None:
+        """Spend the request's ticket: whom it stands for, or None when the ticket is
+        unknown, spent, expired or for another URL."""
         tickets = [value for key, value in _params(query) if key == TICKET_PARAM]
         if len(tickets) != 1:
             return None
@@ -91,7 +100,7 @@ class DownloadTickets:
         issued = json.loads(stored)
         if issued["path"] != path or issued["query"] != _without_ticket(query):
             return None
-        return str(issued["actor"] or "ticket")
+        return Redeemed(actor=str(issued["actor"] or "ticket"), token_digest=issued.get("token"))
 
     async def aclose(self) -> None:
         if self._client is not None:

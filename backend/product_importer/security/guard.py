@@ -188,6 +188,13 @@ class AccessGuard:
             audit.reset_caller(reset)
 
 
+def bearer_token(headers: Headers) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header; None for any other."""
+    scheme, _, token = (headers.get("authorization") or "").strip().partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 async def _authenticate(caller: _Caller) -> str | JSONResponse:
     """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
     header = Headers(scope=caller.scope).get("authorization")
@@ -201,30 +208,31 @@ async def _authenticate(caller: _Caller) -> str | JSONResponse:
         detail = "Authentication required: send `Authorization: Bearer <token>`."
         return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
     actor: str | None = None
+    token = bearer_token(Headers(scope=caller.scope))
     if header is None:
         reason = "token in the query string (only the Authorization header is read)"
+    elif token is None:
+        reason = "not a Bearer token"
     else:
-        scheme, _, token = header.strip().partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            reason = "not a Bearer token"
-        else:
-            name = await caller.state.tokens.identify(caller.settings, token)
-            if name is not None:
-                return name
-            actor = await revoked_name(token)
-            reason = "revoked token" if actor else "unknown token"
+        name = await caller.state.tokens.identify(caller.settings, token)
+        if name is not None:
+            return name
+        actor = await revoked_name(token)
+        reason = "revoked token" if actor else "unknown token"
     return await _refuse(caller, reason, actor)
 
 
 async def _redeem(caller: _Caller, query: str) -> str | JSONResponse:
-    """The name of the token that asked for the request's download ticket, or the answer
-    to send."""
-    actor = await caller.state.tickets.redeem(caller.settings, caller.path, query)
-    if actor is not None:
-        return actor
-    reason = "download ticket unknown, already used, expired or for another URL"
-    return await _refuse(caller, reason, None)
+    """The name of the token that asked for the request's download ticket, if that token
+    is still live, or the answer to send."""
+    ticket = await caller.state.tickets.redeem(caller.settings, caller.path, query)
+    if ticket is None:
+        reason = "download ticket unknown, already used, expired or for another URL"
+        return await _refuse(caller, reason, None)
+    digest = ticket.token_digest
+    if digest is None or await caller.state.tokens.name_of(caller.settings, digest) is None:
+        return await _refuse(caller, "the download ticket's token was revoked", ticket.actor)
+    return ticket.actor
 
 
 async def _refuse(caller: _Caller, reason: str, actor: str | None) -> JSONResponse:

@@ -6,12 +6,13 @@ from product_importer.core.deps import PageDep, SessionDep, SettingsDep
 from product_importer.core.pagination import Page
 from product_importer.security import audit
 from product_importer.security.download_tickets import NotADownload
-from product_importer.security.guard import security_state
+from product_importer.security.guard import bearer_token, security_state
 from product_importer.security.schemas import (
     AuditEntryRead,
     DownloadTicketRead,
     DownloadTicketRequest,
 )
+from product_importer.security.token_format import hash_token
 
 router = APIRouter(prefix="/audit", tags=["audit"])
 downloads_router = APIRouter(prefix="/downloads", tags=["downloads"])
@@ -37,8 +38,11 @@ async def create_download_ticket(
     once, for that URL only, for a minute. Browsers follow it to stream the file to
     disk (a link cannot send an `Authorization` header)."""
     tickets = security_state(request.app).tickets
+    token = bearer_token(request.headers)
+    digest = hash_token(token) if token else None
     try:
-        url, seconds = await tickets.issue(settings, data.url, audit.current_caller().actor)
+        actor = audit.current_caller().actor
+        url, seconds = await tickets.issue(settings, data.url, actor, digest)
     except NotADownload as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     return DownloadTicketRead(url=url, expires_in=seconds)

@@ -82,7 +82,10 @@ class TokenRegistry:
         """The token's name, or None for an unknown (or absurdly long) token."""
         if not token or len(token) > MAX_TOKEN_CHARS:
             return None
-        digest = hash_token(token)
+        return await self.name_of(settings, hash_token(token))
+
+    async def name_of(self, settings: Settings, digest: str) -> str | None:
+        """The name of the live token with this SHA-256, or None (unknown or revoked)."""
         from_env = match(env_tokens(settings.api_tokens), digest)
         from_table = match(await self._table_tokens(settings), digest)
         return from_env or from_table

@@ -14,6 +14,7 @@ from tests.imports.helpers import csv_bytes, stored_import
 from tests.security.conftest import ADMIN
 
 EXPORT = "/api/v1/products/export.csv?q=lamp&sort=-sku"
+API_LIST = "/api/v1/products"
 
 
 def _add_products() -> None:
@@ -83,3 +84,27 @@ async def test_a_ticket_needs_a_token_and_tokens_in_urls_stay_refused(closed):
     refused = await closed.get("/api/v1/products/export.csv?access_token=anything")
     assert refused.status_code == 401
     assert "query string" in refused.json()["detail"]
+
+
+async def test_a_ticket_dies_with_its_token(make_client):
+    from product_importer.db import sync_session
+    from product_importer.security import token_admin
+
+    with sync_session() as session:
+        _, kept = token_admin.create_token(session, "kept")
+        _, revoked = token_admin.create_token(session, "revoked-soon")
+        session.commit()
+    http = await make_client(api_token_cache_seconds=0)
+    response = await http.post(
+        "/api/v1/downloads", json={"url": EXPORT}, headers={"Authorization": f"Bearer {revoked}"}
+    )
+    assert response.status_code == 201
+    with sync_session() as session:
+        token_admin.revoke_token(session, "revoked-soon")
+        session.commit()
+    refused = await http.get(response.json()["url"])
+    assert refused.status_code == 401
+    assert "token was revoked" in refused.json()["detail"]
+    assert (
+        await http.get(API_LIST, headers={"Authorization": f"Bearer {kept}"})
+    ).status_code == 200
