@@ -10,6 +10,7 @@ answer, and a lone UTF-16 surrogate made the answer itself fail (a 500).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -25,6 +26,7 @@ from product_importer.core.paths import app_path
 MAX_BODY_BYTES = 1024 * 1024
 UPLOADS = frozenset({("POST", "/api/v1/imports"), ("POST", "/api/v1/upload")})
 MAX_ECHOED_CHARS = 200
+MAX_ERRORS = 20
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES:,} bytes."
 
 
@@ -57,25 +59,48 @@ class BodyLimit:
         await self.app(scope, counting_receive, send)
 
 
+def _text(value: str) -> str:
+    """At most `MAX_ECHOED_CHARS` of `value`, as text that encodes."""
+    if len(value) > MAX_ECHOED_CHARS:
+        value = f"{value[:MAX_ECHOED_CHARS]}… ({len(value):,} characters)"
+    return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def _echoable(value: Any) -> Any:
-    """`value` as a validation error may repeat it: short, and text that encodes."""
+    """What a validation error may repeat of a value the client sent: a string, bytes or
+    a container (as its JSON text) shortened to `MAX_ECHOED_CHARS`."""
     if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
+        return _text(value[: MAX_ECHOED_CHARS * 4].decode("utf-8", "replace"))
     if isinstance(value, str):
-        if len(value) > MAX_ECHOED_CHARS:
-            value = f"{value[:MAX_ECHOED_CHARS]}… ({len(value):,} characters)"
-        return value.encode("utf-8", "replace").decode("utf-8")
-    if isinstance(value, dict):
-        return {key: _echoable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_echoable(item) for item in value]
+        return _text(value)
+    if isinstance(value, dict | list | tuple):
+        encoded = json.dumps(jsonable_encoder(value, custom_encoder={bytes: repr}))
+        return value if len(encoded) <= MAX_ECHOED_CHARS else _text(encoded)
     return value
+
+
+def _error(error: dict[str, Any]) -> dict[str, Any]:
+    shortened = {
+        key: _echoable(item) if key in ("input", "ctx") else item for key, item in error.items()
+    }
+    return jsonable_encoder(shortened)
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    # Shortened first: the encoder would decode bytes strictly (a 500 on invalid UTF-8).
-    return JSONResponse({"detail": jsonable_encoder(_echoable(exc.errors()))}, status_code=422)
+    # Shortened before encoding: the encoder would decode bytes strictly (a 500 on invalid
+    # UTF-8). A list of invalid items gives an error per item: the first ones say enough.
+    errors = list(exc.errors())
+    detail = [_error(error) for error in errors[:MAX_ERRORS]]
+    if len(errors) > MAX_ERRORS:
+        detail.append(
+            {
+                "type": "too_many_errors",
+                "loc": [],
+                "msg": f"and {len(errors) - MAX_ERRORS:,} more errors",
+            }
+        )
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 def add_validation_errors(app: FastAPI) -> None:

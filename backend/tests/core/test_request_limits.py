@@ -3,7 +3,9 @@ client sent only in part, as text that encodes."""
 
 from collections.abc import AsyncIterator
 
-from product_importer.core.request_limits import MAX_BODY_BYTES, MAX_ECHOED_CHARS
+import pytest
+
+from product_importer.core.request_limits import MAX_BODY_BYTES, MAX_ECHOED_CHARS, MAX_ERRORS
 
 API = "/api/v1/products"
 
@@ -62,3 +64,22 @@ async def test_an_upload_is_bounded_by_its_own_limit_not_this_one(client):
 async def test_a_body_that_is_not_utf8_is_a_422_not_a_server_error(client):
     response = await client.post(API, content=b"\xff\xfe", headers={"Content-Type": "text/plain"})
     assert response.status_code == 422, response.text
+
+
+@pytest.mark.parametrize(
+    "name",
+    [list(range(100_000)), {f"k{i}": i for i in range(40_000)}, ["x" * 1_000] * 500],
+    ids=["long list", "large object", "list of long strings"],
+)
+async def test_a_422_repeats_a_large_container_only_in_part(client, name):
+    response = await client.post(API, json={"sku": "H-1", "name": name})
+    assert response.status_code == 422
+    assert len(response.content) < 2_000, response.text[:500]
+
+
+async def test_a_422_lists_the_first_errors_of_many(client):
+    body = {"url": "https://a.example.com/", "events": [f"nope.{i}" for i in range(50_000)]}
+    response = await client.post("/api/v1/webhooks", json=body)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert len(detail) <= MAX_ERRORS + 1 and len(response.content) < 20_000
