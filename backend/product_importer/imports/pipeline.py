@@ -24,7 +24,7 @@ import psycopg2
 import psycopg2.errors
 from sqlalchemy import Connection
 
-from product_importer.imports import rebuild
+from product_importer.imports import rebuild, repository
 from product_importer.imports import staging_sql as q
 from product_importer.imports.csv_quotes import QuoteChecker
 from product_importer.imports.csv_rules import (
@@ -332,7 +332,9 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
         _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))
 
-    cur.execute(q.DELETE_FILE, {"import_id": str(import_id)})
+    # Once staged, the file is not needed: deleting it here keeps that work (seconds for a
+    # large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
+    main.execute(repository.delete_file(import_id))
     counts = ImportCounts()
     counts.total_rows = _scalar(cur, sql.count_staged)
     reporter.update("validating", READ_SHARE, counts.total_rows, force=True,

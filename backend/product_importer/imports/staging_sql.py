@@ -242,9 +242,6 @@ class StagingSql:
             FROM {self.last_wins} AS last_wins"""
 
 
-# Once staged, the file is not needed: deleting it here keeps that work (seconds for a
-# large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
-DELETE_FILE = "DELETE FROM import_file_chunks WHERE import_id = %(import_id)s"
 CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
 PARALLEL_WORKERS = """
     SELECT set_config('max_parallel_workers_per_gather', %(workers)s, true),

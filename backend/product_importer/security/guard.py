@@ -99,8 +99,7 @@ def _needs_token(kind: Kind, settings: Settings) -> bool:
     return kind == "api"
 
 
-def _token_in_query(scope: Scope) -> bool:
-    query = scope.get("query_string", b"").decode("latin-1")
+def _token_in_query(query: str) -> bool:
     return any(key.lower() in TOKEN_LIKE_PARAMS for key, _ in parse_qsl(query))
 
 
@@ -197,18 +196,19 @@ def bearer_token(headers: Headers) -> str | None:
 
 async def _authenticate(caller: _Caller) -> str | JSONResponse:
     """The token's name, or the answer to send (401, or 429 for a flood of failures)."""
-    header = Headers(scope=caller.scope).get("authorization")
+    headers = Headers(scope=caller.scope)
+    header = headers.get("authorization")
     query = caller.scope.get("query_string", b"").decode("latin-1")
     if header is None and caller.scope["method"] == "GET" and has_ticket(query):
         return await _redeem(caller, query)
-    if header is None and not _token_in_query(caller.scope):
+    if header is None and not _token_in_query(query):
         flood = await caller.over_limit("general")
         if flood is not None:
             return flood
         detail = "Authentication required: send `Authorization: Bearer <token>`."
         return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
     actor: str | None = None
-    token = bearer_token(Headers(scope=caller.scope))
+    token = bearer_token(headers)
     if header is None:
         reason = "token in the query string (only the Authorization header is read)"
     elif token is None:

@@ -60,6 +60,13 @@ def csv_bytes(*lines: str, newline: str = "\n") -> bytes:
     return (newline.join(lines) + newline).encode("utf-8")
 
 
+def late_failing_csv(third_column: str) -> bytes:
+    """2,000 good rows (over the header probe), then one that is not UTF-8: a file the API
+    accepts and the worker fails."""
+    rows = "".join(f"B-{i},Name {i},{'x' * 60}\n" for i in range(2000))
+    return f"sku,name,{third_column}\n{rows}".encode() + b"B-X,\xff\n"
+
+
 def stored_import(content: bytes) -> uuid.UUID:
     """An import row and its file, stored without queueing a task."""
     with sync_engine().begin() as conn:

@@ -23,6 +23,7 @@ from tests.imports.helpers import (
     api_process,
     cli_process,
     csv_bytes,
+    late_failing_csv,
     run_cli,
     wait_final,
 )
@@ -383,8 +384,7 @@ def test_an_imports_warnings_are_shown_however_it_ends(live_api, worker, tmp_pat
     assert "\nwarning: Unknown columns ignored: price, Descriptoin\n" in completed.stderr
 
     late_bad = tmp_path / "late-bad.csv"
-    rows = "".join(f"B-{i},Name {i},{'x' * 60}\n" for i in range(2000))
-    late_bad.write_bytes(b"sku,name,colour\n" + rows.encode() + b"B-X,\xff\n")
+    late_bad.write_bytes(late_failing_csv("colour"))
     failed = run_cli(str(late_bad), "--url", live_api)
     assert failed.returncode == 1
     assert "\nwarning: Unknown columns ignored: colour\n" in failed.stderr

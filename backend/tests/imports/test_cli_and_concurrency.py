@@ -5,7 +5,14 @@ import asyncio
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from tests.imports.helpers import csv_bytes, products, run_cli, upload, wait_final
+from tests.imports.helpers import (
+    csv_bytes,
+    late_failing_csv,
+    products,
+    run_cli,
+    upload,
+    wait_final,
+)
 
 
 def test_the_import_command_shows_progress_and_exits_by_outcome(live_api, worker, tmp_path):
@@ -18,8 +25,7 @@ def test_the_import_command_shows_progress_and_exits_by_outcome(live_api, worker
     assert "100.0%" in result.stderr
 
     late_bad = tmp_path / "late-bad.csv"
-    rows = "".join(f"B-{i},Name {i},{'x' * 60}\n" for i in range(2000))
-    late_bad.write_bytes(b"sku,name,description\n" + rows.encode() + b"B-X,\xff\n")
+    late_bad.write_bytes(late_failing_csv("description"))
     failed = run_cli(str(late_bad), "--url", live_api)
     assert failed.returncode == 1
     assert "failed:" in failed.stdout and "not valid UTF-8" in failed.stdout

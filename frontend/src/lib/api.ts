@@ -139,6 +139,20 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (await parseBody(response)) as T;
 }
 
+/** How a DELETE ended: `already-gone` when it had been deleted before (a 404, e.g. in another tab
+ * or by a second press): what was asked for is done either way. */
+export type DeleteResult = 'deleted' | 'already-gone';
+
+export async function deleteIfPresent(path: string): Promise<DeleteResult> {
+  try {
+    await request<void>(path, { method: 'DELETE' });
+    return 'deleted';
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return 'already-gone';
+    throw error;
+  }
+}
+
 export const api = {
   get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) =>
     request<T>(path, { query, signal }),

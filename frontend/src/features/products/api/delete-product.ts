@@ -1,19 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from '@/lib/api';
+import { deleteIfPresent, type DeleteResult } from '@/lib/api';
 import { productKeys } from './query-keys';
 
-/** How a delete ended: `already-gone` when the product had been deleted before (a 404). */
-export type DeleteProductResult = 'deleted' | 'already-gone';
-
-export async function deleteProduct(id: number): Promise<DeleteProductResult> {
-  try {
-    await api.delete(`products/${id}`);
-    return 'deleted';
-  } catch (error) {
-    // Deleted elsewhere (another tab, a second press): what was asked for is done.
-    if (error instanceof ApiError && error.status === 404) return 'already-gone';
-    throw error;
-  }
+export function deleteProduct(id: number): Promise<DeleteResult> {
+  return deleteIfPresent(`products/${id}`);
 }
 
 export function useDeleteProduct() {
