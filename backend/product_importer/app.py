@@ -8,7 +8,7 @@ from fastapi.security import HTTPBearer
 from fastapi_offline import FastAPIOffline
 
 from product_importer import __version__
-from product_importer.config import Settings, get_settings
+from product_importer.config import get_settings
 from product_importer.core import operations
 from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
@@ -51,9 +51,9 @@ def api_router() -> APIRouter:
     return router
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The application. Explicit `settings` (e.g. in tests) become the app's
-    `get_settings` dependency, which routes and the access guard read."""
+def create_app() -> FastAPI:
+    """The application, configured by `get_settings()`, the one settings object that its
+    routes, middleware and services all read."""
     app = FastAPIOffline(
         title="Product Importer",
         version=__version__,
@@ -61,10 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         swagger_ui_parameters={"validatorUrl": None},
     )
-    if settings is not None:
-        explicit = settings
-        app.dependency_overrides[get_settings] = lambda: explicit
-    settings = settings or get_settings()
+    settings = get_settings()
     # Innermost first: the body's size limit (once the token has passed), tokens and rate
     # limits, then metrics (which count 401s and 429s), CORS, and the security headers
     # on every response.

@@ -62,13 +62,6 @@ class SecurityState:
         self.tickets = DownloadTickets()
 
 
-def settings_for(app: FastAPI) -> Settings:
-    """The app's settings, honouring `app.dependency_overrides[get_settings]` as every
-    route does."""
-    provider = app.dependency_overrides.get(get_settings, get_settings)
-    return provider()
-
-
 def security_state(app: FastAPI) -> SecurityState:
     state: SecurityState | None = getattr(app.state, "security", None)
     if state is None:
@@ -157,7 +150,7 @@ class AccessGuard:
         actor: str | None = None
         if kind != "open":
             app: FastAPI = scope["app"]
-            settings = settings_for(app)
+            settings = get_settings()
             state = security_state(app)
             try:
                 closed = await state.tokens.enabled(settings)

@@ -6,7 +6,8 @@ import logging
 
 from fastapi import FastAPI
 
-from product_importer.security.guard import security_state, settings_for
+from product_importer.config import get_settings
+from product_importer.security.guard import security_state
 from product_importer.security.ratelimit import limits_on
 from product_importer.security.tokens import TokensUnavailable
 
@@ -15,7 +16,7 @@ log = logging.getLogger("uvicorn.error")
 
 
 async def report_access(app: FastAPI) -> None:
-    settings = settings_for(app)
+    settings = get_settings()
     try:
         names = await security_state(app).tokens.names(settings)
     except TokensUnavailable as exc:

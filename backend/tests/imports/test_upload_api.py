@@ -7,7 +7,6 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.app import create_app
-from product_importer.config import Settings, get_settings
 from product_importer.db import sync_engine
 from tests.imports.helpers import csv_bytes, upload, wait_final
 from tests.settings_helpers import settings_env
@@ -107,46 +106,44 @@ async def test_a_second_file_as_the_body_s_last_part_is_refused_too():
 
 
 async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
-    small = Settings(max_upload_bytes=1000, upload_chunk_bytes=256)
-    client._transport.app.dependency_overrides[get_settings] = lambda: small
-    content = csv_bytes("sku,name", *[f"S-{i},Name {i}" for i in range(200)])
-    response = await upload(client, content)
-    assert response.status_code == 413
-    assert "1,000 bytes" in response.json()["detail"]
-    assert _kept() == (0, 0)
+    with settings_env(MAX_UPLOAD_BYTES="1000", UPLOAD_CHUNK_BYTES="256"):
+        content = csv_bytes("sku,name", *[f"S-{i},Name {i}" for i in range(200)])
+        response = await upload(client, content)
+        assert response.status_code == 413
+        assert "1,000 bytes" in response.json()["detail"]
+        assert _kept() == (0, 0)
 
-    # Chunked (no Content-Length): cut off while streaming.
-    async def body():
-        yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
-        for _ in range(50):
-            yield b"sku,name\n" * 10
-        yield b"\r\n--b--\r\n"
+        # Chunked (no Content-Length): cut off while streaming.
+        async def body():
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+            for _ in range(50):
+                yield b"sku,name\n" * 10
+            yield b"\r\n--b--\r\n"
 
-    response = await client.post(
-        "/api/v1/imports",
-        content=body(),
-        headers={"content-type": "multipart/form-data; boundary=b"},
-    )
-    assert response.status_code == 413
-    assert _kept() == (0, 0)
+        response = await client.post(
+            "/api/v1/imports",
+            content=body(),
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )
+        assert response.status_code == 413
+        assert _kept() == (0, 0)
 
 
 async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
-    small = Settings(upload_chunk_bytes=4096)
-    client._transport.app.dependency_overrides[get_settings] = lambda: small
-    content = csv_bytes("sku,name", *[f"C-{i},Name {i}" for i in range(3000)])
-    response = await upload(client, content, "catalog.csv")
-    assert response.status_code == 202
-    body = response.json()
-    assert body["status"] == "queued" and body["filename"] == "catalog.csv"
-    assert body["file_size"] == len(content)
-    with sync_engine().connect() as conn:
-        sizes = (
-            conn.execute(text("SELECT length(data) FROM import_file_chunks ORDER BY seq"))
-            .scalars()
-            .all()
-        )
-    assert sum(sizes) == len(content) and max(sizes) == 4096
+    with settings_env(UPLOAD_CHUNK_BYTES="4096"):
+        content = csv_bytes("sku,name", *[f"C-{i},Name {i}" for i in range(3000)])
+        response = await upload(client, content, "catalog.csv")
+        assert response.status_code == 202
+        body = response.json()
+        assert body["status"] == "queued" and body["filename"] == "catalog.csv"
+        assert body["file_size"] == len(content)
+        with sync_engine().connect() as conn:
+            sizes = (
+                conn.execute(text("SELECT length(data) FROM import_file_chunks ORDER BY seq"))
+                .scalars()
+                .all()
+            )
+        assert sum(sizes) == len(content) and max(sizes) == 4096
 
 
 def _split_inside_a_character(rows: list[str], at: int) -> bytes:
@@ -161,12 +158,11 @@ def _split_inside_a_character(rows: list[str], at: int) -> bytes:
 
 
 async def test_a_header_read_across_small_chunks_is_read_whole(client, worker):
-    small = Settings(upload_chunk_bytes=4096)
-    client._transport.app.dependency_overrides[get_settings] = lambda: small
-    content = _split_inside_a_character([f"É-{i},{'é' * 20}" for i in range(1000)], 4096)
-    final = await wait_final(client, (await upload(client, content)).json()["id"])
-    assert final["status"] == "completed", final["error"]
-    assert final["created"] == 1001
+    with settings_env(UPLOAD_CHUNK_BYTES="4096"):
+        content = _split_inside_a_character([f"É-{i},{'é' * 20}" for i in range(1000)], 4096)
+        final = await wait_final(client, (await upload(client, content)).json()["id"])
+        assert final["status"] == "completed", final["error"]
+        assert final["created"] == 1001
 
 
 async def test_compatibility_aliases(client, worker):

@@ -1,4 +1,4 @@
-"""Fixtures for access-control tests: apps built with explicit settings (tokens on,
+"""Fixtures for access-control tests: apps running with other settings (tokens on,
 tight limits), and rate-limit counters cleared between tests.
 
 The application is imported inside the fixtures: this file may be loaded before the
@@ -8,6 +8,7 @@ root conftest has pointed the settings at the test servers.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -45,25 +46,28 @@ def clear_rate_limits() -> Iterator[None]:
 
 @pytest.fixture
 async def make_client() -> AsyncIterator[MakeClient]:
-    """`await make_client(api_tokens=..., rate_limit_general=3)`: an async client on an
-    app built with those settings (the rest from the environment)."""
+    """`await make_client(api_tokens=..., rate_limit_general=3)`: an async client on the
+    app, with those settings in this process until the test ends (the rest as before)."""
     from product_importer.app import create_app
-    from product_importer.config import Settings
     from product_importer.security import startup
+    from tests.settings_helpers import settings_env
 
     opened: list[tuple[httpx.AsyncClient, Any]] = []
+    with ExitStack() as settings:
 
-    async def make(**overrides: Any) -> httpx.AsyncClient:
-        app = create_app(Settings(**overrides))
-        transport = httpx.ASGITransport(app=app)
-        http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
-        opened.append((http, app))
-        return http
+        async def make(**overrides: Any) -> httpx.AsyncClient:
+            values = {name.upper(): str(value) for name, value in overrides.items()}
+            settings.enter_context(settings_env(**values))
+            app = create_app()
+            transport = httpx.ASGITransport(app=app)
+            http = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+            opened.append((http, app))
+            return http
 
-    yield make
-    for http, app in opened:
-        await http.aclose()
-        await startup.close(app)
+        yield make
+        for http, app in opened:
+            await http.aclose()
+            await startup.close(app)
 
 
 @pytest.fixture
