@@ -96,6 +96,13 @@ test.describe('Access control in the browser', () => {
     expect(download.url()).not.toContain(TOKEN);
     const csv = readFileSync((await download.path())!, 'utf-8');
     expect(csv).toContain('XSS-1');
+    // A middle click too, in this tab (a new tab would open the bare URL and get a 401).
+    const [middle] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Export CSV/ }).click({ button: 'middle' }),
+    ]);
+    expect(middle.url()).toContain('download_ticket=');
+    expect(page.context().pages()).toHaveLength(1);
 
     // A javascript: URL cannot be saved as a webhook.
     await page.getByRole('link', { name: 'Webhooks' }).click();

@@ -21,7 +21,10 @@ describe('AppProvider', () => {
     vi.restoreAllMocks();
   });
 
-  it('follows a download link through a single-use ticket asked for with the token', async () => {
+  it.each([
+    ['click', 0],
+    ['auxclick', 1],
+  ])('follows a download link through a single-use ticket asked for with the token (%s)', async (type, button) => {
     const ticketed = '/api/v1/products/export.csv?q=lamp&download_ticket=abc';
     const fetchMock = vi.fn(
       async () =>
@@ -38,7 +41,7 @@ describe('AppProvider', () => {
     setToken('pi_download-token');
     renderExportLink();
     screen.getByRole('link', { name: 'Export CSV' }).dispatchEvent(
-      new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }),
+      new MouseEvent(type, { bubbles: true, cancelable: true, button }),
     );
     await vi.waitFor(() => expect(followed).toEqual([ticketed]));
     expect(fetchMock).toHaveBeenCalledTimes(1);

@@ -2,8 +2,9 @@
  * Download links (`<a download href="/api/…">`) cannot send a header. While a token is in use,
  * a click on one asks the API for a single-use ticket to that URL (`POST /downloads`, with the
  * token) and follows the ticketed URL instead, so the browser streams the file to disk as for
- * any link: an export of millions of products never sits in the page's memory. Installed once,
- * when the app starts (see `AppProvider`).
+ * any link: an export of millions of products never sits in the page's memory. A middle click
+ * (which would open the bare URL in a new tab, answered 401) downloads the same way. Installed
+ * once, when the app starts (see `AppProvider`).
  */
 import type { DownloadTicket } from '@/types/api';
 import { ApiError, api } from './api';
@@ -39,7 +40,9 @@ export function installAuthenticatedDownloads(onError: (message: string) => void
   }
 
   function onClick(event: MouseEvent) {
-    if (!getToken() || event.defaultPrevented || event.button !== 0) return;
+    const primary = event.type === 'click' && event.button === 0;
+    const middle = event.type === 'auxclick' && event.button === 1;
+    if (!getToken() || event.defaultPrevented || !(primary || middle)) return;
     const link = (event.target as Element | null)?.closest?.('a[download]');
     if (!(link instanceof HTMLAnchorElement) || link.hasAttribute(TICKETED)) return;
     const target = new URL(link.href, window.location.href);
@@ -49,5 +52,9 @@ export function installAuthenticatedDownloads(onError: (message: string) => void
   }
 
   document.addEventListener('click', onClick);
-  return () => document.removeEventListener('click', onClick);
+  document.addEventListener('auxclick', onClick);
+  return () => {
+    document.removeEventListener('click', onClick);
+    document.removeEventListener('auxclick', onClick);
+  };
 }
