@@ -5,11 +5,13 @@ worker's `sync_session()` commit on success and roll back on error; services onl
 flush.
 """
 
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from product_importer.config import get_settings
 
+logger = logging.getLogger(__name__)
 
 def _with_driver(url: str, driver: str) -> str:
     scheme, rest = url.split("://", 1)
@@ -100,7 +103,9 @@ def _sync_sessions() -> sessionmaker[Session]:
 
 @asynccontextmanager
 async def async_session() -> AsyncIterator[AsyncSession]:
-    """One transaction: committed on success, rolled back on error."""
+    """One transaction: committed on success, rolled back on error. Its after-commit
+    callbacks then run in a thread: they talk to the broker, which must not hold up the
+    event loop (a broker that refuses connections takes most of a second to say so)."""
     async with _async_sessions()() as session:
         try:
             yield session
@@ -108,6 +113,9 @@ async def async_session() -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+    committed = session.sync_session.info.pop(COMMITTED_KEY, [])
+    if committed:
+        await anyio.to_thread.run_sync(_run_callbacks, committed)
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
@@ -138,19 +146,38 @@ async def dispose_engines() -> None:
 
 
 AFTER_COMMIT_KEY = "after_commit_callbacks"
+# An async session's callbacks wait here from its commit until `async_session()` runs them.
+COMMITTED_KEY = "committed_callbacks"
+ASYNC_SESSION_KEY = "async"
 
 
 def after_commit(session: Session | AsyncSession, callback: Callable[[], object]) -> None:
     """Run `callback` once the session's current transaction has committed (never on
-    rollback): how a change queues work that must see it, e.g. webhook dispatch."""
-    target = session.sync_session if isinstance(session, AsyncSession) else session
+    rollback): how a change queues work that must see it, e.g. webhook dispatch. A
+    callback that fails is logged: the change it follows has committed all the same."""
+    if isinstance(session, AsyncSession):
+        target = session.sync_session
+        target.info[ASYNC_SESSION_KEY] = True
+    else:
+        target = session
     target.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
+
+
+def _run_callbacks(callbacks: list[Callable[[], object]]) -> None:
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            logger.exception("an after-commit callback failed")
 
 
 @event.listens_for(Session, "after_commit")
 def _run_after_commit(session: Session) -> None:
-    for callback in session.info.pop(AFTER_COMMIT_KEY, []):
-        callback()
+    callbacks = session.info.pop(AFTER_COMMIT_KEY, [])
+    if session.info.get(ASYNC_SESSION_KEY):  # on the event loop's thread: not here
+        session.info.setdefault(COMMITTED_KEY, []).extend(callbacks)
+    else:
+        _run_callbacks(callbacks)
 
 
 @event.listens_for(Session, "after_rollback")
