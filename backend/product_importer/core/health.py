@@ -53,10 +53,20 @@ def _ping_workers() -> int:
     return len(replies)
 
 
+async def _workers() -> int:
+    """Workers answering a ping through the broker, within the checks' time limit (a lost
+    broker is retried by the client for several seconds: the thread finishes on its own)."""
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            return await asyncio.to_thread(_ping_workers)
+    except TimeoutError:
+        return 0
+
+
 async def check_health() -> HealthRead:
-    database, redis_status, workers = await asyncio.gather(
-        _database(), _redis(), asyncio.to_thread(_ping_workers)
-    )
+    database, redis_status = await asyncio.gather(_database(), _redis())
+    # Redis is the broker: without it no worker can answer.
+    workers = await _workers() if redis_status == "ok" else 0
     if database != "ok" or redis_status != "ok":
         status: Literal["ok", "degraded", "down"] = "down"
     else:

@@ -1,5 +1,9 @@
+import re
+
 from product_importer.core import metrics
+from product_importer.embedded import free_port
 from tests.imports.helpers import csv_bytes, stored_import
+from tests.settings_helpers import settings_env
 
 
 async def test_health_reports_database_redis_and_workers(client, worker):
@@ -12,13 +16,24 @@ async def test_health_reports_database_redis_and_workers(client, worker):
     assert body["status"] == "ok"
 
 
+async def test_health_without_redis_is_down_and_does_not_ask_the_workers(client, worker):
+    with settings_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+        body = (await client.get("/health")).json()
+    assert body["redis"].startswith("error: ConnectionError")
+    assert body["database"] == "ok"
+    assert body["workers"] == 0 and body["status"] == "down"
+
+
 async def test_metrics_are_prometheus_text(client):
     await client.get("/health")
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
-    assert "http_requests_total" in response.text
-    assert "products_rows_estimate" in response.text
+    # Samples, not just the HELP lines that name every metric even before it has any.
+    assert re.search(
+        r'^http_requests_total\{method="GET",route="/health",status="200"\} \d', response.text, re.M
+    )
+    assert re.search(r"^products_rows_estimate \d", response.text, re.M)
 
 
 async def test_the_imports_gauge_falls_back_to_zero(client):
