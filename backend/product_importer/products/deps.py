@@ -91,7 +91,7 @@ async def _product_for_update(product_id: ProductId, session: SessionDep) -> Pro
     """Locked until the request's transaction ends, so a change is decided on the
     values it replaces."""
     try:
-        product = await service.get_product(session, product_id, for_update=True)
+        product = await service.lock_product_for_change(session, product_id)
     except CatalogBusy as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     if product is None:

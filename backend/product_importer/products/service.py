@@ -5,6 +5,7 @@ for a dispatch once that transaction commits. Services only flush; the request's
 session commits.
 """
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
@@ -71,16 +72,17 @@ async def _changing(session: AsyncSession) -> AsyncIterator[None]:
         yield
 
 
-async def get_product(
-    session: AsyncSession, product_id: int, *, for_update: bool = False
-) -> ProductRead | None:
-    statement = repo.select_product(product_id, for_update=for_update)
-    if not for_update:
-        row = (await session.execute(statement)).first()
-    else:
-        async with _changing(session):
-            await session.execute(repo.lock_for_row_changes())
-            row = (await session.execute(statement)).first()
+async def get_product(session: AsyncSession, product_id: int) -> ProductRead | None:
+    row = (await session.execute(repo.select_product(product_id))).first()
+    return ProductRead.model_validate(row._mapping) if row else None
+
+
+async def lock_product_for_change(session: AsyncSession, product_id: int) -> ProductRead | None:
+    """The product, locked until the request's transaction ends, for an edit or a delete:
+    the request's first change, so its lock waits are bounded from here on."""
+    async with _changing(session):
+        await session.execute(repo.lock_for_row_changes())
+        row = (await session.execute(repo.select_product(product_id, for_update=True))).first()
     return ProductRead.model_validate(row._mapping) if row else None
 
 
@@ -135,15 +137,17 @@ async def delete_all_products(session: AsyncSession) -> int:
     """TRUNCATE every product and return how many there were.
 
     Refused while an import is queued or running, or when the table lock is not
-    granted within `DELETE_ALL_LOCK_SECONDS`.
+    granted by the attempts that start within `DELETE_ALL_LOCK_SECONDS` (the last one
+    may run past it: 50 + 100 + 200 + 400 + 800 ms and pauses, ~1.75 s).
     """
     await _refuse_during_import(session)
+    asked_at = time.monotonic()
     if not await lock_in_attempts_async(
         session, "products", "ACCESS EXCLUSIVE", DELETE_ALL_LOCK_SECONDS
     ):
         raise CatalogBusy(
             "the products table is in use by a long operation (an import or an export); "
-            f"nothing was deleted, try again (waited {DELETE_ALL_LOCK_SECONDS:g} s)"
+            f"nothing was deleted, try again (waited {time.monotonic() - asked_at:.1f} s)"
         )
     await _refuse_during_import(session)  # queued while the lock was awaited
     deleted = int((await session.execute(repo.product_total())).scalar_one())
