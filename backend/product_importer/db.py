@@ -25,6 +25,7 @@ from product_importer.config import get_settings
 
 logger = logging.getLogger(__name__)
 
+
 def _with_driver(url: str, driver: str) -> str:
     scheme, rest = url.split("://", 1)
     return f"postgresql+{driver}://{rest}" if scheme.startswith("postgres") else url

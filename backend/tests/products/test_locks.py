@@ -9,6 +9,7 @@ for must not keep readers queued behind it for long.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import psycopg2
 import pytest
@@ -140,6 +141,21 @@ async def test_readers_do_not_queue_behind_delete_all_waiting_for_its_lock(clien
         long_reader.rollback()
     response = await deleting
     assert response.status_code == 200 and response.json() == {"deleted": 3}
+
+
+async def test_delete_all_behind_a_reader_that_never_ends_says_how_long_it_waited(client):
+    add_products(numbered(3))
+    with sync_engine().connect() as long_reader:
+        long_reader.execute(text("SELECT count(*) FROM products"))  # holds ACCESS SHARE
+        response = await client.delete(f"{API}/all")
+        long_reader.rollback()
+    assert response.status_code == 409
+    detail = response.json()["detail"]
+    assert "nothing was deleted" in detail
+    waited = re.search(r"waited (\d+\.\d) s", detail)
+    assert waited and float(waited[1]) >= service.DELETE_ALL_LOCK_SECONDS, detail
+    with sync_engine().connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM products")).scalar() == 3
 
 
 def _waits(autovacuum_in_the_way: list[bool]) -> list[int]:
