@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Generator
 from typing import Any
 
 import psycopg2.errors
@@ -63,52 +64,75 @@ def _vacuum_holds(table: str) -> str:
             AND mode = 'ShareUpdateExclusiveLock' AND granted AND pid <> pg_backend_pid())"""
 
 
+# The steps of one lock request in attempts, for a driver (psycopg2 or the API's async
+# session) to carry out: run a statement; ask one (the driver sends back its first value);
+# lock (the driver sends back whether the lock was granted in time); pause.
+RUN, ASK, LOCK, PAUSE = "run", "ask", "lock", "pause"
+Steps = Generator[tuple[str, str], object, bool]
+
+
+def _attempts(table: str, mode: str, seconds: float) -> Steps:
+    previous = yield ASK, "SELECT setting::int FROM pg_settings WHERE name = 'lock_timeout'"
+    schedule = Schedule(seconds)
+    while True:
+        yield RUN, "SAVEPOINT lock_attempt"
+        yield RUN, f"SET LOCAL lock_timeout = {schedule.timeout_ms}"
+        if (yield LOCK, _lock(table, mode)):
+            yield RUN, "RELEASE SAVEPOINT lock_attempt"
+            yield RUN, f"SET LOCAL lock_timeout = {int(str(previous))}"
+            return True
+        yield RUN, "ROLLBACK TO SAVEPOINT lock_attempt"
+        yield RUN, "RELEASE SAVEPOINT lock_attempt"
+        if not schedule.next_attempt(bool((yield ASK, _vacuum_holds(table)))):
+            return False
+        yield PAUSE, ""
+
+
 def lock_in_attempts(cur: Any, table: str, mode: str, seconds: float) -> bool:
     """Lock `table` in `mode` through a psycopg2 cursor, in attempts for up to `seconds`;
     False if it was never granted. The transaction stays usable either way."""
-    cur.execute("SHOW lock_timeout")
-    previous = cur.fetchone()[0]
-    schedule = Schedule(seconds)
-    while True:
-        cur.execute("SAVEPOINT lock_attempt")
-        cur.execute(f"SET LOCAL lock_timeout = '{schedule.timeout_ms}ms'")
-        try:
-            cur.execute(_lock(table, mode))
-        except psycopg2.errors.LockNotAvailable:
-            cur.execute("ROLLBACK TO SAVEPOINT lock_attempt")
-            cur.execute("RELEASE SAVEPOINT lock_attempt")
-            cur.execute(_vacuum_holds(table))
-            if not schedule.next_attempt(cur.fetchone()[0]):
-                return False
-            time.sleep(PAUSE_SECONDS)
-            continue
-        cur.execute("RELEASE SAVEPOINT lock_attempt")
-        cur.execute("SELECT set_config('lock_timeout', %s, true)", (previous,))
-        return True
+    steps = _attempts(table, mode, seconds)
+    answer: object = None
+    try:
+        while True:
+            kind, sql = steps.send(answer)
+            answer = None
+            if kind == PAUSE:
+                time.sleep(PAUSE_SECONDS)
+            elif kind == LOCK:
+                try:
+                    cur.execute(sql)
+                    answer = True
+                except psycopg2.errors.LockNotAvailable:
+                    answer = False
+            else:
+                cur.execute(sql)
+                answer = cur.fetchone()[0] if kind == ASK else None
+    except StopIteration as done:
+        return bool(done.value)
 
 
 async def lock_in_attempts_async(session: AsyncSession, table: str, mode: str,
                                  seconds: float) -> bool:  # fmt: skip
     """`lock_in_attempts` for the API's async session."""
-    previous = (await session.execute(text("SHOW lock_timeout"))).scalar_one()
-    schedule = Schedule(seconds)
-    while True:
-        await session.execute(text("SAVEPOINT lock_attempt"))
-        await session.execute(text(f"SET LOCAL lock_timeout = '{schedule.timeout_ms}ms'"))
-        try:
-            await session.execute(text(_lock(table, mode)))
-        except DBAPIError as exc:
-            if sqlstate(exc) != LOCK_NOT_AVAILABLE:
-                raise
-            await session.execute(text("ROLLBACK TO SAVEPOINT lock_attempt"))
-            await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
-            in_the_way = await session.execute(text(_vacuum_holds(table)))
-            if not schedule.next_attempt(in_the_way.scalar_one()):
-                return False
-            await asyncio.sleep(PAUSE_SECONDS)
-            continue
-        await session.execute(text("RELEASE SAVEPOINT lock_attempt"))
-        await session.execute(
-            text("SELECT set_config('lock_timeout', :value, true)"), {"value": previous}
-        )
-        return True
+    steps = _attempts(table, mode, seconds)
+    answer: object = None
+    try:
+        while True:
+            kind, sql = steps.send(answer)
+            answer = None
+            if kind == PAUSE:
+                await asyncio.sleep(PAUSE_SECONDS)
+            elif kind == LOCK:
+                try:
+                    await session.execute(text(sql))
+                    answer = True
+                except DBAPIError as exc:
+                    if sqlstate(exc) != LOCK_NOT_AVAILABLE:
+                        raise
+                    answer = False
+            else:
+                result = await session.execute(text(sql))
+                answer = result.scalar_one() if kind == ASK else None
+    except StopIteration as done:
+        return bool(done.value)

@@ -306,3 +306,16 @@ async def test_a_new_sku_an_import_is_adding_gets_409_after_the_wait(client, mon
         client, monkeypatch, adding, lambda: client.post(API, json={"sku": "adding-1", "name": "z"})
     )
     assert status == 409 and "a running import is writing the catalog" in detail
+
+
+def test_a_granted_lock_gives_back_the_lock_timeout_it_found():
+    raw = _import_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SET lock_timeout = '7s'")
+        assert table_locks.lock_in_attempts(cur, "products", "ACCESS EXCLUSIVE", 1.0)
+        cur.execute("SHOW lock_timeout")
+        assert cur.fetchone()[0] == "7s"
+    finally:
+        raw.rollback()
+        raw.close()
