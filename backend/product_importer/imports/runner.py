@@ -104,26 +104,22 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
     return snapshot
 
 
-def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
+def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> ImportRead:
+    """End an import that applied nothing (failed or cancelled): its final state, its
+    event and the deletion of its stored file commit together."""
     with sync_engine().begin() as conn:
         conn.execute(repository.delete_file(import_id))
         record = conn.execute(
-            repository.set_values(import_id, **_final_values("failed", error=error)).returning(
-                Import
-            )
+            repository.set_values(import_id, **_final_values(status, **values)).returning(Import)
         ).one()
         snapshot = ImportRead.model_validate(record)
-        conn.execute(record_event("import.failed", snapshot.model_dump(mode="json")))
+        conn.execute(record_event(f"import.{status}", snapshot.model_dump(mode="json")))
     request_dispatch()
     return snapshot
 
 
-def _finish_cancelled(aux: Connection, import_id: uuid.UUID) -> ImportRead:
-    aux.execute(repository.delete_file(import_id))
-    record = aux.execute(
-        repository.set_values(import_id, **_final_values("cancelled")).returning(Import)
-    ).one()
-    return ImportRead.model_validate(record)
+def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
+    return _finish_unapplied(import_id, "failed", error=error)
 
 
 def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
@@ -149,7 +145,7 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
                 final = _complete(main, import_id, counts, reporter)
             request_dispatch()
         except ImportCancelled:
-            final = _finish_cancelled(aux, import_id)
+            final = _finish_unapplied(import_id, "cancelled")
         except FileRejected as exc:
             final = _finish_failed(import_id, str(exc))
         except Exception as exc:

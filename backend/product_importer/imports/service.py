@@ -21,6 +21,8 @@ from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 from product_importer.imports.storage import store_chunk
 from product_importer.imports.upload_stream import MultipartFile
+from product_importer.webhooks.events import record_event
+from product_importer.webhooks.wakeup import dispatch_after_commit
 
 
 class UploadTooLarge(ValueError):
@@ -143,9 +145,14 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
         if current.status == "cancelled":
             return current
         raise ImportAlreadyFinished(f"Import {import_id} has already {current.status}.")
-    cancelled = await session.execute(repository.cancel_queued(import_id).returning(Import.id))
-    if cancelled.first() is not None:
+    cancelled = (
+        await session.execute(repository.cancel_queued(import_id).returning(Import))
+    ).scalar_one_or_none()
+    if cancelled is not None:
         await session.execute(repository.delete_file(import_id))
+        snapshot = ImportRead.model_validate(cancelled)
+        await session.execute(record_event("import.cancelled", snapshot.model_dump(mode="json")))
+        dispatch_after_commit(session)
     await session.execute(repository.request_cancel(import_id))
     session.expire_all()
     return await get(session, import_id)

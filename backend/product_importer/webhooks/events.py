@@ -15,6 +15,7 @@ from product_importer.webhooks.models import OutboxEvent
 EventType = Literal[
     "import.completed",
     "import.failed",
+    "import.cancelled",
     "product.created",
     "product.updated",
     "product.deleted",

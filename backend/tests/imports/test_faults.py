@@ -55,6 +55,7 @@ async def test_cancel_while_running_applies_nothing(client, worker):
     assert staging_tables() == []
     again = await client.post(f"/api/v1/imports/{import_id}/cancel")
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
+    assert _events() == [("import.cancelled", import_id, "cancelled")]
 
 
 async def test_a_cancel_stops_a_long_statement_at_once(client, worker):
@@ -254,10 +255,20 @@ async def test_a_failed_import_keeps_no_copy_of_its_file(client, worker):
 
 
 async def test_an_import_cancelled_while_queued_keeps_no_copy_of_its_file(client):
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["import.cancelled"]}
+    assert (await client.post("/api/v1/webhooks", json=hook)).status_code == 201
     import_id = stored_import(csv_bytes("sku,name", "Q-1,Queued"))
     response = await client.post(f"/api/v1/imports/{import_id}/cancel")
     assert response.json()["status"] == "cancelled"
     assert _stored_chunks(import_id) == 0
+    assert _events() == [("import.cancelled", str(import_id), "cancelled")]
+
+
+def _events() -> list[tuple[str, str, str]]:
+    """(type, import id, import status) of the events in the outbox."""
+    with sync_engine().connect() as conn:
+        rows = conn.execute(text("SELECT type, payload FROM webhook_events ORDER BY id")).all()
+    return [(r.type, r.payload["data"]["id"], r.payload["data"]["status"]) for r in rows]
 
 
 def _wait_until_blocked_by(holder: int, within: float = 10) -> None:
