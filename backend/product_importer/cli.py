@@ -13,11 +13,14 @@ import textwrap
 import threading
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
 from product_importer.config import get_settings, reload_settings
+from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 
-EXIT_USAGE = 2
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -222,8 +225,14 @@ def cmd_tokens(args: argparse.Namespace) -> None:
     raise SystemExit(run(args))
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="product-importer", description=__doc__)
+    parser = _Parser(prog="product-importer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="start the API, a worker and (if needed) embedded servers")
@@ -268,9 +277,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _invalid_settings(exc: ValidationError) -> str:
+    """One line per setting that is not valid, named as in the environment (values are
+    not repeated: a setting may hold a secret)."""
+    problems = [
+        f"{str(error['loc'][0]).upper() if error['loc'] else 'settings'}: {error['msg']}"
+        for error in exc.errors()
+    ]
+    return "invalid settings (environment or .env):\n  " + "\n  ".join(problems)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C before a command's own handling starts
+        raise SystemExit(130) from None
+
+
+def _run(argv: Sequence[str] | None) -> None:
     args = build_parser().parse_args(argv)
-    args.func(args)
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    try:
+        args.func(args)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            raise
+        _fail(_invalid_settings(exc), EXIT_CONFIG)
+    except SettingsError as exc:
+        _fail(f"invalid settings (environment or .env): {exc}", EXIT_CONFIG)
 
 
 if __name__ == "__main__":

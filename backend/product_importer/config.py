@@ -46,7 +46,8 @@ class Settings(BaseSettings):
     # Webhooks
     webhook_allow_private_targets: bool = True
     webhook_timeout_seconds: float = 10.0
-    webhook_retry_schedule: list[float] = [5, 30, 120, 600, 1800, 3600, 7200]
+    # Seconds before each retry: `5,30,120` or a JSON list `[5, 30, 120]`.
+    webhook_retry_schedule: Annotated[list[float], NoDecode] = [5, 30, 120, 600, 1800, 3600, 7200]
     webhook_disable_after_seconds: int = 3 * 24 * 3600
     webhook_sweep_seconds: float = 2.0
     webhook_retention_days: int = 30
@@ -80,6 +81,13 @@ class Settings(BaseSettings):
     @classmethod
     def _check_api_tokens(cls, value: str) -> str:
         parse_api_tokens(value)  # raises ValueError with the reason
+        return value
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _split_schedule(cls, value: object) -> object:
+        if isinstance(value, str):
+            return value.strip().strip("[]").split(",") if value.strip() else []
         return value
 
     @field_validator("cors_origins", mode="before")

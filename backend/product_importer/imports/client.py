@@ -12,8 +12,11 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
+
+from product_importer.exit_codes import EXIT_USAGE
 
 EXIT_CODES = {"completed": 0, "failed": 1, "cancelled": 2}
 EXIT_NOT_ACCEPTED = 3
@@ -32,6 +35,7 @@ EXIT_CODE_MEANINGS = {
         "retrying for a minute; it may still be running on the server (follow it at the "
         "status URL printed when it was accepted)"
     ),
+    EXIT_USAGE: "a wrong command line: a missing or unknown argument, a --url that is not http(s)",
     EXIT_INTERRUPTED: (
         "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
         "whole file was sent but before the API answered, the import may have been "
@@ -300,10 +304,21 @@ def _report(body: dict[str, Any], api: str) -> None:
         print(f"skipped rows: {api}/imports/{body['id']}/errors.csv")
 
 
+def _checked_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CommandEnded(
+            f"error: --url {url!r} is not an http:// or https:// URL (for example "
+            "http://127.0.0.1:8000)",
+            EXIT_USAGE,
+        )
+
+
 def run_import_command(file: str, url: str, token: str | None = None) -> int:
     api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
     headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
+        _checked_url(url)
         path = _checked_file(file)
         with httpx.Client(headers=headers) as http:
             final = _follow(http, api, _upload(http, api, path, url))

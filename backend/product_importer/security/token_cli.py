@@ -12,9 +12,9 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 from product_importer.config import get_settings, reload_settings
-from product_importer.security import token_admin
 from product_importer.security.token_format import hash_token, new_token
 
 EMBEDDED_DATABASE = "product_importer"
@@ -80,7 +80,9 @@ def _generate() -> int:
 def run(args: argparse.Namespace) -> int:
     if args.action == "generate":
         return _generate()
+    # The database layer, imported only when used: every command builds this parser.
     from product_importer.db import sync_session
+    from product_importer.security import token_admin
 
     with _database():
         try:
@@ -116,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     tokens = sub.add_parser("tokens", help="manage API tokens (see the README's Security)")
     actions = tokens.add_subparsers(dest="action", required=True)
     actions.add_parser("generate", help="print a new random token for API_TOKENS")

@@ -13,7 +13,10 @@ import psutil
 import psycopg2
 import pytest
 
+from product_importer.config import get_settings
 from product_importer.embedded import free_port
+from product_importer.exit_codes import EXIT_CONFIG
+from tests.settings_helpers import settings_env
 
 
 def _serve_env(data_dir: Path) -> dict[str, str]:
@@ -150,6 +153,35 @@ def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
     assert result.returncode != 0
     assert f"port {port}" in result.stderr and "PORT=" in result.stderr
     assert not (tmp_path / "postgres").exists(), "nothing is started when the port is taken"
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "said"),
+    [
+        ("PORT", "abc", "PORT: Input should be a valid integer"),
+        ("WEBHOOK_RETRY_SCHEDULE", "5,x", "WEBHOOK_RETRY_SCHEDULE: Input should be a valid number"),
+        ("API_TOKENS", "no-colon", "API_TOKENS: Value error"),
+    ],
+)
+def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, value, said):
+    env = {**_serve_env(tmp_path), setting: value}
+    result = subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", "migrate"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_CONFIG
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: invalid settings (environment or .env):\n")
+    assert said in result.stderr
+
+
+def test_a_retry_schedule_may_be_a_comma_separated_list_or_json():
+    for value in ("5, 30,120", "[5, 30, 120]"):
+        with settings_env(WEBHOOK_RETRY_SCHEDULE=value):
+            assert get_settings().webhook_retry_schedule == [5, 30, 120]
 
 
 def test_an_unreachable_database_fails_fast_and_clearly(tmp_path):

@@ -399,6 +399,7 @@ def test_the_help_shows_the_default_url_and_the_exit_codes(capsys):
         *cli_client.EXIT_CODES.values(),
         cli_client.EXIT_NOT_ACCEPTED,
         cli_client.EXIT_LOST_TRACK,
+        cli_client.EXIT_USAGE,
         cli_client.EXIT_INTERRUPTED,
     ]
     exit_codes = help_text.split("exit codes:")[1]
@@ -413,6 +414,26 @@ def test_the_readme_lists_the_exit_codes_the_command_has():
         f"| {code} | {meaning} |" for code, meaning in cli_client.EXIT_CODE_MEANINGS.items()
     ]
     assert "the import may have been accepted" in cli_client.EXIT_CODE_MEANINGS[130]
+
+
+@pytest.mark.parametrize("argv", [["import"], ["import", "a.csv", "--bogus"], ["nothing"]])
+def test_a_wrong_command_line_is_not_taken_for_a_cancelled_import(argv, capsys):
+    with pytest.raises(SystemExit) as ended:
+        main(argv)
+    assert ended.value.code == cli_client.EXIT_USAGE != cli_client.EXIT_CODES["cancelled"]
+    assert "error:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "url", ["127.0.0.1:8000", "localhost:8000", "ftp://example.com", "http://"]
+)
+def test_a_url_that_is_not_http_is_said_to_be_one(tmp_path, capsys, url):
+    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == cli_client.EXIT_USAGE
+    assert _last_line(capsys.readouterr().err) == (
+        f"error: --url {url!r} is not an http:// or https:// URL (for example "
+        "http://127.0.0.1:8000)"
+    )
 
 
 def test_a_directory_is_said_to_be_one(tmp_path, capsys):
