@@ -24,8 +24,8 @@ Totals (`total_is_estimate` says which)
 - `is_active` only: exact while there are at most `INACTIVE_COUNT_MAX` inactive
   products (counted on their partial index), else estimated.
 - Substring filters: counted exactly (up to `EXACT_COUNT_MAX`) when the planner
-  expects at most that many matches; otherwise, or when the count reaches the cap,
-  the planner's estimate, never below the rows this page proves exist. Counting
+  expects at most that many matches; otherwise the planner's estimate, never below
+  the rows this page proves exist (nor the cap, when the count reached it). Counting
   costs ~1 us per match, so the cap bounds it to ~10 ms.
 """
 
@@ -205,6 +205,7 @@ async def _filtered_total(
         exact = await _count_up_to(session, filters, EXACT_COUNT_MAX)
         if exact is not None:
             return exact, False
+        estimate = EXACT_COUNT_MAX + 1  # the planner's was too low: there are more
     proven = offset + rows + (1 if rows == size else 0)
     return max(estimate, proven), True
 

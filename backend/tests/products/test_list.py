@@ -367,3 +367,18 @@ async def test_forged_cursor_values_are_rejected_not_crashing(client):
 
 def payload_sort(payload: Any) -> str:
     return payload["s"] if isinstance(payload, dict) and payload["s"] != "nope" else "id"
+
+
+async def test_a_count_that_outgrows_a_too_low_estimate_says_at_least_the_cap(client, monkeypatch):
+    """The planner expected 20 matches, the capped count found more than 100: the total is
+    an estimate of at least 101, not the planner's 20."""
+    copy_products([(f"K-{i:05d}", f"Kettle {i:05d}", None, True) for i in range(150)])
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 100)
+
+    async def planner_estimate(session: Any, filters: Any) -> int:
+        return 20
+
+    monkeypatch.setattr(list_service, "_estimate", planner_estimate)
+    body = (await client.get(f"{API}?q=kettle&page_size=10")).json()
+    assert len(body["items"]) == 10
+    assert (body["total"], body["total_is_estimate"]) == (101, True)
