@@ -15,7 +15,6 @@ from product_importer.products import list_service, service, versions
 from product_importer.products.deps import (
     ProductAtVersionDep,
     ProductDep,
-    ProductForUpdateDep,
     ProductListDep,
 )
 from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
@@ -163,9 +162,11 @@ async def update_product(
     "/{product_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND
+    | CHANGED_SINCE
     | {409: {"description": "A running import changed it, or held it for over 5 s"}},
 )
-async def delete_product(product: ProductForUpdateDep, session: SessionDep) -> Response:
+async def delete_product(product: ProductAtVersionDep, session: SessionDep) -> Response:
+    """Delete the product. With `If-Match`, only if it is still at that version."""
     with _http_errors():
         await service.delete_product(session, product)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -53,3 +53,15 @@ async def test_weak_or_malformed_versions_never_match(client, if_match):
     )
     assert response.status_code == 412
     assert (await client.get(f"{API}/{product['id']}")).json()["name"] == "Versioned"
+
+
+async def test_a_delete_with_an_older_version_is_refused_and_with_the_current_one_applies(client):
+    product, first = await _created(client)
+    url = f"{API}/{product['id']}"
+    newer = await client.patch(url, json={"name": "renamed elsewhere"})
+    stale = await client.delete(url, headers={"If-Match": first})
+    assert stale.status_code == 412
+    assert (await client.get(url)).json()["name"] == "renamed elsewhere"
+    deleted = await client.delete(url, headers={"If-Match": newer.headers["etag"]})
+    assert deleted.status_code == 204
+    assert (await client.get(url)).status_code == 404
