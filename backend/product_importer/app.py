@@ -12,6 +12,7 @@ from product_importer.config import get_settings
 from product_importer.core import operations
 from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
+from product_importer.core.openapi import common_answers, extend_openapi
 from product_importer.core.request_limits import BodyLimit, add_validation_errors
 from product_importer.core.spa import mount_spa
 from product_importer.db import dispose_engines
@@ -23,6 +24,7 @@ from product_importer.security.guard import AccessGuard
 from product_importer.security.headers import SecurityHeaders, add_cors
 from product_importer.security.router import downloads_router
 from product_importer.security.router import router as audit_router
+from product_importer.webhooks.event_docs import document_events
 from product_importer.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
@@ -74,5 +76,6 @@ def create_app() -> FastAPI:
     add_validation_errors(app)
     app.include_router(api_router())
     app.include_router(operations.router)
+    extend_openapi(app, common_answers(API_PREFIX, settings.metrics_require_token), document_events)
     mount_spa(app, settings.frontend_dist)
     return app

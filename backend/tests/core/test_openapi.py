@@ -27,3 +27,44 @@ async def test_patch_documents_which_fields_may_be_null(client):
         answer = await client.post("/api/v1/products", json={"sku": f"N-{name}", "name": "n"})
         patched = await client.patch(f"/api/v1/products/{answer.json()['id']}", json={name: None})
         assert patched.status_code == 422, patched.text
+
+
+async def test_every_api_operation_documents_the_answers_any_request_may_get(client):
+    """A refused token (401), a rate limit (429), the database or Redis away (503), and
+    for a body, the 1 MiB limit (413)."""
+    schema = (await client.get("/openapi.json")).json()
+    missing = [
+        f"{method.upper()} {path}: {code}"
+        for path, operations in schema["paths"].items()
+        if path.startswith("/api/v1/")
+        for method, operation in operations.items()
+        for code in ("401", "429", "503", *(["413"] if "requestBody" in operation else []))
+        if code not in operation["responses"]
+    ]
+    assert missing == []
+    body_limit = schema["paths"]["/api/v1/products"]["post"]["responses"]["413"]
+    assert "1,048,576 bytes" in body_limit["description"]
+
+
+async def test_swagger_sends_the_token_to_metrics(client):
+    metrics = (await client.get("/openapi.json")).json()["paths"]["/metrics"]["get"]
+    assert metrics["security"] == [{"HTTPBearer": []}] and "401" in metrics["responses"]
+
+
+async def test_every_event_is_documented_with_its_payload_and_signature_headers(client):
+    from product_importer.webhooks.events import EVENT_TYPES
+
+    schema = (await client.get("/openapi.json")).json()
+    assert set(schema["webhooks"]) == {*EVENT_TYPES, "webhook.test"}
+    data_of = {}
+    for event_type, operations in schema["webhooks"].items():
+        operation = operations["post"]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert headers == {"webhook-id", "webhook-timestamp", "webhook-signature"}
+        body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        envelope = schema["components"]["schemas"][body.rsplit("/", 1)[1]]
+        types = envelope["properties"]["type"]
+        assert event_type in types.get("enum", [types.get("const")])
+        data_of[event_type] = envelope["properties"]["data"]
+    assert data_of["import.cancelled"] == {"$ref": "#/components/schemas/ImportRead"}
+    assert data_of["product.deleted"] == {"$ref": "#/components/schemas/ProductRead"}

@@ -38,6 +38,7 @@ export type Page<T> = { items: T[]; total: number; page: number; page_size: numb
 export const WEBHOOK_EVENTS = [
   'import.completed',
   'import.failed',
+  'import.cancelled',
   'product.created',
   'product.updated',
   'product.deleted',

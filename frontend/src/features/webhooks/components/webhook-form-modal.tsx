@@ -15,9 +15,10 @@ import {
   type WebhookFormValues,
 } from './webhook-form';
 
-const EVENT_HELP: Record<string, string> = {
+const EVENT_HELP: Record<WebhookEvent, string> = {
   'import.completed': 'An import finished',
   'import.failed': 'An import failed',
+  'import.cancelled': 'An import was cancelled',
   'product.created': 'A product was created',
   'product.updated': 'A product was changed',
   'product.deleted': 'A product was deleted',

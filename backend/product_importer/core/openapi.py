@@ -1,0 +1,70 @@
+"""The OpenAPI document: the answers any endpoint may give besides its own (no token or
+a refused one, a rate limit, a body over the limit, a database or Redis out of reach),
+described once here instead of on every route."""
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+
+from product_importer.core.request_limits import TOO_LARGE
+
+ERROR = {
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {"detail": {"type": "string"}},
+                "required": ["detail"],
+            }
+        }
+    }
+}
+REFUSED_TOKEN = "No API token, or not a valid one (only while tokens are configured)."
+EVERY_API_ANSWER = {
+    "401": REFUSED_TOKEN,
+    "429": "Too many requests from this token or address; `Retry-After` says when to retry.",
+    "503": "The database or Redis cannot be reached just now; `Retry-After` says when to retry.",
+}
+BODY_ANSWER = {"413": f"{TOO_LARGE} Nothing was changed."}
+BEARER = "HTTPBearer"  # the scheme `app.bearer` declares
+
+
+Extension = Callable[[dict[str, Any]], None]
+
+
+def _add_answers(operation: dict[str, Any], answers: dict[str, str]) -> None:
+    responses = operation.setdefault("responses", {})
+    for code, description in answers.items():
+        responses.setdefault(code, {"description": description, **ERROR})
+
+
+def common_answers(api_prefix: str, metrics_need_token: bool) -> Extension:
+    """Every API operation's 401, 429 and 503 (and 413 with a body); `/metrics`' token."""
+
+    def document(schema: dict[str, Any]) -> None:
+        for path, operations in schema.get("paths", {}).items():
+            for operation in operations.values():
+                if path.startswith(api_prefix):
+                    _add_answers(operation, EVERY_API_ANSWER)
+                    if "requestBody" in operation:
+                        _add_answers(operation, BODY_ANSWER)
+                elif path == "/metrics" and metrics_need_token:
+                    operation["security"] = [{BEARER: []}]
+                    _add_answers(operation, {"401": REFUSED_TOKEN})
+
+    return document
+
+
+def extend_openapi(app: FastAPI, *extensions: Extension) -> None:
+    """`app`'s OpenAPI document, as FastAPI builds it, then changed by `extensions`."""
+    build: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()  # FastAPI keeps it as `app.openapi_schema`
+            for extend in extensions:
+                extend(schema)
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
