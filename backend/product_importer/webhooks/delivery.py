@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from product_importer.config import Settings, get_settings
@@ -27,6 +28,13 @@ logger = logging.getLogger(__name__)
 JITTER = 0.2  # each retry waits its scheduled delay ± 20 %
 MAX_RETRY_AFTER_SECONDS = 24 * 3600
 LEASE_MARGIN_SECONDS = 5.0  # recording time on top of the request's own deadline
+# What the log shows of an attempt whose outcome it could not hold (the worker's log
+# says why); the job moves on all the same.
+UNLOGGABLE = {
+    "status_code": None,
+    "error": "the outcome of this attempt could not be logged",
+    "response_excerpt": None,
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,12 @@ def retry_delay(failures: int, result: AttemptResult, settings: Settings) -> flo
     return delay
 
 
+def longest_retry_wait(settings: Settings) -> float:
+    """The longest a failing event waits for its next try: failures further apart than
+    this are not one streak, as nothing was tried in between."""
+    return max(settings.webhook_retry_schedule, default=0) * (1 + JITTER)
+
+
 def _disable(session: Session, webhook_id: int, reason: str) -> None:
     session.execute(repo.disable_webhook(webhook_id, reason))
     session.execute(repo.cancel_pending_jobs(webhook_id))
@@ -100,7 +114,9 @@ def _after_failure(
     """Retry the job, or give up on it (and on the endpoint when it has failed for too
     long); returns when the retry is due."""
     streak = session.execute(
-        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
+        repo.mark_failing(
+            job.webhook_id, settings.webhook_disable_after_seconds, longest_retry_wait(settings)
+        )
     ).one()
     if streak.expired:
         session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
@@ -151,22 +167,29 @@ def record(
         logger.info("webhook %s was deleted while event %s was sent", job.webhook_id, job.event_id)
         return []
     next_retry_at = _move_on(session, job, result, settings, enabled)
-    session.execute(
-        repo.insert_delivery(
-            {
-                "webhook_id": job.webhook_id,
-                "event_id": job.event_id,
-                "event_type": job.event_type,
-                "attempt": job.attempt,
-                "status_code": result.status_code,
-                "latency_ms": result.latency_ms,
-                "error": result.error,
-                "response_excerpt": result.response_excerpt,
-                "next_retry_at": next_retry_at,
-            }
-        )
-    )
+    _log_attempt(session, job, result, next_retry_at)
     return schedule(session, [job.webhook_id])
+
+
+def _log_attempt(
+    session: Session, job: Claim, result: AttemptResult, next_retry_at: datetime | None
+) -> None:
+    """Add the attempt to the delivery log. A row that cannot be written must not undo
+    the job's move (the sweep would send the job again and again, unlogged), so it
+    is written again with only what this code produced."""
+    row = {
+        "webhook_id": job.webhook_id,
+        "event_id": job.event_id,
+        "event_type": job.event_type,
+        "attempt": job.attempt,
+        "next_retry_at": next_retry_at,
+    }
+    try:
+        with session.begin_nested():
+            session.execute(repo.insert_delivery({**row, **result.log_values()}))
+    except (SQLAlchemyError, ValueError):  # psycopg2 refuses some text with a ValueError
+        logger.exception("attempt %d of event %s could not be logged", job.attempt, job.event_id)
+        session.execute(repo.insert_delivery({**row, **result.log_values(), **UNLOGGABLE}))
 
 
 def deliver_job(job_id: int, token: str) -> None:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Update
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from product_importer.config import Settings
@@ -56,7 +55,8 @@ def _scheduled(rows: Sequence[Row[Any]]) -> list[Scheduled]:
 
 def schedule(session: Session, webhook_ids: Sequence[int] | None) -> list[Scheduled]:
     """Pick jobs of these endpoints (None: of every endpoint with due jobs) for
-    `deliver` tasks; the caller queues them with `enqueue` after committing."""
+    `deliver` tasks; the caller queues them with `enqueue` after committing. The API
+    runs it too, through `AsyncSession.run_sync`."""
     if webhook_ids is None:
         due = repo.due_webhook_ids(COUNTDOWN_HORIZON_SECONDS)
         webhook_ids = list(session.execute(due).scalars())
@@ -64,13 +64,6 @@ def schedule(session: Session, webhook_ids: Sequence[int] | None) -> list[Schedu
         return []
     session.execute(repo.lock_webhooks(webhook_ids))
     rows = session.execute(_schedule_statement(), {"webhook_ids": list(webhook_ids)}).all()
-    return _scheduled(rows)
-
-
-async def schedule_async(session: AsyncSession, webhook_ids: Sequence[int]) -> list[Scheduled]:
-    await session.execute(repo.lock_webhooks(webhook_ids))
-    statement = _schedule_statement()
-    rows = (await session.execute(statement, {"webhook_ids": list(webhook_ids)})).all()
     return _scheduled(rows)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Update,
     and_,
     bindparam,
+    case,
     cast,
     delete,
     func,
@@ -100,14 +101,17 @@ def select_webhook_state(webhook_id: int) -> AnySelect:
     return select(Webhook.url, Webhook.enabled, Webhook.secret).where(Webhook.id == webhook_id)
 
 
-def mark_failing(webhook_id: int, disable_after_seconds: float) -> Update:
-    """Start (or continue) the endpoint's failing streak; RETURNING says whether it
-    has now lasted long enough to disable the endpoint."""
-    started = func.coalesce(Webhook.failing_since, func.now())
+def mark_failing(webhook_id: int, disable_after_seconds: float, gap_seconds: float) -> Update:
+    """Continue the endpoint's failing streak, or start one when there is none or its
+    last failure is more than `gap_seconds` old (nothing was tried since, so nothing
+    shows the endpoint kept failing); RETURNING says whether the streak has now lasted
+    long enough to disable the endpoint."""
+    recent = Webhook.last_failure_at >= func.now() - seconds(gap_seconds)
+    started = case((recent, func.coalesce(Webhook.failing_since, func.now())), else_=func.now())
     return (
         update(Webhook)
         .where(Webhook.id == webhook_id)
-        .values(failing_since=started)
+        .values(failing_since=started, last_failure_at=func.now())
         .returning(
             Webhook.failing_since,
             (func.now() - Webhook.failing_since >= seconds(disable_after_seconds)).label("expired"),

@@ -17,7 +17,7 @@ from product_importer.core.pagination import Page, PageParams
 from product_importer.db import after_commit, async_session
 from product_importer.security import audit
 from product_importer.webhooks import repository as repo
-from product_importer.webhooks.dispatcher import enqueue, schedule_async
+from product_importer.webhooks.dispatcher import enqueue, schedule
 from product_importer.webhooks.events import TEST_EVENT_TYPE, event_payload, new_event_id
 from product_importer.webhooks.schemas import (
     DeliveryRead,
@@ -49,8 +49,10 @@ class RedeliveryRefused(Exception):
 
 async def _check_target(url: str) -> None:
     """Raises `TargetRefused` when the SSRF guard refuses the URL."""
-    allow_private = get_settings().webhook_allow_private_targets
-    await anyio.to_thread.run_sync(check_url, url, allow_private)
+    settings = get_settings()
+    await anyio.to_thread.run_sync(
+        check_url, url, settings.webhook_allow_private_targets, settings.webhook_timeout_seconds
+    )
 
 
 def _read(row: Any) -> WebhookRead:
@@ -147,13 +149,7 @@ async def _send_test(url: str, secret: str, data: dict[str, Any]) -> tuple[str, 
 
 
 def _test_result(result: AttemptResult) -> WebhookTestResult:
-    return WebhookTestResult(
-        ok=result.ok,
-        status_code=result.status_code,
-        latency_ms=result.latency_ms,
-        error=result.error,
-        response_excerpt=result.response_excerpt,
-    )
+    return WebhookTestResult(ok=result.ok, **result.log_values())
 
 
 async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestResult:
@@ -166,20 +162,11 @@ async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestRes
         raise WebhookNotFound(webhook_id)
     message = {"webhook_id": webhook_id, "message": "This is a test event."}
     event_id, result = await _send_test(current.url, current.secret, message)
-    await session.execute(
-        repo.insert_delivery(
-            {
-                "webhook_id": webhook_id,
-                "event_id": event_id,
-                "event_type": TEST_EVENT_TYPE,
-                "attempt": 1,
-                "status_code": result.status_code,
-                "latency_ms": result.latency_ms,
-                "error": result.error,
-                "response_excerpt": result.response_excerpt,
-            }
-        )
-    )
+    # Locked until the attempt is logged: a delete waits for it, or went first.
+    if (await session.execute(repo.lock_webhook(webhook_id))).scalar_one_or_none() is None:
+        raise WebhookNotFound(webhook_id)
+    attempt = {"webhook_id": webhook_id, "event_id": event_id, "event_type": TEST_EVENT_TYPE}
+    await session.execute(repo.insert_delivery({**attempt, "attempt": 1, **result.log_values()}))
     return _test_result(result)
 
 
@@ -223,7 +210,7 @@ async def redeliver(session: AsyncSession, delivery_id: int) -> RedeliveryRead:
         raise RedeliveryRefused(f"webhook {delivery.webhook_id} is disabled: enable it first")
     await session.execute(repo.withdraw_retry(delivery.event_id, delivery.webhook_id))
     await session.execute(repo.requeue_job(delivery.event_id, delivery.webhook_id))
-    jobs = await schedule_async(session, [delivery.webhook_id])
+    jobs = await session.run_sync(schedule, [delivery.webhook_id])
     after_commit(session, lambda: enqueue(jobs))
     return RedeliveryRead(
         delivery_id=delivery_id, webhook_id=delivery.webhook_id, event_id=delivery.event_id

@@ -10,7 +10,8 @@ At send time the connection is made by `GuardedBackend`: it resolves the name
 itself, checks every address, and connects to a checked address, so a name that
 resolves to a public address when saved and to a private one later (DNS
 rebinding) cannot slip through. TLS still verifies the certificate against the
-name, and the Host header is the URL's.
+name, and the Host header is the URL's. The lookup counts against the attempt's
+deadline like the rest of the exchange.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
+import threading
 import time
 import typing
+from concurrent.futures import Future
 from urllib.parse import urlsplit
 
 import httpcore
+import httpx
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 ALLOWED_SCHEMES = ("http", "https")
@@ -43,6 +47,27 @@ def resolve(host: str, port: int) -> list[str]:
     """Every address `host` resolves to. Tests replace this to simulate DNS rebinding."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _resolve_before(host: str, port: int, deadline: float) -> list[str]:
+    """`resolve`, given up at the deadline; `ResolutionFailed` when it fails. getaddrinfo
+    has no timeout of its own (a name server that never answers holds it 20-40 s), so
+    it runs in a thread of its own, left to finish alone when time runs out."""
+    answer: Future[list[str]] = Future()
+
+    def lookup() -> None:
+        try:
+            answer.set_result(resolve(host, port))
+        except Exception as exc:
+            answer.set_exception(exc)
+
+    threading.Thread(target=lookup, name=f"resolve {host}", daemon=True).start()
+    try:
+        return answer.result(timeout=max(0.0, deadline - time.monotonic()))
+    except TimeoutError:  # before OSError, of which it is a kind
+        raise ResolutionFailed(f"could not resolve {host}: no answer before the timeout") from None
+    except (OSError, UnicodeError) as exc:
+        raise ResolutionFailed(f"could not resolve {host}: {exc}") from None
 
 
 def _ipv4_part(part: str) -> int | None:
@@ -106,6 +131,8 @@ def refusal_reason(ip: IPAddress) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.teredo is not None:
             return f"{ip} is a Teredo tunnel address"
+        if ip.is_site_local:  # deprecated, yet `is_global` on some Python versions
+            return f"{ip} is a site-local address"
         embedded = _embedded_ipv4(ip)
         if embedded is not None:
             inner = refusal_reason(embedded)
@@ -144,7 +171,18 @@ def split_url(url: str) -> tuple[str, str, int]:
         raise TargetRefused("the URL has no host")
     if ip_literal(host) is None and not _is_host_name(host):
         raise TargetRefused(f"'{host}' is not a valid host name")
+    _check_sendable(url.strip())
     return scheme, host, port or DEFAULT_PORTS[scheme]
+
+
+def _check_sendable(url: str) -> None:
+    """httpx, which sends the request, reads a URL more strictly than `urlsplit`
+    (which drops tabs and newlines, ignores junk after a port, and knows only IDNA
+    2003): what it would refuse at every attempt is refused here."""
+    try:
+        httpx.Request("POST", url)  # as sent: its Host header decodes xn-- labels (IDNA 2008)
+    except (httpx.InvalidURL, UnicodeError) as exc:
+        raise TargetRefused(f"not a valid URL: {exc}") from None
 
 
 _HOST_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
@@ -169,8 +207,11 @@ def check_address(ip: IPAddress, allow_private: bool) -> None:
         raise TargetRefused(reason)
 
 
-def checked_addresses(host: str, port: int, allow_private: bool) -> list[IPAddress]:
-    """Resolve `host` and check every address; the connection must use one of these."""
+def checked_addresses(
+    host: str, port: int, allow_private: bool, deadline: float
+) -> list[IPAddress]:
+    """Resolve `host` (by `deadline`, a `time.monotonic()`) and check every address;
+    the connection must use one of these."""
     literal = ip_literal(host)
     if literal is not None:
         check_address(literal, allow_private)
@@ -178,10 +219,7 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[IPAddre
     name = host.lower().rstrip(".")
     if not allow_private and (name == "localhost" or name.endswith(".localhost")):
         raise TargetRefused(f"{host} is a loopback name")
-    try:
-        names = resolve(host, port)
-    except (OSError, UnicodeError) as exc:
-        raise ResolutionFailed(f"could not resolve {host}: {exc}") from None
+    names = _resolve_before(host, port, deadline)
     if not names:
         raise ResolutionFailed(f"could not resolve {host}: no addresses")
     addresses = [ipaddress.ip_address(name.split("%", 1)[0]) for name in names]
@@ -193,14 +231,14 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[IPAddre
     return addresses
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """The save-time check. A name that does not resolve yet is accepted: the
-    connect-time check still applies to whatever it resolves to later."""
+def check_url(url: str, allow_private: bool, timeout: float = 10.0) -> None:
+    """The save-time check. A name that does not resolve (within `timeout`) is
+    accepted: the connect-time check still applies to whatever it resolves to later."""
     _, host, port = split_url(url)
     if allow_private:
         return
     try:
-        checked_addresses(host, port, allow_private)
+        checked_addresses(host, port, allow_private, time.monotonic() + timeout)
     except ResolutionFailed:
         return
 
@@ -258,7 +296,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
     ) -> httpcore.NetworkStream:
-        addresses = checked_addresses(host, port, self._allow_private)
+        addresses = checked_addresses(host, port, self._allow_private, self._deadline)
         error: Exception | None = None
         for address in addresses:
             remaining = self._deadline - time.monotonic()

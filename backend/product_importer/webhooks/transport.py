@@ -1,16 +1,18 @@
 """Send one signed webhook request and describe what happened.
 
 One attempt = one POST through the SSRF-guarded connection, no redirects followed,
-one deadline for the whole exchange, and at most the first KB of the answer read.
-Failures are values (`AttemptResult.error`), never exceptions, so callers record
-every attempt the same way.
+one deadline for the whole exchange (name lookup included), and at most the first KB
+of the answer read. Failures are values (`AttemptResult.error`), never exceptions, so
+callers record every attempt the same way.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import ssl
 import time
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -29,8 +31,12 @@ from product_importer.webhooks.targets import (
     split_url,
 )
 
+logger = logging.getLogger(__name__)
+
 EXCERPT_BYTES = 1024
 USER_AGENT = f"ProductImporter-Webhooks/{__version__}"
+# zlib window bits per content coding, for the answers compressed though we ask for none.
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,20 @@ class AttemptResult:
     @property
     def gone(self) -> bool:
         return self.status_code == 410
+
+    def log_values(self) -> dict[str, Any]:
+        """The outcome as the delivery log and a test send show it."""
+        return {
+            "status_code": self.status_code,
+            "latency_ms": self.latency_ms,
+            "error": _storable(self.error),
+            "response_excerpt": _storable(self.response_excerpt),
+        }
+
+
+def _storable(text: str | None) -> str | None:
+    """`text` without NUL, which PostgreSQL text cannot hold and a receiver may send."""
+    return None if text is None else text.replace("\x00", "\ufffd")
 
 
 def event_body(payload: dict[str, Any]) -> bytes:
@@ -88,15 +108,41 @@ def parse_retry_after(value: str | None) -> float | None:
 def _read_excerpt(response: httpx.Response) -> str:
     """The first KB of the body; the status already decided the outcome, so a body
     that breaks off or outlasts the deadline just ends the excerpt."""
+    sent = _read_sent_bytes(response, EXCERPT_BYTES)
+    decoded = _decode(sent, response.headers.get("content-encoding", ""))
+    return decoded[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+
+
+def _read_sent_bytes(response: httpx.Response, limit: int) -> bytes:
+    """Up to `limit` bytes of the body as sent, before any content decoding, which
+    httpx would apply a whole network chunk at a time, without limit."""
     data = b""
     try:
-        for chunk in response.iter_bytes():
+        for chunk in response.iter_raw():
             data += chunk
-            if len(data) >= EXCERPT_BYTES:
+            if len(data) >= limit:
                 break
     except httpx.HTTPError:
         pass
-    return data[:EXCERPT_BYTES].decode("utf-8", errors="replace")
+    return data[:limit]
+
+
+def _decode(data: bytes, content_encoding: str) -> bytes:
+    """Undo the receiver's gzip/deflate codings (the last applied first), each layer
+    giving at most an excerpt's worth, so a small body cannot inflate into a large one.
+    A coding this cannot undo leaves the bytes as sent."""
+    codings = [coding.strip() for coding in content_encoding.lower().split(",")]
+    decoded = data
+    for coding in reversed(codings):
+        if coding in ("", "identity"):
+            continue
+        if coding not in _WBITS:
+            return data
+        try:
+            decoded = zlib.decompressobj(_WBITS[coding]).decompress(decoded, EXCERPT_BYTES)
+        except zlib.error:
+            return data
+    return decoded
 
 
 def _connect_error(exc: Exception) -> str:
@@ -130,6 +176,7 @@ def post_event(
     headers = {
         "content-type": "application/json",
         "user-agent": USER_AGENT,
+        "accept-encoding": "identity",  # only the first KB is read: compression buys nothing
         **signature_headers(secret, event_id, body),
     }
     transport = _GuardedTransport(allow_private, deadline)
@@ -150,6 +197,9 @@ def post_event(
         return _failure(started, _connect_error(exc))
     except httpx.HTTPError as exc:
         return _failure(started, f"request failed: {exc}")
+    except Exception as exc:  # a failure nobody foresaw is still an attempt to record
+        logger.exception("webhook request to %s failed unexpectedly", url)
+        return _failure(started, f"request failed: {type(exc).__name__}: {exc}")
     return _classify(response, latency, excerpt)
 
 

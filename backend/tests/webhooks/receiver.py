@@ -1,13 +1,15 @@
 """A real HTTP receiver for webhook tests: a threaded server on 127.0.0.1 that
 records every request and answers from a per-path script (status, headers, body,
-or hang)."""
+hang, or an answer dripped a byte at a time)."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -17,9 +19,19 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
     hang: float = 0.0  # seconds to wait before answering (cut short when the server stops)
+    drip: float = 0.0  # seconds between the bytes of the answer (its status line and headers too)
+    drip_body_only: bool = False  # the status line and headers at once, then drip the body
 
 
 HANG = Reply(hang=60.0)
+
+
+def _answer(reply: Reply) -> tuple[bytes, bytes]:
+    """The raw status line and headers, and the body, of a reply."""
+    lines = [f"HTTP/1.1 {reply.status} {HTTPStatus(reply.status).phrase}"]
+    lines += [f"{key}: {value}" for key, value in reply.headers.items()]
+    lines.append(f"content-length: {len(reply.body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode(), reply.body
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,9 @@ class Receiver:
                 try:
                     if reply.hang:
                         receiver._closing.wait(reply.hang)
+                    if reply.drip:
+                        receiver._drip(self.wfile, reply)
+                        return
                     self.send_response(reply.status)
                     for key, value in reply.headers.items():
                         self.send_header(key, value)
@@ -87,6 +102,16 @@ class Receiver:
             self._lock.notify_all()
             queue = self._scripts.get(request.path)
             return queue.popleft() if queue else Reply()
+
+    def _drip(self, out: io.BufferedIOBase, reply: Reply) -> None:
+        head, body = _answer(reply)
+        if reply.drip_body_only:
+            out.write(head)
+            head = b""
+        for byte in head + body:
+            if self._closing.wait(reply.drip):
+                return
+            out.write(bytes([byte]))
 
     def _left(self, path: str) -> None:
         with self._lock:

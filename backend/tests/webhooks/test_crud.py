@@ -179,6 +179,19 @@ async def test_a_test_send_holds_no_database_connection_while_it_waits(client, r
     assert (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["total"] == 1
 
 
+async def test_a_test_send_to_a_webhook_deleted_meanwhile_is_404(client, receiver):
+    webhook = await create_webhook(client, receiver.url())
+    receiver.script("/hook", Reply(hang=1.0))
+    sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
+    await asyncio.to_thread(receiver.wait_for, 1, "/hook")
+
+    assert (await client.delete(f"{API}/{webhook['id']}")).status_code == 204
+    answer = await sending
+
+    assert answer.status_code == 404, answer.text
+    assert answer.json()["detail"] == f"webhook {webhook['id']} not found"
+
+
 async def test_reenabling_clears_the_automatic_reason(client):
     webhook = await create_webhook(client, "https://a.example.com/")
     from sqlalchemy import update

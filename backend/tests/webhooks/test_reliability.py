@@ -7,6 +7,7 @@ from sqlalchemy import update
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
+from product_importer.webhooks import targets
 from product_importer.webhooks.delivery import claim, deliver_job, record, send
 from product_importer.webhooks.dispatcher import MAX_IN_FLIGHT_PER_ENDPOINT
 from product_importer.webhooks.models import Webhook
@@ -78,17 +79,29 @@ async def test_a_hanging_endpoint_holds_few_threads_and_others_get_everything(
         await client.delete(f"/api/v1/webhooks/{hanging['id']}")
 
 
+def _failing(webhook_id: int, since: timedelta, last_failure: timedelta) -> None:
+    """The endpoint's failing streak began `since` ago; its latest failure was
+    `last_failure` ago."""
+    now = datetime.now(UTC)
+    with sync_session() as session:
+        session.execute(
+            update(Webhook)
+            .where(Webhook.id == webhook_id)
+            .values(failing_since=now - since, last_failure_at=now - last_failure)
+        )
+
+
+# Failures up to 12 min apart (the longest retry wait, 10 min, + 20 %) continue a streak.
+LONG_STREAKS = {"WEBHOOK_DISABLE_AFTER_SECONDS": "3600", "WEBHOOK_RETRY_SCHEDULE": "[60, 600]"}
+
+
 async def test_an_endpoint_failing_for_too_long_is_disabled(client, receiver: Receiver):
     webhook = await create_webhook(client, receiver.url(), ["product.created"])
     receiver.script("/hook", 500)
-    started = datetime.now(UTC) - timedelta(hours=2)
-    with sync_session() as session:
-        session.execute(
-            update(Webhook).where(Webhook.id == webhook["id"]).values(failing_since=started)
-        )
+    _failing(webhook["id"], since=timedelta(hours=2), last_failure=timedelta(minutes=11))
     job_id, token, _ = make_job(webhook["id"])
 
-    with settings_env(WEBHOOK_DISABLE_AFTER_SECONDS="3600"):
+    with settings_env(**LONG_STREAKS):
         deliver_job(job_id, token)
 
     row = webhook_row(webhook["id"])
@@ -97,6 +110,27 @@ async def test_an_endpoint_failing_for_too_long_is_disabled(client, receiver: Re
     assert job_of(webhook["id"])[0].status == "failed"
     shown = (await client.get(f"/api/v1/webhooks/{webhook['id']}")).json()
     assert shown["enabled"] is False and shown["disabled_reason"] == row.disabled_reason
+
+
+async def test_a_failure_after_a_quiet_spell_starts_a_new_streak(client, receiver: Receiver):
+    """Failed on Monday, no events since, a passing 503 on Thursday: nothing shows the
+    endpoint kept failing in between, so the event is retried and the endpoint kept.
+    (The quiet spell is scaled down: 13 min, past a longest retry wait of 12 min.)"""
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 503)
+    _failing(webhook["id"], since=timedelta(days=3), last_failure=timedelta(minutes=13))
+    job_id, token, _ = make_job(webhook["id"])
+
+    with settings_env(**LONG_STREAKS):
+        deliver_job(job_id, token)
+
+    row = webhook_row(webhook["id"])
+    assert row.enabled is True and row.disabled_reason is None
+    assert row.failing_since is not None
+    assert datetime.now(UTC) - row.failing_since < timedelta(minutes=1)  # a new streak
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code == 503 and attempt.next_retry_at is not None
+    assert [job.status for job in job_of(webhook["id"])] == ["pending"]
 
 
 async def test_a_success_ends_the_failing_streak(client, receiver: Receiver):
@@ -113,6 +147,29 @@ async def test_a_success_ends_the_failing_streak(client, receiver: Receiver):
 
     row = webhook_row(webhook["id"])
     assert row.enabled is True and row.failing_since is None
+
+
+async def test_an_unforeseen_failure_of_the_send_is_an_attempt_retried_later(
+    client, receiver: Receiver, monkeypatch
+):
+    def broken_resolver(host: str, port: int) -> list[str]:
+        raise RuntimeError("resolver bug")
+
+    monkeypatch.setattr(targets, "resolve", broken_resolver)
+    webhook = await create_webhook(client, receiver.url(host="broken.example.test"))
+    job = claimed_job(webhook["id"])
+    settings = get_settings()
+
+    with sync_session() as session:  # not queued: no worker (whose resolver works) retries it
+        record(session, job, send(job, settings), settings)
+    tested = await client.post(f"/api/v1/webhooks/{webhook['id']}/test")
+
+    assert tested.status_code == 200, tested.text
+    assert tested.json()["ok"] is False and tested.json()["status_code"] is None
+    assert tested.json()["error"] == "request failed: RuntimeError: resolver bug"
+    delivery, _test = attempts(webhook["id"])
+    assert delivery.error == tested.json()["error"] and delivery.next_retry_at is not None
+    assert [job.status for job in job_of(webhook["id"])] == ["pending"]
 
 
 async def test_a_stale_task_does_nothing(client, receiver: Receiver):

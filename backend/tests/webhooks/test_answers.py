@@ -1,0 +1,94 @@
+"""Whatever a receiver answers, the attempt is logged and its job moves on, and reading
+the answer costs at most the excerpt's size: NUL bytes, compressed and bomb answers."""
+
+import gzip
+import tracemalloc
+
+import pytest
+
+from product_importer.config import get_settings
+from product_importer.db import sync_session
+from product_importer.webhooks.delivery import record
+from product_importer.webhooks.transport import EXCERPT_BYTES, AttemptResult
+from tests.webhooks.helpers import attempts, claimed_job, create_webhook, emit, job_of, wait_until
+from tests.webhooks.receiver import Receiver, Reply
+
+API = "/api/v1/webhooks"
+NUL_ANSWER = Reply(body=b"bad\x00answer")
+
+
+async def test_an_answer_with_a_nul_byte_is_logged_and_its_job_delivered(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", *[NUL_ANSWER] * 20)
+
+    emit("product.created", {"id": 1})
+    wait_until(
+        lambda: [job.status for job in job_of(webhook["id"])] == ["delivered"],
+        what="the delivery to be recorded",
+    )
+    tested = await client.post(f"{API}/{webhook['id']}/test")
+
+    assert tested.status_code == 200, tested.text
+    assert tested.json()["ok"] is True
+    assert tested.json()["response_excerpt"] == "bad\ufffdanswer"
+    delivered, test = attempts(webhook["id"])
+    assert delivered.event_type == "product.created" and delivered.status_code == 200
+    assert delivered.response_excerpt == test.response_excerpt == "bad\ufffdanswer"
+    assert len(receiver.requests()) == 2  # sent once, not again and again
+
+
+@pytest.mark.parametrize(
+    "unstorable",
+    [
+        # Past the column's range: the database refuses the row.
+        AttemptResult(ok=False, status_code=2**31, latency_ms=5.0, error="HTTP 2147483648"),
+        # Not UTF-8 encodable: the driver refuses it before the database sees it.
+        AttemptResult(ok=False, latency_ms=5.0, error="connection failed: \udc80"),
+    ],
+)
+async def test_an_attempt_whose_log_row_cannot_be_written_still_moves_its_job_on(
+    client, receiver: Receiver, unstorable: AttemptResult
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    job = claimed_job(webhook["id"])
+
+    with sync_session() as session:
+        record(session, job, unstorable, get_settings())
+
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code is None and attempt.latency_ms == 5.0
+    assert "could not be logged" in (attempt.error or "")
+    assert attempt.next_retry_at is not None
+    (retried,) = job_of(webhook["id"])
+    assert retried.status == "pending" and retried.attempts == retried.failures == 1
+
+
+async def test_a_compression_bomb_is_not_inflated(client, receiver: Receiver):
+    bomb = gzip.compress(gzip.compress(bytes(100 * 2**20)))  # 100 MiB of zeros, ~0.5 KB sent
+    receiver.script("/hook", Reply(headers={"content-encoding": "gzip, gzip"}, body=bomb))
+
+    tracemalloc.start()
+    try:
+        answer = await client.post(f"{API}/test", json={"url": receiver.url()})
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+
+    assert answer.json()["ok"] is True
+    assert answer.json()["response_excerpt"] == "\ufffd" * EXCERPT_BYTES  # NULs, shown
+    assert peak < 10 * 2**20, f"reading the answer took {peak / 2**20:.0f} MiB"
+
+
+async def test_a_compressed_answer_is_read_and_a_plain_one_is_asked_for(client, receiver: Receiver):
+    compressed = gzip.compress(b"database on fire")
+    receiver.script(
+        "/hook", Reply(status=500, headers={"content-encoding": "gzip"}, body=compressed)
+    )
+
+    result = (await client.post(f"{API}/test", json={"url": receiver.url()})).json()
+
+    assert result["status_code"] == 500 and result["response_excerpt"] == "database on fire"
+    (request,) = receiver.requests()
+    assert request.headers["accept-encoding"] == "identity"
