@@ -48,6 +48,7 @@ class Claim:
     failures: int
     url: str
     secret: str
+    previous_secret: str | None
     payload: dict[str, Any]
 
 
@@ -71,6 +72,7 @@ def claim(session: Session, job_id: int, token: str, settings: Settings) -> Clai
         failures=row.failures,
         url=row.url,
         secret=row.secret,
+        previous_secret=row.previous_secret,
         payload=row.payload,
     )
 
@@ -83,6 +85,7 @@ def send(job: Claim, settings: Settings) -> AttemptResult:
         event_body(job.payload),
         timeout=settings.webhook_timeout_seconds,
         allow_private=settings.webhook_allow_private_targets,
+        previous_secret=job.previous_secret,
     )
 
 

@@ -97,8 +97,34 @@ def delete_webhook(webhook_id: int) -> ReturningDelete[int]:
     return delete(Webhook).where(Webhook.id == webhook_id).returning(Webhook.id)
 
 
+def _previous_secret() -> ColumnElement[str | None]:
+    """The rotated-out secret while it is still signed with, else null."""
+    still_valid = Webhook.previous_secret_expires_at > func.now()
+    return case((still_valid, Webhook.previous_secret), else_=None).label("previous_secret")
+
+
 def select_webhook_state(webhook_id: int) -> AnySelect:
-    return select(Webhook.url, Webhook.enabled, Webhook.secret).where(Webhook.id == webhook_id)
+    return select(Webhook.url, Webhook.enabled, Webhook.secret, _previous_secret()).where(
+        Webhook.id == webhook_id
+    )
+
+
+def rotate_secret(webhook_id: int, secret: str, keep_previous_seconds: int) -> Update:
+    """A new secret; the current one is signed with too for `keep_previous_seconds`."""
+    kept = keep_previous_seconds > 0
+    return (
+        update(Webhook)
+        .where(Webhook.id == webhook_id)
+        .values(
+            secret=secret,
+            previous_secret=Webhook.secret if kept else None,
+            previous_secret_expires_at=(
+                func.now() + seconds(keep_previous_seconds) if kept else None
+            ),
+            updated_at=func.now(),
+        )
+        .returning(Webhook.id)
+    )
 
 
 def mark_failing(webhook_id: int, disable_after_seconds: float, gap_seconds: float) -> Update:
@@ -331,6 +357,7 @@ def claim_job(job_id: int, token: str, lease_seconds: float) -> Update:
             WebhookJob.failures,
             Webhook.url,
             Webhook.secret,
+            _previous_secret(),
             Webhook.enabled,
             OutboxEvent.type.label("event_type"),
             OutboxEvent.payload,

@@ -12,6 +12,7 @@ from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
     DeliveryRead,
     RedeliveryRead,
+    SecretRotation,
     WebhookCreate,
     WebhookRead,
     WebhookTestRequest,
@@ -84,6 +85,17 @@ async def delete_webhook(webhook_id: WebhookId, session: SessionDep) -> Response
     with _http_errors():
         await service.delete_webhook(session, webhook_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{webhook_id}/rotate-secret", response_model=WebhookRead, responses=NOT_FOUND)
+async def rotate_secret(
+    webhook_id: WebhookId, session: SessionDep, data: SecretRotation | None = None
+) -> WebhookRead:
+    """Give the endpoint a new signing secret. Events are signed with the old one too
+    (two signatures in `webhook-signature`) for `keep_previous_seconds` (default 24 h),
+    so the receiver can switch to the new secret without missing an event."""
+    with _http_errors():
+        return await service.rotate_secret(session, webhook_id, data or SecretRotation())
 
 
 @router.post("/{webhook_id}/test", response_model=WebhookTestResult, responses=NOT_FOUND)

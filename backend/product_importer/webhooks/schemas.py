@@ -10,6 +10,7 @@ from product_importer.webhooks.signing import SECRET_PREFIX
 from product_importer.webhooks.targets import split_url
 
 MAX_URL_LENGTH = 2048
+MAX_KEEP_PREVIOUS_SECONDS = 7 * 24 * 3600
 
 
 def _http_url(value: str) -> str:
@@ -72,6 +73,10 @@ class WebhookRead(BaseModel):
     enabled: bool
     description: str | None
     secret: str = Field(description="Signing secret (Standard Webhooks, `whsec_` + base64)")
+    previous_secret_expires_at: datetime | None = Field(
+        default=None,
+        description="After a rotation: until when events are also signed with the old secret",
+    )
     disabled_reason: str | None = Field(
         description="Why the endpoint was disabled automatically (410 Gone, failing too long)"
     )
@@ -94,6 +99,18 @@ class WebhookRead(BaseModel):
         if self.last_delivery_at is None:
             return None
         return _succeeded(self.last_delivery_status_code, self.last_delivery_error)
+
+
+class SecretRotation(BaseModel):
+    """Body of `POST /webhooks/{id}/rotate-secret`."""
+
+    keep_previous_seconds: int = Field(
+        default=24 * 3600,
+        ge=0,
+        le=MAX_KEEP_PREVIOUS_SECONDS,
+        description="How long events are also signed with the old secret (0: stop at once; "
+        "at most 7 days)",
+    )
 
 
 class WebhookTestRequest(BaseModel):

@@ -22,6 +22,7 @@ from product_importer.webhooks.events import TEST_EVENT_TYPE, event_payload, new
 from product_importer.webhooks.schemas import (
     DeliveryRead,
     RedeliveryRead,
+    SecretRotation,
     WebhookCreate,
     WebhookRead,
     WebhookTestRequest,
@@ -124,13 +125,34 @@ async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]
     return await get_webhook(session, webhook_id)
 
 
+async def rotate_secret(
+    session: AsyncSession, webhook_id: int, data: SecretRotation
+) -> WebhookRead:
+    """A new signing secret; events are signed with the old one too for
+    `keep_previous_seconds`, so receivers can switch without missing one."""
+    rotated = await session.execute(
+        repo.rotate_secret(webhook_id, new_secret(), data.keep_previous_seconds)
+    )
+    if rotated.scalar_one_or_none() is None:
+        raise WebhookNotFound(webhook_id)
+    await audit.record(
+        session,
+        "webhook.secret_rotated",
+        f"webhook {webhook_id}",
+        {"keep_previous_seconds": data.keep_previous_seconds},
+    )
+    return await get_webhook(session, webhook_id)
+
+
 async def delete_webhook(session: AsyncSession, webhook_id: int) -> None:
     if (await session.execute(repo.delete_webhook(webhook_id))).scalar_one_or_none() is None:
         raise WebhookNotFound(webhook_id)
     await audit.record(session, "webhook.deleted", f"webhook {webhook_id}")
 
 
-async def _send_test(url: str, secret: str, data: dict[str, Any]) -> tuple[str, AttemptResult]:
+async def _send_test(
+    url: str, secret: str, data: dict[str, Any], previous_secret: str | None = None
+) -> tuple[str, AttemptResult]:
     settings = get_settings()
     event_id = new_event_id()
     body = event_body(event_payload(event_id, TEST_EVENT_TYPE, data))
@@ -143,6 +165,7 @@ async def _send_test(url: str, secret: str, data: dict[str, Any]) -> tuple[str, 
             body,
             timeout=settings.webhook_timeout_seconds,
             allow_private=settings.webhook_allow_private_targets,
+            previous_secret=previous_secret,
         )
 
     return event_id, await anyio.to_thread.run_sync(send)
@@ -161,7 +184,9 @@ async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestRes
     if current is None:
         raise WebhookNotFound(webhook_id)
     message = {"webhook_id": webhook_id, "message": "This is a test event."}
-    event_id, result = await _send_test(current.url, current.secret, message)
+    event_id, result = await _send_test(
+        current.url, current.secret, message, current.previous_secret
+    )
     # Locked until the attempt is logged: a delete waits for it, or went first.
     if (await session.execute(repo.lock_webhook(webhook_id))).scalar_one_or_none() is None:
         raise WebhookNotFound(webhook_id)

@@ -20,17 +20,24 @@ def new_secret() -> str:
 
 
 def signature_headers(
-    secret: str, message_id: str, body: bytes, timestamp: int | None = None
+    secret: str,
+    message_id: str,
+    body: bytes,
+    timestamp: int | None = None,
+    previous_secret: str | None = None,
 ) -> dict[str, str]:
     """`webhook-id`, `webhook-timestamp` and `webhook-signature` for one attempt.
 
-    Every retry of an event keeps its id and gets a fresh timestamp and signature.
+    Every retry of an event keeps its id and gets a fresh timestamp and signature. While
+    a rotated-out secret is still valid, the header carries a signature with each
+    (space-separated, as Standard Webhooks allows): a receiver verifies with either.
     """
     seconds = int(time.time()) if timestamp is None else timestamp
     signed_at = datetime.fromtimestamp(seconds, tz=UTC)
-    signature = StandardWebhook(secret).sign(message_id, signed_at, body.decode())
+    keys = [secret] if previous_secret is None else [secret, previous_secret]
+    signatures = [StandardWebhook(key).sign(message_id, signed_at, body.decode()) for key in keys]
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(seconds),
-        "webhook-signature": signature,
+        "webhook-signature": " ".join(signatures),
     }

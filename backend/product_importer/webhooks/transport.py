@@ -165,8 +165,10 @@ def post_event(
     *,
     timeout: float,
     allow_private: bool,
+    previous_secret: str | None = None,
 ) -> AttemptResult:
-    """POST `body` to `url`, signed with `secret` under `event_id`."""
+    """POST `body` to `url`, signed with `secret` (and `previous_secret`, while a rotation
+    keeps it) under `event_id`."""
     started = time.monotonic()
     deadline = started + timeout
     try:
@@ -177,7 +179,7 @@ def post_event(
         "content-type": "application/json",
         "user-agent": USER_AGENT,
         "accept-encoding": "identity",  # only the first KB is read: compression buys nothing
-        **signature_headers(secret, event_id, body),
+        **signature_headers(secret, event_id, body, previous_secret=previous_secret),
     }
     transport = _GuardedTransport(allow_private, deadline)
     try:

@@ -280,6 +280,28 @@ export interface paths {
         patch: operations["update_webhook_api_v1_webhooks__webhook_id__patch"];
         trace?: never;
     };
+    "/api/v1/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate Secret
+         * @description Give the endpoint a new signing secret. Events are signed with the old one too
+         *     (two signatures in `webhook-signature`) for `keep_previous_seconds` (default 24 h),
+         *     so the receiver can switch to the new secret without missing an event.
+         */
+        post: operations["rotate_secret_api_v1_webhooks__webhook_id__rotate_secret_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/{webhook_id}/test": {
         parameters: {
             query?: never;
@@ -936,6 +958,18 @@ export interface components {
              */
             status?: "queued";
         };
+        /**
+         * SecretRotation
+         * @description Body of `POST /webhooks/{id}/rotate-secret`.
+         */
+        SecretRotation: {
+            /**
+             * Keep Previous Seconds
+             * @description How long events are also signed with the old secret (0: stop at once; at most 7 days)
+             * @default 86400
+             */
+            keep_previous_seconds?: number;
+        };
         /** ValidationError */
         ValidationError: {
             /** Location */
@@ -989,6 +1023,11 @@ export interface components {
              * @description Signing secret (Standard Webhooks, `whsec_` + base64)
              */
             secret: string;
+            /**
+             * Previous Secret Expires At
+             * @description After a rotation: until when events are also signed with the old secret
+             */
+            previous_secret_expires_at?: string | null;
             /**
              * Disabled Reason
              * @description Why the endpoint was disabled automatically (410 Gone, failing too long)
@@ -2863,6 +2902,93 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRead"];
+                };
+            };
+            /** @description No API token, or not a valid one (only while tokens are configured). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No webhook with this id */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description Too many requests from this token or address; `Retry-After` says when to retry. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+        };
+    };
+    rotate_secret_api_v1_webhooks__webhook_id__rotate_secret_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SecretRotation"] | null;
             };
         };
         responses: {
