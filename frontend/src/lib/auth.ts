@@ -12,6 +12,12 @@ export type AuthState = {
   token: string | null;
   /** The API answered 401 since the token was last set: ask for one. */
   required: boolean;
+  /**
+   * The API refused the token in use (or asked for one) and has accepted nothing since: polls and
+   * live streams wait, as each would be refused too. Unlike `required`, a dismissed prompt does
+   * not end it: a request the person makes does (asking again if it is refused), or a new token.
+   */
+  refused: boolean;
 };
 
 function readToken(): string | null {
@@ -22,7 +28,11 @@ function readToken(): string | null {
   }
 }
 
-let state: AuthState = { token: typeof window === 'undefined' ? null : readToken(), required: false };
+let state: AuthState = {
+  token: typeof window === 'undefined' ? null : readToken(),
+  required: false,
+  refused: false,
+};
 const listeners = new Set<() => void>();
 
 function update(next: Partial<AuthState>) {
@@ -40,7 +50,7 @@ export function setToken(token: string) {
   } catch {
     // Storage refused (private mode): keep it for this page only.
   }
-  update({ token, required: false });
+  update({ token, required: false, refused: false });
 }
 
 export function signOut() {
@@ -49,15 +59,21 @@ export function signOut() {
   } catch {
     // nothing stored
   }
-  update({ token: null, required: false });
+  update({ token: null, required: false, refused: false });
 }
 
 /** Called by the HTTP client on a 401. */
 export function reportUnauthorized() {
-  if (!state.required) update({ required: true });
+  if (!state.required || !state.refused) update({ required: true, refused: true });
 }
 
-/** The person closed the prompt without a token; ask again on the next 401. */
+/** Called by the HTTP client on a successful answer: the API takes the token (again). */
+export function reportAccepted() {
+  if (state.refused) update({ refused: false });
+}
+
+/** The person closed the prompt without a token. Polling stays paused, so only a request they
+ * make can ask again. */
 export function dismissPrompt() {
   update({ required: false });
 }
@@ -75,4 +91,13 @@ function subscribe(listener: () => void) {
 
 export function useAuth(): AuthState {
   return useSyncExternalStore(subscribe, () => state, () => state);
+}
+
+/**
+ * False while the API refuses the token: polls and live streams wait. Each would be refused
+ * again, the server audits every refusal and limits them per address, and each would ask for a
+ * token right after the person dismissed the prompt.
+ */
+export function usePollingAllowed(): boolean {
+  return !useAuth().refused;
 }

@@ -1,4 +1,5 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
@@ -63,6 +64,24 @@ async function flush() {
   await act(async () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
   });
+}
+
+/** Lets a held answer reach the page: reading its body and writing the cache take a few turns. */
+async function settle() {
+  await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+}
+
+/** An answer the test gives later: `promise` for a route's body, settled by `give`. */
+function heldAnswer<T>() {
+  let give!: (value: T) => void;
+  const promise = new Promise<T>((resolve) => {
+    give = resolve;
+  });
+  return { promise, give };
+}
+
+function finished(item: Import, status: 'completed' | 'cancelled'): Import {
+  return { ...item, status, phase: status, progress: status === 'completed' ? 100 : item.progress, finished_at: '2025-01-01T10:00:11Z' };
 }
 
 describe('ImportPanel live updates', () => {
@@ -181,5 +200,135 @@ describe('ImportPanel live updates', () => {
     unmount();
     expect(streams[0].signal?.aborted).toBe(true);
     await waitFor(() => expect(streams[0].cancelled).toBe(true));
+  });
+
+  it('keeps the final state when a poll sent before it is answered after it', async () => {
+    const running = importFactory({ id: 'late-1', filename: 'late.csv', progress: 10 });
+    const poll = heldAnswer<Import>();
+    let asked = 0;
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/late-1', body: () => (++asked === 1 ? running : poll.promise) },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=late-1' });
+    await screen.findByTestId('import-percent');
+    await waitFor(() => expect(streams).toHaveLength(1));
+    streams[0].fail();
+    await waitFor(() => expect(streams).toHaveLength(2), { timeout: 3000 });
+    streams[1].fail();
+    // Polled while the stream is down, the poll's answer slow; meanwhile the stream is back.
+    await waitFor(() => expect(asked).toBe(2), { timeout: 3000 });
+    await waitFor(() => expect(streams).toHaveLength(3), { timeout: 3000 });
+
+    streams[2].event('completed', finished(running, 'completed'));
+    await flush();
+    expect(screen.getByTestId('import-summary')).toBeInTheDocument();
+    poll.give({ ...running, progress: 50 });
+    await settle();
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('100%');
+    expect(screen.getByTestId('import-summary')).toBeInTheDocument();
+  }, 10_000);
+
+  it('keeps the final state when the answer to Cancel comes after it', async () => {
+    const running = importFactory({ id: 'late-2', filename: 'cancelled.csv', progress: 40 });
+    const cancel = heldAnswer<Import>();
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/late-2', body: running },
+      { method: 'POST', path: '/api/v1/imports/late-2/cancel', body: () => cancel.promise },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=late-2' });
+    await waitFor(() => expect(streams).toHaveLength(1));
+    streams[0].event('progress', running);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Cancel import' }));
+    await user.click(screen.getByRole('button', { name: 'Stop the import' }));
+
+    streams[0].event('cancelled', finished(running, 'cancelled'));
+    await flush();
+    cancel.give({ ...running, cancel_requested: true });
+    await settle();
+    expect(screen.getByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
+    expect(screen.queryByText(/Cancelling/)).toBeNull();
+  });
+
+  it('keeps polling a running import while the rate limiter refuses its stream (429), and opens it again', async () => {
+    const running = importFactory({ id: 'limited-1', filename: 'limited.csv' });
+    const { calls } = mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/limited-1', body: running },
+      { path: '/api/v1/imports/limited-1/events', status: 429, body: { detail: 'Too many requests.' } },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=limited-1' });
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    const asked = (path: string) => calls.filter((call) => call.url === path).length;
+    await waitFor(() => expect(asked('/api/v1/imports/limited-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    await waitFor(() => expect(asked('/api/v1/imports/limited-1/events')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+  });
+
+  it('polls a running import whose stream is refused for good (404 from a proxy without it)', async () => {
+    const running = importFactory({ id: 'no-sse-1', filename: 'no-stream.csv' });
+    const { calls } = mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/no-sse-1', body: running },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=no-sse-1' });
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    const asked = (path: string) => calls.filter((call) => call.url === path).length;
+    await waitFor(() => expect(asked('/api/v1/imports/no-sse-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(asked('/api/v1/imports/no-sse-1/events')).toBe(1);
+  });
+
+  it('keeps showing the import, with a note, when a background check fails', async () => {
+    const running = importFactory({ id: 'note-1', filename: 'noted.csv', progress: 30 });
+    let asked = 0;
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      {
+        path: '/api/v1/imports/note-1',
+        status: () => (++asked === 1 ? 200 : 429),
+        body: () => (asked === 1 ? running : { detail: 'Too many requests.' }),
+      },
+      { path: '/api/v1/imports/note-1/events', status: 503, body: { detail: 'Unavailable' } },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=note-1' });
+    const card = await screen.findByRole('region', { name: 'noted.csv' });
+    expect(await within(card).findByTestId('import-update-failure', {}, { timeout: 3000 })).toHaveTextContent(
+      'Could not check for updates (Too many requests.). Showing the last known state.',
+    );
+    expect(within(card).getByTestId('import-percent')).toHaveTextContent('30%');
+    expect(screen.queryByText(/Could not load the import/)).toBeNull();
+  });
+
+  it('streams one import at a time and polls the others, then streams the next when the first ends', async () => {
+    const first = importFactory({ id: 'one-1', filename: 'first.csv' });
+    const second = importFactory({ id: 'two-2', filename: 'second.csv', status: 'queued', progress: 0 });
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/one-1', body: first },
+      { path: '/api/v1/imports/two-2', body: second },
+    ]);
+    const fetchMock = vi.mocked(fetch);
+    renderWithProviders(<ImportPanel />, { url: '/?import=one-1&import=two-2' });
+    await screen.findByRole('region', { name: 'second.csv' });
+    const asked = (url: string) => fetchMock.mock.calls.filter(([input]) => input === url).length;
+    await waitFor(() => expect(asked('/api/v1/imports/two-2')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(streams.map((stream) => stream.url)).toEqual(['/api/v1/imports/one-1/events']);
+    expect(within(screen.getByRole('region', { name: 'first.csv' })).queryByText('Checking for updates…')).toBeNull();
+
+    streams[0].event('completed', finished(first, 'completed'));
+    await waitFor(() => expect(streams).toHaveLength(2));
+    expect(streams[1].url).toBe('/api/v1/imports/two-2/events');
+  });
+
+  it('streams the running import when an unknown one comes first in the URL', async () => {
+    const running = importFactory({ id: 'run-9', filename: 'after-unknown.csv' });
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/run-9', body: running },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=gone-0&import=run-9' });
+    expect(await screen.findByText(/This import was not found/)).toBeInTheDocument();
+    await waitFor(() => expect(streams.map((stream) => stream.url)).toContain('/api/v1/imports/run-9/events'));
   });
 });

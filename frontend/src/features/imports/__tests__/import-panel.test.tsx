@@ -1,4 +1,4 @@
-import { act, screen } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { importFactory } from '@/testing/factories';
@@ -14,14 +14,19 @@ async function cancelAndConfirm() {
 describe('ImportPanel', () => {
   it('shows the import that is still running after a reload (polling without SSE)', async () => {
     const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    let asked = 0;
     mockFetch([
       { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/abc', body: running },
+      { path: '/api/v1/imports/abc', body: () => (++asked === 1 ? running : { ...running, progress: 55 }) },
+      { path: '/api/v1/imports/abc/events', status: 503, body: { detail: 'Unavailable' } },
     ]);
     renderWithProviders(<ImportPanel />);
     expect(await screen.findByRole('heading', { name: 'big.csv' })).toBeInTheDocument();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('40%');
     expect(screen.getByRole('button', { name: 'Cancel import' })).toBeInTheDocument();
+    // Asked again by itself.
+    await waitFor(() => expect(screen.getByTestId('import-percent')).toHaveTextContent('55%'), { timeout: 3000 });
+    expect(asked).toBeGreaterThanOrEqual(2);
   });
 
   it('shows no "Cancelling" toast once the import is known to be cancelled', async () => {

@@ -1,4 +1,4 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +15,11 @@ class FakeXhr {
   body: FormData | null = null;
   status = 0;
   responseText = '';
-  upload: { onprogress: ((event: ProgressEvent) => void) | null } = { onprogress: null };
+  upload: { onprogress: ((event: ProgressEvent) => void) | null; onload: (() => void) | null } = {
+    onprogress: null,
+    onload: null,
+  };
+  private sent = false;
   onload: (() => void) | null = null;
   onerror: (() => void) | null = null;
   onabort: (() => void) | null = null;
@@ -37,10 +41,21 @@ class FakeXhr {
   progress(loaded: number, total: number) {
     this.upload.onprogress?.({ loaded, total, lengthComputable: true } as ProgressEvent);
   }
+  /** The last bytes of the body leave: the upload's `load`, which comes before any answer. */
+  sendAll(total: number) {
+    this.progress(total, total);
+    this.sent = true;
+    this.upload.onload?.();
+  }
   respond(status: number, body: unknown) {
+    if (!this.sent) this.sendAll(1);
     this.status = status;
     this.responseText = JSON.stringify(body);
     this.onload?.();
+  }
+  /** The connection breaks before an answer. */
+  fail() {
+    this.onerror?.();
   }
 }
 
@@ -118,9 +133,38 @@ describe('uploading a CSV', () => {
     expect(within(bar).getByText('2.0 MB of 4.0 MB sent')).toBeInTheDocument();
     expect(announced()).toEqual(['']);
 
-    act(() => xhr.progress(4_194_304, 4_194_304));
+    act(() => xhr.sendAll(4_194_304));
     expect(announced()).toEqual(['Upload finished, starting the import…']);
     expect(within(bar).queryByText(/MB sent/)).toBeNull();
+  });
+
+  it('offers no Stop once the whole file is sent, and says the import may exist when no answer comes', async () => {
+    const { calls } = mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('whole.csv'));
+    const xhr = FakeXhr.instances[0];
+    const bar = screen.getByRole('region', { name: 'Upload' });
+    act(() => xhr.progress(4_194_304, 4_194_304));
+    // Every byte is handed over, but the body is not sent until the upload's `load`.
+    expect(within(bar).getByRole('button', { name: 'Stop upload' })).toBeInTheDocument();
+
+    act(() => xhr.sendAll(4_194_304));
+    expect(bar).toHaveTextContent('Upload finished, starting the import…');
+    expect(within(bar).queryByRole('button', { name: 'Stop upload' })).toBeNull();
+
+    const listsBefore = calls.filter((call) => call.url.startsWith('/api/v1/imports?')).length;
+    act(() => xhr.fail());
+    const notice = (await screen.findByText(/was sent, but the server's answer was lost/)).closest('[role="status"]');
+    expect(notice).toHaveTextContent(
+      "whole.csv was sent, but the server's answer was lost. Its import may have been accepted: look for it in the history below before uploading the file again.",
+    );
+    expect(screen.queryByText(/was rejected/)).toBeNull();
+    expect(screen.queryByText('Upload stopped. Nothing was imported.')).toBeNull();
+    // The history is asked again, so an accepted import shows up.
+    await waitFor(() =>
+      expect(calls.filter((call) => call.url.startsWith('/api/v1/imports?')).length).toBeGreaterThan(listsBefore),
+    );
   });
 
   it('keeps the keyboard focus on Retry while the file uploads again, then on the new import', async () => {

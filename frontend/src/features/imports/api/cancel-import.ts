@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import type { Import } from '@/types/api';
+import { storeImport } from './import-cache';
 import { importKeys } from './query-keys';
 
 export function cancelImport(id: string): Promise<Import> {
@@ -12,7 +13,7 @@ export function useCancelImport() {
   return useMutation({
     mutationFn: cancelImport,
     onSuccess: (updated) => {
-      queryClient.setQueryData(importKeys.detail(updated.id), updated);
+      void storeImport(queryClient, updated);
       void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
     },
   });

@@ -1,17 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { uploadFile, type UploadProgress } from '@/lib/api';
+import { uploadFile, type UploadProgress } from '@/lib/upload';
 import type { Import } from '@/types/api';
+import { storeImport } from './import-cache';
 import { importKeys } from './query-keys';
 
 export type CreateImportInput = {
   file: File;
   onProgress?: (progress: UploadProgress) => void;
+  onSent?: () => void;
   signal?: AbortSignal;
 };
 
 /** Streams the CSV to the API (multipart field `file`), reporting bytes sent. */
-export function createImport({ file, onProgress, signal }: CreateImportInput): Promise<Import> {
-  return uploadFile<Import>('imports', file, { onProgress, signal });
+export function createImport({ file, ...options }: CreateImportInput): Promise<Import> {
+  return uploadFile<Import>('imports', file, options);
 }
 
 export function useCreateImport() {
@@ -19,7 +21,7 @@ export function useCreateImport() {
   return useMutation({
     mutationFn: createImport,
     onSuccess: (created) => {
-      queryClient.setQueryData(importKeys.detail(created.id), created);
+      void storeImport(queryClient, created);
       void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
     },
   });

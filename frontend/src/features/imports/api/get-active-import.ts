@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { usePollingAllowed } from '@/lib/auth';
 import type { Import, ImportPage } from '@/types/api';
 import { getImports } from './get-imports';
 import { importKeys } from './query-keys';
@@ -11,12 +12,17 @@ const RECENT = 20;
  * re-checked every few seconds; `select` picks what the caller needs from them.
  */
 function useRecentImports<T>(select: (page: ImportPage) => T) {
+  const pollingAllowed = usePollingAllowed();
   return useQuery({
     queryKey: [...importKeys.lists(), 'active'],
     queryFn: ({ signal }) => getImports({ page: 1, pageSize: RECENT }, signal),
     select,
-    refetchInterval: (q) => (q.state.data?.items.some(isActive) ? 2000 : 10_000),
+    refetchInterval: (q) => (pollingAllowed ? recheckInterval(q.state.data) : false),
   });
+}
+
+function recheckInterval(page: ImportPage | undefined): number {
+  return page?.items.some(isActive) ? 2000 : 10_000;
 }
 
 /** The import that is queued or running now, if any (the newest, when there are several);

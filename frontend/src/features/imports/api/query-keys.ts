@@ -1,5 +1,4 @@
 export const importKeys = {
-  all: ['imports'] as const,
   lists: () => ['imports', 'list'] as const,
   list: (page: number, pageSize: number) => ['imports', 'list', { page, pageSize }] as const,
   detail: (id: string) => ['imports', 'detail', id] as const,

@@ -1,17 +1,23 @@
 import { useEffect, useEffectEvent, useSyncExternalStore } from 'react';
+import { ApiError, isAbortError } from '@/lib/api-error';
 import type { Import } from '@/types/api';
 import type { CreateImportInput } from './create-import';
 
 /**
  * The file being uploaded, kept outside the Import page so that it outlives the page: a user who
  * goes to another page and comes back finds its progress and its Stop button again. One at a time.
+ * `sent`: the whole file has been sent, and the server decides.
  */
-export type Upload = { file: File; loaded: number; total: number; controller: AbortController };
+export type Upload = { file: File; loaded: number; total: number; sent: boolean; controller: AbortController };
 
-/** How an upload ended: its import was created, the user stopped it, or it was refused. */
+/**
+ * How an upload ended: its import was created, the user stopped it, it was refused, or no answer
+ * came after the whole file was sent (`unconfirmed`: the import may have been accepted).
+ */
 export type UploadOutcome =
   | { kind: 'created'; created: Import; file: File }
   | { kind: 'stopped' }
+  | { kind: 'unconfirmed'; file: File }
   | { kind: 'failed'; file: File; message: string };
 
 let upload: Upload | null = null;
@@ -40,20 +46,22 @@ export function getUpload(): Upload | null {
 export function startUpload(file: File, send: (input: CreateImportInput) => Promise<Import>): void {
   if (upload) return;
   const controller = new AbortController();
-  update({ file, loaded: 0, total: file.size, controller });
+  let sent = false;
+  update({ file, loaded: 0, total: file.size, sent, controller });
   send({
     file,
     signal: controller.signal,
     onProgress: ({ loaded, total }) => {
       if (upload?.controller === controller) update({ ...upload, loaded, total });
     },
+    onSent: () => {
+      sent = true;
+      if (upload?.controller === controller) update({ ...upload, sent });
+    },
   })
     .then(
       (created): UploadOutcome => ({ kind: 'created', created, file }),
-      (error: unknown): UploadOutcome =>
-        error instanceof DOMException && error.name === 'AbortError'
-          ? { kind: 'stopped' }
-          : { kind: 'failed', file, message: error instanceof Error ? error.message : 'The upload failed.' },
+      (error: unknown) => failureOutcome(error, file, sent),
     )
     .then((outcome) => {
       update(null);
@@ -62,6 +70,18 @@ export function startUpload(file: File, send: (input: CreateImportInput) => Prom
       untold = endHandlers.size === 0 && outcome.kind !== 'stopped' ? outcome : null;
       for (const handler of endHandlers) handler(outcome);
     });
+}
+
+function failureOutcome(error: unknown, file: File, sent: boolean): UploadOutcome {
+  if (sent && noAnswerFromApi(error)) return { kind: 'unconfirmed', file };
+  if (isAbortError(error)) return { kind: 'stopped' };
+  return { kind: 'failed', file, message: error instanceof Error ? error.message : 'The upload failed.' };
+}
+
+/** The connection broke, the upload was stopped (the instant its last byte left), or a gateway
+ * gave up waiting for the API. */
+function noAnswerFromApi(error: unknown): boolean {
+  return isAbortError(error) || (error instanceof ApiError && [0, 502, 504].includes(error.status));
 }
 
 /** The upload in progress, if any. */

@@ -1,10 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { FormAlert } from '@/components/field';
 import { useToast } from '@/components/toast';
 import type { Import } from '@/types/api';
 import { useCreateImport } from '../api/create-import';
 import { useActiveImports } from '../api/get-active-import';
+import { importKeys } from '../api/query-keys';
 import { startUpload, useUpload, useUploadEnd } from '../api/upload-store';
+import { useStreamedImports } from '../hooks/use-streamed-imports';
 import { useWatchedImports } from '../hooks/use-watched-imports';
 import { FileDropZone } from './file-drop-zone';
 import { UploadProgress } from './upload-progress';
@@ -19,6 +22,7 @@ import { WatchedImport } from './watched-import';
  */
 export function ImportPanel() {
   const { ids: watchedIds, show, pin } = useWatchedImports();
+  const streamedIds = useStreamedImports(watchedIds);
   const activeImports = useActiveImports();
   const hasWatched = watchedIds.length > 0;
 
@@ -29,6 +33,7 @@ export function ImportPanel() {
 
   const createImport = useCreateImport();
   const toast = useToast();
+  const queryClient = useQueryClient();
 
   // The upload outlives the page: on return it is shown again, still running. The page on
   // screen when it ends shows how it ended; one that ends while the user is on another page
@@ -36,6 +41,7 @@ export function ImportPanel() {
   // pinned again while it runs, or in the history (Retry still sends the same file).
   const upload = useUpload();
   const [uploadError, setUploadError] = useState<{ filename: string; message: string } | null>(null);
+  const [unconfirmed, setUnconfirmed] = useState<string | null>(null);
   const [lastFile, setLastFile] = useState<{ id: string; file: File } | null>(null);
   const [startedId, setStartedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -48,6 +54,9 @@ export function ImportPanel() {
       show(outcome.created.id);
     } else if (outcome.kind === 'stopped') {
       toast.info('Upload stopped. Nothing was imported.');
+    } else if (outcome.kind === 'unconfirmed') {
+      setUnconfirmed(outcome.file.name);
+      void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
     } else {
       setUploadError({ filename: outcome.file.name, message: outcome.message });
     }
@@ -55,6 +64,7 @@ export function ImportPanel() {
 
   function start(file: File) {
     setUploadError(null);
+    setUnconfirmed(null);
     startUpload(file, createImport.mutateAsync);
   }
 
@@ -72,14 +82,28 @@ export function ImportPanel() {
           <strong>The upload of {uploadError.filename} was rejected.</strong> {uploadError.message}
         </FormAlert>
       )}
+      {unconfirmed && (
+        <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
+          <strong>{unconfirmed} was sent, but the server's answer was lost.</strong> Its import may have been
+          accepted: look for it in the history below before uploading the file again.
+        </p>
+      )}
       {watchedIds.map((id) => (
-        <WatchedImport key={id} id={id} onRetry={retry} uploading={upload !== null} justStarted={id === startedId} />
+        <WatchedImport
+          key={id}
+          id={id}
+          streamed={streamedIds.includes(id)}
+          onRetry={retry}
+          uploading={upload !== null}
+          justStarted={id === startedId}
+        />
       ))}
       {upload && (
         <UploadProgress
           filename={upload.file.name}
           loaded={upload.loaded}
           total={upload.total}
+          sent={upload.sent}
           onAbort={() => upload.controller.abort()}
         />
       )}

@@ -6,6 +6,7 @@ import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
 import { isActive } from '../api/status';
+import type { ImportConnection } from '../hooks/use-live-import';
 import { describePhase, ImportStatusBadge } from './import-status';
 
 type ImportProgressProps = {
@@ -17,8 +18,10 @@ type ImportProgressProps = {
   isRetryPending?: boolean;
   /** Just started from this page: take the keyboard focus if the control that had it is gone. */
   takeLostFocus?: boolean;
-  /** Shown while the live stream is down and the page is polling instead. */
-  connection?: 'live' | 'polling' | null;
+  /** How the import is kept current: polling and a pause are shown while it runs. */
+  connection?: ImportConnection;
+  /** Why the last check for updates failed: what is shown may be out of date. */
+  updateFailure?: string;
 };
 
 /**
@@ -38,6 +41,7 @@ export function ImportProgress({
   isRetryPending = false,
   takeLostFocus = false,
   connection,
+  updateFailure,
 }: ImportProgressProps) {
   const active = isActive(item);
   const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
@@ -77,9 +81,20 @@ export function ImportProgress({
               Checking for updates…
             </span>
           )}
+          {connection === 'paused' && active && (
+            <span className="text-xs text-slate-600" title="The server refused the API token; updates resume once it accepts one.">
+              Updates paused
+            </span>
+          )}
           <ImportStatusBadge status={item.status} />
         </div>
       </div>
+
+      {updateFailure && active && connection !== 'paused' && (
+        <p className="text-xs text-amber-900" data-testid="import-update-failure">
+          Could not check for updates ({updateFailure}). Showing the last known state.
+        </p>
+      )}
 
       <div className="space-y-2">
         <div className="flex items-baseline justify-between gap-2 text-sm">
@@ -149,7 +164,7 @@ export function ImportProgress({
           <p className="font-medium">Warnings</p>
           <ul className="mt-1 list-disc pl-5">
             {item.warnings.map((warning, index) => (
-              <li key={index}>{typeof warning === 'string' ? warning : JSON.stringify(warning)}</li>
+              <li key={index}>{warning}</li>
             ))}
           </ul>
         </div>

@@ -6,15 +6,17 @@ export function UploadProgress({
   filename,
   loaded,
   total,
+  sent,
   onAbort,
 }: {
   filename: string;
   loaded: number;
   total: number;
+  /** The whole file was sent: the server decides now, and stopping would not undo its import. */
+  sent: boolean;
   onAbort: () => void;
 }) {
-  const percent = total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
-  const finished = percent >= 100;
+  const percent = sent ? 100 : total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
   return (
     <section
       aria-label="Upload"
@@ -34,12 +36,14 @@ export function UploadProgress({
             event, too often to read out. (A refusal is announced by the page's alert.) The live
             region is on the page from the start, so that its message is read when it appears. */}
         <p className="text-sm text-slate-600 tabular-nums">
-          <span aria-live="polite">{finished ? 'Upload finished, starting the import…' : ''}</span>
-          {!finished && `${formatBytes(loaded)} of ${formatBytes(total)} sent`}
+          <span aria-live="polite">{sent ? 'Upload finished, starting the import…' : ''}</span>
+          {!sent && `${formatBytes(loaded)} of ${formatBytes(total)} sent`}
         </p>
-        <Button variant="secondary" size="sm" onClick={onAbort}>
-          Stop upload
-        </Button>
+        {!sent && (
+          <Button variant="secondary" size="sm" onClick={onAbort}>
+            Stop upload
+          </Button>
+        )}
       </div>
     </section>
   );

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useLayoutEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { getCachedImport } from '../api/get-import';
+import { getCachedImport } from '../api/import-cache';
 import { isActive } from '../api/status';
 
 export const IMPORT_PARAM = 'import';

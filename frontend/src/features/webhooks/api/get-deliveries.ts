@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { usePollingAllowed } from '@/lib/auth';
 import type { WebhookDeliveryPage } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -19,5 +20,7 @@ export function getDeliveriesQueryOptions(webhookId: number, page: number, pageS
 }
 
 export function useDeliveries(webhookId: number, page: number, pageSize: number, options: { poll?: boolean } = {}) {
-  return useQuery({ ...getDeliveriesQueryOptions(webhookId, page, pageSize), refetchInterval: options.poll ? 3000 : false });
+  const pollingAllowed = usePollingAllowed();
+  const poll = Boolean(options.poll) && pollingAllowed;
+  return useQuery({ ...getDeliveriesQueryOptions(webhookId, page, pageSize), refetchInterval: poll ? 3000 : false });
 }

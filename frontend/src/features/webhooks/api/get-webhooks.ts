@@ -1,7 +1,11 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { usePollingAllowed } from '@/lib/auth';
 import type { Webhook } from '@/types/api';
 import { webhookKeys } from './query-keys';
+
+/** Keeps each endpoint's "last delivery" fresh while the page is open. */
+const POLL_INTERVAL_MS = 5000;
 
 export function getWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
   return api.get<Webhook[]>('webhooks', undefined, signal);
@@ -11,11 +15,10 @@ export function getWebhooksQueryOptions() {
   return queryOptions({
     queryKey: webhookKeys.list(),
     queryFn: ({ signal }) => getWebhooks(signal),
-    // Keeps each endpoint's "last delivery" fresh while the page is open.
-    refetchInterval: 5000,
   });
 }
 
 export function useWebhooks() {
-  return useQuery(getWebhooksQueryOptions());
+  const pollingAllowed = usePollingAllowed();
+  return useQuery({ ...getWebhooksQueryOptions(), refetchInterval: pollingAllowed ? POLL_INTERVAL_MS : false });
 }

@@ -1,0 +1,70 @@
+import { act, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TokenPrompt } from '@/components/token-prompt';
+import { setToken, signOut } from '@/lib/auth';
+import { importFactory } from '@/testing/factories';
+import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { ImportPanel } from '../components/import-panel';
+
+const running = importFactory({ id: 'auth-1', filename: 'guarded.csv' });
+
+/** The API, answering 401 to any token but `accepted`; its event stream is unavailable (503),
+ * so the page polls. */
+function stubApi() {
+  const server = { accepted: 'pi_first' };
+  const answer = (ok: number) => (_url: URL, headers: Headers) =>
+    headers.get('Authorization') === `Bearer ${server.accepted}` ? ok : 401;
+  const { calls } = mockFetch([
+    { path: '/api/v1/imports', status: answer(200), body: { items: [running], total: 1, page: 1, page_size: 20 } },
+    { path: '/api/v1/imports/auth-1', status: answer(200), body: running },
+    { path: '/api/v1/imports/auth-1/events', status: answer(503), body: { detail: 'Unavailable' } },
+    { method: 'POST', path: '/api/v1/imports/auth-1/cancel', status: answer(200), body: { ...running, cancel_requested: true } },
+  ]);
+  return { server, calls };
+}
+
+async function wait(ms: number) {
+  await act(() => new Promise((resolve) => setTimeout(resolve, ms)));
+}
+
+describe('ImportPanel when the API refuses the token', () => {
+  afterEach(() => {
+    signOut();
+  });
+
+  it('stops asking, lets a dismissed prompt stand until the user acts, and resumes with a new token', async () => {
+    setToken('pi_first');
+    const { server, calls } = stubApi();
+    renderWithProviders(
+      <>
+        <ImportPanel />
+        <TokenPrompt />
+      </>,
+      { url: '/?import=auth-1' },
+    );
+    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+
+    server.accepted = 'pi_second'; // the first token is revoked
+    const prompt = await screen.findByRole('dialog', { name: 'API token required' }, { timeout: 3000 });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(prompt).not.toBeInTheDocument();
+    const askedBefore = calls.length;
+
+    await wait(3_000);
+    expect(calls.length).toBe(askedBefore);
+    expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
+    expect(screen.getByText('Updates paused')).toBeInTheDocument();
+
+    // Something the user does asks again.
+    await user.click(screen.getByRole('button', { name: 'Cancel import' }));
+    await user.click(screen.getByRole('button', { name: 'Stop the import' }));
+    await screen.findByRole('dialog', { name: 'API token required' });
+    await user.type(screen.getByLabelText(/^API token/, { selector: 'input' }), 'pi_second');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.queryByText('Updates paused')).toBeNull());
+    const askedAfterSignIn = calls.length;
+    await waitFor(() => expect(calls.length).toBeGreaterThan(askedAfterSignIn + 1), { timeout: 3000 });
+  }, 15_000);
+});

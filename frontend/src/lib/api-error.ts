@@ -1,0 +1,53 @@
+/** Errors of the API client, as `ApiError` with the API's `detail` in people's words. */
+
+/** One field problem from a 422 answer, with its location reduced to the field name. */
+export type FieldError = { field: string; message: string };
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail: unknown;
+
+  constructor(status: number, detail: unknown, message?: string) {
+    super(message ?? describeDetail(status, detail));
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+  }
+
+  /** The per-field messages of a FastAPI validation error (422), if any. */
+  get fieldErrors(): FieldError[] {
+    if (!Array.isArray(this.detail)) return [];
+    return this.detail.flatMap((item: unknown) => {
+      if (!item || typeof item !== 'object') return [];
+      const { loc, msg } = item as { loc?: unknown; msg?: unknown };
+      if (typeof msg !== 'string') return [];
+      const path = Array.isArray(loc) ? loc.filter((part) => part !== 'body' && part !== 'query') : [];
+      return [{ field: path.length ? String(path[path.length - 1]) : '', message: tidyMessage(msg) }];
+    });
+  }
+}
+
+function tidyMessage(message: string): string {
+  return message.replace(/^Value error, /, '');
+}
+
+function describeDetail(status: number, detail: unknown): string {
+  if (typeof detail === 'string' && detail) return detail;
+  if (Array.isArray(detail) && detail.length) {
+    return detail
+      .map((item: { msg?: string; loc?: unknown[] }) => {
+        const field = Array.isArray(item.loc) ? item.loc[item.loc.length - 1] : undefined;
+        const message = tidyMessage(item.msg ?? 'is invalid');
+        return field && typeof field === 'string' ? `${field}: ${message}` : message;
+      })
+      .join('; ');
+  }
+  if (status === 0) return 'The server could not be reached. Check your connection and try again.';
+  if (status >= 500) return `The server failed (${status}). Try again.`;
+  return `The request failed (HTTP ${status}).`;
+}
+
+/** The error of a request (a fetch, a stream's read, an upload) that its caller aborted. */
+export function isAbortError(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}

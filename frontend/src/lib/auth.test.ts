@@ -1,0 +1,27 @@
+import { act, renderHook } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dismissPrompt, reportAccepted, reportUnauthorized, setToken, signOut, useAuth } from './auth';
+
+describe('auth state', () => {
+  afterEach(() => signOut());
+
+  it('keeps polling paused after the prompt is dismissed, until an answer is accepted or a token is set', () => {
+    const { result } = renderHook(() => useAuth());
+    act(() => {
+      setToken('pi_token');
+      reportUnauthorized();
+    });
+    expect(result.current).toMatchObject({ required: true, refused: true });
+    act(() => dismissPrompt());
+    expect(result.current).toMatchObject({ required: false, refused: true });
+    act(() => reportAccepted());
+    expect(result.current).toMatchObject({ required: false, refused: false });
+
+    act(() => {
+      reportUnauthorized();
+      dismissPrompt();
+      setToken('pi_other');
+    });
+    expect(result.current).toMatchObject({ token: 'pi_other', required: false, refused: false });
+  });
+});
