@@ -1,5 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { api, expect, holdRequests, importThroughApi, pressEnterTwiceWhilePending, test } from './support/fixtures';
+import {
+  api,
+  expect,
+  holdRequests,
+  importThroughApi,
+  nextFrames,
+  pressEnterTwiceWhilePending,
+  test,
+} from './support/fixtures';
 import type { Locator, Page } from '@playwright/test';
 
 const HTML_NAME = '<b>Bold</b> & <img src=x onerror="window.__xss=1">';
@@ -246,6 +254,30 @@ test.describe('Story 2b: products edge cases', () => {
     await deleteWithKeyboard('PRD-120');
     await expect(table(page)).toContainText('No products match these filters.');
     await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeFocused();
+  });
+
+  test('a space typed before a pause stays in the search; Clear filters keeps the keyboard focus', async ({ page }) => {
+    await page.goto('/products');
+    const pager = page.getByRole('navigation', { name: 'Products pagination' });
+    await expect(pager).toContainText('of 121');
+    const search = page.getByRole('searchbox', { name: 'Search by SKU or name' });
+    await search.focus();
+    await page.keyboard.type('gadget ');
+    await expect(page).toHaveURL(/\?q=gadget$/);
+    await page.keyboard.type('001');
+    await expect(page).toHaveURL(/\?q=gadget\+001$/);
+    await expect(search).toHaveValue('gadget 001');
+    await expect(pager).toContainText('1–1 of 1');
+
+    const clear = page.getByRole('button', { name: 'Clear filters' });
+    await clear.focus();
+    await page.keyboard.press('Enter');
+    await expect(pager).toContainText('of 121');
+    await expect(search).toHaveValue('');
+    // Nothing left to clear: it says so, and the focus stays on it instead of dropping to the page.
+    await expect(clear).toHaveAttribute('aria-disabled', 'true');
+    await nextFrames(page);
+    await expect(clear).toBeFocused();
   });
 
   test("the product dialog's submit button keeps the keyboard focus while it saves, and saves once", async ({

@@ -131,6 +131,56 @@ test.describe('Access control in the browser', () => {
     expect(seen.violations).toEqual([]);
   });
 
+  test('a 401 while saving an edit asks for the token over the edit dialog, which keeps the edits', async ({ page }) => {
+    await page.goto(`${server.baseURL}/products`);
+    const prompt = page.getByRole('dialog', { name: 'API token required' });
+    await prompt.getByLabel(/^API token/).fill(TOKEN);
+    await prompt.getByRole('button', { name: 'Sign in' }).click();
+    await expect(prompt).toBeHidden();
+
+    await page.getByRole('button', { name: 'Edit XSS-1' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit product' });
+    const description = edit.getByLabel(/^Description/);
+    await description.fill('Edited while the token ran out');
+    // The token is refused from now on (revoked on the server, say): the save gets a real 401.
+    const product = /\/api\/v1\/products\/\d+$/;
+    await page.route(product, (route) =>
+      route.continue({ headers: { ...route.request().headers(), authorization: 'Bearer pi_revoked-0123456789' } }),
+    );
+    const save = edit.getByRole('button', { name: 'Save changes' });
+    await save.focus();
+    await page.keyboard.press('Enter');
+    await expect(prompt).toBeVisible();
+
+    // The keyboard goes round the prompt only (Sign in waits for a token): Close, the field, Cancel.
+    const field = prompt.getByLabel(/^API token/);
+    const cancel = prompt.getByRole('button', { name: 'Cancel' });
+    const close = prompt.getByRole('button', { name: 'Close' });
+    await expect(field).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(cancel).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(close).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(field).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(close).toBeFocused();
+    await page.keyboard.press('Shift+Tab');
+    await expect(cancel).toBeFocused();
+
+    // Escape closes the prompt only: the edits are still there, and the focus is back on Save.
+    await page.keyboard.press('Escape');
+    await expect(prompt).toBeHidden();
+    await expect(edit).toBeVisible();
+    await expect(description).toHaveValue('Edited while the token ran out');
+    await expect(save).toBeFocused();
+
+    await page.unroute(product);
+    await page.keyboard.press('Enter');
+    await expect(edit).toBeHidden();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Saved XSS-1.' })).toBeVisible();
+  });
+
   test('Swagger and ReDoc work under their Content-Security-Policy', async ({ page }) => {
     const seen = watch(page);
     await page.goto(`${server.baseURL}/docs`);

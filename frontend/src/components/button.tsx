@@ -39,7 +39,7 @@ export function Button({
     <button
       type={type}
       aria-busy={pending || undefined}
-      className={`inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap shadow-xs transition-colors disabled:cursor-not-allowed aria-disabled:cursor-wait ${variants[variant]} ${sizes[size]} ${className}`}
+      className={`inline-flex items-center justify-center gap-2 rounded-md font-medium whitespace-nowrap shadow-xs transition-colors disabled:cursor-not-allowed aria-disabled:cursor-not-allowed aria-busy:aria-disabled:cursor-wait ${variants[variant]} ${sizes[size]} ${className}`}
       {...focusKeepingProps(pending, onClick)}
       {...props}
     >

@@ -1,6 +1,7 @@
 import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ReactNode } from 'react';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Modal, type ModalProps } from './modal';
 
 function renderModal(children: ReactNode, props: Partial<ModalProps> = {}) {
@@ -56,5 +57,92 @@ describe('Modal', () => {
     });
     close();
     expect(screen.getByRole('button', { name: 'Elsewhere' })).toHaveFocus();
+  });
+});
+
+describe('Modal over another modal', () => {
+  // The token prompt opened over an edit dialog whose save the API refused (401).
+  function renderStacked() {
+    const closeEdit = vi.fn();
+    const closePrompt = vi.fn();
+    const stacked = (promptOpen: boolean) => (
+      <>
+        <Modal open onClose={closeEdit} title="Edit product" footer={<button type="button">Save changes</button>}>
+          <input aria-label="Name" />
+        </Modal>
+        <Modal
+          open={promptOpen}
+          onClose={closePrompt}
+          title="API token required"
+          footer={
+            <>
+              <button type="button">Cancel</button>
+              <button type="button">Sign in</button>
+            </>
+          }
+        >
+          <input aria-label="API token" />
+        </Modal>
+      </>
+    );
+    const { rerender } = render(stacked(false));
+    screen.getByRole('button', { name: 'Save changes' }).focus();
+    rerender(stacked(true));
+    return { closeEdit, closePrompt, closeTop: () => rerender(stacked(false)), user: userEvent.setup() };
+  }
+
+  it('closes only the top modal on Escape', async () => {
+    const { closeEdit, closePrompt, user } = renderStacked();
+    await user.keyboard('{Escape}');
+    expect(closePrompt).toHaveBeenCalledTimes(1);
+    expect(closeEdit).not.toHaveBeenCalled();
+  });
+
+  it("goes round the top modal's controls with Tab and Shift+Tab, reaching its field and Cancel", async () => {
+    const { user } = renderStacked();
+    const prompt = screen.getByRole('dialog', { name: 'API token required' });
+    expect(screen.getByRole('textbox', { name: 'API token' })).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+    await user.tab();
+    await user.tab();
+    expect(screen.getAllByRole('button', { name: 'Close' }).find((close) => prompt.contains(close))).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveFocus();
+    await user.tab({ shift: true });
+    expect(screen.getByRole('button', { name: 'Cancel' })).toHaveFocus();
+  });
+
+  it('keeps the modal under it inert until it closes, then gives the focus back inside that one', () => {
+    const { closeTop } = renderStacked();
+    const edit = screen.getByRole('dialog', { name: 'Edit product', hidden: true });
+    expect(edit.closest('[inert]')).not.toBeNull();
+    closeTop();
+    expect(edit.closest('[inert]')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Save changes' })).toHaveFocus();
+  });
+
+  it('sends the focus to the opener of the modal under it when that one closed first', () => {
+    // A delete confirmation closes on its error (401) while the token prompt it caused is open.
+    const layers = (confirmOpen: boolean, promptOpen: boolean) => (
+      <>
+        <button type="button">Delete row</button>
+        <Modal open={confirmOpen} onClose={() => undefined} title="Delete product?">
+          <button type="button">Delete product</button>
+        </Modal>
+        <Modal open={promptOpen} onClose={() => undefined} title="API token required">
+          <input aria-label="API token" />
+        </Modal>
+      </>
+    );
+    const { rerender } = render(layers(false, false));
+    screen.getByRole('button', { name: 'Delete row' }).focus();
+    rerender(layers(true, false));
+    screen.getByRole('button', { name: 'Delete product' }).focus();
+    rerender(layers(true, true));
+    rerender(layers(false, true));
+    expect(screen.getByRole('textbox', { name: 'API token' })).toHaveFocus();
+    rerender(layers(false, false));
+    expect(screen.getByRole('button', { name: 'Delete row' })).toHaveFocus();
   });
 });

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
+import { pushModal, removeModal, type OpenModal } from './modal-stack';
 
 const FIELDS = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled])';
 const FOCUSABLE = `a[href], button:not([disabled]), ${FIELDS}, [tabindex]:not([tabindex="-1"])`;
@@ -24,13 +25,6 @@ export type ModalProps = {
 
 const widths = { md: 'sm:max-w-lg', lg: 'sm:max-w-2xl', xl: 'sm:max-w-4xl' };
 
-let openCount = 0;
-
-function setAppInert(inert: boolean) {
-  const root = document.getElementById('root');
-  if (root) root.inert = inert;
-}
-
 /** Focuses the first candidate that takes the focus (a hidden one does not), skipping the ones
  * that say they cannot act (`aria-disabled`, e.g. a pager's button with no page to go to). */
 function focusFirstAvailable(candidates: (HTMLElement | null | undefined)[]) {
@@ -43,7 +37,8 @@ function focusFirstAvailable(candidates: (HTMLElement | null | undefined)[]) {
 
 /**
  * The one modal: a labelled dialog rendered over an inert page, which keeps focus inside,
- * closes on Escape and gives focus back to whatever opened it.
+ * closes on Escape and gives focus back to whatever opened it. A modal opened over another one
+ * (see `modal-stack`) takes the keyboard until it closes.
  */
 export function Modal({
   open,
@@ -60,6 +55,7 @@ export function Modal({
 }: ModalProps) {
   const titleId = useId();
   const descriptionId = useId();
+  const layerRef = useRef<HTMLDivElement>(null);
   const panelRef = useRef<HTMLDivElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef(onClose);
@@ -73,55 +69,31 @@ export function Modal({
   });
 
   useEffect(() => {
-    if (!open) return;
-    const previouslyFocused = document.activeElement as HTMLElement | null;
-    openCount += 1;
-    setAppInert(true);
+    const layer = layerRef.current;
     const panel = panelRef.current;
+    if (!open || !layer || !panel) return;
+    const close = () => {
+      if (!preventCloseRef.current) closeRef.current();
+    };
+    const modal: OpenModal = {
+      layer,
+      opener: document.activeElement as HTMLElement | null,
+      onKeyDown: (event) => handleKeyDown(event, panel, close),
+    };
+    pushModal(modal);
     // Focus what the person came to do: the given element, else the first field of the body.
     // A body without fields (a log, a table) gets no control of its own pressed by mistake: the
     // first control of the dialog, Close, takes the focus.
     focusFirstAvailable([
       initialFocus?.current,
       ...(bodyRef.current?.querySelectorAll<HTMLElement>(FIELDS) ?? []),
-      ...(panel?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []),
+      ...panel.querySelectorAll<HTMLElement>(FOCUSABLE),
       panel,
     ]);
 
-    function onKeyDown(event: KeyboardEvent) {
-      if (!panel) return;
-      if (event.key === 'Escape') {
-        event.stopPropagation();
-        if (!preventCloseRef.current) closeRef.current();
-        return;
-      }
-      if (event.key !== 'Tab') return;
-      const items = Array.from(panel.querySelectorAll<HTMLElement>(FOCUSABLE)).filter(
-        (item) => !item.closest('[inert]'),
-      );
-      if (items.length === 0) {
-        event.preventDefault();
-        panel.focus();
-        return;
-      }
-      const first = items[0];
-      const last = items[items.length - 1];
-      const active = document.activeElement;
-      if (event.shiftKey && (active === first || !panel.contains(active))) {
-        event.preventDefault();
-        last.focus();
-      } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
-        event.preventDefault();
-        first.focus();
-      }
-    }
-
-    document.addEventListener('keydown', onKeyDown);
     return () => {
-      document.removeEventListener('keydown', onKeyDown);
-      openCount -= 1;
-      if (openCount === 0) setAppInert(false);
-      const target = returnFocusRef.current ? returnFocusRef.current(previouslyFocused) : previouslyFocused;
+      if (!removeModal(modal)) return;
+      const target = returnFocusRef.current ? returnFocusRef.current(modal.opener) : modal.opener;
       target?.focus?.();
     };
   }, [open, initialFocus]);
@@ -129,7 +101,7 @@ export function Modal({
   if (!open) return null;
 
   return createPortal(
-    <div className="fixed inset-0 z-40 flex items-end justify-center p-0 sm:items-center sm:p-4">
+    <div ref={layerRef} className="fixed inset-0 z-40 flex items-end justify-center p-0 sm:items-center sm:p-4">
       <div
         className="fixed inset-0 bg-slate-900/50"
         aria-hidden="true"
@@ -182,4 +154,30 @@ export function Modal({
     </div>,
     document.body,
   );
+}
+
+/** Escape closes; Tab and Shift+Tab go round the panel's controls and never leave it. */
+function handleKeyDown(event: KeyboardEvent, panel: HTMLElement, close: () => void) {
+  if (event.key === 'Escape') {
+    event.stopPropagation();
+    close();
+    return;
+  }
+  if (event.key !== 'Tab') return;
+  const items = Array.from(panel.querySelectorAll<HTMLElement>(FOCUSABLE)).filter((item) => !item.closest('[inert]'));
+  if (items.length === 0) {
+    event.preventDefault();
+    panel.focus();
+    return;
+  }
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  if (event.shiftKey && (active === first || !panel.contains(active))) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && (active === last || !panel.contains(active))) {
+    event.preventDefault();
+    first.focus();
+  }
 }

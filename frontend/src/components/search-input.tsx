@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { useDebouncedCallback } from '@/hooks/use-debounced-callback';
 
 /** `refining`: the value continues one already sent from the same stretch of typing (the field
@@ -37,6 +37,9 @@ export function SearchInput({
   const id = useId();
   const [draft, setDraft] = useState(value);
   const [lastValue, setLastValue] = useState(value);
+  // The value the last search sent comes back as (trimmed, as the URL keeps it), until it has.
+  const [awaitedValue, setAwaitedValue] = useState<string | null>(null);
+  const [outsideChanges, setOutsideChanges] = useState(0);
   const refining = useRef(false);
   const lastSentAt = useRef(0);
   const send = (next: string) => {
@@ -44,14 +47,24 @@ export function SearchInput({
     onChange(next, { refining: refining.current && now - lastSentAt.current < NEW_SEARCH_AFTER_MS });
     refining.current = true;
     lastSentAt.current = now;
+    setAwaitedValue(next.trim());
   };
   const emit = useDebouncedCallback(send, delayMs);
 
   if (value !== lastValue) {
-    // The value changed from outside (back button, "Clear filters"): show it.
     setLastValue(value);
-    setDraft(value);
+    setAwaitedValue(null);
+    // Not the search sent coming back (the person may have typed on meanwhile), but a change
+    // from outside (back button, "Clear filters"): show it, unless the box says it already
+    // ("red " is the search "red", and the next word is on its way).
+    if (value !== awaitedValue) {
+      setOutsideChanges((count) => count + 1);
+      if (value !== draft.trim()) setDraft(value);
+    }
   }
+
+  // What was typed before a change from outside is not sent after it.
+  useLayoutEffect(() => emit.cancel(), [outsideChanges, emit]);
 
   return (
     <div className={className}>

@@ -33,8 +33,6 @@ export type Redelivery = Schemas['RedeliveryRead'];
 
 export type DownloadTicket = Schemas['DownloadTicketRead'];
 
-export type Page<T> = { items: T[]; total: number; page: number; page_size: number };
-
 export const WEBHOOK_EVENTS = [
   'import.completed',
   'import.failed',

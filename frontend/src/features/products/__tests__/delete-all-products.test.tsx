@@ -1,15 +1,32 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { DeleteAllProducts } from '../components/delete-all-products';
 
 describe('DeleteAllProducts', () => {
-  it('is disabled and says why while an import runs', () => {
-    renderWithProviders(<DeleteAllProducts disabledReason="Unavailable while an import is running." />);
+  it('cannot act and says why while an import runs, keeping the keyboard focus when one starts', async () => {
+    let startImport!: () => void;
+    function WhileImportsStart() {
+      const [reason, setReason] = useState<string | null>(null);
+      useEffect(() => {
+        startImport = () => setReason('Unavailable while an import is running.');
+      });
+      return <DeleteAllProducts disabledReason={reason} />;
+    }
+    const user = userEvent.setup();
+    renderWithProviders(<WhileImportsStart />);
     const button = screen.getByRole('button', { name: 'Delete all products' });
-    expect(button).toBeDisabled();
+    button.focus();
+    act(() => startImport());
+    // Not disabled: that would drop the keyboard focus to the page.
+    expect(button).toBeEnabled();
+    expect(button).toHaveAttribute('aria-disabled', 'true');
     expect(button).toHaveAccessibleDescription('Unavailable while an import is running.');
+    await user.keyboard('{Enter}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(button).toHaveFocus();
   });
 
   it('deletes everything after the person types DELETE', async () => {

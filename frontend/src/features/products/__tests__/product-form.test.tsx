@@ -1,13 +1,14 @@
 import { onlineManager } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
 import {
   apiErrorToFormErrors,
-  changedFields,
+  productChanges,
   productToValues,
   rebasedMessage,
   rebaseValues,
@@ -60,11 +61,11 @@ describe('apiErrorToFormErrors', () => {
   });
 });
 
-describe('changedFields', () => {
+describe('productChanges', () => {
   it('keeps only the fields that differ, compared as they would be sent', () => {
     const original = productToValues(productFactory({ sku: 'ABC-1', name: 'Kettle', description: null }));
-    expect(changedFields({ ...original, sku: ' ABC-1 ', description: '' }, original)).toEqual({});
-    expect(changedFields({ ...original, name: 'Teapot ', is_active: false }, original)).toEqual({
+    expect(productChanges({ ...original, sku: ' ABC-1 ', description: '' }, original)).toEqual({});
+    expect(productChanges({ ...original, name: 'Teapot ', is_active: false }, original)).toEqual({
       name: 'Teapot',
       is_active: false,
     });
@@ -206,6 +207,65 @@ describe('ProductFormModal', () => {
     expect(saved.body).toEqual({ name: 'Steel kettle' });
     expect(saved.headers).toEqual({ 'if-match': '"2026-12-06T08:05:00.000002Z"' });
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  describe('after a conflict (412)', () => {
+    const opened = productFactory({
+      id: 15,
+      sku: 'RACE-15',
+      name: 'Kettle',
+      description: 'Old text',
+      is_active: true,
+      updated_at: '2026-12-06T08:00:00.000001Z',
+    });
+    // Switched off meanwhile in another tab.
+    const current = { ...opened, is_active: false, updated_at: '2026-12-06T08:05:00.000002Z' };
+
+    /** Saves a name change, which the API refuses (412), and presses "Load current values"; the
+     * current values come when `answer` is called. */
+    async function loadWhileHeld() {
+      let answer!: (product: unknown) => void;
+      const { fetchMock } = mockFetch([
+        { method: 'PATCH', path: '/api/v1/products/15', status: 412, body: { detail: 'changed' } },
+        { path: '/api/v1/products/15', body: () => new Promise((resolve) => (answer = resolve)) },
+        { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      ]);
+      function Editing() {
+        const [open, setOpen] = useState(true);
+        return <ProductFormModal open={open} product={opened} onClose={() => setOpen(false)} />;
+      }
+      const user = userEvent.setup();
+      renderWithProviders(<Editing />);
+      const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+      await user.clear(within(dialog).getByLabelText(/^Name/));
+      await user.type(within(dialog).getByLabelText(/^Name/), 'Steel kettle');
+      await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+      await user.click(await within(dialog).findByRole('button', { name: 'Load current values' }));
+      const loading = () =>
+        fetchMock.mock.calls.find(([url, init]) => url === '/api/v1/products/15' && (init?.method ?? 'GET') === 'GET');
+      await waitFor(() => expect(loading()).toBeDefined());
+      return { dialog, user, answer: (product: unknown) => answer(product), signal: () => loading()?.[1]?.signal };
+    }
+
+    it('keeps what is typed while the current values load', async () => {
+      const { dialog, user, answer } = await loadWhileHeld();
+      const description = within(dialog).getByLabelText(/^Description/);
+      await user.type(description, ', typed meanwhile');
+      answer(current);
+      await waitFor(() => expect(within(dialog).getByRole('checkbox', { name: 'Active' })).not.toBeChecked());
+      expect(description).toHaveValue('Old text, typed meanwhile');
+      expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Steel kettle');
+      // Typing on, the person keeps the focus where they are.
+      expect(description).toHaveFocus();
+    });
+
+    it('stops loading the current values when the dialog closes', async () => {
+      const { dialog, user, signal } = await loadWhileHeld();
+      expect(signal()?.aborted).toBe(false);
+      await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+      expect(dialog).not.toBeInTheDocument();
+      expect(signal()?.aborted).toBe(true);
+    });
   });
 
   it('shows a 409 from a running import on the form, not under the SKU', async () => {

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { focusKeepingProps } from '@/components/focus-keeping';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { formatNumber } from '@/lib/format';
@@ -22,13 +23,14 @@ export function DeleteAllProducts({ disabledReason, recheck }: DeleteAllProducts
 
   return (
     <div className="flex flex-col items-stretch gap-1 sm:items-end">
+      {/* An import can start while it has the focus: it then says it cannot act but stays
+          focusable, where `disabled` would drop the keyboard focus to the page. */}
       <Button
         variant="danger"
-        onClick={() => {
+        {...focusKeepingProps(Boolean(disabledReason), () => {
           setOpen(true);
           recheck?.();
-        }}
-        disabled={Boolean(disabledReason)}
+        })}
         aria-describedby={disabledReason ? reasonId : undefined}
       >
         Delete all products

@@ -1,25 +1,19 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
 import { Button } from '@/components/button';
 import { Checkbox, TextAreaField, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
-import { ApiError } from '@/lib/api';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
-import { getProduct } from '../api/get-product';
-import { productKeys } from '../api/query-keys';
 import { productVersion, useUpdateProduct } from '../api/update-product';
+import { useProductConflictReload, type ConflictReload } from '../hooks/use-product-conflict-reload';
 import {
   apiErrorToFormErrors,
   CHANGED_ELSEWHERE,
-  changedFields,
   emptyProductValues,
   LIMITS,
+  productChanges,
   productToValues,
-  rebasedMessage,
-  rebaseValues,
   validateProduct,
   valuesToPayload,
   type ProductFormValues,
@@ -38,35 +32,30 @@ export function ProductFormModal({ open, onClose, product }: ProductFormModalPro
 }
 
 function ProductFormDialog({ onClose, product }: { onClose: () => void; product: Product | null }) {
-  // The version the form started from: the product the dialog opened with, or the current one
-  // loaded after a conflict. A save sends only what differs from it, and only if it is still current.
-  const [original, setOriginal] = useState(product);
   const { values, errors, set, reset, submitWith } = useFormState<ProductFormValues>(
     () => (product ? productToValues(product) : emptyProductValues()),
     validateProduct,
     apiErrorToFormErrors,
   );
-  const [conflict, setConflict] = useState(false);
-  const [reload, setReload] = useState<{ pending: boolean; error?: string; done: number; message?: string }>({
-    pending: false,
-    done: 0,
+  const formId = product ? `product-form-${product.id}` : 'product-form-new';
+  // `original`: the version the form started from, the product the dialog opened with or the
+  // current one loaded after a conflict. A save sends only what differs from it, and only if it
+  // is still current.
+  const { original, conflict, noteSaveError, reload, loadCurrentValues } = useProductConflictReload({
+    product,
+    values,
+    reset,
+    onLoaded: () => focusFirstFieldUnlessInOne(formId),
   });
-  const queryClient = useQueryClient();
   const toast = useToast();
   const create = useCreateProduct();
   const update = useUpdateProduct();
   const isSaving = create.isPending || update.isPending;
-  const formId = original ? `product-form-${original.id}` : 'product-form-new';
-
-  // The button that loaded the current values is gone: the person goes on in the first field.
-  useEffect(() => {
-    if (reload.done) document.getElementById(formId)?.querySelector<HTMLElement>('input, textarea')?.focus();
-  }, [reload.done, formId]);
 
   const submit = () =>
     submitWith(async (current) => {
       if (original) {
-        const changes = changedFields(current, productToValues(original));
+        const changes = productChanges(current, productToValues(original));
         if (Object.keys(changes).length === 0) {
           toast.info('No changes to save.');
           onClose();
@@ -76,7 +65,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
           const saved = await update.mutateAsync({ id: original.id, data: changes, ifMatch: productVersion(original) });
           toast.success(`Saved ${saved.sku}.`);
         } catch (error) {
-          setConflict(error instanceof ApiError && error.status === 412);
+          noteSaveError(error);
           throw error;
         }
       } else {
@@ -86,39 +75,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
       onClose();
     });
 
-  async function loadCurrentValues() {
-    if (!original || reload.pending) return;
-    setReload((state) => ({ ...state, pending: true, error: undefined }));
-    try {
-      const latest = await getProduct(original.id);
-      const rebased = rebaseValues(values, productToValues(original), productToValues(latest));
-      setOriginal(latest);
-      reset(rebased.values);
-      setConflict(false);
-      setReload((state) => ({ pending: false, done: state.done + 1, message: rebasedMessage(rebased) }));
-      // The list showed the older version too.
-      void queryClient.invalidateQueries({ queryKey: productKeys.lists() });
-    } catch (error) {
-      const gone = error instanceof ApiError && error.status === 404;
-      if (gone) void queryClient.invalidateQueries({ queryKey: productKeys.all });
-      const message = gone
-        ? 'This product no longer exists: it was deleted elsewhere.'
-        : `Could not load the current values: ${error instanceof Error ? error.message : 'unknown error'}`;
-      setReload((state) => ({ ...state, pending: false, error: message }));
-    }
-  }
-
-  const formError = conflict ? (
-    <div className="space-y-2">
-      <p>{CHANGED_ELSEWHERE}</p>
-      {reload.error && <p className="font-medium">{reload.error}</p>}
-      <Button size="sm" variant="secondary" pending={reload.pending} onClick={() => void loadCurrentValues()}>
-        Load current values
-      </Button>
-    </div>
-  ) : (
-    errors.form
-  );
+  const formError = conflict ? <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} /> : errors.form;
 
   return (
     <FormModal
@@ -139,7 +96,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
       isSaving={isSaving}
       formError={formError}
     >
-      {reload.done > 0 && !conflict && (
+      {reload.message && !conflict && (
         <p role="status" className="text-sm text-slate-700">
           {reload.message}
         </p>
@@ -179,5 +136,26 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
         onChange={(event) => set('is_active', event.target.checked)}
       />
     </FormModal>
+  );
+}
+
+/** The button that loaded the current values is gone: the person goes on in the first field,
+ * unless they went on typing in one while the values loaded. */
+function focusFirstFieldUnlessInOne(formId: string) {
+  const form = document.getElementById(formId);
+  const active = document.activeElement;
+  if (active && form?.contains(active) && active.matches('input, textarea')) return;
+  form?.querySelector<HTMLElement>('input, textarea')?.focus();
+}
+
+function ConflictAlert({ reload, onLoad }: { reload: ConflictReload; onLoad: () => void }) {
+  return (
+    <div className="space-y-2">
+      <p>{CHANGED_ELSEWHERE}</p>
+      {reload.error && <p className="font-medium">{reload.error}</p>}
+      <Button size="sm" variant="secondary" pending={reload.pending} onClick={onLoad}>
+        Load current values
+      </Button>
+    </div>
   );
 }

@@ -1,3 +1,4 @@
+import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
 import { characterCount } from '@/lib/text';
@@ -47,16 +48,9 @@ export function valuesToPayload(values: ProductFormValues): ProductCreate {
 
 const FIELDS = ['sku', 'name', 'description', 'is_active'] as const;
 
-/** Only what differs from `original`, as the API takes it: a save sends no field the person left
- * alone, so it cannot undo a change made to that field elsewhere. Empty when nothing changed. */
-export function changedFields(values: ProductFormValues, original: ProductFormValues): ProductUpdate {
-  const next = valuesToPayload(values);
-  const before = valuesToPayload(original);
-  const changes: Record<string, unknown> = {};
-  for (const field of FIELDS) {
-    if (next[field] !== before[field]) changes[field] = next[field];
-  }
-  return changes as ProductUpdate;
+/** Only what differs from `original`, as the API takes it (see `changedFields`). */
+export function productChanges(values: ProductFormValues, original: ProductFormValues): ProductUpdate {
+  return changedFields(valuesToPayload(values), valuesToPayload(original));
 }
 
 const FIELD_NAMES: Record<(typeof FIELDS)[number], string> = {

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { Button } from '@/components/button';
+import { focusKeepingProps } from '@/components/focus-keeping';
 import { SearchInput } from '@/components/search-input';
 import { FILTER_MAX_LENGTHS, PRODUCT_SORTS, type ProductSort } from '../api/get-products';
 import { useProductsSearch } from '../hooks/use-products-search';
@@ -21,6 +22,8 @@ export function ProductsFilters() {
   const sortId = useId();
   const gridId = useId();
   const [open, setOpen] = useState(false);
+  // Clearing starts the text boxes afresh: a search typed but not yet sent is dropped with the rest.
+  const [clears, setClears] = useState(0);
   const activeCount = [filters.sku, filters.name, filters.description, filters.is_active].filter(
     (value) => value !== undefined,
   ).length;
@@ -29,6 +32,7 @@ export function ProductsFilters() {
   return (
     <section aria-label="Search and filters" className="space-y-3 rounded-lg bg-white p-3 shadow-sm ring-1 ring-slate-200">
       <SearchInput
+        key={`q-${clears}`}
         label="Search by SKU or name"
         maxLength={FILTER_MAX_LENGTHS.q}
         placeholder="Search by SKU or name…"
@@ -54,6 +58,7 @@ export function ProductsFilters() {
         className={`${open ? 'grid' : 'hidden'} grid-cols-1 gap-3 sm:grid sm:grid-cols-2 lg:grid-cols-[repeat(3,minmax(0,1fr))_auto_auto]`}
       >
         <SearchInput
+          key={`sku-${clears}`}
           type="text"
           label="SKU contains"
           maxLength={FILTER_MAX_LENGTHS.sku}
@@ -61,6 +66,7 @@ export function ProductsFilters() {
           onChange={(value, { refining }) => setFilter('sku', value || undefined, { replace: refining })}
         />
         <SearchInput
+          key={`name-${clears}`}
           type="text"
           label="Name contains"
           maxLength={FILTER_MAX_LENGTHS.name}
@@ -68,6 +74,7 @@ export function ProductsFilters() {
           onChange={(value, { refining }) => setFilter('name', value || undefined, { replace: refining })}
         />
         <SearchInput
+          key={`description-${clears}`}
           type="text"
           label="Description contains"
           maxLength={FILTER_MAX_LENGTHS.description}
@@ -111,7 +118,16 @@ export function ProductsFilters() {
           </select>
         </div>
         <div className="flex items-end">
-          <Button variant="secondary" onClick={clearFilters} disabled={!hasFilters} className="w-full">
+          {/* Pressing it leaves nothing to clear: it says so but stays focusable, where `disabled`
+              would drop the keyboard focus to the page. */}
+          <Button
+            variant="secondary"
+            className="w-full"
+            {...focusKeepingProps(!hasFilters, () => {
+              clearFilters();
+              setClears((count) => count + 1);
+            })}
+          >
             Clear filters
           </Button>
         </div>

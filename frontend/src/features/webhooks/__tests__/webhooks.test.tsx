@@ -1,11 +1,12 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { formatDateTimeWithSeconds } from '@/lib/format';
 import { webhookFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
-import type { WebhookDelivery } from '@/types/api';
+import type { Redelivery, WebhookDelivery } from '@/types/api';
+import { redeliver as requestRedelivery } from '../api/redeliver';
 import { describeOutcome } from '../components/delivery-status';
 import { WebhookDeliveriesModal } from '../components/webhook-deliveries-modal';
 import { apiErrorToFormErrors, validateWebhook } from '../components/webhook-form';
@@ -74,6 +75,43 @@ describe('WebhookFormModal', () => {
     await user.click(screen.getByRole('button', { name: 'Add webhook' }));
     expect(screen.getByText('Enter a full http:// or https:// URL.')).toBeInTheDocument();
     expect(screen.getByText('Choose at least one event.')).toBeInTheDocument();
+    expect(calls).toHaveLength(0);
+  });
+});
+
+describe('WebhookFormModal editing', () => {
+  const webhook = webhookFactory({
+    id: 21,
+    url: 'https://hooks.test/orders',
+    events: ['import.completed', 'import.failed'],
+    enabled: true,
+    description: null,
+  });
+
+  it('sends only the fields changed: an endpoint disabled meanwhile is not enabled again, an unchanged URL not checked again', async () => {
+    const { calls } = mockFetch([
+      { method: 'PATCH', path: '/api/v1/webhooks/21', body: { ...webhook, enabled: false, description: 'Orders' } },
+    ]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookFormModal open webhook={webhook} onClose={onClose} />);
+    await user.type(screen.getByRole('textbox', { name: 'Description' }), ' Orders ');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Webhook saved.')).toBeInTheDocument();
+    expect(calls.filter((call) => call.method === 'PATCH').map((call) => call.body)).toEqual([{ description: 'Orders' }]);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends nothing when nothing changed, events ticked off and on again included, and closes', async () => {
+    const { calls } = mockFetch([]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookFormModal open webhook={webhook} onClose={onClose} />);
+    await user.click(screen.getByRole('checkbox', { name: /import\.completed/ }));
+    await user.click(screen.getByRole('checkbox', { name: /import\.completed/ }));
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('No changes to save.')).toBeInTheDocument();
+    expect(onClose).toHaveBeenCalledTimes(1);
     expect(calls).toHaveLength(0);
   });
 });
@@ -284,17 +322,22 @@ describe('WebhookDeliveriesModal', () => {
     ]);
     const user = userEvent.setup();
     renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
-    // The row has the button twice (a phone shows it under the result): jsdom applies no CSS.
-    const [redeliver] = await screen.findAllByRole('button', { name: /^Redeliver/ });
+    // One button per row, whatever the screen's width (CSS moves it).
+    const redeliver = await screen.findByRole('button', { name: /^Redeliver/ });
     await user.click(redeliver);
     await waitFor(() => expect(redeliver).toHaveAttribute('aria-busy', 'true'));
     // Not disabled: a disabled button would drop the keyboard focus to the page.
     expect(redeliver).toBeEnabled();
     expect(redeliver).toHaveAttribute('aria-disabled', 'true');
     await user.click(redeliver);
-    answer({ id: 42 });
+    answer({ delivery_id: 42, webhook_id: 4, event_id: 'evt-41', status: 'queued' } satisfies Redelivery);
     expect(await screen.findByText('Redelivery of import.completed queued.')).toBeInTheDocument();
     expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1);
+  });
+
+  it('types the answer to a redelivery as the API documents it', () => {
+    // Checked by the type checker (npm run typecheck), not at run time.
+    expectTypeOf(requestRedelivery).returns.resolves.toEqualTypeOf<Redelivery>();
   });
 
   it('offers no Redeliver for a test send, which the API never redelivers', async () => {
@@ -320,12 +363,8 @@ describe('WebhookDeliveriesModal', () => {
       },
     ]);
     renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
-    // Each row has the button twice (a phone shows it under the result): jsdom applies no CSS.
     const buttons = await screen.findAllByRole('button', { name: /^Redeliver/ });
-    expect(buttons.map((button) => button.textContent)).toEqual([
-      'Redeliver product.created attempt 1',
-      'Redeliver product.created attempt 1',
-    ]);
+    expect(buttons.map((button) => button.textContent)).toEqual(['Redeliver product.created attempt 1']);
   });
 
   it('focuses Close on opening, not the pager at the bottom', async () => {

@@ -1,9 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import type { Redelivery } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
-export function redeliver(deliveryId: number): Promise<unknown> {
-  return api.post<unknown>(`webhooks/deliveries/${deliveryId}/redeliver`);
+export function redeliver(deliveryId: number): Promise<Redelivery> {
+  return api.post<Redelivery>(`webhooks/deliveries/${deliveryId}/redeliver`);
 }
 
 export function useRedeliver(webhookId: number) {

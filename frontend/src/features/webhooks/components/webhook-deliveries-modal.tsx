@@ -1,7 +1,7 @@
 import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo, useState } from 'react';
 import { Button } from '@/components/button';
-import { ActionsHeader, DataTable } from '@/components/data-table';
+import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
 import { formatDateTimeWithSeconds } from '@/lib/format';
@@ -50,22 +50,16 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
       cell: (info) => {
         const delivery = info.row.original;
         return (
-          <div className="space-y-1">
-            <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
-            {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
-            {/* On a phone the actions column is hidden: the button sits under the result. */}
-            <div className="sm:hidden">
-              <RedeliverButton webhookId={webhookId} delivery={delivery} />
+          // Redeliver sits under the result on a phone, at the end of the row on wider screens.
+          <div className="flex flex-col items-start gap-1 sm:flex-row sm:justify-between sm:gap-3">
+            <div className="min-w-0 space-y-1">
+              <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
+              {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
             </div>
+            <RedeliverButton webhookId={webhookId} delivery={delivery} />
           </div>
         );
       },
-    }),
-    column.display({
-      id: 'actions',
-      header: ActionsHeader,
-      meta: { className: 'hidden sm:table-cell w-px whitespace-nowrap' },
-      cell: (info) => <RedeliverButton webhookId={webhookId} delivery={info.row.original} />,
     }),
   ] as ColumnDef<WebhookDelivery, unknown>[];
 }
@@ -95,6 +89,7 @@ function RedeliverButton({ webhookId, delivery }: { webhookId: number; delivery:
     <Button
       size="sm"
       variant="secondary"
+      className="shrink-0"
       pending={redeliver.isPending}
       onClick={() =>
         redeliver.mutate(delivery.id, {

@@ -11,6 +11,7 @@ import {
   emptyWebhookValues,
   validateWebhook,
   valuesToPayload,
+  webhookChanges,
   webhookToValues,
   type WebhookFormValues,
 } from './webhook-form';
@@ -59,7 +60,14 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
   const submit = () =>
     submitWith(async (current) => {
       if (webhook) {
-        await update.mutateAsync({ id: webhook.id, data: valuesToPayload(current) });
+        // The list refreshes while the dialog is open: the webhook it opened with may be old.
+        const changes = webhookChanges(current, webhookToValues(webhook));
+        if (Object.keys(changes).length === 0) {
+          toast.info('No changes to save.');
+          onClose();
+          return;
+        }
+        await update.mutateAsync({ id: webhook.id, data: changes });
         toast.success('Webhook saved.');
       } else {
         await create.mutateAsync(valuesToPayload(current));

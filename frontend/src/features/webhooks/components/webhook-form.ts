@@ -1,8 +1,15 @@
+import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
 import { formatNumber } from '@/lib/format';
 import { characterCount } from '@/lib/text';
-import { WEBHOOK_EVENTS, type Webhook, type WebhookCreate, type WebhookEvent } from '@/types/api';
+import {
+  WEBHOOK_EVENTS,
+  type Webhook,
+  type WebhookCreate,
+  type WebhookEvent,
+  type WebhookUpdate,
+} from '@/types/api';
 
 /** The API's limits, in characters. */
 const LIMITS = { url: 2048, description: 1000 } as const;
@@ -52,10 +59,17 @@ export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
 export function valuesToPayload(values: WebhookFormValues): WebhookCreate {
   return {
     url: values.url.trim(),
-    events: values.events,
+    // In the list's order, however they were ticked: the same events are no change.
+    events: WEBHOOK_EVENTS.filter((event) => values.events.includes(event)),
     enabled: values.enabled,
     description: values.description.trim() || null,
   };
+}
+
+/** Only what differs from `original` (see `changedFields`): saving a description of an endpoint
+ * disabled meanwhile must not enable it again, and an unchanged URL is not checked again. */
+export function webhookChanges(values: WebhookFormValues, original: WebhookFormValues): WebhookUpdate {
+  return changedFields(valuesToPayload(values), valuesToPayload(original));
 }
 
 const FIELDS = ['url', 'events', 'enabled', 'description'] as const;

@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { useConfirmedDelete } from '@/components/confirmed-delete';
 import { FormAlert } from '@/components/field';
-import { useFocusAfterRemoval } from '@/components/focus-after-removal';
 import { Spinner } from '@/components/spinner';
-import { useToast } from '@/components/toast';
 import type { Webhook } from '@/types/api';
 import { useDeleteWebhook } from '../api/delete-webhook';
 import { useWebhooks } from '../api/get-webhooks';
@@ -16,11 +15,17 @@ export function WebhooksList() {
   const webhooks = useWebhooks();
   const [formOpen, setFormOpen] = useState(false);
   const [editing, setEditing] = useState<Webhook | null>(null);
-  const [deleting, setDeleting] = useState<Webhook | null>(null);
   const [logFor, setLogFor] = useState<Webhook | null>(null);
-  const remove = useDeleteWebhook();
-  const focusAfterDelete = useFocusAfterRemoval('li');
-  const toast = useToast();
+  const deleteWebhook = useDeleteWebhook();
+  const deletion = useConfirmedDelete<Webhook>({
+    itemSelector: 'li',
+    mutation: deleteWebhook,
+    said: {
+      deleted: () => 'Webhook deleted.',
+      alreadyGone: () => 'The webhook had already been deleted.',
+      failed: (_webhook, error) => `Could not delete the webhook: ${error.message}`,
+    },
+  });
 
   return (
     <div className="space-y-4">
@@ -56,10 +61,7 @@ export function WebhooksList() {
                 setEditing(webhook);
                 setFormOpen(true);
               }}
-              onDelete={() => {
-                focusAfterDelete.opening();
-                setDeleting(webhook);
-              }}
+              onDelete={() => deletion.ask(webhook)}
               onShowDeliveries={() => setLogFor(webhook)}
             />
           ))}
@@ -69,30 +71,15 @@ export function WebhooksList() {
       <WebhookFormModal open={formOpen} webhook={editing} onClose={() => setFormOpen(false)} />
       <WebhookDeliveriesModal webhook={logFor} onClose={() => setLogFor(null)} />
       <ConfirmDialog
-        open={deleting !== null}
+        {...deletion.dialogProps}
         title="Delete webhook?"
         message={
           <>
-            <span className="break-all">{deleting?.url}</span> will stop receiving events and its delivery log will be
-            deleted. This cannot be undone.
+            <span className="break-all">{deletion.item?.url}</span> will stop receiving events and its delivery log will
+            be deleted. This cannot be undone.
           </>
         }
         confirmLabel="Delete webhook"
-        isLoading={remove.isPending}
-        returnFocus={focusAfterDelete.returnFocus}
-        onClose={() => setDeleting(null)}
-        onConfirm={() => {
-          if (!deleting) return;
-          remove.mutate(deleting.id, {
-            onSuccess: (result) => {
-              focusAfterDelete.removed();
-              if (result === 'already-gone') toast.info('The webhook had already been deleted.');
-              else toast.success('Webhook deleted.');
-            },
-            onError: (error) => toast.error(`Could not delete the webhook: ${error.message}`),
-            onSettled: () => setDeleting(null),
-          });
-        }}
       />
     </div>
   );
