@@ -13,6 +13,7 @@ from product_importer.core import operations
 from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.openapi import common_answers, extend_openapi
+from product_importer.core.redoc import add_redoc
 from product_importer.core.request_limits import BodyLimit, add_validation_errors
 from product_importer.core.spa import mount_spa
 from product_importer.db import dispose_engines
@@ -28,6 +29,7 @@ from product_importer.webhooks.event_docs import document_events
 from product_importer.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
+TITLE = "Product Importer"
 
 
 @asynccontextmanager
@@ -57,7 +59,8 @@ def create_app() -> FastAPI:
     """The application, configured by `get_settings()`, the one settings object that its
     routes, middleware and services all read."""
     app = FastAPIOffline(
-        title="Product Importer",
+        title=TITLE,
+        redoc_url=None,  # see core/redoc.py
         version=__version__,
         description="Import, browse and manage huge product catalogs; webhooks for changes.",
         lifespan=lifespan,
@@ -76,6 +79,7 @@ def create_app() -> FastAPI:
     add_validation_errors(app)
     app.include_router(api_router())
     app.include_router(operations.router)
+    add_redoc(app, TITLE)
     extend_openapi(app, common_answers(API_PREFIX, settings.metrics_require_token), document_events)
     mount_spa(app, settings.frontend_dist)
     return app

@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from product_importer.config import Settings, get_settings
 from product_importer.core.paths import app_path
+from product_importer.core.redoc import BUNDLE_PATH, REDOC_PATH
 from product_importer.db import async_session
 from product_importer.security import audit
 from product_importer.security import repository as repo
@@ -44,7 +45,7 @@ from product_importer.security.tokens import TokenRegistry, TokensUnavailable, r
 log = logging.getLogger(__name__)
 
 Kind = Literal["open", "api", "docs", "metrics"]
-DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
+DOCS_PATHS = frozenset({"/docs", "/docs/oauth2-redirect", "/openapi.json", REDOC_PATH, BUNDLE_PATH})
 DOCS_ASSETS_PREFIX = "/static-offline-docs/"
 # Query parameters that look like a credential: refused with a clear reason.
 TOKEN_LIKE_PARAMS = frozenset(

@@ -70,6 +70,12 @@ async def test_docs_are_served_without_a_cdn(client):
     assert asset.status_code == 200
     redoc = await client.get("/redoc")
     assert redoc.status_code == 200 and "cdn" not in redoc.text.lower()
+    assert '<script src="/redoc/redoc.standalone.js">' in redoc.text
+    bundle = await client.get("/redoc/redoc.standalone.js")
+    assert bundle.status_code == 200 and bundle.headers["content-type"].startswith(
+        "text/javascript"
+    )
+    assert "cdn.redoc.ly" not in bundle.text and "https://cdn" not in bundle.text
 
 
 async def test_openapi_schema_lists_the_api(client):
