@@ -1,8 +1,9 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from '@playwright/test';
 import { api, expect, holdRequests, importThroughApi, pressEnterTwiceWhilePending, test } from './support/fixtures';
-import { WebhookReceiver } from './support/receiver';
+import { WebhookReceiver, type ReceivedRequest } from './support/receiver';
 
 type Webhook = { id: number; url: string };
 
@@ -12,6 +13,13 @@ function addWebhook(baseURL: string, url: string, events = ['import.completed'])
 
 function card(page: Page, url: string) {
   return page.getByTestId('webhook-card').filter({ hasText: url });
+}
+
+/** The Standard Webhooks signature of a request (`v1,` + HMAC-SHA256 keyed with the secret's bytes). */
+function signatureWith(secret: string, request: ReceivedRequest): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const { 'webhook-id': id, 'webhook-timestamp': timestamp } = request.headers;
+  return `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${request.body}`).digest('base64')}`;
 }
 
 test.describe('Story 4: webhooks', () => {
@@ -114,6 +122,68 @@ test.describe('Story 4: webhooks', () => {
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
     await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+
+  test('rotate the secret: the new one is shown, and for 24 hours events are signed with both', async ({
+    page,
+    context,
+    baseURL,
+  }) => {
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const webhook = await addWebhook(baseURL!, receiver.url);
+    await page.goto('/webhooks');
+    const hook = card(page, receiver.url);
+    await hook.getByRole('button', { name: /^Reveal/ }).click();
+    const secret = hook.getByTestId('webhook-secret');
+    await expect(secret).toContainText('whsec_');
+    const oldSecret = (await secret.textContent())!.trim();
+    await expect(hook.getByTestId('webhook-previous-secret')).toHaveCount(0);
+
+    // From the keyboard: the dialog explains, and keeping the old secret 24 hours is the default.
+    const rotate = hook.getByRole('button', { name: /^Rotate secret/ });
+    await rotate.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('alertdialog', { name: 'Rotate signing secret?' });
+    await expect(dialog).toContainText('For 24 hours each event is signed with both the old and the new secret');
+    const keep = dialog.getByRole('radio', { name: 'Keep it for 24 hours (recommended)' });
+    await expect(keep).toBeChecked();
+    await expect(keep).toBeFocused();
+
+    // Rotate keeps the focus while the request runs, and rotates once.
+    const held = await holdRequests(page, 'POST', new RegExp(`/api/v1/webhooks/${webhook.id}/rotate-secret$`));
+    const sent = page.waitForRequest((request) => request.url().endsWith('/rotate-secret'));
+    await pressEnterTwiceWhilePending(page, dialog.getByRole('button', { name: 'Rotate secret' }));
+    expect(held.count()).toBe(1);
+    expect((await sent).postDataJSON()).toEqual({ keep_previous_seconds: 86_400 });
+    held.release();
+    await expect(dialog).toBeHidden();
+    await expect(rotate).toBeFocused();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Secret rotated: the new one is shown on the card.' })).toBeVisible();
+
+    // The new secret, shown; the old one still signing for 24 hours.
+    await expect(secret).not.toHaveText(oldSecret);
+    const newSecret = (await secret.textContent())!.trim();
+    expect(newSecret).toMatch(/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/);
+    const saved = await api<{ secret: string; previous_secret_expires_at: string }>(baseURL!, `webhooks/${webhook.id}`);
+    expect(saved.secret).toBe(newSecret);
+    const hoursLeft = (Date.parse(saved.previous_secret_expires_at) - Date.now()) / 3_600_000;
+    expect(hoursLeft).toBeGreaterThan(23.9);
+    expect(hoursLeft).toBeLessThanOrEqual(24);
+    await expect(hook.getByTestId('webhook-previous-secret')).toHaveText(
+      /^Old secret still signs until [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M$/,
+    );
+    await hook.getByRole('button', { name: /^Copy/ }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'Secret copied' })).toBeVisible();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(newSecret);
+
+    // A test send carries a signature made with each secret: a receiver with either accepts it.
+    await hook.getByRole('button', { name: /^Test/ }).click();
+    await expect(hook.getByTestId('webhook-test-result')).toContainText('Test succeeded');
+    const delivered = receiver.ofType('webhook.test').at(-1)!;
+    const signatures = String(delivered.headers['webhook-signature']).split(' ');
+    expect(signatures).toHaveLength(2);
+    expect(signatures).toContain(signatureWith(newSecret, delivered));
+    expect(signatures).toContain(signatureWith(oldSecret, delivered));
   });
 
   test("after a delete, the keyboard focus goes to the next card's Delete, else the previous card's, else the heading", async ({

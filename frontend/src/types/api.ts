@@ -30,6 +30,7 @@ export type WebhookTestResult = Schemas['WebhookTestResult'];
 export type WebhookDelivery = Schemas['DeliveryRead'];
 export type WebhookDeliveryPage = Schemas['Page_DeliveryRead_'];
 export type Redelivery = Schemas['RedeliveryRead'];
+export type WebhookSecretRotation = Schemas['SecretRotation'];
 
 export type DownloadTicket = Schemas['DownloadTicketRead'];
 

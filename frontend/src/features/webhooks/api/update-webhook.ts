@@ -16,6 +16,9 @@ export function useUpdateWebhook() {
         list?.map((item) => (item.id === saved.id ? saved : item)),
       );
       void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
+      // Disabling cancels the pending retries (their `next_retry_at` is cleared): the delivery
+      // log, cached for a few seconds, must not show them when it opens again.
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(saved.id) });
     },
   });
 }

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Button } from '@/components/button';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
@@ -6,6 +7,7 @@ import type { Webhook } from '@/types/api';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
 import { describeOutcome, OutcomeBadge } from './delivery-status';
+import { useStillAhead } from '../hooks/use-still-ahead';
 import { WebhookSecret } from './webhook-secret';
 
 type WebhookCardProps = {
@@ -13,10 +15,16 @@ type WebhookCardProps = {
   onEdit: () => void;
   onDelete: () => void;
   onShowDeliveries: () => void;
+  /** Asks to rotate the secret; `onRotated` is called with the webhook and its new secret. */
+  onRotateSecret: (onRotated: (saved: Webhook) => void) => void;
 };
 
-export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: WebhookCardProps) {
+export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRotateSecret }: WebhookCardProps) {
   const toast = useToast();
+  // The secret shown in full, if it is still the webhook's: one just rotated to is shown, and one
+  // that changed elsewhere is hidden again.
+  const [revealedSecret, setRevealedSecret] = useState<string | null>(null);
+  const secretRevealed = revealedSecret !== null && revealedSecret === webhook.secret;
   const update = useUpdateWebhook();
   const test = useTestWebhook();
   const headingId = `webhook-${webhook.id}-url`;
@@ -81,7 +89,23 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
 
       <div className="space-y-1">
         <p className="text-xs font-medium text-slate-700">Signing secret</p>
-        <WebhookSecret secret={webhook.secret} label={webhook.url} />
+        <WebhookSecret
+          secret={webhook.secret}
+          label={webhook.url}
+          revealed={secretRevealed}
+          onRevealedChange={(revealed) => setRevealedSecret(revealed ? webhook.secret : null)}
+          actions={
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={() => onRotateSecret((saved) => setRevealedSecret(saved.secret))}
+              data-item-action="rotate-secret"
+            >
+              Rotate secret<span className="sr-only"> for {webhook.url}</span>
+            </Button>
+          }
+        />
+        <PreviousSecretNote until={webhook.previous_secret_expires_at} />
       </div>
 
       {test.data && (
@@ -120,5 +144,16 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries }: Web
         </Button>
       </div>
     </li>
+  );
+}
+
+/** After a rotation, while the old secret also signs events. */
+function PreviousSecretNote({ until }: { until: string | null | undefined }) {
+  const stillSigns = useStillAhead(until);
+  if (!until || !stillSigns) return null;
+  return (
+    <p className="text-xs text-slate-600" data-testid="webhook-previous-secret">
+      Old secret still signs until <time dateTime={until}>{formatDateTime(until)}</time>
+    </p>
   );
 }

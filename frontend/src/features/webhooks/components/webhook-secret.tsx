@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import type { ReactNode } from 'react';
 import { Button } from '@/components/button';
 import { useToast } from '@/components/toast';
 
@@ -19,11 +19,27 @@ async function copyText(text: string): Promise<void> {
   if (!ok) throw new Error('copy failed');
 }
 
+type WebhookSecretProps = {
+  secret: string | null | undefined;
+  label: string;
+  /** Shown in full (the card reveals a secret it has just rotated to). */
+  revealed: boolean;
+  onRevealedChange: (revealed: boolean) => void;
+  /** More buttons at the end of the row (Rotate secret). */
+  actions?: ReactNode;
+};
+
 /** The signing secret: hidden until revealed, copyable either way. */
-export function WebhookSecret({ secret, label }: { secret: string | null | undefined; label: string }) {
-  const [revealed, setRevealed] = useState(false);
+export function WebhookSecret({ secret, label, revealed, onRevealedChange, actions }: WebhookSecretProps) {
   const toast = useToast();
-  if (!secret) return <span className="text-sm text-slate-600">No secret available.</span>;
+  if (!secret) {
+    return (
+      <div className="flex min-w-0 flex-wrap items-center gap-2">
+        <span className="text-sm text-slate-600">No secret available.</span>
+        {actions}
+      </div>
+    );
+  }
   return (
     <div className="flex min-w-0 flex-wrap items-center gap-2">
       {/* A <code> cannot be named (aria-label is ignored there): screen readers get words
@@ -41,7 +57,7 @@ export function WebhookSecret({ secret, label }: { secret: string | null | undef
           </>
         )}
       </code>
-      <Button size="sm" variant="secondary" onClick={() => setRevealed((value) => !value)} aria-pressed={revealed}>
+      <Button size="sm" variant="secondary" onClick={() => onRevealedChange(!revealed)} aria-pressed={revealed}>
         {revealed ? 'Hide' : 'Reveal'}
         <span className="sr-only"> secret for {label}</span>
       </Button>
@@ -57,6 +73,7 @@ export function WebhookSecret({ secret, label }: { secret: string | null | undef
       >
         Copy<span className="sr-only"> secret for {label}</span>
       </Button>
+      {actions}
     </div>
   );
 }

@@ -7,6 +7,8 @@ import { Spinner } from '@/components/spinner';
 import type { Webhook } from '@/types/api';
 import { useDeleteWebhook } from '../api/delete-webhook';
 import { useWebhooks } from '../api/get-webhooks';
+import { RotateSecretDialog } from './rotate-secret-dialog';
+import { useSecretRotation } from '../hooks/use-secret-rotation';
 import { WebhookCard } from './webhook-card';
 import { WebhookDeliveriesModal } from './webhook-deliveries-modal';
 import { WebhookFormModal } from './webhook-form-modal';
@@ -26,6 +28,7 @@ export function WebhooksList() {
       failed: (_webhook, error) => `Could not delete the webhook: ${error.message}`,
     },
   });
+  const rotation = useSecretRotation();
 
   return (
     <div className="space-y-4">
@@ -63,6 +66,7 @@ export function WebhooksList() {
               }}
               onDelete={() => deletion.ask(webhook)}
               onShowDeliveries={() => setLogFor(webhook)}
+              onRotateSecret={(onRotated) => rotation.ask(webhook, onRotated)}
             />
           ))}
         </ul>
@@ -81,6 +85,7 @@ export function WebhooksList() {
         }
         confirmLabel="Delete webhook"
       />
+      <RotateSecretDialog {...rotation.dialogProps} />
     </div>
   );
 }

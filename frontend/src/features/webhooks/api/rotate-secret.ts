@@ -1,0 +1,33 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '@/lib/api';
+import type { Webhook, WebhookSecretRotation } from '@/types/api';
+import { webhookKeys } from './query-keys';
+
+/** A new signing secret; the old one also signs for `keep_previous_seconds` (0: not at all). */
+export function rotateSecret({ id, data }: { id: number; data: WebhookSecretRotation }): Promise<Webhook> {
+  return api.post<Webhook>(`webhooks/${id}/rotate-secret`, data);
+}
+
+/** A 404: the webhook was deleted meanwhile (elsewhere), so there is no secret to rotate. */
+export function isWebhookGone(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
+export function useRotateSecret() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: rotateSecret,
+    onSuccess: (saved) => {
+      // The new secret at once; the refetch also replaces a poll answered before the rotation.
+      queryClient.setQueryData<Webhook[]>(webhookKeys.list(), (list) =>
+        list?.map((item) => (item.id === saved.id ? saved : item)),
+      );
+      void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
+      // The deliveries are left alone: a rotation changes no attempt, and no pending retry.
+    },
+    onError: (error) => {
+      // As after a delete: the list drops the card, and its delivery log is fetched anew.
+      if (isWebhookGone(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+    },
+  });
+}

@@ -1,0 +1,155 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Button } from '@/components/button';
+import { Modal, type ModalProps } from '@/components/modal';
+import { formatDateTime } from '@/lib/format';
+import type { Webhook } from '@/types/api';
+import { isInTheFuture } from '../hooks/use-still-ahead';
+
+/** How long the old secret keeps signing unless stopped at once: 24 hours, the API's default. */
+export const KEEP_PREVIOUS_SECONDS = 24 * 3600;
+
+export type RotateSecretDialogProps = {
+  /** The webhook whose secret is rotated: the dialog is open while it is set. */
+  webhook: Webhook | null;
+  onClose: () => void;
+  /** With how long the old secret keeps signing (0: not at all). */
+  onConfirm: (keepPreviousSeconds: number) => void;
+  /** The rotation runs: Rotate spins and ignores presses, the dialog cannot be dismissed. */
+  isLoading?: boolean;
+  /** See `Modal`: where the focus goes on closing. */
+  returnFocus?: ModalProps['returnFocus'];
+};
+
+/**
+ * Confirms a secret rotation and asks what becomes of the old secret: it keeps signing for 24
+ * hours (so the receiver switches without missing an event), or stops at once (a leaked secret).
+ * A `ConfirmDialog` with a choice in it; like it, a second confirmation is ignored from the
+ * first press on.
+ */
+export function RotateSecretDialog(props: RotateSecretDialogProps) {
+  if (!props.webhook) return null;
+  return <RotateSecretDialogContent {...props} webhook={props.webhook} />;
+}
+
+function RotateSecretDialogContent({
+  webhook,
+  onClose,
+  onConfirm,
+  isLoading = false,
+  returnFocus,
+}: RotateSecretDialogProps & { webhook: Webhook }) {
+  const [keepPrevious, setKeepPrevious] = useState(true);
+  const id = useId();
+  // Set on the first confirmation, before `isLoading` can show it: a double click or a second
+  // Enter pressed before the next render must not rotate twice (the second would also end the
+  // old secret at once: it would keep the first new one, not the one the receiver has).
+  const confirmed = useRef(false);
+
+  useEffect(() => {
+    if (!isLoading) confirmed.current = false;
+  }, [isLoading]);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (isLoading || confirmed.current) return;
+    confirmed.current = true;
+    onConfirm(keepPrevious ? KEEP_PREVIOUS_SECONDS : 0);
+  }
+
+  // Not disabled while it runs: the focus may be on a choice, and a disabled one drops it.
+  const choose = (keep: boolean) => {
+    if (!isLoading) setKeepPrevious(keep);
+  };
+  // Rotated before, and the one before that still signs: it stops now, whatever is chosen.
+  const earlier = isInTheFuture(webhook.previous_secret_expires_at) ? webhook.previous_secret_expires_at : null;
+
+  return (
+    <Modal
+      open
+      onClose={onClose}
+      title="Rotate signing secret?"
+      description={
+        <>
+          Events to <span className="break-all">{webhook.url}</span> will be signed with a new secret. For 24 hours
+          each event is signed with both the old and the new secret, so the receiver can switch to the new one
+          without missing an event. After that, only the new secret signs.
+        </>
+      }
+      role="alertdialog"
+      preventClose={isLoading}
+      returnFocus={returnFocus}
+    >
+      <form onSubmit={submit} className="space-y-4">
+        <fieldset className="space-y-3">
+          <legend className="text-sm font-medium text-slate-800">The old secret</legend>
+          <Choice
+            id={`${id}-keep`}
+            name={`${id}-old-secret`}
+            checked={keepPrevious}
+            pending={isLoading}
+            onChoose={() => choose(true)}
+            label="Keep it for 24 hours (recommended)"
+            hint="Give the receiver the new secret within that time."
+          />
+          <Choice
+            id={`${id}-stop`}
+            name={`${id}-old-secret`}
+            checked={!keepPrevious}
+            pending={isLoading}
+            onChoose={() => choose(false)}
+            label="Stop it now"
+            hint="For a secret that leaked: until the receiver has the new secret, it rejects the events."
+          />
+        </fieldset>
+        {earlier && (
+          <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
+            The secret replaced last time, which still signs until {formatDateTime(earlier)}, stops signing now.
+          </p>
+        )}
+        <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+          <Button variant="secondary" onClick={onClose} disabled={isLoading}>
+            Cancel
+          </Button>
+          <Button type="submit" pending={isLoading}>
+            Rotate secret
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+type ChoiceProps = {
+  id: string;
+  name: string;
+  checked: boolean;
+  pending: boolean;
+  onChoose: () => void;
+  label: string;
+  hint: string;
+};
+
+function Choice({ id, name, checked, pending, onChoose, label, hint }: ChoiceProps) {
+  return (
+    <div className="flex items-start gap-2">
+      <input
+        id={id}
+        type="radio"
+        name={name}
+        checked={checked}
+        onChange={onChoose}
+        aria-describedby={`${id}-hint`}
+        aria-disabled={pending || undefined}
+        className="mt-0.5 size-4 shrink-0 accent-indigo-600"
+      />
+      <div className="text-sm">
+        <label htmlFor={id} className="font-medium text-slate-800">
+          {label}
+        </label>
+        <p id={`${id}-hint`} className="text-xs text-slate-600">
+          {hint}
+        </p>
+      </div>
+    </div>
+  );
+}
