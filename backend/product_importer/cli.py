@@ -37,7 +37,7 @@ def _ensure_port_free(host: str, port: int) -> None:
             _fail(
                 f"port {port} on {host} is already in use. Stop what is using it, or choose "
                 f"another port with PORT={port + 1} (or `--port {port + 1}`).",
-                EXIT_USAGE,
+                EXIT_CONFIG,
             )
 
 

@@ -1,5 +1,6 @@
 """The one settings object. Every field is documented in `.env.example`."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
@@ -86,9 +87,11 @@ class Settings(BaseSettings):
     @field_validator("webhook_retry_schedule", mode="before")
     @classmethod
     def _split_schedule(cls, value: object) -> object:
-        if isinstance(value, str):
-            return value.strip().strip("[]").split(",") if value.strip() else []
-        return value
+        if not isinstance(value, str):
+            return value
+        if value.strip().startswith("["):
+            return json.loads(value)  # a JSON list, as in `.env.example`
+        return [item for item in value.split(",") if item.strip()]
 
     @field_validator("cors_origins", mode="before")
     @classmethod

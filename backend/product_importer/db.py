@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import anyio
 import anyio.to_thread
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.ext.asyncio import (
@@ -108,15 +109,29 @@ async def async_session() -> AsyncIterator[AsyncSession]:
     callbacks then run in a thread: they talk to the broker, which must not hold up the
     event loop (a broker that refuses connections takes most of a second to say so)."""
     async with _async_sessions()() as session:
+        session.sync_session.info[ASYNC_SESSION_KEY] = True
         try:
             yield session
             await session.commit()
         except BaseException:
             await session.rollback()
             raise
+        finally:
+            await _run_committed_callbacks(session)
+
+
+@lru_cache
+def _callback_threads() -> anyio.CapacityLimiter:
+    """Threads of their own: a burst of slow webhook test sends (which hold anyio's shared
+    threads for up to their timeout) must not hold up the answers to committed changes."""
+    return anyio.CapacityLimiter(8)
+
+
+async def _run_committed_callbacks(session: AsyncSession) -> None:
     committed = session.sync_session.info.pop(COMMITTED_KEY, [])
     if committed:
-        await anyio.to_thread.run_sync(_run_callbacks, committed)
+        with anyio.CancelScope(shield=True):  # the change has committed: say so
+            await anyio.to_thread.run_sync(_run_callbacks, committed, limiter=_callback_threads())
 
 
 async def get_session() -> AsyncIterator[AsyncSession]:
@@ -156,11 +171,7 @@ def after_commit(session: Session | AsyncSession, callback: Callable[[], object]
     """Run `callback` once the session's current transaction has committed (never on
     rollback): how a change queues work that must see it, e.g. webhook dispatch. A
     callback that fails is logged: the change it follows has committed all the same."""
-    if isinstance(session, AsyncSession):
-        target = session.sync_session
-        target.info[ASYNC_SESSION_KEY] = True
-    else:
-        target = session
+    target = session.sync_session if isinstance(session, AsyncSession) else session
     target.info.setdefault(AFTER_COMMIT_KEY, []).append(callback)
 
 

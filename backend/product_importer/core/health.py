@@ -64,9 +64,13 @@ async def _workers() -> int:
 
 
 async def check_health() -> HealthRead:
+    pinging = asyncio.create_task(_workers())
     database, redis_status = await asyncio.gather(_database(), _redis())
-    # Redis is the broker: without it no worker can answer.
-    workers = await _workers() if redis_status == "ok" else 0
+    if redis_status == "ok":
+        workers = await pinging
+    else:  # Redis is the broker: without it no worker can answer
+        pinging.cancel()
+        workers = 0
     if database != "ok" or redis_status != "ok":
         status: Literal["ok", "degraded", "down"] = "down"
     else:

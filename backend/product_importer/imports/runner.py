@@ -45,6 +45,9 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
         return None
     max_attempts = get_settings().import_max_attempts
     if record.status == "running" and record.attempts >= max_attempts:
+        if record.cancel_requested:  # the worker died after the cancel: it is one
+            _finish_unapplied(import_id, "cancelled")
+            return None
         _finish_failed(
             import_id,
             f"The worker running this import stopped unexpectedly {record.attempts} times; "

@@ -138,7 +138,8 @@ async def delete_all_products(session: AsyncSession) -> int:
 
     Refused while an import is queued or running, or when the table lock is not
     granted by the attempts that start within `DELETE_ALL_LOCK_SECONDS` (the last one
-    may run past it: 50 + 100 + 200 + 400 + 800 ms and pauses, ~1.75 s).
+    may run past it: 50 + 100 + 200 + 400 + 800 ms and pauses, ~1.75 s; ~2.3 s when an
+    autovacuum in the way gets a 1.25 s attempt).
     """
     await _refuse_during_import(session)
     asked_at = time.monotonic()

@@ -100,12 +100,6 @@ def retry_delay(failures: int, result: AttemptResult, settings: Settings) -> flo
     return delay
 
 
-def longest_retry_wait(settings: Settings) -> float:
-    """The longest a failing event waits for its next try: failures further apart than
-    this are not one streak, as nothing was tried in between."""
-    return max(settings.webhook_retry_schedule, default=0) * (1 + JITTER)
-
-
 def _disable(session: Session, webhook_id: int, reason: str) -> None:
     session.execute(repo.disable_webhook(webhook_id, reason))
     session.execute(repo.cancel_pending_jobs(webhook_id))
@@ -114,15 +108,19 @@ def _disable(session: Session, webhook_id: int, reason: str) -> None:
 def _after_failure(
     session: Session, job: Claim, result: AttemptResult, settings: Settings
 ) -> datetime | None:
-    """Retry the job, or give up on it (and on the endpoint when it has failed for too
-    long); returns when the retry is due."""
+    """Retry the job, or give up on it; returns when the retry is due. An event that has
+    used up its retries also gives up on the endpoint when no delivery has succeeded for
+    too long: an event with retries left is always retried (a passing failure after a
+    quiet spell does not disable an endpoint), and a dead endpoint that gets one event a
+    day is still disabled once that event has failed for good."""
     streak = session.execute(
-        repo.mark_failing(
-            job.webhook_id, settings.webhook_disable_after_seconds, longest_retry_wait(settings)
-        )
+        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
     ).one()
+    delay = None if result.refused else retry_delay(job.failures, result, settings)
+    if delay is not None:
+        return session.execute(repo.retry_job(job.job_id, job.token, delay)).scalar_one_or_none()
+    session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
     if streak.expired:
-        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
         since = streak.failing_since.isoformat(timespec="seconds")
         _disable(
             session,
@@ -130,12 +128,7 @@ def _after_failure(
             f"every delivery has failed since {since} "
             f"(over {settings.webhook_disable_after_seconds} s)",
         )
-        return None
-    delay = None if result.refused else retry_delay(job.failures, result, settings)
-    if delay is None:
-        session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-        return None
-    return session.execute(repo.retry_job(job.job_id, job.token, delay)).scalar_one_or_none()
+    return None
 
 
 def _move_on(

@@ -14,8 +14,10 @@ from product_importer.webhooks.events import EVENT_TYPES, TEST_EVENT_TYPE
 SIGNED = (
     "Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 "
     "of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the "
-    "endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer "
-    "2xx within 10 s, else the event is sent again (same `webhook-id`)."
+    "endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature "
+    "per secret, space-separated, and any one that verifies will do. Any Standard Webhooks "
+    "library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else "
+    "the event is sent again (same `webhook-id`)."
 )
 MEANINGS = {
     "import.completed": "An import completed; `data` is the import with its counts.",
@@ -75,7 +77,7 @@ HEADERS = [
     for name, text in (
         ("webhook-id", "The event's id"),
         ("webhook-timestamp", "When it was signed, in Unix seconds"),
-        ("webhook-signature", "`v1,` and the base64 signature"),
+        ("webhook-signature", "`v1,<base64 signature>`, one per secret, space-separated"),
     )
 ]
 SCHEMAS = "#/components/schemas/"

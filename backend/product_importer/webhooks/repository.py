@@ -110,11 +110,16 @@ def select_webhook_state(webhook_id: int) -> AnySelect:
 
 
 def rotate_secret(webhook_id: int, secret: str, keep_previous_seconds: int) -> Update:
-    """A new secret; the current one is signed with too for `keep_previous_seconds`."""
+    """A new secret; the current one is signed with too for `keep_previous_seconds`. One
+    rotation that keeps a secret at a time: while an older one still signs, no row is
+    updated (the secret the receiver holds may be that one, not the current one)."""
     kept = keep_previous_seconds > 0
+    one_at_a_time = (
+        func.coalesce(Webhook.previous_secret_expires_at <= func.now(), True) if kept else true()
+    )
     return (
         update(Webhook)
-        .where(Webhook.id == webhook_id)
+        .where(Webhook.id == webhook_id, one_at_a_time)
         .values(
             secret=secret,
             previous_secret=Webhook.secret if kept else None,
@@ -127,17 +132,14 @@ def rotate_secret(webhook_id: int, secret: str, keep_previous_seconds: int) -> U
     )
 
 
-def mark_failing(webhook_id: int, disable_after_seconds: float, gap_seconds: float) -> Update:
-    """Continue the endpoint's failing streak, or start one when there is none or its
-    last failure is more than `gap_seconds` old (nothing was tried since, so nothing
-    shows the endpoint kept failing); RETURNING says whether the streak has now lasted
-    long enough to disable the endpoint."""
-    recent = Webhook.last_failure_at >= func.now() - seconds(gap_seconds)
-    started = case((recent, func.coalesce(Webhook.failing_since, func.now())), else_=func.now())
+def mark_failing(webhook_id: int, disable_after_seconds: float) -> Update:
+    """Continue the endpoint's failing streak (no delivery has succeeded since it began),
+    or start one; RETURNING says whether it has lasted long enough to disable the
+    endpoint."""
     return (
         update(Webhook)
         .where(Webhook.id == webhook_id)
-        .values(failing_since=started, last_failure_at=func.now())
+        .values(failing_since=func.coalesce(Webhook.failing_since, func.now()))
         .returning(
             Webhook.failing_since,
             (func.now() - Webhook.failing_since >= seconds(disable_after_seconds)).label("expired"),

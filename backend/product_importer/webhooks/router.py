@@ -37,7 +37,7 @@ def _http_errors() -> Iterator[None]:
     except TargetRefused as exc:
         detail = [{"type": "value_error", "loc": ["body", "url"], "msg": f"URL refused: {exc}"}]
         raise HTTPException(422, detail) from None
-    except service.RedeliveryRefused as exc:
+    except (service.RedeliveryRefused, service.RotationUnderWay) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
 
 
@@ -87,13 +87,19 @@ async def delete_webhook(webhook_id: WebhookId, session: SessionDep) -> Response
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{webhook_id}/rotate-secret", response_model=WebhookRead, responses=NOT_FOUND)
+@router.post(
+    "/{webhook_id}/rotate-secret",
+    response_model=WebhookRead,
+    responses=NOT_FOUND
+    | {409: {"description": "The secret replaced last time still signs (and this keeps one)"}},
+)
 async def rotate_secret(
     webhook_id: WebhookId, session: SessionDep, data: SecretRotation | None = None
 ) -> WebhookRead:
     """Give the endpoint a new signing secret. Events are signed with the old one too
     (two signatures in `webhook-signature`) for `keep_previous_seconds` (default 24 h),
-    so the receiver can switch to the new secret without missing an event."""
+    so the receiver can switch to the new secret without missing an event. While the
+    secret replaced last time still signs, only a rotation that keeps none is taken (409)."""
     with _http_errors():
         return await service.rotate_secret(session, webhook_id, data or SecretRotation())
 

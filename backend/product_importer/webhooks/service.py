@@ -44,6 +44,10 @@ class DeliveryNotFound(LookupError):
         super().__init__(f"delivery {delivery_id} not found")
 
 
+class RotationUnderWay(Exception):
+    """A rotation that keeps the old secret while an older one still signs."""
+
+
 class RedeliveryRefused(Exception):
     """The attempt exists but its event cannot be sent again; the message says why."""
 
@@ -100,13 +104,13 @@ async def update_webhook(
 
 
 async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]) -> WebhookRead:
+    if "url" in changes:  # first: its name lookup may take seconds, with no connection held
+        await _check_target(changes["url"])
     current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
     if current is None:
         raise WebhookNotFound(webhook_id)
-    if "url" in changes:
-        await _check_target(changes["url"])
-        if changes["url"] != current.url:
-            changes["failing_since"] = None
+    if "url" in changes and changes["url"] != current.url:
+        changes["failing_since"] = None
     if "enabled" in changes and changes["enabled"] != current.enabled:
         # Switched by hand: an automatic reason no longer applies, and a re-enabled
         # endpoint starts with a clean failure streak.
@@ -134,7 +138,14 @@ async def rotate_secret(
         repo.rotate_secret(webhook_id, new_secret(), data.keep_previous_seconds)
     )
     if rotated.scalar_one_or_none() is None:
-        raise WebhookNotFound(webhook_id)
+        current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
+        if current is None:
+            raise WebhookNotFound(webhook_id)
+        raise RotationUnderWay(
+            "the secret replaced by the last rotation still signs events; rotate again once "
+            "it has expired (see previous_secret_expires_at), or with keep_previous_seconds "
+            "0 to stop both old secrets now"
+        )
     await audit.record(
         session,
         "webhook.secret_rotated",

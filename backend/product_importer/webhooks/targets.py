@@ -234,9 +234,11 @@ def checked_addresses(
 def check_url(url: str, allow_private: bool, timeout: float = 10.0) -> None:
     """The save-time check. A name that does not resolve (within `timeout`) is
     accepted: the connect-time check still applies to whatever it resolves to later."""
-    _, host, port = split_url(url)
+    _, _, port = split_url(url)
     if allow_private:
         return
+    # The name as httpx sends it (IDNA 2008: `faß.de` is `xn--fa-hia.de`, not `fass.de`).
+    host = httpx.URL(url.strip()).raw_host.decode("ascii")
     try:
         checked_addresses(host, port, allow_private, time.monotonic() + timeout)
     except ResolutionFailed:

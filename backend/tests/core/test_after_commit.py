@@ -46,3 +46,14 @@ async def test_a_failing_callback_neither_fails_the_committed_change_nor_stops_t
         after_commit(worker_session, broken)
         after_commit(worker_session, lambda: ran.append("sync next"))
     assert ran == ["next", "sync next"]
+
+
+async def test_a_commits_callbacks_run_even_when_the_block_fails_after_it():
+    ran: list[str] = []
+    with pytest.raises(RuntimeError):
+        async with async_session() as session:
+            after_commit(session, lambda: ran.append("committed"))
+            await session.commit()
+            after_commit(session, lambda: ran.append("rolled back"))
+            raise RuntimeError("failed after the commit")
+    assert ran == ["committed"]

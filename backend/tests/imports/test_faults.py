@@ -304,3 +304,28 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
         ).scalar_one()
     assert status == "cancelled"
     assert products() == {}
+
+
+@pytest.mark.parametrize(("cancel_requested", "status"), [(False, "failed"), (True, "cancelled")])
+def test_an_import_whose_workers_kept_dying_ends_with_its_event(cancel_requested, status):
+    """Its last attempt's worker died too: it ends failed, or cancelled when a cancel was
+    asked for meanwhile, with the matching event, and applies nothing."""
+    import_id = stored_import(csv_bytes("sku,name", "D-1,Died"))
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE imports SET status = 'running', attempts = 99,"
+                " cancel_requested = :cancel WHERE id = :id"
+            ),
+            {"cancel": cancel_requested, "id": import_id},
+        )
+    assert runner.run_import(import_id) == "skipped"
+    with sync_engine().connect() as conn:
+        assert (
+            conn.execute(
+                text("SELECT status FROM imports WHERE id = :id"), {"id": import_id}
+            ).scalar_one()
+            == status
+        )
+    assert _events() == [(f"import.{status}", str(import_id), status)]
+    assert products() == {}

@@ -76,7 +76,7 @@ async def test_a_name_server_that_never_answers_ends_the_attempt_at_the_deadline
     assert receiver.requests() == []
 
 
-async def test_saving_does_not_wait_for_a_name_server_that_never_answers(
+async def test_saving_waits_for_a_silent_name_server_no_longer_than_the_webhook_timeout(
     client, guard_on, monkeypatch
 ):
     answer = _silent_name_server(monkeypatch)

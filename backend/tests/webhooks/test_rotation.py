@@ -72,6 +72,24 @@ async def test_a_rotation_that_keeps_nothing_stops_the_old_secret_at_once(
     assert _verifies(response.json()["secret"], request)
 
 
+async def test_a_second_rotation_keeping_a_secret_waits_for_the_first_to_end(client):
+    """A retried or doubled rotation must not end the secret the receiver still holds."""
+    webhook = await create_webhook(client, "http://127.0.0.1:9/hook", ["product.created"])
+    url = f"{API}/{webhook['id']}/rotate-secret"
+    first = (await client.post(url)).json()["secret"]
+    again = await client.post(url, json={"keep_previous_seconds": 60})
+    assert again.status_code == 409 and "still signs" in again.json()["detail"]
+    assert (await client.get(f"{API}/{webhook['id']}")).json()["secret"] == first
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text("UPDATE webhooks SET previous_secret_expires_at = now() - interval '1 s'")
+        )
+    assert (await client.post(url)).status_code == 200
+    stop_all = await client.post(url, json={"keep_previous_seconds": 0})
+    assert stop_all.status_code == 200
+    assert stop_all.json()["previous_secret_expires_at"] is None
+
+
 @pytest.mark.parametrize("keep", [-1, 7 * 24 * 3600 + 1, "a day"])
 async def test_a_rotation_keeps_the_old_secret_at_most_a_week(client, keep):
     webhook = await create_webhook(client, "http://127.0.0.1:9/hook", ["product.created"])

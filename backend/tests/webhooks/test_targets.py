@@ -108,3 +108,19 @@ def test_save_check_refuses_localhost_names_only_when_guarded() -> None:
     with pytest.raises(TargetRefused):
         check_url("http://api.localhost/x", allow_private=False)
     check_url("http://localhost:8080/x", allow_private=True)
+
+
+def test_the_save_time_check_resolves_the_name_httpx_will_connect_to(monkeypatch):
+    """IDNA 2008, as httpx sends it: `faß.de` is `xn--fa-hia.de` (IDNA 2003 says `fass.de`,
+    another host)."""
+    from product_importer.webhooks import targets
+
+    asked: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return ["93.184.215.14"]
+
+    monkeypatch.setattr(targets, "resolve", resolve)
+    targets.check_url("http://faß.de/hook", allow_private=False, timeout=2)
+    assert asked == ["xn--fa-hia.de"]

@@ -97,6 +97,20 @@ describe('rotating a webhook secret', () => {
     expect(screen.queryByTestId('webhook-previous-secret')).toBeNull();
   });
 
+  it('during a rotation under way offers only to stop both old secrets, as the API takes only that', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const api = rotatingApi({ ...webhook(), previous_secret_expires_at: until });
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    const { dialog } = await openRotation(user);
+    expect(within(dialog).queryByRole('radio', { name: /Keep it/ })).toBeNull();
+    expect(within(dialog).getByRole('radio', { name: 'Stop it now' })).toBeChecked();
+    expect(dialog).toHaveTextContent(`the secret replaced last time still signs until ${formatDateTime(until)}`);
+    await user.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
+    await waitFor(() => expect(dialog).not.toBeInTheDocument());
+    expect(api.rotations()).toEqual([{ keep_previous_seconds: 0 }]);
+  });
+
   it('rotates once however fast Rotate is pressed twice, and keeps the focus on it meanwhile', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

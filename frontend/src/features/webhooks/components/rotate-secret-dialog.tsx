@@ -38,7 +38,10 @@ function RotateSecretDialogContent({
   isLoading = false,
   returnFocus,
 }: RotateSecretDialogProps & { webhook: Webhook }) {
-  const [keepPrevious, setKeepPrevious] = useState(true);
+  // Rotated before, and the secret replaced then still signs: the API takes only a rotation
+  // that keeps no old secret until it expires (the receiver may still hold that one).
+  const earlier = isInTheFuture(webhook.previous_secret_expires_at) ? webhook.previous_secret_expires_at : null;
+  const [keepPrevious, setKeepPrevious] = useState(!earlier);
   const id = useId();
   // Set on the first confirmation, before `isLoading` can show it: a double click or a second
   // Enter pressed before the next render must not rotate twice (the second would also end the
@@ -60,8 +63,6 @@ function RotateSecretDialogContent({
   const choose = (keep: boolean) => {
     if (!isLoading) setKeepPrevious(keep);
   };
-  // Rotated before, and the one before that still signs: it stops now, whatever is chosen.
-  const earlier = isInTheFuture(webhook.previous_secret_expires_at) ? webhook.previous_secret_expires_at : null;
 
   return (
     <Modal
@@ -82,15 +83,17 @@ function RotateSecretDialogContent({
       <form onSubmit={submit} className="space-y-4">
         <fieldset className="space-y-3">
           <legend className="text-sm font-medium text-slate-800">The old secret</legend>
-          <Choice
-            id={`${id}-keep`}
-            name={`${id}-old-secret`}
-            checked={keepPrevious}
-            pending={isLoading}
-            onChoose={() => choose(true)}
-            label="Keep it for 24 hours (recommended)"
-            hint="Give the receiver the new secret within that time."
-          />
+          {!earlier && (
+            <Choice
+              id={`${id}-keep`}
+              name={`${id}-old-secret`}
+              checked={keepPrevious}
+              pending={isLoading}
+              onChoose={() => choose(true)}
+              label="Keep it for 24 hours (recommended)"
+              hint="Give the receiver the new secret within that time."
+            />
+          )}
           <Choice
             id={`${id}-stop`}
             name={`${id}-old-secret`}
@@ -103,7 +106,8 @@ function RotateSecretDialogContent({
         </fieldset>
         {earlier && (
           <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
-            The secret replaced last time, which still signs until {formatDateTime(earlier)}, stops signing now.
+            A rotation is under way: the secret replaced last time still signs until {formatDateTime(earlier)}.
+            Rotating now stops both old secrets at once; to keep one signing for 24 hours, rotate after that time.
           </p>
         )}
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
