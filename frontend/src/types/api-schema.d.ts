@@ -293,7 +293,8 @@ export interface paths {
          * Rotate Secret
          * @description Give the endpoint a new signing secret. Events are signed with the old one too
          *     (two signatures in `webhook-signature`) for `keep_previous_seconds` (default 24 h),
-         *     so the receiver can switch to the new secret without missing an event.
+         *     so the receiver can switch to the new secret without missing an event. While the
+         *     secret replaced last time still signs, only a rotation that keeps none is taken (409).
          */
         post: operations["rotate_secret_api_v1_webhooks__webhook_id__rotate_secret_post"];
         delete?: never;
@@ -452,7 +453,7 @@ export interface webhooks {
         put?: never;
         /**
          * An import completed; `data` is the import with its counts.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_completed"];
         delete?: never;
@@ -472,7 +473,7 @@ export interface webhooks {
         put?: never;
         /**
          * An import failed and applied nothing; `data.error` says why.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_failed"];
         delete?: never;
@@ -492,7 +493,7 @@ export interface webhooks {
         put?: never;
         /**
          * An import was cancelled and applied nothing.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_cancelled"];
         delete?: never;
@@ -512,7 +513,7 @@ export interface webhooks {
         put?: never;
         /**
          * A product was created through the API; `data` is the product.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_created"];
         delete?: never;
@@ -532,7 +533,7 @@ export interface webhooks {
         put?: never;
         /**
          * A product was changed through the API; `data` is the product after.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_updated"];
         delete?: never;
@@ -552,7 +553,7 @@ export interface webhooks {
         put?: never;
         /**
          * A product was deleted through the API; `data` is the product before.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_deleted"];
         delete?: never;
@@ -572,7 +573,7 @@ export interface webhooks {
         put?: never;
         /**
          * Every product was deleted; `data.deleted` says how many.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_products_deleted_all"];
         delete?: never;
@@ -592,7 +593,7 @@ export interface webhooks {
         put?: never;
         /**
          * A test sent from the API or the UI (`POST /webhooks/{id}/test`).
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; any Standard Webhooks library verifies it. Answer 2xx within 10 s, else the event is sent again (same `webhook-id`).
+         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_webhook_test"];
         delete?: never;
@@ -3019,6 +3020,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The secret replaced last time still signs (and this keeps one) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
                 headers: {
@@ -3501,7 +3509,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3530,7 +3538,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3559,7 +3567,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3588,7 +3596,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3617,7 +3625,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3646,7 +3654,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3675,7 +3683,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
@@ -3704,7 +3712,7 @@ export interface operations {
                 "webhook-id": string;
                 /** @description When it was signed, in Unix seconds */
                 "webhook-timestamp": string;
-                /** @description `v1,` and the base64 signature */
+                /** @description `v1,<base64 signature>`, one per secret, space-separated */
                 "webhook-signature": string;
             };
             path?: never;
