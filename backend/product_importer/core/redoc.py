@@ -34,6 +34,7 @@ def add_redoc(app: FastAPI, title: str) -> None:
             title=f"{title} - ReDoc",
             redoc_js_url=f"{root}{BUNDLE_PATH}",
             redoc_favicon_url=f"{root}{OFFLINE_ASSETS}/favicon.png",
+            with_google_fonts=False,
         )
 
     @app.get(BUNDLE_PATH, include_in_schema=False)

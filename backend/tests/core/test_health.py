@@ -71,6 +71,7 @@ async def test_docs_are_served_without_a_cdn(client):
     redoc = await client.get("/redoc")
     assert redoc.status_code == 200 and "cdn" not in redoc.text.lower()
     assert '<script src="/redoc/redoc.standalone.js">' in redoc.text
+    assert "https://" not in redoc.text  # no web fonts either
     bundle = await client.get("/redoc/redoc.standalone.js")
     assert bundle.status_code == 200 and bundle.headers["content-type"].startswith(
         "text/javascript"
