@@ -138,18 +138,23 @@ def test_a_start_after_sigkill_recovers(tmp_path):
             first.kill()
 
 
+def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `product-importer ARGS` to its end; its exit code and output."""
+    return subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
 def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "product_importer.cli", "serve", "--port", str(port)],
-            env=_serve_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = _cli(_serve_env(tmp_path), "serve", "--port", str(port))
     assert result.returncode != 0
     assert f"port {port}" in result.stderr and "PORT=" in result.stderr
     assert not (tmp_path / "postgres").exists(), "nothing is started when the port is taken"
@@ -165,13 +170,7 @@ def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
 )
 def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, value, said):
     env = {**_serve_env(tmp_path), setting: value}
-    result = subprocess.run(
-        [sys.executable, "-m", "product_importer.cli", "migrate"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _cli(env, "migrate")
     assert result.returncode == EXIT_CONFIG
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: invalid settings (environment or .env):\n")
@@ -188,13 +187,7 @@ def test_an_unreachable_database_fails_fast_and_clearly(tmp_path):
     env = _serve_env(tmp_path)
     env["DATABASE_URL"] = f"postgresql://nobody@127.0.0.1:{free_port()}/nothing"
     started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "product_importer.cli", "migrate"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _cli(env, "migrate")
     assert result.returncode != 0
     assert "cannot connect to PostgreSQL" in result.stderr
     assert time.monotonic() - started < 30
@@ -206,13 +199,7 @@ def test_a_second_command_on_the_same_data_dir_leaves_the_running_servers_alone(
     running = EmbeddedServices(tmp_path, None, None)
     database_url, _ = running.start()
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "product_importer.cli", "migrate"],
-            env=_serve_env(tmp_path),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = _cli(_serve_env(tmp_path), "migrate")
         assert result.returncode != 0
         assert f"process (pid {os.getpid()}) is running the embedded servers" in result.stderr
         with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
