@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useSubmitOnce } from '@/hooks/use-submit-once';
 import { Button } from './button';
 import { Modal, type ModalProps } from './modal';
 
@@ -50,19 +51,11 @@ function ConfirmDialogContent({
   const inputRef = useRef<HTMLInputElement>(null);
   const matches = !confirmationText || typed.trim() === confirmationText;
   const blocked = Boolean(blockedReason);
-  // Set on the first confirmation, before `isLoading` can show it: a double click or a second
-  // Enter pressed before the next render must not run the action twice.
-  const confirmed = useRef(false);
-
-  useEffect(() => {
-    if (!isLoading) confirmed.current = false;
-  }, [isLoading]);
+  const submitOnce = useSubmitOnce(isLoading);
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    if (!matches || blocked || isLoading || confirmed.current) return;
-    confirmed.current = true;
-    onConfirm();
+    if (matches && !blocked) submitOnce(onConfirm);
   }
 
   return (

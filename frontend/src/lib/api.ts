@@ -3,7 +3,7 @@ import { ApiError, isAbortError } from './api-error';
 import { authHeaders, reportAccepted, reportUnauthorized } from './auth';
 import { buildUrl, errorDetail, jsonOrText, type QueryParams } from './http';
 
-export { ApiError, type FieldError } from './api-error';
+export { ApiError } from './api-error';
 export { buildUrl } from './http';
 
 type RequestOptions = {

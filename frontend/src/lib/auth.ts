@@ -72,6 +72,11 @@ export function reportAccepted() {
   if (state.refused) update({ refused: false });
 }
 
+/** The person asks to give a token (e.g. while updates are paused): the prompt opens again. */
+export function askForToken() {
+  update({ required: true });
+}
+
 /** The person closed the prompt without a token. Polling stays paused, so only a request they
  * make can ask again. */
 export function dismissPrompt() {

@@ -117,7 +117,7 @@ describe('ImportPanel live updates', () => {
     expect(screen.getByTestId('import-percent')).toHaveTextContent('40%');
     expect(screen.getByTestId('import-phase')).toHaveTextContent('Checking rows');
     expect(screen.getByTestId('import-rows')).toHaveTextContent('200,000 / 500,000');
-    expect(screen.queryByText('Checking for updates…')).not.toBeInTheDocument();
+    expect(screen.queryByText('Live updates unavailable: checking every second')).not.toBeInTheDocument();
 
     stream.event('completed', {
       ...first,
@@ -146,7 +146,7 @@ describe('ImportPanel live updates', () => {
     await screen.findByTestId('import-percent');
     await waitFor(() => expect(streams).toHaveLength(1));
     streams[0].fail();
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
   });
 
   it('falls back to polling when the server refuses the stream', async () => {
@@ -157,7 +157,7 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/live-3/events', status: 503, body: { detail: 'Unavailable' } },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=live-3' });
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     expect(calls.some((call) => call.url === '/api/v1/imports/live-3/events')).toBe(true);
   });
 
@@ -177,7 +177,7 @@ describe('ImportPanel live updates', () => {
     await flush();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('30%');
     streams[0].end();
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
 
     await waitFor(() => expect(streams).toHaveLength(2), { timeout: 3000 });
     expect(streams[1].headers.get('Authorization')).toBe('Bearer pi_test-token');
@@ -185,7 +185,7 @@ describe('ImportPanel live updates', () => {
     streams[1].event('progress', { ...running, progress: 60 }, 'running-300000-60.0');
     await flush();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('60%');
-    expect(screen.queryByText('Checking for updates…')).not.toBeInTheDocument();
+    expect(screen.queryByText('Live updates unavailable: checking every second')).not.toBeInTheDocument();
   });
 
   it('aborts the stream when the panel goes away', async () => {
@@ -260,7 +260,7 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/limited-1/events', status: 429, body: { detail: 'Too many requests.' } },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=limited-1' });
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
     await waitFor(() => expect(asked('/api/v1/imports/limited-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
     await waitFor(() => expect(asked('/api/v1/imports/limited-1/events')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
@@ -273,7 +273,7 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/no-sse-1', body: running },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=no-sse-1' });
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
     await waitFor(() => expect(asked('/api/v1/imports/no-sse-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
     expect(asked('/api/v1/imports/no-sse-1/events')).toBe(1);
@@ -314,7 +314,11 @@ describe('ImportPanel live updates', () => {
     const asked = (url: string) => fetchMock.mock.calls.filter(([input]) => input === url).length;
     await waitFor(() => expect(asked('/api/v1/imports/two-2')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
     expect(streams.map((stream) => stream.url)).toEqual(['/api/v1/imports/one-1/events']);
-    expect(within(screen.getByRole('region', { name: 'first.csv' })).queryByText('Checking for updates…')).toBeNull();
+    expect(within(screen.getByRole('region', { name: 'first.csv' })).queryByText('Live updates unavailable: checking every second')).toBeNull();
+    // Polled by design, not for a broken stream.
+    const secondCard = within(screen.getByRole('region', { name: 'second.csv' }));
+    expect(secondCard.getByText('Checked every second')).toBeInTheDocument();
+    expect(secondCard.queryByText(/Live updates unavailable/)).toBeNull();
 
     streams[0].event('completed', finished(first, 'completed'));
     await waitFor(() => expect(streams).toHaveLength(2));

@@ -82,4 +82,31 @@ describe('ImportPanel', () => {
     expect(asked().filter((url) => url.endsWith('/events')).length).toBeLessThanOrEqual(1);
     expect(asked().filter((url) => !url.endsWith('/events'))).toHaveLength(1);
   });
+
+  it('asks again by itself for an import it could not load while the server was away', async () => {
+    const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    let asked = 0;
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      // Not retried by the query (a 429 waits for the next poll), like a restart that outlasts the retries.
+      { path: '/api/v1/imports/abc', status: () => (++asked === 1 ? 429 : 200), body: running },
+      { path: '/api/v1/imports/abc/events', status: 503, body: { detail: 'Unavailable' } },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
+    expect(await screen.findByText(/Could not load the import/)).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'big.csv' }, { timeout: 3000 })).toBeInTheDocument();
+  });
+
+  it('offers Retry when an import could not be loaded', async () => {
+    const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    let asked = 0;
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/abc', status: () => (++asked === 1 ? 403 : 200), body: running },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
+    expect(await screen.findByText(/Could not load the import/)).toBeInTheDocument();
+    await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByRole('heading', { name: 'big.csv' })).toBeInTheDocument();
+  });
 });

@@ -1,4 +1,4 @@
-import { act, screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TokenPrompt } from '@/components/token-prompt';
@@ -43,7 +43,7 @@ describe('ImportPanel when the API refuses the token', () => {
       </>,
       { url: '/?import=auth-1' },
     );
-    expect(await screen.findByText('Checking for updates…')).toBeInTheDocument();
+    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
 
     server.accepted = 'pi_second'; // the first token is revoked
     const prompt = await screen.findByRole('dialog', { name: 'API token required' }, { timeout: 3000 });
@@ -55,16 +55,37 @@ describe('ImportPanel when the API refuses the token', () => {
     await wait(3_000);
     expect(calls.length).toBe(askedBefore);
     expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
-    expect(screen.getByText('Updates paused')).toBeInTheDocument();
+    expect(screen.getByText(/^Updates paused: the server refused the API token\./)).toBeInTheDocument();
 
     // Something the user does asks again.
     await user.click(screen.getByRole('button', { name: 'Cancel import' }));
     await user.click(screen.getByRole('button', { name: 'Stop the import' }));
-    await screen.findByRole('dialog', { name: 'API token required' });
+    const again = await screen.findByRole('dialog', { name: 'API token required' });
     await user.type(screen.getByLabelText(/^API token/, { selector: 'input' }), 'pi_second');
-    await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    await waitFor(() => expect(screen.queryByText('Updates paused')).toBeNull());
+    await user.click(within(again).getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(screen.queryByText(/^Updates paused/)).toBeNull());
     const askedAfterSignIn = calls.length;
     await waitFor(() => expect(calls.length).toBeGreaterThan(askedAfterSignIn + 1), { timeout: 3000 });
   }, 15_000);
+
+  it('asks for the token again when Sign in is pressed while updates are paused', async () => {
+    setToken('pi_first');
+    const { server } = stubApi();
+    renderWithProviders(
+      <>
+        <ImportPanel />
+        <TokenPrompt />
+      </>,
+      { url: '/?import=auth-1' },
+    );
+    await screen.findByRole('heading', { name: 'guarded.csv' });
+    server.accepted = 'pi_second';
+    await screen.findByRole('dialog', { name: 'API token required' }, { timeout: 3000 });
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
+
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('dialog', { name: 'API token required' })).toBeInTheDocument();
+  });
 });

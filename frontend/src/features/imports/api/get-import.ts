@@ -10,6 +10,16 @@ export function getImport(id: string, signal?: AbortSignal): Promise<Import> {
   return api.get<Import>(`imports/${encodeURIComponent(id)}`, undefined, signal);
 }
 
+/** The API does not know the import: not found (404), or not an import's id (422). */
+export function isUnknownImport(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 404 || error.status === 422);
+}
+
+/** A failure that asking again later can mend: no connection, the rate limiter, a server restarting. */
+export function isPassingFailure(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
 export function getImportQueryOptions(id: string) {
   return queryOptions({
     queryKey: importKeys.detail(id),

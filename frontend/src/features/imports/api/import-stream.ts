@@ -13,6 +13,9 @@ const IMPORT_EVENTS = new Set(['progress', 'completed', 'failed', 'cancelled']);
 const FINAL_EVENTS = new Set(['completed', 'failed', 'cancelled']);
 const MAX_REOPENS = 5;
 const REOPEN_DELAY_MS = 1000;
+/** A connection open this long was no failure to open: it starts the reopens' count over (a
+ * proxy that closes idle connections would otherwise use them up on a queued import). */
+const STAYED_OPEN_MS = 15_000;
 
 /**
  * `live`: events are flowing; `down`: broken, silent or refused for now (opened again a few
@@ -65,7 +68,12 @@ export function useImportStream(id: string, wanted: boolean): StreamState {
 
   useEffect(() => {
     if (!run) return;
-    return followImport(queryClient, id, (value) => setState({ run, value }));
+    const close = followImport(queryClient, id, (value) => setState({ run, value }));
+    return () => {
+      close();
+      // The same run wanted again is a new connection: not live until it opens (polled meanwhile).
+      setState({ run: null, value: 'connecting' });
+    };
   }, [run, id, queryClient]);
 
   if (!run) return 'closed';
@@ -79,6 +87,7 @@ function followImport(queryClient: QueryClient, id: string, report: (state: Stre
   let lastEventId: string | undefined;
   let reopenTimer: number | undefined;
   let reopens = 0;
+  let openedAt = Number.NaN;
 
   const onEvent = (event: StreamEvent) => {
     lastEventId = event.lastEventId || lastEventId;
@@ -101,9 +110,11 @@ function followImport(queryClient: QueryClient, id: string, report: (state: Stre
     let failure: unknown;
     try {
       const path = importEventsPath(id);
-      lastEventId =
-        (await streamEvents(path, { lastEventId, signal: controller.signal, onOpen: () => report('live'), onEvent })) ||
-        lastEventId;
+      const onOpen = () => {
+        openedAt = Date.now();
+        report('live');
+      };
+      lastEventId = (await streamEvents(path, { lastEventId, signal: controller.signal, onOpen, onEvent })) || lastEventId;
     } catch (error) {
       failure = error;
     }
@@ -112,9 +123,13 @@ function followImport(queryClient: QueryClient, id: string, report: (state: Stre
     // Broken, silent, or ended before the final event: open it again a few times (resuming
     // with Last-Event-ID), polled meanwhile.
     report('down');
+    if (Date.now() - openedAt > STAYED_OPEN_MS) reopens = 0;
+    openedAt = Number.NaN;
     if (reopens < MAX_REOPENS) {
       reopens += 1;
       reopenTimer = window.setTimeout(() => void open(), REOPEN_DELAY_MS * reopens);
+    } else {
+      queryClient.setQueryData(importKeys.streamGivenUp(id), true);
     }
   };
   void open();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ProgressBar } from '@/components/progress-bar';
+import { askForToken } from '@/lib/auth';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
@@ -76,19 +77,12 @@ export function ImportProgress({
           <p className="text-xs text-slate-600">Started {formatDateTime(item.started_at ?? item.created_at)}</p>
         </div>
         <div className="flex items-center gap-2">
-          {connection === 'polling' && active && (
-            <span className="text-xs text-slate-600" title="Live updates are unavailable; checking every second.">
-              Checking for updates…
-            </span>
-          )}
-          {connection === 'paused' && active && (
-            <span className="text-xs text-slate-600" title="The server refused the API token; updates resume once it accepts one.">
-              Updates paused
-            </span>
-          )}
+          {active && <ConnectionNote connection={connection} />}
           <ImportStatusBadge status={item.status} />
         </div>
       </div>
+
+      {connection === 'paused' && active && <UpdatesPaused />}
 
       {updateFailure && active && connection !== 'paused' && (
         <p className="text-xs text-amber-900" data-testid="import-update-failure">
@@ -170,6 +164,27 @@ export function ImportProgress({
         </div>
       )}
     </section>
+  );
+}
+
+/** How a running import is kept current, when that is not live: polled by design (another import
+ * has the only stream) or because its stream is down. */
+function ConnectionNote({ connection }: { connection?: ImportConnection }) {
+  if (connection === 'polled') return <span className="text-xs text-slate-600">Checked every second</span>;
+  if (connection === 'polling') {
+    return <span className="text-xs text-slate-600">Live updates unavailable: checking every second</span>;
+  }
+  return null;
+}
+
+function UpdatesPaused() {
+  return (
+    <div className="flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
+      <p>Updates paused: the server refused the API token. They resume once it accepts one.</p>
+      <Button variant="secondary" size="sm" onClick={askForToken}>
+        Sign in
+      </Button>
+    </div>
   );
 }
 

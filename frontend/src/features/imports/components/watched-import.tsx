@@ -1,9 +1,10 @@
+import { Button } from '@/components/button';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
 import type { Import } from '@/types/api';
 import { useCancelImport } from '../api/cancel-import';
+import { isUnknownImport } from '../api/get-import';
 import { useLiveImport } from '../hooks/use-live-import';
 import { ImportProgress } from './import-progress';
 
@@ -18,21 +19,31 @@ type WatchedImportProps = {
   justStarted: boolean;
 };
 
-function loadFailure(error: Error): string {
-  return error instanceof ApiError && error.status === 404
-    ? 'This import was not found. It may have been made on another server, or the link is wrong.'
-    : `Could not load the import: ${error.message}`;
+function LoadFailure({ error, onRetry }: { error: Error; onRetry: () => void }) {
+  if (isUnknownImport(error)) {
+    return <FormAlert>This import was not found. It may have been made on another server, or the link is wrong.</FormAlert>;
+  }
+  return (
+    <FormAlert>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <span>Could not load the import: {error.message}</span>
+        <Button variant="secondary" onClick={onRetry}>
+          Retry
+        </Button>
+      </div>
+    </FormAlert>
+  );
 }
 
 /** One import on the Import page, kept current (see `useLiveImport`). */
 export function WatchedImport({ id, streamed, onRetry, uploading, justStarted }: WatchedImportProps) {
-  const { item, error, connection } = useLiveImport(id, { stream: streamed });
+  const { item, error, connection, refetch } = useLiveImport(id, { stream: streamed });
   const cancelImport = useCancelImport();
   const toast = useToast();
 
   if (!item) {
     return error ? (
-      <FormAlert>{loadFailure(error)}</FormAlert>
+      <LoadFailure error={error} onRetry={refetch} />
     ) : (
       <div className="flex justify-center py-6">
         <Spinner label="Loading the import" />

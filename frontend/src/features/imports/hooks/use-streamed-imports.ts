@@ -1,6 +1,7 @@
 import { notifyManager, type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { Import } from '@/types/api';
+import { isUnknownImport } from '../api/get-import';
 import { importKeys } from '../api/query-keys';
 import { isActive } from '../api/status';
 
@@ -12,20 +13,26 @@ import { isActive } from '../api/status';
  */
 const MAX_STREAMS = 1;
 
-/** Neither known to have ended nor unknown to the API (one not loaded yet may still run). */
+/** Neither known to have ended nor unknown to the API (one not loaded yet, or not loaded because
+ * the server was away, may still run). */
 function mayChange(queryClient: QueryClient, id: string): boolean {
   const state = queryClient.getQueryState<Import>(importKeys.detail(id));
-  return state?.data ? isActive(state.data) : state?.status !== 'error';
+  return state?.data ? isActive(state.data) : !isUnknownImport(state?.error);
 }
 
-/** The ids, of `ids` in order, to follow over a stream: the first that may still change. */
+/** Worth a stream: it may still change, and its stream was not given up (see `useImportStream`). */
+function streamable(queryClient: QueryClient, id: string): boolean {
+  return mayChange(queryClient, id) && !queryClient.getQueryData<boolean>(importKeys.streamGivenUp(id));
+}
+
+/** The ids, of `ids` in order, to follow over a stream: the first worth one. */
 export function useStreamedImports(ids: readonly string[]): readonly string[] {
   const queryClient = useQueryClient();
   const subscribe = useCallback(
     (onChange: () => void) => queryClient.getQueryCache().subscribe(notifyManager.batchCalls(onChange)),
     [queryClient],
   );
-  const snapshot = () => JSON.stringify(ids.filter((id) => mayChange(queryClient, id)).slice(0, MAX_STREAMS));
+  const snapshot = () => JSON.stringify(ids.filter((id) => streamable(queryClient, id)).slice(0, MAX_STREAMS));
   const streamed = useSyncExternalStore(subscribe, snapshot, snapshot);
   return useMemo(() => JSON.parse(streamed) as string[], [streamed]);
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { useConfirmedDelete } from '@/components/confirmed-delete';
+import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { DataTable } from '@/components/data-table';
 import type { Product } from '@/types/api';
 import { useDeleteProduct } from '../api/delete-product';

@@ -111,6 +111,59 @@ describe('rotating a webhook secret', () => {
     expect(api.rotations()).toEqual([{ keep_previous_seconds: 0 }]);
   });
 
+  it('says in the description that the old secrets stop at once while a rotation is under way', async () => {
+    rotatingApi({ ...webhook(), previous_secret_expires_at: new Date(Date.now() + 3_600_000).toISOString() });
+    renderWithProviders(<WebhooksList />);
+    const { dialog } = await openRotation(userEvent.setup());
+    expect(dialog).toHaveAccessibleDescription(
+      'Events to https://hooks.test/rotating will be signed with a new secret only: the old secrets stop signing at once.',
+    );
+  });
+
+  it('on a 409 (a rotation under way the card did not show yet) stays open offering only to stop both old secrets', async () => {
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    let refused = false;
+    const { calls } = mockFetch([
+      // The card's copy from before the other rotation; the list asked again after the 409 has it.
+      { path: '/api/v1/webhooks', body: () => [{ ...webhook(), previous_secret_expires_at: refused ? until : null }] },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/50/rotate-secret',
+        status: () => (refused ? 200 : ((refused = true), 409)),
+        body: () => ({ ...webhook(), secret: NEW_SECRET, previous_secret_expires_at: null }),
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    const { dialog } = await openRotation(user);
+    await user.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      `The server could not keep the old secret: it was rotated shortly before. A rotation is under way: the secret replaced last time still signs until ${formatDateTime(until)}.`,
+    );
+    expect(dialog).toBeInTheDocument();
+    expect(within(dialog).queryByRole('radio', { name: /Keep it/ })).toBeNull();
+    expect(within(dialog).getByRole('radio', { name: 'Stop it now' })).toBeChecked();
+    expect(screen.queryAllByTestId('toast').filter((toast) => toast.dataset.kind === 'error')).toEqual([]);
+
+    await user.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
+    await waitFor(() => expect(dialog).not.toBeInTheDocument());
+    expect(calls.filter((call) => call.method === 'POST').map((call) => call.body)).toEqual([
+      { keep_previous_seconds: 86_400 },
+      { keep_previous_seconds: 0 },
+    ]);
+  });
+
+  it('on a 409 confirmed from the Keep choice, moves the keyboard focus to Stop it now as Keep goes away', async () => {
+    rotatingApi(webhook(), { status: 409, body: () => ({ detail: 'a rotation is under way' }) });
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    const { dialog } = await openRotation(user);
+    expect(within(dialog).getByRole('radio', { name: /Keep it/ })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    await within(dialog).findByRole('alert');
+    expect(within(dialog).getByRole('radio', { name: 'Stop it now' })).toHaveFocus();
+  });
+
   it('rotates once however fast Rotate is pressed twice, and keeps the focus on it meanwhile', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));

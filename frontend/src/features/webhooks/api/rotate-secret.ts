@@ -13,6 +13,14 @@ export function isWebhookGone(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
+/**
+ * A 409: a rotation under way (the secret replaced last time still signs) refuses one that keeps
+ * a secret. What the card showed may be up to a poll old, and the browser's clock may differ.
+ */
+export function isRotationUnderWay(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 409;
+}
+
 export function useRotateSecret() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -25,9 +33,11 @@ export function useRotateSecret() {
       void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
       // The deliveries are left alone: a rotation changes no attempt, and no pending retry.
     },
-    onError: (error) => {
+    onError: async (error) => {
       // As after a delete: the list drops the card, and its delivery log is fetched anew.
       if (isWebhookGone(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+      // Awaited: the caller's own onError then sees until when the earlier rotation runs.
+      if (isRotationUnderWay(error)) await queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
     },
   });
 }

@@ -5,6 +5,7 @@ import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
 import { formatDateTimeWithSeconds } from '@/lib/format';
+import { isInTheFuture } from '@/lib/time';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { useDeliveries } from '../api/get-deliveries';
 import { useRedeliver } from '../api/redeliver';
@@ -72,10 +73,6 @@ function RetryTime({ at }: { at: string }) {
       {label} {formatDateTimeWithSeconds(at)}
     </p>
   );
-}
-
-function isInTheFuture(value: string): boolean {
-  return new Date(value).getTime() > Date.now();
 }
 
 // A test send is not redelivered (the API refuses it): the webhook card's Test sends a new one.

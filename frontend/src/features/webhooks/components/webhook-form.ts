@@ -14,21 +14,34 @@ import {
 /** The API's limits, in characters. */
 const LIMITS = { url: 2048, description: 1000 } as const;
 
-export type WebhookFormValues = { url: string; events: WebhookEvent[]; enabled: boolean; description: string };
+export type WebhookFormValues = {
+  url: string;
+  /** The events this UI knows, each a checkbox. */
+  events: WebhookEvent[];
+  /** Events of the webhook this UI does not know (a newer API than this bundle): sent back as they were. */
+  otherEvents: string[];
+  enabled: boolean;
+  description: string;
+};
 export type WebhookFormErrors = Partial<Record<keyof WebhookFormValues | 'form', string>>;
 
 export function emptyWebhookValues(): WebhookFormValues {
-  return { url: '', events: ['import.completed', 'import.failed'], enabled: true, description: '' };
+  return { url: '', events: ['import.completed', 'import.failed'], otherEvents: [], enabled: true, description: '' };
 }
 
 export function webhookToValues(webhook: Webhook): WebhookFormValues {
   return {
     url: webhook.url,
-    // The read schema types events as plain strings: keep the ones this UI knows.
+    // The read schema types events as plain strings.
     events: WEBHOOK_EVENTS.filter((event) => webhook.events.includes(event)),
+    otherEvents: webhook.events.filter((event) => !isKnownEvent(event)),
     enabled: webhook.enabled,
     description: webhook.description ?? '',
   };
+}
+
+function isKnownEvent(event: string): event is WebhookEvent {
+  return (WEBHOOK_EVENTS as readonly string[]).includes(event);
 }
 
 export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
@@ -49,7 +62,7 @@ export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
       errors.url = 'Enter a full http:// or https:// URL.';
     }
   }
-  if (values.events.length === 0) errors.events = 'Choose at least one event.';
+  if (values.events.length === 0 && values.otherEvents.length === 0) errors.events = 'Choose at least one event.';
   if (characterCount(values.description.trim()) > LIMITS.description) {
     errors.description = `The description can have at most ${formatNumber(LIMITS.description)} characters.`;
   }
@@ -59,8 +72,9 @@ export function validateWebhook(values: WebhookFormValues): WebhookFormErrors {
 export function valuesToPayload(values: WebhookFormValues): WebhookCreate {
   return {
     url: values.url.trim(),
-    // In the list's order, however they were ticked: the same events are no change.
-    events: WEBHOOK_EVENTS.filter((event) => values.events.includes(event)),
+    // In the list's order, however they were ticked: the same events are no change. The API
+    // knows the others even if this type does not.
+    events: [...WEBHOOK_EVENTS.filter((event) => values.events.includes(event)), ...values.otherEvents] as WebhookEvent[],
     enabled: values.enabled,
     description: values.description.trim() || null,
   };

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
-import { useConfirmedDelete } from '@/components/confirmed-delete';
+import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
 import type { Webhook } from '@/types/api';

@@ -1,15 +1,22 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import { useFocusAfterRemoval } from '@/components/focus-after-removal';
 import { useToast } from '@/components/toast';
 import { formatDateTime } from '@/lib/format';
+import { isInTheFuture } from '@/lib/time';
 import type { Webhook } from '@/types/api';
-import { isWebhookGone, useRotateSecret } from '../api/rotate-secret';
+import { webhookKeys } from '../api/query-keys';
+import { isRotationUnderWay, isWebhookGone, useRotateSecret } from '../api/rotate-secret';
 import type { RotateSecretDialogProps } from '../components/rotate-secret-dialog';
-import { isInTheFuture } from './use-still-ahead';
 
-type Request = { webhook: Webhook; onRotated: (saved: Webhook) => void };
+type Request = {
+  webhook: Webhook;
+  onRotated: (saved: Webhook) => void;
+  /** The API refused to keep a secret: a rotation is under way, whatever the card said. */
+  underWay?: boolean;
+};
 
-export function rotatedMessage(saved: Webhook): string {
+function rotatedMessage(saved: Webhook): string {
   const until = saved.previous_secret_expires_at;
   return `Secret rotated: the new one is shown on the card. ${
     isInTheFuture(until) ? `The old one still signs until ${formatDateTime(until)}.` : 'The old one no longer signs.'
@@ -22,9 +29,11 @@ export function rotatedMessage(saved: Webhook): string {
  * given `dialogProps`. The dialog closes once the rotation has ended, either way; the focus goes
  * back to the button. A webhook deleted meanwhile (404) is taken as a delete elsewhere: the list
  * is fetched again and the focus goes where it goes after a delete (a neighbour's same button).
+ * A rotation under way after all (409) leaves the dialog open offering only what the API takes.
  */
 export function useSecretRotation() {
   const rotate = useRotateSecret();
+  const queryClient = useQueryClient();
   const toast = useToast();
   const focusAfterRemoval = useFocusAfterRemoval('li');
   const [request, setRequest] = useState<Request | null>(null);
@@ -44,10 +53,17 @@ export function useSecretRotation() {
       { id: webhook.id, data: { keep_previous_seconds: keepPreviousSeconds } },
       {
         onSuccess: (saved) => {
+          setRequest(null);
           onRotated(saved);
           toast.success(rotatedMessage(saved));
         },
         onError: (error) => {
+          if (isRotationUnderWay(error)) {
+            const fresh = queryClient.getQueryData<Webhook[]>(webhookKeys.list())?.find((item) => item.id === webhook.id);
+            setRequest({ webhook: fresh ?? webhook, onRotated, underWay: true });
+            return;
+          }
+          setRequest(null);
           if (isWebhookGone(error)) {
             focusAfterRemoval.removed();
             toast.info('The webhook had been deleted: it has no secret to rotate.');
@@ -55,13 +71,13 @@ export function useSecretRotation() {
             toast.error(`Could not rotate the secret: ${error.message}`);
           }
         },
-        onSettled: () => setRequest(null),
       },
     );
   }
 
   const dialogProps: RotateSecretDialogProps = {
     webhook: request?.webhook ?? null,
+    underWay: request?.underWay ?? false,
     isLoading: rotate.isPending,
     returnFocus: focusAfterRemoval.returnFocus,
     onClose: () => setRequest(null),

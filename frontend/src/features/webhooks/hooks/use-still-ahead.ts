@@ -1,16 +1,8 @@
 import { useEffect, useState } from 'react';
+import { isInTheFuture, timeOf } from '@/lib/time';
 
 /** Browsers run a longer timeout at once: wait in steps of at most this (about 24.8 days). */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-function timeOf(value: string | null | undefined): number {
-  return value ? new Date(value).getTime() : Number.NaN;
-}
-
-export function isInTheFuture(value: string | null | undefined): boolean {
-  const time = timeOf(value);
-  return Number.isFinite(time) && time > Date.now();
-}
 
 /**
  * Whether the time `value` is still ahead, turning false as it passes (a timer, not a poll: the

@@ -1,8 +1,8 @@
 import type { UseMutationResult } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { DeleteResult } from '@/lib/api';
-import { useFocusAfterRemoval } from './focus-after-removal';
-import { useToast } from './toast';
+import { useFocusAfterRemoval } from '@/components/focus-after-removal';
+import { useToast } from '@/components/toast';
 
 type Options<T> = {
   /** Matches the list item holding each item's Delete button (see `useFocusAfterRemoval`). */

@@ -2,10 +2,10 @@ import { useMutation } from '@tanstack/react-query';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { deleteIfPresent } from '@/lib/api';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
-import { ConfirmDialog } from './confirm-dialog';
-import { useConfirmedDelete } from './confirmed-delete';
+import { useConfirmedDelete } from './use-confirmed-delete';
 
 type Item = { id: number; name: string };
 

@@ -2,8 +2,8 @@ import { act, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setToken, signOut } from '@/lib/auth';
 import { renderWithProviders } from '@/testing/test-utils';
-import { useDeliveries } from './get-deliveries';
-import { useWebhooks } from './get-webhooks';
+import { useDeliveries } from '../api/get-deliveries';
+import { useWebhooks } from '../api/get-webhooks';
 
 function Polling() {
   const webhooks = useWebhooks();
