@@ -30,12 +30,12 @@ class Settings(BaseSettings):
 
     # Workers spawned by `serve` (local mode)
     spawn_worker: bool = True
-    worker_concurrency: int = 2
+    worker_concurrency: int = Field(default=2, ge=1)
 
     # Imports
-    max_upload_bytes: int = 2 * 1024**3
-    upload_chunk_bytes: int = 1024 * 1024
-    import_batch_rows: int = 50_000
+    max_upload_bytes: int = Field(default=2 * 1024**3, gt=0)
+    upload_chunk_bytes: int = Field(default=1024 * 1024, gt=0)
+    import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = 2
     import_stale_after_seconds: int = 60
     import_sweep_seconds: float = Field(default=5.0, gt=0)
@@ -46,16 +46,16 @@ class Settings(BaseSettings):
 
     # Webhooks
     webhook_allow_private_targets: bool = True
-    webhook_timeout_seconds: float = 10.0
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
     # Seconds before each retry: `5,30,120` or a JSON list `[5, 30, 120]`.
     webhook_retry_schedule: Annotated[list[float], NoDecode] = [5, 30, 120, 600, 1800, 3600, 7200]
-    webhook_disable_after_seconds: int = 3 * 24 * 3600
-    webhook_sweep_seconds: float = 2.0
-    webhook_retention_days: int = 30
+    webhook_disable_after_seconds: int = Field(default=3 * 24 * 3600, ge=0)
+    webhook_sweep_seconds: float = Field(default=2.0, gt=0)
+    webhook_retention_days: int = Field(default=30, ge=1)
 
     # Database connections
-    db_connect_timeout_seconds: int = 5
-    db_pool_size: int = 10
+    db_connect_timeout_seconds: int = Field(default=5, ge=1)
+    db_pool_size: int = Field(default=10, ge=1)
 
     # Access control (see the README's Security section)
     api_tokens: str = ""

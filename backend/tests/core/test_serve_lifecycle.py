@@ -166,6 +166,7 @@ def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
         ("PORT", "abc", "PORT: Input should be a valid integer"),
         ("WEBHOOK_RETRY_SCHEDULE", "5,x", "WEBHOOK_RETRY_SCHEDULE: Input should be a valid number"),
         ("API_TOKENS", "no-colon", "API_TOKENS: Value error"),
+        ("WEBHOOK_TIMEOUT_SECONDS", "0", "WEBHOOK_TIMEOUT_SECONDS: Input should be greater than 0"),
     ],
 )
 def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, value, said):
