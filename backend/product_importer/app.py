@@ -13,6 +13,7 @@ from product_importer.core import operations
 from product_importer.core.error_responses import add_error_responses
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.openapi import common_answers, extend_openapi
+from product_importer.core.paths import API_PREFIX
 from product_importer.core.redoc import add_redoc
 from product_importer.core.request_limits import BodyLimit, add_validation_errors
 from product_importer.core.spa import mount_spa
@@ -28,7 +29,6 @@ from product_importer.security.router import router as audit_router
 from product_importer.webhooks.event_docs import document_events
 from product_importer.webhooks.router import router as webhooks_router
 
-API_PREFIX = "/api/v1"
 TITLE = "Product Importer"
 
 

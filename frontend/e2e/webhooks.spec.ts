@@ -15,6 +15,13 @@ function card(page: Page, url: string) {
   return page.getByTestId('webhook-card').filter({ hasText: url });
 }
 
+/** Opens the Webhooks page and the Edit dialog of the endpoint at `url`. */
+async function openEditDialog(page: Page, url: string) {
+  await page.goto('/webhooks');
+  await card(page, url).getByRole('button', { name: /^Edit/ }).click();
+  return page.getByRole('dialog', { name: 'Edit webhook' });
+}
+
 /** The Standard Webhooks signature of a request (`v1,` + HMAC-SHA256 keyed with the secret's bytes). */
 function signatureWith(secret: string, request: ReceivedRequest): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
@@ -246,9 +253,7 @@ test.describe('Story 4: webhooks', () => {
     baseURL,
   }) => {
     const webhook = await addWebhook(baseURL!, receiver.url);
-    await page.goto('/webhooks');
-    await card(page, receiver.url).getByRole('button', { name: /^Edit/ }).click();
-    const edit = page.getByRole('dialog', { name: 'Edit webhook' });
+    const edit = await openEditDialog(page, receiver.url);
     await edit.getByLabel('Description').fill('Saved from the keyboard');
     const held = await holdRequests(page, 'PATCH', new RegExp(`/api/v1/webhooks/${webhook.id}$`));
     await pressEnterTwiceWhilePending(page, edit.getByRole('button', { name: 'Save changes' }));
@@ -263,9 +268,7 @@ test.describe('Story 4: webhooks', () => {
     baseURL,
   }) => {
     const webhook = await addWebhook(baseURL!, receiver.url);
-    await page.goto('/webhooks');
-    await card(page, receiver.url).getByRole('button', { name: /^Edit/ }).click();
-    const edit = page.getByRole('dialog', { name: 'Edit webhook' });
+    const edit = await openEditDialog(page, receiver.url);
     // Disabled while the dialog is open: by hand here, by the dispatcher for an endpoint that keeps failing.
     await api(baseURL!, `webhooks/${webhook.id}`, { method: 'PATCH', body: { enabled: false } });
     await edit.getByLabel('Description').fill('Orders');

@@ -2,6 +2,8 @@
 
 from starlette.types import Scope
 
+API_PREFIX = "/api/v1"
+
 
 def app_path(scope: Scope) -> str:
     """The path the app routes on: without the `root_path` prefix, with repeated slashes

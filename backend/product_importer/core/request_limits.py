@@ -21,10 +21,10 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from product_importer.core.paths import app_path
+from product_importer.core.paths import API_PREFIX, app_path
 
 MAX_BODY_BYTES = 1024 * 1024
-UPLOADS = frozenset({("POST", "/api/v1/imports"), ("POST", "/api/v1/upload")})
+UPLOADS = frozenset({("POST", f"{API_PREFIX}/imports"), ("POST", f"{API_PREFIX}/upload")})
 MAX_ECHOED_CHARS = 200
 MAX_ERRORS = 20
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES:,} bytes."

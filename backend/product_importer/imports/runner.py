@@ -48,9 +48,10 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
         if record.cancel_requested:  # the worker died after the cancel: it is one
             _finish_unapplied(import_id, "cancelled")
             return None
-        _finish_failed(
+        _finish_unapplied(
             import_id,
-            f"The worker running this import stopped unexpectedly {record.attempts} times; "
+            "failed",
+            error=f"The worker running this import stopped unexpectedly {record.attempts} times; "
             "nothing was applied. Upload the file again to retry.",
         )
         return None
@@ -121,10 +122,6 @@ def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> Impor
     return snapshot
 
 
-def _finish_failed(import_id: uuid.UUID, error: str) -> ImportRead:
-    return _finish_unapplied(import_id, "failed", error=error)
-
-
 def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
     """Run the import if it needs running; return how it ended (or why it was skipped)."""
     engine = sync_engine()
@@ -150,10 +147,12 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
         except ImportCancelled:
             final = _finish_unapplied(import_id, "cancelled")
         except FileRejected as exc:
-            final = _finish_failed(import_id, str(exc))
+            final = _finish_unapplied(import_id, "failed", error=str(exc))
         except Exception as exc:
             logger.exception("import %s failed", import_id)
-            final = _finish_failed(import_id, f"The import failed: {exc}".strip()[:2000])
+            final = _finish_unapplied(
+                import_id, "failed", error=f"The import failed: {exc}".strip()[:2000]
+            )
         finally:
             _release(main, import_id)
             if priority.lowered:  # never hand a reniced backend back to the pool

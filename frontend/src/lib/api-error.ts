@@ -48,6 +48,11 @@ function describeDetail(status: number, detail: unknown): string {
 }
 
 /** The error of a request (a fetch, a stream's read, an upload) that its caller aborted. */
+/** The API answered 404: what was asked about does not exist (or no longer: deleted elsewhere). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 404;
+}
+
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

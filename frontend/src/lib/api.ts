@@ -1,5 +1,5 @@
 /** The JSON client: JSON in and out, errors as `ApiError` with the API's `detail`. */
-import { ApiError, isAbortError } from './api-error';
+import { ApiError, isAbortError, isNotFound } from './api-error';
 import { authHeaders, reportAccepted, reportUnauthorized } from './auth';
 import { buildUrl, errorDetail, jsonOrText, type QueryParams } from './http';
 
@@ -57,7 +57,7 @@ export async function deleteIfPresent(path: string): Promise<DeleteResult> {
     await request<void>(path, { method: 'DELETE' });
     return 'deleted';
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return 'already-gone';
+    if (isNotFound(error)) return 'already-gone';
     throw error;
   }
 }

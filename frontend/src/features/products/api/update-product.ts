@@ -1,7 +1,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { api, ApiError } from '@/lib/api';
+import { api } from '@/lib/api';
 import type { Product, ProductPage, ProductUpdate, ProductVersion } from '@/types/api';
 import { productKeys } from './query-keys';
+import { isNotFound } from '@/lib/api-error';
 
 /** A product's version as the API names it in `ETag` and takes in `If-Match`: its `updated_at`, quoted. */
 export function productVersion(product: Pick<Product, 'updated_at'>): ProductVersion {
@@ -33,7 +34,7 @@ export function useUpdateProduct() {
     },
     onError: (error) => {
       // Deleted elsewhere: fetch the list again, so its row goes away.
-      if (error instanceof ApiError && error.status === 404) {
+      if (isNotFound(error)) {
         void queryClient.invalidateQueries({ queryKey: productKeys.all });
       }
     },

@@ -1,8 +1,8 @@
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
 import type { Product } from '@/types/api';
 import { useUpdateProduct } from '../api/update-product';
+import { isNotFound } from '@/lib/api-error';
 
 /** A product row's "Active" switch; it saves its own change, so rows do not re-render each other. */
 export function ProductActiveSwitch({ product }: { product: Product }) {
@@ -21,7 +21,7 @@ export function ProductActiveSwitch({ product }: { product: Product }) {
             onError: (error) =>
               toast.error(
                 // Deleted elsewhere: the list is fetched again, and the row goes.
-                error instanceof ApiError && error.status === 404
+                isNotFound(error)
                   ? `${product.sku} no longer exists: it was deleted elsewhere.`
                   : `Could not update ${product.sku}: ${error.message}`,
               ),

@@ -5,6 +5,7 @@ import type { Product } from '@/types/api';
 import { getProduct } from '../api/get-product';
 import { productKeys } from '../api/query-keys';
 import { productToValues, rebasedMessage, rebaseValues, type ProductFormValues } from '../components/product-form';
+import { isNotFound } from '@/lib/api-error';
 
 export type ConflictReload = { pending: boolean; error?: string; message?: string };
 
@@ -63,7 +64,7 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
     } catch (error) {
       if (controller.signal.aborted) return;
       setReload({ pending: false, error: describeLoadError(error) });
-      if (isGone(error)) void queryClient.invalidateQueries({ queryKey: productKeys.all });
+      if (isNotFound(error)) void queryClient.invalidateQueries({ queryKey: productKeys.all });
     } finally {
       request.current = null;
     }
@@ -72,11 +73,7 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
   return { original, conflict, noteSaveError, reload, loadCurrentValues };
 }
 
-function isGone(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
-}
-
 function describeLoadError(error: unknown): string {
-  if (isGone(error)) return 'This product no longer exists: it was deleted elsewhere.';
+  if (isNotFound(error)) return 'This product no longer exists: it was deleted elsewhere.';
   return `Could not load the current values: ${error instanceof Error ? error.message : 'unknown error'}`;
 }

@@ -2,15 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '@/lib/api';
 import type { Webhook, WebhookSecretRotation } from '@/types/api';
 import { webhookKeys } from './query-keys';
+import { isNotFound } from '@/lib/api-error';
 
 /** A new signing secret; the old one also signs for `keep_previous_seconds` (0: not at all). */
 export function rotateSecret({ id, data }: { id: number; data: WebhookSecretRotation }): Promise<Webhook> {
   return api.post<Webhook>(`webhooks/${id}/rotate-secret`, data);
-}
-
-/** A 404: the webhook was deleted meanwhile (elsewhere), so there is no secret to rotate. */
-export function isWebhookGone(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 404;
 }
 
 /**
@@ -35,7 +31,7 @@ export function useRotateSecret() {
     },
     onError: async (error) => {
       // As after a delete: the list drops the card, and its delivery log is fetched anew.
-      if (isWebhookGone(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+      if (isNotFound(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
       // Awaited: the caller's own onError then sees until when the earlier rotation runs.
       if (isRotationUnderWay(error)) await queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
     },

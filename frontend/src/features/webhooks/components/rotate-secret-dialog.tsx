@@ -7,7 +7,7 @@ import { isInTheFuture } from '@/lib/time';
 import type { Webhook } from '@/types/api';
 
 /** How long the old secret keeps signing unless stopped at once: 24 hours, the API's default. */
-export const KEEP_PREVIOUS_SECONDS = 24 * 3600;
+const KEEP_PREVIOUS_SECONDS = 24 * 3600;
 
 export type RotateSecretDialogProps = {
   /** The webhook whose secret is rotated: the dialog is open while it is set. */

@@ -6,8 +6,9 @@ import { formatDateTime } from '@/lib/format';
 import { isInTheFuture } from '@/lib/time';
 import type { Webhook } from '@/types/api';
 import { webhookKeys } from '../api/query-keys';
-import { isRotationUnderWay, isWebhookGone, useRotateSecret } from '../api/rotate-secret';
+import { isRotationUnderWay, useRotateSecret } from '../api/rotate-secret';
 import type { RotateSecretDialogProps } from '../components/rotate-secret-dialog';
+import { isNotFound } from '@/lib/api-error';
 
 type Request = {
   webhook: Webhook;
@@ -64,7 +65,7 @@ export function useSecretRotation() {
             return;
           }
           setRequest(null);
-          if (isWebhookGone(error)) {
+          if (isNotFound(error)) {
             focusAfterRemoval.removed();
             toast.info('The webhook had been deleted: it has no secret to rotate.');
           } else {
