@@ -20,8 +20,11 @@ async def _timed_test_send(client, url: str) -> tuple[dict, float]:
 
 
 def _at_the_deadline(took: float) -> bool:
+    """Not before the deadline, and well before what is waited on would end by itself
+    (a dripped answer takes 16 s or more, the silent name server 15 s): the margin
+    is for a busy machine, not part of what is tested."""
     timeout = get_settings().webhook_timeout_seconds
-    return timeout - 0.1 <= took < timeout + 1.0
+    return timeout - 0.1 <= took < timeout + 8.0
 
 
 async def test_an_answer_dripped_a_byte_a_second_ends_at_the_deadline(client, receiver: Receiver):

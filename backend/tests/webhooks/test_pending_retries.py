@@ -129,8 +129,8 @@ async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
         disabling = asyncio.create_task(
             client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
         )
-        await asyncio.sleep(0.5)
-        assert not disabling.done()  # it waits for the endpoint's row
+        await _until_a_session_waits_for_a_lock()  # the endpoint's row
+        assert not disabling.done()
     response = await disabling
 
     assert response.status_code == 200
