@@ -52,6 +52,8 @@ STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
 END_MARK = "\ufdd0end of file\ufdd0"
 END_OF_FILE = f"{END_MARK},{END_MARK}"
 BINARY_DATA = "the file is not a text CSV: it contains binary data (a NUL byte)."
+# What the careful path's decoder makes of bytes that are not UTF-8 ("surrogateescape").
+NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -169,7 +171,8 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
 class _FileLines:
     """The file's lines (line ends kept) as csv reads them, remembering the last one: a
     record that ends on a carriage return alone (not CRLF) would be a row split in two,
-    and text holds no NUL byte."""
+    and text holds no NUL byte and no byte that is not UTF-8 (decoded as an escape, so
+    that the line holding it is known: the decoder reads ahead by thousands of bytes)."""
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = iter(lines)
@@ -184,6 +187,12 @@ class _FileLines:
         self.number += 1
         if "\x00" in self.last:
             raise FileRejected(f"Line {self.number}: {BINARY_DATA}")
+        if not self.last.isascii() and (undecodable := NOT_UTF8.search(self.last)):
+            shown = " ".join(f"0x{ord(char) - 0xDC00:02x}" for char in undecodable.group())
+            raise FileRejected(
+                f"Line {self.number}: the file is not valid UTF-8 text (bytes {shown}). "
+                "Save it as UTF-8 and upload it again."
+            )
         return self.last
 
     @property
@@ -193,7 +202,9 @@ class _FileLines:
 
 def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> None:
     csv.field_size_limit(MAX_FIELD_CHARS)
-    text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8", newline="")
+    text = io.TextIOWrapper(
+        io.BufferedReader(reader), encoding="utf-8", errors="surrogateescape", newline=""
+    )
     lines = _FileLines(itertools.chain(text, [END_OF_FILE]))
     rows = csv.reader(lines)
     width = len(sql.header.names)
@@ -220,11 +231,6 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
             writer.writerow([first_line, problem, *values])
             if out.tell() > PARSED_FLUSH_BYTES:
                 _flush_parsed(cur, sql, out)
-    except UnicodeDecodeError:
-        raise FileRejected(
-            f"Line {line_done + 1}: the file is not valid UTF-8 text. "
-            "Save it as UTF-8 and upload it again."
-        ) from None
     except csv.Error as exc:
         raise FileRejected(f"Line {line_done + 1}: {csv_error_reason(exc)}") from None
     _flush_parsed(cur, sql, out)
@@ -285,7 +291,8 @@ def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
            reporter: ProgressReporter) -> None:  # fmt: skip
     cur.execute(q.INDEX_WINNERS)
-    merge_share = MERGE_SHARE
+    # After a rebuild that could not swap its table in, from where its progress got to.
+    start = max(MERGE_START, reporter.progress)
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
         cur.execute(q.MERGE_BATCH, {"after": after, "upto": upto})
@@ -294,10 +301,7 @@ def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
         counts.updated += updated
         done = upto / winners
         reporter.update(
-            "merging",
-            MERGE_START + merge_share * done,
-            int(counts.total_rows * done),
-            force=True,
+            "merging", start + (100 - start) * done, int(counts.total_rows * done), force=True
         )
 
 

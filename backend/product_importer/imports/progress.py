@@ -36,9 +36,11 @@ class ProgressReporter:
         self._last = 0.0
         self._phase = ""
         self._processed = 0
+        self.progress = 0.0  # as last shown
         self._phase_started = self.started
         self._waited = 0.0  # in earlier turns of waiting for other imports
         self._redis = redis.Redis.from_url(get_settings().redis_url_or_local)
+        self._unpublished = False
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
                restart: bool = False, **values: Any) -> None:  # fmt: skip
@@ -54,9 +56,10 @@ class ProgressReporter:
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
         self._last = now
-        if not restart:  # never show fewer rows done than before
+        if not restart:  # never show less done than before
             processed_rows = max(processed_rows, self._processed)
-        self._processed = processed_rows
+            progress = max(progress, self.progress)
+        self._processed, self.progress = processed_rows, progress
         statement = (
             repository.set_values(
                 self.import_id,
@@ -93,7 +96,14 @@ class ProgressReporter:
         try:
             self._redis.publish(channel(self.import_id), progress_message(snapshot))
         except redis.RedisError:
-            logger.warning("could not publish import progress", exc_info=True)
+            if not self._unpublished:  # once while Redis is away, not at every update
+                message = "import %s: could not publish progress (viewers poll meanwhile)"
+                logger.warning(message, self.import_id, exc_info=True)
+            self._unpublished = True
+        else:
+            if self._unpublished:
+                logger.info("import %s: progress is published again", self.import_id)
+            self._unpublished = False
 
     def close(self) -> None:
         self._redis.close()

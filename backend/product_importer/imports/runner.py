@@ -127,7 +127,11 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
     engine = sync_engine()
     with engine.connect() as main, engine.connect() as aux_conn:
         aux = aux_conn.execution_options(isolation_level="AUTOCOMMIT")
-        record = _claim(main, aux, import_id, worker)
+        try:
+            record = _claim(main, aux, import_id, worker)
+        except Exception:  # a pooled connection would keep the claim: nobody could retry it
+            _release(main, import_id)
+            raise
         if record is None:
             _release(main, import_id)
             return "skipped"

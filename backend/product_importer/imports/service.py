@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import csv
 import io
+import unicodedata
 import uuid
 from collections.abc import AsyncIterator
 
@@ -104,7 +105,7 @@ async def create_from_upload(
             await writer.settle()  # the session must be idle before it rolls back
         raise
     await writer.close()
-    record.filename = (upload.filename or "upload.csv")[:255]
+    record.filename = _label(upload.filename)
     record.file_size = writer.size
     record.phase = "queued"
     record.warnings = header.warnings
@@ -112,6 +113,13 @@ async def create_from_upload(
     await session.refresh(record)
     after_commit(session, lambda: enqueue_import(record.id))
     return ImportRead.model_validate(record)
+
+
+def _label(filename: str | None) -> str:
+    """The client's filename as the import's label: without control characters (text in
+    PostgreSQL cannot hold a NUL byte), at most 255 characters."""
+    label = "".join(char for char in filename or "" if unicodedata.category(char) != "Cc")
+    return label[:255] or "upload.csv"
 
 
 def _too_large(limit: int) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
@@ -23,6 +24,7 @@ class _FilePartCollector:
         self.filename: str | None = None
         self.found = False
         self.again = False  # a second part of the same name
+        self.ended = False  # the closing boundary was read
         self.pending: list[bytes] = []
         self._in_field = False
         self._header_name = b""
@@ -62,6 +64,9 @@ class _FilePartCollector:
     def on_part_end(self) -> None:
         self._in_field = False
 
+    def on_end(self) -> None:
+        self.ended = True
+
     def callbacks(self) -> dict[str, object]:
         return {
             "on_part_begin": self.on_part_begin,
@@ -71,6 +76,7 @@ class _FilePartCollector:
             "on_headers_finished": self.on_headers_finished,
             "on_part_data": self.on_part_data,
             "on_part_end": self.on_part_end,
+            "on_end": self.on_end,
         }
 
 
@@ -96,7 +102,12 @@ class MultipartFile:
 
     async def chunks(self) -> AsyncIterator[bytes]:
         async for body in self._request.stream():
-            self._parser.write(body)
+            try:
+                self._parser.write(body)
+            except MultipartParseError as exc:
+                raise BadUpload(
+                    f"The request is not a valid multipart/form-data body ({exc})."
+                ) from None
             if self._collector.again:
                 raise BadUpload(
                     f"The request has more than one file field named '{self.field_name}': "
@@ -107,9 +118,14 @@ class MultipartFile:
                 self._collector.pending.clear()
                 yield data
         self._body_read = True
-        self._parser.finalize()
         if not self._collector.found:
             raise BadUpload(f"The request has no file field named '{self.field_name}'.")
+        if not self._collector.ended:
+            # The parser does not check it: a body cut short would be a truncated file.
+            raise BadUpload(
+                "The upload ended before the end of the multipart body (no closing "
+                "boundary), so the file may be cut short; nothing was kept."
+            )
 
     async def drain(self) -> None:
         """Read and discard the rest of the body, so the client reliably gets our answer."""

@@ -1,0 +1,40 @@
+"""Invalid UTF-8 past the first 64 KiB (which the API checks) fails the import with
+the line that holds it, whichever path reads the file."""
+
+import pytest
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.imports import runner
+from tests.imports.helpers import stored_import
+
+GOOD_ROWS = 5_000  # ~70 KB: past the API's 64 KiB check
+IRREGULAR_QUOTE = 'Q-1,Monitor 27" wide'  # read by the careful path from here on
+
+
+def _file(first_row: str, bad: bytes) -> tuple[bytes, int]:
+    """The file, and the line of its bad bytes (after a record of three lines)."""
+    lines = ["sku,name", first_row, 'M-1,"a name on\nthree\nlines"']
+    lines += [f"S-{i},Name {i}" for i in range(GOOD_ROWS)]
+    text_part = "\n".join(lines) + "\n"
+    return text_part.encode() + b"BAD-1," + bad + b"\nZ-1,After\n", text_part.count("\n") + 1
+
+
+def _error(import_id) -> str:
+    with sync_engine().connect() as conn:
+        query = text("SELECT error FROM imports WHERE id = :id")
+        return conn.execute(query, {"id": import_id}).scalar_one()
+
+
+@pytest.mark.parametrize("first_row", ["R-1,Regular", IRREGULAR_QUOTE], ids=["copy", "careful"])
+@pytest.mark.parametrize(
+    "bad",
+    [b"\xff", b"caf\xe9", b"\xed\xa0\x80 (a surrogate)", b"cut \xe2\x82"],
+    ids=["ff", "latin-1", "encoded-surrogate", "cut-sequence"],
+)
+def test_invalid_utf8_fails_with_its_line(first_row, bad):
+    content, line = _file(first_row, bad)
+    import_id = stored_import(content)
+    assert runner.run_import(import_id) == "failed"
+    error = _error(import_id)
+    assert error.startswith(f"Line {line}: the file is not valid UTF-8 text"), error
