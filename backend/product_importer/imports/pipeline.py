@@ -276,12 +276,13 @@ def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter)
 
 
 def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
-             winners: str = "import_winners", first_load: bool = False) -> bool:  # fmt: skip
+             winners: str = "import_winners", first_load: bool = False,
+             imported: tuple[str, ...] = q.IMPORTED) -> bool:  # fmt: skip
     def step(phase: str, fraction: float) -> None:
         reporter.update(phase, MERGE_START + MERGE_SHARE * fraction,
                         int(counts.total_rows * fraction), force=True)  # fmt: skip
 
-    result = rebuild.rebuild(cur, step, winners, first_load)
+    result = rebuild.rebuild(cur, step, winners, first_load, imported)
     if result is None:
         return False
     counts.created, counts.updated = result
@@ -289,13 +290,13 @@ def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
 
 
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
-           reporter: ProgressReporter) -> None:  # fmt: skip
+           reporter: ProgressReporter, merge_batch: str) -> None:  # fmt: skip
     cur.execute(q.INDEX_WINNERS)
     # After a rebuild that could not swap its table in, from where its progress got to.
     start = max(MERGE_START, reporter.progress)
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
-        cur.execute(q.MERGE_BATCH, {"after": after, "upto": upto})
+        cur.execute(merge_batch, {"after": after, "upto": upto})
         created, updated = cur.fetchone()
         counts.created += created
         counts.updated += updated
@@ -355,8 +356,12 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     else:
         cur.execute(sql.create_winners)
         winners = _scalar(cur, q.COUNT_WINNERS)
-        if not (rebuild.worth_rebuilding(cur, winners) and _rebuild(cur, counts, reporter)):
-            _merge(cur, counts, winners, batch_rows, reporter)
+        imported = sql.imported
+        if not (
+            rebuild.worth_rebuilding(cur, winners, imported)
+            and _rebuild(cur, counts, reporter, imported=imported)
+        ):
+            _merge(cur, counts, winners, batch_rows, reporter, sql.merge_batch)
     cur.execute(sql.drop_table)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated

@@ -18,6 +18,7 @@ from typing import Any
 from psycopg2.extensions import quote_ident
 
 from product_importer.core.table_locks import lock_in_attempts
+from product_importer.imports.staging_sql import IMPORTED, columns_of
 
 NEW = "products_rebuild"
 # How long the rebuild keeps asking for each of its locks on `products` (in short
@@ -31,11 +32,13 @@ ROW_BY_ROW_COST = 5
 # Shares of the rebuild's progress: writing the table, then the index builds.
 INDEXES_START, INDEXES_END = 0.4, 0.95
 
+# Products the import creates or changes: `{old}` and `{incoming}` list the product
+# columns the file sets (`_compared`).
 CHANGES = """
     SELECT count(*) FROM import_winners w
     LEFT JOIN products p ON lower(p.sku) = lower(w.sku)
     WHERE p.id IS NULL
-       OR (p.sku, p.name, p.description) IS DISTINCT FROM (w.sku, w.name, w.description)"""
+       OR ({old}) IS DISTINCT FROM ({incoming})"""
 EXISTING = "SELECT product_count()"  # the products counter: exact, without a scan
 MAX_ID = "SELECT coalesce(max(id), 0) FROM products"
 
@@ -47,14 +50,18 @@ FILL = """
     CREATE TABLE {new} {storage} AS
     SELECT coalesce(p.id, nextval('{sequence}'::regclass)) AS id,
            coalesce(w.sku, p.sku) AS sku, coalesce(w.name, p.name) AS name,
-           CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END AS description,
+           {description} AS description,
            coalesce(p.is_active, true) AS is_active,
            coalesce(p.created_at, now()) AS created_at,
            CASE WHEN p.id IS NULL THEN now()
-                WHEN w.sku IS NOT NULL AND (p.sku, p.name, p.description)
-                     IS DISTINCT FROM (w.sku, w.name, w.description) THEN now()
+                WHEN w.sku IS NOT NULL AND ({old})
+                     IS DISTINCT FROM ({incoming}) THEN now()
                 ELSE p.updated_at END AS updated_at
     FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
+# A matched product's description: the file's, or its own when the file has no such
+# column (`staging_sql.IMPORTED`).
+INCOMING_DESCRIPTION = "CASE WHEN w.sku IS NULL THEN p.description ELSE w.description END"
+KEPT_DESCRIPTION = "CASE WHEN p.id IS NULL THEN w.description ELSE p.description END"
 # A first load has only the winners to write, numbered after the sequence's next value
 # (the sequence is then moved past them) so that the plan can be parallel.
 FILL_EMPTY = """
@@ -123,11 +130,16 @@ TRIGGERS = """
     WHERE tgrelid = 'products'::regclass AND NOT tgisinternal"""
 
 
-def worth_rebuilding(cur: Any, winners: int) -> bool:
+def _compared(imported: tuple[str, ...]) -> dict[str, str]:
+    """A product's and its winner's values of the columns the import sets."""
+    return {"old": columns_of("p", imported), "incoming": columns_of("w", imported)}
+
+
+def worth_rebuilding(cur: Any, winners: int, imported: tuple[str, ...] = IMPORTED) -> bool:
     """Rebuild when maintaining indexes row by row would cost more than rebuilding."""
     if winners == 0:
         return False
-    cur.execute(CHANGES)
+    cur.execute(CHANGES.format(**_compared(imported)))
     changes = int(cur.fetchone()[0])
     cur.execute(EXISTING)
     existing = int(cur.fetchone()[0])
@@ -153,13 +165,15 @@ def rebuild(
     step: Callable[[str, float], None],
     winners: str = "import_winners",
     first_load: bool = False,
+    imported: tuple[str, ...] = IMPORTED,
 ) -> tuple[int, int] | None:
     """Swap in the merged catalog; (created, updated), or None when a lock was not
     granted in time (the caller then merges row by row; nothing has changed).
     `step(phase, fraction)` reports progress; `winners` is the relation (or subquery) of
     the import's last-wins rows. A `first_load` builds the catalog from the winners
     alone, and only if `products` is still empty under the lock (the API may have added
-    a product since the import looked); else None too."""
+    a product since the import looked); else None too. `imported` names the product
+    columns the file sets: the others keep their values."""
     cur.execute("SAVEPOINT rebuild")
     if not _lock_products(cur, "SHARE ROW EXCLUSIVE"):
         return None
@@ -179,7 +193,10 @@ def rebuild(
         rows = created = _write_first_catalog(cur, winners, sequence, storage)
         updated = 0
     else:
-        cur.execute(FILL.format(new=NEW, storage=storage, winners=winners, sequence=sequence))
+        description = INCOMING_DESCRIPTION if "description" in imported else KEPT_DESCRIPTION
+        fill = FILL.format(new=NEW, storage=storage, winners=winners, sequence=sequence,
+                           description=description, **_compared(imported))  # fmt: skip
+        cur.execute(fill)
         rows = cur.rowcount
         cur.execute(COUNTS, {"max_id": max_id})
         created, updated = cur.fetchone()

@@ -76,6 +76,16 @@ def _unguarded(column: str | None) -> str:
 MAX_STAGED_FILE_COLUMNS = 1_500
 
 
+# The product columns an import sets. A file without a description column has no
+# incoming description: the products it matches keep theirs (new ones have none).
+IMPORTED = ("sku", "name", "description")
+IMPORTED_WITHOUT_DESCRIPTION = ("sku", "name")
+
+
+def columns_of(alias: str, columns: tuple[str, ...]) -> str:
+    return ", ".join(f"{alias}.{column}" for column in columns)
+
+
 def staging_table(import_id: uuid.UUID) -> str:
     return f"import_rows_{import_id.hex}"
 
@@ -89,6 +99,11 @@ class StagingSql:
     @property
     def stages_every_column(self) -> bool:
         return not self.known_columns_only and len(self.header.names) <= MAX_STAGED_FILE_COLUMNS
+
+    @property
+    def imported(self) -> tuple[str, ...]:
+        """The product columns the file sets."""
+        return IMPORTED if "description" in self.header.positions else IMPORTED_WITHOUT_DESCRIPTION
 
     @property
     def staged_positions(self) -> list[int]:
@@ -241,6 +256,15 @@ class StagingSql:
             SELECT (row_number() OVER ())::integer AS ord, sku, name, description
             FROM {self.last_wins} AS last_wins"""
 
+    @property
+    def merge_batch(self) -> str:
+        """`MERGE_BATCH` setting the columns the file has."""
+        return MERGE_BATCH.format(
+            updates=", ".join(f"{column} = EXCLUDED.{column}" for column in self.imported),
+            old=columns_of("p", self.imported),
+            incoming=columns_of("EXCLUDED", self.imported),
+        )
+
 
 CATALOG_IS_EMPTY = "SELECT NOT EXISTS (SELECT 1 FROM products)"
 PARALLEL_WORKERS = """
@@ -255,7 +279,8 @@ SHIFT_ERROR_LINES = """
         WHERE n.rn < e.line - 1 ORDER BY n.rn DESC LIMIT 1), 0)
     WHERE e.import_id = %(import_id)s"""
 
-# Merges one batch; unchanged products are not rewritten (their updated_at stays).
+# Merges one batch; unchanged products (equal in the columns the file sets) are not
+# rewritten (their updated_at stays).
 MERGE_BATCH = """
     WITH merged AS (
       INSERT INTO products AS p (sku, name, description)
@@ -263,10 +288,10 @@ MERGE_BATCH = """
       WHERE ord > %(after)s AND ord <= %(upto)s
       ORDER BY ord
       ON CONFLICT (lower(sku)) DO UPDATE
-        SET sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
+        SET {updates},
             updated_at = now()
-        WHERE (p.sku, p.name, p.description)
-              IS DISTINCT FROM (EXCLUDED.sku, EXCLUDED.name, EXCLUDED.description)
+        WHERE ({old})
+              IS DISTINCT FROM ({incoming})
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"""
 
