@@ -10,7 +10,7 @@ from fastapi_offline import FastAPIOffline
 from product_importer import __version__
 from product_importer.config import get_settings
 from product_importer.core import operations
-from product_importer.core.error_responses import add_error_responses
+from product_importer.core.error_responses import UnexpectedErrors, add_error_responses
 from product_importer.core.metrics import metrics_middleware
 from product_importer.core.openapi import common_answers, extend_openapi
 from product_importer.core.paths import API_PREFIX
@@ -68,10 +68,11 @@ def create_app() -> FastAPI:
     )
     settings = get_settings()
     # Innermost first: the body's size limit (once the token has passed), tokens and rate
-    # limits, then metrics (which count 401s and 429s), CORS, and the security headers
-    # on every response.
+    # limits, the 500 of an unexpected error, then metrics (which count 401s, 429s and
+    # 500s), CORS, and the security headers on every response.
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessGuard)
+    app.add_middleware(UnexpectedErrors)
     app.middleware("http")(metrics_middleware)
     add_cors(app, settings.cors_origins)
     app.add_middleware(SecurityHeaders)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import logging
 import os
 import signal
 import socket
@@ -22,6 +24,15 @@ from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from product_importer.embedded import EmbeddedServices
+
+
+# serve's own lines, in the server log with uvicorn's.
+log = logging.getLogger("uvicorn.error")
+SUPERVISE_EVERY_SECONDS = 1.0
+STEADY_WORKER_SECONDS = 60.0  # a worker that dies after this long is started again at once
+MAX_RESTART_PAUSE_SECONDS = 60.0
+
 
 def _fail(message: str, code: int = 1) -> None:
     print(f"error: {message}", file=sys.stderr)
@@ -33,12 +44,22 @@ def _ensure_port_free(host: str, port: int) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
-        except OSError:
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:  # a name that does not resolve, not ours, ...
+                reason = exc.strerror or str(exc)
+                _fail(f"cannot listen on {host}:{port} (HOST, PORT): {reason}.", EXIT_CONFIG)
             _fail(
                 f"port {port} on {host} is already in use. Stop what is using it, or choose "
                 f"another port with PORT={port + 1} (or `--port {port + 1}`).",
                 EXIT_CONFIG,
             )
+
+
+def _port(value: str) -> int:
+    """A `--port`, checked as the PORT setting is."""
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1 to 65535)")
+    return int(value)
 
 
 def _safe_url(url: str) -> str:
@@ -64,7 +85,7 @@ def _wait_for_database(url: str, timeout: float) -> None:
             time.sleep(0.5)
 
 
-def _start_services() -> tuple[object, str, str]:
+def _start_services() -> tuple[EmbeddedServices, str, str]:
     """Start the embedded servers the environment does not provide; export their URLs."""
     from product_importer.embedded import EmbeddedServerError, EmbeddedServices
 
@@ -92,20 +113,109 @@ def _spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[
     )
 
 
+class _Worker:
+    """A worker `serve` runs, started again when it dies: at once after a steady run,
+    after a pause that doubles (up to a minute) while it keeps dying soon after its start."""
+
+    def __init__(self, queues: str, pool: str, concurrency: int) -> None:
+        self.queues, self.pool, self.concurrency = queues, pool, concurrency
+        self.quick_deaths = 0
+        self.restart_at: float | None = None
+        self._start()
+
+    def _start(self) -> None:
+        self.process = _spawn_worker(self.queues, self.pool, self.concurrency)
+        self.started_at = time.monotonic()
+
+    def _exited(self) -> bool:
+        """Whether the worker has exited. Its pool processes (its group) are ended first,
+        while it is not yet reaped: until then its pid cannot go to another process."""
+        if self.process.returncode is not None:
+            return True
+        if not hasattr(os, "waitid"):  # macOS before Python 3.13
+            return self.process.poll() is not None
+        options = os.WEXITED | os.WNOHANG | os.WNOWAIT
+        if os.waitid(os.P_PID, self.process.pid, options) is None:
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+        return True
+
+    def check(self, now: float) -> None:
+        if not self._exited():
+            return
+        code = self.process.returncode
+        if self.restart_at is None:
+            steady = now - self.started_at >= STEADY_WORKER_SECONDS
+            self.quick_deaths = 0 if steady else self.quick_deaths + 1
+            pause = min(2.0**self.quick_deaths - 1, MAX_RESTART_PAUSE_SECONDS)
+            self.restart_at = now + pause
+            log.warning(
+                "The %s worker (pid %d) exited with code %d; starting it again%s.",
+                self.queues, self.process.pid, code, f" in {pause:.0f} s" if pause else "",
+            )  # fmt: skip
+        if now >= self.restart_at:
+            self.restart_at = None
+            self._start()
+
+
+class _Supervisor:
+    """Watches what `serve` started, from a thread of its own: a worker that dies is
+    started again; an embedded server that dies stops `serve` (every part needs it),
+    which then says why."""
+
+    def __init__(self, workers: list[_Worker], services: EmbeddedServices) -> None:
+        self.workers, self.services = workers, services
+        self.failure: str | None = None
+        self._server: object = None
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+
+    def start(self, server: object) -> None:
+        # A thread that lives as long as `serve`: a worker it starts is told to stop when
+        # the thread that started it ends (`die_with_parent` works per thread).
+        self._server = server
+        threading.Thread(target=self._run, name="supervisor", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._lock:  # a worker being started again has been
+            pass
+
+    def _run(self) -> None:
+        while True:  # never returns: see `start`
+            time.sleep(SUPERVISE_EVERY_SECONDS)
+            with self._lock:
+                if not self._stopped.is_set():
+                    self._check()
+
+    def _check(self) -> None:
+        self.failure = self.services.exited()
+        if self.failure is not None:
+            self._stopped.set()
+            self._server.should_exit = True  # type: ignore[attr-defined]
+            return
+        now = time.monotonic()
+        for worker in self.workers:
+            worker.check(now)
+
+
 def _ignore_stop_signals() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
 
 
-def _stop_workers(workers: list[subprocess.Popen[bytes]], timeout: float = 15) -> None:
+def _stop_workers(workers: list[_Worker], timeout: float = 15) -> None:
     """Ask every worker at once to stop (a warm shutdown: running tasks may finish within
     `timeout`; an import cut short applies nothing and runs again on the next start), then
     end whatever is left of them, pool processes included, before the servers they use stop."""
-    for worker in workers:
+    processes = [worker.process for worker in workers]
+    for worker in processes:
         if worker.poll() is None:
             worker.terminate()
     deadline = time.monotonic() + timeout
-    for worker in workers:
+    for worker in processes:
         with contextlib.suppress(subprocess.TimeoutExpired):
             worker.wait(timeout=max(deadline - time.monotonic(), 0))
         with contextlib.suppress(ProcessLookupError):
@@ -134,15 +244,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     services, _, _ = _start_services()
-    workers: list[subprocess.Popen[bytes]] = []
+    workers: list[_Worker] = []
+    supervisor = _Supervisor(workers, services)
     try:
         from product_importer.migrations import upgrade_to_head
 
         upgrade_to_head()
         settings = get_settings()
         if settings.spawn_worker:
-            workers.append(_spawn_worker("imports", "prefork", settings.worker_concurrency))
-            workers.append(_spawn_worker("webhooks", "threads", 32))
+            workers.append(_Worker("imports", "prefork", settings.worker_concurrency))
+            workers.append(_Worker("webhooks", "threads", 32))
         config = uvicorn.Config(
             "product_importer.app:create_app",
             factory=True,
@@ -153,12 +264,16 @@ def cmd_serve(args: argparse.Namespace) -> None:
         )
         server = uvicorn.Server(config)
         _announce_when_started(server, f"http://{host}:{port}")
+        supervisor.start(server)
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
             server.run()
     finally:
         _ignore_stop_signals()  # a second Ctrl-C must not cut the stopping short
+        supervisor.stop()
         _stop_workers(workers)
-        services.stop()  # type: ignore[attr-defined]
+        services.stop()
+    if supervisor.failure is not None:
+        _fail(f"{supervisor.failure}; serve stopped.")
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
@@ -186,7 +301,7 @@ def cmd_migrate(args: argparse.Namespace) -> None:
         print("migrations applied")
     finally:
         if services is not None:
-            services.stop()  # type: ignore[attr-defined]
+            services.stop()
 
 
 def cmd_services(args: argparse.Namespace) -> None:
@@ -196,9 +311,12 @@ def cmd_services(args: argparse.Namespace) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        stop.wait()
+        while not stop.wait(SUPERVISE_EVERY_SECONDS):
+            failure = services.exited()
+            if failure is not None:
+                _fail(f"{failure}; services stopped.")
     finally:
-        services.stop()  # type: ignore[attr-defined]
+        services.stop()
 
 
 def _import_exit_codes() -> str:
@@ -237,7 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="start the API, a worker and (if needed) embedded servers")
     serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--port", type=_port, default=None)
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="start a Celery worker")

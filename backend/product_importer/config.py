@@ -24,9 +24,9 @@ class Settings(BaseSettings):
 
     # HTTP
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     frontend_dist: Path = Field(default=PACKAGE_DIR.parent.parent / "frontend" / "dist")
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
 
     # Workers spawned by `serve` (local mode)
     spawn_worker: bool = True
@@ -36,8 +36,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=2 * 1024**3, gt=0)
     upload_chunk_bytes: int = Field(default=1024 * 1024, gt=0)
     import_batch_rows: int = Field(default=50_000, gt=0)
-    import_max_attempts: int = 2
-    import_stale_after_seconds: int = 60
+    import_max_attempts: int = Field(default=2, ge=1)
+    import_stale_after_seconds: int = Field(default=60, ge=1)
     import_sweep_seconds: float = Field(default=5.0, gt=0)
     import_nice: int = Field(default=10, ge=0, le=19)
     # PostgreSQL parallel workers per statement while the catalog has products; None:
@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     def redis_url_or_local(self) -> str:
         """Where Redis is: `redis_url`, else the default local server."""
         return self.redis_url or LOCAL_REDIS_URL
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_log_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("api_tokens")
     @classmethod

@@ -76,6 +76,18 @@ def _process_name(pid: int) -> str:
     return ""
 
 
+def serves(pid: int, directory: Path, name: str) -> bool:
+    """Whether `pid` is a live `name` server working in `directory` (both servers make
+    their data directory their working one): a pid file's pid may since have gone to
+    another process, even another data dir's server, which must be left alone."""
+    if not _pid_alive(pid) or not _process_name(pid).startswith(name):
+        return False
+    try:
+        return Path(os.readlink(f"/proc/{pid}/cwd")) == directory
+    except OSError:
+        return False
+
+
 def _terminate(pid: int, sig: int, timeout: float) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, sig)
@@ -112,6 +124,7 @@ class EmbeddedPostgres:
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
         self.root = data_dir.resolve() / "postgres"
         self.pgdata = self.root / "pgdata"
+        self.log_path = self.root / "postgres.log"
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.run_as = self._system_user()
@@ -147,7 +160,7 @@ class EmbeddedPostgres:
         self._stop_leftover()
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
-        log = (self.root / "postgres.log").open("ab")
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [str(self.bin_dir() / "postgres"), "-D", str(self.pgdata), *self._server_options()],
             stdout=log,
@@ -205,14 +218,20 @@ class EmbeddedPostgres:
         )
 
     def _stop_leftover(self) -> None:
-        """A server from a killed run still holds the data dir: stop it."""
+        """A server from a killed run still holds the data dir: stop it. A pid file
+        whose live pid is not such a server is stale: PostgreSQL would refuse to start
+        while that pid lives (a process that took the dead server's pid)."""
         pid_file = self.pgdata / "postmaster.pid"
         if not pid_file.exists():
             return
-        with contextlib.suppress(ValueError, OSError):
+        with contextlib.suppress(ValueError, OSError, IndexError):
             pid = int(pid_file.read_text().splitlines()[0])
-            if _pid_alive(pid) and _process_name(pid) in ("postgres", "postmaster"):
+            if serves(pid, self.pgdata, "postgres"):
                 _terminate(pid, signal.SIGINT, timeout=15)
+            elif Path(f"/proc/{pid}").exists():  # seen to be another process
+                pid_file.unlink()
+            # else the pid is dead (PostgreSQL itself ignores such a file), or this system
+            # cannot tell whose it is: removing the file could start a second server here
 
     def _connect(self, dbname: str) -> psycopg2.extensions.connection:
         return psycopg2.connect(
@@ -251,6 +270,7 @@ class EmbeddedRedis:
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.pid_file = self.root / "redis.pid"
+        self.log_path = self.root / "redis.log"
 
     @staticmethod
     def binary() -> Path:
@@ -270,7 +290,7 @@ class EmbeddedRedis:
     def start(self) -> str:
         self.root.mkdir(parents=True, exist_ok=True)
         self._stop_leftover()
-        log = (self.root / "redis.log").open("ab")
+        log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
                 str(self.binary()),
@@ -303,7 +323,7 @@ class EmbeddedRedis:
     def _stop_leftover(self) -> None:
         with contextlib.suppress(ValueError, OSError):
             pid = int(self.pid_file.read_text())
-            if _pid_alive(pid) and _process_name(pid).startswith("redis-server"):
+            if serves(pid, self.root, "redis-server"):
                 _terminate(pid, signal.SIGTERM, timeout=5)
 
     def stop(self) -> None:
@@ -373,6 +393,18 @@ class EmbeddedServices:
             raise
         assert self.database_url and self.redis_url
         return self.database_url, self.redis_url
+
+    def exited(self) -> str | None:
+        """Which embedded server has exited on its own since it started, if one has."""
+        servers = (("PostgreSQL", self.postgres), ("Redis", self.redis))
+        for name, server in servers:
+            process = server.process if server else None
+            if server and process and process.poll() is not None:
+                return (
+                    f"the embedded {name} exited with code {process.returncode} "
+                    f"(its log: {server.log_path})"
+                )
+        return None
 
     def stop(self) -> None:
         if self.redis:

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from product_importer.core.pg_errors import sqlstate
 
@@ -71,9 +72,37 @@ async def _answer_endpoint_error(request: Request, exc: Exception) -> JSONRespon
     return _answer(exc)
 
 
+class UnexpectedErrors:
+    """Answers any other error raised inside it, before the response has started, and
+    logs it. Starlette's own last resort answers outside every middleware: its 500 had
+    no security headers and the metrics never counted it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching_send)
+        except Exception as exc:
+            if started:  # nothing left to answer with: the server logs it
+                raise
+            logger.error("%s %s failed", scope["method"], scope["path"], exc_info=exc)
+            await _answer(exc)(scope, receive, send)
+
+
 async def _answer_unhandled_error(request: Request, exc: Exception) -> JSONResponse:
-    """Any other error, in an endpoint or a middleware: Starlette raises it again after
-    this answer, and the server logs it."""
+    """An error in the middleware outside `UnexpectedErrors`: Starlette raises it again
+    after this answer, and the server logs it."""
     return _answer(exc)
 
 

@@ -4,12 +4,12 @@ import asyncio
 from typing import Literal
 
 import redis.asyncio as aioredis
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from product_importer.config import get_settings
 from product_importer.db import async_engine
-from product_importer.worker import celery_app
+from product_importer.worker import IMPORTS_QUEUE, WEBHOOKS_QUEUE, celery_app
 
 CHECK_TIMEOUT_SECONDS = 2.0
 
@@ -19,6 +19,10 @@ class HealthRead(BaseModel):
     database: str
     redis: str
     workers: int
+    queues: dict[str, int] = Field(
+        description="Workers taking tasks from each queue (`imports`, `webhooks`): "
+        "`degraded` while one has none"
+    )
 
 
 async def _database() -> str:
@@ -45,22 +49,23 @@ async def _redis() -> str:
     return "ok"
 
 
-def _ping_workers() -> int:
+def _ask_workers() -> dict[str, list[str]]:
+    """Each worker that answered, with the queues it takes tasks from."""
     try:
-        replies = celery_app.control.ping(timeout=1.0) or []
+        replies = celery_app.control.inspect(timeout=1.0).active_queues() or {}
     except Exception:
-        return 0
-    return len(replies)
+        return {}
+    return {name: [queue["name"] for queue in queues or []] for name, queues in replies.items()}
 
 
-async def _workers() -> int:
-    """Workers answering a ping through the broker, within the checks' time limit (a lost
+async def _workers() -> dict[str, list[str]]:
+    """The workers' answers through the broker, within the checks' time limit (a lost
     broker is retried by the client for several seconds: the thread finishes on its own)."""
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            return await asyncio.to_thread(_ping_workers)
+            return await asyncio.to_thread(_ask_workers)
     except TimeoutError:
-        return 0
+        return {}
 
 
 async def check_health() -> HealthRead:
@@ -70,9 +75,15 @@ async def check_health() -> HealthRead:
         workers = await pinging
     else:  # Redis is the broker: without it no worker can answer
         pinging.cancel()
-        workers = 0
+        workers = {}
+    queues = {
+        queue: sum(queue in taken for taken in workers.values())
+        for queue in (IMPORTS_QUEUE, WEBHOOKS_QUEUE)
+    }
     if database != "ok" or redis_status != "ok":
         status: Literal["ok", "degraded", "down"] = "down"
-    else:
-        status = "ok" if workers > 0 else "degraded"
-    return HealthRead(status=status, database=database, redis=redis_status, workers=workers)
+    else:  # a queue nobody takes tasks from: its imports or deliveries wait for ever
+        status = "ok" if all(queues.values()) else "degraded"
+    return HealthRead(
+        status=status, database=database, redis=redis_status, workers=len(workers), queues=queues
+    )

@@ -66,14 +66,19 @@ def _route_template(request: Request) -> str:
     return path.removesuffix(own_part) + template if path.endswith(own_part) else template
 
 
+# The methods labelled as themselves; any other (a client may send any word) is "other".
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 async def metrics_middleware(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
     started = time.perf_counter()
     response = await call_next(request)
     route = _route_template(request)
-    http_requests.labels(request.method, route, str(response.status_code)).inc()
-    http_latency.labels(request.method, route).observe(time.perf_counter() - started)
+    method = request.method if request.method in KNOWN_METHODS else "other"
+    http_requests.labels(method, route, str(response.status_code)).inc()
+    http_latency.labels(method, route).observe(time.perf_counter() - started)
     return response
 
 

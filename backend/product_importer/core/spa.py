@@ -23,7 +23,7 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False, response_model=None)
     async def spa(path: str) -> FileResponse | HTMLResponse:
-        if path.startswith(NOT_SPA_PREFIXES):
+        if path == "api" or path.startswith(NOT_SPA_PREFIXES):
             raise HTTPException(status_code=404, detail="Not Found")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):

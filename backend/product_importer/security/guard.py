@@ -160,7 +160,9 @@ class AccessGuard:
                 detail = "Cannot check API tokens: the database is unavailable."
                 await _answer(503, detail)(scope, receive, send)
                 return
-            limited = kind == "api" and limits_on(settings, closed)
+            # Refused credentials count wherever a token is asked for; requests that pass
+            # count only on the API.
+            limited = limits_on(settings, closed)
             if closed and _needs_token(kind, settings):
                 caller = _Caller(scope, path, address, settings, state, limited)
                 outcome = await _authenticate(caller)
@@ -168,7 +170,7 @@ class AccessGuard:
                     await outcome(scope, receive, send)
                     return
                 actor = outcome
-            if limited:
+            if limited and kind == "api":
                 buckets = buckets_for(scope["method"], path, settings)
                 exceeded = await state.limiter.hit(settings, actor or address, buckets)
                 if exceeded is not None:

@@ -22,12 +22,15 @@ EMBEDDED_DATABASE = "product_importer"
 
 def _running_embedded_url() -> str | None:
     """The URL of the embedded PostgreSQL a running `serve` holds, if any."""
-    pid_file = get_settings().data_dir.resolve() / "postgres" / "pgdata" / "postmaster.pid"
+    from product_importer.embedded import serves
+
+    pgdata = get_settings().data_dir.resolve() / "postgres" / "pgdata"
     try:
-        lines = pid_file.read_text().splitlines()
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
         pid, port = int(lines[0]), int(lines[3])
-        os.kill(pid, 0)
     except (OSError, ValueError, IndexError):
+        return None
+    if not serves(pid, pgdata, "postgres"):  # a stale file: its pid went to another process
         return None
     return f"postgresql://postgres@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
 

@@ -10,9 +10,11 @@ from sqlalchemy.exc import DBAPIError
 
 from product_importer import db
 from product_importer.app import create_app
+from product_importer.core import metrics
 from product_importer.core.error_responses import UNAVAILABLE, is_unreachable
 from product_importer.embedded import free_port
 from product_importer.products import list_service
+from product_importer.security.headers import APP_CSP
 from tests.settings_helpers import settings_env
 
 
@@ -50,6 +52,27 @@ async def test_an_unexpected_error_is_a_json_500_without_internals(monkeypatch):
         answer = await http.get("/api/v1/products")
     assert answer.status_code == 500
     assert answer.json() == {"detail": "Internal server error."}
+
+
+async def test_a_500_carries_the_security_headers_and_is_counted(monkeypatch):
+    """The answer to an unexpected error passes through the same middleware as any
+    other: it has the security headers, and the metrics count it."""
+
+    async def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("secret internals")
+
+    def served_500s() -> float:
+        labels = {"method": "GET", "route": "/api/v1/products", "status": "500"}
+        return metrics.registry.get_sample_value("http_requests_total", labels) or 0.0
+
+    monkeypatch.setattr(list_service, "list_products", broken)
+    before = served_500s()
+    async with _client() as http:
+        answer = await http.get("/api/v1/products")
+    assert answer.status_code == 500
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["content-security-policy"] == APP_CSP
+    assert served_500s() == before + 1
 
 
 async def test_health_documents_its_503(client):

@@ -1,7 +1,9 @@
+import asyncio
 import re
 
 from product_importer.core import metrics
 from product_importer.embedded import free_port
+from tests.conftest import start_worker, stop_worker
 from tests.imports.helpers import csv_bytes, stored_import
 from tests.settings_helpers import settings_env
 
@@ -13,7 +15,26 @@ async def test_health_reports_database_redis_and_workers(client, worker):
     assert body["database"] == "ok"
     assert body["redis"] == "ok"
     assert body["workers"] >= 1
+    assert body["queues"]["imports"] >= 1 and body["queues"]["webhooks"] >= 1
     assert body["status"] == "ok"
+
+
+async def test_health_is_degraded_while_a_queue_has_no_worker(client, worker):
+    """Workers of one queue alone do not make the API healthy: the other queue's tasks
+    would wait for ever."""
+    imports_worker = worker[0]
+    stop_worker(imports_worker)
+    try:
+        body = (await client.get("/health")).json()
+        assert body["workers"] >= 1
+        assert body["queues"] == {"imports": 0, "webhooks": body["workers"]}
+        assert body["status"] == "degraded"
+    finally:
+        worker[0] = start_worker("imports", "prefork", 2)  # the fixture stops this one
+        for _ in range(300):  # the next tests need it back
+            if (await client.get("/health")).json()["status"] == "ok":
+                break
+            await asyncio.sleep(0.2)
 
 
 async def test_health_without_redis_is_down_and_does_not_ask_the_workers(client, worker):
@@ -61,6 +82,16 @@ async def test_metrics_label_requests_by_route_template_not_by_path(client):
     assert "900000001" not in (await client.get("/metrics")).text
 
 
+async def test_metrics_label_a_made_up_method_as_other(client):
+    """The method is the client's to choose: one label value per invented method would
+    grow the metrics without bound, even from requests that get a 401."""
+    for method in ("BREW1", "BREW2"):
+        await client.request(method, "/api/v1/products")
+    text = (await client.get("/metrics")).text
+    assert "BREW" not in text
+    assert 'method="other"' in text
+
+
 async def test_docs_are_served_without_a_cdn(client):
     page = await client.get("/docs")
     assert page.status_code == 200
@@ -88,5 +119,7 @@ async def test_spa_fallback_serves_client_routes_but_not_unknown_api_paths(clien
     page = await client.get("/products")
     assert page.status_code == 200
     assert "<html" in page.text.lower()
-    missing = await client.get("/api/v1/nope")
-    assert missing.status_code == 404
+    for path in ("/api/v1/nope", "/api", "/api/"):
+        missing = await client.get(path)
+        assert missing.status_code == 404, path
+        assert missing.json() == {"detail": "Not Found"}

@@ -1,5 +1,6 @@
 """`product-importer serve` as a user runs it: start, stop with Ctrl-C, survive a SIGKILL."""
 
+import contextlib
 import os
 import signal
 import socket
@@ -12,10 +13,11 @@ import httpx
 import psutil
 import psycopg2
 import pytest
+import redis
 
 from product_importer.config import get_settings
 from product_importer.embedded import free_port
-from product_importer.exit_codes import EXIT_CONFIG
+from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 from tests.settings_helpers import settings_env
 
 
@@ -70,7 +72,13 @@ def test_ctrl_c_stops_everything_serve_started(tmp_path):
     process = _start(tmp_path, port)
     try:
         health = _wait_healthy(port, process)
-        assert health == {"status": "ok", "database": "ok", "redis": "ok", "workers": 2}
+        assert health == {
+            "status": "ok",
+            "database": "ok",
+            "redis": "ok",
+            "workers": 2,
+            "queues": {"imports": 1, "webhooks": 1},
+        }
         children = _descendants(process.pid)
         names = {p.name() for p in children}
         assert "postgres" in names and any(n.startswith("redis-server") for n in names)
@@ -160,6 +168,19 @@ def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
     assert not (tmp_path / "postgres").exists(), "nothing is started when the port is taken"
 
 
+def test_a_host_that_cannot_be_listened_on_is_not_called_a_taken_port(tmp_path):
+    result = _cli({**_serve_env(tmp_path), "HOST": "no-such-host.invalid"}, "serve")
+    assert result.returncode == EXIT_CONFIG
+    assert "cannot listen on no-such-host.invalid" in result.stderr, result.stderr
+    assert "HOST" in result.stderr and "already in use" not in result.stderr
+
+
+def test_a_port_out_of_range_on_the_command_line_is_a_usage_error(tmp_path):
+    result = _cli(_serve_env(tmp_path), "serve", "--port", "70000")
+    assert result.returncode == EXIT_USAGE
+    assert "Traceback" not in result.stderr and "1 to 65535" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("setting", "value", "said"),
     [
@@ -167,6 +188,10 @@ def test_a_taken_port_is_named_with_the_setting_that_changes_it(tmp_path):
         ("WEBHOOK_RETRY_SCHEDULE", "5,x", "WEBHOOK_RETRY_SCHEDULE: Input should be a valid number"),
         ("API_TOKENS", "no-colon", "API_TOKENS: Value error"),
         ("WEBHOOK_TIMEOUT_SECONDS", "0", "WEBHOOK_TIMEOUT_SECONDS: Input should be greater than 0"),
+        ("PORT", "70000", "PORT: Input should be less than or equal to 65535"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL: Input should be 'critical', 'error', 'warning'"),
+        ("IMPORT_MAX_ATTEMPTS", "0", "IMPORT_MAX_ATTEMPTS: Input should be greater than or equal"),
+        ("IMPORT_STALE_AFTER_SECONDS", "-5", "IMPORT_STALE_AFTER_SECONDS: Input should be greater"),
     ],
 )
 def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, value, said):
@@ -207,3 +232,109 @@ def test_a_second_command_on_the_same_data_dir_leaves_the_running_servers_alone(
             cur.execute("SELECT 1")  # still serving
     finally:
         running.stop()
+
+
+def _child(process: subprocess.Popen[bytes], *words: str) -> psutil.Process:
+    """The child of `serve` whose command line holds `words` in a row."""
+    for child in psutil.Process(process.pid).children():
+        with contextlib.suppress(psutil.Error):  # a zombie has no command line
+            if " ".join(words) in " ".join(child.cmdline()):
+                return child
+    raise AssertionError(f"no child of serve runs {' '.join(words)}")
+
+
+@pytest.mark.timeout(240)
+def test_a_worker_that_dies_is_reported_and_started_again(tmp_path):
+    port, log = free_port(), tmp_path / "serve.log"
+    process = _start(tmp_path / "data", port, log)
+    try:
+        _wait_healthy(port, process, log=log)
+        dead = _child(process, "--queues", "imports")
+        dead.kill()  # left a zombie until serve reaps it
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with contextlib.suppress(AssertionError):
+                if _child(process, "--queues", "imports").pid != dead.pid:
+                    break
+            time.sleep(0.2)
+        _wait_healthy(port, process, log=log)  # both queues have a worker again
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text(errors="replace")
+    assert f"The imports worker (pid {dead.pid}) exited with code -9" in output, output[-3000:]
+
+
+@pytest.mark.timeout(240)
+def test_an_embedded_server_that_dies_stops_serve_and_says_so(tmp_path):
+    port, log = free_port(), tmp_path / "serve.log"
+    process = _start(tmp_path / "data", port, log)
+    try:
+        _wait_healthy(port, process, log=log)
+        children = _descendants(process.pid)
+        redis = next(p for p in children if p.name().startswith("redis-server"))
+        redis.kill()
+        assert process.wait(timeout=90) == 1
+        assert _wait_gone(children) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+    output = log.read_text(errors="replace")
+    assert "error: the embedded Redis exited with code -9" in output, output[-3000:]
+    assert "redis.log" in output
+
+
+def test_a_stale_pid_file_never_stops_another_data_dirs_servers(tmp_path):
+    """A pid file left by a killed run may name a pid that another data dir's server now
+    has: that server is not a leftover of this data dir, and keeps running."""
+    from product_importer.embedded import EmbeddedServices
+
+    other = EmbeddedServices(tmp_path / "other", None, None)
+    other_database, other_redis = other.start()
+    try:
+        ours = EmbeddedServices(tmp_path / "ours", None, None)
+        ours.start()
+        ours.stop()  # as a killed run leaves them, the pid files now name the other's
+        assert ours.postgres and ours.redis and other.postgres and other.redis
+        assert other.postgres.process and other.redis.process
+        pid_file = ours.postgres.pgdata / "postmaster.pid"
+        pid_file.write_text(f"{other.postgres.process.pid}\n")
+        ours.redis.pid_file.write_text(str(other.redis.process.pid))
+        database_url, _ = ours.start()
+        try:
+            with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
+                cur.execute("SELECT 1")
+        finally:
+            ours.stop()
+        assert other.exited() is None
+        with psycopg2.connect(other_database) as conn, conn.cursor() as cur:
+            cur.execute("SELECT 1")  # still serving
+        assert redis.Redis.from_url(other_redis).ping()
+    finally:
+        other.stop()
+
+
+@pytest.mark.timeout(120)
+def test_services_stops_and_says_so_when_a_server_dies(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "product_importer.cli", "services"],
+        env=_serve_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith("DATABASE_URL=")
+        children = _descendants(process.pid)
+        next(p for p in children if p.name() == "postgres").kill()
+        assert process.wait(timeout=60) == 1
+        assert _wait_gone(children) == []
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.stderr is not None
+    assert "error: the embedded PostgreSQL exited with code -9" in process.stderr.read()

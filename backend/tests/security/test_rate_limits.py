@@ -4,6 +4,7 @@ and failed authentications."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
@@ -79,6 +80,24 @@ async def test_failed_authentications_are_limited_per_address(make_client):
             text("SELECT count(*) FROM audit_log WHERE action = 'auth.failed'")
         ).scalar_one()
     assert failures == 2  # a flood does not flood the audit log
+
+
+@pytest.mark.parametrize("path", ["/metrics", "/openapi.json"])
+async def test_failed_authentications_outside_the_api_are_limited_too(make_client, path):
+    """A flood of wrong tokens at the metrics or the docs (when they need a token) must
+    not write an audit entry each, without end."""
+    http = await make_client(
+        api_tokens=API_TOKENS, rate_limit_auth_failures=2, docs_require_token="true"
+    )
+    for _ in range(2):
+        assert (await http.get(path, headers=bearer(WRONG_TOKEN))).status_code == 401
+    _assert_limited(await http.get(path, headers=bearer(WRONG_TOKEN)), "Too many failed")
+    assert (await http.get(path, headers=ADMIN)).status_code == 200
+    with sync_engine().connect() as conn:
+        failures = conn.execute(
+            text("SELECT count(*) FROM audit_log WHERE action = 'auth.failed'")
+        ).scalar_one()
+    assert failures == 2
 
 
 async def test_missing_tokens_count_against_the_address(make_client):

@@ -9,6 +9,7 @@ import sys
 import time
 
 import httpx
+import psycopg2
 import pytest
 from sqlalchemy import text
 
@@ -116,3 +117,32 @@ def test_startup_log_says_plainly_whether_the_api_is_open():
     log = _server_log({"API_TOKENS": API_TOKENS})
     assert "No API token" not in log, log
     assert "API tokens required on /api/v1 (2 configured: catalog-admin, viewer)" in log, log
+
+
+def test_a_stale_pid_file_does_not_send_the_cli_to_another_database(tmp_path):
+    """The CLI finds a running `serve`'s database through its pid file: one that names
+    another data dir's live server (its pid reused) must not be taken for it."""
+    from product_importer.embedded import EmbeddedPostgres
+
+    other = EmbeddedPostgres(tmp_path / "other")
+    other.start()
+    try:
+        ours = tmp_path / "ours" / "postgres" / "pgdata"
+        ours.mkdir(parents=True)
+        (ours / "postmaster.pid").write_text((other.pgdata / "postmaster.pid").read_text())
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["DATA_DIR"] = str(tmp_path / "ours")
+        result = subprocess.run(
+            [sys.executable, "-m", "product_importer.cli", "tokens", "create", "ci"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert "token 'ci' created" in result.stderr
+        with psycopg2.connect(other.url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT to_regclass('api_tokens')")
+            assert cur.fetchone() == (None,), "the other database was used"
+    finally:
+        other.stop()
