@@ -18,12 +18,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
-from product_importer.config import get_settings, reload_settings
 from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
+    from product_importer.config import Settings
     from product_importer.embedded import EmbeddedServices
 
 
@@ -32,6 +32,20 @@ log = logging.getLogger("uvicorn.error")
 SUPERVISE_EVERY_SECONDS = 1.0
 STEADY_WORKER_SECONDS = 60.0  # a worker that dies after this long is started again at once
 MAX_RESTART_PAUSE_SECONDS = 60.0
+
+
+def get_settings() -> Settings:
+    # Imported when a command needs it, not with this module: loading pydantic takes
+    # ~0.3 s, and a Ctrl-C then must end as one (130), not as a traceback.
+    from product_importer.config import get_settings as settings
+
+    return settings()
+
+
+def reload_settings() -> None:
+    from product_importer.config import reload_settings as reload
+
+    reload()
 
 
 def _fail(message: str, code: int = 1) -> None:
