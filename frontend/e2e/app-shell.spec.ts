@@ -1,4 +1,4 @@
-import { expect, test } from './support/fixtures';
+import { expect, runPageClock, test } from './support/fixtures';
 
 test('client-side routes load on a direct visit and through the navigation', async ({ page }) => {
   await page.goto('/products');
@@ -20,9 +20,11 @@ test('an unknown import in the URL is "not found" at once, and is not asked abou
   page.on('request', (request) => {
     if (request.url().includes(`/imports/${id}`)) asked.push(new URL(request.url()).pathname);
   });
+  await page.clock.install();
   await page.goto(`/?import=${id}`);
   await expect(page.getByText(/This import was not found/)).toBeVisible({ timeout: 3_000 });
-  await page.waitForTimeout(4_000);
+  // A minute on: longer than any poll interval, and than every reopening of a broken stream.
+  await runPageClock(page, 60_000);
   expect(asked.filter((path) => !path.endsWith('/events'))).toHaveLength(1);
   expect(asked.filter((path) => path.endsWith('/events')).length).toBeLessThanOrEqual(1);
 });

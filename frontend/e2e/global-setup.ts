@@ -97,6 +97,7 @@ export default async function globalSetup() {
     throw error;
   }
   process.env.E2E_BASE_URL = baseURL;
+  process.env.E2E_DATA_DIR = dataDir;
 
   return async () => {
     await stop(server);

@@ -12,6 +12,7 @@ import {
   test,
   VIEWPORTS,
 } from './support/fixtures';
+import { holdMergeLock } from './support/merge-lock';
 
 type ImportJson = { id: string; status: string };
 
@@ -164,42 +165,48 @@ test.describe('Story 1: import a CSV and watch it', () => {
 
   test('an import picked in the history is shown after the running one, which stays in view', async ({ page, baseURL }) => {
     const finished = await importThroughApi(baseURL!, 'finished-before.csv', 'sku,name\nPICK-1,Picked in the history\n');
-    const lines = ['sku,name,description'];
-    for (let i = 0; i < 1_000_000; i += 1) lines.push(`RUN-${i},Running meanwhile ${i},Row ${i}`);
-    const form = new FormData();
-    form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'running-meanwhile.csv');
-    const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
-    expect(response.status).toBe(202);
-    const running = (await response.json()) as ImportJson;
-    // Queued or running before the page is opened.
-    const statusOf = async () => {
-      const answer = await fetch(`${baseURL}/api/v1/imports/${running.id}`);
-      return answer.ok ? ((await answer.json()) as ImportJson).status : `HTTP ${answer.status}`;
-    };
-    await expect.poll(statusOf).toMatch(/^(queued|running)$/);
+    // The next import runs until it is cancelled: it waits there for its turn to save its rows.
+    const mergeLock = await holdMergeLock();
+    try {
+      const lines = ['sku,name,description'];
+      for (let i = 0; i < 1_000; i += 1) lines.push(`RUN-${i},Running meanwhile ${i},Row ${i}`);
+      const form = new FormData();
+      form.append('file', new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'running-meanwhile.csv');
+      const response = await fetch(`${baseURL}/api/v1/imports`, { method: 'POST', body: form });
+      expect(response.status).toBe(202);
+      const running = (await response.json()) as ImportJson;
+      // Queued or running before the page is opened.
+      const statusOf = async () => {
+        const answer = await fetch(`${baseURL}/api/v1/imports/${running.id}`);
+        return answer.ok ? ((await answer.json()) as ImportJson).status : `HTTP ${answer.status}`;
+      };
+      await expect.poll(statusOf).toMatch(/^(queued|running)$/);
 
-    // Arriving during the import pins it in the URL.
-    await page.goto('/');
-    await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}$`));
-    const runningCard = page.getByRole('region', { name: 'running-meanwhile.csv' });
-    await expect(runningCard).toBeVisible();
+      // Arriving during the import pins it in the URL.
+      await page.goto('/');
+      await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}$`));
+      const runningCard = page.getByRole('region', { name: 'running-meanwhile.csv' });
+      await expect(runningCard).toBeVisible();
 
-    const pick = page.getByRole('table', { name: 'Import history' }).getByRole('button', { name: 'finished-before.csv' });
-    await pick.click();
-    await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}&import=${finished.id}$`));
-    await expect(page.getByRole('region', { name: 'finished-before.csv' }).getByTestId('import-summary')).toBeVisible();
-    await expect(runningCard.getByText(/^(Running|Queued)$/)).toBeVisible();
-    const shown = page.locator('section[aria-labelledby^="import-"]');
-    await expect(shown).toHaveCount(2);
-    await expect(shown.first()).toHaveAttribute('aria-labelledby', `import-${running.id}-title`);
-    await expect(pick).toBeFocused();
+      const pick = page.getByRole('table', { name: 'Import history' }).getByRole('button', { name: 'finished-before.csv' });
+      await pick.click();
+      await expect(page).toHaveURL(new RegExp(`/\\?import=${running.id}&import=${finished.id}$`));
+      await expect(page.getByRole('region', { name: 'finished-before.csv' }).getByTestId('import-summary')).toBeVisible();
+      await expect(runningCard.getByText(/^(Running|Queued)$/)).toBeVisible();
+      const shown = page.locator('section[aria-labelledby^="import-"]');
+      await expect(shown).toHaveCount(2);
+      await expect(shown.first()).toHaveAttribute('aria-labelledby', `import-${running.id}-title`);
+      await expect(pick).toBeFocused();
 
-    // Cancelled through the API now: accepted only while it still runs, so the checks above saw
-    // it running; and it does not run on into the next story.
-    const cancel = await fetch(`${baseURL}/api/v1/imports/${running.id}/cancel`, { method: 'POST' });
-    expect(cancel.status, 'the import ended before the checks were done').toBe(200);
-    await expect.poll(statusOf, { timeout: 60_000 }).not.toMatch(/^(queued|running)$/);
-    expect(await statusOf()).toBe('cancelled');
+      // Cancelled through the API now: accepted only while it still runs, so the checks above saw
+      // it running; and it does not run on into the next story.
+      const cancel = await fetch(`${baseURL}/api/v1/imports/${running.id}/cancel`, { method: 'POST' });
+      expect(cancel.status, 'the import ended before the checks were done').toBe(200);
+      await expect.poll(statusOf, { timeout: 60_000 }).not.toMatch(/^(queued|running)$/);
+      expect(await statusOf()).toBe('cancelled');
+    } finally {
+      await mergeLock.release();
+    }
   });
 
   test('a generated CSV imports to completion with every distinct SKU created', async ({ page }) => {
@@ -235,51 +242,54 @@ test.describe('Story 1: import a CSV and watch it', () => {
     context,
     baseURL,
   }) => {
-    const file = generatedCsv('large.csv', 1_000_000, 7);
-    await page.goto('/');
-    await page.locator('input[type="file"]').setInputFiles(file.path);
-    await expect(page.getByText(/Uploading/)).toBeVisible();
-    await expect(page).toHaveURL(/\?import=/, { timeout: 60_000 });
-    const importId = new URL(page.url()).searchParams.get('import')!;
+    // The import runs until it is cancelled: once its rows are checked, it waits there for its
+    // turn to save them.
+    const mergeLock = await holdMergeLock();
+    try {
+      const file = generatedCsv('large.csv', 100_000, 7);
+      await page.goto('/');
+      await page.locator('input[type="file"]').setInputFiles(file.path);
+      await expect(page.getByText(/Uploading/)).toBeVisible();
+      await expect(page).toHaveURL(/\?import=/, { timeout: 60_000 });
+      const importId = new URL(page.url()).searchParams.get('import')!;
+      // Live updates arrive without reloading: the page learnt of the import from the upload's
+      // answer (queued); only an update can have told it where the import waits now.
+      const progress = page.getByRole('region', { name: 'large.csv' });
+      await expect(progress.getByTestId('import-phase')).toHaveText('Waiting for other imports to finish', { timeout: 60_000 });
 
-    // A fresh visit without the id in the URL finds the running import by itself.
-    await page.goto('/');
-    const progress = page.getByRole('region', { name: 'large.csv' });
-    await expect(progress).toBeVisible();
-    await expect(progress.getByText(/Running|Queued/)).toBeVisible();
-    await expect(progress.getByTestId('import-phase')).not.toBeEmpty();
-    // Live updates arrive without reloading: the percent moves on by itself.
-    const percentBefore = await progress.getByTestId('import-percent').textContent();
-    await expect(progress.getByTestId('import-percent')).not.toHaveText(percentBefore ?? '', { timeout: 30_000 });
+      // A fresh visit without the id in the URL finds the running import by itself.
+      await page.goto('/');
+      await expect(progress).toBeVisible();
+      await expect(progress.getByText(/Running|Queued/)).toBeVisible();
+      await expect(progress.getByTestId('import-phase')).not.toBeEmpty();
 
-    await saveScreenshot(page, 'import-running-desktop');
-    await expectNoA11yViolations(page, 'import page while an import runs');
-    await page.setViewportSize(VIEWPORTS.phone);
-    await saveScreenshot(page, 'import-running-phone');
-    await page.setViewportSize(VIEWPORTS.desktop);
+      await saveScreenshot(page, 'import-running-desktop');
+      await expectNoA11yViolations(page, 'import page while an import runs');
+      await page.setViewportSize(VIEWPORTS.phone);
+      await saveScreenshot(page, 'import-running-phone');
+      await page.setViewportSize(VIEWPORTS.desktop);
 
-    // Story 3 meanwhile: delete all is disabled and says why, and the API refuses it too.
-    const products = await context.newPage();
-    await products.goto('/products');
-    await expect(products.getByRole('button', { name: 'Delete all products' })).toBeDisabled();
-    await expect(products.getByText(/Unavailable while an import is (running|queued) \(large\.csv\)/)).toBeVisible();
-    await saveScreenshot(products, 'products-delete-all-blocked-desktop');
-    const refused = await fetch(`${baseURL}/api/v1/products/all`, { method: 'DELETE' });
-    expect(refused.status).toBe(409);
-    await products.close();
-    // Cancel once the file has been read and its rows are being checked or saved.
-    await expect(progress.getByTestId('import-phase')).toHaveText(/Checking rows|Saving products|Rebuilding|Waiting for other/, {
-      timeout: 60_000,
-    });
+      // Story 3 meanwhile: delete all is disabled and says why, and the API refuses it too.
+      const products = await context.newPage();
+      await products.goto('/products');
+      await expect(products.getByRole('button', { name: 'Delete all products' })).toBeDisabled();
+      await expect(products.getByText(/Unavailable while an import is (running|queued) \(large\.csv\)/)).toBeVisible();
+      await saveScreenshot(products, 'products-delete-all-blocked-desktop');
+      const refused = await fetch(`${baseURL}/api/v1/products/all`, { method: 'DELETE' });
+      expect(refused.status).toBe(409);
+      await products.close();
 
-    await progress.getByRole('button', { name: 'Cancel import' }).click();
-    await page.getByRole('alertdialog', { name: 'Cancel this import?' }).getByRole('button', { name: 'Stop the import' }).click();
-    await expect
-      .poll(async () => (await api<ImportJson>(baseURL!, `imports/${importId}`)).status, { timeout: 60_000 })
-      .not.toMatch(/queued|running/);
-    const final = await api<ImportJson & { error: string | null }>(baseURL!, `imports/${importId}`);
-    expect(final, JSON.stringify(final)).toMatchObject({ status: 'cancelled' });
-    await expect(page).toHaveURL(new RegExp(`import=${importId}`));
-    await expect(progress.getByText('The import was cancelled. Nothing was changed.')).toBeVisible();
+      await progress.getByRole('button', { name: 'Cancel import' }).click();
+      await page.getByRole('alertdialog', { name: 'Cancel this import?' }).getByRole('button', { name: 'Stop the import' }).click();
+      await expect
+        .poll(async () => (await api<ImportJson>(baseURL!, `imports/${importId}`)).status, { timeout: 60_000 })
+        .not.toMatch(/queued|running/);
+      const final = await api<ImportJson & { error: string | null }>(baseURL!, `imports/${importId}`);
+      expect(final, JSON.stringify(final)).toMatchObject({ status: 'cancelled' });
+      await expect(page).toHaveURL(new RegExp(`import=${importId}`));
+      await expect(progress.getByText('The import was cancelled. Nothing was changed.')).toBeVisible();
+    } finally {
+      await mergeLock.release();
+    }
   });
 });

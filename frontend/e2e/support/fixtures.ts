@@ -52,6 +52,20 @@ export async function saveScreenshot(page: Page, name: string) {
 }
 
 /**
+ * Moves the page's clock (`page.clock.install()` before the page loaded) on by `ms` at once,
+ * firing every timer due meanwhile (polls, streams opened again, retries), then waits until a
+ * request the page starts after them has been seen: by then every request those timers sent has
+ * been reported. A negative ("not asked again") is proved without waiting that long for real.
+ */
+export async function runPageClock(page: Page, ms: number) {
+  await page.clock.runFor(ms);
+  const marker = `/health?after-clock=${Date.now()}`;
+  const seen = page.waitForRequest((request) => request.url().endsWith(marker));
+  await page.evaluate((url) => fetch(url).then(() => undefined), marker);
+  await seen;
+}
+
+/**
  * Holds the page's `method` requests to `url` until `release()` is called, counting them, so a
  * test can look at the page while a save is pending. Requests after the release pass at once.
  */

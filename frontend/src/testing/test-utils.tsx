@@ -1,5 +1,6 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, type RenderOptions } from '@testing-library/react';
+import { act, render, type RenderOptions } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ReactElement, ReactNode } from 'react';
 import { createMemoryRouter, RouterProvider, useLocation } from 'react-router-dom';
 import { vi } from 'vitest';
@@ -83,4 +84,30 @@ export function mockFetch(routes: Route[]) {
   });
   vi.stubGlobal('fetch', fetchMock);
   return { calls, fetchMock };
+}
+
+/**
+ * Fakes the clock (timers and `Date`) for the test: time passes only through `advance` (or
+ * `vi.runOnlyPendingTimersAsync`), so nothing depends on how fast the machine runs. Testing Library
+ * tells fake timers by Jest's `jest` global: without one, its wrapper around user-event waits on
+ * a faked `setTimeout(0)` for ever. Undo with `realClock` (after each test).
+ */
+export function fakeClock() {
+  vi.useFakeTimers();
+  vi.stubGlobal('jest', { advanceTimersByTime: (ms: number) => vi.advanceTimersByTime(ms) });
+}
+
+export function realClock() {
+  vi.useRealTimers();
+  vi.unstubAllGlobals();
+}
+
+/** user-event under `fakeClock`: its pauses between keys move the fake clock on. */
+export function setupUserOnFakeClock() {
+  return userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+}
+
+/** Moves the fake clock on by `ms`, firing the timers due, and lets what they start settle. */
+export async function advance(ms: number) {
+  await act(() => vi.advanceTimersByTimeAsync(ms));
 }

@@ -1,9 +1,8 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
-import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import type { Import } from '@/types/api';
 import { ImportPanel } from '../components/import-panel';
 
@@ -19,19 +18,32 @@ type FakeStream = {
   fail: () => void;
 };
 
+/** A broken stream is opened again after 1 s, then after 2 s, 3 s… */
+const REOPEN_DELAY_MS = 1000;
+const POLL_INTERVAL_MS = 1000;
+
 /**
  * Stubs `fetch`: `/events` answers a `text/event-stream` body the test drives (as it arrives
- * in chunks), everything else the canned JSON routes of `mockFetch`.
+ * in chunks), everything else the canned JSON routes of `mockFetch`. `answerRead(url, nth)`
+ * resolves once the page has read the body of its `nth` (from 1) answer from `url`.
  */
 function mockEventStream(routes: Parameters<typeof mockFetch>[0]) {
   const { fetchMock } = mockFetch(routes);
   const streams: FakeStream[] = [];
+  const answers: { url: string; read: Promise<void> }[] = [];
   const encoder = new TextEncoder();
   vi.stubGlobal(
     'fetch',
     vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      if (!url.endsWith('/events')) return fetchMock(input, init);
+      if (!url.endsWith('/events')) {
+        let markRead!: () => void;
+        answers.push({ url, read: new Promise<void>((resolve) => (markRead = resolve)) });
+        const response = await fetchMock(input, init);
+        const text = response.text.bind(response);
+        response.text = () => text().finally(markRead);
+        return response;
+      }
       let controller!: ReadableStreamDefaultController<Uint8Array>;
       const stream: FakeStream = {
         url,
@@ -56,19 +68,20 @@ function mockEventStream(routes: Parameters<typeof mockFetch>[0]) {
       return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
     }),
   );
-  return { streams };
+  const answerRead = (url: string, nth: number) => answers.filter((answer) => answer.url === url)[nth - 1].read;
+  return { streams, answerRead };
 }
 
-/** Lets the stream's reads and the resulting renders run. */
+/** Lets the stream's reads and the resulting renders run (no time passes). */
 async function flush() {
-  await act(async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  });
+  await advance(0);
 }
 
-/** Lets a held answer reach the page: reading its body and writing the cache take a few turns. */
-async function settle() {
-  await act(() => new Promise((resolve) => setTimeout(resolve, 100)));
+/** Waits until the page has read an answer held until now, then lets whatever it does with it
+ * reach the screen: what is on screen then is what that answer left. */
+async function afterReading(read: Promise<void>) {
+  await act(() => read);
+  await flush();
 }
 
 /** An answer the test gives later: `promise` for a route's body, settled by `give`. */
@@ -85,9 +98,10 @@ function finished(item: Import, status: 'completed' | 'cancelled'): Import {
 }
 
 describe('ImportPanel live updates', () => {
+  beforeEach(fakeClock);
   afterEach(() => {
     signOut();
-    vi.unstubAllGlobals();
+    realClock();
   });
 
   it('renders each progress event from the stream, then the final summary, and closes it', async () => {
@@ -177,9 +191,11 @@ describe('ImportPanel live updates', () => {
     await flush();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('30%');
     streams[0].end();
-    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
+    await flush();
+    expect(screen.getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
 
-    await waitFor(() => expect(streams).toHaveLength(2), { timeout: 3000 });
+    await advance(REOPEN_DELAY_MS);
+    expect(streams).toHaveLength(2);
     expect(streams[1].headers.get('Authorization')).toBe('Bearer pi_test-token');
     expect(streams[1].headers.get('Last-Event-ID')).toBe('running-150000-30.0');
     streams[1].event('progress', { ...running, progress: 60 }, 'running-300000-60.0');
@@ -206,33 +222,38 @@ describe('ImportPanel live updates', () => {
     const running = importFactory({ id: 'late-1', filename: 'late.csv', progress: 10 });
     const poll = heldAnswer<Import>();
     let asked = 0;
-    const { streams } = mockEventStream([
+    const { streams, answerRead } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
       { path: '/api/v1/imports/late-1', body: () => (++asked === 1 ? running : poll.promise) },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=late-1' });
-    await screen.findByTestId('import-percent');
-    await waitFor(() => expect(streams).toHaveLength(1));
+    await flush();
+    expect(screen.getByTestId('import-percent')).toHaveTextContent('10%');
+    expect(streams).toHaveLength(1);
     streams[0].fail();
-    await waitFor(() => expect(streams).toHaveLength(2), { timeout: 3000 });
+    await flush();
+    await advance(REOPEN_DELAY_MS);
+    expect(streams).toHaveLength(2);
     streams[1].fail();
+    await flush();
     // Polled while the stream is down, the poll's answer slow; meanwhile the stream is back.
-    await waitFor(() => expect(asked).toBe(2), { timeout: 3000 });
-    await waitFor(() => expect(streams).toHaveLength(3), { timeout: 3000 });
+    await advance(2 * REOPEN_DELAY_MS);
+    expect(asked).toBe(2);
+    expect(streams).toHaveLength(3);
 
     streams[2].event('completed', finished(running, 'completed'));
     await flush();
     expect(screen.getByTestId('import-summary')).toBeInTheDocument();
     poll.give({ ...running, progress: 50 });
-    await settle();
+    await afterReading(answerRead('/api/v1/imports/late-1', 2));
     expect(screen.getByTestId('import-percent')).toHaveTextContent('100%');
     expect(screen.getByTestId('import-summary')).toBeInTheDocument();
-  }, 10_000);
+  });
 
   it('keeps the final state when the answer to Cancel comes after it', async () => {
     const running = importFactory({ id: 'late-2', filename: 'cancelled.csv', progress: 40 });
     const cancel = heldAnswer<Import>();
-    const { streams } = mockEventStream([
+    const { streams, answerRead } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
       { path: '/api/v1/imports/late-2', body: running },
       { method: 'POST', path: '/api/v1/imports/late-2/cancel', body: () => cancel.promise },
@@ -240,14 +261,14 @@ describe('ImportPanel live updates', () => {
     renderWithProviders(<ImportPanel />, { url: '/?import=late-2' });
     await waitFor(() => expect(streams).toHaveLength(1));
     streams[0].event('progress', running);
-    const user = userEvent.setup();
+    const user = setupUserOnFakeClock();
     await user.click(await screen.findByRole('button', { name: 'Cancel import' }));
     await user.click(screen.getByRole('button', { name: 'Stop the import' }));
 
     streams[0].event('cancelled', finished(running, 'cancelled'));
     await flush();
     cancel.give({ ...running, cancel_requested: true });
-    await settle();
+    await afterReading(answerRead('/api/v1/imports/late-2/cancel', 1));
     expect(screen.getByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
     expect(screen.queryByText(/Cancelling/)).toBeNull();
   });
@@ -260,10 +281,14 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/limited-1/events', status: 429, body: { detail: 'Too many requests.' } },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=limited-1' });
-    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
+    await flush();
+    expect(screen.getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
-    await waitFor(() => expect(asked('/api/v1/imports/limited-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
-    await waitFor(() => expect(asked('/api/v1/imports/limited-1/events')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    expect(asked('/api/v1/imports/limited-1')).toBe(1);
+    expect(asked('/api/v1/imports/limited-1/events')).toBe(1);
+    await advance(Math.max(POLL_INTERVAL_MS, REOPEN_DELAY_MS));
+    expect(asked('/api/v1/imports/limited-1')).toBe(2);
+    expect(asked('/api/v1/imports/limited-1/events')).toBe(2);
   });
 
   it('polls a running import whose stream is refused for good (404 from a proxy without it)', async () => {
@@ -273,9 +298,13 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/no-sse-1', body: running },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=no-sse-1' });
-    expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
+    await flush();
+    expect(screen.getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
-    await waitFor(() => expect(asked('/api/v1/imports/no-sse-1')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    // As long as every reopening of a stream that breaks takes (1 + 2 + 3 + 4 + 5 s).
+    const span = 15 * REOPEN_DELAY_MS;
+    await advance(span);
+    expect(asked('/api/v1/imports/no-sse-1')).toBe(1 + span / POLL_INTERVAL_MS);
     expect(asked('/api/v1/imports/no-sse-1/events')).toBe(1);
   });
 
@@ -292,8 +321,11 @@ describe('ImportPanel live updates', () => {
       { path: '/api/v1/imports/note-1/events', status: 503, body: { detail: 'Unavailable' } },
     ]);
     renderWithProviders(<ImportPanel />, { url: '/?import=note-1' });
-    const card = await screen.findByRole('region', { name: 'noted.csv' });
-    expect(await within(card).findByTestId('import-update-failure', {}, { timeout: 3000 })).toHaveTextContent(
+    await flush();
+    const card = screen.getByRole('region', { name: 'noted.csv' });
+    expect(within(card).queryByTestId('import-update-failure')).toBeNull();
+    await advance(POLL_INTERVAL_MS);
+    expect(within(card).getByTestId('import-update-failure')).toHaveTextContent(
       'Could not check for updates (Too many requests.). Showing the last known state.',
     );
     expect(within(card).getByTestId('import-percent')).toHaveTextContent('30%');
@@ -310,9 +342,11 @@ describe('ImportPanel live updates', () => {
     ]);
     const fetchMock = vi.mocked(fetch);
     renderWithProviders(<ImportPanel />, { url: '/?import=one-1&import=two-2' });
-    await screen.findByRole('region', { name: 'second.csv' });
+    await flush();
+    expect(screen.getByRole('region', { name: 'second.csv' })).toBeInTheDocument();
     const asked = (url: string) => fetchMock.mock.calls.filter(([input]) => input === url).length;
-    await waitFor(() => expect(asked('/api/v1/imports/two-2')).toBeGreaterThanOrEqual(2), { timeout: 3000 });
+    await advance(POLL_INTERVAL_MS);
+    expect(asked('/api/v1/imports/two-2')).toBe(2);
     expect(streams.map((stream) => stream.url)).toEqual(['/api/v1/imports/one-1/events']);
     expect(within(screen.getByRole('region', { name: 'first.csv' })).queryByText('Live updates unavailable: checking every second')).toBeNull();
     // Polled by design, not for a broken stream.

@@ -58,7 +58,9 @@ describe('useImportStream', () => {
     expect(result.current).toBe('closed');
     rerender({ wanted: true });
     expect(result.current).toBe('connecting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // The new connection is asked for, and hangs: nothing more is to come.
+    await waitFor(() => expect(fetch).toHaveBeenCalledTimes(2));
+    await act(async () => undefined);
     expect(result.current).toBe('connecting');
   });
 

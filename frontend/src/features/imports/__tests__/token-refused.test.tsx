@@ -1,10 +1,9 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenPrompt } from '@/components/token-prompt';
 import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
-import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ImportPanel } from '../components/import-panel';
 
 const running = importFactory({ id: 'auth-1', filename: 'guarded.csv' });
@@ -24,13 +23,13 @@ function stubApi() {
   return { server, calls };
 }
 
-async function wait(ms: number) {
-  await act(() => new Promise((resolve) => setTimeout(resolve, ms)));
-}
+const POLL_INTERVAL_MS = 1000;
 
 describe('ImportPanel when the API refuses the token', () => {
+  beforeEach(fakeClock);
   afterEach(() => {
     signOut();
+    realClock();
   });
 
   it('stops asking, lets a dismissed prompt stand until the user acts, and resumes with a new token', async () => {
@@ -46,13 +45,14 @@ describe('ImportPanel when the API refuses the token', () => {
     expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
 
     server.accepted = 'pi_second'; // the first token is revoked
-    const prompt = await screen.findByRole('dialog', { name: 'API token required' }, { timeout: 3000 });
-    const user = userEvent.setup();
+    await advance(POLL_INTERVAL_MS);
+    const prompt = screen.getByRole('dialog', { name: 'API token required' });
+    const user = setupUserOnFakeClock();
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(prompt).not.toBeInTheDocument();
     const askedBefore = calls.length;
 
-    await wait(3_000);
+    await advance(60_000);
     expect(calls.length).toBe(askedBefore);
     expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
     expect(screen.getByText(/^Updates paused: the server refused the API token\./)).toBeInTheDocument();
@@ -64,9 +64,11 @@ describe('ImportPanel when the API refuses the token', () => {
     await user.type(screen.getByLabelText(/^API token/, { selector: 'input' }), 'pi_second');
     await user.click(within(again).getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(screen.queryByText(/^Updates paused/)).toBeNull());
-    const askedAfterSignIn = calls.length;
-    await waitFor(() => expect(calls.length).toBeGreaterThan(askedAfterSignIn + 1), { timeout: 3000 });
-  }, 15_000);
+    const polls = () => calls.filter((call) => call.url === '/api/v1/imports/auth-1').length;
+    const polledAfterSignIn = polls();
+    await advance(2 * POLL_INTERVAL_MS);
+    expect(polls()).toBeGreaterThanOrEqual(polledAfterSignIn + 2);
+  });
 
   it('asks for the token again when Sign in is pressed while updates are paused', async () => {
     setToken('pi_first');
@@ -80,8 +82,9 @@ describe('ImportPanel when the API refuses the token', () => {
     );
     await screen.findByRole('heading', { name: 'guarded.csv' });
     server.accepted = 'pi_second';
-    await screen.findByRole('dialog', { name: 'API token required' }, { timeout: 3000 });
-    const user = userEvent.setup();
+    await advance(POLL_INTERVAL_MS);
+    expect(screen.getByRole('dialog', { name: 'API token required' })).toBeInTheDocument();
+    const user = setupUserOnFakeClock();
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
 

@@ -69,6 +69,12 @@ function renderImportAndProducts() {
   );
 }
 
+/** Waits until the upload has ended, then lets what its end started (a navigation, a render) run. */
+async function uploadEnded() {
+  await waitFor(() => expect(getUpload()).toBeNull());
+  await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
 function csv(name: string): File {
   return new File(['sku,name\nA,B\n'], name, { type: 'text/csv' });
 }
@@ -227,10 +233,8 @@ describe('uploading a CSV', () => {
     await act(() => router.navigate('/products'));
 
     listed = [queued];
-    await act(async () => {
-      FakeXhr.instances[0].respond(202, queued);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    act(() => FakeXhr.instances[0].respond(202, queued));
+    await uploadEnded();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
 
     // Back on the Import page, the import the upload started is found and followed.
@@ -282,10 +286,8 @@ describe('uploading a CSV', () => {
     expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
 
     listed = [queued];
-    await act(async () => {
-      FakeXhr.instances[0].respond(202, queued);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    act(() => FakeXhr.instances[0].respond(202, queued));
+    await uploadEnded();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-4$/);
     expect(await screen.findByRole('region', { name: 'back.csv' })).toHaveTextContent('Waiting for a worker');
     expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
@@ -298,10 +300,8 @@ describe('uploading a CSV', () => {
     await user.upload(screen.getByLabelText('Choose a CSV file'), csv('huge.csv'));
     await act(() => router.navigate('/products'));
 
-    await act(async () => {
-      FakeXhr.instances[0].respond(413, { detail: 'The file is larger than the limit of 1,024 bytes (MAX_UPLOAD_BYTES).' });
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    act(() => FakeXhr.instances[0].respond(413, { detail: 'The file is larger than the limit of 1,024 bytes (MAX_UPLOAD_BYTES).' }));
+    await uploadEnded();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
     expect(screen.queryByText(/was rejected/)).toBeNull();
 
@@ -332,10 +332,8 @@ describe('uploading a CSV', () => {
     await user.upload(screen.getByLabelText('Choose a CSV file'), csv('away.csv'));
     await act(() => router.navigate('/products'));
     listed = [queued];
-    await act(async () => {
-      FakeXhr.instances[0].respond(202, queued);
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    act(() => FakeXhr.instances[0].respond(202, queued));
+    await uploadEnded();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products$/);
 
     await act(() => router.navigate('/'));
@@ -352,10 +350,8 @@ describe('uploading a CSV', () => {
     const { router } = renderImportAndProducts();
     await user.upload(screen.getByLabelText('Choose a CSV file'), csv('stopped.csv'));
     await act(() => router.navigate('/products'));
-    await act(async () => {
-      getUpload()?.controller.abort();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
+    act(() => getUpload()?.controller.abort());
+    await uploadEnded();
 
     await act(() => router.navigate('/'));
     expect(screen.getByLabelText('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');

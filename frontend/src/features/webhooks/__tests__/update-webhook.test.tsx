@@ -1,13 +1,16 @@
 import { screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQueryClient } from '@/lib/query-client';
 import { webhookFactory } from '@/testing/factories';
-import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { WebhooksList } from '../components/webhooks-list';
 
 describe('updating a webhook', () => {
+  // However slow the machine, the log is reopened well within the time it is cached for.
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
   it('fetches its delivery log again: a retry that disabling cancelled is not shown from the cache', async () => {
     let webhook: Webhook = webhookFactory({ id: 60, url: 'https://hooks.test/retrying', enabled: true });
     const failed = (nextRetryAt: string | null): WebhookDelivery => ({
@@ -38,7 +41,7 @@ describe('updating a webhook', () => {
         body: () => (webhook = { ...webhook, enabled: false }),
       },
     ]);
-    const user = userEvent.setup();
+    const user = setupUserOnFakeClock();
     const { queryClient } = renderWithProviders(<WebhooksList />);
     // The app's caching (test-utils turn it off): a query younger than that is not fetched again.
     queryClient.setDefaultOptions({
