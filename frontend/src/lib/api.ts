@@ -1,6 +1,6 @@
 /** The JSON client: JSON in and out, errors as `ApiError` with the API's `detail`. */
 import { ApiError, isAbortError, isNotFound } from './api-error';
-import { authHeaders, reportAccepted, reportUnauthorized } from './auth';
+import { authHeaders, authTicket, reportAccepted, reportUnauthorized } from './auth';
 import { buildUrl, errorDetail, jsonOrText, type QueryParams } from './http';
 
 export { ApiError } from './api-error';
@@ -22,6 +22,7 @@ async function parseBody(response: Response): Promise<unknown> {
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const { method = 'GET', query, body, signal, headers } = options;
+  const ticket = authTicket();
   let response: Response;
   try {
     response = await fetch(buildUrl(path, query), {
@@ -39,7 +40,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
     if (isAbortError(error)) throw error;
     throw new ApiError(0, undefined);
   }
-  if (response.status === 401) reportUnauthorized();
+  if (response.status === 401) reportUnauthorized(ticket);
   if (!response.ok) {
     const text = await response.text().catch(() => '');
     throw new ApiError(response.status, errorDetail(text));

@@ -1,6 +1,6 @@
 import { act, renderHook } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dismissPrompt, reportAccepted, reportUnauthorized, setToken, signOut, useAuth } from './auth';
+import { authTicket, dismissPrompt, reportAccepted, reportUnauthorized, setToken, signOut, useAuth } from './auth';
 
 describe('auth state', () => {
   afterEach(() => signOut());
@@ -23,5 +23,17 @@ describe('auth state', () => {
       setToken('pi_other');
     });
     expect(result.current).toMatchObject({ token: 'pi_other', required: false, refused: false });
+  });
+
+  it('does not ask again for a 401 to a request sent before the prompt was dismissed', () => {
+    const { result } = renderHook(() => useAuth());
+    act(() => reportUnauthorized(authTicket()));
+    const sentBefore = authTicket();
+    act(() => dismissPrompt());
+    act(() => reportUnauthorized(sentBefore));
+    expect(result.current).toMatchObject({ required: false, refused: true });
+
+    act(() => reportUnauthorized(authTicket()));
+    expect(result.current).toMatchObject({ required: true, refused: true });
   });
 });

@@ -34,6 +34,8 @@ let state: AuthState = {
   refused: false,
 };
 const listeners = new Set<() => void>();
+/** How many times the prompt was dismissed: a request remembers the count it was sent at. */
+let dismissals = 0;
 
 function update(next: Partial<AuthState>) {
   state = { ...state, ...next };
@@ -62,9 +64,16 @@ export function signOut() {
   update({ token: null, required: false, refused: false });
 }
 
-/** Called by the HTTP client on a 401. */
-export function reportUnauthorized() {
-  if (!state.required || !state.refused) update({ required: true, refused: true });
+/** Taken by the HTTP client as it sends a request, and given back with a 401 to it. */
+export function authTicket(): number {
+  return dismissals;
+}
+
+/** Called by the HTTP client on a 401. A request sent before the prompt was dismissed does not
+ * open it again (the person has just said no): it only keeps polling paused. */
+export function reportUnauthorized(ticket: number = dismissals) {
+  const required = ticket === dismissals || state.required;
+  if (state.required !== required || !state.refused) update({ required, refused: true });
 }
 
 /** Called by the HTTP client on a successful answer: the API takes the token (again). */
@@ -80,6 +89,7 @@ export function askForToken() {
 /** The person closed the prompt without a token. Polling stays paused, so only a request they
  * make can ask again. */
 export function dismissPrompt() {
+  dismissals += 1;
   update({ required: false });
 }
 

@@ -3,7 +3,7 @@
  * `Authorization` header as on every other request (`EventSource` cannot send one).
  */
 import { ApiError, isAbortError } from './api-error';
-import { authHeaders, reportUnauthorized } from './auth';
+import { authHeaders, authTicket, reportUnauthorized } from './auth';
 import { EventStreamParser, type StreamEvent } from './event-stream';
 import { buildUrl, errorDetail } from './http';
 
@@ -72,6 +72,7 @@ function watchSilence(onSilence: () => void) {
 }
 
 async function openStream(path: string, lastEventId: string | undefined, signal: AbortSignal) {
+  const ticket = authTicket();
   let response: Response;
   try {
     response = await fetch(buildUrl(path), {
@@ -87,7 +88,7 @@ async function openStream(path: string, lastEventId: string | undefined, signal:
     if (signal.aborted || isAbortError(error)) throw aborted();
     throw new ApiError(0, undefined);
   }
-  if (response.status === 401) reportUnauthorized();
+  if (response.status === 401) reportUnauthorized(ticket);
   const type = response.headers.get('Content-Type') ?? '';
   if (!response.ok || !response.body || !type.startsWith('text/event-stream')) {
     const text = await response.text().catch(() => '');

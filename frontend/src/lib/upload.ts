@@ -1,6 +1,6 @@
 /** Uploads a file with XMLHttpRequest, which (unlike fetch) reports the upload's progress. */
 import { ApiError } from './api-error';
-import { authHeaders, reportAccepted, reportUnauthorized } from './auth';
+import { authHeaders, authTicket, reportAccepted, reportUnauthorized } from './auth';
 import { buildUrl, errorDetail, jsonOrText } from './http';
 
 export type UploadProgress = { loaded: number; total: number };
@@ -16,6 +16,7 @@ type UploadOptions = {
 export function uploadFile<T>(path: string, file: File, { onProgress, onSent, signal }: UploadOptions = {}): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    const ticket = authTicket();
     xhr.open('POST', buildUrl(path));
     xhr.setRequestHeader('Accept', 'application/json');
     for (const [name, value] of Object.entries(authHeaders())) xhr.setRequestHeader(name, value);
@@ -29,7 +30,7 @@ export function uploadFile<T>(path: string, file: File, { onProgress, onSent, si
         resolve(jsonOrText(xhr.responseText) as T);
         return;
       }
-      if (xhr.status === 401) reportUnauthorized();
+      if (xhr.status === 401) reportUnauthorized(ticket);
       const detail = errorDetail(xhr.responseText);
       reject(new ApiError(xhr.status, detail, xhr.status === 413 ? uploadTooLarge(detail) : undefined));
     };
