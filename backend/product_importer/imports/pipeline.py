@@ -37,13 +37,18 @@ from product_importer.imports.csv_rules import (
     parse_header,
 )
 from product_importer.imports.priority import FULL_PARALLELISM
-from product_importer.imports.progress import ImportCancelled, ProgressReporter
+from product_importer.imports.progress import (
+    FIRST_LOAD,
+    REBUILD,
+    Bar,
+    ImportCancelled,
+    ProgressReporter,
+    merge_costs,
+)
 from product_importer.imports.schemas import WAITING_PHASE
 from product_importer.imports.staging_sql import StagingSql, staging_table
 from product_importer.imports.storage import ChunkReader, iter_chunks
 
-READ_SHARE = 40.0  # progress % given to reading the file
-CHECK_SHARE = 5.0  # then validating and de-duplicating; the merge takes the rest
 COPY_READ_BYTES = 1 << 20
 PARSED_FLUSH_BYTES = 8 << 20
 STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
@@ -77,17 +82,18 @@ class _ProgressReader(ChunkReader):
     """Reports reading progress (bytes, approximate rows) as COPY or csv pulls data."""
 
     def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
-                 reporter: ProgressReporter) -> None:  # fmt: skip
+                 reporter: ProgressReporter, bar: Bar) -> None:  # fmt: skip
         super().__init__(iter_chunks(aux, import_id))
         self.file_size = max(file_size, 1)
         self.reporter = reporter
+        self.bar = bar
         self.lines = 0
         self.cancelled = False
 
     def read(self, size: int | None = -1) -> bytes:
         data = super().read(size)
         self.lines += data.count(b"\n")
-        share = READ_SHARE * self.bytes_read / self.file_size
+        share = self.bar.reading(self.bytes_read / self.file_size)
         try:
             self.reporter.update("reading", share, max(self.lines - 1, 0))
         except ImportCancelled:
@@ -100,8 +106,8 @@ class _RegularQuotesReader(_ProgressReader):
     """Hands COPY the file only while its quoting is regular (see `csv_quotes`)."""
 
     def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
-                 reporter: ProgressReporter) -> None:  # fmt: skip
-        super().__init__(aux, import_id, file_size, reporter)
+                 reporter: ProgressReporter, bar: Bar) -> None:  # fmt: skip
+        super().__init__(aux, import_id, file_size, reporter, bar)
         self.quotes = QuoteChecker()
 
     def read(self, size: int | None = -1) -> bytes:
@@ -262,24 +268,22 @@ def _record_errors(cur: Any, sql: StagingSql, import_id: uuid.UUID, parsed_by_co
     return skipped
 
 
-MERGE_START = READ_SHARE + CHECK_SHARE
-MERGE_SHARE = 100.0 - MERGE_START
-
-
 def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> None:
     cur.execute(q.TRY_MERGE_LOCK)
     if not cur.fetchone()[0]:
-        reporter.update(WAITING_PHASE, MERGE_START, counts.total_rows, force=True)
+        reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
         cur.execute(q.MERGE_LOCK)
         # The wait ends here: what comes before the merge's first report is work.
-        reporter.update("merging", MERGE_START, counts.total_rows, force=True)
+        reporter.update("merging", reporter.progress, counts.total_rows, force=True)
 
 
-def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
+def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter, bar: Bar,
              winners: str = "import_winners", first_load: bool = False,
              imported: tuple[str, ...] = q.IMPORTED) -> bool:  # fmt: skip
+    bar.take(FIRST_LOAD if first_load else REBUILD, reporter.progress)
+
     def step(phase: str, fraction: float) -> None:
-        reporter.update(phase, MERGE_START + MERGE_SHARE * fraction,
+        reporter.update(phase, bar.applying(fraction),
                         int(counts.total_rows * fraction), force=True)  # fmt: skip
 
     result = rebuild.rebuild(cur, step, winners, first_load, imported)
@@ -290,10 +294,8 @@ def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter,
 
 
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
-           reporter: ProgressReporter, merge_batch: str) -> None:  # fmt: skip
+           reporter: ProgressReporter, bar: Bar, merge_batch: str) -> None:  # fmt: skip
     cur.execute(q.INDEX_WINNERS)
-    # After a rebuild that could not swap its table in, from where its progress got to.
-    start = max(MERGE_START, reporter.progress)
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
         cur.execute(merge_batch, {"after": after, "upto": upto})
@@ -301,9 +303,7 @@ def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
         counts.created += created
         counts.updated += updated
         done = upto / winners
-        reporter.update(
-            "merging", start + (100 - start) * done, int(counts.total_rows * done), force=True
-        )
+        reporter.update("merging", bar.applying(done), int(counts.total_rows * done), force=True)
 
 
 def _scalar(cur: Any, statement: str) -> int:
@@ -323,10 +323,11 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur = main.connection.cursor()
     cur.execute("SET LOCAL work_mem = '256MB'")
     cur.execute(sql.create_table)
+    bar = Bar(FIRST_LOAD if _scalar(cur, q.CATALOG_IS_EMPTY) else REBUILD)
 
     try:
         parsed_by_copy = sql.stages_every_column and _stage_with_copy(
-            cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter)
+            cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter, bar)
         )
     except RowsTooWide:
         cur.execute(sql.drop_table)
@@ -335,14 +336,14 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         parsed_by_copy = False
     if not parsed_by_copy:
         reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
-        _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter))
+        _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter, bar))
 
     # Once staged, the file is not needed: deleting it here keeps that work (seconds for a
     # large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
     main.execute(repository.delete_file(import_id))
     counts = ImportCounts()
     counts.total_rows = _scalar(cur, sql.count_staged)
-    reporter.update("validating", READ_SHARE, counts.total_rows, force=True,
+    reporter.update("validating", bar.checking(0.0), counts.total_rows, force=True,
                     total_rows=counts.total_rows)  # fmt: skip
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
@@ -350,18 +351,22 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, sql.last_wins, first_load=True):
+    if first_load and _rebuild(cur, counts, reporter, bar, sql.last_wins, first_load=True):
         # A first load: build the catalog straight from the file's last-wins rows.
         winners = counts.created
     else:
         cur.execute(sql.create_winners)
         winners = _scalar(cur, q.COUNT_WINNERS)
+        # About half of the check: comparing the winners with the catalog is the rest.
+        reporter.update(reporter.phase, bar.checking(0.5), counts.total_rows, force=True)
         imported = sql.imported
+        changes = rebuild.count_changes(cur, winners, imported)
         if not (
-            rebuild.worth_rebuilding(cur, winners, imported)
-            and _rebuild(cur, counts, reporter, imported=imported)
+            rebuild.worth_rebuilding(cur, changes)
+            and _rebuild(cur, counts, reporter, bar, imported=imported)
         ):
-            _merge(cur, counts, winners, batch_rows, reporter, sql.merge_batch)
+            bar.take(merge_costs(changes / max(winners, 1)), reporter.progress)
+            _merge(cur, counts, winners, batch_rows, reporter, bar, sql.merge_batch)
     cur.execute(sql.drop_table)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated

@@ -1,9 +1,11 @@
 """HTTP endpoints for imports (and the original design's `/upload` aliases)."""
 
 import logging
+import re
 import uuid
 from contextlib import suppress
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Header, HTTPException, Request, status
 from fastapi.responses import StreamingResponse
@@ -22,6 +24,9 @@ router = APIRouter(prefix="/imports", tags=["imports"])
 compat_router = APIRouter(prefix="/upload", tags=["imports"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No import with this id"}}
 ABANDONED = "The upload stopped before the end of the file; nothing was kept."
+# What a quoted `filename` may not hold as is: quotes, backslashes, `%` (some clients
+# decode it), control characters, and anything not ASCII.
+NOT_PLAIN = re.compile(r'[^\x20-\x7e]|["\\%]')
 
 UPLOAD_DOC = {
     "requestBody": {
@@ -60,6 +65,19 @@ async def create_import(request: Request, session: SessionDep, settings: Setting
         # A routine event (a closed tab, a lost link), not a fault; the answer is never read.
         logger.info("an upload was abandoned by its client; nothing was kept")
         raise HTTPException(status.HTTP_400_BAD_REQUEST, ABANDONED) from None
+
+
+def errors_attachment(filename: str) -> str:
+    """Content-Disposition of an import's skipped rows, named after its file
+    (`products.csv` → `products-errors.csv`), per RFC 6266: an ASCII `filename`, and
+    the name itself in `filename*` when it is not plain ASCII."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    stem = base[:-4] if base.lower().endswith(".csv") else base
+    name = f"{stem.strip() or 'import'}-errors.csv"
+    plain = NOT_PLAIN.sub("_", name)
+    if plain == name:
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
@@ -135,11 +153,11 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
     summary="The skipped rows: line, column, reason and original values",
 )
 async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
-    await _get(import_id, session)
+    record = await _get(import_id, session)
     return StreamingResponse(
         service.errors_csv(import_id),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="import-{import_id}-errors.csv"'},
+        headers={"Content-Disposition": errors_attachment(record.filename)},
     )
 
 

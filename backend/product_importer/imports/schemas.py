@@ -36,6 +36,12 @@ class ImportRead(BaseModel):
     error: str | None
     warnings: list[str]
     cancel_requested: bool
+    attempts: int = Field(
+        default=0,
+        description="How many times a worker started this import; more than 1 means it was "
+        "restarted after the worker running it stopped (nothing of an attempt that stopped "
+        "is kept). 0 while queued.",
+    )
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -44,7 +50,8 @@ class ImportRead(BaseModel):
     @property
     def eta_seconds(self) -> float | None:
         """Seconds left at the current pace (None until there is a pace, and while the
-        import waits its turn, which no pace foretells)."""
+        import waits its turn, which no pace foretells). Progress follows the time each
+        part takes (`progress.Bar`), so the pace of progress so far foretells the rest."""
         if self.status != "running" or self.phase == WAITING_PHASE or not self.started_at:
             return None
         if not 0 < self.progress < 100:

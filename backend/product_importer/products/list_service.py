@@ -25,12 +25,13 @@ Totals (`total_is_estimate` says which)
   products (counted on their partial index), else estimated.
 - Substring filters: counted exactly (up to `EXACT_COUNT_MAX`) when the planner
   expects at most that many matches; otherwise the planner's estimate, never below
-  the rows this page proves exist (nor the cap, when the count reached it). Counting
-  costs ~1 us per match, so the cap bounds it to ~10 ms.
+  the rows this page proves exist (nor the cap, when the count reached it: then
+  `total_is_lower_bound` says so). Counting costs ~1 us per match, so the cap bounds
+  it to ~10 ms.
 """
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -65,6 +66,12 @@ INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
 
 Keys = tuple[Any, ...]
+
+
+class _Total(NamedTuple):
+    value: int
+    is_estimate: bool = False
+    is_lower_bound: bool = False  # the count reached its cap: at least `value` matches
 
 
 class _Rows:
@@ -186,28 +193,29 @@ async def _filtered_total(
     page: tuple[int, int, int],
     estimate: int,
     products: int,
-) -> tuple[int, bool]:
-    """(total, is_estimate) of a filtered list whose page (offset, size) held `rows`;
-    `estimate` is the planner's, `products` the number of products."""
+) -> _Total:
+    """The total of a filtered list whose page (offset, size) held `rows`; `estimate`
+    is the planner's, `products` the number of products."""
     offset, size, rows = page
     if 0 < rows < size or (rows == 0 and offset == 0):
-        return offset + rows, False
+        return _Total(offset + rows)
     if rows == 0:  # past the end: there are at most `offset` matches
         exact = await _count_up_to(session, filters, min(offset, PAST_END_COUNT_MAX))
         if exact is not None:
-            return exact, False
-        return min(estimate, offset), True
+            return _Total(exact)
+        return _Total(min(estimate, offset), is_estimate=True)
+    capped = False
     if not filters.substrings:
         inactive = await _count_up_to(session, INACTIVE, INACTIVE_COUNT_MAX)
         if inactive is not None:
-            return (inactive if filters.is_active is False else products - inactive), False
+            return _Total(inactive if filters.is_active is False else products - inactive)
     elif estimate <= EXACT_COUNT_MAX:
         exact = await _count_up_to(session, filters, EXACT_COUNT_MAX)
         if exact is not None:
-            return exact, False
-        estimate = EXACT_COUNT_MAX + 1  # the planner's was too low: there are more
+            return _Total(exact)
+        estimate, capped = EXACT_COUNT_MAX + 1, True  # the planner's was too low
     proven = offset + rows + (1 if rows == size else 0)
-    return max(estimate, proven), True
+    return _Total(max(estimate, proven), is_estimate=True, is_lower_bound=capped)
 
 
 # --- the page ------------------------------------------------------------------------
@@ -232,25 +240,26 @@ async def list_products(
         start = 0 if position else offset
         rows = await _filtered(session, filters, sort, size, start, after_keys, estimate, products)
         if rows.matches is not None:  # counted after the cursor, if any
-            total, estimated = rows.matches + (offset if position else 0), False
+            total = _Total(rows.matches + (offset if position else 0))
         else:
             page = (offset, size, len(rows.items))
-            total, estimated = await _filtered_total(session, filters, page, estimate, products)
+            total = await _filtered_total(session, filters, page, estimate, products)
     else:
-        total, estimated = await product_total(session), False
+        total = _Total(await product_total(session))
         if after_keys is not None:
             statement = sql.page(sort, size, from_keys=tuple(after_keys), inclusive=False)
             rows = await _fetch(session, statement, sort)
         else:
-            rows = await _unfiltered(session, sort, size, offset, total)
+            rows = await _unfiltered(session, sort, size, offset, total.value)
 
-    more = len(rows.items) == size and (estimated or offset + size < total)
+    more = len(rows.items) == size and (total.is_estimate or offset + size < total.value)
     next_cursor = encode(Cursor(sort, rows.keys[-1], offset + size)) if more else None
     return ProductPage(
         items=rows.items,
-        total=total,
+        total=total.value,
         page=offset // size + 1,
         page_size=size,
-        total_is_estimate=estimated,
+        total_is_estimate=total.is_estimate,
+        total_is_lower_bound=total.is_lower_bound,
         next_cursor=next_cursor,
     )

@@ -73,7 +73,9 @@ async def list_products(params: ProductListDep, page: PageDep, session: SessionD
 
     `total` is exact for unfiltered and `is_active` lists and for small results;
     for a large substring-filtered result it is the planner's estimate and
-    `total_is_estimate` is true. `next_cursor` continues after this page.
+    `total_is_estimate` is true, or, when the planner expected few matches and
+    counting them stopped at its cap, a lower bound (`total_is_lower_bound` too).
+    `next_cursor` continues after this page.
     """
     with _http_errors():
         return await list_service.list_products(

@@ -132,6 +132,12 @@ class ProductPage(Page[ProductRead]):
     this page (keyset paging, fast at any depth)."""
 
     total_is_estimate: bool = False
+    total_is_lower_bound: bool = Field(
+        default=False,
+        description="True when `total` is a lower bound, not an estimate: counting the "
+        "matches stopped at its cap, so there are at least `total` of them (show "
+        '"at least 10,001", not "about 10,001"). Only with `total_is_estimate`.',
+    )
     next_cursor: str | None = None
 
 

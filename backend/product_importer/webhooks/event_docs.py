@@ -83,6 +83,11 @@ HEADERS = [
 SCHEMAS = "#/components/schemas/"
 
 
+def _plain(markdown: str) -> str:
+    """A summary is shown as plain text (a title in ReDoc): no code marks."""
+    return markdown.replace("`", "")
+
+
 def _envelope_of(event_type: str) -> type[_Envelope]:
     return next(model for prefix, model in ENVELOPES.items() if event_type.startswith(prefix))
 
@@ -100,8 +105,8 @@ def document_events(schema: dict[str, Any]) -> None:
     schema["webhooks"] = {
         event_type: {
             "post": {
-                "summary": MEANINGS[event_type],
-                "description": SIGNED,
+                "summary": _plain(MEANINGS[event_type]),
+                "description": f"{MEANINGS[event_type]}\n\n{SIGNED}",
                 "operationId": f"event_{event_type.replace('.', '_')}",
                 "parameters": HEADERS,
                 "requestBody": {

@@ -303,6 +303,7 @@ async def test_an_empty_catalog(client):
         "page": 1,
         "page_size": 50,
         "total_is_estimate": False,
+        "total_is_lower_bound": False,
         "next_cursor": None,
     }
 

@@ -15,7 +15,9 @@ export interface paths {
          *
          *     `total` is exact for unfiltered and `is_active` lists and for small results;
          *     for a large substring-filtered result it is the planner's estimate and
-         *     `total_is_estimate` is true. `next_cursor` continues after this page.
+         *     `total_is_estimate` is true, or, when the planner expected few matches and
+         *     counting them stopped at its cap, a lower bound (`total_is_lower_bound` too).
+         *     `next_cursor` continues after this page.
          */
         get: operations["list_products_api_v1_products_get"];
         put?: never;
@@ -452,8 +454,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An import completed; `data` is the import with its counts.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * An import completed; data is the import with its counts.
+         * @description An import completed; `data` is the import with its counts.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_completed"];
         delete?: never;
@@ -472,8 +476,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An import failed and applied nothing; `data.error` says why.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * An import failed and applied nothing; data.error says why.
+         * @description An import failed and applied nothing; `data.error` says why.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_failed"];
         delete?: never;
@@ -493,7 +499,9 @@ export interface webhooks {
         put?: never;
         /**
          * An import was cancelled and applied nothing.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * @description An import was cancelled and applied nothing.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_cancelled"];
         delete?: never;
@@ -512,8 +520,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was created through the API; `data` is the product.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * A product was created through the API; data is the product.
+         * @description A product was created through the API; `data` is the product.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_created"];
         delete?: never;
@@ -532,8 +542,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was changed through the API; `data` is the product after.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * A product was changed through the API; data is the product after.
+         * @description A product was changed through the API; `data` is the product after.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_updated"];
         delete?: never;
@@ -552,8 +564,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was deleted through the API; `data` is the product before.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * A product was deleted through the API; data is the product before.
+         * @description A product was deleted through the API; `data` is the product before.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_deleted"];
         delete?: never;
@@ -572,8 +586,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Every product was deleted; `data.deleted` says how many.
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * Every product was deleted; data.deleted says how many.
+         * @description Every product was deleted; `data.deleted` says how many.
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_products_deleted_all"];
         delete?: never;
@@ -592,8 +608,10 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A test sent from the API or the UI (`POST /webhooks/{id}/test`).
-         * @description Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         * A test sent from the API or the UI (POST /webhooks/{id}/test).
+         * @description A test sent from the API or the UI (`POST /webhooks/{id}/test`).
+         *
+         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_webhook_test"];
         delete?: never;
@@ -712,6 +730,13 @@ export interface components {
             redis: string;
             /** Workers */
             workers: number;
+            /**
+             * Queues
+             * @description Workers taking tasks from each queue (`imports`, `webhooks`): `degraded` while one has none
+             */
+            queues: {
+                [key: string]: number;
+            };
         };
         /** ImportRead */
         ImportRead: {
@@ -761,6 +786,12 @@ export interface components {
             /** Cancel Requested */
             cancel_requested: boolean;
             /**
+             * Attempts
+             * @description How many times a worker started this import; more than 1 means it was restarted after the worker running it stopped (nothing of an attempt that stopped is kept). 0 while queued.
+             * @default 0
+             */
+            attempts?: number;
+            /**
              * Created At
              * Format: date-time
              */
@@ -772,7 +803,8 @@ export interface components {
             /**
              * Eta Seconds
              * @description Seconds left at the current pace (None until there is a pace, and while the
-             *     import waits its turn, which no pace foretells).
+             *     import waits its turn, which no pace foretells). Progress follows the time each
+             *     part takes (`progress.Bar`), so the pace of progress so far foretells the rest.
              */
             readonly eta_seconds: number | null;
         };
@@ -857,6 +889,12 @@ export interface components {
              * @default false
              */
             total_is_estimate?: boolean;
+            /**
+             * Total Is Lower Bound
+             * @description True when `total` is a lower bound, not an estimate: counting the matches stopped at its cap, so there are at least `total` of them (show "at least 10,001", not "about 10,001"). Only with `total_is_estimate`.
+             * @default false
+             */
+            total_is_lower_bound?: boolean;
             /** Next Cursor */
             next_cursor?: string | null;
         };

@@ -1,0 +1,49 @@
+"""The skipped rows download is named after the imported file, safely."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+
+
+def _import_named(filename: str) -> str:
+    with sync_engine().begin() as conn:
+        statement = text("INSERT INTO imports (filename) VALUES (:f) RETURNING id")
+        return str(conn.execute(statement, {"f": filename}).scalar_one())
+
+
+async def _disposition(client, filename: str) -> str:
+    response = await client.get(f"/api/v1/imports/{_import_named(filename)}/errors.csv")
+    assert response.status_code == 200
+    assert response.text.startswith("line,")
+    return response.headers["content-disposition"]
+
+
+async def test_the_download_is_named_after_the_file(client):
+    assert await _disposition(client, "products.csv") == (
+        'attachment; filename="products-errors.csv"'
+    )
+    assert await _disposition(client, "Spring stock.CSV") == (
+        'attachment; filename="Spring stock-errors.csv"'
+    )
+    # A path some clients send: its last part.
+    assert await _disposition(client, "C:\\Users\\me\\feed.csv") == (
+        'attachment; filename="feed-errors.csv"'
+    )
+
+
+async def test_a_name_that_is_not_plain_ascii_is_encoded(client):
+    assert await _disposition(client, "Prodüits été.csv") == (
+        'attachment; filename="Prod_its _t_-errors.csv"; '
+        "filename*=UTF-8''Prod%C3%BCits%20%C3%A9t%C3%A9-errors.csv"
+    )
+
+
+async def test_quotes_and_line_breaks_cannot_break_out_of_the_header(client):
+    value = await _disposition(client, 'a"; filename="evil.exe\r\nX-Injected: 1.csv')
+    assert "\r" not in value and "\n" not in value
+    assert value == (
+        'attachment; filename="a_; filename=_evil.exe__X-Injected: 1-errors.csv"; '
+        "filename*=UTF-8''a%22%3B%20filename%3D%22evil.exe%0D%0AX-Injected%3A%201-errors.csv"
+    )

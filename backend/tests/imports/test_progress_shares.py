@@ -1,0 +1,76 @@
+"""The progress bar's shares follow the time each part of an import takes on its path,
+so that the time left projected from it holds (`progress.Bar`)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.imports import rebuild, runner
+from product_importer.imports.progress import (
+    FIRST_LOAD,
+    REBUILD,
+    Bar,
+    ProgressReporter,
+    merge_costs,
+)
+from tests.imports.helpers import csv_bytes, seed_products, stored_import
+
+
+@pytest.fixture
+def reported(monkeypatch) -> list[tuple[str, float]]:
+    """(phase, progress) of every report the import makes, as it asks for them."""
+    shown: list[tuple[str, float]] = []
+    real_update = ProgressReporter.update
+
+    def recording_update(self, phase, progress, processed_rows, **kwargs):
+        shown.append((phase, progress))
+        return real_update(self, phase, progress, processed_rows, **kwargs)
+
+    monkeypatch.setattr(ProgressReporter, "update", recording_update)
+    return shown
+
+
+def _first(reported: list[tuple[str, float]], phase: str) -> float:
+    return next(progress for shown, progress in reported if shown.startswith(phase))
+
+
+def test_a_first_load_gives_reading_its_share_of_the_time_and_gin_indexes_theirs(reported):
+    """Reading the file is about a fifth of a first load's time (not 40 % of the bar);
+    a trigram GIN index takes six times a btree's share of the index builds."""
+    import_id = stored_import(csv_bytes("sku,name", *[f"F-{i},Row {i}" for i in range(100)]))
+    assert runner.run_import(import_id) == "completed"
+    assert _first(reported, "validating") == pytest.approx(100 / FIRST_LOAD.total)
+    with sync_engine().connect() as conn:  # in the order the rebuild builds them
+        gin = [" USING gin " in row[1] for row in conn.execute(text(rebuild.INDEXES))]
+    steps = [p for phase, p in reported if phase.startswith(("rebuilding: b", "rebuilding: s"))]
+    shares = [after - before for before, after in itertools.pairwise(steps)]
+    btree = min(shares)
+    expected = [rebuild.GIN_COST * btree if is_gin else btree for is_gin in gin]
+    assert sum(gin) == 2 and shares == pytest.approx(expected)
+
+
+def test_a_merge_into_a_large_catalog_jumps_to_where_it_stands(reported):
+    """Until the file is compared with the catalog the bar assumes a rebuild; a merge of
+    a few changes then stands further on, and the bar jumps there."""
+    skus = seed_products(200)
+    lines = [f"{sku},{'Renamed' if i == 0 else f'Seeded {i}'}" for i, sku in enumerate(skus)]
+    import_id = stored_import(csv_bytes("sku,name", *lines))
+    assert runner.run_import(import_id) == "completed"
+    assert _first(reported, "validating") == pytest.approx(100 / REBUILD.total)
+    costs = merge_costs(1 / 200)
+    assert _first(reported, "merging") > 100 * (costs.read + costs.check) / costs.total
+    progress = [progress for _, progress in reported]
+    assert progress == sorted(progress)
+
+
+def test_the_bar_never_goes_back_when_the_path_changes():
+    bar = Bar(REBUILD)
+    checked = bar.checking(1.0)
+    bar.take(merge_costs(0.0), shown=checked)
+    assert bar.applying(0.0) > checked  # a cheaper path: ahead
+    bar.take(REBUILD, shown=95.0)  # a rebuild that fell back to the merge
+    assert bar.applying(0.0) == 95.0 and bar.applying(1.0) == 100.0

@@ -1,0 +1,38 @@
+"""`total_is_lower_bound`: a filtered total whose count stopped at its cap is "at least",
+not "about"."""
+
+from __future__ import annotations
+
+from product_importer.products import list_service
+from tests.products.helpers import API, add_products, sql_execute
+
+
+async def test_a_count_stopped_at_its_cap_is_a_lower_bound(client, monkeypatch):
+    """The planner, from statistics without a single match, expects a rare term; the
+    count then stops at the cap (30 + 1), though 40 products match. (A page of 5: the
+    planner expects the first rows walked to hold it, so the page is found without
+    counting every match.)"""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 30)
+    add_products({"sku": f"OTHER-{i}", "name": "Other"} for i in range(300))
+    sql_execute("ANALYZE products")
+    add_products({"sku": f"T-{i}", "name": "Teapot"} for i in range(40))
+    body = (await client.get(f"{API}?name=teapot&page_size=5")).json()
+    assert (body["total"], body["total_is_estimate"], body["total_is_lower_bound"]) == (
+        31,
+        True,
+        True,
+    )
+
+
+async def test_estimated_and_exact_totals_are_not_lower_bounds(client, monkeypatch):
+    add_products({"sku": f"T-{i}", "name": "Teapot"} for i in range(40))
+    sql_execute("ANALYZE products")
+    body = (await client.get(f"{API}?name=teapot&page_size=5")).json()
+    assert (body["total"], body["total_is_estimate"], body["total_is_lower_bound"]) == (
+        40,
+        False,
+        False,
+    )
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 5)  # the planner expects 40
+    body = (await client.get(f"{API}?name=teapot&page_size=5")).json()
+    assert (body["total_is_estimate"], body["total_is_lower_bound"]) == (True, False)
