@@ -105,6 +105,12 @@ async def client() -> AsyncIterator[object]:
         yield http
 
 
+# The tests' workers look for lost imports when they start, and then only this seldom:
+# a sweep every few seconds would take up an import that a test made lost (to look at
+# it) before the test did. A test of the sweep starts a worker of its own.
+TEST_WORKER_SWEEP_SECONDS = 3600.0
+
+
 def _wait_for_workers(expected: int, timeout: float = 60.0) -> None:
     from product_importer.worker import celery_app
 
@@ -117,10 +123,26 @@ def _wait_for_workers(expected: int, timeout: float = 60.0) -> None:
     raise RuntimeError(f"Celery workers did not answer a ping within {timeout:.0f} s")
 
 
-def start_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
+def wait_for_worker(process: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    """Until the worker that `process` runs answers a ping (its name ends with its pid)."""
+    from product_importer.worker import celery_app
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        replies = celery_app.control.ping(timeout=0.5) or []
+        if any(name.endswith(f"-{process.pid}") for reply in replies for name in reply):
+            return
+        time.sleep(0.2)
+    raise RuntimeError(f"the Celery worker did not answer a ping within {timeout:.0f} s")
+
+
+def start_worker(
+    queues: str, pool: str, concurrency: int, sweep_seconds: float = TEST_WORKER_SWEEP_SECONDS
+) -> subprocess.Popen[bytes]:
     command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
     command += ["--pool", pool, "--concurrency", str(concurrency)]
-    return subprocess.Popen(command, env=os.environ.copy())
+    env = {**os.environ, "IMPORT_SWEEP_SECONDS": str(sweep_seconds)}
+    return subprocess.Popen(command, env=env)
 
 
 def stop_worker(process: subprocess.Popen[bytes]) -> None:

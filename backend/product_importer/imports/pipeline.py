@@ -22,7 +22,7 @@ from typing import Any
 
 import psycopg2
 import psycopg2.errors
-from sqlalchemy import Connection
+from sqlalchemy import Connection, text
 
 from product_importer.imports import rebuild, repository
 from product_importer.imports import staging_sql as q
@@ -323,7 +323,11 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     cur = main.connection.cursor()
     cur.execute("SET LOCAL work_mem = '256MB'")
     cur.execute(sql.create_table)
-    bar = Bar(FIRST_LOAD if _scalar(cur, q.CATALOG_IS_EMPTY) else REBUILD)
+    # Asked on `aux` (autocommit): a read of `products` in the import's transaction
+    # before it takes the merge lock would hold a lock a rebuilding import's swap waits
+    # for, while that import holds the merge lock this one then waits for.
+    catalog_is_empty = aux.execute(text(q.CATALOG_IS_EMPTY)).scalar()
+    bar = Bar(FIRST_LOAD if catalog_is_empty else REBUILD)
 
     try:
         parsed_by_copy = sql.stages_every_column and _stage_with_copy(

@@ -56,6 +56,42 @@ def products() -> dict[str, tuple[str, str, str | None, bool]]:
         return {r.sku.lower(): (r.sku, r.name, r.description, r.is_active) for r in rows}
 
 
+def catalog() -> list[dict[str, Any]]:
+    """Every column of every product, by id: what an import that applies nothing leaves
+    exactly as it was (timestamps included)."""
+    with sync_engine().connect() as conn:
+        rows = conn.execute(text("SELECT * FROM products ORDER BY id")).mappings()
+        return [dict(row) for row in rows]
+
+
+def seed_products(count: int, prefix: str = "K") -> list[str]:
+    """`count` products, SKUs `{prefix}-00000`… (numbered so that lower(sku) keeps their
+    order), some inactive, created a day ago; their SKUs in that order."""
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO products (sku, name, description, is_active, created_at, updated_at)"
+                " SELECT :prefix || '-' || lpad(i::text, 5, '0'), 'Seeded ' || i, 'Desc ' || i,"
+                "        i % 7 <> 0, now() - interval '1 day', now() - interval '1 day'"
+                " FROM generate_series(0, :last) AS i"
+            ),
+            {"prefix": prefix, "last": count - 1},
+        )
+    return [f"{prefix}-{i:05d}" for i in range(count)]
+
+
+def completed_events(import_id: str | uuid.UUID | None = None) -> int:
+    """import.completed events recorded for the import (for any import: None)."""
+    with sync_engine().connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT count(*) FROM webhook_events WHERE type = 'import.completed'"
+                " AND (CAST(:id AS text) IS NULL OR payload->'data'->>'id' = :id)"
+            ),
+            {"id": None if import_id is None else str(import_id)},
+        ).scalar_one()
+
+
 def csv_bytes(*lines: str, newline: str = "\n") -> bytes:
     return (newline.join(lines) + newline).encode("utf-8")
 
@@ -120,11 +156,15 @@ def api_process(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
+            if server.poll() is not None:
+                raise RuntimeError(f"the API exited with {server.returncode} before it answered")
             try:
                 if httpx.get(f"{url}/openapi.json", timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.1)
+        else:
+            raise RuntimeError(f"the API at {url} never answered")
         yield url, server
     finally:
         server.terminate()

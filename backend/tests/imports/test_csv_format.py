@@ -5,7 +5,14 @@ import codecs
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from tests.imports.helpers import csv_bytes, import_file, products
+from tests.imports.helpers import (
+    catalog,
+    completed_events,
+    csv_bytes,
+    import_file,
+    products,
+    seed_products,
+)
 
 
 async def test_bom_crlf_quotes_newlines_and_non_ascii(client, worker):
@@ -205,12 +212,15 @@ async def test_header_only_file_completes_with_zero_rows(client, worker):
 
 
 async def test_a_late_invalid_utf8_byte_fails_the_import_and_applies_nothing(client, worker):
-    good = "".join(f"U-{i},Name {i},{'x' * 40}\n" for i in range(3000))
+    seed_products(1_000, "U")
+    before = catalog()
+    good = "".join(f"U-{i:05d},Name {i},{'x' * 40}\n" for i in range(3000))
     content = b"sku,name,description\n" + good.encode() + b"U-BAD,Caf\xe9,latin-1\n"
     result = await import_file(client, content)
     assert result["status"] == "failed"
     assert "not valid UTF-8" in result["error"] and "Line 3002" in result["error"]
-    assert products() == {}
+    assert catalog() == before
+    assert completed_events(result["id"]) == 0
 
 
 async def test_a_late_nul_byte_fails_the_import_as_binary_data(client, worker):

@@ -1,24 +1,36 @@
 """Cancel, a killed worker, and duplicate deliveries: nothing is ever half applied."""
 
 import asyncio
+import json
 import signal
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import httpx
 import psutil
 import pytest
+import redis.asyncio as aioredis
 from sqlalchemy import text
 
+from product_importer.config import get_settings
 from product_importer.db import sync_engine
-from product_importer.imports import repository, runner
+from product_importer.imports import live, recovery, repository, runner
 from product_importer.imports.progress import ProgressReporter
+from product_importer.imports.queue import channel
 from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
+    FINAL,
     MergeGate,
+    catalog,
+    completed_events,
     csv_bytes,
     products,
+    seed_products,
     staging_tables,
     stored_import,
     upload,
@@ -29,7 +41,9 @@ CLAIM_HELD_BY_ANOTHER_WORKER = f"SELECT pg_advisory_lock({runner.CLAIM_LOCK_KEY}
 
 
 def _big_file(rows: int = 20_000) -> bytes:
-    return csv_bytes("sku,name,description", *[f"F-{i},Name {i},Desc {i}" for i in range(rows)])
+    """Products F-00000…: it renames those `seed_products(n, "F")` made, adds the rest."""
+    lines = [f"F-{i:05d},Name {i},Desc {i}" for i in range(rows)]
+    return csv_bytes("sku,name,description", *lines)
 
 
 async def _wait_for_phase(client, import_id: str, phase: str, within: float = 60) -> None:
@@ -42,6 +56,8 @@ async def _wait_for_phase(client, import_id: str, phase: str, within: float = 60
 
 
 async def test_cancel_while_running_applies_nothing(client, worker):
+    seed_products(1_000, "F")
+    before = catalog()
     with MergeGate() as gate:
         import_id = (await upload(client, _big_file())).json()["id"]
         await _wait_for_phase(client, import_id, "waiting for other imports")
@@ -51,7 +67,7 @@ async def test_cancel_while_running_applies_nothing(client, worker):
         gate.open()
         final = await wait_final(client, import_id)
     assert final["status"] == "cancelled"
-    assert products() == {}
+    assert catalog() == before
     assert staging_tables() == []
     again = await client.post(f"/api/v1/imports/{import_id}/cancel")
     assert again.status_code == 200 and again.json()["status"] == "cancelled"
@@ -61,13 +77,33 @@ async def test_cancel_while_running_applies_nothing(client, worker):
 async def test_a_cancel_stops_a_long_statement_at_once(client, worker):
     """Waiting for the merge lock is one statement, as long as the other import's merge:
     a cancel ends it there, without waiting for it to end."""
+    seed_products(50, "F")
+    before = catalog()
     with MergeGate():
         import_id = (await upload(client, _big_file(100))).json()["id"]
         await _wait_for_phase(client, import_id, "waiting for other imports")
         await client.post(f"/api/v1/imports/{import_id}/cancel")
-        final = await wait_final(client, import_id, within=15)  # the gate is still closed
+        final = await wait_final(client, import_id, within=60)  # the gate is still closed
     assert final["status"] == "cancelled"
-    assert products() == {}
+    assert catalog() == before
+    assert completed_events(import_id) == 0
+    assert staging_tables() == []
+
+
+async def test_a_cancel_during_the_merge_applies_nothing(client, worker):
+    """The merge is under way, held by a product row it must update: the cancel ends it
+    there, and the products it had already updated are as they were."""
+    skus = seed_products(20_000)
+    content, _ = _renaming(skus, every=100)
+    before = catalog()
+    with _row_locked(skus[-1]) as holder:
+        import_id = (await upload(client, content)).json()["id"]
+        _wait_until_blocked_by(holder, within=120)
+        await client.post(f"/api/v1/imports/{import_id}/cancel")
+        final = await wait_final(client, import_id, within=60)  # the row is still locked
+    assert final["status"] == "cancelled"
+    assert catalog() == before
+    assert _events() == [("import.cancelled", import_id, "cancelled")]
     assert staging_tables() == []
 
 
@@ -161,23 +197,115 @@ def test_time_left_leaves_out_the_wait():
     assert snapshot.eta_seconds == pytest.approx(2.0, abs=0.2)
 
 
-async def test_a_worker_killed_mid_import_leaves_nothing_half_applied(client, worker):
-    pool = psutil.Process(worker[0].pid)
-    with MergeGate() as gate:
-        import_id = (await upload(client, _big_file())).json()["id"]
-        await _wait_for_phase(client, import_id, "waiting for other imports")
-        for child in pool.children():
-            child.send_signal(signal.SIGKILL)
-        await asyncio.sleep(2.5)  # the dead backend notices its client is gone
-        gate.open()
-        final = await wait_final(client, import_id)
-    assert final["status"] in ("completed", "failed")
-    catalog = products()
-    assert len(catalog) in (0, 20_000)
-    if final["status"] == "completed":
-        assert final["created"] == 20_000 and final["total_rows"] == 20_000
-    else:
-        assert catalog == {} and final["error"]
+def _renaming(skus: list[str], every: int) -> tuple[bytes, dict[str, str]]:
+    """A file of `skus` (as `seed_products` made them) renaming every `every`th one and
+    the last; the new names by SKU."""
+    renamed = {sku: f"Renamed {i}" for i, sku in enumerate(skus) if i % every == 0}
+    renamed[skus[-1]] = "Renamed last"
+    lines = [f"{sku},{renamed.get(sku, f'Seeded {i}')},Desc {i}" for i, sku in enumerate(skus)]
+    return csv_bytes("sku,name,description", *lines), renamed
+
+
+@contextmanager
+def _row_locked(sku: str) -> Iterator[int]:
+    """The product's row locked (as an API update holds it) until the block ends; the
+    holding backend's pid."""
+    with sync_engine().connect() as holder:
+        holder.execute(text("SELECT id FROM products WHERE sku = :sku FOR UPDATE"), {"sku": sku})
+        yield holder.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        holder.rollback()
+
+
+@contextmanager
+def _table_read() -> Iterator[int]:
+    """`products` read in an open transaction (ACCESS SHARE, as a long report holds it),
+    so that a rebuild's swap waits; the reading backend's pid."""
+    with sync_engine().connect() as reader:
+        reader.execute(text("SELECT count(*) FROM products"))
+        yield reader.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        reader.rollback()
+
+
+def _kill_the_import_workers(worker: list[Any]) -> None:
+    children = psutil.Process(worker[0].pid).children()
+    assert children, "the imports worker has no pool processes to kill"
+    for child in children:
+        child.send_signal(signal.SIGKILL)
+
+
+def _sweep() -> None:
+    """What an imports worker's sweep does every few seconds (the session's workers do
+    it seldom): the task redelivered after the kill mostly comes while PostgreSQL has
+    yet to end the dead worker's backend, finds the claim still held and does nothing."""
+    recovery.requeue_stalled()
+
+
+def _wait_until_gone(pids: list[int], within: float = 60) -> None:
+    """Until PostgreSQL has ended these backends (their client was killed)."""
+    alive = text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)")
+    deadline = time.monotonic() + within
+    with sync_engine().connect() as observer:
+        while observer.execute(alive, {"pids": pids}).scalar_one():
+            assert time.monotonic() < deadline, f"backends {pids} outlived their client"
+            observer.rollback()
+            time.sleep(0.02)
+
+
+def _assert_all_or_nothing(before: list[dict], final: dict, renamed: dict[str, str]) -> None:
+    """The catalog is exactly as it was, or exactly as the whole file makes it (the
+    import completed): never part of the file applied."""
+    assert final["status"] in ("completed", "failed"), final  # retried or ended, not running
+    after = catalog()
+    if final["status"] == "failed":
+        assert final["error"]
+        assert after == before
+        return
+    assert final["updated"] == len(renamed) and final["created"] == 0, final
+    assert [row["id"] for row in after] == [row["id"] for row in before]
+    changed_at = set()
+    for old, new in zip(before, after, strict=True):
+        if old["sku"] not in renamed:
+            assert new == old
+            continue
+        assert new["name"] == renamed[old["sku"]]
+        assert {**new, "name": old["name"], "updated_at": old["updated_at"]} == old
+        changed_at.add(new["updated_at"])
+    assert len(changed_at) == 1 and changed_at.pop() > before[0]["updated_at"]
+
+
+async def test_a_worker_killed_mid_merge_leaves_nothing_half_applied(client, worker):
+    """Killed while its row-by-row merge waits for a product's row (past its first batch
+    of 50,000 winners): what it had merged is undone with its transaction, and the
+    import is run again or ends failed with a reason."""
+    skus = seed_products(50_200)  # a rebuild would not pay for the 202 changes
+    content, renamed = _renaming(skus, every=250)
+    before = catalog()
+    with _row_locked(skus[-1]) as holder:
+        import_id = (await upload(client, content)).json()["id"]
+        merging = _wait_until_blocked_by(holder, within=120)
+        _kill_the_import_workers(worker)
+        _wait_until_gone(merging)
+    _sweep()
+    final = await wait_final(client, import_id)
+    _assert_all_or_nothing(before, final, renamed)
+    assert staging_tables() == []
+
+
+async def test_a_worker_killed_while_its_rebuild_waits_to_swap_leaves_nothing_half_applied(
+    client, worker
+):
+    """Killed while its rebuilt catalog waits to replace `products` (a reader holds it)."""
+    skus = seed_products(1_000)
+    content, renamed = _renaming(skus, every=1)  # every product: a rebuild pays
+    before = catalog()
+    with _table_read() as reader:
+        import_id = (await upload(client, content)).json()["id"]
+        swapping = _wait_until_blocked_by(reader, within=120)
+        _kill_the_import_workers(worker)
+        _wait_until_gone(swapping)
+    _sweep()
+    final = await wait_final(client, import_id)
+    _assert_all_or_nothing(before, final, renamed)
     assert staging_tables() == []
 
 
@@ -199,42 +327,108 @@ def test_a_delivery_while_another_worker_holds_the_import_does_nothing():
     assert runner.run_import(import_id) == "completed"
 
 
-async def test_sse_gives_progress_then_the_final_event(client, worker):
+async def _sse_events(response: httpx.Response) -> Any:
+    """(event, id) of each event of a Server-Sent Events response, as it arrives."""
+    fields: dict[str, str] = {}
+    async for line in response.aiter_lines():
+        if line:
+            name, _, value = line.partition(": ")
+            fields[name] = value
+        elif "event" in fields:
+            yield fields["event"], fields["id"]
+            fields = {}
+
+
+async def test_sse_gives_progress_then_the_final_event(client, live_api, worker):
     with MergeGate() as gate:
         import_id = (await upload(client, _big_file(5_000))).json()["id"]
         await _wait_for_phase(client, import_id, "waiting for other imports")
-        stream = asyncio.create_task(client.get(f"/api/v1/imports/{import_id}/events"))
-        await asyncio.sleep(1.0)
-        gate.open()
-        response = await asyncio.wait_for(stream, timeout=60)
-    assert response.headers["content-type"].startswith("text/event-stream")
-    events = [
-        line.removeprefix("event: ")
-        for line in response.text.splitlines()
-        if line.startswith("event: ")
-    ]
+        url = f"{live_api}/api/v1/imports/{import_id}/events"
+        async with httpx.AsyncClient(timeout=60) as http, http.stream("GET", url) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            events = []
+            async for event, _ in _sse_events(response):
+                events.append(event)
+                gate.open()  # once the stream is under way
     assert events[0] == "progress" and events[-1] == "completed"
     assert events.count("completed") == 1
 
     late = await client.get(f"/api/v1/imports/{import_id}/events")
     lines = late.text.splitlines()
     assert [x for x in lines if x.startswith("event: ")] == ["event: completed"]
-    assert any(x.startswith("id: completed-5000") for x in lines)
-    resumed = await client.get(
-        f"/api/v1/imports/{import_id}/events", headers={"Last-Event-ID": "progress-0-0"}
-    )
-    assert "event: completed" in resumed.text
+    assert any(x.startswith("id: completed-5000-100.0-completed") for x in lines)
+
+
+async def test_progress_is_published_on_the_import_s_channel(client, worker):
+    """What makes live viewers prompt (the stream falls back to polling without it)."""
+    listener = aioredis.from_url(get_settings().redis_url_or_local)
+    subscription = listener.pubsub()
+    with MergeGate() as gate:
+        import_id = (await upload(client, _big_file(5_000))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        await subscription.subscribe(channel(import_id))
+        gate.open()
+        published = []
+        deadline = time.monotonic() + 120
+        while not published or published[-1]["event"] == "progress":
+            assert time.monotonic() < deadline, published
+            message = await subscription.get_message(ignore_subscribe_messages=True, timeout=1)
+            if message is not None:
+                published.append(json.loads(message["data"]))
+    await subscription.aclose()
+    await listener.aclose()
+    progress = [m["data"]["progress"] for m in published if m["event"] == "progress"]
+    assert progress, published
+    assert progress == sorted(progress)
+    assert [m["event"] for m in published if m["event"] in FINAL] == ["completed"]
+
+
+async def _until_subscribed(listener: aioredis.Redis, name: str) -> None:
+    for _ in range(3000):
+        if (await listener.pubsub_numsub(name))[0][1]:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"nobody subscribed to {name}")
+
+
+async def test_a_resumed_stream_leaves_out_the_state_the_viewer_has(client, live_api, worker):
+    """Last-Event-ID names the state a reconnecting viewer last got: the stream goes on
+    from the next one."""
+    listener = aioredis.from_url(get_settings().redis_url_or_local)
+    with MergeGate():
+        import_id = (await upload(client, _big_file(100))).json()["id"]
+        await _wait_for_phase(client, import_id, "waiting for other imports")
+        seen = live.event_id(
+            ImportRead.model_validate((await client.get(f"/api/v1/imports/{import_id}")).json())
+        )
+        url = f"{live_api}/api/v1/imports/{import_id}/events"
+        headers = {"Last-Event-ID": seen}
+        async with (
+            httpx.AsyncClient(timeout=60) as http,
+            http.stream("GET", url, headers=headers) as response,
+        ):
+            # Subscribed, the stream reads the state, the one the viewer has: then the
+            # cancel (seen within half a second) gives it the next one.
+            await _until_subscribed(listener, channel(import_id))
+            await client.post(f"/api/v1/imports/{import_id}/cancel")
+            first = await anext(_sse_events(response))
+    await listener.aclose()
+    assert first[1] != seen
+    assert first[0] == "cancelled"
 
 
 def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
-    rows = [f"R-{i},Name {i}" for i in range(20_000)]
+    seed_products(1_000, "R")
+    before = catalog()
+    rows = [f"R-{i:05d},Name {i}" for i in range(20_000)]
     import_id = stored_import(csv_bytes("sku,name", *rows))
     with sync_engine().begin() as conn:
         conn.execute(
             text("UPDATE imports SET cancel_requested = true WHERE id = :id"), {"id": import_id}
         )
     assert runner.run_import(import_id) == "cancelled"
-    assert products() == {}
+    assert catalog() == before
+    assert completed_events(import_id) == 0
     assert staging_tables() == []
 
 
@@ -271,18 +465,18 @@ def _events() -> list[tuple[str, str, str]]:
     return [(r.type, r.payload["data"]["id"], r.payload["data"]["status"]) for r in rows]
 
 
-def _wait_until_blocked_by(holder: int, within: float = 10) -> None:
-    """Until a session waits for a lock that the backend `holder` holds."""
+def _wait_until_blocked_by(holder: int, within: float = 10) -> list[int]:
+    """Until a session waits for a lock that the backend `holder` holds; the waiting
+    backends' pids."""
     # Another session: pg_stat_activity stays the same within one transaction.
-    blocked = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
-    )
+    blocked = text("SELECT pid FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))")
     deadline = time.monotonic() + within
     with sync_engine().connect() as observer:
-        while observer.execute(blocked, {"holder": holder}).scalar_one() == 0:
+        while not (pids := list(observer.execute(blocked, {"holder": holder}).scalars())):
             assert time.monotonic() < deadline, "nobody waited for the lock"
             observer.rollback()
             time.sleep(0.02)
+    return pids
 
 
 def test_a_cancel_committed_while_a_worker_claims_the_import_wins():

@@ -1,6 +1,7 @@
 """Lost imports are found and queued again: at once when no worker holds the claim of
 a running import (its worker or the database restarted), never while one does. The
-test workers sweep too: each check runs within milliseconds of making its import."""
+session's workers sweep only when they start (`tests/conftest.py`): none takes up the
+lost imports these tests make while they look at them."""
 
 import uuid
 
@@ -9,6 +10,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import recovery, runner
+from tests.conftest import start_worker, stop_worker, wait_for_worker
 from tests.imports.helpers import csv_bytes, wait_final
 
 
@@ -80,7 +82,13 @@ def test_a_send_the_broker_refused_is_tried_again_at_the_next_sweep(monkeypatch)
 
 
 async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker):
-    """Nothing sends this import but the imports worker's own sweep."""
-    import_id = _running(hash_sign=1)
-    final = await wait_final(client, str(import_id), within=30)
+    """Nothing sends this import but the sweep of an imports worker that was already
+    running when the import was lost."""
+    sweeping = start_worker("imports", "prefork", 1, sweep_seconds=0.5)
+    try:
+        wait_for_worker(sweeping)
+        import_id = _running(hash_sign=1)
+        final = await wait_final(client, str(import_id), within=30)
+    finally:
+        stop_worker(sweeping)
     assert final["status"] == "completed" and final["created"] == 1

@@ -2,13 +2,21 @@
 
 import codecs
 import logging
+import socket
 
 import pytest
 from sqlalchemy import text
 
 from product_importer.app import create_app
 from product_importer.db import sync_engine
-from tests.imports.helpers import csv_bytes, upload, wait_final
+from tests.imports.helpers import (
+    catalog,
+    completed_events,
+    csv_bytes,
+    seed_products,
+    upload,
+    wait_final,
+)
 from tests.settings_helpers import settings_env
 
 
@@ -36,10 +44,14 @@ def _kept() -> tuple[int, int]:
     ],
 )
 async def test_unusable_files_get_422_and_nothing_is_kept(client, content, message):
+    seed_products(50, "A")
+    before = catalog()
     response = await upload(client, content)
     assert response.status_code == 422, response.text
     assert message in response.json()["detail"]
     assert _kept() == (0, 0)
+    assert catalog() == before
+    assert completed_events() == 0
 
 
 async def test_not_multipart_or_wrong_field_is_422(client):
@@ -239,11 +251,13 @@ async def test_an_upload_the_broker_cannot_take_is_still_accepted_and_stays_queu
     # The import is committed before it is handed to the broker: a broker that cannot
     # take it must not turn the stored upload into an error (a retry would import twice).
     from product_importer import worker
-    from product_importer.embedded import free_port
 
-    with settings_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
-        monkeypatch.setattr(worker, "celery_app", worker.create_celery())
-    response = await upload(client, csv_bytes("sku,name", "A-1,Anvil"))
+    with socket.socket() as not_listening:  # held: no other server can take its port
+        not_listening.bind(("127.0.0.1", 0))
+        port = not_listening.getsockname()[1]
+        with settings_env(REDIS_URL=f"redis://127.0.0.1:{port}/0"):
+            monkeypatch.setattr(worker, "celery_app", worker.create_celery())
+        response = await upload(client, csv_bytes("sku,name", "A-1,Anvil"))
     assert response.status_code == 202, response.text
     with sync_engine().connect() as conn:
         status = conn.execute(text("SELECT status FROM imports")).scalar_one()
