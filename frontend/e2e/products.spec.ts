@@ -335,7 +335,11 @@ test.describe('Story 2b: products edge cases', () => {
       await dialog.getByRole('button', { name: 'Create product' }).click();
       await expect(dialog.getByRole('alert')).toContainText('The server could not be reached.');
       await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeEnabled();
+      // What was typed is not thrown away on a key press: the dialog asks first.
       await page.keyboard.press('Escape');
+      const discard = page.getByRole('alertdialog', { name: 'Discard your changes?' });
+      await expect(discard.getByRole('button', { name: 'Keep editing' })).toBeFocused();
+      await discard.getByRole('button', { name: 'Discard changes' }).click();
       await expect(dialog).toBeHidden();
     } finally {
       await context.setOffline(false);

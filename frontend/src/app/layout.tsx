@@ -1,6 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
 import { SignOutButton, TokenPrompt } from '@/components/token-prompt';
+import { UploadIndicator, useImportCompleted } from '@/features/imports';
+import { productKeys } from '@/features/products';
 
 const links = [
   { to: '/', label: 'Import', end: true },
@@ -12,6 +15,10 @@ export function AppLayout() {
   const { pathname } = useLocation();
   const main = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
+  const queryClient = useQueryClient();
+
+  // The products lists on screen or in the cache are out of date once an import has completed.
+  useImportCompleted(() => void queryClient.invalidateQueries({ queryKey: productKeys.all }));
 
   useEffect(() => {
     // After client-side navigation, move focus to the new page so screen readers announce it.
@@ -36,7 +43,8 @@ export function AppLayout() {
             <img src="/favicon.svg" alt="" className="size-6" />
             Product Importer
           </p>
-          <nav aria-label="Main" className="flex items-center gap-2">
+          <nav aria-label="Main" className="flex flex-wrap items-center gap-2">
+            {pathname !== '/' && <UploadIndicator />}
             <ul className="flex gap-1">
               {links.map((link) => (
                 <li key={link.to}>

@@ -38,6 +38,9 @@ export type DataTableProps<T> = {
   total: number;
   /** The total is the server's estimate: say "about", and do not offer a jump to the last page. */
   totalIsEstimate?: boolean;
+  /** With `totalIsEstimate`: the total is a lower bound (counting stopped at a cap), so there are
+   * at least that many: say "more than" one less. */
+  totalIsLowerBound?: boolean;
   /** Overrides "is there a next page?" when the total is only an estimate. */
   hasNextPage?: boolean;
   onPageChange: (page: number) => void;
@@ -50,6 +53,8 @@ export type DataTableProps<T> = {
   showsPreviousPage?: boolean;
   empty?: ReactNode;
   error?: ReactNode;
+  /** Marks the rows shown elsewhere on the page (e.g. in a card above): `aria-current` and a cue. */
+  isCurrentRow?: (row: T) => boolean;
 };
 
 /**
@@ -67,6 +72,7 @@ export function DataTable<T>({
   pageSize,
   total,
   totalIsEstimate = false,
+  totalIsLowerBound = false,
   hasNextPage,
   onPageChange,
   onPageSizeChange,
@@ -75,6 +81,7 @@ export function DataTable<T>({
   showsPreviousPage = false,
   empty = 'Nothing to show.',
   error,
+  isCurrentRow,
 }: DataTableProps<T>) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const sorting: SortingState = sort ? [sort] : [];
@@ -104,7 +111,16 @@ export function DataTable<T>({
   const first = shown === 0 ? 0 : (page - 1) * pageSize + 1;
   const last = totalIsEstimate ? first + shown - 1 : Math.min(total, page * pageSize);
   const canNext = hasNextPage ?? page < pageCount;
-  const about = totalIsEstimate ? 'about ' : '';
+  const lowerBound = totalIsEstimate && totalIsLowerBound;
+  const about = lowerBound ? 'more than ' : totalIsEstimate ? 'about ' : '';
+  // "More than 10,000" for a count that stopped at 10,001.
+  const totalShown = lowerBound ? total - 1 : total;
+  // An estimated total can be short of the pages that exist; an empty page cannot.
+  const pagesShown = lowerBound
+    ? Math.max(Math.floor((total - 1) / pageSize), page - 1)
+    : shown === 0
+      ? pageCount
+      : Math.max(pageCount, page);
   const rows = table.getRowModel().rows;
 
   return (
@@ -150,7 +166,11 @@ export function DataTable<T>({
             className={`divide-y divide-slate-100 transition-opacity ${showsPreviousPage && !isLoading ? 'opacity-60' : ''}`}
           >
             {rows.map((row) => (
-              <tr key={row.id} className="hover:bg-slate-50">
+              <tr
+                key={row.id}
+                aria-current={isCurrentRow?.(row.original) || undefined}
+                className="hover:bg-slate-50 aria-[current]:bg-indigo-50 aria-[current]:shadow-[inset_3px_0_0_var(--color-indigo-600)]"
+              >
                 {row.getVisibleCells().map((cell) => (
                   <td
                     key={cell.id}
@@ -179,8 +199,8 @@ export function DataTable<T>({
           {shown === 0
             ? total === 0
               ? 'No results'
-              : `None on this page (${about}${formatNumber(total)} in all)`
-            : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(total)}`}
+              : `None on this page (${about}${formatNumber(totalShown)} in all)`
+            : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(totalShown)}`}
           {showsPreviousPage && !isLoading && (
             <span className="ml-2 inline-flex align-middle text-slate-500">
               <Spinner className="size-4" label="Loading" />
@@ -212,14 +232,18 @@ export function DataTable<T>({
           </PagerButton>
           <span className="px-1 whitespace-nowrap">
             Page {formatNumber(page)} of {about}
-            {/* An estimated total can be short of the pages that exist; an empty page cannot. */}
-            {formatNumber(shown === 0 ? pageCount : Math.max(pageCount, page))}
+            {formatNumber(pagesShown)}
           </span>
           <PagerButton label="Next page" disabled={!canNext} onClick={() => onPageChange(page + 1)}>
             ›
           </PagerButton>
           <PagerButton
             label="Last page"
+            why={
+              totalIsEstimate
+                ? 'Last page: not available, as the total is an estimate. Use Next page to go on.'
+                : undefined
+            }
             disabled={totalIsEstimate || page >= pageCount}
             onClick={() => onPageChange(pageCount)}
           >
@@ -233,11 +257,14 @@ export function DataTable<T>({
 
 function PagerButton({
   label,
+  why,
   disabled,
   onClick,
   children,
 }: {
   label: string;
+  /** Why it cannot act, for its tooltip and description, when that is not plain. */
+  why?: string;
   disabled: boolean;
   onClick: () => void;
   children: ReactNode;
@@ -246,7 +273,7 @@ function PagerButton({
     <button
       type="button"
       aria-label={label}
-      title={label}
+      title={why ?? label}
       {...focusKeepingProps(disabled, onClick)}
       className="inline-flex size-8 items-center justify-center rounded-md bg-white text-base ring-1 ring-slate-300 ring-inset hover:bg-slate-50 aria-disabled:cursor-not-allowed aria-disabled:text-slate-400 aria-disabled:hover:bg-white"
     >

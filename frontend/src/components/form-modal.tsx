@@ -1,5 +1,6 @@
-import type { FormEvent, ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Button } from './button';
+import { ConfirmDialog } from './confirm-dialog';
 import { FormAlert } from './field';
 import { Modal } from './modal';
 
@@ -16,6 +17,10 @@ export type FormModalProps = {
   isSaving?: boolean;
   /** An error that belongs to no single field, shown above the fields. */
   formError?: ReactNode;
+  /** The person changed something: dismissing the form (Escape, the backdrop, Close), which is
+   * easily done by mistake, asks before throwing their changes away. Cancel is asked for, and
+   * does not ask. */
+  dirty?: boolean;
   children: ReactNode;
 };
 
@@ -29,17 +34,36 @@ export function FormModal({
   onSubmit,
   isSaving = false,
   formError,
+  dirty = false,
   children,
 }: FormModalProps) {
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  const [submits, setSubmits] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  useEffect(() => {
+    // A save refused for a field (e.g. a SKU taken) moves the focus to it, unless the focus is
+    // on a field with an error already.
+    if (submits === 0) return;
+    const form = formRef.current;
+    if (!form || document.activeElement?.getAttribute('aria-invalid') === 'true') return;
+    form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [submits]);
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    void onSubmit();
+    void Promise.resolve(onSubmit()).finally(() => setSubmits((count) => count + 1));
+  }
+
+  function close() {
+    if (dirty) setConfirmingDiscard(true);
+    else onClose();
   }
 
   return (
     <Modal
       open
-      onClose={onClose}
+      onClose={close}
       preventClose={isSaving}
       title={title}
       description={description}
@@ -54,10 +78,22 @@ export function FormModal({
         </>
       }
     >
-      <form id={formId} onSubmit={submit} noValidate className="space-y-4">
+      <form ref={formRef} id={formId} onSubmit={submit} noValidate className="space-y-4">
         {formError && <FormAlert>{formError}</FormAlert>}
         {children}
       </form>
+      <ConfirmDialog
+        open={confirmingDiscard}
+        onClose={() => setConfirmingDiscard(false)}
+        onConfirm={() => {
+          setConfirmingDiscard(false);
+          onClose();
+        }}
+        title="Discard your changes?"
+        message="What you changed in this form has not been saved."
+        confirmLabel="Discard changes"
+        cancelLabel="Keep editing"
+      />
     </Modal>
   );
 }

@@ -47,12 +47,17 @@ function describeDetail(status: number, detail: unknown): string {
   return `The request failed (HTTP ${status}).`;
 }
 
-/** The error of a request (a fetch, a stream's read, an upload) that its caller aborted. */
+/** A failure that asking again later can mend: no connection, the rate limiter, a server restarting. */
+export function isPassingFailure(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+}
+
 /** The API answered 404: what was asked about does not exist (or no longer: deleted elsewhere). */
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
 }
 
+/** The error of a request (a fetch, a stream's read, an upload) that its caller aborted. */
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';
 }

@@ -15,11 +15,6 @@ export function isUnknownImport(error: unknown): boolean {
   return error instanceof ApiError && (error.status === 404 || error.status === 422);
 }
 
-/** A failure that asking again later can mend: no connection, the rate limiter, a server restarting. */
-export function isPassingFailure(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
-}
-
 export function getImportQueryOptions(id: string) {
   return queryOptions({
     queryKey: importKeys.detail(id),

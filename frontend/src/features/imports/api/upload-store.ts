@@ -27,8 +27,18 @@ const listeners = new Set<() => void>();
 const endHandlers = new Set<(outcome: UploadOutcome) => void>();
 
 function update(next: Upload | null) {
+  if (next && !upload) window.addEventListener('beforeunload', warnBeforeUnload);
+  if (!next && upload) window.removeEventListener('beforeunload', warnBeforeUnload);
   upload = next;
   for (const listener of listeners) listener();
+}
+
+/** Closing or reloading the tab would stop the upload: the browser asks first. Once the whole
+ * file is sent the server goes on with it, so nothing is lost. */
+function warnBeforeUnload(event: BeforeUnloadEvent) {
+  if (!upload || upload.sent) return;
+  event.preventDefault();
+  event.returnValue = true; // browsers before 2023 ask only when this is set
 }
 
 function subscribe(listener: () => void) {

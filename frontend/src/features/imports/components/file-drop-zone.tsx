@@ -28,10 +28,17 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
     onFile(file);
   }
 
+  /** A file given while another uploads is not taken (one upload at a time): say so. */
+  function take(files: FileList | null) {
+    const file = files?.[0];
+    if (!pending) accept(files);
+    else if (file) setProblem(`${file.name} was not taken: another file is uploading. Choose it again once that upload has ended.`);
+  }
+
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    if (!pending) accept(event.dataTransfer.files);
+    take(event.dataTransfer.files);
   }
 
   return (
@@ -61,7 +68,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
         className="peer sr-only"
         {...focusKeepingProps(pending)}
         onChange={(event) => {
-          if (!pending) accept(event.target.files);
+          take(event.target.files);
           event.target.value = '';
         }}
       />

@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { FormAlert } from '@/components/field';
-import { useToast } from '@/components/toast';
 import type { Import } from '@/types/api';
 import { useCreateImport } from '../api/create-import';
 import { useActiveImports } from '../api/get-active-import';
 import { importKeys } from '../api/query-keys';
+import { isFileProblem } from '../api/status';
 import { startUpload, useUpload, useUploadEnd } from '../api/upload-store';
 import { useStreamedImports } from '../hooks/use-streamed-imports';
 import { useWatchedImports } from '../hooks/use-watched-imports';
@@ -32,7 +32,6 @@ export function ImportPanel() {
   }, [hasWatched, activeImports, pin]);
 
   const createImport = useCreateImport();
-  const toast = useToast();
   const queryClient = useQueryClient();
 
   // The upload outlives the page: on return it is shown again, still running. The page on
@@ -42,6 +41,7 @@ export function ImportPanel() {
   const upload = useUpload();
   const [uploadError, setUploadError] = useState<{ filename: string; message: string } | null>(null);
   const [unconfirmed, setUnconfirmed] = useState<string | null>(null);
+  const [stopped, setStopped] = useState(false);
   const [lastFile, setLastFile] = useState<{ id: string; file: File } | null>(null);
   const [startedId, setStartedId] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -53,7 +53,8 @@ export function ImportPanel() {
       setStartedId(outcome.created.id);
       show(outcome.created.id);
     } else if (outcome.kind === 'stopped') {
-      toast.info('Upload stopped. Nothing was imported.');
+      // Kept on the page, where the upload's card was: a toast is easily missed.
+      setStopped(true);
     } else if (outcome.kind === 'unconfirmed') {
       setUnconfirmed(outcome.file.name);
       void queryClient.invalidateQueries({ queryKey: importKeys.lists() });
@@ -65,11 +66,14 @@ export function ImportPanel() {
   function start(file: File) {
     setUploadError(null);
     setUnconfirmed(null);
+    setStopped(false);
     startUpload(file, createImport.mutateAsync);
   }
 
+  /** The same file again, unless it is the file that failed (or it is not at hand, after a
+   * reload): then a file is chosen, the corrected one. */
   function retry(item: Import) {
-    if (lastFile && lastFile.id === item.id) start(lastFile.file);
+    if (lastFile && lastFile.id === item.id && !isFileProblem(item)) start(lastFile.file);
     else fileInput.current?.click();
   }
 
@@ -86,6 +90,11 @@ export function ImportPanel() {
         <p role="status" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200">
           <strong>{unconfirmed} was sent, but the server's answer was lost.</strong> Its import may have been
           accepted: look for it in the history below before uploading the file again.
+        </p>
+      )}
+      {stopped && (
+        <p role="status" className="rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-800 ring-1 ring-slate-200">
+          Upload stopped. Nothing was imported.
         </p>
       )}
       {watchedIds.map((id) => (

@@ -6,7 +6,7 @@ import { askForToken } from '@/lib/auth';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
-import { isActive } from '../api/status';
+import { isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
 import { describePhase, ImportStatusBadge } from './import-status';
 
@@ -46,7 +46,7 @@ export function ImportProgress({
 }: ImportProgressProps) {
   const active = isActive(item);
   const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
-  const eta = estimateSecondsLeft(item);
+  const left = useSecondsLeft(item, active);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
   const tone =
     item.status === 'failed' ? 'red' : item.status === 'cancelled' ? 'slate' : item.status === 'completed' ? 'emerald' : 'indigo';
@@ -75,6 +75,11 @@ export function ImportProgress({
             {item.filename}
           </h2>
           <p className="text-xs text-slate-600">Started {formatDateTime(item.started_at ?? item.created_at)}</p>
+          {(item.attempts ?? 0) > 1 && (
+            <p className="text-xs text-amber-900" data-testid="import-restarted">
+              Restarted (attempt {item.attempts}): the worker running it stopped, and it started over.
+            </p>
+          )}
         </div>
         <div className="flex items-center gap-2">
           {active && <ConnectionNote connection={connection} />}
@@ -119,7 +124,7 @@ export function ImportProgress({
           {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(eta) : formatDuration(duration(item))}
+          {active ? timeLeft(left) : formatDuration(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -139,6 +144,9 @@ export function ImportProgress({
             <strong>The import failed.</strong> Nothing was changed.{' '}
             {item.error ? <span className="break-words">Reason: {item.error}</span> : null}
           </p>
+          {onRetry && isFileProblem(item) && (
+            <p>The file needs fixing first: Retry asks for the corrected file.</p>
+          )}
           {onRetry && (
             <Button variant="secondary" onClick={onRetry} pending={isRetryPending}>
               Retry
@@ -238,9 +246,35 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-function timeLeft(eta: number | null): string {
-  if (eta === null) return 'Estimating…';
-  return eta < 1 ? 'less than a second' : `about ${formatDuration(eta)}`;
+type SecondsLeft = { seconds: number; counted: boolean } | null;
+
+/**
+ * The API's estimate of the time left, counted down a second at a time until the next update
+ * (each new state of the import starts from its estimate again), so that it does not stand still
+ * between updates. `counted`: time has been taken off the API's figure.
+ */
+function useSecondsLeft(item: Import, active: boolean): SecondsLeft {
+  const eta = estimateSecondsLeft(item);
+  const [ticks, setTicks] = useState({ item, count: 0 });
+  const count = ticks.item === item ? ticks.count : 0;
+
+  useEffect(() => {
+    if (!active || eta === null || eta < 1) return;
+    const timer = window.setInterval(
+      () => setTicks((current) => ({ item, count: current.item === item ? current.count + 1 : 1 })),
+      1000,
+    );
+    return () => window.clearInterval(timer);
+  }, [item, active, eta]);
+
+  return eta === null ? null : { seconds: eta - count, counted: count > 0 };
+}
+
+function timeLeft(left: SecondsLeft): string {
+  if (left === null) return 'Estimating…';
+  // Counted down to nothing, the import is late on its estimate: it has not ended yet.
+  if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';
+  return `about ${formatDuration(left.seconds)}`;
 }
 
 /** Cancel, once confirmed: a slip of the mouse must not throw away a long import's work. */

@@ -18,7 +18,7 @@ export function ImportsHistory() {
   const parsed = Number.parseInt(params.get(PAGE_PARAM) ?? '', 10);
   const page = Number.isFinite(parsed) && parsed >= 1 ? parsed : 1;
   const imports = useImports(page, PAGE_SIZE);
-  const { show } = useWatchedImports();
+  const { ids: shownIds, show } = useWatchedImports();
 
   const setParam = (key: string, value: string | null) =>
     setParams((current) => {
@@ -107,6 +107,7 @@ export function ImportsHistory() {
       showsPreviousPage={imports.isPlaceholderData}
       error={imports.isError ? `Could not load the history: ${imports.error.message}` : undefined}
       empty="No imports yet."
+      isCurrentRow={(row) => shownIds.includes(row.id)}
     />
   );
 }

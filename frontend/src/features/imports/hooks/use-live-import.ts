@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { usePollingAllowed } from '@/lib/auth';
 import type { Import } from '@/types/api';
-import { getImportQueryOptions, isPassingFailure, POLL_INTERVAL_MS } from '../api/get-import';
+import { isPassingFailure } from '@/lib/api-error';
+import { getImportQueryOptions, POLL_INTERVAL_MS } from '../api/get-import';
 import { type StreamState, useImportStream } from '../api/import-stream';
 import { importKeys } from '../api/query-keys';
 import { isActive } from '../api/status';

@@ -1,5 +1,7 @@
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery, type QueryState } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { isPassingFailure } from '@/lib/api-error';
+import { usePollingAllowed } from '@/lib/auth';
 import type { ProductListQuery, ProductPage, ProductSort } from '@/types/api';
 import { productKeys } from './query-keys';
 
@@ -38,15 +40,33 @@ export function getProducts(query: ProductsQuery, signal?: AbortSignal): Promise
   return api.get<ProductPage>('products', params, signal);
 }
 
+/** While a list could not be loaded for a reason that passes (the API restarting, the network
+ * away), it is asked for again after 2 s, 4 s, 8 s… at most every 30 s, until it loads. */
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 30_000;
+
+function retryWhilePassingFailure({ state }: { state: QueryState<ProductPage, Error> }): number | false {
+  const { status, error, errorUpdateCount } = state;
+  if (status !== 'error' || !isPassingFailure(error)) return false;
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, errorUpdateCount - 1));
+}
+
 export function getProductsQueryOptions(query: ProductsQuery) {
   return queryOptions({
     queryKey: productKeys.list(query),
     queryFn: ({ signal }) => getProducts(query, signal),
     // Keep the previous page on screen while the next one loads.
     placeholderData: keepPreviousData,
+    // Another tab or an import may have changed the catalog meanwhile; a first page is cheap.
+    refetchOnWindowFocus: true,
+    refetchOnReconnect: true,
   });
 }
 
 export function useProducts(query: ProductsQuery) {
-  return useQuery(getProductsQueryOptions(query));
+  const pollingAllowed = usePollingAllowed();
+  return useQuery({
+    ...getProductsQueryOptions(query),
+    refetchInterval: (state) => (pollingAllowed ? retryWhilePassingFailure(state) : false),
+  });
 }

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useEffectEvent, useId, useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { focusKeepingProps } from '@/components/focus-keeping';
@@ -15,11 +15,22 @@ type DeleteAllProductsProps = {
   recheck?: () => unknown;
 };
 
+const RECHECK_WHILE_OPEN_MS = 2000;
+
 export function DeleteAllProducts({ disabledReason, recheck }: DeleteAllProductsProps) {
   const [open, setOpen] = useState(false);
   const reasonId = useId();
   const toast = useToast();
   const deleteAll = useDeleteAllProducts();
+  const askAgain = useEffectEvent(() => recheck?.());
+
+  useEffect(() => {
+    // An import may start (in another tab, from the command line) while the person types DELETE:
+    // the dialog says so before they confirm.
+    if (!open) return;
+    const timer = window.setInterval(askAgain, RECHECK_WHILE_OPEN_MS);
+    return () => window.clearInterval(timer);
+  }, [open]);
 
   return (
     <div className="flex flex-col items-stretch gap-1 sm:items-end">
@@ -56,10 +67,12 @@ export function DeleteAllProducts({ disabledReason, recheck }: DeleteAllProducts
               setOpen(false);
             },
             onError: (error) => {
-              const message =
-                error instanceof ApiError && error.status === 409
-                  ? `Cannot delete all products now: ${error.message}`
-                  : `Delete all failed: ${error.message}`;
+              const busy = error instanceof ApiError && error.status === 409;
+              const message = busy
+                ? `Cannot delete all products now: ${error.message}`
+                : `Delete all failed: ${error.message}`;
+              // The import that refused it is then shown beside the button.
+              if (busy) recheck?.();
               toast.error(message);
               setOpen(false);
             },

@@ -51,6 +51,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
   const create = useCreateProduct();
   const update = useUpdateProduct();
   const isSaving = create.isPending || update.isPending;
+  const dirty = Object.keys(productChanges(values, original ? productToValues(original) : emptyProductValues())).length > 0;
 
   const submit = () =>
     submitWith(async (current) => {
@@ -95,6 +96,7 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
       onSubmit={submit}
       isSaving={isSaving}
       formError={formError}
+      dirty={dirty}
     >
       {reload.message && !conflict && (
         <p role="status" className="text-sm text-slate-700">

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { DataTable } from '@/components/data-table';
@@ -46,13 +47,22 @@ export function ProductsTable() {
         pageSize={query.page_size}
         total={data?.total ?? 0}
         totalIsEstimate={data?.total_is_estimate ?? false}
+        totalIsLowerBound={data?.total_is_lower_bound ?? false}
         hasNextPage={data?.total_is_estimate ? Boolean(data.next_cursor) : undefined}
         onPageChange={(page) => update({ page }, { resetPage: false })}
         onPageSizeChange={(page_size) => update({ page_size })}
         pageSizeOptions={PAGE_SIZES}
         isLoading={products.isPending}
         showsPreviousPage={products.isPlaceholderData}
-        error={products.isError ? `Could not load products: ${products.error.message}` : undefined}
+        error={
+          products.isError ? (
+            <LoadFailure
+              message={`Could not load products: ${products.error.message}`}
+              retrying={products.isFetching}
+              onRetry={() => void products.refetch()}
+            />
+          ) : undefined
+        }
         empty={
           <EmptyMessage
             pastTheEnd={pastTheEnd}
@@ -74,6 +84,19 @@ export function ProductsTable() {
         confirmLabel="Delete product"
       />
     </>
+  );
+}
+
+/** The list keeps being asked for in the background while the failure may pass (see
+ * `useProducts`); Retry asks now. */
+function LoadFailure({ message, retrying, onRetry }: { message: string; retrying: boolean; onRetry: () => void }) {
+  return (
+    <div className="flex flex-col items-center gap-3">
+      <p>{message}</p>
+      <Button variant="secondary" size="sm" pending={retrying} onClick={onRetry}>
+        Retry
+      </Button>
+    </div>
   );
 }
 

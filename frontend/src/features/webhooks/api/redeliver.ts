@@ -3,6 +3,8 @@ import { api } from '@/lib/api';
 import type { Redelivery } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
+const REFRESH_AFTER_MS = [1000, 2000, 4000];
+
 export function redeliver(deliveryId: number): Promise<Redelivery> {
   return api.post<Redelivery>(`webhooks/deliveries/${deliveryId}/redeliver`);
 }
@@ -12,7 +14,11 @@ export function useRedeliver(webhookId: number) {
   return useMutation({
     mutationFn: redeliver,
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
+      const refresh = () => void queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
+      refresh();
+      // A worker sends it moments later: its attempt (and the retry it replaced, withdrawn) is
+      // shown then, without waiting for the log's next poll.
+      for (const delay of REFRESH_AFTER_MS) window.setTimeout(refresh, delay);
     },
   });
 }

@@ -48,6 +48,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
   const update = useUpdateWebhook();
   const isSaving = create.isPending || update.isPending;
   const eventsId = useId();
+  const dirty = Object.keys(webhookChanges(values, webhook ? webhookToValues(webhook) : emptyWebhookValues())).length > 0;
   const formId = webhook ? `webhook-form-${webhook.id}` : 'webhook-form-new';
 
   function toggleEvent(event: WebhookEvent, checked: boolean) {
@@ -86,6 +87,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
       onSubmit={submit}
       isSaving={isSaving}
       formError={errors.form}
+      dirty={dirty}
     >
       <TextField
         label="Endpoint URL"

@@ -1,0 +1,33 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { importFactory } from '@/testing/factories';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
+import { ProductsRoute } from './products';
+
+describe('ProductsRoute: Delete all while an import starts', () => {
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
+  it('says so in the open dialog, before DELETE is confirmed, when an import starts meanwhile', async () => {
+    let imports = [importFactory({ status: 'completed', finished_at: '2025-01-01T10:01:00Z' })];
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      { path: '/api/v1/imports', body: () => ({ items: imports, total: imports.length, page: 1, page_size: 20 }) },
+      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 0 } },
+    ]);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderWithProviders(<ProductsRoute />, { url: '/products' });
+    await user.click(await screen.findByRole('button', { name: 'Delete all products' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    await advance(0);
+    expect(within(dialog).queryByText(/Unavailable while an import/)).toBeNull();
+
+    // Started in another tab while the dialog is open (the page's own check is every 10 s).
+    imports = [importFactory({ filename: 'other-tab.csv', status: 'queued' }), ...imports];
+    await advance(2_000);
+    expect(await within(dialog).findByText('Unavailable while an import is queued (other-tab.csv).')).toBeInTheDocument();
+    expect(within(dialog).getByRole('button', { name: 'Delete all products' })).toBeDisabled();
+    expect(calls.filter((call) => call.method === 'DELETE')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,45 @@
+import { render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importFactory } from '@/testing/factories';
+import { advance, fakeClock, realClock } from '@/testing/test-utils';
+import { ImportProgress } from '../components/import-progress';
+
+describe('ImportProgress time left', () => {
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
+  it('counts down between updates, never below "a moment", and starts again from each update', async () => {
+    const item = importFactory({ status: 'running', eta_seconds: 4 });
+    const { rerender } = render(<ImportProgress item={item} />);
+    const eta = screen.getByTestId('import-eta');
+    expect(eta).toHaveTextContent('about 4 s');
+
+    await advance(1_000);
+    expect(eta).toHaveTextContent('about 3 s');
+    await advance(10_000);
+    expect(eta).toHaveTextContent('a moment');
+
+    rerender(<ImportProgress item={{ ...item, processed_rows: 400_000, eta_seconds: 9 }} />);
+    expect(eta).toHaveTextContent('about 9 s');
+    await advance(2_000);
+    expect(eta).toHaveTextContent('about 7 s');
+  });
+
+  it('does not count once the import has ended', async () => {
+    const item = importFactory({ status: 'completed', eta_seconds: 4, finished_at: '2025-01-01T10:00:31Z' });
+    render(<ImportProgress item={item} />);
+    await advance(3_000);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('30 s');
+  });
+});
+
+describe('ImportProgress of a restarted import', () => {
+  it('says it was restarted after its worker stopped, and not before', () => {
+    const { rerender } = render(<ImportProgress item={importFactory({ status: 'running', attempts: 1 })} />);
+    expect(screen.queryByTestId('import-restarted')).toBeNull();
+    rerender(<ImportProgress item={importFactory({ status: 'running', attempts: 2 })} />);
+    expect(screen.getByTestId('import-restarted')).toHaveTextContent(
+      'Restarted (attempt 2): the worker running it stopped, and it started over.',
+    );
+  });
+});

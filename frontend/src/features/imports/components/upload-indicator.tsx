@@ -1,0 +1,24 @@
+import { Link } from 'react-router-dom';
+import { useUpload } from '../api/upload-store';
+
+/** For the other pages: a file is uploading (the upload outlives the Import page); the link goes
+ * back to its progress and its Stop button. */
+export function UploadIndicator() {
+  const upload = useUpload();
+  if (!upload) return null;
+  const percent = upload.sent ? 100 : upload.total > 0 ? Math.min(100, Math.round((upload.loaded / upload.total) * 100)) : 0;
+  return (
+    <Link
+      to="/"
+      data-testid="upload-indicator"
+      title={`Uploading ${upload.file.name}`}
+      className="inline-flex max-w-48 items-center gap-1.5 rounded-md bg-indigo-50 px-2.5 py-1.5 text-xs font-medium text-indigo-800 ring-1 ring-indigo-200 ring-inset hover:bg-indigo-100"
+    >
+      <span aria-hidden="true" className="size-2 shrink-0 animate-pulse rounded-full bg-indigo-600" />
+      <span className="truncate">
+        Uploading {upload.file.name}
+      </span>
+      <span className="tabular-nums">{percent}%</span>
+    </Link>
+  );
+}

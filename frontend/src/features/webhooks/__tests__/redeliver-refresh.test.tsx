@@ -1,0 +1,60 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { webhookFactory } from '@/testing/factories';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
+import type { WebhookDelivery } from '@/types/api';
+import { WebhookDeliveriesModal } from '../components/webhook-deliveries-modal';
+
+function attempt(id: number, overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
+  return {
+    id,
+    webhook_id: 70,
+    event_id: 'msg_redelivered',
+    event_type: 'product.created',
+    attempt: 1,
+    status_code: 500,
+    latency_ms: 9,
+    error: 'HTTP 500 Internal Server Error',
+    response_excerpt: null,
+    created_at: '2025-01-01T10:00:00Z',
+    next_retry_at: null,
+    ok: false,
+    ...overrides,
+  };
+}
+
+describe('the delivery log after Redeliver', () => {
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
+  it('shows the new attempt as soon as the worker has sent it, and no retry due for the one it replaced', async () => {
+    const webhook = webhookFactory({ id: 70, url: 'https://hooks.test/redeliver' });
+    // The retry was due a while ago (the worker was busy): "Retry due".
+    const failed = attempt(701, { next_retry_at: new Date(Date.now() - 60_000).toISOString() });
+    let log: WebhookDelivery[] = [failed];
+    mockFetch([
+      { path: '/api/v1/webhooks/70/deliveries', body: () => ({ items: log, total: log.length, page: 1, page_size: 20 }) },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/deliveries/701/redeliver',
+        body: { delivery_id: 701, webhook_id: 70, event_id: 'msg_redelivered' },
+      },
+    ]);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    await advance(0);
+    const dialog = screen.getByRole('dialog', { name: 'Delivery log' });
+    expect(within(dialog).getByText(/^Retry due/)).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('button', { name: /^Redeliver/ }));
+    await advance(0);
+    // The API withdrew the retry the redelivery replaced; the worker sends the event a moment
+    // after the API queued it.
+    log = [attempt(702, { status_code: 200, error: null, ok: true }), { ...failed, next_retry_at: null }];
+    await advance(1_000);
+    // Well before the log's own poll (every 3 s): `findBy` moves the clock on by at most 1 s more.
+    expect(await within(dialog).findByText('HTTP 200 · 9 ms')).toBeInTheDocument();
+    expect(within(dialog).queryByText(/^Retry due/)).toBeNull();
+  });
+});
