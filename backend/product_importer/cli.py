@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
-import logging
 import os
 import signal
 import socket
-import subprocess
 import sys
 import textwrap
 import threading
@@ -27,25 +25,21 @@ if TYPE_CHECKING:
     from product_importer.embedded import EmbeddedServices
 
 
-# serve's own lines, in the server log with uvicorn's.
-log = logging.getLogger("uvicorn.error")
-SUPERVISE_EVERY_SECONDS = 1.0
-STEADY_WORKER_SECONDS = 60.0  # a worker that dies after this long is started again at once
-MAX_RESTART_PAUSE_SECONDS = 60.0
+SERVICES_CHECK_SECONDS = 1.0
 
 
-def get_settings() -> Settings:
-    # Imported when a command needs it, not with this module: loading pydantic takes
-    # ~0.3 s, and a Ctrl-C then must end as one (130), not as a traceback.
-    from product_importer.config import get_settings as settings
+def _settings() -> Settings:
+    # Config is imported when a command runs, not with this module: loading pydantic
+    # takes ~0.3 s, and a Ctrl-C then must end as one (130), not as a traceback.
+    from product_importer.config import get_settings
 
-    return settings()
+    return get_settings()
 
 
-def reload_settings() -> None:
-    from product_importer.config import reload_settings as reload
+def _reload_settings() -> None:
+    from product_importer.config import reload_settings
 
-    reload()
+    reload_settings()
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -54,19 +48,29 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 def _ensure_port_free(host: str, port: int) -> None:
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError as exc:
-            if exc.errno != errno.EADDRINUSE:  # a name that does not resolve, not ours, ...
-                reason = exc.strerror or str(exc)
-                _fail(f"cannot listen on {host}:{port} (HOST, PORT): {reason}.", EXIT_CONFIG)
-            _fail(
-                f"port {port} on {host} is already in use. Stop what is using it, or choose "
-                f"another port with PORT={port + 1} (or `--port {port + 1}`).",
-                EXIT_CONFIG,
-            )
+    """Bind what the server will bind, as asyncio does: every address `host` has (both
+    families for a name like localhost; an IPv6 one such as :: or ::1)."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:  # a name that does not resolve
+        _fail(f"cannot listen on {host}:{port} (HOST, PORT): {exc.strerror}.", EXIT_CONFIG)
+    with contextlib.ExitStack() as bound:
+        for family, kind, proto, _, address in addresses:
+            sock = bound.enter_context(socket.socket(family, kind, proto))
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:  # an address not of this host, ...
+                    reason = exc.strerror or str(exc)
+                    _fail(f"cannot listen on {host}:{port} (HOST, PORT): {reason}.", EXIT_CONFIG)
+                _fail(
+                    f"port {port} on {host} is already in use. Stop what is using it, or "
+                    f"choose another port with PORT={port + 1} (or `--port {port + 1}`).",
+                    EXIT_CONFIG,
+                )
 
 
 def _port(value: str) -> int:
@@ -103,7 +107,7 @@ def _start_services() -> tuple[EmbeddedServices, str, str]:
     """Start the embedded servers the environment does not provide; export their URLs."""
     from product_importer.embedded import EmbeddedServerError, EmbeddedServices
 
-    settings = get_settings()
+    settings = _settings()
     services = EmbeddedServices(settings.data_dir, settings.database_url, settings.redis_url)
     try:
         database_url, redis_url = services.start()
@@ -111,130 +115,14 @@ def _start_services() -> tuple[EmbeddedServices, str, str]:
         _fail(str(exc))
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
-    reload_settings()
+    _reload_settings()
     _wait_for_database(database_url, timeout=float(settings.db_connect_timeout_seconds))
     return services, database_url, redis_url
-
-
-def _spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
-    from product_importer.embedded import die_with_parent
-
-    command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
-    command += ["--pool", pool, "--concurrency", str(concurrency)]
-    # A session of its own: `serve` stops the worker with its pool processes (its group).
-    return subprocess.Popen(
-        command, preexec_fn=die_with_parent(signal.SIGTERM), start_new_session=True
-    )
-
-
-class _Worker:
-    """A worker `serve` runs, started again when it dies: at once after a steady run,
-    after a pause that doubles (up to a minute) while it keeps dying soon after its start."""
-
-    def __init__(self, queues: str, pool: str, concurrency: int) -> None:
-        self.queues, self.pool, self.concurrency = queues, pool, concurrency
-        self.quick_deaths = 0
-        self.restart_at: float | None = None
-        self._start()
-
-    def _start(self) -> None:
-        self.process = _spawn_worker(self.queues, self.pool, self.concurrency)
-        self.started_at = time.monotonic()
-
-    def _exited(self) -> bool:
-        """Whether the worker has exited. Its pool processes (its group) are ended first,
-        while it is not yet reaped: until then its pid cannot go to another process."""
-        if self.process.returncode is not None:
-            return True
-        if not hasattr(os, "waitid"):  # macOS before Python 3.13
-            return self.process.poll() is not None
-        options = os.WEXITED | os.WNOHANG | os.WNOWAIT
-        if os.waitid(os.P_PID, self.process.pid, options) is None:
-            return False
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-        return True
-
-    def check(self, now: float) -> None:
-        if not self._exited():
-            return
-        code = self.process.returncode
-        if self.restart_at is None:
-            steady = now - self.started_at >= STEADY_WORKER_SECONDS
-            self.quick_deaths = 0 if steady else self.quick_deaths + 1
-            pause = min(2.0**self.quick_deaths - 1, MAX_RESTART_PAUSE_SECONDS)
-            self.restart_at = now + pause
-            log.warning(
-                "The %s worker (pid %d) exited with code %d; starting it again%s.",
-                self.queues, self.process.pid, code, f" in {pause:.0f} s" if pause else "",
-            )  # fmt: skip
-        if now >= self.restart_at:
-            self.restart_at = None
-            self._start()
-
-
-class _Supervisor:
-    """Watches what `serve` started, from a thread of its own: a worker that dies is
-    started again; an embedded server that dies stops `serve` (every part needs it),
-    which then says why."""
-
-    def __init__(self, workers: list[_Worker], services: EmbeddedServices) -> None:
-        self.workers, self.services = workers, services
-        self.failure: str | None = None
-        self._server: object = None
-        self._stopped = threading.Event()
-        self._lock = threading.Lock()
-
-    def start(self, server: object) -> None:
-        # A thread that lives as long as `serve`: a worker it starts is told to stop when
-        # the thread that started it ends (`die_with_parent` works per thread).
-        self._server = server
-        threading.Thread(target=self._run, name="supervisor", daemon=True).start()
-
-    def stop(self) -> None:
-        self._stopped.set()
-        with self._lock:  # a worker being started again has been
-            pass
-
-    def _run(self) -> None:
-        while True:  # never returns: see `start`
-            time.sleep(SUPERVISE_EVERY_SECONDS)
-            with self._lock:
-                if not self._stopped.is_set():
-                    self._check()
-
-    def _check(self) -> None:
-        self.failure = self.services.exited()
-        if self.failure is not None:
-            self._stopped.set()
-            self._server.should_exit = True  # type: ignore[attr-defined]
-            return
-        now = time.monotonic()
-        for worker in self.workers:
-            worker.check(now)
 
 
 def _ignore_stop_signals() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
-
-
-def _stop_workers(workers: list[_Worker], timeout: float = 15) -> None:
-    """Ask every worker at once to stop (a warm shutdown: running tasks may finish within
-    `timeout`; an import cut short applies nothing and runs again on the next start), then
-    end whatever is left of them, pool processes included, before the servers they use stop."""
-    processes = [worker.process for worker in workers]
-    for worker in processes:
-        if worker.poll() is None:
-            worker.terminate()
-    deadline = time.monotonic() + timeout
-    for worker in processes:
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=max(deadline - time.monotonic(), 0))
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
 
 
 def _announce_when_started(server: object, url: str) -> None:
@@ -250,7 +138,7 @@ def _announce_when_started(server: object, url: str) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    settings = get_settings()
+    settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
     _ensure_port_free(host, port)
@@ -258,16 +146,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     services, _, _ = _start_services()
-    workers: list[_Worker] = []
-    supervisor = _Supervisor(workers, services)
+    from product_importer.supervisor import Supervisor, Worker, stop_workers
+
+    workers: list[Worker] = []
+    supervisor = Supervisor(workers, services)
     try:
         from product_importer.migrations import upgrade_to_head
 
         upgrade_to_head()
-        settings = get_settings()
+        settings = _settings()
         if settings.spawn_worker:
-            workers.append(_Worker("imports", "prefork", settings.worker_concurrency))
-            workers.append(_Worker("webhooks", "threads", 32))
+            workers.append(Worker("imports", "prefork", settings.worker_concurrency))
+            workers.append(Worker("webhooks", "threads", 32))
         config = uvicorn.Config(
             "product_importer.app:create_app",
             factory=True,
@@ -284,14 +174,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
     finally:
         _ignore_stop_signals()  # a second Ctrl-C must not cut the stopping short
         supervisor.stop()
-        _stop_workers(workers)
+        stop_workers(workers)
         services.stop()
     if supervisor.failure is not None:
         _fail(f"{supervisor.failure}; serve stopped.")
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    settings = get_settings()
+    settings = _settings()
     if not settings.database_url or not settings.redis_url:
         _fail("a worker needs DATABASE_URL and REDIS_URL")
     from product_importer.worker import celery_app
@@ -306,10 +196,10 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from product_importer.migrations import upgrade_to_head
 
     services = None
-    if not get_settings().database_url:
+    if not _settings().database_url:
         services, _, _ = _start_services()
     else:
-        _wait_for_database(get_settings().database_url or "", timeout=5)
+        _wait_for_database(_settings().database_url or "", timeout=5)
     try:
         upgrade_to_head()
         print("migrations applied")
@@ -325,7 +215,7 @@ def cmd_services(args: argparse.Namespace) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        while not stop.wait(SUPERVISE_EVERY_SECONDS):
+        while not stop.wait(SERVICES_CHECK_SECONDS):
             failure = services.exited()
             if failure is not None:
                 _fail(f"{failure}; services stopped.")

@@ -87,8 +87,19 @@ def sync_engine() -> Engine:
         connect_args={
             "connect_timeout": settings.db_connect_timeout_seconds,
             # A worker killed mid-import must not leave its backend holding locks while it
-            # waits; an import's temporary tables (its winners) like a larger buffer.
-            "options": "-c client_connection_check_interval=1000 -c temp_buffers=256MB",
+            # waits; an import's temporary tables (its winners) like a larger buffer. A
+            # worker's host lost outright sends no FIN: the backend's TCP keepalives find
+            # it gone within ~25 s (the system's default is 2 h), and the worker's own
+            # find a lost database host as soon.
+            "options": (
+                "-c client_connection_check_interval=1000 -c temp_buffers=256MB "
+                "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 "
+                "-c tcp_keepalives_count=3"
+            ),
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
         },
     )
 

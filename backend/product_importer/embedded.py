@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
+import redis
 
 PG_SYSTEM_USER = "embedded_postgres"
 DATABASE_NAME = "product_importer"
@@ -71,21 +72,74 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _process_name(pid: int) -> str:
+    """The name of process `pid`; "" when this system does not tell."""
     with contextlib.suppress(OSError):
         return Path(f"/proc/{pid}/comm").read_text().strip()
+    with contextlib.suppress(OSError, subprocess.SubprocessError):  # no /proc: macOS
+        command = ["ps", "-o", "comm=", "-p", str(pid)]
+        name = subprocess.run(command, capture_output=True, text=True, timeout=5).stdout
+        return Path(name.strip()).name
     return ""
 
 
-def serves(pid: int, directory: Path, name: str) -> bool:
-    """Whether `pid` is a live `name` server working in `directory` (both servers make
-    their data directory their working one): a pid file's pid may since have gone to
-    another process, even another data dir's server, which must be left alone."""
-    if not _pid_alive(pid) or not _process_name(pid).startswith(name):
+def runs_in(pid: int, directory: Path, name: str) -> bool | None:
+    """Whether live process `pid` is a `name` server working in `directory` (both servers
+    make their data directory their working one), as far as its name and working directory
+    tell; None when this system tells neither. Its working directory cannot be read as root
+    without CAP_SYS_PTRACE (a container's default) when the server runs as another user,
+    nor without /proc: then the name decides."""
+    process_name = _process_name(pid)
+    if not process_name:
+        return None
+    if not process_name.startswith(name):
         return False
     try:
         return Path(os.readlink(f"/proc/{pid}/cwd")) == directory
     except OSError:
-        return False
+        return True
+
+
+def postgres_serves(port: int, pgdata: Path) -> bool | None:
+    """Whether the PostgreSQL answering on `port` serves `pgdata`; None when none answers
+    (or it does not let us ask)."""
+    try:
+        conn = psycopg2.connect(
+            host="127.0.0.1", port=port, user="postgres", dbname="postgres", connect_timeout=2
+        )
+    except psycopg2.Error:
+        return None
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SHOW data_directory")
+            row = cur.fetchone()
+    except psycopg2.Error:
+        return None
+    finally:
+        conn.close()
+    return row is not None and Path(row[0]).resolve() == pgdata.resolve()
+
+
+def postgres_pid_file(pgdata: Path) -> tuple[int, int | None] | None:
+    """The pid and (once listening) the port that `pgdata`'s postmaster.pid names."""
+    try:
+        lines = (pgdata / "postmaster.pid").read_text().splitlines()
+        pid = int(lines[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    port = lines[3].strip() if len(lines) > 3 else ""
+    return pid, int(port) if port.isdigit() else None
+
+
+def _redis_serves(port: int, root: Path) -> bool | None:
+    """Whether the Redis answering on `port` works in `root`; None when none answers."""
+    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        directory = client.config_get("dir").get("dir")
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+    return directory is not None and Path(directory).resolve() == root.resolve()
 
 
 def _terminate(pid: int, sig: int, timeout: float) -> None:
@@ -219,19 +273,23 @@ class EmbeddedPostgres:
 
     def _stop_leftover(self) -> None:
         """A server from a killed run still holds the data dir: stop it. A pid file
-        whose live pid is not such a server is stale: PostgreSQL would refuse to start
+        whose live pid is another process is stale: PostgreSQL would refuse to start
         while that pid lives (a process that took the dead server's pid)."""
-        pid_file = self.pgdata / "postmaster.pid"
-        if not pid_file.exists():
-            return
-        with contextlib.suppress(ValueError, OSError, IndexError):
-            pid = int(pid_file.read_text().splitlines()[0])
-            if serves(pid, self.pgdata, "postgres"):
-                _terminate(pid, signal.SIGINT, timeout=15)
-            elif Path(f"/proc/{pid}").exists():  # seen to be another process
-                pid_file.unlink()
-            # else the pid is dead (PostgreSQL itself ignores such a file), or this system
-            # cannot tell whose it is: removing the file could start a second server here
+        named = postgres_pid_file(self.pgdata)
+        if named is None or not _pid_alive(named[0]):
+            return  # PostgreSQL itself ignores a dead pid's file
+        pid, port = named
+        # The server on the port it names says which data dir it serves; if none answers
+        # (starting up, stopping), the process's name and working directory tell.
+        ours = postgres_serves(port, self.pgdata) if port else None
+        if ours is None:
+            ours = runs_in(pid, self.pgdata, "postgres")
+        if ours:
+            _terminate(pid, signal.SIGINT, timeout=15)
+        elif ours is False:
+            (self.pgdata / "postmaster.pid").unlink(missing_ok=True)
+        # else this system cannot tell whose the pid is: removing the file could start a
+        # second server on this data dir
 
     def _connect(self, dbname: str) -> psycopg2.extensions.connection:
         return psycopg2.connect(
@@ -308,7 +366,7 @@ class EmbeddedRedis:
             preexec_fn=die_with_parent(signal.SIGTERM),
             start_new_session=True,  # see `SERVER_SESSION`
         )  # fmt: skip
-        self.pid_file.write_text(str(self.process.pid))
+        self.pid_file.write_text(f"{self.process.pid}\n{self.port}\n")
         _wait_for(self._answers_ping, "embedded Redis", self.process)
         return self.url
 
@@ -321,10 +379,18 @@ class EmbeddedRedis:
             return False
 
     def _stop_leftover(self) -> None:
-        with contextlib.suppress(ValueError, OSError):
-            pid = int(self.pid_file.read_text())
-            if serves(pid, self.root, "redis-server"):
-                _terminate(pid, signal.SIGTERM, timeout=5)
+        """A server from a killed run (its pid file names its pid and port): stop it."""
+        try:
+            pid, *rest = (int(line) for line in self.pid_file.read_text().split())
+        except (OSError, ValueError):
+            return
+        if not _pid_alive(pid):
+            return
+        ours = _redis_serves(rest[0], self.root) if rest else None
+        if ours is None:
+            ours = runs_in(pid, self.root, "redis-server")
+        if ours:
+            _terminate(pid, signal.SIGTERM, timeout=5)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -63,12 +63,16 @@ def _answer(exc: BaseException) -> JSONResponse:
     return JSONResponse({"detail": "Internal server error."}, status_code=500)
 
 
+def _log(method: str, path: str, exc: BaseException) -> None:
+    if is_unreachable(exc):  # an outage, not a bug
+        logger.warning("%s %s: %s", method, path, UNAVAILABLE, exc_info=exc)
+    else:
+        logger.error("%s %s failed", method, path, exc_info=exc)
+
+
 async def _answer_endpoint_error(request: Request, exc: Exception) -> JSONResponse:
     """A server or connection error raised in an endpoint: answered and logged here."""
-    if is_unreachable(exc):
-        logger.warning("%s %s: %s", request.method, request.url.path, UNAVAILABLE, exc_info=exc)
-    else:
-        logger.error("%s %s failed", request.method, request.url.path, exc_info=exc)
+    _log(request.method, request.url.path, exc)
     return _answer(exc)
 
 
@@ -96,7 +100,7 @@ class UnexpectedErrors:
         except Exception as exc:
             if started:  # nothing left to answer with: the server logs it
                 raise
-            logger.error("%s %s failed", scope["method"], scope["path"], exc_info=exc)
+            _log(scope["method"], scope["path"], exc)
             await _answer(exc)(scope, receive, send)
 
 

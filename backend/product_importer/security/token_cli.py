@@ -21,18 +21,16 @@ EMBEDDED_DATABASE = "product_importer"
 
 
 def _running_embedded_url() -> str | None:
-    """The URL of the embedded PostgreSQL a running `serve` holds, if any."""
-    from product_importer.embedded import serves
+    """The URL of the embedded PostgreSQL a running `serve` holds, if any: the server on
+    the port its pid file names, if it says it serves this data dir (a stale file's port
+    may since have gone to another data dir's server)."""
+    from product_importer.embedded import postgres_pid_file, postgres_serves
 
     pgdata = get_settings().data_dir.resolve() / "postgres" / "pgdata"
-    try:
-        lines = (pgdata / "postmaster.pid").read_text().splitlines()
-        pid, port = int(lines[0]), int(lines[3])
-    except (OSError, ValueError, IndexError):
+    named = postgres_pid_file(pgdata)
+    if named is None or named[1] is None or not postgres_serves(named[1], pgdata):
         return None
-    if not serves(pid, pgdata, "postgres"):  # a stale file: its pid went to another process
-        return None
-    return f"postgresql://postgres@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
+    return f"postgresql://postgres@127.0.0.1:{named[1]}/{EMBEDDED_DATABASE}"
 
 
 @contextlib.contextmanager

@@ -2,16 +2,19 @@
 cannot be reached (a client may retry), 500 without internals otherwise."""
 
 import errno
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import redis.asyncio
 from sqlalchemy.exc import DBAPIError
+from starlette.types import Receive, Scope, Send
 
 from product_importer import db
 from product_importer.app import create_app
 from product_importer.core import metrics
-from product_importer.core.error_responses import UNAVAILABLE, is_unreachable
+from product_importer.core.error_responses import UNAVAILABLE, UnexpectedErrors, is_unreachable
 from product_importer.embedded import free_port
 from product_importer.products import list_service
 from product_importer.security.headers import APP_CSP
@@ -106,3 +109,24 @@ def test_only_lost_connections_and_unavailable_servers_count_as_unreachable():
     ]
     assert [is_unreachable(exc) for exc in unreachable] == [True] * len(unreachable)
     assert [is_unreachable(exc) for exc in reachable] == [False] * len(reachable)
+
+
+async def test_an_outage_raised_in_a_middleware_is_logged_as_an_endpoints_is(caplog):
+    """Redis (or the database) out, seen by a middleware: the same 503 as in an endpoint,
+    logged as the same warning, not as an error of the application."""
+
+    async def needs_redis(scope: Scope, receive: Receive, send: Send) -> None:
+        client = redis.asyncio.Redis(port=free_port(), socket_connect_timeout=2)
+        try:
+            await client.ping()
+        finally:
+            await client.aclose()
+
+    caplog.set_level(logging.WARNING, logger="product_importer.core.error_responses")
+    transport = httpx.ASGITransport(app=UnexpectedErrors(needs_redis))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        answer = await http.get("/api/v1/products")
+    assert answer.status_code == 503
+    assert answer.json() == {"detail": UNAVAILABLE}
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert logged == [("WARNING", f"GET /api/v1/products: {UNAVAILABLE}")]

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -338,3 +339,52 @@ def test_services_stops_and_says_so_when_a_server_dies(tmp_path):
             process.kill()
     assert process.stderr is not None
     assert "error: the embedded PostgreSQL exited with code -9" in process.stderr.read()
+
+
+def test_an_ipv6_host_is_checked_on_ipv6(tmp_path):
+    with socket.socket(socket.AF_INET6) as sock:
+        try:
+            sock.bind(("::1", 0))
+        except OSError:
+            pytest.skip("this machine has no IPv6 loopback (::1)")
+        sock.listen()
+        port = sock.getsockname()[1]
+        result = _cli(_serve_env(tmp_path), "serve", "--host", "::1", "--port", str(port))
+    assert result.returncode == EXIT_CONFIG
+    assert f"port {port} on ::1 is already in use" in result.stderr, result.stderr
+
+
+def _without_ptrace(command: list[str]) -> list[str]:
+    """`command` run as root without CAP_SYS_PTRACE, as a container's root runs by default."""
+    return ["setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", *command]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root (the embedded PostgreSQL then runs as its own user) and setpriv",
+)
+@pytest.mark.timeout(180)
+def test_a_leftover_server_whose_directory_cannot_be_read_is_still_stopped(tmp_path):
+    """Root without CAP_SYS_PTRACE cannot read the working directory of the embedded
+    PostgreSQL (run as its own user): a killed run's live server is still known as this
+    data dir's, and stopped, not taken for another process whose pid file is stale."""
+    from product_importer.embedded import EmbeddedPostgres
+
+    leftover = EmbeddedPostgres(tmp_path)
+    leftover.start()  # as a killed `serve` leaves it: running, the data dir unlocked
+    assert leftover.process is not None
+    try:
+        look = f"import os; os.readlink('/proc/{leftover.process.pid}/cwd')"
+        if subprocess.run(_without_ptrace([sys.executable, "-c", look])).returncode == 0:
+            pytest.skip("the server's working directory can be read here without the capability")
+        result = subprocess.run(
+            _without_ptrace([sys.executable, "-m", "product_importer.cli", "migrate"]),
+            env=_serve_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert leftover.process.wait(timeout=30) == 0  # stopped as a server is, not killed
+    finally:
+        leftover.stop()

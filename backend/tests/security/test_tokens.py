@@ -4,6 +4,7 @@ cache off), revoked by name; and the startup log says whether the API is open.""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -146,3 +147,42 @@ def test_a_stale_pid_file_does_not_send_the_cli_to_another_database(tmp_path):
             assert cur.fetchone() == (None,), "the other database was used"
     finally:
         other.stop()
+
+
+def _without_ptrace(command: list[str]) -> list[str]:
+    """`command` run as root without CAP_SYS_PTRACE, as a container's root runs by default."""
+    return ["setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", *command]
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root (the embedded PostgreSQL then runs as its own user) and setpriv",
+)
+@pytest.mark.timeout(180)
+def test_the_cli_finds_a_running_server_whose_directory_it_cannot_read(tmp_path):
+    """The running `serve`'s database is found by asking the server on the port its pid
+    file names which data dir it serves: its working directory cannot be read as root
+    without CAP_SYS_PTRACE (nor read at all without /proc)."""
+    from product_importer.embedded import EmbeddedPostgres
+
+    running = EmbeddedPostgres(tmp_path)  # serve's, as the CLI finds it
+    running.start()
+    try:
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env["DATA_DIR"] = str(tmp_path)
+        command = [sys.executable, "-m", "product_importer.cli"]
+        migrate = {**env, "DATABASE_URL": running.url}
+        subprocess.run([*command, "migrate"], env=migrate, check=True, capture_output=True)
+        result = subprocess.run(
+            _without_ptrace([*command, "tokens", "create", "ci"]),
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        with psycopg2.connect(running.url) as conn, conn.cursor() as cur:
+            cur.execute("SELECT name FROM api_tokens")
+            assert cur.fetchall() == [("ci",)]
+    finally:
+        running.stop()
