@@ -47,7 +47,8 @@ describe('AppLayout', () => {
     const upload = uploadRunning('big.csv');
     act(() => upload.progress(1_048_576, 4_194_304));
     const indicator = screen.getByTestId('upload-indicator');
-    expect(indicator).toHaveTextContent('Uploading big.csv25%');
+    expect(indicator).toHaveAccessibleName('Uploading big.csv, 25%');
+    expect(indicator).toHaveTextContent('Uploading big.csv 25%');
     await user.click(indicator);
     expect(screen.getByRole('heading', { name: 'Import' })).toBeInTheDocument();
     // The Import page shows the upload's own card.

@@ -52,7 +52,11 @@ export type DataTableProps<T> = {
    * page does not dim them. */
   showsPreviousPage?: boolean;
   empty?: ReactNode;
+  /** Why the rows could not be loaded: shown in their place, or, when rows from an earlier
+   * answer are on screen (a background refresh failed), on a line above them. */
   error?: ReactNode;
+  /** What the pager's live region says while `error` stands in for the rows. */
+  errorSummary?: string;
   /** Marks the rows shown elsewhere on the page (e.g. in a card above): `aria-current` and a cue. */
   isCurrentRow?: (row: T) => boolean;
 };
@@ -81,6 +85,7 @@ export function DataTable<T>({
   showsPreviousPage = false,
   empty = 'Nothing to show.',
   error,
+  errorSummary = 'Could not load',
   isCurrentRow,
 }: DataTableProps<T>) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -125,6 +130,15 @@ export function DataTable<T>({
 
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      {error && rows.length > 0 && (
+        <div
+          role="status"
+          data-testid="refresh-failure"
+          className="border-b border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-950"
+        >
+          {error}
+        </div>
+      )}
       <div className="relative overflow-x-auto" aria-busy={showsPreviousPage || isLoading}>
         <table className="min-w-full divide-y divide-slate-200 text-sm">
           <caption className="sr-only">{caption}</caption>
@@ -196,7 +210,9 @@ export function DataTable<T>({
         className="flex flex-col gap-3 border-t border-slate-200 px-3 py-2.5 text-sm text-slate-700 sm:flex-row sm:items-center sm:justify-between"
       >
         <p aria-live="polite">
-          {shown === 0
+          {shown === 0 && error && !isLoading
+            ? errorSummary
+            : shown === 0
             ? total === 0
               ? 'No results'
               : `None on this page (${about}${formatNumber(totalShown)} in all)`

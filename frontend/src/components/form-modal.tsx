@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useFocusFieldAtFault } from '@/hooks/use-focus-field-at-fault';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormAlert } from './field';
@@ -38,21 +39,12 @@ export function FormModal({
   children,
 }: FormModalProps) {
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
-  const [submits, setSubmits] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
-
-  useEffect(() => {
-    // A save refused for a field (e.g. a SKU taken) moves the focus to it, unless the focus is
-    // on a field with an error already.
-    if (submits === 0) return;
-    const form = formRef.current;
-    if (!form || document.activeElement?.getAttribute('aria-invalid') === 'true') return;
-    form.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [submits]);
+  const submitEnded = useFocusFieldAtFault(formRef);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    void Promise.resolve(onSubmit()).finally(() => setSubmits((count) => count + 1));
+    void Promise.resolve(onSubmit()).finally(submitEnded);
   }
 
   function close() {

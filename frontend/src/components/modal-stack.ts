@@ -9,6 +9,9 @@ export type OpenModal = {
   /** Where the focus was when the modal opened. */
   opener: HTMLElement | null;
   onKeyDown: (event: KeyboardEvent) => void;
+  /** Focuses the modal's first field, else its panel: where the focus goes back to when the
+   * modal over it was opened from nowhere (e.g. by a click on the backdrop). */
+  focusDefault: () => void;
 };
 
 const stack: OpenModal[] = [];
@@ -20,6 +23,16 @@ function setPageInert(inert: boolean) {
 
 function onKeyDown(event: KeyboardEvent) {
   stack.at(-1)?.onKeyDown(event);
+}
+
+/** The modal on top, if any. */
+export function topModal(): OpenModal | undefined {
+  return stack.at(-1);
+}
+
+/** An element the focus can go back to: not the page's body (where a click on nothing leaves it). */
+export function isFocusable(element: HTMLElement | null): element is HTMLElement {
+  return Boolean(element && element !== document.body && element.isConnected);
 }
 
 export function pushModal(modal: OpenModal) {
@@ -45,7 +58,7 @@ export function removeModal(modal: OpenModal): boolean {
   // The modal that was over this one was opened from inside it: when it closes, the focus goes
   // where this one would have sent it.
   const above = stack[index];
-  if (above?.opener && modal.layer.contains(above.opener)) above.opener = modal.opener;
+  if (above && (!isFocusable(above.opener) || modal.layer.contains(above.opener))) above.opener = modal.opener;
   const top = stack.at(-1);
   if (top) {
     top.layer.toggleAttribute('inert', false);

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
-import { pushModal, removeModal, type OpenModal } from './modal-stack';
+import { isFocusable, pushModal, removeModal, topModal, type OpenModal } from './modal-stack';
 
 const FIELDS = 'input:not([disabled]):not([type="hidden"]), select:not([disabled]), textarea:not([disabled])';
 const FOCUSABLE = `a[href], button:not([disabled]), ${FIELDS}, [tabindex]:not([tabindex="-1"])`;
@@ -79,6 +79,7 @@ export function Modal({
       layer,
       opener: document.activeElement as HTMLElement | null,
       onKeyDown: (event) => handleKeyDown(event, panel, close),
+      focusDefault: () => focusFirstAvailable([...(bodyRef.current?.querySelectorAll<HTMLElement>(FIELDS) ?? []), panel]),
     };
     pushModal(modal);
     // Focus what the person came to do: the given element, else the first field of the body.
@@ -94,7 +95,10 @@ export function Modal({
     return () => {
       if (!removeModal(modal)) return;
       const target = returnFocusRef.current ? returnFocusRef.current(modal.opener) : modal.opener;
-      target?.focus?.();
+      // Opened from nowhere (a click on the backdrop below leaves the focus on the page's body):
+      // the modal below, if any, takes it back.
+      if (isFocusable(target)) target.focus();
+      else topModal()?.focusDefault();
     };
   }, [open, initialFocus]);
 
@@ -105,6 +109,7 @@ export function Modal({
       <div
         className="fixed inset-0 bg-slate-900/50"
         aria-hidden="true"
+        data-testid="modal-backdrop"
         onClick={() => {
           if (!preventClose) onClose();
         }}

@@ -47,9 +47,23 @@ function describeDetail(status: number, detail: unknown): string {
   return `The request failed (HTTP ${status}).`;
 }
 
-/** A failure that asking again later can mend: no connection, the rate limiter, a server restarting. */
+/**
+ * A failure that asking again later can mend: no connection, a timeout (408), the rate limiter
+ * (429), a server restarting (5xx). Any other answer (a 4xx) will not change by itself: an unknown
+ * id stays unknown, a 401 waits for a token. The rule of every retry; each caller sets its pace.
+ */
 export function isPassingFailure(error: unknown): boolean {
-  return error instanceof ApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
+  return (
+    error instanceof ApiError &&
+    (error.status === 0 || error.status === 408 || error.status === 429 || error.status >= 500)
+  );
+}
+
+/** A failure that passes (see `isPassingFailure`) worth a quick retry (within a second or two):
+ * not the rate limiter's (429), which asks to wait, and would count each quick retry against the
+ * limit. Those are asked again at a caller's slower pace (a poll, a backoff). */
+export function isWorthRetryingSoon(error: unknown): boolean {
+  return isPassingFailure(error) && !(error instanceof ApiError && error.status === 429);
 }
 
 /** The API answered 404: what was asked about does not exist (or no longer: deleted elsewhere). */

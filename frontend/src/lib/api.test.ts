@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { api, ApiError } from './api';
+import { isPassingFailure } from './api-error';
+import { createQueryClient } from './query-client';
 
 function answer(status: number, body: string, type: string) {
   vi.stubGlobal('fetch', vi.fn(async () => new Response(body, { status, headers: { 'Content-Type': type } })));
@@ -39,5 +41,23 @@ describe('api errors', () => {
     expect(error.detail).toBe('SKU ABC-1 already exists');
     answer(503, JSON.stringify({ detail: 'The database is starting.' }), 'application/json');
     expect((await failure(api.get('products'))).message).toBe('The database is starting.');
+  });
+});
+
+describe('which failures pass', () => {
+  it('is one rule for every caller: no connection, a timeout, the rate limiter, a server error', () => {
+    for (const status of [0, 408, 429, 500, 502, 503]) expect(isPassingFailure(new ApiError(status, undefined))).toBe(true);
+    for (const status of [400, 401, 403, 404, 409, 412, 422]) expect(isPassingFailure(new ApiError(status, undefined))).toBe(false);
+    expect(isPassingFailure(new DOMException('Aborted', 'AbortError'))).toBe(false);
+  });
+
+  it('lets the app retry a query once, soon, for a failure that may pass soon, never for one that will not', () => {
+    const retry = createQueryClient().getDefaultOptions().queries?.retry as (count: number, error: Error) => boolean;
+    expect(retry(0, new ApiError(408, undefined))).toBe(true);
+    expect(retry(0, new ApiError(503, undefined))).toBe(true);
+    expect(retry(1, new ApiError(503, undefined))).toBe(false);
+    // The rate limiter asks to wait: a quick retry would be refused again.
+    expect(retry(0, new ApiError(429, undefined))).toBe(false);
+    expect(retry(0, new ApiError(404, undefined))).toBe(false);
   });
 });

@@ -36,4 +36,19 @@ describe('auth state', () => {
     act(() => reportUnauthorized(authTicket()));
     expect(result.current).toMatchObject({ required: true, refused: true });
   });
+
+  it('takes no notice of a 401 to a request sent with the token in use before a new one was set', () => {
+    const { result } = renderHook(() => useAuth());
+    act(() => {
+      setToken('pi_revoked');
+      reportUnauthorized(authTicket());
+    });
+    const sentWithOld = authTicket();
+    act(() => setToken('pi_new'));
+    act(() => reportUnauthorized(sentWithOld));
+    expect(result.current).toMatchObject({ token: 'pi_new', required: false, refused: false });
+
+    act(() => reportUnauthorized(authTicket()));
+    expect(result.current).toMatchObject({ required: true, refused: true });
+  });
 });

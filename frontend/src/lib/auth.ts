@@ -34,8 +34,9 @@ let state: AuthState = {
   refused: false,
 };
 const listeners = new Set<() => void>();
-/** How many times the prompt was dismissed: a request remembers the count it was sent at. */
-let dismissals = 0;
+/** Bumped when the token is set or dropped and when the prompt is dismissed: a request remembers
+ * the generation it was sent in, and a 401 to it from an earlier one says nothing of now. */
+let generation = 0;
 
 function update(next: Partial<AuthState>) {
   state = { ...state, ...next };
@@ -52,6 +53,7 @@ export function setToken(token: string) {
   } catch {
     // Storage refused (private mode): keep it for this page only.
   }
+  generation += 1;
   update({ token, required: false, refused: false });
 }
 
@@ -61,19 +63,20 @@ export function signOut() {
   } catch {
     // nothing stored
   }
+  generation += 1;
   update({ token: null, required: false, refused: false });
 }
 
 /** Taken by the HTTP client as it sends a request, and given back with a 401 to it. */
 export function authTicket(): number {
-  return dismissals;
+  return generation;
 }
 
-/** Called by the HTTP client on a 401. A request sent before the prompt was dismissed does not
- * open it again (the person has just said no): it only keeps polling paused. */
-export function reportUnauthorized(ticket: number = dismissals) {
-  const required = ticket === dismissals || state.required;
-  if (state.required !== required || !state.refused) update({ required, refused: true });
+/** Called by the HTTP client on a 401. One to a request sent before the prompt was dismissed (the
+ * person has just said no; polling stays paused) or with a token since replaced is let be. */
+export function reportUnauthorized(ticket: number = generation) {
+  if (ticket !== generation) return;
+  if (!state.required || !state.refused) update({ required: true, refused: true });
 }
 
 /** Called by the HTTP client on a successful answer: the API takes the token (again). */
@@ -89,7 +92,7 @@ export function askForToken() {
 /** The person closed the prompt without a token. Polling stays paused, so only a request they
  * make can ask again. */
 export function dismissPrompt() {
-  dismissals += 1;
+  generation += 1;
   update({ required: false });
 }
 

@@ -15,3 +15,8 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, index) => item === b[index]);
   return a === b;
 }
+
+/** Whether `changedFields` found anything: the form is "dirty", a save has something to send. */
+export function hasChanges(changes: object): boolean {
+  return Object.keys(changes).length > 0;
+}

@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { ApiError } from './api-error';
+import { isWorthRetryingSoon } from './api-error';
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -11,9 +11,8 @@ export function createQueryClient(): QueryClient {
         networkMode: 'always',
         staleTime: 5_000,
         refetchOnWindowFocus: false,
-        // Client errors (4xx) will not fix themselves; retry network and server errors once.
-        retry: (failureCount, error) =>
-          !(error instanceof ApiError && error.status >= 400 && error.status < 500) && failureCount < 1,
+        // Once, for a failure that may pass soon (see `isWorthRetryingSoon`); a 4xx will not fix itself.
+        retry: (failureCount, error) => isWorthRetryingSoon(error) && failureCount < 1,
       },
       mutations: { networkMode: 'always', retry: false },
     },

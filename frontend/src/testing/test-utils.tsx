@@ -12,13 +12,17 @@ export function LocationProbe() {
   return <output data-testid="location">{location.pathname + location.search}</output>;
 }
 
-/** Renders inside the app's providers and a memory router at `url`. */
-export function renderWithProviders(ui: ReactElement, { url = '/', ...options }: { url?: string } & RenderOptions = {}) {
+/** Renders inside the app's providers and a memory router at `url`. `appRetries`: keep the
+ * app's default retries of queries (to check a query that sets its own). */
+export function renderWithProviders(
+  ui: ReactElement,
+  { url = '/', appRetries = false, ...options }: { url?: string; appRetries?: boolean } & RenderOptions = {},
+) {
   const queryClient = createQueryClient();
   // The app's defaults (e.g. `networkMode`), without retries or caching.
   const defaults = queryClient.getDefaultOptions();
   queryClient.setDefaultOptions({
-    queries: { ...defaults.queries, retry: false, staleTime: 0 },
+    queries: { ...defaults.queries, retry: appRetries ? defaults.queries?.retry : false, staleTime: 0 },
     mutations: { ...defaults.mutations, retry: false },
   });
   const router = createMemoryRouter(

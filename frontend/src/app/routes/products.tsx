@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useActiveImport } from '@/features/imports';
 import {
   DeleteAllProducts,
@@ -10,7 +11,8 @@ import { PageHeader } from './page-header';
 
 export function ProductsRoute() {
   // The route composes two features: products' Delete all is blocked while an import runs.
-  const { activeImport, recheck } = useActiveImport();
+  const [confirmingDeleteAll, setConfirmingDeleteAll] = useState(false);
+  const { activeImport, recheck } = useActiveImport({ fast: confirmingDeleteAll });
   const blockedReason = activeImport
     ? `Unavailable while an import is ${activeImport.status === 'queued' ? 'queued' : 'running'} (${activeImport.filename}).`
     : null;
@@ -40,7 +42,7 @@ export function ProductsRoute() {
             </h2>
             <p className="text-sm text-slate-600">Delete every product in the catalog at once.</p>
           </div>
-          <DeleteAllProducts disabledReason={blockedReason} recheck={recheck} />
+          <DeleteAllProducts disabledReason={blockedReason} recheck={recheck} onOpenChange={setConfirmingDeleteAll} />
         </section>
       </div>
     </>

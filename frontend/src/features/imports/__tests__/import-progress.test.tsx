@@ -2,7 +2,8 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
-import { estimateSecondsLeft, ImportProgress } from '../components/import-progress';
+import { ImportProgress } from '../components/import-progress';
+import { estimateSecondsLeft } from '../hooks/use-seconds-left';
 import { describePhase } from '../components/import-status';
 
 describe('ImportProgress', () => {

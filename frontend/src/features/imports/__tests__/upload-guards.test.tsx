@@ -94,6 +94,11 @@ describe('an upload in progress', () => {
       screen.getByText('second.csv was not taken: another file is uploading. Choose it again once that upload has ended.'),
     ).toHaveAttribute('role', 'alert');
     expect(FakeXhr.instances).toHaveLength(1);
+
+    // Once that upload has ended, the file can be given again: the message is no longer true.
+    await act(async () => getUpload()?.controller.abort());
+    await waitFor(() => expect(getUpload()).toBeNull());
+    expect(screen.queryByText(/second\.csv was not taken/)).toBeNull();
   });
 
   it('once stopped, says so on the page until the next upload', async () => {

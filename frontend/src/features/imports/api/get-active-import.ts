@@ -7,28 +7,36 @@ import { isActive } from './status';
 
 const RECENT = 20;
 
+const FAST_MS = 2000;
+
 /**
  * The recent imports (listed newest first, so the queued and running ones are among them),
- * re-checked every few seconds; `select` picks what the caller needs from them.
+ * re-checked every few seconds (every 2 s when `fast`); `select` picks what the caller needs from
+ * them. Not while the API refuses the token, nor while the tab is in the background.
  */
-function useRecentImports<T>(select: (page: ImportPage) => T) {
+function useRecentImports<T>(select: (page: ImportPage) => T, fast = false) {
   const pollingAllowed = usePollingAllowed();
   return useQuery({
     queryKey: [...importKeys.lists(), 'active'],
     queryFn: ({ signal }) => getImports({ page: 1, pageSize: RECENT }, signal),
     select,
-    refetchInterval: (q) => (pollingAllowed ? recheckInterval(q.state.data) : false),
+    refetchInterval: (q) => (pollingAllowed ? (fast ? FAST_MS : recheckInterval(q.state.data)) : false),
   });
 }
 
 function recheckInterval(page: ImportPage | undefined): number {
-  return page?.items.some(isActive) ? 2000 : 10_000;
+  return page?.items.some(isActive) ? FAST_MS : 10_000;
 }
 
 /** The import that is queued or running now, if any (the newest, when there are several);
- * `recheck` asks again at once instead of at the next poll. */
-export function useActiveImport(): { activeImport: Import | null; isLoading: boolean; recheck: () => Promise<unknown> } {
-  const query = useRecentImports((page) => page.items.find(isActive) ?? null);
+ * `recheck` asks again at once instead of at the next poll; `fast`: the answer matters now (e.g.
+ * a dialog that an import would block is open), checked every 2 s. */
+export function useActiveImport({ fast = false }: { fast?: boolean } = {}): {
+  activeImport: Import | null;
+  isLoading: boolean;
+  recheck: () => Promise<unknown>;
+} {
+  const query = useRecentImports(selectNewestActive, fast);
   return { activeImport: query.data ?? null, isLoading: query.isPending, recheck: query.refetch };
 }
 
@@ -39,6 +47,10 @@ export function useActiveImports(): Import[] {
 }
 
 const NONE: Import[] = [];
+
+function selectNewestActive(page: ImportPage): Import | null {
+  return page.items.find(isActive) ?? null;
+}
 
 function selectActiveOldestFirst(page: ImportPage): Import[] {
   return page.items.filter(isActive).reverse();

@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import { api, ApiError } from '@/lib/api';
+import { isWorthRetryingSoon } from '@/lib/api-error';
 import type { Import } from '@/types/api';
 import { getCachedImport, keepFinal } from './import-cache';
 import { importKeys } from './query-keys';
@@ -23,10 +24,10 @@ export function getImportQueryOptions(id: string) {
       // Compared with the cache as it is when the answer comes, not as it was when it was asked.
       return keepFinal(getCachedImport(client, id), answer);
     },
-    // A server restarting or a dropped connection gets a few tries; an answer of 4xx is final:
-    // an unknown import is "not found" at once.
-    retry: (failureCount, error) =>
-      error instanceof ApiError && (error.status >= 500 || error.status === 0) ? failureCount < 6 : false,
+    // A failure that may pass soon (a server restarting, a dropped connection) gets a few tries
+    // (the rate limiter's waits for the next poll); a 4xx is final: an unknown import is "not
+    // found" at once.
+    retry: (failureCount, error) => isWorthRetryingSoon(error) && failureCount < 6,
     retryDelay: (attempt) => Math.min(2000, 250 * 2 ** attempt),
   });
 }

@@ -1,6 +1,6 @@
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ApiError } from '@/lib/api';
+import { ApiError, isPassingFailure } from '@/lib/api-error';
 import { useAuth } from '@/lib/auth';
 import type { StreamEvent } from '@/lib/event-stream';
 import { streamEvents } from '@/lib/sse';
@@ -25,15 +25,6 @@ export type StreamState = 'connecting' | 'live' | 'down' | 'closed';
 
 function importEventsPath(id: string): string {
   return `imports/${encodeURIComponent(id)}/events`;
-}
-
-/**
- * A failure that asking again can mend: the connection, a server restarting (5xx), the rate
- * limiter (429). An unknown import (404) or a malformed id (422) stays refused; a 401 waits for a
- * token (the caller stops wanting the stream until one is accepted).
- */
-function isRetryable(status: number): boolean {
-  return status === 0 || status === 408 || status === 429 || status >= 500;
 }
 
 function streamingSupported(): boolean {
@@ -119,7 +110,9 @@ function followImport(queryClient: QueryClient, id: string, report: (state: Stre
       failure = error;
     }
     if (controller.signal.aborted) return;
-    if (failure instanceof ApiError && !isRetryable(failure.status)) return report('closed');
+    // An answer that will not change (an unknown import, a malformed id) ends it; a 401 waits for
+    // a token (the caller stops wanting the stream until one is accepted).
+    if (failure instanceof ApiError && !isPassingFailure(failure)) return report('closed');
     // Broken, silent, or ended before the final event: open it again a few times (resuming
     // with Last-Event-ID), polled meanwhile.
     report('down');

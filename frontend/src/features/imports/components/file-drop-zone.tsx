@@ -15,13 +15,19 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
   const ownRef = useRef<HTMLInputElement>(null);
   const ref = inputRef ?? ownRef;
   const [dragging, setDragging] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<{ message: string; whileUploading?: boolean } | null>(null);
+  const [wasPending, setWasPending] = useState(pending);
+  if (wasPending !== pending) {
+    setWasPending(pending);
+    // "Not taken: another file is uploading" is no longer true once that upload has ended.
+    if (!pending && problem?.whileUploading) setProblem(null);
+  }
 
   function accept(files: FileList | null) {
     const file = files?.[0];
     if (!file) return;
     if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv' && file.type !== 'application/vnd.ms-excel') {
-      setProblem(`${file.name} is not a .csv file.`);
+      setProblem({ message: `${file.name} is not a .csv file.` });
       return;
     }
     setProblem(null);
@@ -32,7 +38,12 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
   function take(files: FileList | null) {
     const file = files?.[0];
     if (!pending) accept(files);
-    else if (file) setProblem(`${file.name} was not taken: another file is uploading. Choose it again once that upload has ended.`);
+    else if (file) {
+      setProblem({
+        message: `${file.name} was not taken: another file is uploading. Choose it again once that upload has ended.`,
+        whileUploading: true,
+      });
+    }
   }
 
   function onDrop(event: DragEvent) {
@@ -85,7 +96,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
       </p>
       {problem && (
         <p role="alert" className="text-sm text-red-700">
-          {problem}
+          {problem.message}
         </p>
       )}
     </div>

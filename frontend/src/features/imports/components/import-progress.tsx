@@ -8,6 +8,7 @@ import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
 import { isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
+import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
 import { describePhase, ImportStatusBadge } from './import-status';
 
 type ImportProgressProps = {
@@ -24,15 +25,6 @@ type ImportProgressProps = {
   /** Why the last check for updates failed: what is shown may be out of date. */
   updateFailure?: string;
 };
-
-/**
- * Seconds left: the API's estimate from the progress so far (null until it has one). Not from
- * the rows: once every row is read the phases that rebuild the table still take about half the
- * time, and a rows-based estimate would say "0 s" all along.
- */
-export function estimateSecondsLeft(item: Pick<Import, 'eta_seconds'>): number | null {
-  return typeof item.eta_seconds === 'number' && Number.isFinite(item.eta_seconds) ? item.eta_seconds : null;
-}
 
 export function ImportProgress({
   item,
@@ -244,30 +236,6 @@ export function ImportSummary({ item }: { item: Import }) {
       )}
     </div>
   );
-}
-
-type SecondsLeft = { seconds: number; counted: boolean } | null;
-
-/**
- * The API's estimate of the time left, counted down a second at a time until the next update
- * (each new state of the import starts from its estimate again), so that it does not stand still
- * between updates. `counted`: time has been taken off the API's figure.
- */
-function useSecondsLeft(item: Import, active: boolean): SecondsLeft {
-  const eta = estimateSecondsLeft(item);
-  const [ticks, setTicks] = useState({ item, count: 0 });
-  const count = ticks.item === item ? ticks.count : 0;
-
-  useEffect(() => {
-    if (!active || eta === null || eta < 1) return;
-    const timer = window.setInterval(
-      () => setTicks((current) => ({ item, count: current.item === item ? current.count + 1 : 1 })),
-      1000,
-    );
-    return () => window.clearInterval(timer);
-  }, [item, active, eta]);
-
-  return eta === null ? null : { seconds: eta - count, counted: count > 0 };
 }
 
 function timeLeft(left: SecondsLeft): string {

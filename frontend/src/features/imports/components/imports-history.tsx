@@ -106,6 +106,7 @@ export function ImportsHistory() {
       isLoading={imports.isPending}
       showsPreviousPage={imports.isPlaceholderData}
       error={imports.isError ? `Could not load the history: ${imports.error.message}` : undefined}
+      errorSummary="Could not load the history"
       empty="No imports yet."
       isCurrentRow={(row) => shownIds.includes(row.id)}
     />

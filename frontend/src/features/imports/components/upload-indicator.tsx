@@ -12,12 +12,11 @@ export function UploadIndicator() {
       to="/"
       data-testid="upload-indicator"
       title={`Uploading ${upload.file.name}`}
+      aria-label={`Uploading ${upload.file.name}, ${percent}%`}
       className="inline-flex max-w-48 items-center gap-1.5 rounded-md bg-indigo-50 px-2.5 py-1.5 text-xs font-medium text-indigo-800 ring-1 ring-indigo-200 ring-inset hover:bg-indigo-100"
     >
       <span aria-hidden="true" className="size-2 shrink-0 animate-pulse rounded-full bg-indigo-600" />
-      <span className="truncate">
-        Uploading {upload.file.name}
-      </span>
+      <span className="truncate">Uploading {upload.file.name}</span>{' '}
       <span className="tabular-nums">{percent}%</span>
     </Link>
   );

@@ -13,10 +13,16 @@ export function useImportCompleted(onCompleted: (item: Import) => void): void {
   const handle = useEffectEvent(onCompleted);
   useEffect(() => {
     const running = new Set<string>();
+    // Ended already: an answer asked for before the end but coming after it (a list's) still
+    // says running, and must not make it end a second time.
+    const ended = new Set<string>();
     const note = (item: Import | undefined) => {
-      if (!item) return;
+      if (!item || ended.has(item.id)) return;
       if (isActive(item)) running.add(item.id);
-      else if (running.delete(item.id) && item.status === 'completed') handle(item);
+      else if (running.delete(item.id)) {
+        ended.add(item.id);
+        if (item.status === 'completed') handle(item);
+      }
     };
     return queryClient.getQueryCache().subscribe((event) => {
       if (event.type !== 'updated' || event.action.type !== 'success') return;

@@ -1,5 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { productFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
@@ -38,8 +39,7 @@ describe('ProductFormModal dismissed with changes', () => {
     const user = userEvent.setup();
     renderWithProviders(<ProductFormModal open onClose={onClose} />);
     await user.type(screen.getByLabelText(/^SKU/), 'NEW-1');
-    const backdrop = document.querySelector<HTMLElement>('.fixed.inset-0[aria-hidden="true"]');
-    await user.click(backdrop!);
+    await user.click(screen.getByTestId('modal-backdrop'));
     expect(screen.getByRole('alertdialog', { name: 'Discard your changes?' })).toBeInTheDocument();
     expect(onClose).not.toHaveBeenCalled();
   });
@@ -53,6 +53,55 @@ describe('ProductFormModal dismissed with changes', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** A page with the button that opens the new product form. */
+function NewProductPage() {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" onClick={() => setOpen(true)}>
+        New product
+      </button>
+      <ProductFormModal open={open} onClose={() => setOpen(false)} />
+    </>
+  );
+}
+
+describe('ProductFormModal: where the focus goes after the discard question', () => {
+  it('back to the form after the backdrop and Keep editing; back to the opener after Discard', async () => {
+    mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<NewProductPage />);
+    const opener = screen.getByRole('button', { name: 'New product' });
+    await user.click(opener);
+    const sku = screen.getByLabelText(/^SKU/);
+    await user.type(sku, 'NEW-1');
+
+    // A click on the backdrop leaves the focus on nothing (the page's body).
+    await user.click(screen.getAllByTestId('modal-backdrop')[0]);
+    await user.click(screen.getByRole('button', { name: 'Keep editing' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(sku).toHaveFocus();
+
+    await user.click(screen.getAllByTestId('modal-backdrop')[0]);
+    await user.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(opener).toHaveFocus();
+  });
+
+  it('back to the opener after Close and Discard', async () => {
+    mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<NewProductPage />);
+    const opener = screen.getByRole('button', { name: 'New product' });
+    await user.click(opener);
+    await user.type(screen.getByLabelText(/^SKU/), 'NEW-1');
+    await user.click(screen.getByRole('button', { name: 'Close' }));
+    await user.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(opener).toHaveFocus();
   });
 });
 

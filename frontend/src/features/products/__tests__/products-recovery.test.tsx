@@ -1,29 +1,46 @@
-import { focusManager } from '@tanstack/react-query';
-import { screen } from '@testing-library/react';
+import { focusManager, onlineManager } from '@tanstack/react-query';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { TokenPrompt } from '@/components/token-prompt';
+import { signOut } from '@/lib/auth';
 import { productFactory } from '@/testing/factories';
 import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
 import { ProductsTable } from '../components/products-table';
 
-/** The products API, away (the connection fails) until `back()`; `answer` is what it lists. */
+/** The products API, away (the connection fails) while `away`, else answering `status` (200:
+ * `answer` is what it lists); `times` holds when each request came (on the test's clock). */
 function productsApi() {
-  const api = { away: true, answer: [productFactory({ sku: 'BACK-1' })] };
+  const api = { away: true, status: 200, answer: [productFactory({ sku: 'BACK-1' })] };
+  const times: number[] = [];
   const { calls } = mockFetch([
     {
       path: '/api/v1/products',
+      status: () => {
+        times.push(Date.now());
+        return api.away ? 200 : api.status;
+      },
       body: () => {
         if (api.away) throw new TypeError('Failed to fetch');
+        if (api.status !== 200) return { detail: 'Refused' };
         return { items: api.answer, total: api.answer.length, page: 1, page_size: 50 };
       },
     },
   ]);
-  return { api, calls };
+  return { api, calls, times };
+}
+
+/** The time between one request and the next. */
+function gaps(times: number[]): number[] {
+  return times.slice(1).map((time, index) => time - times[index]);
 }
 
 describe('ProductsTable after a failed load', () => {
   beforeEach(fakeClock);
-  afterEach(realClock);
+  afterEach(() => {
+    focusManager.setFocused(undefined);
+    realClock();
+  });
 
   it('keeps asking in the background while the server is away, and shows the products once it is back', async () => {
     const { api, calls } = productsApi();
@@ -32,16 +49,100 @@ describe('ProductsTable after a failed load', () => {
 
     await advance(2_000);
     expect(calls.length).toBeGreaterThanOrEqual(2);
-    expect(screen.getByText(/Could not load products/)).toBeInTheDocument();
+    expect(screen.getByText(/Could not load products: /)).toBeInTheDocument();
 
     api.away = false;
     await advance(30_000);
     expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
-    expect(screen.queryByText(/Could not load products/)).toBeNull();
+    expect(screen.queryByText(/Could not load products: /)).toBeNull();
     // Loaded: no more asking.
     const asked = calls.length;
     await advance(60_000);
     expect(calls.length).toBe(asked);
+  });
+
+  it('waits twice as long after each failure, at most 30 s, and starts from 2 s again after a success', async () => {
+    const { api, times } = productsApi();
+    // With the app's own retries: the list's backoff must not be doubled by them.
+    renderWithProviders(<ProductsTable />, { url: '/products', appRetries: true });
+    await advance(0);
+    await advance(2_000 + 4_000 + 8_000 + 16_000 + 30_000 + 30_000);
+    expect(screen.getByText(/Could not load products: /)).toBeInTheDocument();
+    expect(gaps(times)).toEqual([2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+
+    api.away = false;
+    await advance(30_000);
+    expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
+
+    // A later outage, noticed by a refresh on focus: the first wait is 2 s again, not 30 s.
+    api.away = true;
+    times.length = 0;
+    act(() => {
+      focusManager.setFocused(false);
+      focusManager.setFocused(true);
+    });
+    await advance(2_000 + 4_000);
+    expect(gaps(times)).toEqual([2_000, 4_000]);
+  });
+
+  it('does not ask again by itself after an answer that will not change (4xx)', async () => {
+    const { api, calls } = productsApi();
+    api.away = false;
+    api.status = 422;
+    renderWithProviders(<ProductsTable />, { url: '/products', appRetries: true });
+    await screen.findByText(/Could not load products: Refused/);
+    await advance(120_000);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('says the failure in the pager too, not "No results"', async () => {
+    productsApi();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await screen.findByText(/Could not load products: /);
+    const pager = screen.getByRole('navigation', { name: 'Products pagination' });
+    expect(pager).toHaveTextContent('Could not load products');
+    expect(pager).not.toHaveTextContent('No results');
+  });
+
+  it('says when a refresh failed while the rows shown stay, and Retry asks again', async () => {
+    const { api } = productsApi();
+    api.away = false;
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
+
+    api.away = true;
+    act(() => {
+      focusManager.setFocused(false);
+      focusManager.setFocused(true);
+    });
+    const status = await screen.findByTestId('refresh-failure');
+    expect(status).toHaveTextContent('Could not refresh: The server could not be reached. Check your connection and try again.');
+    expect(screen.getAllByText('BACK-1')[0]).toBeInTheDocument();
+
+    api.away = false;
+    api.answer = [productFactory({ sku: 'FRESH-2' })];
+    await user.click(within(status).getByRole('button', { name: 'Retry' }));
+    expect((await screen.findAllByText('FRESH-2'))[0]).toBeInTheDocument();
+    expect(screen.queryByTestId('refresh-failure')).toBeNull();
+  });
+
+  it('gives the focus to the page heading when the Retry that had it goes away with the failure', async () => {
+    const { api } = productsApi();
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    renderWithProviders(
+      <main>
+        <h1 tabIndex={-1}>Products</h1>
+        <ProductsTable />
+      </main>,
+      { url: '/products' },
+    );
+    const retry = await screen.findByRole('button', { name: 'Retry' });
+    api.away = false;
+    await user.click(retry);
+    expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
+    expect(retry).not.toBeInTheDocument();
+    expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
   });
 
   it('asks again at once on Retry', async () => {
@@ -57,7 +158,11 @@ describe('ProductsTable after a failed load', () => {
 });
 
 describe('ProductsTable when the window is focused again', () => {
-  afterEach(() => focusManager.setFocused(undefined));
+  afterEach(() => {
+    focusManager.setFocused(undefined);
+    onlineManager.setOnline(true);
+    signOut();
+  });
 
   it('asks for the list again: another tab or an import may have changed the products', async () => {
     const { api } = productsApi();
@@ -69,5 +174,34 @@ describe('ProductsTable when the window is focused again', () => {
     focusManager.setFocused(false);
     focusManager.setFocused(true);
     expect((await screen.findAllByText('IMPORTED-2'))[0]).toBeInTheDocument();
+  });
+
+  it('asks nothing on focus or reconnect while the token is refused and the prompt was dismissed', async () => {
+    const { api, calls } = productsApi();
+    api.away = false;
+    api.status = 401;
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <ProductsTable />
+        <TokenPrompt />
+      </>,
+      { url: '/products' },
+    );
+    const prompt = await screen.findByRole('dialog', { name: 'API token required' });
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(prompt).not.toBeInTheDocument();
+    const asked = calls.length;
+
+    act(() => {
+      focusManager.setFocused(false);
+      focusManager.setFocused(true);
+      onlineManager.setOnline(false);
+      onlineManager.setOnline(true);
+    });
+    // A request would be answered at once: let any settle.
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
+    expect(calls).toHaveLength(asked);
+    expect(screen.queryByRole('dialog', { name: 'API token required' })).toBeNull();
   });
 });

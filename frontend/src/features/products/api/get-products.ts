@@ -45,10 +45,16 @@ export function getProducts(query: ProductsQuery, signal?: AbortSignal): Promise
 const RETRY_FIRST_MS = 2_000;
 const RETRY_MAX_MS = 30_000;
 
-function retryWhilePassingFailure({ state }: { state: QueryState<ProductPage, Error> }): number | false {
-  const { status, error, errorUpdateCount } = state;
+/** A list query's count of failures (`errorUpdateCount`) at its last success. */
+const failuresAtLastSuccess = new WeakMap<object, number>();
+
+function retryWhilePassingFailure(query: { state: QueryState<ProductPage, Error> }): number | false {
+  const { status, error, errorUpdateCount } = query.state;
+  if (status === 'success') failuresAtLastSuccess.set(query, errorUpdateCount);
   if (status !== 'error' || !isPassingFailure(error)) return false;
-  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, errorUpdateCount - 1));
+  // Counted since the last success: a later outage starts at 2 s again.
+  const failures = errorUpdateCount - (failuresAtLastSuccess.get(query) ?? 0);
+  return Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.max(0, failures - 1));
 }
 
 export function getProductsQueryOptions(query: ProductsQuery) {
@@ -57,16 +63,20 @@ export function getProductsQueryOptions(query: ProductsQuery) {
     queryFn: ({ signal }) => getProducts(query, signal),
     // Keep the previous page on screen while the next one loads.
     placeholderData: keepPreviousData,
-    // Another tab or an import may have changed the catalog meanwhile; a first page is cheap.
-    refetchOnWindowFocus: true,
-    refetchOnReconnect: true,
+    // The failures are asked again by `refetchInterval` (see `useProducts`), at its pace.
+    retry: false,
   });
 }
 
 export function useProducts(query: ProductsQuery) {
+  // While the API refuses the token, nothing is asked by itself: each would be refused again
+  // (and counted by the server), and would bring back the prompt the person dismissed.
   const pollingAllowed = usePollingAllowed();
   return useQuery({
     ...getProductsQueryOptions(query),
-    refetchInterval: (state) => (pollingAllowed ? retryWhilePassingFailure(state) : false),
+    // Another tab or an import may have changed the catalog meanwhile; a first page is cheap.
+    refetchOnWindowFocus: pollingAllowed,
+    refetchOnReconnect: pollingAllowed,
+    refetchInterval: (q) => (pollingAllowed ? retryWhilePassingFailure(q) : false),
   });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useEffectEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { focusKeepingProps } from '@/components/focus-keeping';
@@ -13,24 +13,22 @@ type DeleteAllProductsProps = {
   /** Asks again at once whether deleting everything is possible (`disabledReason` follows): the
    * answer the page has may be seconds old, and an import may have started since. */
   recheck?: () => unknown;
+  /** The confirmation opened or closed. An import may start (in another tab, from the command
+   * line) while the person types DELETE: while it is open, the page checks often, so that the
+   * dialog says so before they confirm. */
+  onOpenChange?: (open: boolean) => void;
 };
 
-const RECHECK_WHILE_OPEN_MS = 2000;
-
-export function DeleteAllProducts({ disabledReason, recheck }: DeleteAllProductsProps) {
-  const [open, setOpen] = useState(false);
+export function DeleteAllProducts({ disabledReason, recheck, onOpenChange }: DeleteAllProductsProps) {
+  const [open, setOpenState] = useState(false);
   const reasonId = useId();
   const toast = useToast();
   const deleteAll = useDeleteAllProducts();
-  const askAgain = useEffectEvent(() => recheck?.());
 
-  useEffect(() => {
-    // An import may start (in another tab, from the command line) while the person types DELETE:
-    // the dialog says so before they confirm.
-    if (!open) return;
-    const timer = window.setInterval(askAgain, RECHECK_WHILE_OPEN_MS);
-    return () => window.clearInterval(timer);
-  }, [open]);
+  function setOpen(next: boolean) {
+    setOpenState(next);
+    onOpenChange?.(next);
+  }
 
   return (
     <div className="flex flex-col items-stretch gap-1 sm:items-end">

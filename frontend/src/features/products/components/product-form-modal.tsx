@@ -3,6 +3,7 @@ import { Checkbox, TextAreaField, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
+import { hasChanges } from '@/lib/changed-fields';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { productVersion, useUpdateProduct } from '../api/update-product';
@@ -51,13 +52,13 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
   const create = useCreateProduct();
   const update = useUpdateProduct();
   const isSaving = create.isPending || update.isPending;
-  const dirty = Object.keys(productChanges(values, original ? productToValues(original) : emptyProductValues())).length > 0;
+  const dirty = hasChanges(productChanges(values, original ? productToValues(original) : emptyProductValues()));
 
   const submit = () =>
     submitWith(async (current) => {
       if (original) {
         const changes = productChanges(current, productToValues(original));
-        if (Object.keys(changes).length === 0) {
+        if (!hasChanges(changes)) {
           toast.info('No changes to save.');
           onClose();
           return;

@@ -1,6 +1,7 @@
-import { useMemo, useState, type ReactNode } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
+import { focusTargetAfterRemoval } from '@/components/focus-after-removal';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { DataTable } from '@/components/data-table';
 import type { Product } from '@/types/api';
@@ -57,12 +58,17 @@ export function ProductsTable() {
         error={
           products.isError ? (
             <LoadFailure
-              message={`Could not load products: ${products.error.message}`}
+              // Rows from an earlier answer stay on screen: the failure is said above them.
+              message={
+                data ? `Could not refresh: ${products.error.message}` : `Could not load products: ${products.error.message}`
+              }
+              compact={Boolean(data)}
               retrying={products.isFetching}
               onRetry={() => void products.refetch()}
             />
           ) : undefined
         }
+        errorSummary="Could not load products"
         empty={
           <EmptyMessage
             pastTheEnd={pastTheEnd}
@@ -89,11 +95,30 @@ export function ProductsTable() {
 
 /** The list keeps being asked for in the background while the failure may pass (see
  * `useProducts`); Retry asks now. */
-function LoadFailure({ message, retrying, onRetry }: { message: string; retrying: boolean; onRetry: () => void }) {
+function LoadFailure({
+  message,
+  compact,
+  retrying,
+  onRetry,
+}: {
+  message: string;
+  compact: boolean;
+  retrying: boolean;
+  onRetry: () => void;
+}) {
+  const retry = useRef<HTMLButtonElement>(null);
+  useLayoutEffect(() => {
+    const button = retry.current;
+    // Gone with the failure once the list loads: the keyboard focus must not fall to the page.
+    // Run while the button is still on the page.
+    return () => {
+      if (button && document.activeElement === button) focusTargetAfterRemoval(button, 'tr')?.focus();
+    };
+  }, []);
   return (
-    <div className="flex flex-col items-center gap-3">
+    <div className={compact ? 'flex flex-wrap items-center gap-x-3 gap-y-1' : 'flex flex-col items-center gap-3'}>
       <p>{message}</p>
-      <Button variant="secondary" size="sm" pending={retrying} onClick={onRetry}>
+      <Button ref={retry} variant="secondary" size="sm" pending={retrying} onClick={onRetry}>
         Retry
       </Button>
     </div>

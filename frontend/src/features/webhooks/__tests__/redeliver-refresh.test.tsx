@@ -57,4 +57,45 @@ describe('the delivery log after Redeliver', () => {
     expect(await within(dialog).findByText('HTTP 200 · 9 ms')).toBeInTheDocument();
     expect(within(dialog).queryByText(/^Retry due/)).toBeNull();
   });
+
+  it('keeps one schedule of refreshes however fast Redeliver is pressed, which ends with the log', async () => {
+    const webhook = webhookFactory({ id: 70, url: 'https://hooks.test/redeliver' });
+    const asked: number[] = [];
+    mockFetch([
+      {
+        path: '/api/v1/webhooks/70/deliveries',
+        body: () => {
+          asked.push(Date.now());
+          return { items: [attempt(701)], total: 1, page: 1, page_size: 20 };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/webhooks/deliveries/701/redeliver',
+        body: { delivery_id: 701, webhook_id: 70, event_id: 'msg_redelivered' },
+      },
+    ]);
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const { rerender } = renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    await advance(0);
+    const redeliver = within(screen.getByRole('dialog', { name: 'Delivery log' })).getByRole('button', {
+      name: /^Redeliver/,
+    });
+    await user.click(redeliver);
+    await advance(300);
+    await user.click(redeliver);
+    await advance(0);
+    const secondPress = asked.length;
+    await advance(6_000);
+    const refreshes = asked.slice(secondPress - 1);
+    // Each refresh waits for the one before: none a moment after another, as two schedules would.
+    const gaps = refreshes.slice(1).map((time, index) => time - refreshes[index]);
+    expect(gaps.length).toBeGreaterThanOrEqual(3);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000);
+
+    rerender(<WebhookDeliveriesModal webhook={null} onClose={() => undefined} />);
+    const closedAt = asked.length;
+    await advance(30_000);
+    expect(asked).toHaveLength(closedAt);
+  });
 });

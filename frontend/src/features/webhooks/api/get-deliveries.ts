@@ -3,6 +3,13 @@ import { api } from '@/lib/api';
 import { usePollingAllowed } from '@/lib/auth';
 import type { WebhookDeliveryPage } from '@/types/api';
 import { webhookKeys } from './query-keys';
+import { useLastRedelivery } from './redeliver';
+
+const POLL_MS = 3000;
+/** After a Redeliver, a worker sends the event moments later: its attempt (and the retry it
+ * replaced, withdrawn) is shown then, the log being asked for every second for a few seconds. */
+const AFTER_REDELIVERY_MS = 1000;
+const REDELIVERY_RECENT_MS = 5000;
 
 export function getDeliveries(
   { webhookId, page, pageSize }: { webhookId: number; page: number; pageSize: number },
@@ -21,6 +28,14 @@ export function getDeliveriesQueryOptions(webhookId: number, page: number, pageS
 
 export function useDeliveries(webhookId: number, page: number, pageSize: number, options: { poll?: boolean } = {}) {
   const pollingAllowed = usePollingAllowed();
-  const poll = Boolean(options.poll) && pollingAllowed;
-  return useQuery({ ...getDeliveriesQueryOptions(webhookId, page, pageSize), refetchInterval: poll ? 3000 : false });
+  const redeliveredAt = useLastRedelivery(webhookId);
+  return useQuery({
+    ...getDeliveriesQueryOptions(webhookId, page, pageSize),
+    // Asked again after each answer: the pace goes back to the poll's once the redelivery is old.
+    refetchInterval: () => {
+      if (!pollingAllowed) return false;
+      if (Date.now() - redeliveredAt < REDELIVERY_RECENT_MS) return AFTER_REDELIVERY_MS;
+      return options.poll ? POLL_MS : false;
+    },
+  });
 }

@@ -2,6 +2,7 @@ export const webhookKeys = {
   all: ['webhooks'] as const,
   list: () => ['webhooks', 'list'] as const,
   deliveries: (webhookId: number) => ['webhooks', 'deliveries', webhookId] as const,
+  redeliveries: (webhookId: number) => ['webhooks', 'redeliver', webhookId] as const,
   deliveriesPage: (webhookId: number, page: number, pageSize: number) =>
     ['webhooks', 'deliveries', webhookId, { page, pageSize }] as const,
 };

@@ -1,9 +1,7 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useMutationState, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import type { Redelivery } from '@/types/api';
 import { webhookKeys } from './query-keys';
-
-const REFRESH_AFTER_MS = [1000, 2000, 4000];
 
 export function redeliver(deliveryId: number): Promise<Redelivery> {
   return api.post<Redelivery>(`webhooks/deliveries/${deliveryId}/redeliver`);
@@ -12,13 +10,18 @@ export function redeliver(deliveryId: number): Promise<Redelivery> {
 export function useRedeliver(webhookId: number) {
   const queryClient = useQueryClient();
   return useMutation({
+    mutationKey: webhookKeys.redeliveries(webhookId),
     mutationFn: redeliver,
-    onSuccess: () => {
-      const refresh = () => void queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) });
-      refresh();
-      // A worker sends it moments later: its attempt (and the retry it replaced, withdrawn) is
-      // shown then, without waiting for the log's next poll.
-      for (const delay of REFRESH_AFTER_MS) window.setTimeout(refresh, delay);
-    },
+    // The log is then asked for often for a few seconds (see `useDeliveries`).
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.deliveries(webhookId) }),
   });
+}
+
+/** When the last redelivery to the webhook was queued (ms since the epoch), 0 if none lately. */
+export function useLastRedelivery(webhookId: number): number {
+  const times = useMutationState({
+    filters: { mutationKey: webhookKeys.redeliveries(webhookId), status: 'success' },
+    select: (mutation) => mutation.state.submittedAt,
+  });
+  return Math.max(0, ...times);
 }

@@ -134,6 +134,7 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
         isLoading={deliveries.isPending}
         showsPreviousPage={deliveries.isPlaceholderData}
         error={deliveries.isError ? `Could not load deliveries: ${deliveries.error.message}` : undefined}
+        errorSummary="Could not load deliveries"
         empty="No deliveries yet. Use Test to send one."
       />
     </Modal>

@@ -3,6 +3,7 @@ import { Checkbox, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
+import { hasChanges } from '@/lib/changed-fields';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
@@ -48,7 +49,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
   const update = useUpdateWebhook();
   const isSaving = create.isPending || update.isPending;
   const eventsId = useId();
-  const dirty = Object.keys(webhookChanges(values, webhook ? webhookToValues(webhook) : emptyWebhookValues())).length > 0;
+  const dirty = hasChanges(webhookChanges(values, webhook ? webhookToValues(webhook) : emptyWebhookValues()));
   const formId = webhook ? `webhook-form-${webhook.id}` : 'webhook-form-new';
 
   function toggleEvent(event: WebhookEvent, checked: boolean) {
@@ -63,7 +64,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
       if (webhook) {
         // The list refreshes while the dialog is open: the webhook it opened with may be old.
         const changes = webhookChanges(current, webhookToValues(webhook));
-        if (Object.keys(changes).length === 0) {
+        if (!hasChanges(changes)) {
           toast.info('No changes to save.');
           onClose();
           return;
