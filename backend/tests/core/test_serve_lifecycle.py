@@ -2,7 +2,6 @@
 
 import contextlib
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +18,7 @@ import redis
 from product_importer.config import get_settings
 from product_importer.embedded import free_port
 from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
+from tests.privileges import needs_root_and_setpriv, without_ptrace
 from tests.settings_helpers import settings_env
 
 
@@ -354,15 +354,7 @@ def test_an_ipv6_host_is_checked_on_ipv6(tmp_path):
     assert f"port {port} on ::1 is already in use" in result.stderr, result.stderr
 
 
-def _without_ptrace(command: list[str]) -> list[str]:
-    """`command` run as root without CAP_SYS_PTRACE, as a container's root runs by default."""
-    return ["setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", *command]
-
-
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="needs root (the embedded PostgreSQL then runs as its own user) and setpriv",
-)
+@needs_root_and_setpriv
 @pytest.mark.timeout(180)
 def test_a_leftover_server_whose_directory_cannot_be_read_is_still_stopped(tmp_path):
     """Root without CAP_SYS_PTRACE cannot read the working directory of the embedded
@@ -375,10 +367,10 @@ def test_a_leftover_server_whose_directory_cannot_be_read_is_still_stopped(tmp_p
     assert leftover.process is not None
     try:
         look = f"import os; os.readlink('/proc/{leftover.process.pid}/cwd')"
-        if subprocess.run(_without_ptrace([sys.executable, "-c", look])).returncode == 0:
+        if subprocess.run(without_ptrace([sys.executable, "-c", look])).returncode == 0:
             pytest.skip("the server's working directory can be read here without the capability")
         result = subprocess.run(
-            _without_ptrace([sys.executable, "-m", "product_importer.cli", "migrate"]),
+            without_ptrace([sys.executable, "-m", "product_importer.cli", "migrate"]),
             env=_serve_env(tmp_path),
             capture_output=True,
             text=True,

@@ -4,7 +4,6 @@ cache off), revoked by name; and the startup log says whether the API is open.""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from product_importer.cli import main
 from product_importer.db import sync_engine
 from product_importer.embedded import free_port
 from product_importer.security.token_format import hash_token
+from tests.privileges import needs_root_and_setpriv, without_ptrace
 from tests.security.conftest import API_TOKENS, bearer
 
 
@@ -149,15 +149,7 @@ def test_a_stale_pid_file_does_not_send_the_cli_to_another_database(tmp_path):
         other.stop()
 
 
-def _without_ptrace(command: list[str]) -> list[str]:
-    """`command` run as root without CAP_SYS_PTRACE, as a container's root runs by default."""
-    return ["setpriv", "--bounding-set", "-sys_ptrace", "--inh-caps", "-sys_ptrace", *command]
-
-
-@pytest.mark.skipif(
-    os.geteuid() != 0 or shutil.which("setpriv") is None,
-    reason="needs root (the embedded PostgreSQL then runs as its own user) and setpriv",
-)
+@needs_root_and_setpriv
 @pytest.mark.timeout(180)
 def test_the_cli_finds_a_running_server_whose_directory_it_cannot_read(tmp_path):
     """The running `serve`'s database is found by asking the server on the port its pid
@@ -174,7 +166,7 @@ def test_the_cli_finds_a_running_server_whose_directory_it_cannot_read(tmp_path)
         migrate = {**env, "DATABASE_URL": running.url}
         subprocess.run([*command, "migrate"], env=migrate, check=True, capture_output=True)
         result = subprocess.run(
-            _without_ptrace([*command, "tokens", "create", "ci"]),
+            without_ptrace([*command, "tokens", "create", "ci"]),
             env=env,
             capture_output=True,
             text=True,
