@@ -2,45 +2,10 @@ import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
+import { FakeXhr, useFakeXhr } from '@/testing/fake-xhr';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { getUpload } from '../api/upload-store';
 import { ImportPanel } from '../components/import-panel';
-
-/** A stand-in for XMLHttpRequest: the test says when the file is sent and what the API answers. */
-class FakeXhr {
-  static instances: FakeXhr[] = [];
-  body: FormData | null = null;
-  status = 0;
-  responseText = '';
-  upload: { onprogress: ((event: ProgressEvent) => void) | null; onload: (() => void) | null } = {
-    onprogress: null,
-    onload: null,
-  };
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-
-  constructor() {
-    FakeXhr.instances.push(this);
-  }
-  open() {}
-  setRequestHeader() {}
-  send(body: FormData) {
-    this.body = body;
-  }
-  abort() {
-    this.onabort?.();
-  }
-  progress(loaded: number, total: number) {
-    this.upload.onprogress?.({ loaded, total, lengthComputable: true } as ProgressEvent);
-  }
-  respond(status: number, body: unknown) {
-    this.upload.onload?.();
-    this.status = status;
-    this.responseText = JSON.stringify(body);
-    this.onload?.();
-  }
-}
 
 function csv(name: string): File {
   return new File(['sku,name\nA,B\n'], name, { type: 'text/csv' });
@@ -56,18 +21,7 @@ function leavingAsks(): boolean {
 const NO_IMPORTS = { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } };
 
 describe('an upload in progress', () => {
-  beforeEach(() => {
-    FakeXhr.instances = [];
-    vi.stubGlobal('XMLHttpRequest', FakeXhr);
-  });
-
-  afterEach(async () => {
-    await act(async () => {
-      getUpload()?.controller.abort();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
-    vi.unstubAllGlobals();
-  });
+  useFakeXhr();
 
   it('makes the browser ask before the tab closes or reloads, only while the file is being sent', async () => {
     mockFetch([NO_IMPORTS]);

@@ -1,63 +1,12 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { importFactory } from '@/testing/factories';
+import { FakeXhr, useFakeXhr } from '@/testing/fake-xhr';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { getUpload } from '../api/upload-store';
 import { ImportPanel } from '../components/import-panel';
-
-/** A stand-in for XMLHttpRequest: records sends; the test reports progress and answers. */
-class FakeXhr {
-  static instances: FakeXhr[] = [];
-  method = '';
-  url = '';
-  body: FormData | null = null;
-  status = 0;
-  responseText = '';
-  upload: { onprogress: ((event: ProgressEvent) => void) | null; onload: (() => void) | null } = {
-    onprogress: null,
-    onload: null,
-  };
-  private sent = false;
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-
-  constructor() {
-    FakeXhr.instances.push(this);
-  }
-  open(method: string, url: string) {
-    this.method = method;
-    this.url = url;
-  }
-  setRequestHeader() {}
-  send(body: FormData) {
-    this.body = body;
-  }
-  abort() {
-    this.onabort?.();
-  }
-  progress(loaded: number, total: number) {
-    this.upload.onprogress?.({ loaded, total, lengthComputable: true } as ProgressEvent);
-  }
-  /** The last bytes of the body leave: the upload's `load`, which comes before any answer. */
-  sendAll(total: number) {
-    this.progress(total, total);
-    this.sent = true;
-    this.upload.onload?.();
-  }
-  respond(status: number, body: unknown) {
-    if (!this.sent) this.sendAll(1);
-    this.status = status;
-    this.responseText = JSON.stringify(body);
-    this.onload?.();
-  }
-  /** The connection breaks before an answer. */
-  fail() {
-    this.onerror?.();
-  }
-}
 
 /** The Import page and a Products page to go to and come back from. */
 function renderImportAndProducts() {
@@ -80,19 +29,7 @@ function csv(name: string): File {
 }
 
 describe('uploading a CSV', () => {
-  beforeEach(() => {
-    FakeXhr.instances = [];
-    vi.stubGlobal('XMLHttpRequest', FakeXhr);
-  });
-
-  afterEach(async () => {
-    // An upload outlives its page: stop the one a test left running before the next test.
-    await act(async () => {
-      getUpload()?.controller.abort();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    });
-    vi.unstubAllGlobals();
-  });
+  useFakeXhr();
 
   it('shows the bytes sent, then follows the import; Retry sends the same file again', async () => {
     const failed = importFactory({ id: 'up-1', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
