@@ -201,7 +201,7 @@ async def _authenticate(caller: _Caller) -> str | JSONResponse:
         flood = await caller.over_limit("general")
         if flood is not None:
             return flood
-        detail = "Authentication required: send `Authorization: Bearer <token>`."
+        detail = "Authentication required: send the header Authorization: Bearer <token>."
         return _answer(401, detail, {"WWW-Authenticate": CHALLENGE})
     actor: str | None = None
     token = bearer_token(headers)

@@ -12,7 +12,8 @@ from product_importer.products.schemas import ProductRead
 from product_importer.webhooks.events import EVENT_TYPES, TEST_EVENT_TYPE
 
 SIGNED = (
-    "Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 "
+    "Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the "
+    "base64 HMAC-SHA256 "
     "of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the "
     "endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature "
     "per secret, space-separated, and any one that verifies will do. Any Standard Webhooks "

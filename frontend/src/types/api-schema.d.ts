@@ -457,7 +457,7 @@ export interface webhooks {
          * An import completed; data is the import with its counts.
          * @description An import completed; `data` is the import with its counts.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_completed"];
         delete?: never;
@@ -479,7 +479,7 @@ export interface webhooks {
          * An import failed and applied nothing; data.error says why.
          * @description An import failed and applied nothing; `data.error` says why.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_failed"];
         delete?: never;
@@ -501,7 +501,7 @@ export interface webhooks {
          * An import was cancelled and applied nothing.
          * @description An import was cancelled and applied nothing.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_import_cancelled"];
         delete?: never;
@@ -523,7 +523,7 @@ export interface webhooks {
          * A product was created through the API; data is the product.
          * @description A product was created through the API; `data` is the product.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_created"];
         delete?: never;
@@ -545,7 +545,7 @@ export interface webhooks {
          * A product was changed through the API; data is the product after.
          * @description A product was changed through the API; `data` is the product after.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_updated"];
         delete?: never;
@@ -567,7 +567,7 @@ export interface webhooks {
          * A product was deleted through the API; data is the product before.
          * @description A product was deleted through the API; `data` is the product before.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_product_deleted"];
         delete?: never;
@@ -589,7 +589,7 @@ export interface webhooks {
          * Every product was deleted; data.deleted says how many.
          * @description Every product was deleted; `data.deleted` says how many.
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_products_deleted_all"];
         delete?: never;
@@ -611,7 +611,7 @@ export interface webhooks {
          * A test sent from the API or the UI (POST /webhooks/{id}/test).
          * @description A test sent from the API or the UI (`POST /webhooks/{id}/test`).
          *
-         *     Signed as Standard Webhooks are: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
         post: operations["event_webhook_test"];
         delete?: never;
