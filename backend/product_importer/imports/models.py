@@ -45,6 +45,7 @@ class Import(Base):
     rows_per_second: Mapped[float | None] = mapped_column(Float, nullable=True)
     waited_seconds: Mapped[float] = mapped_column(Float, nullable=False, server_default=ZERO)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    error_kind: Mapped[str | None] = mapped_column(Text, nullable=True)  # file | system
     warnings: Mapped[list[Any]] = mapped_column(
         JSONB, nullable=False, server_default=text("'[]'::jsonb")
     )

@@ -51,6 +51,7 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
         _finish_unapplied(
             import_id,
             "failed",
+            error_kind="system",
             error=f"The worker running this import stopped unexpectedly {record.attempts} times; "
             "nothing was applied. Upload the file again to retry.",
         )
@@ -151,11 +152,14 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
         except ImportCancelled:
             final = _finish_unapplied(import_id, "cancelled")
         except FileRejected as exc:
-            final = _finish_unapplied(import_id, "failed", error=str(exc))
+            final = _finish_unapplied(import_id, "failed", error_kind="file", error=str(exc))
         except Exception as exc:
             logger.exception("import %s failed", import_id)
             final = _finish_unapplied(
-                import_id, "failed", error=f"The import failed: {exc}".strip()[:2000]
+                import_id,
+                "failed",
+                error_kind="system",
+                error=f"The import failed: {exc}".strip()[:2000],
             )
         finally:
             _release(main, import_id)

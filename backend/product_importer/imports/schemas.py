@@ -34,6 +34,13 @@ class ImportRead(BaseModel):
         "catalog; its rows per second and time left leave them out."
     )
     error: str | None
+    error_kind: Literal["file", "system"] | None = Field(
+        default=None,
+        description="Why a failed import failed: `file` when the file itself cannot be "
+        "imported (fix it and upload it again: the same file fails the same way), `system` "
+        "for anything else (a worker that kept stopping, the database): the same file may "
+        "import. None unless the import failed.",
+    )
     warnings: list[str]
     cancel_requested: bool
     attempts: int = Field(

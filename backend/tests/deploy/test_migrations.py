@@ -29,3 +29,31 @@ def test_the_files_of_ended_imports_are_forgotten():
     with sync_engine().connect() as conn:
         kept = conn.execute(text("SELECT DISTINCT import_id FROM import_file_chunks")).scalars()
         assert list(kept) == [queued]
+
+
+def test_imports_failed_before_are_sorted_by_whether_their_file_is_at_fault():
+    content = csv_bytes("sku,name", "M-1,Migrated")
+    errors = {
+        "Line 7: the file is not valid UTF-8 text (bytes 0xe9).": "file",
+        "The file is empty: a header row with sku and name is required.": "file",
+        "The import failed: the database went away": "system",
+        "The worker running this import stopped unexpectedly 3 times.": "system",
+    }
+    command.downgrade(alembic_config(), "0009")
+    try:
+        failed = {}
+        for error in errors:
+            failed[error] = stored_import(content)
+            with sync_engine().begin() as conn:
+                conn.execute(
+                    text("UPDATE imports SET status = 'failed', error = :error WHERE id = :id"),
+                    {"id": failed[error], "error": error},
+                )
+        completed = stored_import(content)
+        _status(completed, "completed")
+    finally:
+        command.upgrade(alembic_config(), "head")
+    with sync_engine().connect() as conn:
+        kinds = dict(conn.execute(text("SELECT id, error_kind FROM imports")).all())
+    assert {error: kinds[failed[error]] for error in errors} == errors
+    assert kinds[completed] is None

@@ -34,6 +34,7 @@ export function importFactory(overrides: Partial<Import> = {}): Import {
     rows_per_second: 50_000,
     waited_seconds: 0,
     error: null,
+    error_kind: null,
     warnings: [],
     cancel_requested: false,
     eta_seconds: null,

@@ -781,6 +781,11 @@ export interface components {
             waited_seconds: number;
             /** Error */
             error: string | null;
+            /**
+             * Error Kind
+             * @description Why a failed import failed: `file` when the file itself cannot be imported (fix it and upload it again: the same file fails the same way), `system` for anything else (a worker that kept stopping, the database): the same file may import. None unless the import failed.
+             */
+            error_kind?: ("file" | "system") | null;
             /** Warnings */
             warnings: string[];
             /** Cancel Requested */

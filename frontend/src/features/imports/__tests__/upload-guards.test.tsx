@@ -84,13 +84,13 @@ describe('Retry of a failed import', () => {
   it('asks for a corrected file when the file itself is at fault, instead of sending it again', async () => {
     const error =
       'Line 3: the row starting on this line has a quoted field that is never closed, so the rest of the file cannot be read.';
-    const failed = importFactory({ id: 'bad-1', filename: 'quotes.csv', status: 'failed', error });
+    const failed = importFactory({ id: 'bad-1', filename: 'quotes.csv', status: 'failed', error, error_kind: 'file' });
     mockFetch([NO_IMPORTS, { path: '/api/v1/imports/bad-1', body: failed }]);
     const chooserOpened = vi.spyOn(HTMLInputElement.prototype, 'click');
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
     await user.upload(screen.getByLabelText('Choose a CSV file'), csv('quotes.csv'));
-    act(() => FakeXhr.instances[0].respond(202, { ...failed, status: 'queued', error: null }));
+    act(() => FakeXhr.instances[0].respond(202, { ...failed, status: 'queued', error: null, error_kind: null }));
     expect(await screen.findByText(/Reason: Line 3/)).toBeInTheDocument();
     expect(screen.getByText('The file needs fixing first: Retry asks for the corrected file.')).toBeInTheDocument();
 

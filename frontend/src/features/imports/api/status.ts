@@ -11,15 +11,8 @@ export function isFinished(item: Pick<Import, 'status'> | null | undefined): boo
   return Boolean(item) && !isActive(item);
 }
 
-/**
- * The server's messages for a file it cannot import start so (the line or the header at fault,
- * or "The file …": a quote never closed, invalid UTF-8, binary data, a missing column). Its
- * other failures say "The import failed: …" or that the worker stopped. The API has no field
- * for the kind of failure, so this follows the server's messages.
- */
-const FILE_PROBLEM = /^(Line \d+\b|The file\b|The header row\b)/;
-
-/** Failed for what is in the file: sending the same file again would fail the same way. */
-export function isFileProblem(item: Pick<Import, 'status' | 'error'>): boolean {
-  return item.status === 'failed' && FILE_PROBLEM.test(item.error ?? '');
+/** Failed for what is in the file (the API's `error_kind`): sending the same file again would fail
+ * the same way. */
+export function isFileProblem(item: Pick<Import, 'status' | 'error_kind'>): boolean {
+  return item.status === 'failed' && item.error_kind === 'file';
 }

@@ -1,8 +1,7 @@
-"""The UI tells a failure caused by the file (Retry asks for a corrected file) from any
-other (Retry sends the same file again) by how the message starts: `Line N`, `The file`
-or `The header row` (frontend/src/features/imports/api/status.ts, `isFileProblem`).
-These are the worker's file failures; each must keep one of those openings, and a
-failure that is not the file's must not take one."""
+"""A failed import says whether its file is at fault (`error_kind`: `file`, so a client
+asks for a corrected file; the UI's Retry does) or not (`system`: the same file may
+import). The file's messages also open with where the problem is: `Line N`, `The file`
+or `The header row` (migration 0010 sorts imports failed before by that opening)."""
 
 import re
 
@@ -13,7 +12,7 @@ from product_importer.db import sync_engine
 from product_importer.imports import runner
 from tests.imports.helpers import stored_import
 
-FILE_PROBLEM = re.compile(r"^(Line \d+\b|The file\b|The header row\b)")  # as the UI reads it
+FILE_PROBLEM = re.compile(r"^(Line \d+\b|The file\b|The header row\b)")
 GOOD = "".join(f"G-{i},Name {i}\n" for i in range(5_000))  # past the API's 64 KiB check
 IRREGULAR_QUOTE = 'Q-1,Monitor 27" wide\n'  # read by the careful path from here on
 
@@ -25,23 +24,24 @@ FILE_FAILURES = {
 }
 
 
-def _error(import_id) -> str:
+def _error(import_id) -> tuple[str, str]:
     with sync_engine().connect() as conn:
-        query = text("SELECT error FROM imports WHERE id = :id")
-        return conn.execute(query, {"id": import_id}).scalar_one()
+        query = text("SELECT error, error_kind FROM imports WHERE id = :id")
+        error, kind = conn.execute(query, {"id": import_id}).one()
+        return error, kind
 
 
 @pytest.mark.parametrize("first_row", ["R-1,Regular\n", IRREGULAR_QUOTE], ids=["copy", "careful"])
 @pytest.mark.parametrize("tail", FILE_FAILURES.values(), ids=FILE_FAILURES.keys())
-def test_a_file_failure_opens_as_the_ui_expects(first_row, tail):
+def test_a_failure_of_the_file_is_said_to_be_the_file_s(first_row, tail):
     import_id = stored_import(f"sku,name\n{first_row}{GOOD}".encode() + tail)
 
     assert runner.run_import(import_id) == "failed"
-    error = _error(import_id)
-    assert FILE_PROBLEM.match(error), error
+    error, kind = _error(import_id)
+    assert kind == "file" and FILE_PROBLEM.match(error), error
 
 
-def test_a_failure_that_is_not_the_file_s_does_not(monkeypatch):
+def test_a_failure_that_is_not_the_file_s_is_not(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
@@ -49,5 +49,5 @@ def test_a_failure_that_is_not_the_file_s_does_not(monkeypatch):
     import_id = stored_import(b"sku,name\nA-1,Fine\n")
 
     assert runner.run_import(import_id) == "failed"
-    error = _error(import_id)
-    assert not FILE_PROBLEM.match(error), error
+    error, kind = _error(import_id)
+    assert kind == "system" and not FILE_PROBLEM.match(error), error
