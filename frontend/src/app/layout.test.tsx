@@ -22,6 +22,15 @@ function renderShell() {
   );
 }
 
+/** The shell, with a products list in the cache (`list`, its key). */
+function renderShellWithProductsList() {
+  mockFetch([]);
+  const { queryClient } = renderShell();
+  const list = ['products', 'list', { page: 1, page_size: 50 }];
+  queryClient.setQueryData(list, { items: [], total: 0, page: 1, page_size: 50 });
+  return { queryClient, list };
+}
+
 /** An upload that runs until it is stopped; `progress` reports bytes sent. */
 function uploadRunning(name: string) {
   let report!: CreateImportInput['onProgress'];
@@ -56,10 +65,7 @@ describe('AppLayout', () => {
   });
 
   it('marks the products lists out of date when an import it follows completes', () => {
-    mockFetch([]);
-    const { queryClient } = renderShell();
-    const list = ['products', 'list', { page: 1, page_size: 50 }];
-    queryClient.setQueryData(list, { items: [], total: 0, page: 1, page_size: 50 });
+    const { queryClient, list } = renderShellWithProductsList();
     const running = importFactory({ id: 'imp-1', status: 'running' });
     act(() => queryClient.setQueryData(importKeys.detail('imp-1'), running));
     expect(queryClient.getQueryState(list)?.isInvalidated).toBe(false);
@@ -69,10 +75,7 @@ describe('AppLayout', () => {
   });
 
   it('leaves the products lists alone when an import fails', () => {
-    mockFetch([]);
-    const { queryClient } = renderShell();
-    const list = ['products', 'list', { page: 1, page_size: 50 }];
-    queryClient.setQueryData(list, { items: [], total: 0, page: 1, page_size: 50 });
+    const { queryClient, list } = renderShellWithProductsList();
     const running = importFactory({ id: 'imp-2', status: 'running' });
     act(() => queryClient.setQueryData(importKeys.detail('imp-2'), running));
     act(() => queryClient.setQueryData(importKeys.detail('imp-2'), { ...running, status: 'failed', error: 'Disk full' }));

@@ -1,4 +1,4 @@
-import type { Import, Product, Webhook } from '@/types/api';
+import type { Import, Product, Webhook, WebhookDelivery } from '@/types/api';
 
 let seq = 1;
 
@@ -62,6 +62,26 @@ export function webhookFactory(overrides: Partial<Webhook> = {}): Webhook {
     last_delivery_ok: null,
     created_at: '2025-01-01T10:00:00Z',
     updated_at: '2025-01-01T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** One attempt of a webhook's delivery log: by default a first attempt the receiver took (200). */
+export function deliveryFactory(overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
+  const id = seq++;
+  return {
+    id,
+    webhook_id: 1,
+    event_id: `evt-${id}`,
+    event_type: 'product.created',
+    attempt: 1,
+    status_code: 200,
+    latency_ms: 9,
+    error: null,
+    response_excerpt: null,
+    created_at: '2025-01-01T10:00:00Z',
+    next_retry_at: null,
+    ok: true,
     ...overrides,
   };
 }

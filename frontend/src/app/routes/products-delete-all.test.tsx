@@ -1,10 +1,9 @@
 import { screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenPrompt } from '@/components/token-prompt';
 import { signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
-import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ProductsRoute } from './products';
 
 describe('ProductsRoute: Delete all while an import starts', () => {
@@ -21,7 +20,7 @@ describe('ProductsRoute: Delete all while an import starts', () => {
       { path: '/api/v1/imports', body: () => ({ items: imports, total: imports.length, page: 1, page_size: 20 }) },
       { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 0 } },
     ]);
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(<ProductsRoute />, { url: '/products' });
     await user.click(await screen.findByRole('button', { name: 'Delete all products' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
@@ -46,7 +45,7 @@ describe('ProductsRoute: Delete all while an import starts', () => {
         body: () => (server.refuses ? { detail: 'Not authenticated' } : { items: [], total: 0, page: 1, page_size: 20 }),
       },
     ]);
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(
       <>
         <ProductsRoute />

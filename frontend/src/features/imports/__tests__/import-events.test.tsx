@@ -4,6 +4,7 @@ import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
 import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import type { Import } from '@/types/api';
+import { POLL_INTERVAL_MS } from '../api/get-import';
 import { ImportPanel } from '../components/import-panel';
 
 /** One request for the event stream: its headers, and a body the test writes by hand. */
@@ -20,7 +21,6 @@ type FakeStream = {
 
 /** A broken stream is opened again after 1 s, then after 2 s, 3 s… */
 const REOPEN_DELAY_MS = 1000;
-const POLL_INTERVAL_MS = 1000;
 
 /**
  * Stubs `fetch`: `/events` answers a `text/event-stream` body the test drives (as it arrives

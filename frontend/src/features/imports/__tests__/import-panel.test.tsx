@@ -2,9 +2,8 @@ import { screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFactory } from '@/testing/factories';
 import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
+import { POLL_INTERVAL_MS } from '../api/get-import';
 import { ImportPanel } from '../components/import-panel';
-
-const POLL_INTERVAL_MS = 1000;
 
 async function cancelAndConfirm() {
   const user = setupUserOnFakeClock();

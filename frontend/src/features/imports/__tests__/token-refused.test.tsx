@@ -4,6 +4,7 @@ import { TokenPrompt } from '@/components/token-prompt';
 import { setToken, signOut } from '@/lib/auth';
 import { importFactory } from '@/testing/factories';
 import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
+import { POLL_INTERVAL_MS } from '../api/get-import';
 import { ImportPanel } from '../components/import-panel';
 
 const running = importFactory({ id: 'auth-1', filename: 'guarded.csv' });
@@ -22,8 +23,6 @@ function stubApi() {
   ]);
   return { server, calls };
 }
-
-const POLL_INTERVAL_MS = 1000;
 
 describe('ImportPanel when the API refuses the token', () => {
   beforeEach(fakeClock);

@@ -10,6 +10,11 @@ import type { CreateImportInput } from './create-import';
  */
 export type Upload = { file: File; loaded: number; total: number; sent: boolean; controller: AbortController };
 
+/** How much of the file has been sent, in whole percent (100 once all of it). */
+export function uploadPercent({ loaded, total, sent }: Pick<Upload, 'loaded' | 'total' | 'sent'>): number {
+  return sent ? 100 : total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+}
+
 /**
  * How an upload ended: its import was created, the user stopped it, it was refused, or no answer
  * came after the whole file was sent (`unconfirmed`: the import may have been accepted).

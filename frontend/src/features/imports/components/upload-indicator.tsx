@@ -1,12 +1,12 @@
 import { Link } from 'react-router-dom';
-import { useUpload } from '../api/upload-store';
+import { uploadPercent, useUpload } from '../api/upload-store';
 
 /** For the other pages: a file is uploading (the upload outlives the Import page); the link goes
  * back to its progress and its Stop button. */
 export function UploadIndicator() {
   const upload = useUpload();
   if (!upload) return null;
-  const percent = upload.sent ? 100 : upload.total > 0 ? Math.min(100, Math.round((upload.loaded / upload.total) * 100)) : 0;
+  const percent = uploadPercent(upload);
   return (
     <Link
       to="/"

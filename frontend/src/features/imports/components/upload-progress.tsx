@@ -1,6 +1,7 @@
 import { Button } from '@/components/button';
 import { ProgressBar } from '@/components/progress-bar';
 import { formatBytes } from '@/lib/format';
+import { uploadPercent } from '../api/upload-store';
 
 export function UploadProgress({
   filename,
@@ -16,7 +17,7 @@ export function UploadProgress({
   sent: boolean;
   onAbort: () => void;
 }) {
-  const percent = sent ? 100 : total > 0 ? Math.min(100, Math.round((loaded / total) * 100)) : 0;
+  const percent = uploadPercent({ loaded, total, sent });
   return (
     <section
       aria-label="Upload"

@@ -1,11 +1,11 @@
 import { focusManager, onlineManager } from '@tanstack/react-query';
 import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenPrompt } from '@/components/token-prompt';
 import { signOut } from '@/lib/auth';
 import { productFactory } from '@/testing/factories';
-import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ProductsTable } from '../components/products-table';
 
 /** The products API, away (the connection fails) while `away`, else answering `status` (200:
@@ -107,7 +107,7 @@ describe('ProductsTable after a failed load', () => {
   it('says when a refresh failed while the rows shown stay, and Retry asks again', async () => {
     const { api } = productsApi();
     api.away = false;
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(<ProductsTable />, { url: '/products' });
     expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
 
@@ -129,7 +129,7 @@ describe('ProductsTable after a failed load', () => {
 
   it('gives the focus to the page heading when the Retry that had it goes away with the failure', async () => {
     const { api } = productsApi();
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(
       <main>
         <h1 tabIndex={-1}>Products</h1>
@@ -147,7 +147,7 @@ describe('ProductsTable after a failed load', () => {
 
   it('asks again at once on Retry', async () => {
     const { api } = productsApi();
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(<ProductsTable />, { url: '/products' });
     const retry = await screen.findByRole('button', { name: 'Retry' });
     api.away = false;

@@ -1,27 +1,20 @@
 import { screen, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { webhookFactory } from '@/testing/factories';
-import { advance, fakeClock, mockFetch, realClock, renderWithProviders } from '@/testing/test-utils';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliveryFactory, webhookFactory } from '@/testing/factories';
+import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import type { WebhookDelivery } from '@/types/api';
 import { WebhookDeliveriesModal } from '../components/webhook-deliveries-modal';
 
 function attempt(id: number, overrides: Partial<WebhookDelivery> = {}): WebhookDelivery {
-  return {
+  return deliveryFactory({
     id,
     webhook_id: 70,
     event_id: 'msg_redelivered',
-    event_type: 'product.created',
-    attempt: 1,
     status_code: 500,
-    latency_ms: 9,
     error: 'HTTP 500 Internal Server Error',
-    response_excerpt: null,
-    created_at: '2025-01-01T10:00:00Z',
-    next_retry_at: null,
     ok: false,
     ...overrides,
-  };
+  });
 }
 
 describe('the delivery log after Redeliver', () => {
@@ -41,7 +34,7 @@ describe('the delivery log after Redeliver', () => {
         body: { delivery_id: 701, webhook_id: 70, event_id: 'msg_redelivered' },
       },
     ]);
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
     await advance(0);
     const dialog = screen.getByRole('dialog', { name: 'Delivery log' });
@@ -75,7 +68,7 @@ describe('the delivery log after Redeliver', () => {
         body: { delivery_id: 701, webhook_id: 70, event_id: 'msg_redelivered' },
       },
     ]);
-    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime });
+    const user = setupUserOnFakeClock();
     const { rerender } = renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
     await advance(0);
     const redeliver = within(screen.getByRole('dialog', { name: 'Delivery log' })).getByRole('button', {

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createQueryClient } from '@/lib/query-client';
-import { webhookFactory } from '@/testing/factories';
+import { deliveryFactory, webhookFactory } from '@/testing/factories';
 import { fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { WebhooksList } from '../components/webhooks-list';
@@ -13,20 +13,16 @@ describe('updating a webhook', () => {
 
   it('fetches its delivery log again: a retry that disabling cancelled is not shown from the cache', async () => {
     let webhook: Webhook = webhookFactory({ id: 60, url: 'https://hooks.test/retrying', enabled: true });
-    const failed = (nextRetryAt: string | null): WebhookDelivery => ({
-      id: 601,
-      webhook_id: 60,
-      event_id: 'msg_retrying',
-      event_type: 'product.created',
-      attempt: 1,
-      status_code: 500,
-      latency_ms: 9,
-      error: 'HTTP 500 Internal Server Error',
-      response_excerpt: null,
-      created_at: '2025-01-01T10:00:00Z',
-      next_retry_at: nextRetryAt,
-      ok: false,
-    });
+    const failed = (nextRetryAt: string | null): WebhookDelivery =>
+      deliveryFactory({
+        id: 601,
+        webhook_id: 60,
+        event_id: 'msg_retrying',
+        status_code: 500,
+        error: 'HTTP 500 Internal Server Error',
+        next_retry_at: nextRetryAt,
+        ok: false,
+      });
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
     const { calls } = mockFetch([
       { path: '/api/v1/webhooks', body: () => [webhook] },

@@ -3,9 +3,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { formatDateTimeWithSeconds } from '@/lib/format';
-import { webhookFactory } from '@/testing/factories';
+import { deliveryFactory, webhookFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
-import type { Redelivery, WebhookDelivery } from '@/types/api';
+import type { Redelivery } from '@/types/api';
 import { describeOutcome } from '../components/delivery-status';
 import { WebhookDeliveriesModal } from '../components/webhook-deliveries-modal';
 import { apiErrorToFormErrors, validateWebhook, webhookChanges, webhookToValues } from '../components/webhook-form';
@@ -311,20 +311,7 @@ describe('WebhooksList', () => {
 describe('WebhookDeliveriesModal', () => {
   it('keeps Redeliver focusable while the redelivery is queued, and queues one however often it is pressed', async () => {
     const webhook = webhookFactory({ id: 4 });
-    const delivery: WebhookDelivery = {
-      id: 41,
-      webhook_id: 4,
-      event_id: 'evt-41',
-      event_type: 'import.completed',
-      attempt: 1,
-      status_code: 200,
-      latency_ms: 12,
-      error: null,
-      response_excerpt: null,
-      created_at: '2025-01-01T10:00:00Z',
-      next_retry_at: null,
-      ok: true,
-    };
+    const delivery = deliveryFactory({ id: 41, webhook_id: 4, event_id: 'evt-41', event_type: 'import.completed', latency_ms: 12 });
     let answer!: (queued: unknown) => void;
     const { calls } = mockFetch([
       { path: '/api/v1/webhooks/4/deliveries', body: { items: [delivery], total: 1, page: 1, page_size: 20 } },
@@ -352,20 +339,8 @@ describe('WebhookDeliveriesModal', () => {
 
   it('offers no Redeliver for a test send, which the API never redelivers', async () => {
     const webhook = webhookFactory({ id: 5 });
-    const delivery = (id: number, event_type: string): WebhookDelivery => ({
-      id,
-      webhook_id: 5,
-      event_id: `evt-${id}`,
-      event_type,
-      attempt: 1,
-      status_code: 200,
-      latency_ms: 9,
-      error: null,
-      response_excerpt: null,
-      created_at: '2025-01-01T10:00:00Z',
-      next_retry_at: null,
-      ok: true,
-    });
+    const delivery = (id: number, event_type: string) =>
+      deliveryFactory({ id, webhook_id: 5, event_id: `evt-${id}`, event_type });
     mockFetch([
       {
         path: '/api/v1/webhooks/5/deliveries',
@@ -388,20 +363,19 @@ describe('WebhookDeliveriesModal', () => {
 
   it('shows the attempt on a phone too, the times to the second, and a past retry time as due, not next', async () => {
     const webhook = webhookFactory({ id: 8 });
-    const attempt = (id: number, number: number, next_retry_at: string | null): WebhookDelivery => ({
-      id,
-      webhook_id: 8,
-      event_id: 'msg_retried',
-      event_type: 'product.updated',
-      attempt: number,
-      status_code: 500,
-      latency_ms: 9,
-      error: 'HTTP 500 Internal Server Error',
-      response_excerpt: null,
-      created_at: `2025-01-01T10:00:${String(number * 5).padStart(2, '0')}Z`,
-      next_retry_at,
-      ok: false,
-    });
+    const attempt = (id: number, number: number, next_retry_at: string | null) =>
+      deliveryFactory({
+        id,
+        webhook_id: 8,
+        event_id: 'msg_retried',
+        event_type: 'product.updated',
+        attempt: number,
+        status_code: 500,
+        error: 'HTTP 500 Internal Server Error',
+        created_at: `2025-01-01T10:00:${String(number * 5).padStart(2, '0')}Z`,
+        next_retry_at,
+        ok: false,
+      });
     const later = new Date(Date.now() + 3_600_000).toISOString();
     mockFetch([
       {
@@ -429,20 +403,15 @@ describe('WebhookDeliveriesModal', () => {
 
   it("shows each attempt's event id, which the receiver gets as the webhook-id header", async () => {
     const webhook = webhookFactory({ id: 6 });
-    const delivery: WebhookDelivery = {
+    const delivery = deliveryFactory({
       id: 61,
       webhook_id: 6,
       event_id: 'msg_2f1c0a9e',
       event_type: 'product.updated',
       attempt: 2,
       status_code: 500,
-      latency_ms: 9,
-      error: null,
-      response_excerpt: null,
-      created_at: '2025-01-01T10:00:00Z',
-      next_retry_at: null,
       ok: false,
-    };
+    });
     mockFetch([{ path: '/api/v1/webhooks/6/deliveries', body: { items: [delivery], total: 1, page: 1, page_size: 20 } }]);
     renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
     expect(await screen.findByTestId('delivery-event-id')).toHaveTextContent('msg_2f1c0a9e');
