@@ -36,12 +36,6 @@ def _settings() -> Settings:
     return get_settings()
 
 
-def _reload_settings() -> None:
-    from product_importer.config import reload_settings
-
-    reload_settings()
-
-
 def _fail(message: str, code: int = 1) -> None:
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -105,6 +99,7 @@ def _wait_for_database(url: str, timeout: float) -> None:
 
 def _start_services() -> tuple[EmbeddedServices, str, str]:
     """Start the embedded servers the environment does not provide; export their URLs."""
+    from product_importer.config import reload_settings
     from product_importer.embedded import EmbeddedServerError, EmbeddedServices
 
     settings = _settings()
@@ -115,7 +110,7 @@ def _start_services() -> tuple[EmbeddedServices, str, str]:
         _fail(str(exc))
     os.environ["DATABASE_URL"] = database_url
     os.environ["REDIS_URL"] = redis_url
-    _reload_settings()
+    reload_settings()
     _wait_for_database(database_url, timeout=float(settings.db_connect_timeout_seconds))
     return services, database_url, redis_url
 

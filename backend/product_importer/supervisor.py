@@ -55,10 +55,15 @@ class Worker:
         options = os.WEXITED | os.WNOHANG | os.WNOWAIT
         if os.waitid(os.P_PID, self.process.pid, options) is None:
             return False
+        self.end()
+        return True
+
+    def end(self) -> None:
+        """End the worker's group (its pool processes, and it if still running), then
+        reap it: only then may its pid go to another process."""
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
-        return True
 
     def _pause(self, now: float, quick: bool) -> float:
         self.quick_deaths = self.quick_deaths + 1 if quick else 0
@@ -153,6 +158,4 @@ def stop_workers(workers: list[Worker], timeout: float = 15) -> None:
         while not worker.exited() and time.monotonic() < deadline:
             time.sleep(0.05)
         if worker.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(worker.process.pid, signal.SIGKILL)
-            worker.process.wait()
+            worker.end()

@@ -138,7 +138,7 @@ def _compared(imported: tuple[str, ...]) -> dict[str, str]:
     return {"old": columns_of("p", imported), "incoming": columns_of("w", imported)}
 
 
-def count_changes(cur: Any, winners: int, imported: tuple[str, ...] = IMPORTED) -> int:
+def count_changes(cur: Any, winners: int, imported: tuple[str, ...]) -> int:
     """How many products the import creates or changes."""
     if winners == 0:
         return 0

@@ -28,9 +28,10 @@ def _running_embedded_url() -> str | None:
 
     pgdata = get_settings().data_dir.resolve() / "postgres" / "pgdata"
     named = postgres_pid_file(pgdata)
-    if named is None or named[1] is None or not postgres_serves(named[1], pgdata):
+    port = named[1] if named else None
+    if port is None or not postgres_serves(port, pgdata):
         return None
-    return f"postgresql://postgres@127.0.0.1:{named[1]}/{EMBEDDED_DATABASE}"
+    return f"postgresql://postgres@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
 
 
 @contextlib.contextmanager

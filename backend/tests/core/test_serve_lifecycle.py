@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -37,6 +38,19 @@ def _start(data_dir: Path, port: int, log: Path | None = None) -> subprocess.Pop
         stderr=log.open("wb") if log else subprocess.DEVNULL,
         start_new_session=True,  # a process group of its own, as a terminal would give it
     )
+
+
+@contextlib.contextmanager
+def _serving(
+    data_dir: Path, port: int, log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`serve`, killed at the end if the test left it running."""
+    process = _start(data_dir, port, log)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
 
 
 def _wait_healthy(
@@ -70,8 +84,7 @@ def _wait_gone(processes: list[psutil.Process], timeout: float = 30) -> list[psu
 @pytest.mark.timeout(240)
 def test_ctrl_c_stops_everything_serve_started(tmp_path):
     port = free_port()
-    process = _start(tmp_path, port)
-    try:
+    with _serving(tmp_path, port) as process:
         health = _wait_healthy(port, process)
         assert health == {
             "status": "ok",
@@ -86,9 +99,6 @@ def test_ctrl_c_stops_everything_serve_started(tmp_path):
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
         assert _wait_gone(children) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
 
 
 def _sigterm(process: subprocess.Popen[bytes]) -> None:
@@ -105,8 +115,7 @@ def test_stopping_during_an_import_stops_the_workers_before_the_servers(tmp_path
     """Workers are stopped, pool processes included, before the database and Redis they
     use: no worker is left to fail against stopped servers."""
     port, log = free_port(), tmp_path / "serve.log"
-    process = _start(tmp_path / "data", port, log)
-    try:
+    with _serving(tmp_path / "data", port, log) as process:
         _wait_healthy(port, process, log=log)
         rows = "".join(f"T-{i},Name {i},{'x' * 60}\n" for i in range(300_000))
         api = f"http://127.0.0.1:{port}/api/v1/imports"
@@ -118,9 +127,6 @@ def test_stopping_during_an_import_stops_the_workers_before_the_servers(tmp_path
         stop(process)
         assert process.wait(timeout=90) == 0
         assert _wait_gone(children) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
     output = log.read_text(errors="replace")
     assert "Traceback" not in output and "CRITICAL" not in output, output[-3000:]
 
@@ -247,8 +253,7 @@ def _child(process: subprocess.Popen[bytes], *words: str) -> psutil.Process:
 @pytest.mark.timeout(240)
 def test_a_worker_that_dies_is_reported_and_started_again(tmp_path):
     port, log = free_port(), tmp_path / "serve.log"
-    process = _start(tmp_path / "data", port, log)
-    try:
+    with _serving(tmp_path / "data", port, log) as process:
         _wait_healthy(port, process, log=log)
         dead = _child(process, "--queues", "imports")
         dead.kill()  # left a zombie until serve reaps it
@@ -261,9 +266,6 @@ def test_a_worker_that_dies_is_reported_and_started_again(tmp_path):
         _wait_healthy(port, process, log=log)  # both queues have a worker again
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
     output = log.read_text(errors="replace")
     assert f"The imports worker (pid {dead.pid}) exited with code -9" in output, output[-3000:]
 
@@ -271,17 +273,13 @@ def test_a_worker_that_dies_is_reported_and_started_again(tmp_path):
 @pytest.mark.timeout(240)
 def test_an_embedded_server_that_dies_stops_serve_and_says_so(tmp_path):
     port, log = free_port(), tmp_path / "serve.log"
-    process = _start(tmp_path / "data", port, log)
-    try:
+    with _serving(tmp_path / "data", port, log) as process:
         _wait_healthy(port, process, log=log)
         children = _descendants(process.pid)
         redis = next(p for p in children if p.name().startswith("redis-server"))
         redis.kill()
         assert process.wait(timeout=90) == 1
         assert _wait_gone(children) == []
-    finally:
-        if process.poll() is None:
-            process.kill()
     output = log.read_text(errors="replace")
     assert "error: the embedded Redis exited with code -9" in output, output[-3000:]
     assert "redis.log" in output

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.embedded import free_port
+from product_importer.imports import repository
 from product_importer.imports.staging_sql import MERGE_LOCK_KEYS
 
 FINAL = ("completed", "failed", "cancelled")
@@ -115,6 +116,18 @@ def stored_import(content: bytes) -> uuid.UUID:
             {"i": import_id, "d": content},
         )
     return import_id
+
+
+def stored_record(import_id: uuid.UUID) -> Any:
+    """An import's row as it stands (its columns as attributes)."""
+    with sync_engine().connect() as conn:
+        return conn.execute(repository.by_id(import_id)).one()
+
+
+def set_import(import_id: uuid.UUID, **values: Any) -> None:
+    """Set columns of an import's row (as a worker or the API would have), committed."""
+    with sync_engine().begin() as conn:
+        conn.execute(repository.set_values(import_id, **values))
 
 
 def staging_tables() -> list[str]:

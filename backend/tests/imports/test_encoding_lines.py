@@ -2,11 +2,9 @@
 the line that holds it, whichever path reads the file."""
 
 import pytest
-from sqlalchemy import text
 
-from product_importer.db import sync_engine
 from product_importer.imports import runner
-from tests.imports.helpers import stored_import
+from tests.imports.helpers import stored_import, stored_record
 
 GOOD_ROWS = 5_000  # ~70 KB: past the API's 64 KiB check
 IRREGULAR_QUOTE = 'Q-1,Monitor 27" wide'  # read by the careful path from here on
@@ -20,12 +18,6 @@ def _file(first_row: str, bad: bytes) -> tuple[bytes, int]:
     return text_part.encode() + b"BAD-1," + bad + b"\nZ-1,After\n", text_part.count("\n") + 1
 
 
-def _error(import_id) -> str:
-    with sync_engine().connect() as conn:
-        query = text("SELECT error FROM imports WHERE id = :id")
-        return conn.execute(query, {"id": import_id}).scalar_one()
-
-
 @pytest.mark.parametrize("first_row", ["R-1,Regular", IRREGULAR_QUOTE], ids=["copy", "careful"])
 @pytest.mark.parametrize(
     "bad",
@@ -36,5 +28,5 @@ def test_invalid_utf8_fails_with_its_line(first_row, bad):
     content, line = _file(first_row, bad)
     import_id = stored_import(content)
     assert runner.run_import(import_id) == "failed"
-    error = _error(import_id)
+    error = stored_record(import_id).error
     assert error.startswith(f"Line {line}: the file is not valid UTF-8 text"), error

@@ -6,11 +6,9 @@ or `The header row` (migration 0010 sorts imports failed before by that opening)
 import re
 
 import pytest
-from sqlalchemy import text
 
-from product_importer.db import sync_engine
 from product_importer.imports import runner
-from tests.imports.helpers import stored_import
+from tests.imports.helpers import stored_import, stored_record
 
 FILE_PROBLEM = re.compile(r"^(Line \d+\b|The file\b|The header row\b)")
 GOOD = "".join(f"G-{i},Name {i}\n" for i in range(5_000))  # past the API's 64 KiB check
@@ -25,10 +23,8 @@ FILE_FAILURES = {
 
 
 def _error(import_id) -> tuple[str, str]:
-    with sync_engine().connect() as conn:
-        query = text("SELECT error, error_kind FROM imports WHERE id = :id")
-        error, kind = conn.execute(query, {"id": import_id}).one()
-        return error, kind
+    record = stored_record(import_id)
+    return record.error, record.error_kind
 
 
 @pytest.mark.parametrize("first_row", ["R-1,Regular\n", IRREGULAR_QUOTE], ids=["copy", "careful"])

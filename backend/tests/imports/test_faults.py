@@ -31,8 +31,10 @@ from tests.imports.helpers import (
     csv_bytes,
     products,
     seed_products,
+    set_import,
     staging_tables,
     stored_import,
+    stored_record,
     upload,
     wait_final,
 )
@@ -422,10 +424,7 @@ def test_a_cancel_seen_while_reading_the_file_ends_cancelled():
     before = catalog()
     rows = [f"R-{i:05d},Name {i}" for i in range(20_000)]
     import_id = stored_import(csv_bytes("sku,name", *rows))
-    with sync_engine().begin() as conn:
-        conn.execute(
-            text("UPDATE imports SET cancel_requested = true WHERE id = :id"), {"id": import_id}
-        )
+    set_import(import_id, cancel_requested=True)
     assert runner.run_import(import_id) == "cancelled"
     assert catalog() == before
     assert completed_events(import_id) == 0
@@ -492,11 +491,7 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
         api.commit()
     claim.join(30)
     assert outcome == ["skipped"]
-    with sync_engine().connect() as conn:
-        status = conn.execute(
-            text("SELECT status FROM imports WHERE id = :id"), {"id": import_id}
-        ).scalar_one()
-    assert status == "cancelled"
+    assert stored_record(import_id).status == "cancelled"
     assert products() == {}
 
 
@@ -505,21 +500,8 @@ def test_an_import_whose_workers_kept_dying_ends_with_its_event(cancel_requested
     """Its last attempt's worker died too: it ends failed, or cancelled when a cancel was
     asked for meanwhile, with the matching event, and applies nothing."""
     import_id = stored_import(csv_bytes("sku,name", "D-1,Died"))
-    with sync_engine().begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE imports SET status = 'running', attempts = 99,"
-                " cancel_requested = :cancel WHERE id = :id"
-            ),
-            {"cancel": cancel_requested, "id": import_id},
-        )
+    set_import(import_id, status="running", attempts=99, cancel_requested=cancel_requested)
     assert runner.run_import(import_id) == "skipped"
-    with sync_engine().connect() as conn:
-        assert (
-            conn.execute(
-                text("SELECT status FROM imports WHERE id = :id"), {"id": import_id}
-            ).scalar_one()
-            == status
-        )
+    assert stored_record(import_id).status == status
     assert _events() == [(f"import.{status}", str(import_id), status)]
     assert products() == {}

@@ -9,12 +9,11 @@ import uuid
 from collections.abc import Iterator
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import func
 
-from product_importer.db import sync_engine
 from product_importer.embedded import EmbeddedRedis
 from product_importer.imports.live import import_events
-from tests.imports.helpers import api_process, stored_import
+from tests.imports.helpers import api_process, set_import, stored_import
 
 EVENT_WAIT_SECONDS = 30  # a bound for a hung stream, far above the poll's second
 
@@ -26,12 +25,7 @@ def _running(phase: str) -> uuid.UUID:
 
 
 def _set(import_id: uuid.UUID, **values: object) -> None:
-    assignments = ", ".join(f"{name} = :{name}" for name in values)
-    with sync_engine().begin() as conn:
-        conn.execute(
-            text(f"UPDATE imports SET {assignments}, started_at = now() WHERE id = :id"),
-            {**values, "id": import_id},
-        )
+    set_import(import_id, **values, started_at=func.now())
 
 
 def _parse(event: str) -> tuple[str, dict]:
