@@ -13,7 +13,11 @@ HTTP receivers, then measures:
 2. fan-out: 100 endpoints all receive one event while one more endpoint hangs
    (target: all 100 within 3 s);
 3. throughput: deliveries per second of one webhooks worker (50 endpoints x 10
-   events, receivers on the same machine).
+   events, receivers on the same machine);
+4. scheduling with a backlog: handing out one endpoint's next jobs (what follows
+   every attempt) and a sweep, with 100,000 jobs waiting for that endpoint, against
+   the same with 100 waiting, measured in the same run (a ratio of 1: the cost
+   does not grow with the backlog).
 
 Usage: python bench/webhook_bench.py [--events 20] [--endpoints 100] [--rounds 3]
 """
@@ -277,6 +281,87 @@ def bench_throughput(
     }
 
 
+def _add_backlog(session: Any, jobs: int) -> int:
+    """An endpoint with `jobs` due jobs, dispatched in batches as the dispatcher does (a
+    batch's jobs share their due time), 3 of them queued already, and 19 quiet
+    endpoints with one due job each; returns the busy endpoint's id."""
+    from sqlalchemy import text
+
+    from product_importer.webhooks.dispatcher import DISPATCH_BATCH
+
+    ids = session.execute(
+        text(
+            """INSERT INTO webhooks (url, events, secret)
+            SELECT 'https://hooks.example.com/' || g, ARRAY['product.updated'],
+                   'whsec_' || md5(g::text)
+            FROM generate_series(1, 20) g RETURNING id"""
+        )
+    ).scalars()
+    busy, *quiet = sorted(ids)
+    session.execute(
+        text(
+            """INSERT INTO webhook_events (id, type, payload, dispatched_at)
+            SELECT 'bench_' || g, 'product.updated', '{}', now()
+            FROM generate_series(1, :jobs) g"""
+        ),
+        {"jobs": jobs},
+    )
+    session.execute(
+        text(
+            """INSERT INTO webhook_jobs
+                (webhook_id, event_id, next_attempt_at, token, locked_until)
+            SELECT :busy, 'bench_' || g,
+                   now() - interval '1 hour' + (g / :batch) * interval '1 ms',
+                   CASE WHEN g <= 3 THEN 'queued' END,
+                   CASE WHEN g <= 3 THEN now() + interval '1 minute' END
+            FROM generate_series(1, :jobs) g"""
+        ),
+        {"busy": busy, "jobs": jobs, "batch": DISPATCH_BATCH},
+    )
+    session.execute(
+        text(
+            """INSERT INTO webhook_jobs (webhook_id, event_id)
+            SELECT w, 'bench_1' FROM unnest(CAST(:quiet AS bigint[])) w"""
+        ),
+        {"quiet": quiet},
+    )
+    session.execute(text("ANALYZE webhooks, webhook_jobs"))
+    return int(busy)
+
+
+def _schedule_ms(jobs: int, repeats: int) -> dict[str, float]:
+    """Median milliseconds of one `schedule` for the busy endpoint and of one sweep's,
+    each run in a savepoint that is rolled back. The whole backlog lives in a
+    transaction that is never committed, so no worker ever sees it."""
+    from product_importer.db import sync_session
+    from product_importer.webhooks.dispatcher import schedule
+
+    times: dict[str, list[float]] = {"after_attempt": [], "sweep": []}
+    with sync_session() as session:
+        busy = _add_backlog(session, jobs)
+        for _ in range(repeats):
+            for label, webhook_ids in (("after_attempt", [busy]), ("sweep", None)):
+                with session.begin_nested() as savepoint:
+                    started = time.perf_counter()
+                    schedule(session, webhook_ids)
+                    times[label].append((time.perf_counter() - started) * 1000)
+                    savepoint.rollback()
+        session.rollback()
+    return {label: statistics.median(values) for label, values in times.items()}
+
+
+def bench_scheduling(backlog: int, baseline: int, repeats: int = 25) -> dict[str, Any]:
+    small = _schedule_ms(baseline, repeats)
+    large = _schedule_ms(backlog, repeats)
+    return {
+        "backlog": backlog,
+        "baseline_backlog": baseline,
+        "baseline_ms": small,
+        "backlog_ms": large,
+        "ratio": {label: large[label] / small[label] for label in large},
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -297,6 +382,9 @@ def main() -> int:
         "--imports", type=int, default=5, help="real imports for run 1b"
     )
     parser.add_argument("--rows", type=int, default=1000, help="rows per real import")
+    parser.add_argument(
+        "--backlog", type=int, default=100_000, help="jobs waiting for run 4"
+    )
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="pi-webhook-bench-"))
@@ -304,6 +392,7 @@ def main() -> int:
     receivers = Receivers()
     workers = []
     try:
+        scheduling = bench_scheduling(args.backlog, baseline=100)
         workers.append(start_worker("webhooks", "threads", args.concurrency))
         workers.append(start_worker("imports", "prefork", 2))
         wait_for_workers(len(workers))
@@ -353,6 +442,16 @@ def main() -> int:
         f"({throughput['endpoints']} endpoints x {throughput['events']} events) in "
         f"{throughput['seconds']:.2f} s = {throughput['per_second']:.0f} deliveries/s"
     )
+    print(
+        f"  4. scheduling, one endpoint with {scheduling['backlog']:,} jobs waiting "
+        f"(against {scheduling['baseline_backlog']:,} waiting, same run):"
+    )
+    for label, what in (("after_attempt", "after each attempt"), ("sweep", "sweep")):
+        print(
+            f"     {what}: {scheduling['backlog_ms'][label]:.1f} ms "
+            f"({scheduling['ratio'][label]:.1f}x "
+            f"{scheduling['baseline_ms'][label]:.1f} ms)"
+        )
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "webhook_bench.json").write_text(
         json.dumps(
@@ -361,6 +460,7 @@ def main() -> int:
                 "real_import": real_import,
                 "fanout": fanout,
                 "throughput": throughput,
+                "scheduling": scheduling,
             },
             indent=2,
         )

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.dml import ReturningDelete
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from product_importer.webhooks.events import TEST_EVENT_TYPE
 from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookDelivery, WebhookJob
@@ -261,38 +261,48 @@ def schedule_jobs(*, per_endpoint: int, horizon_seconds: float, grace_seconds: f
     Execute with `{"webhook_ids": [...]}`; the statement is built once (it runs after
     every attempt, and building it costs more than running it).
     """
-    scope = [WebhookJob.webhook_id.in_(bindparam("webhook_ids", expanding=True))]
+    webhook_ids: BindParameter[list[int]] = bindparam("webhook_ids", expanding=True)
     busy = (
         select(WebhookJob.webhook_id, func.count().label("n"))
         .where(
             WebhookJob.status == PENDING,
             WebhookJob.locked_until > func.now(),
-            *scope,
+            WebhookJob.webhook_id.in_(webhook_ids),
         )
         .group_by(WebhookJob.webhook_id)
         .cte("busy")
     )
-    order = func.row_number().over(
-        partition_by=WebhookJob.webhook_id,
-        order_by=(WebhookJob.next_attempt_at, WebhookJob.id),
-    )
-    ready = (
-        select(WebhookJob.id, WebhookJob.webhook_id, order.label("rn"))
+    # Each endpoint's first due jobs, read off the pending index in order and no
+    # further (a constant LIMIT, which the planner can count on), so the cost does not
+    # grow with the endpoint's backlog; the busy ones' share is cut off after.
+    first_due = (
+        select(
+            WebhookJob.id,
+            func.row_number()
+            .over(order_by=(WebhookJob.next_attempt_at, WebhookJob.id))
+            .label("rn"),
+        )
         .where(
+            WebhookJob.webhook_id == Webhook.id,
             WebhookJob.status == PENDING,
             WebhookJob.next_attempt_at <= func.now() + seconds(horizon_seconds),
             _unlocked(),
-            *scope,
         )
-        .cte("ready")
+        .order_by(WebhookJob.next_attempt_at, WebhookJob.id)
+        .limit(per_endpoint)
+        .lateral("first_due")
     )
     picked = (
-        select(ready.c.id)
-        .select_from(ready.outerjoin(busy, busy.c.webhook_id == ready.c.webhook_id))
-        .where(ready.c.rn <= per_endpoint - func.coalesce(busy.c.n, 0))
+        select(first_due.c.id)
+        .select_from(Webhook)
+        .join(first_due, true())
+        .outerjoin(busy, busy.c.webhook_id == Webhook.id)
+        .where(
+            Webhook.id.in_(webhook_ids),
+            first_due.c.rn <= per_endpoint - func.coalesce(busy.c.n, 0),
+        )
         .cte("picked")
-        # Materialized: update the few picked rows by primary key, instead of letting
-        # the planner walk every pending job of the table and probe the window per row.
+        # Materialized: update the few picked rows by primary key.
         .prefix_with("MATERIALIZED")
     )
     delay = func.greatest(func.extract("epoch", WebhookJob.next_attempt_at - func.now()), 0)
@@ -309,16 +319,15 @@ def schedule_jobs(*, per_endpoint: int, horizon_seconds: float, grace_seconds: f
 
 
 def due_webhook_ids(horizon_seconds: float) -> AnySelect:
-    """Endpoints with jobs that could be handed out now (what a global sweep locks)."""
-    return (
-        select(WebhookJob.webhook_id)
-        .where(
-            WebhookJob.status == PENDING,
-            WebhookJob.next_attempt_at <= func.now() + seconds(horizon_seconds),
-            _unlocked(),
-        )
-        .distinct()
+    """Endpoints with jobs that could be handed out now (what a global sweep locks):
+    one probe of the pending index per endpoint, whatever its backlog."""
+    due = select(WebhookJob.id).where(
+        WebhookJob.webhook_id == Webhook.id,
+        WebhookJob.status == PENDING,
+        WebhookJob.next_attempt_at <= func.now() + seconds(horizon_seconds),
+        _unlocked(),
     )
+    return select(Webhook.id).where(due.exists())
 
 
 def lock_webhook(webhook_id: int) -> AnySelect:

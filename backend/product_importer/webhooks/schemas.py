@@ -3,7 +3,15 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    computed_field,
+    field_validator,
+)
 
 from product_importer.webhooks.events import EventType
 from product_importer.webhooks.signing import SECRET_PREFIX
@@ -56,12 +64,13 @@ class WebhookUpdate(BaseModel):
     enabled: bool | None = None
     description: str | None = Field(default=None, max_length=1000)
 
-    @model_validator(mode="after")
-    def _required_fields_are_not_null(self) -> "WebhookUpdate":
-        for name in ("url", "events", "enabled"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} may be left out but not set to null")
-        return self
+    @field_validator("url", "events", "enabled", mode="before")
+    @classmethod
+    def _required_fields_are_not_null(cls, value: object, info: ValidationInfo) -> object:
+        # Runs only for the fields given (defaults are not validated), so None was sent.
+        if value is None:
+            raise ValueError(f"{info.field_name} may be left out but not set to null")
+        return value
 
 
 class WebhookRead(BaseModel):

@@ -91,10 +91,11 @@ class _GuardedTransport(httpx.HTTPTransport):
 
 
 def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: ASCII digits or an HTTP date; else None."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # str.isdigit alone also takes '²' and '٣'
         return float(value)
     try:
         when = parsedate_to_datetime(value)
@@ -188,7 +189,7 @@ def post_event(
             client.stream("POST", url, content=body, headers=headers) as response,
         ):
             latency = round((time.monotonic() - started) * 1000, 1)
-            excerpt = _read_excerpt(response)
+            return _classify(response, latency, _read_excerpt(response))
     except TargetRefused as exc:
         return _failure(started, f"blocked target: {exc}", refused=True)
     except ResolutionFailed as exc:
@@ -202,7 +203,6 @@ def post_event(
     except Exception as exc:  # a failure nobody foresaw is still an attempt to record
         logger.exception("webhook request to %s failed unexpectedly", url)
         return _failure(started, f"request failed: {type(exc).__name__}: {exc}")
-    return _classify(response, latency, excerpt)
 
 
 def _classify(response: httpx.Response, latency: float, excerpt: str) -> AttemptResult:

@@ -1,5 +1,6 @@
 """Whatever a receiver answers, the attempt is logged and its job moves on, and reading
-the answer costs at most the excerpt's size: NUL bytes, compressed and bomb answers."""
+the answer costs at most the excerpt's size: NUL bytes, odd Retry-After values,
+compressed and bomb answers."""
 
 import gzip
 import tracemalloc
@@ -8,9 +9,19 @@ import pytest
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
-from product_importer.webhooks.delivery import record
-from product_importer.webhooks.transport import EXCERPT_BYTES, AttemptResult
-from tests.webhooks.helpers import attempts, claimed_job, create_webhook, emit, job_of, wait_until
+from product_importer.webhooks import transport
+from product_importer.webhooks.delivery import deliver_job, record
+from product_importer.webhooks.transport import EXCERPT_BYTES, AttemptResult, parse_retry_after
+from tests.settings_helpers import settings_env
+from tests.webhooks.helpers import (
+    attempts,
+    claimed_job,
+    create_webhook,
+    emit,
+    job_of,
+    make_job,
+    wait_until,
+)
 from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
@@ -37,6 +48,56 @@ async def test_an_answer_with_a_nul_byte_is_logged_and_its_job_delivered(
     assert delivered.event_type == "product.created" and delivered.status_code == 200
     assert delivered.response_excerpt == test.response_excerpt == "bad\ufffdanswer"
     assert len(receiver.requests()) == 2  # sent once, not again and again
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("120", 120.0), (" 7 ", 7.0), ("\u00b2", None), ("\u0663", None), ("1.5", None), ("", None)],
+)
+def test_retry_after_in_seconds_is_ascii_digits_only(value, seconds):
+    assert parse_retry_after(value) == seconds
+
+
+async def _send_a_job_and_test(client, receiver: Receiver, reply: Reply) -> tuple[dict, dict]:
+    """One event sent (retries an hour away) and one test send, both answered with
+    `reply`; returns the endpoint and the test send's answer."""
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", reply, reply)
+    job_id, token, _ = make_job(webhook["id"])
+    with settings_env(WEBHOOK_RETRY_SCHEDULE="3600"):
+        deliver_job(job_id, token)
+    tested = await client.post(f"{API}/{webhook['id']}/test")
+    assert tested.status_code == 200, tested.text
+    return webhook, tested.json()
+
+
+async def test_a_retry_after_that_is_no_number_is_ignored(client, receiver: Receiver):
+    superscript_two = Reply(status=503, headers={"retry-after": "\u00b2"})
+
+    webhook, tested = await _send_a_job_and_test(client, receiver, superscript_two)
+
+    assert tested["ok"] is False and tested["status_code"] == 503
+    delivery, _test = attempts(webhook["id"])
+    assert delivery.attempt == 1 and delivery.status_code == 503
+    assert delivery.next_retry_at is not None
+    (job,) = job_of(webhook["id"])
+    assert job.status == "pending" and job.attempts == 1
+
+
+async def test_an_answer_that_cannot_be_classified_is_a_failed_attempt(
+    client, receiver: Receiver, monkeypatch
+):
+    def broken_parser(value: str | None) -> float | None:
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(transport, "parse_retry_after", broken_parser)
+
+    webhook, tested = await _send_a_job_and_test(client, receiver, Reply(status=503))
+
+    assert tested["ok"] is False and tested["error"] == "request failed: RuntimeError: parser bug"
+    delivery, _test = attempts(webhook["id"])
+    assert delivery.error == tested["error"] and delivery.next_retry_at is not None
+    assert [job.status for job in job_of(webhook["id"])] == ["pending"]
 
 
 @pytest.mark.parametrize(

@@ -134,6 +134,18 @@ async def test_invalid_patches_are_422(client, body):
     assert response.status_code == 422
 
 
+@pytest.mark.parametrize("field", ["url", "events", "enabled"])
+async def test_a_required_field_patched_to_null_is_422_naming_the_field(client, field):
+    webhook = await create_webhook(client, "https://a.example.com/")
+
+    response = await client.patch(f"{API}/{webhook['id']}", json={field: None})
+
+    assert response.status_code == 422
+    (error,) = response.json()["detail"]
+    assert error["loc"] == ["body", field]
+    assert error["msg"] == f"Value error, {field} may be left out but not set to null"
+
+
 async def test_unknown_event_error_lists_the_known_ones(client):
     response = await client.post(API, json={"url": "https://a.example.com/", "events": ["nope"]})
 
