@@ -12,8 +12,14 @@ Pages
   with the matches). A term the planner expects to be rare is looked up that way
   first, up to `RARE_MATCHES_MAX` matches; with more (the planner's estimate was far
   too low) a short window is walked after all.
+- Filters, deep pages (offset >= `SEEK_FROM_OFFSET`): where the matches are counted
+  cheaply (see totals: `is_active`, rare terms), they are counted first; a page past
+  the middle is then found as above in the reversed order, from the end, which is
+  nearer (the last page of `is_active=true` would otherwise sort every match).
 - `cursor` (keyset) pages start right after the previous page's last key, at any
-  depth, for any sort.
+  depth, for any sort. They read one row more than the page: only its absence ends
+  a walk (the cursor's offset, which numbers its page, counts the rows before it
+  when it was issued: deletes and inserts there since make it out of date).
 
 Totals (`total_is_estimate` says which)
 - No filter: exact, from the trigger-kept counter (`product_count()`).
@@ -28,6 +34,8 @@ Totals (`total_is_estimate` says which)
   the rows this page proves exist (nor the cap, when the count reached it: then
   `total_is_lower_bound` says so). Counting costs ~1 us per match, so the cap bounds
   it to ~10 ms.
+- After a cursor, only the counts above are exact. A total otherwise rests on the
+  cursor's offset, so it is an estimate, even when the page ends the result.
 """
 
 import json
@@ -87,6 +95,9 @@ class _Rows:
 
     def reversed(self) -> "_Rows":
         return _Rows(self.items[::-1], self.keys[::-1], self.matches)
+
+    def first(self, count: int) -> "_Rows":
+        return _Rows(self.items[:count], self.keys[:count], self.matches)
 
 
 NO_ROWS = _Rows([], [])
@@ -171,6 +182,29 @@ async def _filtered(
     return await _fetch(session, sql.matched_page(filters, sort, size, offset, after_keys), sort)
 
 
+async def _filtered_deep(
+    session: AsyncSession,
+    filters: ProductFilters,
+    sort: ProductSort,
+    size: int,
+    offset: int,
+    matches: int,
+    estimate: int,
+    products: int,
+) -> _Rows:
+    """A deep filtered page, knowing that there are `matches`: from the nearer end."""
+    if offset >= matches:
+        return NO_ROWS
+    from_end = matches - offset - size
+    if from_end >= offset:
+        return await _filtered(session, filters, sort, size, offset, None, estimate, products)
+    limit, reverse = min(size, matches - offset), sort.reversed()
+    backwards = await _filtered(
+        session, filters, reverse, limit, max(from_end, 0), None, estimate, products
+    )
+    return backwards.reversed()
+
+
 # --- totals --------------------------------------------------------------------------
 
 
@@ -187,6 +221,25 @@ async def _estimate(session: AsyncSession, filters: ProductFilters) -> int:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
+async def _counted(
+    session: AsyncSession, filters: ProductFilters, estimate: int, products: int
+) -> _Total | None:
+    """The matches, counted where that is cheap (`estimate` is the planner's, `products`
+    the number of products); None when not counted, a lower bound when the count
+    reached its cap."""
+    if not filters.substrings:
+        inactive = await _count_up_to(session, INACTIVE, INACTIVE_COUNT_MAX)
+        if inactive is None:
+            return None
+        return _Total(inactive if filters.is_active is False else products - inactive)
+    if estimate > EXACT_COUNT_MAX:
+        return None
+    exact = await _count_up_to(session, filters, EXACT_COUNT_MAX)
+    if exact is None:  # the planner's estimate was too low
+        return _Total(EXACT_COUNT_MAX + 1, is_estimate=True, is_lower_bound=True)
+    return _Total(exact)
+
+
 async def _filtered_total(
     session: AsyncSession,
     filters: ProductFilters,
@@ -194,8 +247,7 @@ async def _filtered_total(
     estimate: int,
     products: int,
 ) -> _Total:
-    """The total of a filtered list whose page (offset, size) held `rows`; `estimate`
-    is the planner's, `products` the number of products."""
+    """The total of a filtered list whose page (offset, size) held `rows`."""
     offset, size, rows = page
     if 0 < rows < size or (rows == 0 and offset == 0):
         return _Total(offset + rows)
@@ -204,18 +256,36 @@ async def _filtered_total(
         if exact is not None:
             return _Total(exact)
         return _Total(min(estimate, offset), is_estimate=True)
-    capped = False
-    if not filters.substrings:
-        inactive = await _count_up_to(session, INACTIVE, INACTIVE_COUNT_MAX)
-        if inactive is not None:
-            return _Total(inactive if filters.is_active is False else products - inactive)
-    elif estimate <= EXACT_COUNT_MAX:
-        exact = await _count_up_to(session, filters, EXACT_COUNT_MAX)
-        if exact is not None:
-            return _Total(exact)
-        estimate, capped = EXACT_COUNT_MAX + 1, True  # the planner's was too low
+    counted = await _counted(session, filters, estimate, products)
+    if counted is not None and not counted.is_lower_bound:
+        return counted
     proven = offset + rows + (1 if rows == size else 0)
-    return _Total(max(estimate, proven), is_estimate=True, is_lower_bound=capped)
+    least = counted.value if counted is not None else estimate
+    return _Total(max(least, proven), is_estimate=True, is_lower_bound=counted is not None)
+
+
+async def _total_after_cursor(
+    session: AsyncSession,
+    filters: ProductFilters,
+    offset: int,
+    rows: _Rows,
+    ended: bool,
+    estimate: int,
+    products: int,
+) -> _Total:
+    """The total of a filtered list after a cursor issued `offset` rows in: `rows` were
+    read after it (the page and its peek), and the result `ended` with them. Only a
+    count is exact: the rows before the cursor may have changed since it was issued."""
+    counted = await _counted(session, filters, estimate, products)
+    if counted is not None and not counted.is_lower_bound:
+        return counted
+    guess = offset + (rows.matches if rows.matches is not None else len(rows.items))
+    if not ended:
+        guess = max(guess, estimate)
+    if counted is None:
+        return _Total(guess, is_estimate=True)
+    value = max(counted.value, guess)
+    return _Total(value, is_estimate=True, is_lower_bound=value == counted.value)
 
 
 # --- the page ------------------------------------------------------------------------
@@ -230,29 +300,65 @@ async def list_products(
 ) -> ProductPage:
     """Raises `InvalidCursor` for a cursor this API did not issue for `sort`."""
     size = params.page_size
-    position = decode(cursor, sort) if cursor else None
-    offset = position.offset if position else params.offset
-    after_keys: Keys | None = position.keys if position else None
+    if cursor:
+        return await _after_cursor(session, filters, decode(cursor, sort), size)
+    offset = params.offset
+    if filters.any:
+        rows, total = await _filtered_page(session, filters, sort, size, offset)
+    else:
+        total = _Total(await product_total(session))
+        rows = await _unfiltered(session, sort, size, offset, total.value)
+    more = len(rows.items) == size and (total.is_estimate or offset + size < total.value)
+    return _page(rows, total, sort, offset, size, more)
 
+
+async def _filtered_page(
+    session: AsyncSession, filters: ProductFilters, sort: ProductSort, size: int, offset: int
+) -> tuple[_Rows, _Total]:
+    """A filtered page by number and the list's total. A deep page counts the matches
+    first where that is cheap, to read from the nearer end."""
+    products = await product_total(session)
+    estimate = await _estimate(session, filters)
+    if offset >= SEEK_FROM_OFFSET:
+        counted = await _counted(session, filters, estimate, products)
+        if counted is not None and not counted.is_estimate:
+            matches = counted.value
+            rows = await _filtered_deep(
+                session, filters, sort, size, offset, matches, estimate, products
+            )
+            return rows, counted
+    rows = await _filtered(session, filters, sort, size, offset, None, estimate, products)
+    if rows.matches is not None:
+        return rows, _Total(rows.matches)
+    page = (offset, size, len(rows.items))
+    return rows, await _filtered_total(session, filters, page, estimate, products)
+
+
+async def _after_cursor(
+    session: AsyncSession, filters: ProductFilters, position: Cursor, size: int
+) -> ProductPage:
+    """The page after `position`, read with one row more: whether that row exists says
+    whether another page follows."""
+    sort, peek = position.sort, size + 1
     if filters.any:
         products = await product_total(session)
         estimate = await _estimate(session, filters)
-        start = 0 if position else offset
-        rows = await _filtered(session, filters, sort, size, start, after_keys, estimate, products)
-        if rows.matches is not None:  # counted after the cursor, if any
-            total = _Total(rows.matches + (offset if position else 0))
-        else:
-            page = (offset, size, len(rows.items))
-            total = await _filtered_total(session, filters, page, estimate, products)
+        rows = await _filtered(session, filters, sort, peek, 0, position.keys, estimate, products)
+        ended = len(rows.items) <= size
+        total = await _total_after_cursor(
+            session, filters, position.offset, rows, ended, estimate, products
+        )
     else:
+        statement = sql.page(sort, peek, from_keys=position.keys, inclusive=False)
+        rows = await _fetch(session, statement, sort)
+        ended = len(rows.items) <= size
         total = _Total(await product_total(session))
-        if after_keys is not None:
-            statement = sql.page(sort, size, from_keys=tuple(after_keys), inclusive=False)
-            rows = await _fetch(session, statement, sort)
-        else:
-            rows = await _unfiltered(session, sort, size, offset, total.value)
+    return _page(rows.first(size), total, sort, position.offset, size, not ended)
 
-    more = len(rows.items) == size and (total.is_estimate or offset + size < total.value)
+
+def _page(
+    rows: _Rows, total: _Total, sort: ProductSort, offset: int, size: int, more: bool
+) -> ProductPage:
     next_cursor = encode(Cursor(sort, rows.keys[-1], offset + size)) if more else None
     return ProductPage(
         items=rows.items,

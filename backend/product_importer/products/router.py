@@ -11,6 +11,8 @@ from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
+from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.openapi import ERROR
 from product_importer.products import list_service, service, versions
 from product_importer.products.deps import (
     ProductAtVersionDep,
@@ -18,7 +20,7 @@ from product_importer.products.deps import (
     ProductListDep,
 )
 from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
-from product_importer.products.export import export_csv
+from product_importer.products.export import ExportsBusy, export_csv
 from product_importer.products.schemas import (
     ProductCreate,
     ProductPage,
@@ -64,6 +66,9 @@ def _http_errors() -> Iterator[None]:
     except InvalidCursor as exc:
         detail = [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(exc)}]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
+    except ExportsBusy as exc:
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
 
 
 @router.get("", response_model=ProductPage)
@@ -110,13 +115,24 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
 @router.get(
     "/export.csv",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"}},
+    responses={
+        200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"},
+        503: {
+            "description": "Other exports are being written just now (or the database or "
+            "Redis cannot be reached); `Retry-After` says when to retry.",
+            **ERROR,
+        },
+    },
 )
 async def export_products(params: ProductListDep) -> StreamingResponse:
     """Every product matching the list's filters, in `sort` order, as CSV. Cells that
-    a spreadsheet would run as a formula are prefixed with `'`."""
+    a spreadsheet would run as a formula are prefixed with `'`. The rows are read
+    into a file first, then sent: a slow or paused download holds no database
+    connection."""
+    with _http_errors():
+        rows = export_csv(params.filters, params.sort)
     return StreamingResponse(
-        export_csv(params.filters, params.sort),
+        rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="products.csv"'},
     )

@@ -271,6 +271,22 @@ async def test_deep_pages_seek_and_read_backwards_from_the_end(client, products,
         assert totals == {len(expected)}
 
 
+@pytest.mark.parametrize("sort", SORTS)
+async def test_deep_filtered_pages_with_counted_totals_read_backwards_past_the_middle(
+    client, products, sort, monkeypatch
+):
+    """With seeking from offset 5, filtered pages whose matches are counted cheaply
+    (`is_active`, a term expected to be rare) are read from the end past the middle."""
+    monkeypatch.setattr(list_service, "SEEK_FROM_OFFSET", 5)
+    for params in ({"is_active": "true"}, {"is_active": "false"}, {"q": "e"}, {"q": "zz"}):
+        params = {**params, "sort": sort}
+        expected = reference(products, params)
+        for size in (3, 7):
+            ids, totals = await pages(client, params, size=size)
+            assert ids == expected, (params, size)
+            assert totals == {len(expected)}
+
+
 async def test_a_page_past_the_end_is_empty(client, products):
     for params in ({}, {"q": "kettle"}, {"is_active": "true"}):
         body = (await client.get(f"{API}?{urlencode({**params, 'page': 99})}")).json()

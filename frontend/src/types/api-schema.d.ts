@@ -59,7 +59,9 @@ export interface paths {
         /**
          * Export Products
          * @description Every product matching the list's filters, in `sort` order, as CSV. Cells that
-         *     a spreadsheet would run as a formula are prefixed with `'`.
+         *     a spreadsheet would run as a formula are prefixed with `'`. The rows are read
+         *     into a file first, then sent: a slow or paused download holds no database
+         *     connection.
          */
         get: operations["export_products_api_v1_products_export_csv_get"];
         put?: never;
@@ -1532,7 +1534,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            /** @description Other exports are being written just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,156 @@
+"""An export whose download stops being read (paused, or a slow client) holds neither a
+connection nor the products table: delete-all and the list still answer. The API runs
+as its own process so that a client can really stop reading."""
+
+from __future__ import annotations
+
+import gc
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from product_importer.db import async_engine
+from product_importer.products import export
+from product_importer.products import list_queries as sql
+from product_importer.products.filters import ProductFilters, ProductSort
+from tests.imports.helpers import api_process
+from tests.products.helpers import API, copy_products
+
+ROWS = 6_000
+# ~12 MB of CSV: far more than the socket buffers between the API and a client that
+# does not read, so the API cannot finish sending before the client reads again.
+DESCRIPTION = "d" * 2_000
+FIRST_ROW = b"\r\n1,BIG-00000,"
+
+
+def big_catalog() -> None:
+    copy_products([(f"BIG-{i:05d}", f"Big {i:05d}", DESCRIPTION, True) for i in range(ROWS)])
+
+
+@contextmanager
+def unread_export(url: str, until: bytes = FIRST_ROW) -> Iterator[socket.socket]:
+    """An export whose client reads as far as `until` (the first product), then stops
+    reading."""
+    address = urlsplit(url)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: no growth
+    sock.settimeout(60)
+    try:
+        sock.connect((address.hostname, address.port))
+        sock.sendall(f"GET {API}/export.csv HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+        received = b""
+        while until not in received:
+            chunk = sock.recv(4096)
+            assert chunk, f"the export ended early: {received[:300]!r}"
+            received += chunk
+        assert received.startswith(b"HTTP/1.1 200"), received[:300]
+        yield sock
+    finally:
+        sock.close()
+
+
+def temporary_files(pid: int, directory: Path) -> list[str]:
+    """The files in `directory` that the process `pid` holds open."""
+    fds = Path(f"/proc/{pid}/fd")
+    targets = []
+    for fd in fds.iterdir():
+        try:
+            targets.append(os.readlink(fd))
+        except FileNotFoundError:  # closed meanwhile
+            continue
+    return [target for target in targets if target.startswith(str(directory))]
+
+
+def wait_until_closed(pid: int, directory: Path, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while temporary_files(pid, directory):
+        assert time.monotonic() < deadline, temporary_files(pid, directory)
+        time.sleep(0.1)
+
+
+def test_unread_exports_do_not_keep_delete_all_from_the_table(monkeypatch, tmp_path):
+    big_catalog()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with api_process() as (url, server), ExitStack() as downloads:
+        for _ in range(export.RUNNING_MAX):
+            downloads.enter_context(unread_export(url))
+        # each export waits on disk for its client: the database is done with it
+        assert len(temporary_files(server.pid, tmp_path)) == export.RUNNING_MAX
+        response = httpx.delete(f"{url}{API}/all", timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.json() == {"deleted": ROWS}
+        downloads.close()  # the clients go away: their files go too
+        wait_until_closed(server.pid, tmp_path)
+
+
+def test_more_unread_exports_than_connections_leave_the_list_answering(monkeypatch):
+    """Two connections in all (a pool of one, and one more): unread exports holding them
+    would leave every other request waiting for one."""
+    big_catalog()
+    monkeypatch.setenv("DB_POOL_SIZE", "1")
+    with api_process() as (url, _server), ExitStack() as downloads:
+        for _ in range(2):
+            downloads.enter_context(unread_export(url))
+        downloads.enter_context(unread_export(url, until=b"\r\n\r\n"))  # its answer began
+        response = httpx.get(f"{url}{API}?page_size=1", timeout=15)
+        assert response.status_code == 200, response.text
+        assert response.json()["total"] == ROWS
+
+
+async def test_exports_beyond_the_limit_are_refused_until_one_is_written(client):
+    """While `RUNNING_MAX` exports are being written, another is refused with 503 and
+    `Retry-After`; once one is written, exports run again."""
+    copy_products([("A-1", "One", None, True)])
+    places = [export.Place() for _ in range(export.RUNNING_MAX)]
+    response = await client.get(f"{API}/export.csv")
+    for place in places:
+        place.give_back()
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+    assert "exports" in response.json()["detail"]
+    again = await client.get(f"{API}/export.csv")
+    assert again.status_code == 200 and "A-1" in again.text
+
+
+async def test_every_place_is_given_back(client):
+    """After exports read in full, and one whose answer was dropped before it began
+    (its client left at once), every place is free."""
+    copy_products([("A-1", "One", None, True)])
+    for _ in range(export.RUNNING_MAX + 1):
+        assert (await client.get(f"{API}/export.csv")).status_code == 200
+    dropped = export.export_csv(ProductFilters(), ProductSort.ID)
+    assert export.Place.taken == 1
+    del dropped
+    gc.collect()
+    assert export.Place.taken == 0
+
+
+@pytest.mark.parametrize("sort", ["id", "-name"])
+async def test_the_file_sends_the_bytes_the_rows_encode_to(client, sort):
+    """The rows pass through a file, read back in chunks that split rows: what arrives is
+    exactly the BOM, the header and every row as encoded."""
+    copy_products(
+        [
+            (
+                f"=F-{i}",
+                f'Name, "{i}" ' + "é" * (i % 50),
+                "line\nbreak" if i % 2 else None,
+                i % 3 > 0,
+            )
+            for i in range(5_000)
+        ]
+    )
+    response = await client.get(f"{API}/export.csv?sort={sort}")
+    assert response.status_code == 200
+    async with async_engine().connect() as conn:
+        rows = (await conn.execute(sql.export(ProductFilters(), ProductSort(sort)))).all()
+    expected = "\ufeff".encode() + export._encode([export.HEADER])
+    expected += export._encode(export._cells(row) for row in rows)
+    assert response.content == expected
