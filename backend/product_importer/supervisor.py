@@ -22,6 +22,7 @@ log = logging.getLogger("uvicorn.error")
 SUPERVISE_EVERY_SECONDS = 1.0
 STEADY_WORKER_SECONDS = 60.0  # a worker that dies after this long is started again at once
 MAX_RESTART_PAUSE_SECONDS = 60.0
+STOP_WORKERS_SECONDS = 15.0  # how long `serve`, stopping, waits for running tasks
 
 
 def spawn_worker(queues: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
@@ -141,7 +142,7 @@ class Supervisor:
                 log.exception("Cannot check the %s worker", worker.queues)
 
 
-def stop_workers(workers: list[Worker], timeout: float = 15) -> None:
+def stop_workers(workers: list[Worker], timeout: float = STOP_WORKERS_SECONDS) -> None:
     """Ask every running worker at once to stop (a warm shutdown: running tasks may finish
     within `timeout`; an import cut short applies nothing and runs again on the next
     start), then end whatever is left of them, pool processes included, before the servers

@@ -46,6 +46,9 @@ EXIT_CODE_MEANINGS = {
 BAR_WIDTH = 30
 EXCERPT_CHARS = 80
 POLL_SECONDS = 0.5
+# Without a terminal (a CI log, a file) progress is a line of its own: one for each new
+# phase, else one this seldom.
+PLAIN_PROGRESS_SECONDS = 5.0
 # The upload waits for the whole file to be stored, however long that takes; a status
 # poll gets an answer at once from a working API.
 UPLOAD_TIMEOUT = httpx.Timeout(30.0, write=None, read=None)
@@ -57,6 +60,9 @@ RETRY_WINDOW_SECONDS = 60.0
 RETRY_WAIT_SECONDS = 2.0
 MAX_RETRY_WAIT_SECONDS = 10.0
 RETRIED_STATUSES = frozenset({502, 503, 504})
+# Said instead of httpx's message, which names the header value it refused to send: the
+# API token, perhaps.
+UNSENDABLE = "a request header could not be sent (its value is not valid in HTTP)"
 
 
 class CommandEnded(Exception):
@@ -164,7 +170,9 @@ def _interrupted_upload(sent_whole_file: bool, api: str) -> CommandEnded:
 
 
 def _upload_failed(exc: httpx.HTTPError, url: str) -> CommandEnded:
-    if isinstance(exc, httpx.ConnectError | httpx.TimeoutException):
+    if isinstance(exc, httpx.LocalProtocolError):
+        message = f"error: the upload to {url} could not be sent: {UNSENDABLE}"
+    elif isinstance(exc, httpx.ConnectError | httpx.TimeoutException):
         message = f"error: cannot reach the API at {url}: {_reason(exc)}"
     else:
         # The API refuses a file over its upload limit before reading it and closes the
@@ -206,10 +214,31 @@ def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any
     return accepted
 
 
+def _progress_lines() -> Callable[..., None]:
+    """Progress as whole lines on stderr, for a log: a bar redrawn with carriage returns
+    would make one endless line there."""
+    shown: tuple[object, ...] = ()
+    shown_at = 0.0
+
+    def draw(body: dict[str, Any], note: str = "") -> None:
+        nonlocal shown, shown_at
+        now, what = time.monotonic(), (body.get("status"), body.get("phase"), bool(note))
+        if what == shown and now - shown_at < PLAIN_PROGRESS_SECONDS:
+            return
+        shown, shown_at = what, now
+        print(_bar(body) + (f"  {note}" if note else ""), file=sys.stderr, flush=True)
+
+    return draw
+
+
 @contextlib.contextmanager
 def _progress_line() -> Iterator[Callable[..., None]]:
     """Draws the bar in place on stderr, with a note after it if any, and ends its line
-    however the watch ends, so that no message is printed onto the bar."""
+    however the watch ends, so that no message is printed onto the bar; without a
+    terminal, prints lines instead."""
+    if not sys.stderr.isatty():
+        yield _progress_lines()
+        return
     drawn = 0  # the longest line drawn: a shorter one is padded to cover it
 
     def draw(body: dict[str, Any], note: str = "") -> None:
@@ -247,6 +276,8 @@ def _poll(http: httpx.Client, status_url: str, retrying: Callable[[str], None]) 
         response = None
         try:
             response = http.get(status_url, timeout=POLL_TIMEOUT_SECONDS)
+        except httpx.LocalProtocolError:  # refused by this side: asking again won't help
+            raise LostTrack(UNSENDABLE) from None
         except httpx.TransportError as exc:  # timeouts included
             cause, failure = type(exc).__name__, f"lost the connection to the API ({_reason(exc)})"
         except httpx.HTTPError as exc:  # an answer that cannot be read: asking again won't help
@@ -314,11 +345,26 @@ def _checked_url(url: str) -> None:
         )
 
 
+def _checked_token(token: str | None) -> str | None:
+    """The token without the whitespace around it (a token file with Windows line
+    endings leaves a carriage return); refused, never shown, unless it is visible ASCII."""
+    token = (token or "").strip()
+    if token and not all("!" <= char <= "~" for char in token):
+        raise CommandEnded(
+            "error: the API token (--token or PRODUCT_IMPORTER_TOKEN) has characters no "
+            "token has (only visible ASCII ones, without spaces): check that it was "
+            "copied whole and alone",
+            EXIT_USAGE,
+        )
+    return token or None
+
+
 def run_import_command(file: str, url: str, token: str | None = None) -> int:
     api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
-    headers = {"Authorization": f"Bearer {token}"} if token else None
     try:
         _checked_url(url)
+        token = _checked_token(token)
+        headers = {"Authorization": f"Bearer {token}"} if token else None
         path = _checked_file(file)
         with httpx.Client(headers=headers) as http:
             final = _follow(http, api, _upload(http, api, path, url))

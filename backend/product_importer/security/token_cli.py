@@ -95,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
                     left = token_admin.revoke_token(session, args.name)
                 else:
                     tokens = token_admin.list_tokens(session, args.all)
+                    revoked = not tokens and bool(token_admin.list_tokens(session, True))
         except (ValueError, LookupError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
@@ -113,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
                 "API_TOKENS set, the API is OPEN again (within API_TOKEN_CACHE_SECONDS).",
                 file=sys.stderr,
             )
+    elif not tokens:  # said on stderr: the listing (stdout) stays empty for a script
+        revoked_only = "no live tokens (`tokens list --all` shows revoked ones)"
+        print(revoked_only if revoked else "no tokens", file=sys.stderr)
     else:
         for item in tokens:
             state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "live"

@@ -19,6 +19,8 @@ import redis
 from product_importer.config import get_settings
 from product_importer.embedded import free_port
 from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
+from product_importer.supervisor import STOP_WORKERS_SECONDS
+from tests.imports.helpers import MERGE_LOCK
 from tests.privileges import needs_root_and_setpriv, without_ptrace
 from tests.settings_helpers import settings_env
 
@@ -235,10 +237,88 @@ def test_a_second_command_on_the_same_data_dir_leaves_the_running_servers_alone(
         result = _cli(_serve_env(tmp_path), "migrate")
         assert result.returncode != 0
         assert f"process (pid {os.getpid()}) is running the embedded servers" in result.stderr
+        with socket.socket() as taken:  # the data dir is named first, not the port
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+            result = _cli(_serve_env(tmp_path), "serve", "--port", port)
+        assert result.returncode == EXIT_CONFIG
+        assert result.stderr == (
+            f"error: product-importer (pid {os.getpid()}) is already running for DATA_DIR "
+            f"{tmp_path}: stop it first, or give this one another DATA_DIR (or DATABASE_URL "
+            "and REDIS_URL).\n"
+        )
         with psycopg2.connect(database_url) as conn, conn.cursor() as cur:
             cur.execute("SELECT 1")  # still serving
     finally:
         running.stop()
+
+
+@pytest.mark.timeout(240)
+def test_a_second_serve_on_the_same_data_dir_is_sent_to_the_first(tmp_path):
+    """`make run` twice in one checkout: the second says where the first serves, rather
+    than that the port is taken (another port would then fail on the data dir)."""
+    port, log, data_dir = free_port(), tmp_path / "serve.log", tmp_path / "data"
+    with _serving(data_dir, port, log) as process:
+        _wait_healthy(port, process, log=log)
+        for again in (port, free_port()):
+            result = _cli(_serve_env(data_dir), "serve", "--port", str(again))
+            assert result.returncode == EXIT_CONFIG
+            assert result.stderr == (
+                f"error: product-importer (pid {process.pid}) is already running for "
+                f"DATA_DIR {data_dir}, at http://127.0.0.1:{port}: stop it first, or give "
+                "this one another DATA_DIR (or DATABASE_URL and REDIS_URL).\n"
+            )
+        _wait_healthy(port, process, log=log)  # the first one is left alone
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=60) == 0
+    assert not (data_dir / "serve.url").exists()
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("database", ["embedded", "external"])
+def test_an_unreachable_redis_stops_serve_at_its_start(tmp_path, database):
+    redis_url = f"redis://127.0.0.1:{free_port()}/0"
+    env = {**_serve_env(tmp_path), "REDIS_URL": redis_url}
+    if database == "external":
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"]
+    result = _cli(env, "serve", "--port", str(free_port()))
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"error: cannot connect to Redis at {redis_url} (REDIS_URL): "
+    ), result.stderr
+    assert "running at" not in result.stdout
+    assert not (tmp_path / "postgres" / "pgdata" / "postmaster.pid").exists()  # stopped
+
+
+@pytest.mark.timeout(300)
+def test_ctrl_c_during_an_import_says_how_long_serve_waits_for_it(tmp_path):
+    """The import is held where it would merge: it cannot end while serve waits."""
+    port, log, data_dir = free_port(), tmp_path / "serve.log", tmp_path / "data"
+    with _serving(data_dir, port, log) as process:
+        _wait_healthy(port, process, log=log)
+        pgdata = data_dir / "postgres" / "pgdata"
+        database_port = (pgdata / "postmaster.pid").read_text().splitlines()[3]
+        gate = psycopg2.connect(f"postgresql://postgres@127.0.0.1:{database_port}/product_importer")
+        try:
+            with gate.cursor() as cur:
+                cur.execute(MERGE_LOCK)
+            api = f"http://127.0.0.1:{port}/api/v1/imports"
+            files = {"file": ("t.csv", b"sku,name\nG-1,One\n")}
+            import_id = httpx.post(api, files=files, timeout=60).json()["id"]
+            while httpx.get(f"{api}/{import_id}", timeout=5).json()["status"] != "running":
+                time.sleep(0.1)
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=120) == 0
+        finally:
+            with contextlib.suppress(psycopg2.Error):  # its server has stopped
+                gate.close()
+    output = log.read_text(errors="replace")
+    said = (
+        f"Waiting up to {STOP_WORKERS_SECONDS:.0f} s for 1 running import to finish; an "
+        "import cut off starts over on the next run."
+    )
+    assert said in output, output[-3000:]
 
 
 def _child(process: subprocess.Popen[bytes], *words: str) -> psutil.Process:

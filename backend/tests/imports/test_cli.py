@@ -4,13 +4,15 @@ a connection lost while watching, Ctrl-C, an import's warnings; and its help."""
 import asyncio
 import http.server
 import json
+import os
+import pty
 import signal
 import socket
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +22,7 @@ import pytest
 from product_importer.cli import main
 from product_importer.imports import client as cli_client
 from tests.imports.helpers import (
+    CLI,
     MergeGate,
     api_process,
     cli_process,
@@ -109,6 +112,31 @@ class _AcceptsThenUnavailable(_AcceptsThenFails):
 class _AcceptsThenNeverAnswers(_AcceptsThenFails):
     def do_GET(self) -> None:
         time.sleep(30)
+
+
+class _Answering(_AcceptsThenFails):
+    """An API that accepts the upload and answers the status polls with `answers` in
+    turn (the last one again once they run out); it keeps the Authorization header of
+    every request it gets."""
+
+    answers: tuple[dict, ...] = (FAKE_COMPLETED,)
+    authorizations: list[str | None]
+    polls: int
+
+    def do_POST(self) -> None:
+        self.authorizations.append(self.headers.get("Authorization"))
+        super().do_POST()
+
+    def do_GET(self) -> None:
+        self.authorizations.append(self.headers.get("Authorization"))
+        answer = self.answers[min(self.polls, len(self.answers) - 1)]
+        type(self).polls += 1
+        self._answer(200, "application/json", json.dumps(answer).encode())
+
+
+def _answering(*answers: dict) -> type[_Answering]:
+    """A fresh `_Answering` API (its own record of requests)."""
+    return type("Api", (_Answering,), {"answers": answers, "authorizations": [], "polls": 0})
 
 
 class _ReadsButNeverAnswers(http.server.BaseHTTPRequestHandler):
@@ -203,7 +231,7 @@ def _watch_started(process: subprocess.Popen[bytes]) -> tuple[str, bytes]:
     try:
         accepted = process.stdout.readline().decode()
         assert " accepted; follow it at " in accepted, accepted
-        return accepted.split()[1], _read_until(process.stderr, b"\r[")
+        return accepted.split()[1], _read_until(process.stderr, b"\n[")
     finally:
         watchdog.cancel()
 
@@ -215,8 +243,8 @@ def _ended(process: subprocess.Popen[bytes], stderr_so_far: bytes = b"") -> str:
 
 
 def _assert_messages_start_lines(stderr: str) -> None:
-    """No message is glued onto the progress line, which is redrawn with carriage returns
-    (text mode reads them as newlines: still no message may follow the bar's text)."""
+    """No message is glued onto a progress line (on a terminal the line is redrawn with
+    carriage returns, which text mode reads as newlines: no message may follow it either)."""
     for line in stderr.split("\n"):
         for prefix in ("error:", "interrupted", "warning:"):
             assert prefix not in line or line.startswith(prefix), repr(line)
@@ -503,3 +531,112 @@ def test_a_connection_closed_during_the_upload_says_what_it_may_mean(tmp_path):
     assert error.endswith(
         "a file larger than the server accepts (MAX_UPLOAD_BYTES) is refused this way"
     )
+
+
+TOKEN = "pi_" + "k" * 43
+
+
+@pytest.mark.parametrize("given_in", ["--token", "PRODUCT_IMPORTER_TOKEN"])
+@pytest.mark.parametrize("ending", ["\r", "\r\n", " "])
+def test_a_token_read_with_its_line_ending_is_sent_without_it(
+    tmp_path, monkeypatch, given_in, ending
+):
+    """As a token file with Windows line endings leaves it: `--token "$(cat token)"`."""
+    api = _answering(FAKE_COMPLETED)
+    args = [_csv(tmp_path, "sku,name", "A-1,One")]
+    if given_in == "--token":
+        args += ["--token", TOKEN + ending]
+    else:
+        monkeypatch.setenv("PRODUCT_IMPORTER_TOKEN", TOKEN + ending)
+    with _serving(api) as url:
+        result = run_cli(*args, "--url", url)
+    assert result.returncode == 0, result.stderr
+    assert api.authorizations == [f"Bearer {TOKEN}", f"Bearer {TOKEN}"]
+
+
+@pytest.mark.parametrize("token", [TOKEN[:20] + "é" + TOKEN[20:], "pi_two words", "pi_a\tb"])
+def test_a_token_that_cannot_be_one_is_refused_before_connecting_and_never_shown(tmp_path, token):
+    api = _answering(FAKE_COMPLETED)
+    with _serving(api) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url, "--token", token)
+    assert result.returncode == cli_client.EXIT_USAGE, result.stderr
+    assert api.authorizations == []  # nothing was sent
+    assert "Traceback" not in result.stderr and "pi_" not in result.stderr
+    assert result.stderr.startswith("error: the API token (--token or PRODUCT_IMPORTER_TOKEN)")
+
+
+def test_a_request_that_cannot_be_sent_never_shows_its_headers(tmp_path, quick_retries):
+    """httpx refuses to send a header value it cannot (here a carriage return, which the
+    command strips from a token): the message says so without the value, and not that the
+    server closed the connection over the file's size."""
+    path = Path(_csv(tmp_path, "sku,name", "A-1,One"))
+    secret = f"Bearer {TOKEN}\r"
+    with (
+        _serving(_answering(FAKE_COMPLETED)) as url,
+        httpx.Client(headers={"Authorization": secret}) as http,
+    ):
+        api = f"{url}/api/v1"
+        with pytest.raises(cli_client.CommandEnded) as upload:
+            cli_client._upload(http, api, path, url)
+        with pytest.raises(cli_client.LostTrack) as poll:
+            cli_client._poll(http, f"{api}/imports/{FAKE_ID}", lambda note: None)
+    for message in (str(upload.value), str(poll.value)):
+        assert TOKEN not in message and "Bearer" not in message, message
+        assert "a request header could not be sent" in message, message
+    assert upload.value.exit_code == cli_client.EXIT_NOT_ACCEPTED
+    assert "MAX_UPLOAD_BYTES" not in str(upload.value)
+
+
+def _phases(stderr: str) -> list[str]:
+    """The phase of each progress line: `[###...]  20.0%  parsing  …`."""
+    return [line.split()[2] for line in stderr.splitlines() if line.startswith("[")]
+
+
+def test_without_a_terminal_progress_is_a_line_per_phase(tmp_path):
+    """A CI log or a file gets whole lines: a bar redrawn with carriage returns would be
+    one endless line there."""
+    running = {**FAKE_QUEUED, "status": "running"}
+    parsing = {**running, "phase": "parsing", "progress": 20.0}
+    merging = {**running, "phase": "merging", "progress": 70.0}
+    api = _answering(*[parsing] * 6, merging, FAKE_COMPLETED)
+    with _serving(api) as url:
+        result = subprocess.run(
+            [*CLI, _csv(tmp_path, "sku,name", "A-1,One"), "--url", url],
+            capture_output=True,  # bytes: text mode would read a carriage return as a newline
+            timeout=120,
+        )
+    stderr = result.stderr.decode()
+    assert result.returncode == 0, stderr
+    assert "\r" not in stderr
+    _assert_messages_start_lines(stderr)
+    phases = _phases(stderr)
+    assert [p for i, p in enumerate(phases) if phases[i - 1 : i] != [p]] == [
+        "queued", "parsing", "merging", "completed"
+    ]  # fmt: skip
+    assert phases.count("parsing") < 6  # not a line per poll
+
+
+def test_on_a_terminal_the_bar_is_redrawn_in_place(tmp_path):
+    running = {**FAKE_QUEUED, "status": "running", "phase": "parsing", "progress": 20.0}
+    terminal, its_end = pty.openpty()
+    with _serving(_answering(running, FAKE_COMPLETED)) as url:
+        process = subprocess.Popen(
+            [*CLI, _csv(tmp_path, "sku,name", "A-1,One"), "--url", url],
+            stdout=subprocess.DEVNULL,
+            stderr=its_end,
+        )
+        os.close(its_end)
+        watchdog = threading.Timer(60, process.kill)
+        watchdog.start()
+        shown = b""
+        try:
+            with suppress(OSError):  # EIO once the command has closed the terminal
+                while chunk := os.read(terminal, 4096):
+                    shown += chunk
+            assert process.wait() == 0, shown
+        finally:
+            watchdog.cancel()
+            os.close(terminal)
+    drawn = shown.decode().split("\r[")
+    assert len(drawn) == 4, shown  # queued, parsing, completed: each over the last
+    assert drawn[-1].split()[2] == "completed"

@@ -80,6 +80,19 @@ async def test_create_list_and_revoke(make_client, capsys):
     ]
 
 
+def test_list_says_when_there_is_no_token_to_list(capsys):
+    assert _cli(capsys, "list") == (0, "", "no tokens\n")
+    assert _cli(capsys, "create", "ci")[0] == 0
+    assert _cli(capsys, "revoke", "ci")[0] == 0
+    assert _cli(capsys, "list") == (
+        0,
+        "",
+        "no live tokens (`tokens list --all` shows revoked ones)\n",
+    )
+    code, out, _ = _cli(capsys, "list", "--all")
+    assert code == 0 and out.startswith("ci\tcreated ")
+
+
 def test_generate_needs_no_database(capsys):
     code, out, err = _cli(capsys, "generate")
     token = out.strip()

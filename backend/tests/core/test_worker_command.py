@@ -1,0 +1,76 @@
+"""`product-importer worker` as an operator runs it: at the log level of its settings,
+and refused as a configuration error without the servers it needs."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from product_importer.cli import build_parser
+from product_importer.exit_codes import EXIT_CONFIG
+from tests.conftest import stop_worker, wait_for_worker
+
+# A queue of its own: the worker takes none of the other tests' tasks.
+QUEUE = "log-level-test"
+
+
+def _log_of_a_worker(tmp_path: Path, log_level: str) -> str:
+    """All a worker printed, from its start until it was ready and stopped."""
+    log = tmp_path / "worker.log"
+    command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", QUEUE]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--pool", "solo"],
+            env={**os.environ, "LOG_LEVEL": log_level},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_worker(process)
+    finally:
+        stop_worker(process)
+    return log.read_text(errors="replace")
+
+
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize(
+    ("log_level", "shown", "hidden"),
+    [
+        ("warning", [], [" INFO/", " DEBUG/"]),
+        ("info", [" INFO/"], [" DEBUG/"]),
+        ("trace", [" INFO/", " DEBUG/"], []),  # uvicorn's `trace` is the worker's DEBUG
+    ],
+)
+def test_a_worker_logs_at_the_level_of_its_settings(tmp_path, log_level, shown, hidden):
+    output = _log_of_a_worker(tmp_path, log_level)
+    assert "Traceback" not in output, output[-3000:]
+    for level in shown:
+        assert level in output, output[-3000:]
+    for level in hidden:
+        assert level not in output, output[-3000:]
+
+
+def test_a_worker_without_its_servers_is_a_configuration_error(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", "worker"],
+        env=env,
+        cwd=tmp_path,  # no .env to read the URLs from
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_CONFIG
+    assert result.stderr.startswith("error: a worker needs DATABASE_URL and REDIS_URL"), (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize("command", ["serve", "worker"])
+def test_every_option_says_what_it_is_for(command):
+    parser = build_parser()
+    commands = next(action for action in parser._actions if action.dest == "command")
+    options = commands.choices[command]._actions
+    assert [action.option_strings for action in options if not action.help] == []
