@@ -35,7 +35,10 @@ EXIT_CODE_MEANINGS = {
         "retrying for a minute; it may still be running on the server (follow it at the "
         "status URL printed when it was accepted)"
     ),
-    EXIT_USAGE: "a wrong command line: a missing or unknown argument, a --url that is not http(s)",
+    EXIT_USAGE: (
+        "a wrong command line: a missing or unknown argument, a --url that is not http(s), "
+        "a token that cannot be one"
+    ),
     EXIT_INTERRUPTED: (
         "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
         "whole file was sent but before the API answered, the import may have been "
@@ -263,8 +266,13 @@ class LostTrack(Exception):
 def _retry_wait(response: httpx.Response | None) -> float:
     """How long to wait before asking again: the answer's Retry-After (in seconds), if
     it has one, within bounds."""
-    retry_after = response.headers.get("Retry-After", "") if response is not None else ""
-    seconds = float(retry_after) if retry_after.strip().isdigit() else RETRY_WAIT_SECONDS
+    retry_after = response.headers.get("Retry-After", "").strip() if response is not None else ""
+    # isascii(): str.isdigit() also takes digits float() refuses, such as '²'.
+    seconds = (
+        float(retry_after)
+        if retry_after.isascii() and retry_after.isdigit()
+        else RETRY_WAIT_SECONDS
+    )
     return min(max(seconds, 0.1), MAX_RETRY_WAIT_SECONDS)
 
 

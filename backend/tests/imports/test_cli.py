@@ -640,3 +640,13 @@ def test_on_a_terminal_the_bar_is_redrawn_in_place(tmp_path):
     drawn = shown.decode().split("\r[")
     assert len(drawn) == 4, shown  # queued, parsing, completed: each over the last
     assert drawn[-1].split()[2] == "completed"
+
+
+@pytest.mark.parametrize("retry_after", ["²", "٣", "soon", ""])
+def test_a_retry_after_that_is_no_ascii_number_waits_the_default(retry_after: str) -> None:
+    answer = httpx.Response(503, headers={"Retry-After": retry_after.encode()})
+    assert cli_client._retry_wait(answer) == cli_client.RETRY_WAIT_SECONDS
+
+
+def test_a_retry_after_in_seconds_is_followed() -> None:
+    assert cli_client._retry_wait(httpx.Response(503, headers={"Retry-After": " 2 "})) == 2
