@@ -57,7 +57,7 @@ endif
 ## test: install everything, lint, then run every test against real servers
 test: lint test-backend test-frontend
 
-## bench: import and API benchmarks against a floor measured in the same run
+## bench: import (against a floor measured in the same run), API and webhook benchmarks
 bench: $(PY_STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/api_bench.py

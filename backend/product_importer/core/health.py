@@ -1,6 +1,11 @@
 """Real checks of the parts the product depends on."""
 
 import asyncio
+import logging
+import math
+import threading
+import time
+from concurrent.futures import Future
 from typing import Literal
 
 import redis.asyncio as aioredis
@@ -11,7 +16,18 @@ from product_importer.config import get_settings
 from product_importer.db import async_engine
 from product_importer.worker import IMPORTS_QUEUE, WEBHOOKS_QUEUE, celery_app
 
+log = logging.getLogger("uvicorn.error")  # the server log, as the API's own messages
+
 CHECK_TIMEOUT_SECONDS = 2.0
+# The inspect waits this long for late answers, so asking the workers always takes it.
+INSPECT_TIMEOUT_SECONDS = 1.0
+# A request shows the workers' last census when it is at most this old (deployment.md).
+CENSUS_MAX_AGE_SECONDS = 30.0
+# A census still under way after this long waits on a broker that stopped answering (it
+# can hang for minutes): the next request has a new one taken.
+CENSUS_OVERDUE_SECONDS = 10.0
+# The endpoint is open: what failed, and where (host names, users), goes to the log only.
+UNAVAILABLE = "error: unavailable"
 
 
 class HealthRead(BaseModel):
@@ -25,12 +41,17 @@ class HealthRead(BaseModel):
     )
 
 
+def _failed(part: str, exc: Exception) -> str:
+    log.warning("health check: %s unavailable: %s: %s", part, exc.__class__.__name__, exc)
+    return UNAVAILABLE
+
+
 async def _database() -> str:
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), async_engine().connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:
-        return f"error: {exc.__class__.__name__}: {exc}"[:300]
+        return _failed("database", exc)
     return "ok"
 
 
@@ -43,7 +64,7 @@ async def _redis() -> str:
     try:
         await client.ping()
     except Exception as exc:
-        return f"error: {exc.__class__.__name__}: {exc}"[:300]
+        return _failed("Redis", exc)
     finally:
         await client.aclose()
     return "ok"
@@ -52,24 +73,61 @@ async def _redis() -> str:
 def _ask_workers() -> dict[str, list[str]]:
     """Each worker that answered, with the queues it takes tasks from."""
     try:
-        replies = celery_app.control.inspect(timeout=1.0).active_queues() or {}
+        inspect = celery_app.control.inspect(timeout=INSPECT_TIMEOUT_SECONDS)
+        replies = inspect.active_queues() or {}
     except Exception:
         return {}
     return {name: [queue["name"] for queue in queues or []] for name, queues in replies.items()}
 
 
-async def _workers() -> dict[str, list[str]]:
-    """The workers' answers through the broker, within the checks' time limit (a lost
-    broker is retried by the client for several seconds: the thread finishes on its own)."""
-    try:
-        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
-            return await asyncio.to_thread(_ask_workers)
-    except TimeoutError:
-        return {}
+class WorkerCensus:
+    """The workers' last answers, shared by the process's requests: asking takes the
+    inspect's whole timeout, longer than a load balancer's probe may wait. So a request
+    shows the last census while it is recent and has the next one taken, in a thread of
+    its own (one at a time), for the requests after it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._taken_at = -math.inf
+        self._workers: dict[str, list[str]] = {}
+        self._asking: Future[dict[str, list[str]]] | None = None
+        self._asked_at = -math.inf
+
+    def _ask(self) -> Future[dict[str, list[str]]]:
+        with self._lock:
+            now = time.monotonic()
+            if self._asking is None or now - self._asked_at > CENSUS_OVERDUE_SECONDS:
+                self._asking, self._asked_at = Future(), now
+                self._asking.set_running_or_notify_cancel()  # a request giving up leaves it
+                threading.Thread(target=self._take, args=(self._asking,), daemon=True).start()
+            return self._asking
+
+    def _take(self, asking: Future[dict[str, list[str]]]) -> None:
+        workers = _ask_workers()
+        with self._lock:
+            if self._asking is asking:  # not one given up on
+                self._taken_at, self._workers, self._asking = time.monotonic(), workers, None
+        asking.set_result(workers)
+
+    async def workers(self) -> dict[str, list[str]]:
+        """The last census if recent, else the one being taken, within the checks' time
+        limit."""
+        asking = self._ask()
+        with self._lock:
+            if time.monotonic() - self._taken_at <= CENSUS_MAX_AGE_SECONDS:
+                return self._workers
+        try:
+            async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+                return await asyncio.wrap_future(asking)
+        except TimeoutError:
+            return {}
+
+
+census = WorkerCensus()
 
 
 async def check_health() -> HealthRead:
-    pinging = asyncio.create_task(_workers())
+    pinging = asyncio.create_task(census.workers())
     database, redis_status = await asyncio.gather(_database(), _redis())
     if redis_status == "ok":
         workers = await pinging

@@ -3,6 +3,7 @@
 import time
 from collections.abc import Awaitable, Callable
 
+from fastapi.routing import iter_route_contexts
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -14,6 +15,7 @@ from prometheus_client import (
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match
 
 from product_importer.db import async_engine
 from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES
@@ -48,6 +50,19 @@ deliveries_pending = Gauge(
 )
 
 
+def _template_of_unrouted(request: Request) -> str:
+    """The template of the route the request would have reached: the access guard and the
+    body limit answer (401, 429, 413) before routing. Full matches first, as the router."""
+    partial = None
+    for route in iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is Match.FULL:
+            return str(route.path_format)
+        if match is Match.PARTIAL and partial is None:
+            partial = str(route.path_format)
+    return partial or "unmatched"
+
+
 def _route_template(request: Request) -> str:
     """The matched route's template (`/api/v1/products/{product_id}`), never the path
     itself: one label value per id would grow the metrics without bound. A route of an
@@ -56,7 +71,7 @@ def _route_template(request: Request) -> str:
     route = request.scope.get("route")
     template = getattr(route, "path_format", None)
     if not template:
-        return "unmatched"
+        return _template_of_unrouted(request)
     params = {name: str(value) for name, value in request.scope.get("path_params", {}).items()}
     try:
         own_part = template.format_map(params)

@@ -1,7 +1,8 @@
 import asyncio
 import re
+import threading
 
-from product_importer.core import metrics
+from product_importer.core import health, metrics
 from product_importer.embedded import free_port
 from tests.conftest import start_worker, stop_worker
 from tests.imports.helpers import csv_bytes, stored_import
@@ -25,10 +26,9 @@ async def test_health_is_degraded_while_a_queue_has_no_worker(client, worker):
     imports_worker = worker[0]
     stop_worker(imports_worker)
     try:
-        body = (await client.get("/health")).json()
+        body = await _health_until(client, "degraded")  # the census before may still show it
         assert body["workers"] >= 1
         assert body["queues"] == {"imports": 0, "webhooks": body["workers"]}
-        assert body["status"] == "degraded"
     finally:
         worker[0] = start_worker("imports", "prefork", 2)  # the fixture stops this one
         for _ in range(300):  # the next tests need it back
@@ -37,12 +37,78 @@ async def test_health_is_degraded_while_a_queue_has_no_worker(client, worker):
             await asyncio.sleep(0.2)
 
 
-async def test_health_without_redis_is_down_and_does_not_ask_the_workers(client, worker):
-    with settings_env(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
-        body = (await client.get("/health")).json()
-    assert body["redis"].startswith("error: ConnectionError")
+async def test_health_without_redis_is_down_and_does_not_ask_the_workers(client, worker, caplog):
+    """The open endpoint gives a fixed reason; what failed, and where, is in the server log."""
+    port = free_port()
+    with settings_env(REDIS_URL=f"redis://127.0.0.1:{port}/0"):
+        response = await client.get("/health")
+    body = response.json()
+    assert response.status_code == 503
+    assert body["redis"] == "error: unavailable"
+    assert str(port) not in response.text
+    assert f"127.0.0.1:{port}" in caplog.text
     assert body["database"] == "ok"
     assert body["workers"] == 0 and body["status"] == "down"
+
+
+async def _health_until(client, status: str) -> dict:
+    for _ in range(100):
+        body = (await client.get("/health")).json()
+        if body["status"] == status:
+            return dict(body)
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"/health never said {status!r}: {body}")
+
+
+async def test_health_answers_with_the_last_census_while_the_workers_are_asked(
+    client, worker, monkeypatch
+):
+    """Asking the workers waits out the inspect's whole timeout: a probe must not wait for
+    it while an earlier request's census is recent."""
+    monkeypatch.setattr(health, "census", health.WorkerCensus())  # none taken or under way
+    taken = await _health_until(client, "ok")
+    release = threading.Event()
+    ask = health._ask_workers
+    monkeypatch.setattr(health, "_ask_workers", lambda: release.wait(60) and ask())
+    try:
+        for _ in range(2):  # the first has the next census taken, the second finds it under way
+            assert (await client.get("/health")).json() == taken
+    finally:
+        release.set()
+
+
+async def test_health_waits_for_the_workers_when_the_last_census_is_old(
+    client, worker, monkeypatch
+):
+    monkeypatch.setattr(health, "census", health.WorkerCensus())
+    await _health_until(client, "ok")
+    release = threading.Event()
+    ask = health._ask_workers
+    monkeypatch.setattr(health, "_ask_workers", lambda: release.wait(60) and ask())
+    monkeypatch.setattr(health, "CENSUS_MAX_AGE_SECONDS", 0.0)
+    try:
+        body = (await client.get("/health")).json()  # no answer within the checks' limit
+        assert body["workers"] == 0 and body["status"] == "degraded"
+    finally:
+        release.set()
+
+
+async def test_a_census_stuck_on_a_lost_broker_does_not_hold_up_the_next(
+    client, worker, monkeypatch
+):
+    """Asking through a broker that stopped answering can hang for minutes: once the
+    census in flight is overdue, a request has a new one taken instead of joining it."""
+    monkeypatch.setattr(health, "census", health.WorkerCensus())
+    release = threading.Event()
+    ask = health._ask_workers
+    monkeypatch.setattr(health, "_ask_workers", lambda: release.wait(60) and ask())
+    try:
+        assert (await client.get("/health")).json()["workers"] == 0  # stuck
+        monkeypatch.setattr(health, "_ask_workers", ask)
+        monkeypatch.setattr(health, "CENSUS_OVERDUE_SECONDS", 0.0)
+        assert (await client.get("/health")).json()["status"] == "ok"
+    finally:
+        release.set()
 
 
 async def test_metrics_are_prometheus_text(client):
@@ -80,6 +146,16 @@ async def test_metrics_label_requests_by_route_template_not_by_path(client):
     await client.get("/api/v1/webhooks/900000001/deliveries")
     assert metrics.registry.get_sample_value("http_requests_total", deliveries) == before + 1
     assert "900000001" not in (await client.get("/metrics")).text
+
+
+async def test_metrics_label_a_request_refused_for_its_token_by_its_route(client):
+    """The token check answers before routing: its 401s are still counted by route."""
+    labels = {"method": "GET", "route": "/api/v1/products/{product_id}", "status": "401"}
+    before = metrics.registry.get_sample_value("http_requests_total", labels) or 0
+    with settings_env(API_TOKENS="reader:pi_reader-0123456789abcdefghijklmnop"):
+        response = await client.get("/api/v1/products/900000001")
+    assert response.status_code == 401
+    assert metrics.registry.get_sample_value("http_requests_total", labels) == before + 1
 
 
 async def test_metrics_label_a_made_up_method_as_other(client):

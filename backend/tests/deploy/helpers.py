@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shlex
@@ -96,6 +97,38 @@ def image_version(image: str) -> tuple[int, ...]:
     tag = image.rsplit(":", 1)[1] if ":" in image.rsplit("/", 1)[-1] else ""
     match = re.match(r"(\d+(?:\.\d+)*)", tag)
     return tuple(int(part) for part in match[1].split(".")) if match else ()
+
+
+def client_address_seen(trusted: str, peer: str, forwarded_for: str) -> str:
+    """The client address the API's server records for a request from `peer` carrying this
+    X-Forwarded-For, with FORWARDED_ALLOW_IPS=`trusted` (uvicorn's own middleware)."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    seen: dict[str, Any] = {}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.update(scope)
+
+    headers = [(b"x-forwarded-for", forwarded_for.encode())]
+    scope = {"type": "http", "client": (peer, 40000), "headers": headers}
+    asyncio.run(ProxyHeadersMiddleware(app, trusted)(scope, None, None))  # type: ignore[arg-type]
+    return str(seen["client"][0])
+
+
+# A reverse proxy on the Docker host reaches the API from its network's gateway, the first
+# address of a subnet from Docker's default pools (172.17-31.0.0/16, 192.168.x.0/20).
+BRIDGE_GATEWAYS = ("172.17.0.1", "172.18.0.1", "172.31.0.1", "192.168.0.1", "192.168.240.1")
+
+
+def assert_trusts_only_the_local_proxy(trusted: str) -> None:
+    """The proxy's X-Forwarded-For (set to its client's address) names the client; a client
+    that reaches the port itself (API_BIND widened) cannot choose its address with one,
+    nor can a client of the proxy by sending one through it."""
+    for gateway in BRIDGE_GATEWAYS:
+        assert client_address_seen(trusted, gateway, "203.0.113.7") == "203.0.113.7", gateway
+        assert client_address_seen(trusted, gateway, "6.6.6.6, 203.0.113.7") == "203.0.113.7"
+    assert client_address_seen(trusted, "203.0.113.9", "6.6.6.6") == "203.0.113.9"
+    assert client_address_seen(trusted, "10.0.0.12", "6.6.6.6") == "10.0.0.12"
 
 
 # Dockerfile -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from tests.deploy.helpers import (
     ROOT,
     InterpolationError,
     as_argv,
+    assert_trusts_only_the_local_proxy,
     environment,
     image_version,
     interpolate,
@@ -155,6 +156,17 @@ def test_the_api_is_published_on_loopback_by_default(raw, services):
     assert services["api"]["ports"] == ["127.0.0.1:8000:8000"]
     opened = interpolate(raw, {**OPERATOR_ENV, "API_BIND": "0.0.0.0", "API_PORT": "80"})
     assert opened["services"]["api"]["ports"] == ["0.0.0.0:80:8000"]
+
+
+def test_the_api_trusts_forwarded_headers_from_the_proxy_on_the_host_only(raw, services):
+    """A proxy on the host reaches the API from the bridge's gateway: loopback alone never
+    matches (every user would share the gateway's address in the audit log and the
+    per-address rate limits), and `*` would take the client's own X-Forwarded-For."""
+    trusted = environment(services["api"])["FORWARDED_ALLOW_IPS"]
+    assert trusted == "127.0.0.1,::1,172.16.0.0/12,192.168.0.0/16"
+    assert_trusts_only_the_local_proxy(trusted)
+    exact = interpolate(raw, {**OPERATOR_ENV, "FORWARDED_ALLOW_IPS": "172.18.0.1"})
+    assert environment(exact["services"]["api"])["FORWARDED_ALLOW_IPS"] == "172.18.0.1"
 
 
 def test_scaling_knobs_reach_the_commands(raw):

@@ -11,6 +11,7 @@ from tests.deploy.helpers import (
     ROOT,
     InterpolationError,
     as_argv,
+    assert_trusts_only_the_local_proxy,
     environment,
     image_version,
     interpolate,
@@ -92,6 +93,13 @@ def test_the_api_host_migrates_once_then_serves():
     assert environment(services["api"])["SPAWN_WORKER"] == "false"
     assert services["api"]["ports"] == ["127.0.0.1:8000:8000"]
     assert "volumes" not in services["api"], "the API keeps nothing on its disk"
+
+
+def test_the_api_host_trusts_forwarded_headers_from_its_own_proxy_only():
+    _, api = _host("api", APP_ENV)
+    trusted = environment(api["services"]["api"])["FORWARDED_ALLOW_IPS"]
+    assert trusted == "127.0.0.1,::1,172.16.0.0/12,192.168.0.0/16"
+    assert_trusts_only_the_local_proxy(trusted)
 
 
 def test_a_worker_host_needs_the_image_and_the_two_urls_only():
