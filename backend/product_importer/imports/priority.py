@@ -22,6 +22,8 @@ into an empty catalog, uses every core.
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import re
 import socket
@@ -31,6 +33,8 @@ from pathlib import Path
 from types import TracebackType
 
 from sqlalchemy import Connection
+
+logger = logging.getLogger(__name__)
 
 PROC = Path("/proc")
 POLL_SECONDS = 0.05
@@ -84,8 +88,19 @@ def _renice(pid: int, nice: int) -> bool:
         if current < nice:
             os.setpriority(os.PRIO_PROCESS, pid, nice)
         return True
-    except OSError:  # gone, or not ours to renice
+    except PermissionError:
+        _say_not_permitted()
         return False
+    except OSError:  # gone
+        return False
+
+
+@functools.cache
+def _say_not_permitted() -> None:
+    logger.warning(
+        "IMPORT_NICE: not permitted to lower the priority of PostgreSQL's processes (this "
+        "worker runs as another user): imports run at PostgreSQL's normal priority"
+    )
 
 
 def _direct_peer(conn: Connection, client_port: int | None, backend: int) -> bool:

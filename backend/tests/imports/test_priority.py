@@ -164,3 +164,19 @@ def test_beside_readers_an_import_leaves_a_core_free(monkeypatch, cores, workers
     monkeypatch.setattr(priority, "host_cores", lambda: cores)
     assert workers_beside_readers() == workers
     assert workers_beside_readers(configured=3) == 3
+
+
+def test_a_backend_not_ours_to_renice_is_said_once_in_the_log(monkeypatch, caplog) -> None:
+    def refused(*_: Any) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(priority.os, "setpriority", refused)  # as for another user's server
+    priority._say_not_permitted.cache_clear()
+    with sync_engine().connect() as conn:
+        _local_pid_or_skip(conn)
+        for _ in range(2):
+            with BackgroundPriority(NICE, conn) as lowered:
+                assert not lowered.lowered
+        conn.invalidate()
+    warnings = [r for r in caplog.records if "IMPORT_NICE: not permitted" in r.getMessage()]
+    assert len(warnings) == 1
