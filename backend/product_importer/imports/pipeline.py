@@ -15,6 +15,7 @@ import csv
 import io
 import itertools
 import re
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
@@ -59,6 +60,9 @@ END_OF_FILE = f"{END_MARK},{END_MARK}"
 BINARY_DATA = "the file is not a text CSV: it contains binary data (a NUL byte)."
 # What the careful path's decoder makes of bytes that are not UTF-8 ("surrogateescape").
 NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
+# How often an import waiting for earlier ones looks whether they have ended (and
+# whether it was cancelled).
+EARLIER_IMPORTS_POLL_SECONDS = 0.5
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -268,11 +272,32 @@ def _record_errors(cur: Any, sql: StagingSql, import_id: uuid.UUID, parsed_by_co
     return skipped
 
 
-def _take_merge_lock(cur: Any, counts: ImportCounts, reporter: ProgressReporter) -> None:
+def _wait_for_earlier_imports(aux: Connection, import_id: uuid.UUID, counts: ImportCounts,
+                              reporter: ProgressReporter) -> bool:  # fmt: skip
+    """Imports apply in upload order: wait while one uploaded before this one is
+    running; whether it waited. Looked for on `aux` (nothing read here holds a lock an
+    earlier import could need) rather than waited for on its claim's lock: holding
+    that, even briefly, turns away a worker that claims it again after a restart.
+    Each look reports progress, which sees a cancel."""
+    params = {"import_id": str(import_id)}
+    waited = False
+    while aux.execute(text(q.EARLIER_IMPORTS_RUNNING), params).scalar():
+        reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
+        waited = True
+        time.sleep(EARLIER_IMPORTS_POLL_SECONDS)
+    return waited
+
+
+def _take_merge_lock(cur: Any, aux: Connection, import_id: uuid.UUID, counts: ImportCounts,
+                     reporter: ProgressReporter) -> None:  # fmt: skip
+    waited = _wait_for_earlier_imports(aux, import_id, counts, reporter)
     cur.execute(q.TRY_MERGE_LOCK)
     if not cur.fetchone()[0]:
-        reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
+        if not waited:
+            reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
         cur.execute(q.MERGE_LOCK)
+        waited = True
+    if waited:
         # The wait ends here: what comes before the merge's first report is work.
         reporter.update("merging", reporter.progress, counts.total_rows, force=True)
 
@@ -351,7 +376,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
                     total_rows=counts.total_rows)  # fmt: skip
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
-    _take_merge_lock(cur, counts, reporter)
+    _take_merge_lock(cur, aux, import_id, counts, reporter)
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})

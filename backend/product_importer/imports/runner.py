@@ -25,11 +25,11 @@ from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
+from product_importer.imports.staging_sql import CLAIM_LOCK_KEY
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import request_dispatch
 
 logger = logging.getLogger(__name__)
-CLAIM_LOCK_KEY = 7243  # with hashtext(the import's id): the advisory lock of its claim
 LOCK = f"SELECT pg_try_advisory_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
 UNLOCK = f"SELECT pg_advisory_unlock({CLAIM_LOCK_KEY}, hashtext(:id))"
 

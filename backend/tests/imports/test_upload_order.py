@@ -1,0 +1,157 @@
+"""Imports apply in upload order: before it merges, an import waits for every import
+uploaded before it that a worker is running (not for one still queued)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, text
+
+from product_importer.db import sync_engine
+from product_importer.imports import runner
+from product_importer.imports.queue import enqueue_import
+from product_importer.imports.schemas import FINAL_STATUSES, WAITING_PHASE
+from tests.imports.helpers import (
+    completed_events,
+    csv_bytes,
+    late_failing_csv,
+    products,
+    staging_tables,
+    stored_import,
+    upload,
+    wait_final,
+)
+
+BLOCKED_BY = text(
+    "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
+)
+HOLD_ROW = text("SELECT 1 FROM imports WHERE id = :id FOR UPDATE")
+CLAIM = text(f"SELECT pg_advisory_lock({runner.CLAIM_LOCK_KEY}, hashtext(:id))")
+
+
+def _pid(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _until_blocked_by(holder: int, within: float = 120) -> None:
+    """Until some session waits for a lock that the session `holder` holds."""
+    deadline = time.monotonic() + within
+    with sync_engine().connect() as observer:
+        while not observer.execute(BLOCKED_BY, {"holder": holder}).scalar_one():
+            assert time.monotonic() < deadline, f"nothing waited for {holder} in {within} s"
+            observer.rollback()
+            time.sleep(0.02)
+
+
+@contextmanager
+def _held_by_its_worker(content: bytes) -> Iterator[tuple[uuid.UUID, Connection]]:
+    """An import that a real worker has claimed and cannot go on with (its first write
+    to its own row waits for this test's row lock) until the test commits the
+    connection it is given; the import was uploaded first."""
+    import_id = stored_import(content)
+    with sync_engine().connect() as holder:
+        holder.execute(HOLD_ROW, {"id": import_id})
+        enqueue_import(import_id)
+        _until_blocked_by(_pid(holder))
+        yield import_id, holder
+        holder.commit()
+
+
+@contextmanager
+def _claimed_by_a_test_session() -> Iterator[tuple[uuid.UUID, Connection]]:
+    """An earlier import whose claim this test's session holds, as a worker's would."""
+    import_id = stored_import(csv_bytes("sku,name", "E-1,Earlier"))
+    with sync_engine().connect() as holder:
+        holder.execute(CLAIM, {"id": str(import_id)})
+        holder.commit()
+        yield import_id, holder
+        if not holder.invalidated:
+            holder.execute(text("SELECT pg_advisory_unlock_all()"))
+            holder.commit()
+
+
+async def _waiting_or_final(client: Any, import_id: str, within: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        body = (await client.get(f"/api/v1/imports/{import_id}")).json()
+        if body["phase"] == WAITING_PHASE or body["status"] in FINAL_STATUSES:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"import {import_id} neither waited nor ended: {body}")
+
+
+async def test_a_correction_uploaded_during_a_larger_import_applies_after_it(client, worker):
+    """The earlier import is still running when the later one is ready to merge: the
+    later waits, and its value is the one that stays."""
+    rows = [f"O-{i:04d},Old {i}" for i in range(2000)]
+    with _held_by_its_worker(csv_bytes("sku,name", *rows)) as (first, _):
+        response = await upload(client, csv_bytes("sku,name", "o-0007,From the second file"))
+        second = response.json()["id"]
+        seen = await _waiting_or_final(client, second)
+    results = [await wait_final(client, str(i)) for i in (first, second)]
+    assert [r["status"] for r in results] == ["completed", "completed"]
+    catalog = products()
+    assert catalog["o-0007"][1] == "From the second file"
+    assert catalog["o-0008"][1] == "Old 8"
+    assert (results[0]["created"], results[1]["updated"]) == (2000, 1)
+    assert (seen["status"], seen["phase"]) == ("running", WAITING_PHASE)
+
+
+@pytest.mark.parametrize("ends", ["failed", "cancelled"])
+async def test_an_earlier_import_that_ends_unapplied_lets_the_later_one_go_on(client, worker, ends):
+    unapplied = {
+        "failed": late_failing_csv("description"),
+        "cancelled": csv_bytes("sku,name", "B-1,No"),
+    }
+    with _held_by_its_worker(unapplied[ends]) as (first, holder):
+        second = (await upload(client, csv_bytes("sku,name", "L-1,Later"))).json()["id"]
+        seen = await _waiting_or_final(client, second)
+        assert seen["phase"] == WAITING_PHASE
+        if ends == "cancelled":
+            holder.execute(text("UPDATE imports SET cancel_requested = true WHERE id = :id"),
+                           {"id": first})  # fmt: skip
+    assert (await wait_final(client, str(first)))["status"] == ends
+    later = await wait_final(client, second)
+    assert (later["status"], later["created"]) == ("completed", 1)
+    assert list(products()) == ["l-1"]
+
+
+async def test_an_earlier_import_whose_worker_is_gone_is_no_longer_waited_for(client, worker):
+    with _claimed_by_a_test_session() as (_, holder):
+        second = (await upload(client, csv_bytes("sku,name", "W-1,Later"))).json()["id"]
+        seen = await _waiting_or_final(client, second)
+        assert seen["phase"] == WAITING_PHASE
+        with sync_engine().connect() as killer:  # the earlier worker's connection ends
+            killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": _pid(holder)})
+            killer.commit()
+        holder.invalidate()
+        later = await wait_final(client, second)
+    assert (later["status"], later["created"]) == ("completed", 1)
+
+
+async def test_a_cancel_while_waiting_for_an_earlier_import_ends_it_and_applies_nothing(
+    client, worker
+):
+    with _claimed_by_a_test_session():
+        second = (await upload(client, csv_bytes("sku,name", "C-1,Later"))).json()["id"]
+        seen = await _waiting_or_final(client, second)
+        assert seen["phase"] == WAITING_PHASE
+        assert (await client.post(f"/api/v1/imports/{second}/cancel")).status_code == 200
+        final = await wait_final(client, second)  # the earlier import is still running
+    assert final["status"] == "cancelled"
+    assert products() == {}
+    assert completed_events(second) == 0
+    assert staging_tables() == []
+
+
+async def test_an_earlier_import_still_queued_is_not_waited_for(client, worker):
+    """Waiting for it could take every worker: the later import applies first."""
+    stored_import(csv_bytes("sku,name", "Q-1,Queued"))  # never sent to a worker
+    later = (await upload(client, csv_bytes("sku,name", "Q-2,Later"))).json()["id"]
+    assert (await wait_final(client, later))["status"] == "completed"
