@@ -200,7 +200,7 @@ test.describe('Story 4: webhooks', () => {
     for (const name of ['a', 'b', 'c']) await addWebhook(baseURL!, `${receiver.url}/${name}`);
     await page.goto('/webhooks');
     await expect(page.getByTestId('webhook-card')).toHaveCount(3);
-    const [first, middle, last] = await page.getByTestId('webhook-card').locator('h3').allTextContents();
+    const [first, middle, last] = await page.getByTestId('webhook-card').locator('h2').allTextContents();
     const deleteButton = (url: string) => card(page, url).getByRole('button', { name: /^Delete/ });
     async function deleteWithKeyboard(url: string) {
       await deleteButton(url).focus();
@@ -316,6 +316,21 @@ test.describe('Story 4: webhooks', () => {
     await expect(card(page, receiver.url).getByTestId('webhook-test-result')).toContainText('Test succeeded');
     await expect(test).toBeFocused();
     expect(receiver.ofType('webhook.test')).toHaveLength(1);
+  });
+
+  test('Copy keeps the keyboard focus where the Clipboard API is missing (plain http on another host)', async ({
+    page,
+    baseURL,
+  }) => {
+    // As on a page served over plain http from another host than localhost: no navigator.clipboard.
+    await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'clipboard', { get: () => undefined }));
+    await addWebhook(baseURL!, receiver.url);
+    await page.goto('/webhooks');
+    const copy = card(page, receiver.url).getByRole('button', { name: /^Copy/ });
+    await copy.focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('toast').filter({ hasText: /^Secret copied|^Could not copy/ })).toBeVisible();
+    await expect(copy).toBeFocused();
   });
 
   test('Redeliver keeps the keyboard focus while the redelivery is queued, and queues one', async ({

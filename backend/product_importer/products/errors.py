@@ -2,9 +2,14 @@
 
 
 class SkuTaken(Exception):
-    def __init__(self, sku: str) -> None:
+    """`sku` and `product_id`: the product that has the SKU, as stored (not as asked
+    for, which may differ in letter case); without an id, the SKU asked for."""
+
+    def __init__(self, sku: str, product_id: int | None = None) -> None:
+        which = f"product {product_id}; " if product_id is not None else ""
         super().__init__(
-            f"a product with SKU {sku!r} already exists (SKUs are compared ignoring letter case)"
+            f"a product with SKU {sku!r} already exists "
+            f"({which}SKUs are compared ignoring letter case)"
         )
 
 

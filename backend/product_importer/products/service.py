@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -86,11 +87,25 @@ async def lock_product_for_change(session: AsyncSession, product_id: int) -> Pro
     return ProductRead.model_validate(row._mapping) if row else None
 
 
+async def _sku_taken(
+    session: AsyncSession, sku: str, other_than: int | None = None
+) -> SkuTaken | None:
+    """The clash with the product that has `sku` in any letter case, named as it is
+    stored (the person may have typed another case), if there is one."""
+    statement = select(repo.products.c.id, repo.products.c.sku).where(
+        func.lower(repo.products.c.sku) == func.lower(sku)
+    )
+    if other_than is not None:
+        statement = statement.where(repo.products.c.id != other_than)
+    row = (await session.execute(statement)).first()
+    return SkuTaken(row.sku, row.id) if row else None
+
+
 async def create_product(session: AsyncSession, data: ProductCreate) -> ProductRead:
     async with _changing(session):
         row = (await session.execute(repo.insert_product(data.model_dump()))).first()
     if row is None:
-        raise SkuTaken(data.sku)
+        raise await _sku_taken(session, data.sku) or SkuTaken(data.sku)
     product = ProductRead.model_validate(row._mapping)
     await _record(session, "product.created", product.model_dump(mode="json"))
     return product
@@ -103,6 +118,13 @@ async def update_product(
     the current ones change nothing: no write, no event, `updated_at` kept."""
     if not changes:
         return product
+    # Looked up first (only for a new SKU): after the unique index refuses it, the
+    # transaction is aborted and the product that has it cannot be named.
+    sku = changes.get("sku")
+    if sku is not None and sku.lower() != product.sku.lower():
+        taken = await _sku_taken(session, sku, other_than=product.id)
+        if taken:
+            raise taken
     try:
         with _yield_to_imports():
             row = (await session.execute(repo.update_product(product.id, changes))).first()

@@ -48,9 +48,28 @@ async def test_create_conflicts_with_an_existing_sku_in_any_case(client):
     assert (await create(client, sku="abc-123")).status_code == 201
     response = await create(client, sku="ABC-123", name="Other")
     assert response.status_code == 409
-    assert "ABC-123" in response.json()["detail"] and "already exists" in response.json()["detail"]
+    # Named as stored, not as asked for.
+    assert (
+        "'abc-123'" in response.json()["detail"] and "already exists" in response.json()["detail"]
+    )
     assert sql_scalar("SELECT count(*) FROM products") == 1
     assert len(events("product.created")) == 1
+
+
+async def test_a_sku_clash_names_the_existing_product_as_it_is_stored(client):
+    existing = (await create(client, sku="AAA-12199-MI")).json()
+    other = (await create(client, sku="OTHER")).json()
+    clashes = (
+        await create(client, sku="aaa-12199-mi"),
+        await client.patch(f"{API}/{other['id']}", json={"sku": "aaa-12199-MI"}),
+        await client.put(f"{API}/{other['id']}", json={**PRODUCT, "sku": "Aaa-12199-mi"}),
+    )
+    for response in clashes:
+        assert response.status_code == 409, response.text
+        assert response.json()["detail"] == (
+            f"a product with SKU 'AAA-12199-MI' already exists (product {existing['id']}; "
+            "SKUs are compared ignoring letter case)"
+        )
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router-dom';
-import { SignOutButton, TokenPrompt } from '@/components/token-prompt';
+import { SignOutButton, TokenNeeded, TokenPrompt } from '@/components/token-prompt';
 import { UploadIndicator, useImportCompleted } from '@/features/imports';
 import { productKeys } from '@/features/products';
 
@@ -67,6 +67,7 @@ export function AppLayout() {
         </div>
       </header>
       <main id="main" ref={main} tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none">
+        <TokenNeeded />
         <Outlet />
       </main>
       <TokenPrompt />

@@ -3,11 +3,13 @@ import {
   getCoreRowModel,
   useReactTable,
   type ColumnDef,
+  type Row,
   type RowData,
   type SortingState,
 } from '@tanstack/react-table';
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { formatNumber } from '@/lib/format';
+import { useFocusMovedOnRemoval } from './focus-after-removal';
 import { focusKeepingProps } from './focus-keeping';
 import { Spinner } from './spinner';
 
@@ -180,20 +182,7 @@ export function DataTable<T>({
             className={`divide-y divide-slate-100 transition-opacity ${showsPreviousPage && !isLoading ? 'opacity-60' : ''}`}
           >
             {rows.map((row) => (
-              <tr
-                key={row.id}
-                aria-current={isCurrentRow?.(row.original) || undefined}
-                className="hover:bg-slate-50 aria-[current]:bg-indigo-50 aria-[current]:shadow-[inset_3px_0_0_var(--color-indigo-600)]"
-              >
-                {row.getVisibleCells().map((cell) => (
-                  <td
-                    key={cell.id}
-                    className={`px-2 py-2 align-middle text-slate-800 sm:px-3 ${cell.column.columnDef.meta?.className ?? ''}`}
-                  >
-                    {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                  </td>
-                ))}
-              </tr>
+              <DataRow key={row.id} row={row} current={isCurrentRow?.(row.original) ?? false} />
             ))}
             {rows.length === 0 && (
               <tr>
@@ -268,6 +257,29 @@ export function DataTable<T>({
         </div>
       </nav>
     </div>
+  );
+}
+
+/** A row can leave while its button or switch has the keyboard focus (a refetch drops it: its
+ * product no longer matches the filter after a change): the focus goes to a neighbour's. */
+function DataRow<T>({ row, current }: { row: Row<T>; current: boolean }) {
+  const ref = useRef<HTMLTableRowElement>(null);
+  useFocusMovedOnRemoval(ref, 'tr');
+  return (
+    <tr
+      ref={ref}
+      aria-current={current || undefined}
+      className="hover:bg-slate-50 aria-[current]:bg-indigo-50 aria-[current]:shadow-[inset_3px_0_0_var(--color-indigo-600)]"
+    >
+      {row.getVisibleCells().map((cell) => (
+        <td
+          key={cell.id}
+          className={`px-2 py-2 align-middle text-slate-800 sm:px-3 ${cell.column.columnDef.meta?.className ?? ''}`}
+        >
+          {flexRender(cell.column.columnDef.cell, cell.getContext())}
+        </td>
+      ))}
+    </tr>
   );
 }
 

@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useLayoutEffect, useState, type RefObject } from 'react';
+import { replaceOpenersWithin } from './modal-stack';
 
 /**
  * Where the keyboard focus goes when the list item holding `button` (an element matching
@@ -48,4 +49,24 @@ export function useFocusAfterRemoval(itemSelector: string) {
     };
   });
   return handlers;
+}
+
+/**
+ * For a list item (`ref`, matching `itemSelector`) that a refetch may drop while it holds the
+ * keyboard focus: deleted elsewhere, or no longer matching the list's filter after its switch
+ * or an edit. The focus then goes where it goes after a delete (see `focusTargetAfterRemoval`)
+ * instead of to the page's body; so does the focus a dialog opened from the item gives back.
+ */
+export function useFocusMovedOnRemoval(ref: RefObject<HTMLElement | null>, itemSelector: string) {
+  useLayoutEffect(() => {
+    const item = ref.current;
+    if (!item) return;
+    // Run while the item is still on the page, so that its neighbours can be found. A neighbour
+    // that goes in the same update passes the focus on in turn.
+    return () => {
+      const active = document.activeElement;
+      if (active instanceof HTMLElement && item.contains(active)) focusTargetAfterRemoval(active, itemSelector)?.focus();
+      replaceOpenersWithin(item, (opener) => focusTargetAfterRemoval(opener, itemSelector));
+    };
+  }, [ref, itemSelector]);
 }

@@ -35,6 +35,14 @@ export function isFocusable(element: HTMLElement | null): element is HTMLElement
   return Boolean(element && element !== document.body && element.isConnected);
 }
 
+/** `item` is leaving the page: an open modal opened from inside it gives the focus back, on
+ * closing, to `replacement(opener)` instead. */
+export function replaceOpenersWithin(item: Element, replacement: (opener: HTMLElement) => HTMLElement | null) {
+  for (const modal of stack) {
+    if (modal.opener && item.contains(modal.opener)) modal.opener = replacement(modal.opener);
+  }
+}
+
 export function pushModal(modal: OpenModal) {
   const below = stack.at(-1);
   if (below) {

@@ -11,6 +11,8 @@ type SwitchProps = {
   /** Read by screen readers only, after the label: which item the switch belongs to, so a page
    * of switches labelled alike ("Enabled") still tells them apart. */
   hiddenContext?: string;
+  /** Its `data-item-action` in a list (see `focusTargetAfterRemoval`). */
+  itemAction?: string;
 };
 
 /** An accessible on/off switch (a button with role="switch"). */
@@ -22,6 +24,7 @@ export function Switch({
   pending = false,
   showLabel = false,
   hiddenContext,
+  itemAction,
 }: SwitchProps) {
   return (
     <button
@@ -30,6 +33,7 @@ export function Switch({
       aria-checked={checked}
       aria-label={showLabel ? undefined : hiddenContext ? `${label} ${hiddenContext}` : label}
       disabled={disabled}
+      data-item-action={itemAction}
       {...focusKeepingProps(pending, () => onChange(!checked))}
       className="group inline-flex items-center gap-2 rounded-full disabled:cursor-not-allowed disabled:opacity-60 aria-disabled:cursor-wait aria-disabled:opacity-60"
     >

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api } from '@/lib/api';
 import { signOut } from '@/lib/auth';
 import { renderWithProviders } from '@/testing/test-utils';
-import { SignOutButton, TokenPrompt } from './token-prompt';
+import { SignOutButton, TokenNeeded, TokenPrompt } from './token-prompt';
 
 const GOOD = 'pi_good-token';
 
@@ -80,4 +80,42 @@ describe('TokenPrompt', () => {
     expect(await screen.findByRole('dialog', { name: 'API token required' })).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByText('data: inside')).not.toBeInTheDocument());
   });
+
+  it('after Cancel, says in plain words that the server needs a token and offers to enter one', async () => {
+    stubApi();
+    const user = userEvent.setup();
+    renderWithProviders(
+      <>
+        <TokenNeeded />
+        <ProbeError />
+        <TokenPrompt />
+      </>,
+    );
+    const dialog = await screen.findByRole('dialog', { name: 'API token required' });
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(dialog).not.toBeInTheDocument();
+
+    // Not the API's own text ("send the header Authorization: Bearer <token>").
+    expect(await screen.findByText('Could not load: This server needs an API token.')).toBeInTheDocument();
+    expect(screen.queryByText(/Authentication required/)).toBeNull();
+    const notice = screen.getByTestId('token-needed');
+    expect(notice).toHaveAttribute('role', 'status');
+    expect(notice).toHaveTextContent('This server needs an API token.');
+    const enter = within(notice).getByRole('button', { name: 'Enter token' });
+    // The prompt opened by itself (nothing had the focus): the keyboard goes on from the way back.
+    expect(enter).toHaveFocus();
+
+    await user.click(enter);
+    expect(await screen.findByRole('dialog', { name: 'API token required' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Enter token' })).toBeNull();
+    await user.type(screen.getByLabelText(/^API token/, { selector: 'input' }), GOOD);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('loaded')).toBeInTheDocument();
+    expect(screen.queryByTestId('token-needed')).toBeNull();
+  });
 });
+
+function ProbeError() {
+  const query = useQuery({ queryKey: ['probe'], queryFn: () => api.get<{ name: string }>('probe') });
+  return <p>{query.isError ? `Could not load: ${query.error.message}` : query.data ? 'loaded' : 'loading'}</p>;
+}

@@ -1,9 +1,13 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { dismissPrompt, setToken, signOut, useAuth } from '@/lib/auth';
+import { TOKEN_NEEDED, TOKEN_REFUSED } from '@/lib/api-error';
+import { askForToken, dismissPrompt, setToken, signOut, useAuth } from '@/lib/auth';
 import { Button } from './button';
 import { FormAlert, TextField } from './field';
 import { Modal } from './modal';
+import { isFocusable } from './modal-stack';
+
+const ENTER_TOKEN_ID = 'enter-api-token';
 
 /**
  * Asks for an API token when the API answers 401, keeps it for this tab's session and retries
@@ -27,6 +31,8 @@ export function TokenPrompt() {
     <Modal
       open={required}
       onClose={dismissPrompt}
+      // Opened by a refused request, from nowhere: after Cancel, the way back (`TokenNeeded`).
+      returnFocus={(opener) => (isFocusable(opener) ? opener : document.getElementById(ENTER_TOKEN_ID))}
       title="API token required"
       description={
         token
@@ -59,6 +65,27 @@ export function TokenPrompt() {
         />
       </form>
     </Modal>
+  );
+}
+
+/**
+ * After the prompt was dismissed while the API refuses: what is wrong, in plain words, and the
+ * way to the prompt again (nothing else asks for it: polls wait, and a Retry is refused again).
+ */
+export function TokenNeeded() {
+  const { token, required, refused } = useAuth();
+  if (!refused || required) return null;
+  return (
+    <div
+      role="status"
+      data-testid="token-needed"
+      className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-2 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-950 ring-1 ring-amber-200"
+    >
+      <p>{token ? TOKEN_REFUSED : TOKEN_NEEDED}</p>
+      <Button id={ENTER_TOKEN_ID} variant="secondary" size="sm" onClick={askForToken}>
+        Enter token
+      </Button>
+    </div>
   );
 }
 

@@ -1,4 +1,9 @@
 /** Errors of the API client, as `ApiError` with the API's `detail` in people's words. */
+import { getToken } from './auth';
+
+/** A 401, in people's words: the API's own text names the HTTP header to send. */
+export const TOKEN_NEEDED = 'This server needs an API token.';
+export const TOKEN_REFUSED = 'The server did not accept the API token.';
 
 /** One field problem from a 422 answer, with its location reduced to the field name. */
 export type FieldError = { field: string; message: string };
@@ -32,6 +37,7 @@ function tidyMessage(message: string): string {
 }
 
 function describeDetail(status: number, detail: unknown): string {
+  if (status === 401) return getToken() ? TOKEN_REFUSED : TOKEN_NEEDED;
   if (typeof detail === 'string' && detail) return detail;
   if (Array.isArray(detail) && detail.length) {
     return detail

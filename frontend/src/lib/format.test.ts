@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatDateTimeWithSeconds } from './format';
+import { formatBytes, formatDateTime, formatDateTimeWithSeconds } from './format';
 
 describe('formatDateTimeWithSeconds', () => {
   it('tells apart times seconds apart, which formatDateTime does not', () => {
@@ -9,5 +9,18 @@ describe('formatDateTimeWithSeconds', () => {
     expect(formatDateTimeWithSeconds(first)).toMatch(/^Jan 1, 2025, \d{1,2}:\d\d:05 [AP]M$/);
     expect(formatDateTimeWithSeconds(retry)).toMatch(/:10 [AP]M$/);
     expect(formatDateTimeWithSeconds(null)).toBe('—');
+  });
+});
+
+describe('formatBytes', () => {
+  it('counts in decimal units, as the docs and file managers do (a 53,391,428-byte file is 53 MB)', () => {
+    expect(formatBytes(53_391_428)).toBe('53 MB');
+    expect(formatBytes(999)).toBe('999 B');
+    expect(formatBytes(1_500)).toBe('1.5 kB');
+    expect(formatBytes(4_000_000)).toBe('4.0 MB');
+    expect(formatBytes(999_999)).toBe('1.0 MB');
+    expect(formatBytes(214_000_000)).toBe('214 MB');
+    expect(formatBytes(2_500_000_000)).toBe('2.5 GB');
+    expect(formatBytes(-1)).toBe('—');
   });
 });

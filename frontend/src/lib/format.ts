@@ -4,16 +4,19 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : integer.format(value);
 }
 
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/** In decimal units (1 MB = 1,000,000 bytes), as the docs and file managers count a file. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
+  // 999,999 bytes is "1.0 MB", not "1000 kB".
+  while (unit < BYTE_UNITS.length - 1 && Number(value.toFixed(value < 10 ? 1 : 0)) >= 1000) {
+    value /= 1000;
     unit += 1;
   }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${BYTE_UNITS[unit]}`;
 }
 
 /** "1 h 02 min", "3 min 05 s", "12 s". */

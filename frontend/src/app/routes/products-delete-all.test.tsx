@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenPrompt } from '@/components/token-prompt';
 import { signOut } from '@/lib/auth';
-import { importFactory } from '@/testing/factories';
+import { importFactory, productFactory } from '@/testing/factories';
 import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ProductsRoute } from './products';
 
@@ -16,9 +16,9 @@ describe('ProductsRoute: Delete all while an import starts', () => {
   it('says so in the open dialog, before DELETE is confirmed, when an import starts meanwhile', async () => {
     let imports = [importFactory({ status: 'completed', finished_at: '2025-01-01T10:01:00Z' })];
     const { calls } = mockFetch([
-      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      { path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } },
       { path: '/api/v1/imports', body: () => ({ items: imports, total: imports.length, page: 1, page_size: 20 }) },
-      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 0 } },
+      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 1 } },
     ]);
     const user = setupUserOnFakeClock();
     renderWithProviders(<ProductsRoute />, { url: '/products' });
@@ -27,7 +27,7 @@ describe('ProductsRoute: Delete all while an import starts', () => {
     await advance(0);
     expect(within(dialog).queryByText(/Unavailable while an import/)).toBeNull();
 
-    // Started in another tab while the dialog is open (the page's own check is every 10 s).
+    // Started in another tab while the dialog is open (the page's own check is every 3 s).
     imports = [importFactory({ filename: 'other-tab.csv', status: 'queued' }), ...imports];
     await advance(2_000);
     expect(await within(dialog).findByText('Unavailable while an import is queued (other-tab.csv).')).toBeInTheDocument();
@@ -38,7 +38,7 @@ describe('ProductsRoute: Delete all while an import starts', () => {
   it('stops checking while the API refuses the token, and asks for none after the prompt was dismissed', async () => {
     const server = { refuses: false };
     const { calls } = mockFetch([
-      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      { path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } },
       {
         path: '/api/v1/imports',
         status: () => (server.refuses ? 401 : 200),

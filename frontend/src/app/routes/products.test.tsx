@@ -1,8 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { importFactory } from '@/testing/factories';
-import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importFactory, productFactory } from '@/testing/factories';
+import {
+  advance,
+  fakeClock,
+  mockFetch,
+  realClock,
+  renderWithProviders,
+} from '@/testing/test-utils';
+import type { Import } from '@/types/api';
 import { ProductsRoute } from './products';
 
 describe('ProductsRoute', () => {
@@ -10,9 +17,9 @@ describe('ProductsRoute', () => {
     // The page last checked before an import started elsewhere.
     let imports = [importFactory({ status: 'completed', finished_at: '2025-01-01T10:01:00Z' })];
     const { calls } = mockFetch([
-      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      { path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } },
       { path: '/api/v1/imports', body: () => ({ items: imports, total: imports.length, page: 1, page_size: 20 }) },
-      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 0 } },
+      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 1 } },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ProductsRoute />, { url: '/products' });
@@ -27,5 +34,64 @@ describe('ProductsRoute', () => {
     await user.type(within(dialog).getByLabelText(/Type DELETE to confirm/), 'DELETE{Enter}');
     expect(within(dialog).getByRole('button', { name: 'Delete all products' })).toBeDisabled();
     expect(calls.filter((call) => call.method === 'DELETE')).toHaveLength(0);
+  });
+
+  it('offers no "Delete all products" on an empty catalog, and says why', async () => {
+    mockFetch([
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50, total_is_estimate: false } },
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsRoute />, { url: '/products' });
+    const button = screen.getByRole('button', { name: 'Delete all products' });
+    await waitFor(() => expect(button).toHaveAttribute('aria-disabled', 'true'));
+    expect(button).toHaveAccessibleDescription('The catalog is empty: there is nothing to delete.');
+    await user.click(button);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('keeps "Delete all products" for a search that matches nothing: the catalog may hold others', async () => {
+    mockFetch([
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+    ]);
+    renderWithProviders(<ProductsRoute />, { url: '/products?q=nothing-like-it' });
+    await screen.findByText('No products match these filters.');
+    expect(screen.getByRole('button', { name: 'Delete all products' })).not.toHaveAttribute('aria-disabled');
+  });
+});
+
+describe('ProductsRoute, an import started elsewhere', () => {
+  afterEach(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+    realClock();
+  });
+
+  it('is noticed within 3 s while the page is seen, and not asked about while the tab is hidden', async () => {
+    fakeClock();
+    let imports: Import[] = [];
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } },
+      { path: '/api/v1/imports', body: () => ({ items: imports, total: imports.length, page: 1, page_size: 20 }) },
+    ]);
+    renderWithProviders(<ProductsRoute />, { url: '/products' });
+    await advance(0);
+    const checks = () => calls.filter((call) => call.url.startsWith('/api/v1/imports')).length;
+    expect(checks()).toBe(1);
+
+    imports = [importFactory({ filename: 'cli.csv', status: 'running' })];
+    await advance(3_000);
+    expect(checks()).toBe(2);
+    expect(await screen.findByText('Unavailable while an import is running (cli.csv).')).toBeInTheDocument();
+
+    imports = [];
+    await advance(2_000);
+    await waitFor(() => expect(screen.queryByText(/Unavailable while an import/)).toBeNull());
+    // The tab goes to the background: nothing is asked until it is seen again.
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+    const asked = checks();
+    await advance(60_000);
+    expect(checks()).toBe(asked);
   });
 });

@@ -6,6 +6,7 @@ import {
   NewProductButton,
   ProductsFilters,
   ProductsTable,
+  useCatalogIsEmpty,
 } from '@/features/products';
 import { PageHeader } from './page-header';
 
@@ -13,9 +14,12 @@ export function ProductsRoute() {
   // The route composes two features: products' Delete all is blocked while an import runs.
   const [confirmingDeleteAll, setConfirmingDeleteAll] = useState(false);
   const { activeImport, recheck } = useActiveImport({ fast: confirmingDeleteAll });
+  const catalogIsEmpty = useCatalogIsEmpty();
   const blockedReason = activeImport
     ? `Unavailable while an import is ${activeImport.status === 'queued' ? 'queued' : 'running'} (${activeImport.filename}).`
-    : null;
+    : catalogIsEmpty
+      ? 'The catalog is empty: there is nothing to delete.'
+      : null;
 
   return (
     <>

@@ -46,7 +46,7 @@ describe('uploading a CSV', () => {
     expect(xhr.method).toBe('POST');
     expect(xhr.url).toBe('/api/v1/imports');
     expect((xhr.body?.get('file') as File).name).toBe('catalog.csv');
-    act(() => xhr.progress(1_048_576, 4_194_304));
+    act(() => xhr.progress(1_000_000, 4_000_000));
     expect(screen.getByTestId('upload-percent')).toHaveTextContent('25%');
     expect(screen.getByText('1.0 MB of 4.0 MB sent')).toBeInTheDocument();
 
@@ -69,10 +69,10 @@ describe('uploading a CSV', () => {
     const announced = () =>
       Array.from(bar.querySelectorAll('[aria-live], [role="status"], [role="alert"]'), (region) => region.textContent);
 
-    act(() => xhr.progress(1_048_576, 4_194_304));
+    act(() => xhr.progress(1_000_000, 4_000_000));
     const counter = within(bar).getByText('1.0 MB of 4.0 MB sent');
     expect(counter.closest('[aria-live]')).toBeNull();
-    act(() => xhr.progress(2_097_152, 4_194_304));
+    act(() => xhr.progress(2_000_000, 4_000_000));
     expect(within(bar).getByText('2.0 MB of 4.0 MB sent')).toBeInTheDocument();
     expect(announced()).toEqual(['']);
 
@@ -186,9 +186,9 @@ describe('uploading a CSV', () => {
     const { router } = renderImportAndProducts();
     await user.upload(screen.getByLabelText('Choose a CSV file'), csv('big.csv'));
     const xhr = FakeXhr.instances[0];
-    act(() => xhr.progress(1_048_576, 4_194_304));
+    act(() => xhr.progress(1_000_000, 4_000_000));
     await act(() => router.navigate('/products'));
-    act(() => xhr.progress(2_097_152, 4_194_304));
+    act(() => xhr.progress(2_000_000, 4_000_000));
 
     await act(() => router.navigate('/'));
     const bar = screen.getByRole('region', { name: 'Upload' });

@@ -8,11 +8,15 @@ import { isActive } from './status';
 const RECENT = 20;
 
 const FAST_MS = 2000;
+/** With none queued or running: one started elsewhere (another tab, the command line) is seen
+ * within this. A page of 20 imports, asked only while the tab is seen. */
+const IDLE_MS = 3000;
 
 /**
  * The recent imports (listed newest first, so the queued and running ones are among them),
  * re-checked every few seconds (every 2 s when `fast`); `select` picks what the caller needs from
- * them. Not while the API refuses the token, nor while the tab is in the background.
+ * them. Not while the API refuses the token, nor while the tab is in the background (the
+ * query's default: no `refetchIntervalInBackground`).
  */
 function useRecentImports<T>(select: (page: ImportPage) => T, fast = false) {
   const pollingAllowed = usePollingAllowed();
@@ -25,7 +29,7 @@ function useRecentImports<T>(select: (page: ImportPage) => T, fast = false) {
 }
 
 function recheckInterval(page: ImportPage | undefined): number {
-  return page?.items.some(isActive) ? FAST_MS : 10_000;
+  return page?.items.some(isActive) ? FAST_MS : IDLE_MS;
 }
 
 /** The import that is queued or running now, if any (the newest, when there are several);

@@ -241,6 +241,73 @@ describe('ProductsTable', () => {
     expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
   });
 
+  it("moves the keyboard focus to the next row's switch when a switch takes its row out of an \"Active only\" list", async () => {
+    let items = ['A', 'B', 'C'].map((letter, index) => productFactory({ id: 40 + index, sku: `ACT-${letter}` }));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: (url: URL) => {
+          const shown = url.searchParams.get('is_active') === 'true' ? items.filter((item) => item.is_active) : items;
+          return { items: shown, total: shown.length, page: 1, page_size: 50 };
+        },
+      },
+      {
+        method: 'PATCH',
+        path: /^\/api\/v1\/products\/\d+$/,
+        body: (url: URL) => {
+          items = items.map((item) => (url.pathname.endsWith(`/${item.id}`) ? { ...item, is_active: false } : item));
+          return items.find((item) => url.pathname.endsWith(`/${item.id}`));
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products?is_active=true' });
+    (await screen.findByRole('switch', { name: 'Active: ACT-B' })).focus();
+    await user.keyboard(' ');
+    expect(await screen.findByText('ACT-B is now inactive.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('switch', { name: 'Active: ACT-B' })).toBeNull());
+    expect(screen.getByRole('switch', { name: 'Active: ACT-C' })).toHaveFocus();
+
+    // The last row: the previous row's switch.
+    await user.keyboard(' ');
+    await waitFor(() => expect(screen.queryByRole('switch', { name: 'Active: ACT-C' })).toBeNull());
+    expect(screen.getByRole('switch', { name: 'Active: ACT-A' })).toHaveFocus();
+  });
+
+  it("moves the keyboard focus to the next row's Edit when a saved edit takes its row out of the search", async () => {
+    let items = ['A', 'B'].map((letter, index) => productFactory({ id: 50 + index, sku: `KEEP-${letter}` }));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: (url: URL) => {
+          const q = url.searchParams.get('q')?.toLowerCase() ?? '';
+          const shown = items.filter((item) => item.sku.toLowerCase().includes(q));
+          return { items: shown, total: shown.length, page: 1, page_size: 50 };
+        },
+      },
+      {
+        method: 'PATCH',
+        path: '/api/v1/products/50',
+        body: () => {
+          items = items.map((item) => (item.id === 50 ? { ...item, sku: 'MOVED-A' } : item));
+          return items[0];
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products?q=keep' });
+    (await screen.findByRole('button', { name: 'Edit KEEP-A' })).focus();
+    await user.keyboard('{Enter}');
+    const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+    const sku = within(dialog).getByLabelText(/SKU/);
+    await user.clear(sku);
+    await user.type(sku, 'MOVED-A');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    expect(await screen.findByText('Saved MOVED-A.')).toBeInTheDocument();
+    await waitFor(() => expect(screen.queryByRole('button', { name: /^Edit (KEEP|MOVED)-A$/ })).toBeNull());
+    expect(screen.getByRole('button', { name: 'Edit KEEP-B' })).toHaveFocus();
+  });
+
   it('replaces a page past the end with the last page there is', async () => {
     const items = [1, 2, 3, 4].map((n) => productFactory({ sku: `INV-${n}` }));
     mockFetch([

@@ -13,6 +13,7 @@ export function ProductActiveSwitch({ product }: { product: Product }) {
       checked={product.is_active}
       label={`Active: ${product.sku}`}
       pending={updateProduct.isPending}
+      itemAction="active"
       onChange={(checked) =>
         updateProduct.mutate(
           { id: product.id, data: { is_active: checked } },

@@ -10,7 +10,7 @@ type ProductRowActionsProps = {
 export function ProductRowActions({ product, onEdit, onDelete }: ProductRowActionsProps) {
   return (
     <div className="flex justify-end gap-0.5 sm:gap-1">
-      <Button size="sm" variant="ghost" onClick={() => onEdit(product)} aria-label={`Edit ${product.sku}`}>
+      <Button size="sm" variant="ghost" onClick={() => onEdit(product)} aria-label={`Edit ${product.sku}`} data-item-action="edit">
         Edit
       </Button>
       <Button

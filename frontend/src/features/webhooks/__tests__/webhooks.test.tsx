@@ -92,6 +92,21 @@ describe('WebhookFormModal', () => {
     expect(screen.getByText('Choose at least one event.')).toBeInTheDocument();
     expect(calls).toHaveLength(0);
   });
+
+  it('with no event ticked, marks the events at fault and moves the keyboard focus to them', async () => {
+    const { calls } = mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookFormModal open onClose={() => undefined} />);
+    await user.type(screen.getByLabelText(/endpoint url/i), 'https://hooks.test/x');
+    await user.click(screen.getByRole('checkbox', { name: /import\.completed/ }));
+    await user.click(screen.getByRole('checkbox', { name: /import\.failed/ }));
+    await user.click(screen.getByRole('button', { name: 'Add webhook' }));
+    const first = screen.getByRole('checkbox', { name: /import\.completed/ });
+    await waitFor(() => expect(first).toHaveFocus());
+    expect(first).toHaveAttribute('aria-invalid', 'true');
+    expect(first).toHaveAccessibleDescription('Choose at least one event.');
+    expect(calls).toHaveLength(0);
+  });
 });
 
 describe('WebhookFormModal editing', () => {

@@ -1,5 +1,7 @@
-import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
+import { keepPreviousData, queryOptions, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { api } from '@/lib/api';
+import { isNotFound } from '@/lib/api-error';
 import { usePollingAllowed } from '@/lib/auth';
 import type { WebhookDeliveryPage } from '@/types/api';
 import { webhookKeys } from './query-keys';
@@ -26,16 +28,24 @@ export function getDeliveriesQueryOptions(webhookId: number, page: number, pageS
   });
 }
 
+/** The log of a webhook, polled while `poll`. A 404 says the webhook was deleted (elsewhere):
+ * the log is not asked for again, and the list is, so that its card goes. */
 export function useDeliveries(webhookId: number, page: number, pageSize: number, options: { poll?: boolean } = {}) {
   const pollingAllowed = usePollingAllowed();
   const redeliveredAt = useLastRedelivery(webhookId);
-  return useQuery({
+  const queryClient = useQueryClient();
+  const query = useQuery({
     ...getDeliveriesQueryOptions(webhookId, page, pageSize),
     // Asked again after each answer: the pace goes back to the poll's once the redelivery is old.
-    refetchInterval: () => {
-      if (!pollingAllowed) return false;
+    refetchInterval: (current) => {
+      if (!pollingAllowed || isNotFound(current.state.error)) return false;
       if (Date.now() - redeliveredAt < REDELIVERY_RECENT_MS) return AFTER_REDELIVERY_MS;
       return options.poll ? POLL_MS : false;
     },
   });
+  const gone = isNotFound(query.error);
+  useEffect(() => {
+    if (gone) void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
+  }, [gone, queryClient]);
+  return query;
 }

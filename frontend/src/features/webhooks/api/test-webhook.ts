@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
+import { isNotFound } from '@/lib/api-error';
 import type { WebhookTestResult } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
@@ -14,6 +15,10 @@ export function useTestWebhook() {
     mutationFn: testWebhook,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+    },
+    onError: (error) => {
+      // Deleted elsewhere: as after a delete, the list drops the card.
+      if (isNotFound(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
     },
   });
 }

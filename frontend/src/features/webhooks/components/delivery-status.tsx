@@ -36,3 +36,28 @@ export function OutcomeBadge({ ok, outcome, wrap = false }: { ok: boolean; outco
     </span>
   );
 }
+
+/** The API keeps this much of each answer's body. */
+const EXCERPT_BYTES = 1024;
+
+/**
+ * The start of the body the receiver answered (the API keeps its first KB), folded away until
+ * opened: it often says why an answer was refused. Shown as text, never interpreted as HTML.
+ */
+export function ResponseExcerpt({ excerpt }: { excerpt: string | null | undefined }) {
+  if (!excerpt?.trim()) return null;
+  // A cut body ends where the API stopped keeping it (a character cut in two ends as U+FFFD).
+  const cut = new TextEncoder().encode(excerpt).length >= EXCERPT_BYTES - 3;
+  return (
+    <details className="max-w-full text-xs" data-testid="response-excerpt">
+      <summary className="cursor-pointer text-slate-700">Response body{cut ? ' (first 1 KB)' : ''}</summary>
+      <pre
+        // Scrolled from the keyboard too.
+        tabIndex={0}
+        className="mt-1 max-h-40 overflow-auto rounded bg-slate-50 p-2 font-mono whitespace-pre-wrap wrap-anywhere text-slate-800 ring-1 ring-slate-200"
+      >
+        {excerpt}
+      </pre>
+    </details>
+  );
+}

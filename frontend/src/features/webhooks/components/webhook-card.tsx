@@ -1,13 +1,16 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { Button } from '@/components/button';
+import { useFocusMovedOnRemoval } from '@/components/focus-after-removal';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
+import { isNotFound } from '@/lib/api-error';
 import { formatDateTime } from '@/lib/format';
 import type { Webhook } from '@/types/api';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
-import { describeOutcome, OutcomeBadge } from './delivery-status';
+import { describeOutcome, OutcomeBadge, ResponseExcerpt } from './delivery-status';
 import { useStillAhead } from '../hooks/use-still-ahead';
+import { webhookGone } from './webhook-form';
 import { WebhookSecret } from './webhook-secret';
 
 type WebhookCardProps = {
@@ -27,19 +30,28 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
   const secretRevealed = revealedSecret !== null && revealedSecret === webhook.secret;
   const update = useUpdateWebhook();
   const test = useTestWebhook();
+  // A test's result tells how the URL it was sent to answered: once the URL is edited, it says
+  // nothing of the new one.
+  const [testedUrl, setTestedUrl] = useState<string | null>(null);
+  const testShown = testedUrl === webhook.url;
   const headingId = `webhook-${webhook.id}-url`;
+  const item = useRef<HTMLLIElement>(null);
+  // Deleted elsewhere, the card goes when the list is fetched again (after a 404 to its switch,
+  // Test or an edit): the keyboard focus must not fall to the page.
+  useFocusMovedOnRemoval(item, 'li');
 
   return (
     <li
+      ref={item}
       aria-labelledby={headingId}
       className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
       data-testid="webhook-card"
     >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
-          <h3 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
+          <h2 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
             {webhook.url}
-          </h3>
+          </h2>
           {webhook.description && <p className="mt-0.5 text-sm wrap-anywhere text-slate-600">{webhook.description}</p>}
         </div>
         <Switch
@@ -48,12 +60,16 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
           label={webhook.enabled ? 'Enabled' : 'Disabled'}
           hiddenContext={webhook.url}
           pending={update.isPending}
+          itemAction="enabled"
           onChange={(enabled) =>
             update.mutate(
               { id: webhook.id, data: { enabled } },
               {
                 onSuccess: () => toast.success(`Webhook ${enabled ? 'enabled' : 'disabled'}.`),
-                onError: (error) => toast.error(`Could not update the webhook: ${error.message}`),
+                onError: (error) =>
+                  isNotFound(error)
+                    ? toast.info(webhookGone(webhook))
+                    : toast.error(`Could not update the webhook: ${error.message}`),
               },
             )
           }
@@ -108,29 +124,45 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
         <PreviousSecretNote until={webhook.previous_secret_expires_at} />
       </div>
 
-      {test.data && (
-        <p
-          role="status"
-          data-testid="webhook-test-result"
-          className={`rounded-md px-3 py-2 text-sm ring-1 ${test.data.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200'}`}
-        >
-          Test {test.data.ok ? 'succeeded' : 'failed'}: {describeOutcome(test.data)}
-        </p>
+      {test.data && testShown && (
+        <div className="space-y-1">
+          <p
+            role="status"
+            data-testid="webhook-test-result"
+            className={`rounded-md px-3 py-2 text-sm ring-1 ${test.data.ok ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200'}`}
+          >
+            Test {test.data.ok ? 'succeeded' : 'failed'}: {describeOutcome(test.data)}
+          </p>
+          <ResponseExcerpt excerpt={test.data.response_excerpt} />
+        </div>
       )}
-      {test.isError && (
+      {/* A 404 (deleted elsewhere) is said by a toast: the card goes. */}
+      {test.isError && testShown && !isNotFound(test.error) && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-900 ring-1 ring-red-200">
           Could not run the test: {test.error.message}
         </p>
       )}
 
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" onClick={() => test.mutate(webhook.id)} pending={test.isPending}>
+        <Button
+          size="sm"
+          onClick={() => {
+            setTestedUrl(webhook.url);
+            test.mutate(webhook.id, {
+              onError: (error) => {
+                if (isNotFound(error)) toast.info(webhookGone(webhook));
+              },
+            });
+          }}
+          pending={test.isPending}
+          data-item-action="test"
+        >
           Test<span className="sr-only"> {webhook.url}</span>
         </Button>
-        <Button size="sm" variant="secondary" onClick={onShowDeliveries}>
+        <Button size="sm" variant="secondary" onClick={onShowDeliveries} data-item-action="deliveries">
           Delivery log<span className="sr-only"> for {webhook.url}</span>
         </Button>
-        <Button size="sm" variant="secondary" onClick={onEdit}>
+        <Button size="sm" variant="secondary" onClick={onEdit} data-item-action="edit">
           Edit<span className="sr-only"> {webhook.url}</span>
         </Button>
         <Button

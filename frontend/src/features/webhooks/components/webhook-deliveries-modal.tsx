@@ -4,12 +4,14 @@ import { Button } from '@/components/button';
 import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
+import { isNotFound } from '@/lib/api-error';
 import { formatDateTimeWithSeconds } from '@/lib/format';
 import { isInTheFuture } from '@/lib/time';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { useDeliveries } from '../api/get-deliveries';
 import { useRedeliver } from '../api/redeliver';
-import { OutcomeBadge } from './delivery-status';
+import { OutcomeBadge, ResponseExcerpt } from './delivery-status';
+import { WEBHOOK_GONE } from './webhook-form';
 
 const PAGE_SIZE = 20;
 const column = createColumnHelper<WebhookDelivery>();
@@ -56,6 +58,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
             <div className="min-w-0 space-y-1">
               <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
               {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
+              <ResponseExcerpt excerpt={delivery.response_excerpt} />
             </div>
             <RedeliverButton webhookId={webhookId} delivery={delivery} />
           </div>
@@ -88,6 +91,7 @@ function RedeliverButton({ webhookId, delivery }: { webhookId: number; delivery:
       variant="secondary"
       className="shrink-0"
       pending={redeliver.isPending}
+      data-item-action="redeliver"
       onClick={() =>
         redeliver.mutate(delivery.id, {
           onSuccess: () => toast.success(`Redelivery of ${delivery.event_type} queued.`),
@@ -133,7 +137,13 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
         onPageChange={setPage}
         isLoading={deliveries.isPending}
         showsPreviousPage={deliveries.isPlaceholderData}
-        error={deliveries.isError ? `Could not load deliveries: ${deliveries.error.message}` : undefined}
+        error={
+          deliveries.isError
+            ? isNotFound(deliveries.error)
+              ? WEBHOOK_GONE
+              : `Could not load deliveries: ${deliveries.error.message}`
+            : undefined
+        }
         errorSummary="Could not load deliveries"
         empty="No deliveries yet. Use Test to send one."
       />

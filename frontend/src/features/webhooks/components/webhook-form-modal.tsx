@@ -102,7 +102,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
         error={errors.url}
         onChange={(event) => set('url', event.target.value)}
       />
-      <fieldset aria-describedby={errors.events ? `${eventsId}-error` : undefined}>
+      <fieldset>
         <legend className="text-sm font-medium text-slate-800">
           Events<span aria-hidden="true" className="text-red-700"> *</span>
         </legend>
@@ -113,6 +113,9 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
               name="events"
               value={name}
               checked={values.events.includes(name)}
+              // Each box says what is wrong: the focus goes to the first one at fault.
+              aria-invalid={errors.events ? true : undefined}
+              aria-describedby={errors.events ? `${eventsId}-error` : undefined}
               onChange={(event) => toggleEvent(name, event.target.checked)}
               label={
                 <span>

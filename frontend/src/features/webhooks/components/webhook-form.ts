@@ -88,7 +88,18 @@ export function webhookChanges(values: WebhookFormValues, original: WebhookFormV
 
 const FIELDS = ['url', 'events', 'enabled', 'description'] as const;
 
+/** What an edit, or the delivery log, of a webhook deleted meanwhile (a 404) says. */
+export const WEBHOOK_GONE = 'This webhook no longer exists: it was deleted elsewhere.';
+
+/** What a card's switch or Test says about its webhook deleted meanwhile; the card then goes. */
+export function webhookGone(webhook: Pick<Webhook, 'url'>): string {
+  return `The webhook for ${webhook.url} no longer exists: it was deleted elsewhere.`;
+}
+
 export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
-  return validationErrorsFor(error, FIELDS) ?? { form: error.message };
+  const invalid = validationErrorsFor(error, FIELDS);
+  if (invalid) return invalid;
+  if (error.status === 404) return { form: WEBHOOK_GONE };
+  return { form: error.message };
 }

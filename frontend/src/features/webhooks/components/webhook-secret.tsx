@@ -7,15 +7,23 @@ async function copyText(text: string): Promise<void> {
     await navigator.clipboard.writeText(text);
     return;
   }
+  // No Clipboard API (a page served over plain http from another host than localhost): the
+  // text is selected in a hidden field, which takes the keyboard focus; it goes back after.
+  const previous = document.activeElement;
   const area = document.createElement('textarea');
   area.value = text;
   area.setAttribute('readonly', '');
   area.style.position = 'fixed';
   area.style.opacity = '0';
   document.body.appendChild(area);
-  area.select();
-  const ok = document.execCommand('copy');
-  area.remove();
+  let ok = false;
+  try {
+    area.select();
+    ok = document.execCommand('copy');
+  } finally {
+    area.remove();
+    if (previous instanceof HTMLElement) previous.focus();
+  }
   if (!ok) throw new Error('copy failed');
 }
 
@@ -57,13 +65,20 @@ export function WebhookSecret({ secret, label, revealed, onRevealedChange, actio
           </>
         )}
       </code>
-      <Button size="sm" variant="secondary" onClick={() => onRevealedChange(!revealed)} aria-pressed={revealed}>
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={() => onRevealedChange(!revealed)}
+        aria-pressed={revealed}
+        data-item-action="reveal-secret"
+      >
         {revealed ? 'Hide' : 'Reveal'}
         <span className="sr-only"> secret for {label}</span>
       </Button>
       <Button
         size="sm"
         variant="secondary"
+        data-item-action="copy-secret"
         onClick={() =>
           copyText(secret).then(
             () => toast.success('Secret copied to the clipboard.'),
