@@ -4,72 +4,25 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import os
 import signal
-import socket
 import sys
 import textwrap
 import threading
 import time
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
-from urllib.parse import urlsplit
 
+from product_importer import startup
 from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-    from product_importer.config import Settings
-    from product_importer.embedded import EmbeddedServices
     from product_importer.supervisor import Worker
 
 
 SERVICES_CHECK_SECONDS = 1.0
-# In DATA_DIR while `serve` runs its embedded servers: its pid and URL, so that another
-# `serve` on the same data dir can say where this one is.
-SERVE_RECORD = "serve.url"
-
-
-def _settings() -> Settings:
-    # Config is imported when a command runs, not with this module: loading pydantic
-    # takes ~0.3 s, and a Ctrl-C then must end as one (130), not as a traceback.
-    from product_importer.config import get_settings
-
-    return get_settings()
-
-
-def _fail(message: str, code: int = 1) -> None:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(code)
-
-
-def _ensure_port_free(host: str, port: int) -> None:
-    """Bind what the server will bind, as asyncio does: every address `host` has (both
-    families for a name like localhost; an IPv6 one such as :: or ::1)."""
-    try:
-        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as exc:  # a name that does not resolve
-        _fail(f"cannot listen on {host}:{port} (HOST, PORT): {exc.strerror}.", EXIT_CONFIG)
-    with contextlib.ExitStack() as bound:
-        for family, kind, proto, _, address in addresses:
-            sock = bound.enter_context(socket.socket(family, kind, proto))
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6:
-                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            try:
-                sock.bind(address)
-            except OSError as exc:
-                if exc.errno != errno.EADDRINUSE:  # an address not of this host, ...
-                    reason = exc.strerror or str(exc)
-                    _fail(f"cannot listen on {host}:{port} (HOST, PORT): {reason}.", EXIT_CONFIG)
-                _fail(
-                    f"port {port} on {host} is already in use. Stop what is using it, or "
-                    f"choose another port with PORT={port + 1} (or `--port {port + 1}`).",
-                    EXIT_CONFIG,
-                )
 
 
 def _port(value: str) -> int:
@@ -77,115 +30,6 @@ def _port(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1 to 65535)")
     return int(value)
-
-
-def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    return f"{parts.scheme}://{host}:{parts.port or ''}{parts.path}"
-
-
-def _wait_for_database(url: str, timeout: float) -> None:
-    import psycopg2
-
-    from product_importer.db import libpq_url
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            psycopg2.connect(libpq_url(url), connect_timeout=max(1, int(timeout))).close()
-            return
-        except psycopg2.OperationalError as exc:
-            if time.monotonic() >= deadline:
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
-                _fail(f"cannot connect to PostgreSQL at {_safe_url(url)} (DATABASE_URL): {reason}")
-            time.sleep(0.5)
-
-
-def _wait_for_redis(url: str, timeout: float) -> None:
-    import redis
-
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            client = redis.Redis.from_url(
-                url, socket_connect_timeout=timeout, socket_timeout=timeout
-            )
-        except ValueError as exc:  # not a Redis URL; its text does not repeat the URL
-            _fail(f"REDIS_URL is not valid: {exc}", EXIT_CONFIG)
-        try:
-            client.ping()
-            return
-        except redis.RedisError as exc:
-            if time.monotonic() >= deadline:
-                _fail(f"cannot connect to Redis at {_safe_url(url)} (REDIS_URL): {exc}")
-            time.sleep(0.5)
-        finally:
-            client.close()
-
-
-def _recorded_serve(data_dir: Path) -> tuple[str, str] | None:
-    """The pid and URL of the `serve` that runs the embedded servers of `data_dir`, as it
-    recorded them (a `serve` killed leaves its record: its pid then no longer holds the
-    data dir's lock)."""
-    try:
-        pid, url = (data_dir / SERVE_RECORD).read_text().split()
-    except (OSError, ValueError):
-        return None
-    return pid, url
-
-
-def _record_serve(data_dir: Path, url: str) -> Callable[[], None]:
-    """Record this `serve`'s pid and URL in `data_dir`; returns what removes the record."""
-    record = data_dir / SERVE_RECORD
-    record.write_text(f"{os.getpid()} {url}\n")
-
-    def remove() -> None:
-        if _recorded_serve(data_dir) == (str(os.getpid()), url):
-            record.unlink(missing_ok=True)
-
-    return remove
-
-
-def _ensure_data_dir_free(settings: Settings) -> None:
-    """Another `serve` (or command) running the embedded servers of DATA_DIR is named,
-    with where it serves if it said: checked before the port, which it may hold too."""
-    from product_importer.embedded import DataDirLock, EmbeddedServerError
-
-    lock = DataDirLock(settings.data_dir)
-    if (settings.database_url and settings.redis_url) or not lock.path.exists():
-        return  # nothing embedded to start, or never started here
-    try:
-        lock.acquire()
-    except EmbeddedServerError:
-        holder = lock.path.read_text().strip() or "unknown"
-        recorded = _recorded_serve(settings.data_dir)
-        at = f", at {recorded[1]}" if recorded and recorded[0] == holder else ""
-        _fail(
-            f"product-importer (pid {holder}) is already running for DATA_DIR "
-            f"{settings.data_dir}{at}: stop it first, or give this one another DATA_DIR "
-            "(or DATABASE_URL and REDIS_URL).",
-            EXIT_CONFIG,
-        )
-    lock.release()
-
-
-def _start_services() -> tuple[EmbeddedServices, str, str]:
-    """Start the embedded servers the environment does not provide; export their URLs."""
-    from product_importer.config import reload_settings
-    from product_importer.embedded import EmbeddedServerError, EmbeddedServices
-
-    settings = _settings()
-    services = EmbeddedServices(settings.data_dir, settings.database_url, settings.redis_url)
-    try:
-        database_url, redis_url = services.start()
-    except EmbeddedServerError as exc:
-        _fail(str(exc))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["REDIS_URL"] = redis_url
-    reload_settings()
-    _wait_for_database(database_url, timeout=float(settings.db_connect_timeout_seconds))
-    return services, database_url, redis_url
 
 
 def _ignore_stop_signals() -> None:
@@ -242,28 +86,28 @@ def _say_imports_are_waited_for(workers: list[Worker]) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
-    settings = _settings()
+    settings = startup.current_settings()
     host = args.host or settings.host
     port = args.port or settings.port
     url = f"http://{host}:{port}"
-    _ensure_data_dir_free(settings)
-    _ensure_port_free(host, port)
+    startup.ensure_data_dir_free(settings)
+    startup.ensure_port_free(host, port)
     # SIGTERM as Ctrl-C: uvicorn raises the signal again once it has shut down, and its
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    services, _, redis_url = _start_services()
+    services, _, redis_url = startup.start_services()
     embedded = services.postgres is not None or services.redis is not None
-    unrecord = _record_serve(settings.data_dir, url) if embedded else lambda: None
+    unrecord = startup.record_serve(settings.data_dir, url) if embedded else lambda: None
     from product_importer.supervisor import Supervisor, Worker, stop_workers
 
     workers: list[Worker] = []
     supervisor = Supervisor(workers, services)
     try:
-        _wait_for_redis(redis_url, timeout=float(settings.db_connect_timeout_seconds))
+        startup.wait_for_redis(redis_url, timeout=float(settings.db_connect_timeout_seconds))
         from product_importer.migrations import upgrade_to_head
 
         upgrade_to_head()
-        settings = _settings()
+        settings = startup.current_settings()
         if settings.spawn_worker:
             workers.append(Worker("imports", "prefork", settings.worker_concurrency))
             workers.append(Worker("webhooks", "threads", 32))
@@ -289,13 +133,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
         unrecord()  # while the data dir is still this serve's
         services.stop()
     if supervisor.failure is not None:
-        _fail(f"{supervisor.failure}; serve stopped.")
+        startup.fail(f"{supervisor.failure}; serve stopped.")
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    settings = _settings()
+    settings = startup.current_settings()
     if not settings.database_url or not settings.redis_url:
-        _fail(
+        startup.fail(
             "a worker needs DATABASE_URL and REDIS_URL (it starts no embedded server)", EXIT_CONFIG
         )
     from product_importer.worker import celery_app
@@ -312,10 +156,10 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     from product_importer.migrations import upgrade_to_head
 
     services = None
-    if not _settings().database_url:
-        services, _, _ = _start_services()
+    if not startup.current_settings().database_url:
+        services, _, _ = startup.start_services()
     else:
-        _wait_for_database(_settings().database_url or "", timeout=5)
+        startup.wait_for_database(startup.current_settings().database_url or "", timeout=5)
     try:
         upgrade_to_head()
         print("migrations applied")
@@ -325,7 +169,7 @@ def cmd_migrate(args: argparse.Namespace) -> None:
 
 
 def cmd_services(args: argparse.Namespace) -> None:
-    services, database_url, redis_url = _start_services()
+    services, database_url, redis_url = startup.start_services()
     print(f"DATABASE_URL={database_url}\nREDIS_URL={redis_url}", flush=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -334,7 +178,7 @@ def cmd_services(args: argparse.Namespace) -> None:
         while not stop.wait(SERVICES_CHECK_SECONDS):
             failure = services.exited()
             if failure is not None:
-                _fail(f"{failure}; services stopped.")
+                startup.fail(f"{failure}; services stopped.")
     finally:
         services.stop()
 
@@ -457,9 +301,9 @@ def _run(argv: Sequence[str] | None) -> None:
     except ValidationError as exc:
         if exc.title != "Settings":
             raise
-        _fail(_invalid_settings(exc), EXIT_CONFIG)
+        startup.fail(_invalid_settings(exc), EXIT_CONFIG)
     except SettingsError as exc:
-        _fail(f"invalid settings (environment or .env): {exc}", EXIT_CONFIG)
+        startup.fail(f"invalid settings (environment or .env): {exc}", EXIT_CONFIG)
 
 
 if __name__ == "__main__":
