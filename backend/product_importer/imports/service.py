@@ -10,6 +10,7 @@ import unicodedata
 import uuid
 from collections.abc import AsyncIterator
 
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
@@ -106,6 +107,9 @@ async def create_from_upload(
         raise
     await writer.close()
     record.filename = _label(upload.filename)
+    # Created once uploaded (until then no one sees it): its place in the order imports
+    # apply in, after any uploaded meanwhile, whichever began first.
+    record.created_at = func.clock_timestamp()
     record.file_size = writer.size
     record.phase = "queued"
     record.warnings = header.warnings

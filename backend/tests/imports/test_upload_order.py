@@ -155,3 +155,36 @@ async def test_an_earlier_import_still_queued_is_not_waited_for(client, worker):
     stored_import(csv_bytes("sku,name", "Q-1,Queued"))  # never sent to a worker
     later = (await upload(client, csv_bytes("sku,name", "Q-2,Later"))).json()["id"]
     assert (await wait_final(client, later))["status"] == "completed"
+
+
+async def test_an_upload_that_ends_last_is_uploaded_last(client, worker):
+    """A large file whose upload began first but ended after a small one's applies
+    after it: an import exists, and takes its place in the order, once it is uploaded."""
+    boundary = "upload-order"
+    opening = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="slow.csv"'
+        "\r\nContent-Type: text/csv\r\n\r\nsku,name\n"
+    ).encode()
+    reading, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_body():
+        yield opening
+        reading.set()
+        await finish.wait()
+        yield f"u-1,From the slow upload\r\n--{boundary}--\r\n".encode()
+
+    slow = asyncio.create_task(
+        client.post(
+            "/api/v1/imports",
+            content=slow_body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    )
+    await reading.wait()
+    quick = await upload(client, csv_bytes("sku,name", "u-1,From the quick upload"))
+    assert (await wait_final(client, quick.json()["id"]))["status"] == "completed"
+    finish.set()
+    slow_import = (await slow).json()
+    assert (await wait_final(client, slow_import["id"]))["status"] == "completed"
+    assert slow_import["created_at"] > quick.json()["created_at"]
+    assert products()["u-1"][1] == "From the slow upload"
