@@ -347,6 +347,8 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     sql = StagingSql(header, staging_table(import_id))
     cur = main.connection.cursor()
     cur.execute("SET LOCAL work_mem = '256MB'")
+    # Waiting its turn leaves the transaction idle, which some servers are set to end.
+    cur.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
     cur.execute(sql.create_table)
     # Asked on `aux` (autocommit): a read of `products` in the import's transaction
     # before it takes the merge lock would hold a lock a rebuilding import's swap waits

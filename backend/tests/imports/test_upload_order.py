@@ -188,3 +188,24 @@ async def test_an_upload_that_ends_last_is_uploaded_last(client, worker):
     assert (await wait_final(client, slow_import["id"]))["status"] == "completed"
     assert slow_import["created_at"] > quick.json()["created_at"]
     assert products()["u-1"][1] == "From the slow upload"
+
+
+def _idle_in_transaction_timeout(value: str) -> None:
+    with sync_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"ALTER SYSTEM SET idle_in_transaction_session_timeout = '{value}'"))
+        conn.execute(text("SELECT pg_reload_conf()"))
+
+
+async def test_an_import_waiting_its_turn_outlives_an_idle_in_transaction_timeout(client, worker):
+    """Its transaction is idle while it waits (servers are often set to end such
+    sessions): the wait must not cost the import."""
+    _idle_in_transaction_timeout("1s")
+    try:
+        with _claimed_by_a_test_session():
+            later = (await upload(client, csv_bytes("sku,name", "i-1,Later"))).json()["id"]
+            assert (await _waiting_or_final(client, later))["phase"] == WAITING_PHASE
+            await asyncio.sleep(3)  # past the timeout, still waiting
+        final = await wait_final(client, later)
+    finally:
+        _idle_in_transaction_timeout("0")
+    assert final["status"] == "completed", final
