@@ -21,6 +21,7 @@ log = logging.getLogger("uvicorn.error")  # the server log, as the API's own mes
 CHECK_TIMEOUT_SECONDS = 2.0
 # The inspect waits this long for late answers, so asking the workers always takes it.
 INSPECT_TIMEOUT_SECONDS = 1.0
+BROKER_SOCKET_SECONDS = 3.0
 # A request shows the workers' last census when it is at most this old (deployment.md).
 CENSUS_MAX_AGE_SECONDS = 30.0
 # A census still under way after this long waits on a broker that stopped answering (it
@@ -73,8 +74,15 @@ async def _redis() -> str:
 def _ask_workers() -> dict[str, list[str]]:
     """Each worker that answered, with the queues it takes tasks from."""
     try:
-        inspect = celery_app.control.inspect(timeout=INSPECT_TIMEOUT_SECONDS)
-        replies = inspect.active_queues() or {}
+        # Socket time limits of its own: a broker that accepts and never answers would
+        # hold the asking thread for good (the workers' connections wait on purpose).
+        limits = {"socket_timeout": BROKER_SOCKET_SECONDS,
+                  "socket_connect_timeout": BROKER_SOCKET_SECONDS}  # fmt: skip
+        with celery_app.connection_for_write(transport_options=limits) as connection:
+            inspect = celery_app.control.inspect(
+                timeout=INSPECT_TIMEOUT_SECONDS, connection=connection
+            )
+            replies = inspect.active_queues() or {}
     except Exception:
         return {}
     return {name: [queue["name"] for queue in queues or []] for name, queues in replies.items()}

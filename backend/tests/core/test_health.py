@@ -1,5 +1,6 @@
 import asyncio
 import re
+import socket
 import threading
 
 from product_importer.core import health, metrics
@@ -199,3 +200,18 @@ async def test_spa_fallback_serves_client_routes_but_not_unknown_api_paths(clien
         missing = await client.get(path)
         assert missing.status_code == 404, path
         assert missing.json() == {"detail": "Not Found"}
+
+
+def test_a_broker_that_accepts_and_never_answers_does_not_hold_the_census(monkeypatch):
+    """A stopped Redis behind a proxy, say: asking the workers must end (no workers),
+    not leave the asking thread waiting for good."""
+    from celery import Celery
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        broker = f"redis://127.0.0.1:{silent.getsockname()[1]}/0"
+        monkeypatch.setattr(health, "celery_app", Celery("silent", broker=broker))
+        answers: list[dict[str, list[str]]] = []
+        asking = threading.Thread(target=lambda: answers.append(health._ask_workers()))
+        asking.start()
+        asking.join(120)  # a hang, not a speed: it ends within seconds or never
+        assert answers == [{}]
