@@ -48,15 +48,12 @@ def _announce_when_started(server: object, url: str) -> None:
 
 
 def _running_imports() -> int:
-    from sqlalchemy import func, select
-
-    from product_importer.db import sync_engine, sync_session
-    from product_importer.imports.models import Import
+    from product_importer.db import sync_engine
+    from product_importer.imports import repository
 
     try:
-        with sync_session() as session:
-            running = select(func.count()).where(Import.status == "running")
-            return session.scalar(running) or 0
+        with sync_engine().connect() as conn:
+            return int(conn.execute(repository.count_running()).scalar_one())
     finally:
         sync_engine().dispose()  # before the database stops
 

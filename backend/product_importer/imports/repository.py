@@ -21,6 +21,10 @@ def count_all() -> Select[int]:
     return select(func.count()).select_from(Import)
 
 
+def count_running() -> Select[int]:
+    return select(func.count()).select_from(Import).where(Import.status == "running")
+
+
 def any_active() -> Select[bool]:
     return select(select(Import.id).where(Import.status.in_(ACTIVE_STATUSES)).exists())
 
