@@ -11,7 +11,7 @@ from product_importer import __version__
 from product_importer.config import get_settings
 from product_importer.core import operations
 from product_importer.core.error_responses import UnexpectedErrors, add_error_responses
-from product_importer.core.metrics import metrics_middleware
+from product_importer.core.metrics import HttpMetrics
 from product_importer.core.openapi import common_answers, extend_openapi
 from product_importer.core.paths import API_PREFIX
 from product_importer.core.redoc import add_redoc
@@ -73,7 +73,7 @@ def create_app() -> FastAPI:
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessGuard)
     app.add_middleware(UnexpectedErrors)
-    app.middleware("http")(metrics_middleware)
+    app.add_middleware(HttpMetrics)
     add_cors(app, settings.cors_origins)
     app.add_middleware(SecurityHeaders)
     add_error_responses(app)

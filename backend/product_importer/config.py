@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from product_importer.security.token_format import parse_api_tokens, parse_origins
@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     # PostgreSQL parallel workers per statement while the catalog has products; None:
     # as many as leave a core free for the API (see imports/priority.py).
     import_parallel_workers: int | None = Field(default=None, ge=0)
+
+    # Exports: at most this many write their rows at once (each holds a connection
+    # meanwhile), and at most this many hold a temporary file until their download ends.
+    export_writing_max: int = Field(default=2, ge=1)
+    export_files_max: int = Field(default=6, ge=1)
 
     # Webhooks
     webhook_allow_private_targets: bool = True
@@ -102,6 +107,12 @@ class Settings(BaseSettings):
     @classmethod
     def _split_origins(cls, value: object) -> list[str]:
         return parse_origins(value)
+
+    @model_validator(mode="after")
+    def _check_export_caps(self) -> "Settings":
+        if self.export_files_max < self.export_writing_max:  # each export writing holds one
+            raise ValueError("EXPORT_FILES_MAX must be at least EXPORT_WRITING_MAX")
+        return self
 
 
 @lru_cache

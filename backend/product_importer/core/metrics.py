@@ -1,7 +1,6 @@
 """Prometheus metrics: HTTP traffic from a middleware, catalog and job gauges at scrape."""
 
 import time
-from collections.abc import Awaitable, Callable
 
 from fastapi.routing import iter_route_contexts
 from prometheus_client import (
@@ -13,9 +12,9 @@ from prometheus_client import (
     generate_latest,
 )
 from sqlalchemy import text
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from product_importer.db import async_engine
 from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES
@@ -50,12 +49,12 @@ deliveries_pending = Gauge(
 )
 
 
-def _template_of_unrouted(request: Request) -> str:
+def _template_of_unrouted(scope: Scope) -> str:
     """The template of the route the request would have reached: the access guard and the
     body limit answer (401, 429, 413) before routing. Full matches first, as the router."""
     partial = None
-    for route in iter_route_contexts(request.app.routes):
-        match, _ = route.matches(request.scope)
+    for route in iter_route_contexts(scope["app"].routes):
+        match, _ = route.matches(scope)
         if match is Match.FULL:
             return str(route.path_format)
         if match is Match.PARTIAL and partial is None:
@@ -63,21 +62,21 @@ def _template_of_unrouted(request: Request) -> str:
     return partial or "unmatched"
 
 
-def _route_template(request: Request) -> str:
+def _route_template(scope: Scope) -> str:
     """The matched route's template (`/api/v1/products/{product_id}`), never the path
     itself: one label value per id would grow the metrics without bound. A route of an
     included router knows its template without the outer prefixes, which are what the
     request's path has before the route's own part."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     template = getattr(route, "path_format", None)
     if not template:
-        return _template_of_unrouted(request)
-    params = {name: str(value) for name, value in request.scope.get("path_params", {}).items()}
+        return _template_of_unrouted(scope)
+    params = {name: str(value) for name, value in scope.get("path_params", {}).items()}
     try:
         own_part = template.format_map(params)
     except (KeyError, ValueError):  # a mount keeps its `{path}` out of path_params
         return str(template)
-    path = request.scope["path"]
+    path = scope["path"]
     return path.removesuffix(own_part) + template if path.endswith(own_part) else template
 
 
@@ -85,16 +84,31 @@ def _route_template(request: Request) -> str:
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-async def metrics_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    started = time.perf_counter()
-    response = await call_next(request)
-    route = _route_template(request)
-    method = request.method if request.method in KNOWN_METHODS else "other"
-    http_requests.labels(method, route, str(response.status_code)).inc()
-    http_latency.labels(method, route).observe(time.perf_counter() - started)
-    return response
+class HttpMetrics:
+    """Counts each answer by method, route and status, and its latency until the answer
+    starts. A pure ASGI middleware: an answer whose body fails once it has started must
+    reach the server as the error it is, so that the client sees the body cut off (a
+    `BaseHTTPMiddleware` ended it as if it were complete: a failed export was a short
+    CSV)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                method = scope["method"] if scope["method"] in KNOWN_METHODS else "other"
+                route = _route_template(scope)
+                http_requests.labels(method, route, str(message["status"])).inc()
+                http_latency.labels(method, route).observe(time.perf_counter() - started)
+            await send(message)
+
+        await self.app(scope, receive, counting_send)
 
 
 async def _refresh_gauges() -> None:

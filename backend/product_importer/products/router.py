@@ -19,8 +19,8 @@ from product_importer.products.deps import (
     ProductDep,
     ProductListDep,
 )
-from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
-from product_importer.products.export import ExportsBusy, export_csv
+from product_importer.products.errors import CatalogBusy, ExportsBusy, InvalidCursor, SkuTaken
+from product_importer.products.export import export_csv
 from product_importer.products.schemas import (
     ProductCreate,
     ProductPage,
@@ -118,17 +118,19 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
     responses={
         200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"},
         503: {
-            "description": "Other exports are being written just now (or the database or "
-            "Redis cannot be reached); `Retry-After` says when to retry.",
+            "description": "As many exports as allowed are being written, or downloaded, "
+            "just now (or the database or Redis cannot be reached); `Retry-After` says "
+            "when to retry.",
             **ERROR,
         },
     },
 )
 async def export_products(params: ProductListDep) -> StreamingResponse:
     """Every product matching the list's filters, in `sort` order, as CSV. Cells that
-    a spreadsheet would run as a formula are prefixed with `'`. The rows are read
-    into a file first, then sent: a slow or paused download holds no database
-    connection."""
+    a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
+    a temporary file and are sent as they are written: a slow or paused download
+    holds no database connection. An export that fails midway breaks the download
+    off (no complete answer), so a file that arrived whole is the whole export."""
     with _http_errors():
         rows = export_csv(params.filters, params.sort)
     return StreamingResponse(

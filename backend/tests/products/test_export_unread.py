@@ -1,6 +1,7 @@
 """An export whose download stops being read (paused, or a slow client) holds neither a
-connection nor the products table: delete-all and the list still answer. The API runs
-as its own process so that a client can really stop reading."""
+connection nor the products table once its rows are written: delete-all and the list
+still answer. The API runs as its own process so that a client can really stop
+reading."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from pydantic import ValidationError
+from sqlalchemy import text
 
-from product_importer.db import async_engine
+from product_importer.config import Settings, get_settings
+from product_importer.db import async_engine, sync_engine
 from product_importer.products import export
 from product_importer.products import list_queries as sql
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -68,21 +72,45 @@ def temporary_files(pid: int, directory: Path) -> list[str]:
     return [target for target in targets if target.startswith(str(directory))]
 
 
-def wait_until_closed(pid: int, directory: Path, within: float = 60) -> None:
+def wait_until_closed(pid: int, directory: Path, within: float = 60, left: int = 0) -> None:
+    """Until the process `pid` holds only `left` files open in `directory`."""
     deadline = time.monotonic() + within
-    while temporary_files(pid, directory):
+    while len(temporary_files(pid, directory)) > left:
         assert time.monotonic() < deadline, temporary_files(pid, directory)
+        time.sleep(0.1)
+
+
+# The backends of the exports' queries (not this test's own statements).
+EXPORT_BACKENDS = text(
+    "SELECT pid, state, wait_event_type FROM pg_stat_activity "
+    "WHERE pid <> pg_backend_pid() AND query LIKE 'SELECT products.id, products.sku%'"
+)
+
+
+def export_backends() -> list[tuple[int, str, str | None]]:
+    with sync_engine().connect() as conn:
+        return [tuple(row) for row in conn.execute(EXPORT_BACKENDS)]
+
+
+def wait_until_written(within: float = 60) -> None:
+    """Until no export's query is running: every export started has its rows written
+    (a download that has begun shows that its query has started)."""
+    deadline = time.monotonic() + within
+    while busy := [backend for backend in export_backends() if backend[1] != "idle"]:
+        assert time.monotonic() < deadline, busy
         time.sleep(0.1)
 
 
 def test_unread_exports_do_not_keep_delete_all_from_the_table(monkeypatch, tmp_path):
     big_catalog()
     monkeypatch.setenv("TMPDIR", str(tmp_path))
+    writing_max = get_settings().export_writing_max
     with api_process() as (url, server), ExitStack() as downloads:
-        for _ in range(export.RUNNING_MAX):
+        for _ in range(writing_max):
             downloads.enter_context(unread_export(url))
+        wait_until_written()
         # each export waits on disk for its client: the database is done with it
-        assert len(temporary_files(server.pid, tmp_path)) == export.RUNNING_MAX
+        assert len(temporary_files(server.pid, tmp_path)) == writing_max
         response = httpx.delete(f"{url}{API}/all", timeout=30)
         assert response.status_code == 200, response.text
         assert response.json() == {"deleted": ROWS}
@@ -98,6 +126,7 @@ def test_more_unread_exports_than_connections_leave_the_list_answering(monkeypat
     with api_process() as (url, _server), ExitStack() as downloads:
         for _ in range(2):
             downloads.enter_context(unread_export(url))
+        wait_until_written()
         downloads.enter_context(unread_export(url, until=b"\r\n\r\n"))  # its answer began
         response = httpx.get(f"{url}{API}?page_size=1", timeout=15)
         assert response.status_code == 200, response.text
@@ -105,31 +134,41 @@ def test_more_unread_exports_than_connections_leave_the_list_answering(monkeypat
 
 
 async def test_exports_beyond_the_limit_are_refused_until_one_is_written(client):
-    """While `RUNNING_MAX` exports are being written, another is refused with 503 and
-    `Retry-After`; once one is written, exports run again."""
+    """While `export_writing_max` exports are being written, another is refused with 503
+    and `Retry-After`; once one is written, exports run again."""
     copy_products([("A-1", "One", None, True)])
-    places = [export.Place() for _ in range(export.RUNNING_MAX)]
-    response = await client.get(f"{API}/export.csv")
+    places = [export.Place() for _ in range(get_settings().export_writing_max)]
     for place in places:
-        place.give_back()
+        place.written()  # written, still downloading: they keep their files only
+    places += [export.Place() for _ in range(get_settings().export_writing_max)]
+    response = await client.get(f"{API}/export.csv")
     assert response.status_code == 503
     assert response.headers["retry-after"].isdigit()
-    assert "exports" in response.json()["detail"]
+    assert "exports are being written" in response.json()["detail"]
+    places[-1].written()
     again = await client.get(f"{API}/export.csv")
+    for place in places:
+        place.give_back()
     assert again.status_code == 200 and "A-1" in again.text
+
+
+def test_the_files_cap_is_at_least_the_writing_cap():
+    """Every export being written holds its file: fewer files would lower the other cap."""
+    with pytest.raises(ValidationError, match="EXPORT_FILES_MAX must be at least"):
+        Settings(export_writing_max=3, export_files_max=2)
 
 
 async def test_every_place_is_given_back(client):
     """After exports read in full, and one whose answer was dropped before it began
     (its client left at once), every place is free."""
     copy_products([("A-1", "One", None, True)])
-    for _ in range(export.RUNNING_MAX + 1):
+    for _ in range(get_settings().export_files_max + 1):
         assert (await client.get(f"{API}/export.csv")).status_code == 200
     dropped = export.export_csv(ProductFilters(), ProductSort.ID)
-    assert export.Place.taken == 1
+    assert (export.Place.files, export.Place.writing) == (1, 1)
     del dropped
     gc.collect()
-    assert export.Place.taken == 0
+    assert (export.Place.files, export.Place.writing) == (0, 0)
 
 
 @pytest.mark.parametrize("sort", ["id", "-name"])

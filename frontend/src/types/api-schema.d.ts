@@ -59,9 +59,10 @@ export interface paths {
         /**
          * Export Products
          * @description Every product matching the list's filters, in `sort` order, as CSV. Cells that
-         *     a spreadsheet would run as a formula are prefixed with `'`. The rows are read
-         *     into a file first, then sent: a slow or paused download holds no database
-         *     connection.
+         *     a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
+         *     a temporary file and are sent as they are written: a slow or paused download
+         *     holds no database connection. An export that fails midway breaks the download
+         *     off (no complete answer), so a file that arrived whole is the whole export.
          */
         get: operations["export_products_api_v1_products_export_csv_get"];
         put?: never;
@@ -1534,7 +1535,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Other exports are being written just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
+            /** @description As many exports as allowed are being written, or downloaded, just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
             503: {
                 headers: {
                     [name: string]: unknown;
