@@ -13,8 +13,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from product_importer.core.http_middleware import HttpMiddleware
 from product_importer.core.pg_errors import sqlstate
 
 logger = logging.getLogger(__name__)
@@ -76,18 +77,12 @@ async def _answer_endpoint_error(request: Request, exc: Exception) -> JSONRespon
     return _answer(exc)
 
 
-class UnexpectedErrors:
+class UnexpectedErrors(HttpMiddleware):
     """Answers any other error raised inside it, before the response has started, and
     logs it. Starlette's own last resort answers outside every middleware: its 500 had
     no security headers and the metrics never counted it."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watching_send(message: Message) -> None:

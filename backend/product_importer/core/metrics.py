@@ -14,8 +14,9 @@ from prometheus_client import (
 from sqlalchemy import text
 from starlette.responses import Response
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from product_importer.core.http_middleware import HttpMiddleware
 from product_importer.db import async_engine
 from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES
 
@@ -84,20 +85,12 @@ def _route_template(scope: Scope) -> str:
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-class HttpMetrics:
+class HttpMetrics(HttpMiddleware):
     """Counts each answer by method, route and status, and its latency until the answer
-    starts. A pure ASGI middleware: an answer whose body fails once it has started must
-    reach the server as the error it is, so that the client sees the body cut off (a
-    `BaseHTTPMiddleware` ended it as if it were complete: a failed export was a short
-    CSV)."""
+    starts. (As Starlette's `BaseHTTPMiddleware`, it ended a failed export as a complete
+    short CSV: see `HttpMiddleware`.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
 
         async def counting_send(message: Message) -> None:

@@ -19,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from product_importer.core.http_middleware import HttpMiddleware
 from product_importer.core.paths import API_PREFIX, app_path
 
 MAX_BODY_BYTES = 1024 * 1024
@@ -30,15 +31,12 @@ MAX_ERRORS = 20
 TOO_LARGE = f"The request body is larger than {MAX_BODY_BYTES:,} bytes."
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """413 for a body over `MAX_BODY_BYTES`: at once when its `Content-Length` says so,
     else as soon as that much has arrived (a chunked body)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or (scope["method"], app_path(scope)) in UPLOADS:
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["method"], app_path(scope)) in UPLOADS:
             await self.app(scope, receive, send)
             return
         declared = Headers(scope=scope).get("content-length", "")

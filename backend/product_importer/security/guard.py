@@ -24,9 +24,10 @@ from urllib.parse import parse_qsl
 from fastapi import FastAPI
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from product_importer.config import Settings, get_settings
+from product_importer.core.http_middleware import HttpMiddleware
 from product_importer.core.paths import app_path
 from product_importer.core.redoc import BUNDLE_PATH, REDOC_PATH
 from product_importer.db import async_session
@@ -137,14 +138,8 @@ class _Caller:
         return _too_many(exceeded) if exceeded is not None else None
 
 
-class AccessGuard:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class AccessGuard(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         address = client_address(scope)
         path = app_path(scope)
         kind = classify(path)

@@ -16,7 +16,9 @@ import re
 from fastapi import FastAPI
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from product_importer.core.http_middleware import HttpMiddleware
 
 APP_CSP = "; ".join(
     (
@@ -73,14 +75,8 @@ def _add_headers(message: Message, csp: str) -> None:
     headers.setdefault("Content-Security-Policy", csp)
 
 
-class SecurityHeaders:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class SecurityHeaders(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["path"] in DOCS_PAGES:
             await self._docs_page(scope, receive, send)
             return
