@@ -4,7 +4,8 @@ import { replaceOpenersWithin } from './modal-stack';
 /**
  * Where the keyboard focus goes when the list item holding `button` (an element matching
  * `itemSelector`) is removed: the same button (same `data-item-action`) on the next item, else on
- * the previous one, else the page's main heading. Asked while the item is still on the page.
+ * the previous one, else the dialog holding the item, if any, else the page's main heading. Asked
+ * while the item is still on the page.
  */
 export function focusTargetAfterRemoval(button: HTMLElement | null, itemSelector: string): HTMLElement | null {
   const item = button?.closest(itemSelector);
@@ -17,7 +18,9 @@ export function focusTargetAfterRemoval(button: HTMLElement | null, itemSelector
       if (same) return same;
     }
   }
-  return document.querySelector<HTMLElement>('main h1');
+  // The page behind an open dialog is inert: in one, the dialog itself (named by its heading)
+  // stands in for the page's heading.
+  return button?.closest<HTMLElement>('[aria-modal="true"]') ?? document.querySelector<HTMLElement>('main h1');
 }
 
 /**

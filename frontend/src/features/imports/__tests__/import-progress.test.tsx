@@ -58,6 +58,15 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('less than a second');
   });
 
+  it('says it waits for other imports, not that it is estimating, while it waits its turn', () => {
+    const waiting = { phase: 'waiting for other imports', eta_seconds: null };
+    const { rerender } = render(<ImportProgress item={importFactory(waiting)} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Waiting for other imports$/);
+    // Its turn came: the API estimates again.
+    rerender(<ImportProgress item={importFactory({ phase: 'merging', eta_seconds: 30 })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
+  });
+
   it('says it is estimating while the total or speed is unknown', () => {
     render(<ImportProgress item={importFactory({ total_rows: null, rows_per_second: null, progress: 0 })} />);
     expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');

@@ -9,7 +9,7 @@ import { getImportErrorsUrl } from '../api/import-errors';
 import { isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
-import { describePhase, ImportStatusBadge } from './import-status';
+import { describePhase, ImportStatusBadge, WAITING_PHASE } from './import-status';
 
 type ImportProgressProps = {
   item: Import;
@@ -116,7 +116,7 @@ export function ImportProgress({
           {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(left) : formatDuration(duration(item))}
+          {active ? timeLeft(left, item.phase?.toLowerCase() === WAITING_PHASE) : formatDuration(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -238,8 +238,9 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-function timeLeft(left: SecondsLeft): string {
-  if (left === null) return 'Estimating…';
+function timeLeft(left: SecondsLeft, waiting: boolean): string {
+  // The API has no estimate while the import waits its turn, and will not have one until then.
+  if (left === null) return waiting ? 'Waiting for other imports' : 'Estimating…';
   // Counted down to nothing, the import is late on its estimate: it has not ended yet.
   if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';
   return `about ${formatDuration(left.seconds)}`;

@@ -26,13 +26,17 @@ export function ImportStatusBadge({ status }: { status: ImportStatus }) {
   );
 }
 
+/** The phase of an import that waits until the imports before it have ended (one at a time
+ * rebuilds the table): it has no time left to tell until then. */
+export const WAITING_PHASE = 'waiting for other imports';
+
 /** The phases of a running import. The API's other phases ('uploading' and 'queued' while the
  * import is queued; 'completed', 'failed', 'cancelled' once it ended) are told by its status. */
 const PHASES: Record<string, string> = {
   reading: 'Reading the file',
   'reading (checking each row)': 'Reading the file, checking each row',
   validating: 'Checking rows',
-  'waiting for other imports': 'Waiting for other imports to finish',
+  [WAITING_PHASE]: 'Waiting for other imports to finish',
   merging: 'Saving products',
 };
 

@@ -115,6 +115,10 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
   // Built once per webhook: cells that changed on every render would replace the rows' buttons
   // (and lose the keyboard focus on them) each time the log refreshes.
   const columns = useMemo(() => deliveryColumns(webhook.id), [webhook.id]);
+  // The rows from before the webhook was deleted (elsewhere) are no more to act on: their
+  // retries will not be made and Redeliver would be refused.
+  const gone = deliveries.isError && isNotFound(deliveries.error);
+  const shown = gone ? undefined : deliveries.data;
 
   return (
     <Modal
@@ -127,24 +131,24 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
       <DataTable
         caption={`Deliveries to ${webhook.url}`}
         columns={columns}
-        data={deliveries.data?.items ?? []}
+        data={shown?.items ?? []}
         getRowId={(row) => String(row.id)}
         sort={null}
         onSortChange={() => undefined}
         page={page}
         pageSize={PAGE_SIZE}
-        total={deliveries.data?.total ?? 0}
+        total={shown?.total ?? 0}
         onPageChange={setPage}
         isLoading={deliveries.isPending}
         showsPreviousPage={deliveries.isPlaceholderData}
         error={
-          deliveries.isError
-            ? isNotFound(deliveries.error)
-              ? WEBHOOK_GONE
-              : `Could not load deliveries: ${deliveries.error.message}`
-            : undefined
+          gone
+            ? WEBHOOK_GONE
+            : deliveries.isError
+              ? `Could not load deliveries: ${deliveries.error.message}`
+              : undefined
         }
-        errorSummary="Could not load deliveries"
+        errorSummary={gone ? 'Webhook deleted' : 'Could not load deliveries'}
         empty="No deliveries yet. Use Test to send one."
       />
     </Modal>

@@ -37,7 +37,7 @@ type WebhookSecretProps = {
   actions?: ReactNode;
 };
 
-/** The signing secret: hidden until revealed, copyable either way. */
+/** The signing secret: hidden until revealed (or until a copy fails), copyable either way. */
 export function WebhookSecret({ secret, label, revealed, onRevealedChange, actions }: WebhookSecretProps) {
   const toast = useToast();
   if (!secret) {
@@ -82,7 +82,11 @@ export function WebhookSecret({ secret, label, revealed, onRevealedChange, actio
         onClick={() =>
           copyText(secret).then(
             () => toast.success('Secret copied to the clipboard.'),
-            () => toast.error('Could not copy: select the revealed secret and copy it by hand.'),
+            () => {
+              // Shown, so that it can be selected and copied by hand, as the message says.
+              if (!revealed) onRevealedChange(true);
+              toast.error('Could not copy: select the revealed secret and copy it by hand.');
+            },
           )
         }
       >
