@@ -67,6 +67,11 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
   });
 
+  it('says a queued import waits for a worker, not that it is estimating', () => {
+    render(<ImportProgress item={importFactory({ status: 'queued', phase: 'queued', progress: 0, eta_seconds: null })} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Waiting for a worker$/);
+  });
+
   it('says it is estimating while the total or speed is unknown', () => {
     render(<ImportProgress item={importFactory({ total_rows: null, rows_per_second: null, progress: 0 })} />);
     expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');

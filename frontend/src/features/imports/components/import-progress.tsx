@@ -116,7 +116,7 @@ export function ImportProgress({
           {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(left, item.phase?.toLowerCase() === WAITING_PHASE) : formatDuration(duration(item))}
+          {active ? timeLeft(left, waitingFor(item)) : formatDuration(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -238,9 +238,14 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-function timeLeft(left: SecondsLeft, waiting: boolean): string {
-  // The API has no estimate while the import waits its turn, and will not have one until then.
-  if (left === null) return waiting ? 'Waiting for other imports' : 'Estimating…';
+/** What a queued import, or one waiting its turn, waits for: the API has no estimate until then. */
+function waitingFor(item: Import): string | null {
+  if (item.status === 'queued') return 'Waiting for a worker';
+  return item.phase?.toLowerCase() === WAITING_PHASE ? 'Waiting for other imports' : null;
+}
+
+function timeLeft(left: SecondsLeft, waiting: string | null): string {
+  if (left === null) return waiting ?? 'Estimating…';
   // Counted down to nothing, the import is late on its estimate: it has not ended yet.
   if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';
   return `about ${formatDuration(left.seconds)}`;
