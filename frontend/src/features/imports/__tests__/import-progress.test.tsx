@@ -67,9 +67,9 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
   });
 
-  it('says a queued import waits for a worker, not that it is estimating', () => {
+  it('says a queued import has not started, not that it is estimating', () => {
     render(<ImportProgress item={importFactory({ status: 'queued', phase: 'queued', progress: 0, eta_seconds: null })} />);
-    expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Waiting for a worker$/);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Not started yet$/);
   });
 
   it('says it is estimating while the total or speed is unknown', () => {

@@ -238,9 +238,9 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-/** What a queued import, or one waiting its turn, waits for: the API has no estimate until then. */
+/** Said for the time left of an import not started yet, or waiting its turn: the API has no estimate until then. */
 function waitingFor(item: Import): string | null {
-  if (item.status === 'queued') return 'Waiting for a worker';
+  if (item.status === 'queued') return 'Not started yet';
   return item.phase?.toLowerCase() === WAITING_PHASE ? 'Waiting for other imports' : null;
 }
 
