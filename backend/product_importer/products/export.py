@@ -74,6 +74,7 @@ class Place:
         Place.files += 1
         Place.writing += 1
         self._writing = self._file = True
+        self.started = False
 
     def written(self) -> None:
         if self._writing:
@@ -85,6 +86,10 @@ class Place:
         if self._file:
             self._file = False
             Place.files -= 1
+
+    def give_back_unless_started(self) -> None:
+        if not self.started:
+            self.give_back()
 
 
 def _cells(row: Any) -> tuple[Any, ...]:
@@ -160,6 +165,7 @@ async def _stopped(writer: asyncio.Task[None], spool: _Spool) -> None:
 
 
 async def _export(filters: ProductFilters, sort: ProductSort, place: Place) -> AsyncIterator[bytes]:
+    place.started = True
     try:
         yield "\ufeff".encode() + _encode([HEADER])
         spool = _Spool(await anyio.to_thread.run_sync(tempfile.TemporaryFile))
@@ -188,6 +194,7 @@ def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[byte
     place = Place()
     rows = _export(filters, sort, place)
     # An answer dropped before it began (its client left at once) never runs `rows`:
-    # the place comes back when `rows` is collected.
-    weakref.finalize(rows, place.give_back)
+    # the place comes back when `rows` is collected. One dropped once begun is closed by
+    # the event loop later, which stops its writer first: its place comes back then.
+    weakref.finalize(rows, place.give_back_unless_started)
     return rows

@@ -5,6 +5,7 @@ reading."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import socket
@@ -193,3 +194,21 @@ async def test_the_file_sends_the_bytes_the_rows_encode_to(client, sort):
     expected = "\ufeff".encode() + export._encode([export.HEADER])
     expected += export._encode(export._cells(row) for row in rows)
     assert response.content == expected
+
+
+async def test_a_download_dropped_once_begun_keeps_its_place_until_its_writer_stops(client):
+    """Collected while paused (its client stopped reading, then left), the answer is
+    closed by the event loop a moment later: until its writer has stopped, its place is
+    still taken, so no export beyond the caps is let in meanwhile."""
+    copy_products([(f"D-{i}", "Dropped", None, True) for i in range(20_000)])
+    rows = export.export_csv(ProductFilters(), ProductSort.ID)
+    await rows.__anext__()  # the header
+    await rows.__anext__()  # rows: the writer runs
+    del rows
+    gc.collect()
+    assert (export.Place.files, export.Place.writing) != (0, 0)
+    for _ in range(500):  # the loop closes it, stopping the writer, then gives it back
+        if (export.Place.files, export.Place.writing) == (0, 0):
+            break
+        await asyncio.sleep(0.01)
+    assert (export.Place.files, export.Place.writing) == (0, 0)
