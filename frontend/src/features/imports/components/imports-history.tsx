@@ -82,7 +82,7 @@ export function ImportsHistory() {
           },
         }),
         column.accessor('created_at', {
-          header: 'Started',
+          header: 'Uploaded',
           enableSorting: false,
           meta: { className: 'hidden sm:table-cell whitespace-nowrap' },
           cell: (info) => formatDateTime(info.getValue()),
