@@ -49,7 +49,10 @@ class ImportRead(BaseModel):
         "restarted after the worker running it stopped (nothing of an attempt that stopped "
         "is kept). 0 while queued.",
     )
-    created_at: datetime
+    created_at: datetime = Field(
+        description="When its upload ended and it was queued: imports apply in this order "
+        "(an import waits for any uploaded before it that a worker is running)."
+    )
     started_at: datetime | None
     finished_at: datetime | None
 

@@ -802,6 +802,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @description When its upload ended and it was queued: imports apply in this order (an import waits for any uploaded before it that a worker is running).
              */
             created_at: string;
             /** Started At */
