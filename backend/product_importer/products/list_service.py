@@ -240,12 +240,29 @@ async def _counted(
     return _Total(exact)
 
 
+class _Count:
+    """`_counted` for one list, asked at most once (a deep page asks before it reads
+    the page, its total after)."""
+
+    def __init__(
+        self, session: AsyncSession, filters: ProductFilters, estimate: int, products: int
+    ) -> None:
+        self.args = (session, filters, estimate, products)
+        self.asked = False
+        self.total: _Total | None = None
+
+    async def __call__(self) -> _Total | None:
+        if not self.asked:
+            self.total, self.asked = await _counted(*self.args), True
+        return self.total
+
+
 async def _filtered_total(
     session: AsyncSession,
     filters: ProductFilters,
     page: tuple[int, int, int],
     estimate: int,
-    products: int,
+    count: _Count,
 ) -> _Total:
     """The total of a filtered list whose page (offset, size) held `rows`."""
     offset, size, rows = page
@@ -256,7 +273,7 @@ async def _filtered_total(
         if exact is not None:
             return _Total(exact)
         return _Total(min(estimate, offset), is_estimate=True)
-    counted = await _counted(session, filters, estimate, products)
+    counted = await count()
     if counted is not None and not counted.is_lower_bound:
         return counted
     proven = offset + rows + (1 if rows == size else 0)
@@ -319,8 +336,9 @@ async def _filtered_page(
     first where that is cheap, to read from the nearer end."""
     products = await product_total(session)
     estimate = await _estimate(session, filters)
+    count = _Count(session, filters, estimate, products)
     if offset >= SEEK_FROM_OFFSET:
-        counted = await _counted(session, filters, estimate, products)
+        counted = await count()
         if counted is not None and not counted.is_estimate:
             matches = counted.value
             rows = await _filtered_deep(
@@ -331,7 +349,7 @@ async def _filtered_page(
     if rows.matches is not None:
         return rows, _Total(rows.matches)
     page = (offset, size, len(rows.items))
-    return rows, await _filtered_total(session, filters, page, estimate, products)
+    return rows, await _filtered_total(session, filters, page, estimate, count)
 
 
 async def _after_cursor(
