@@ -69,16 +69,20 @@ def rows_of(body: bytes) -> list[list[str]]:
 
 def assert_cut_off(url: str, query_start: str, locked: str) -> None:
     """The download at `url` starts; its query, kept waiting on `locked`, loses its
-    connection: the client sees the download break off after what was sent."""
-    with httpx.stream("GET", url, timeout=60) as response:
-        assert response.status_code == 200
-        chunks = response.iter_raw()
+    connection: the client sees the download break off after what was sent. The lock is
+    taken before the request: taken after the answer's start, the query could have run
+    to its end first (nothing would wait for it)."""
+    with httpx.Client(timeout=60) as client:
         with table_locked(locked):
+            response = client.send(client.build_request("GET", url), stream=True)
+            assert response.status_code == 200
+            chunks = response.iter_raw()
             assert next(chunks)  # the header, sent at once
             terminate(waiting_for_lock(query_start))
         with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
             for _ in chunks:
                 pass
+        response.close()
 
 
 def test_an_export_that_fails_while_writing_is_cut_off(monkeypatch, tmp_path):
