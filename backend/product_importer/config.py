@@ -44,8 +44,9 @@ class Settings(BaseSettings):
     # as many as leave a core free for the API (see imports/priority.py).
     import_parallel_workers: int | None = Field(default=None, ge=0)
 
-    # Exports: at most this many write their rows at once (each holds a connection
-    # meanwhile), and at most this many hold a temporary file until their download ends.
+    # Downloads (exports, import error reports): at most this many write their rows at
+    # once (each holds a connection meanwhile), and at most this many hold a temporary
+    # file until their download ends.
     export_writing_max: int = Field(default=2, ge=1)
     export_files_max: int = Field(default=6, ge=1)
 

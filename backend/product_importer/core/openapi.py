@@ -26,6 +26,12 @@ EVERY_API_ANSWER = {
     "429": "Too many requests from this token or address; `Retry-After` says when to retry.",
     "503": "The database or Redis cannot be reached just now; `Retry-After` says when to retry.",
 }
+BUSY_DOWNLOAD = {
+    "description": "As many downloads (exports, error reports) as allowed are being "
+    "written, or downloaded, just now (or the database or Redis cannot be reached); "
+    "`Retry-After` says when to retry.",
+    **ERROR,
+}
 BODY_ANSWER = {"413": f"{TOO_LARGE} Nothing was changed."}
 BEARER = "HTTPBearer"  # the scheme `app.bearer` declares
 

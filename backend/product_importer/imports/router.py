@@ -12,7 +12,10 @@ from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
+from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
+from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.imports import service
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
@@ -149,13 +152,20 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
 @router.get(
     "/{import_id}/errors.csv",
     response_class=StreamingResponse,
-    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}}},
+    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}}, 503: BUSY_DOWNLOAD},
     summary="The skipped rows: line, column, reason and original values",
 )
 async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
+    """Sent as the rows are written: a slow or paused download holds no database
+    connection. One that fails midway breaks off (no complete answer)."""
     record = await _get(import_id, session)
+    try:
+        rows = service.errors_csv(import_id)
+    except DownloadsBusy as exc:
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
     return StreamingResponse(
-        service.errors_csv(import_id),
+        rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": errors_attachment(record.filename)},
     )

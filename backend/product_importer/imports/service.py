@@ -8,14 +8,16 @@ import csv
 import io
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
+from product_importer.core.spooled_download import spooled_download
 from product_importer.core.spreadsheet import safe_cell, unguarded
-from product_importer.db import after_commit, async_session
+from product_importer.db import after_commit
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
 from product_importer.imports.models import Import
@@ -173,19 +175,21 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
 ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
 
 
-async def errors_csv(import_id: uuid.UUID) -> AsyncIterator[str]:
-    """The skipped rows as CSV, streamed from a server-side cursor in its own session
-    (a streamed response outlives the request's session)."""
+def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
+    """The skipped rows as CSV, sent as they are written (a paused download holds no
+    connection: see `core.spooled_download`). Raises `DownloadsBusy` while as many
+    downloads as the settings allow are being written, or hold their file."""
+    return spooled_download(_encode([ERROR_COLUMNS]), repository.errors_of(import_id), _encode_rows)
+
+
+def _encode(rows: Iterable[Iterable[str]]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ERROR_COLUMNS)
-    yield _drain(buffer)
-    async with async_session() as session:
-        result = await session.stream(repository.errors_of(import_id))
-        async for batch in result.partitions(1000):
-            for row in batch:
-                writer.writerow([_cell(value) for value in row])
-            yield _drain(buffer)
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _encode_rows(rows: Sequence[Any]) -> bytes:
+    return _encode([_cell(value) for value in row] for row in rows)
 
 
 def _cell(value: object) -> str:
@@ -193,13 +197,6 @@ def _cell(value: object) -> str:
     value the file had guarded already (it came from an export) keeps its one guard, so
     the corrected rows import as the original would."""
     return safe_cell(unguarded("" if value is None else str(value)))
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 __all__ = [

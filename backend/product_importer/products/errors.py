@@ -20,8 +20,3 @@ class CatalogBusy(Exception):
 
 class InvalidCursor(ValueError):
     """A `cursor` that this API did not issue, or issued for another sort."""
-
-
-class ExportsBusy(Exception):
-    """An export refused: as many as the settings allow are being written, or are being
-    downloaded (each holding its temporary file)."""

@@ -1,95 +1,25 @@
 """`GET /products/export.csv`: every product matching the list's filters, as CSV.
 
-The answer starts at once with the header. A task of its own writes the rows to an
-unnamed temporary file (from a server-side cursor, so memory stays flat at any size),
-and the download sends that file from its start as the rows are written: the client
-gets bytes all along at its own pace, and the database never waits for it. So the
-connection and the table's lock are held only while the query runs, not while the
-client downloads: a paused download keeps neither delete-all nor an import's rebuild
-waiting for the table, nor other requests from a connection.
-
-Two caps, from the settings: `export_writing_max` exports write rows at once (each
-holds a connection meanwhile), and `export_files_max` hold a file, from the request
-until the download ends or its client goes away (a paused download keeps its file:
-about the export's size in the system's temporary directory, `TMPDIR`). Beyond either,
-`ExportsBusy`. A client that goes away stops the writing too.
-
-An export that fails (the database lost, the disk full) raises from the body after
-what was already sent: the server cuts the download off, never ends it as if complete.
+The answer starts at once with the header; the rows are sent as they are written, a
+paused download holding no connection (`core.spooled_download` says how, and the caps
+it shares with the import error reports).
 
 The file is UTF-8 with a BOM (spreadsheets then read it as UTF-8), RFC 4180 quoting,
 and re-imports as is: `sku`, `name`, `description` columns; the others are ignored
 by the import.
 """
 
-import asyncio
 import csv
 import io
-import os
-import tempfile
-import weakref
-from collections.abc import AsyncIterator, Iterable
-from typing import IO, Any
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import Any
 
-import anyio
-import anyio.to_thread
-from sqlalchemy import text
-
-from product_importer.config import get_settings
+from product_importer.core.spooled_download import spooled_download
 from product_importer.core.spreadsheet import safe_cell
-from product_importer.db import async_engine
 from product_importer.products import list_queries as sql
-from product_importer.products.errors import ExportsBusy
 from product_importer.products.filters import ProductFilters, ProductSort
 
 HEADER = ("id", "sku", "name", "description", "is_active", "created_at", "updated_at")
-BATCH_ROWS = 2_000
-SEND_BYTES = 256 * 1024
-# A writer stopped mid-query closes its connection, which PostgreSQL notices only when it
-# next sends a row: told to look every second, it also ends a query that waits for a lock
-# or still sorts (a client gone keeps no backend busy, nor its place in a lock's queue).
-LEAVE_WITH_ITS_CLIENT = text("SET LOCAL client_connection_check_interval = 1000")
-
-
-class Place:
-    """An export's share of the caps, taken with the request: its writing place comes
-    back once its rows are written, its file's once the download ends. (Plain counts:
-    the API process runs one event loop.)"""
-
-    files = 0
-    writing = 0
-
-    def __init__(self) -> None:
-        settings = get_settings()
-        if Place.files >= settings.export_files_max:
-            raise ExportsBusy(
-                f"{settings.export_files_max} exports are being downloaded already (each "
-                "keeps its temporary file until its download ends); try again in a few seconds."
-            )
-        if Place.writing >= settings.export_writing_max:
-            raise ExportsBusy(
-                f"{settings.export_writing_max} exports are being written already; "
-                "try again in a few seconds."
-            )
-        Place.files += 1
-        Place.writing += 1
-        self._writing = self._file = True
-        self.started = False
-
-    def written(self) -> None:
-        if self._writing:
-            self._writing = False
-            Place.writing -= 1
-
-    def give_back(self) -> None:
-        self.written()
-        if self._file:
-            self._file = False
-            Place.files -= 1
-
-    def give_back_unless_started(self) -> None:
-        if not self.started:
-            self.give_back()
 
 
 def _cells(row: Any) -> tuple[Any, ...]:
@@ -110,91 +40,12 @@ def _encode(rows: Iterable[tuple[Any, ...]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-class _Spool:
-    """The rows written so far to an unnamed temporary file (closing it removes it): the
-    writer appends, the download reads at its own offset up to `size`."""
-
-    def __init__(self, file: IO[bytes]) -> None:
-        self.file = file
-        self.size = 0
-        self.stop = anyio.CancelScope()
-        self._grown = anyio.Event()
-
-    def _append(self, rows: Iterable[Any]) -> int:
-        data = _encode(_cells(row) for row in rows)
-        self.file.write(data)
-        self.file.flush()  # before `size` says the bytes are there
-        return len(data)
-
-    def wake(self) -> None:
-        self._grown.set()
-        self._grown = anyio.Event()
-
-    async def grown(self) -> None:
-        await self._grown.wait()
-
-    async def write_rows(self, filters: ProductFilters, sort: ProductSort, place: Place) -> None:
-        try:
-            with self.stop:
-                async with async_engine().connect() as conn:
-                    await conn.execute(LEAVE_WITH_ITS_CLIENT)
-                    result = await conn.stream(
-                        sql.export(filters, sort).execution_options(yield_per=BATCH_ROWS)
-                    )
-                    async for batch in result.partitions(BATCH_ROWS):
-                        # In a thread: making the CSV is most of an export's time, and the
-                        # event loop must keep answering other requests meanwhile.
-                        self.size += await anyio.to_thread.run_sync(self._append, batch)
-                        self.wake()
-        finally:
-            place.written()
-
-    async def read(self, offset: int) -> bytes:
-        size = min(SEND_BYTES, self.size - offset)
-        return await anyio.to_thread.run_sync(os.pread, self.file.fileno(), size, offset)
-
-
-async def _stopped(writer: asyncio.Task[None], spool: _Spool) -> None:
-    """Stop the writer, if still writing, and wait for it to let go of its connection
-    and of the file."""
-    spool.stop.cancel()
-    with anyio.CancelScope(shield=True):  # the download may be being cancelled
-        await asyncio.wait([writer])
-    if not writer.cancelled():
-        writer.exception()  # raised to the client already, or of no interest once it left
-
-
-async def _export(filters: ProductFilters, sort: ProductSort, place: Place) -> AsyncIterator[bytes]:
-    place.started = True
-    try:
-        yield "\ufeff".encode() + _encode([HEADER])
-        spool = _Spool(await anyio.to_thread.run_sync(tempfile.TemporaryFile))
-        writer = asyncio.create_task(spool.write_rows(filters, sort, place))
-        writer.add_done_callback(lambda _: spool.wake())
-        try:
-            sent = 0
-            while sent < spool.size or not writer.done():
-                if sent < spool.size:
-                    chunk = await spool.read(sent)
-                    sent += len(chunk)
-                    yield chunk
-                else:
-                    await spool.grown()
-            writer.result()  # the writer's error cuts the download off
-        finally:
-            await _stopped(writer, spool)
-            spool.file.close()
-    finally:
-        place.give_back()
+def _encode_products(rows: Sequence[Any]) -> bytes:
+    return _encode(_cells(row) for row in rows)
 
 
 def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[bytes]:
-    """The file's bytes. Raises `ExportsBusy` while as many exports as the settings
+    """The file's bytes. Raises `DownloadsBusy` while as many downloads as the settings
     allow are being written, or hold their file."""
-    place = Place()
-    rows = _export(filters, sort, place)
-    # An answer dropped before it began (its client left at once) never runs `rows`:
-    # the place comes back when `rows` is collected. One dropped once begun is closed by
-    # the event loop later, which stops its writer first: its place comes back then.
-    weakref.finalize(rows, place.give_back_unless_started)
-    return rows
+    head = "\ufeff".encode() + _encode([HEADER])
+    return spooled_download(head, sql.export(filters, sort), _encode_products)

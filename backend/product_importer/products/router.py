@@ -12,14 +12,15 @@ from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
 from product_importer.core.error_responses import RETRY_AFTER_SECONDS
-from product_importer.core.openapi import ERROR
+from product_importer.core.openapi import BUSY_DOWNLOAD
+from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.products import list_service, service, versions
 from product_importer.products.deps import (
     ProductAtVersionDep,
     ProductDep,
     ProductListDep,
 )
-from product_importer.products.errors import CatalogBusy, ExportsBusy, InvalidCursor, SkuTaken
+from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
 from product_importer.products.export import export_csv
 from product_importer.products.schemas import (
     ProductCreate,
@@ -66,7 +67,7 @@ def _http_errors() -> Iterator[None]:
     except InvalidCursor as exc:
         detail = [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(exc)}]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
-    except ExportsBusy as exc:
+    except DownloadsBusy as exc:
         retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
 
@@ -117,12 +118,7 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"},
-        503: {
-            "description": "As many exports as allowed are being written, or downloaded, "
-            "just now (or the database or Redis cannot be reached); `Retry-After` says "
-            "when to retry.",
-            **ERROR,
-        },
+        503: BUSY_DOWNLOAD,
     },
 )
 async def export_products(params: ProductListDep) -> StreamingResponse:

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from product_importer.core import spooled_download
 from product_importer.db import sync_engine
-from product_importer.products import export
 from tests.imports.helpers import api_process
 from tests.products.helpers import API
 from tests.products.test_export_unread import (
@@ -129,7 +129,7 @@ def test_rows_are_sent_as_written_and_a_write_that_fails_midway_cuts_the_downloa
                 for chunk in response.iter_raw():
                     body += chunk
         skus = [row[1] for row in rows_of(body)]
-        assert export.BATCH_ROWS <= len(skus) < ROWS
+        assert spooled_download.BATCH_ROWS <= len(skus) < ROWS
         assert skus == [f"BIG-{i:05d}" for i in range(len(skus))]
         wait_until_closed(server.pid, tmp_path)
 
@@ -179,7 +179,7 @@ def test_the_files_held_by_downloads_are_capped(monkeypatch, tmp_path):
         refused = httpx.get(f"{url}{URL}", timeout=30)
         assert refused.status_code == 503, refused.text[:300]
         assert refused.headers["retry-after"].isdigit()
-        assert "3 exports are being downloaded" in refused.json()["detail"]
+        assert "3 downloads (exports, error reports) are being" in refused.json()["detail"]
         unread[0].close()  # its client goes away
         wait_until_closed(server.pid, tmp_path, left=2)
         again = httpx.get(f"{url}{URL}", timeout=60)

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from product_importer.config import Settings, get_settings
+from product_importer.core.spooled_download import Place
 from product_importer.db import async_engine, sync_engine
 from product_importer.products import export
 from product_importer.products import list_queries as sql
@@ -40,16 +41,18 @@ def big_catalog() -> None:
 
 
 @contextmanager
-def unread_export(url: str, until: bytes = FIRST_ROW) -> Iterator[socket.socket]:
-    """An export whose client reads as far as `until` (the first product), then stops
-    reading."""
+def unread_export(
+    url: str, until: bytes = FIRST_ROW, path: str = f"{API}/export.csv"
+) -> Iterator[socket.socket]:
+    """An export (or the download at `path`) whose client reads as far as `until` (the
+    first product), then stops reading."""
     address = urlsplit(url)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: no growth
     sock.settimeout(60)
     try:
         sock.connect((address.hostname, address.port))
-        sock.sendall(f"GET {API}/export.csv HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+        sock.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
         received = b""
         while until not in received:
             chunk = sock.recv(4096)
@@ -81,23 +84,26 @@ def wait_until_closed(pid: int, directory: Path, within: float = 60, left: int =
         time.sleep(0.1)
 
 
-# The backends of the exports' queries (not this test's own statements).
-EXPORT_BACKENDS = text(
+EXPORT_QUERY = "SELECT products.id, products.sku"
+# The backends of the downloads' queries (not this test's own statements).
+DOWNLOAD_BACKENDS = text(
     "SELECT pid, state, wait_event_type FROM pg_stat_activity "
-    "WHERE pid <> pg_backend_pid() AND query LIKE 'SELECT products.id, products.sku%'"
+    "WHERE pid <> pg_backend_pid() AND query LIKE :start"
 )
 
 
-def export_backends() -> list[tuple[int, str, str | None]]:
+def export_backends(query_start: str = EXPORT_QUERY) -> list[tuple[int, str, str | None]]:
     with sync_engine().connect() as conn:
-        return [tuple(row) for row in conn.execute(EXPORT_BACKENDS)]
+        rows = conn.execute(DOWNLOAD_BACKENDS, {"start": query_start + "%"})
+        return [tuple(row) for row in rows]
 
 
-def wait_until_written(within: float = 60) -> None:
-    """Until no export's query is running: every export started has its rows written
-    (a download that has begun shows that its query has started)."""
+def wait_until_written(within: float = 60, query_start: str = EXPORT_QUERY) -> None:
+    """Until no export's (or no query starting `query_start`'s) query is running: every
+    download started has its rows written (one that has begun shows that its query has
+    started)."""
     deadline = time.monotonic() + within
-    while busy := [backend for backend in export_backends() if backend[1] != "idle"]:
+    while busy := [b for b in export_backends(query_start) if b[1] != "idle"]:
         assert time.monotonic() < deadline, busy
         time.sleep(0.1)
 
@@ -138,14 +144,14 @@ async def test_exports_beyond_the_limit_are_refused_until_one_is_written(client)
     """While `export_writing_max` exports are being written, another is refused with 503
     and `Retry-After`; once one is written, exports run again."""
     copy_products([("A-1", "One", None, True)])
-    places = [export.Place() for _ in range(get_settings().export_writing_max)]
+    places = [Place() for _ in range(get_settings().export_writing_max)]
     for place in places:
         place.written()  # written, still downloading: they keep their files only
-    places += [export.Place() for _ in range(get_settings().export_writing_max)]
+    places += [Place() for _ in range(get_settings().export_writing_max)]
     response = await client.get(f"{API}/export.csv")
     assert response.status_code == 503
     assert response.headers["retry-after"].isdigit()
-    assert "exports are being written" in response.json()["detail"]
+    assert "downloads (exports, error reports) are being written" in response.json()["detail"]
     places[-1].written()
     again = await client.get(f"{API}/export.csv")
     for place in places:
@@ -166,10 +172,10 @@ async def test_every_place_is_given_back(client):
     for _ in range(get_settings().export_files_max + 1):
         assert (await client.get(f"{API}/export.csv")).status_code == 200
     dropped = export.export_csv(ProductFilters(), ProductSort.ID)
-    assert (export.Place.files, export.Place.writing) == (1, 1)
+    assert (Place.files, Place.writing) == (1, 1)
     del dropped
     gc.collect()
-    assert (export.Place.files, export.Place.writing) == (0, 0)
+    assert (Place.files, Place.writing) == (0, 0)
 
 
 @pytest.mark.parametrize("sort", ["id", "-name"])
@@ -206,9 +212,9 @@ async def test_a_download_dropped_once_begun_keeps_its_place_until_its_writer_st
     await rows.__anext__()  # rows: the writer runs
     del rows
     gc.collect()
-    assert (export.Place.files, export.Place.writing) != (0, 0)
-    for _ in range(500):  # the loop closes it, stopping the writer, then gives it back
-        if (export.Place.files, export.Place.writing) == (0, 0):
-            break
-        await asyncio.sleep(0.01)
-    assert (export.Place.files, export.Place.writing) == (0, 0)
+    assert (Place.files, Place.writing) != (0, 0)
+    deadline = time.monotonic() + 60
+    while (Place.files, Place.writing) != (0, 0):
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.01)  # the loop closes it, stopping the writer, then gives it back
+    assert (Place.files, Place.writing) == (0, 0)

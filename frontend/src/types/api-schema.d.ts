@@ -183,7 +183,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The skipped rows: line, column, reason and original values */
+        /**
+         * The skipped rows: line, column, reason and original values
+         * @description Sent as the rows are written: a slow or paused download holds no database
+         *     connection. One that fails midway breaks off (no complete answer).
+         */
         get: operations["import_errors_csv_api_v1_imports__import_id__errors_csv_get"];
         put?: never;
         post?: never;
@@ -1536,7 +1540,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description As many exports as allowed are being written, or downloaded, just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
+            /** @description As many downloads (exports, error reports) as allowed are being written, or downloaded, just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2343,7 +2347,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            /** @description As many downloads (exports, error reports) as allowed are being written, or downloaded, just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
             503: {
                 headers: {
                     [name: string]: unknown;
