@@ -60,6 +60,15 @@ class Place:
     writing = 0
 
     def __init__(self) -> None:
+        Place.check_room()
+        Place.files += 1
+        Place.writing += 1
+        self._writing = self._file = True
+        self.started = False
+
+    @staticmethod
+    def check_room() -> None:
+        """Raises `DownloadsBusy` when a download would be refused now."""
         settings = get_settings()
         if Place.files >= settings.export_files_max:
             raise DownloadsBusy(
@@ -72,10 +81,6 @@ class Place:
                 f"{settings.export_writing_max} downloads (exports, error reports) are being "
                 "written already; try again in a few seconds."
             )
-        Place.files += 1
-        Place.writing += 1
-        self._writing = self._file = True
-        self.started = False
 
     def written(self) -> None:
         if self._writing:

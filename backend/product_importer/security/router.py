@@ -3,7 +3,10 @@
 from fastapi import APIRouter, HTTPException, Request, status
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
+from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
+from product_importer.core.spooled_download import DownloadsBusy, Place
 from product_importer.security import audit
 from product_importer.security.download_tickets import NotADownload
 from product_importer.security.guard import bearer_token, security_state
@@ -29,6 +32,7 @@ async def list_audit(page: PageDep, session: SessionDep) -> Page[AuditEntryRead]
     "",
     response_model=DownloadTicketRead,
     status_code=status.HTTP_201_CREATED,
+    responses={503: BUSY_DOWNLOAD},
     summary="A single-use ticket to a download, for a link that cannot send a token",
 )
 async def create_download_ticket(
@@ -36,13 +40,19 @@ async def create_download_ticket(
 ) -> DownloadTicketRead:
     """The download's URL with a ticket that stands for this request's token: valid
     once, for that URL only, for a minute. Browsers follow it to stream the file to
-    disk (a link cannot send an `Authorization` header)."""
+    disk (a link cannot send an `Authorization` header). Refused with 503 while the
+    download would be (as many downloads as allowed under way on this API process),
+    so that a page can say so rather than leave a failed download."""
     tickets = security_state(request.app).tickets
     token = bearer_token(request.headers)
     digest = hash_token(token) if token else None
     try:
         actor = audit.current_caller().actor
         url, seconds = await tickets.issue(settings, data.url, actor, digest)
+        Place.check_room()
     except NotADownload as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+    except DownloadsBusy as exc:
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
     return DownloadTicketRead(url=url, expires_in=seconds)
