@@ -57,6 +57,28 @@ describe('AppProvider', () => {
     setToken('pi_download-token');
     renderExportLink();
     await userEvent.setup().click(screen.getByRole('link', { name: 'Export CSV' }));
-    expect(await screen.findByText(/The download failed: The server failed \(500\)/)).toBeInTheDocument();
+    expect(await screen.findByText(/The download could not start: The server failed \(500\)/)).toBeInTheDocument();
+  });
+
+  it('asks for a ticket without a token too, and says when downloads are busy rather than follow the link', async () => {
+    const detail = '2 downloads (exports, error reports) are being written already; try again in a few seconds.';
+    const fetchMock = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ detail }), {
+          status: 503,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': '5' },
+        }),
+    );
+    vi.stubGlobal('fetch', fetchMock);
+    const followed = vi.spyOn(HTMLAnchorElement.prototype, 'click');
+    renderExportLink();
+    screen.getByRole('link', { name: 'Export CSV' }).dispatchEvent(
+      new MouseEvent('click', { bubbles: true, cancelable: true, button: 0 }),
+    );
+    expect(await screen.findByText(`The download could not start: ${detail}`)).toBeInTheDocument();
+    expect(followed).not.toHaveBeenCalled();
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe('/api/v1/downloads');
+    expect(init.headers).not.toHaveProperty('Authorization');
   });
 });

@@ -1,7 +1,7 @@
 import { QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ToastProvider, useToast } from '@/components/toast';
-import { installAuthenticatedDownloads } from '@/lib/authenticated-downloads';
+import { installTicketedDownloads } from '@/lib/ticketed-downloads';
 import { createQueryClient } from '@/lib/query-client';
 
 export function AppProvider({ children }: { children: ReactNode }) {
@@ -9,17 +9,17 @@ export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <QueryClientProvider client={queryClient}>
       <ToastProvider>
-        <AuthenticatedDownloads />
+        <TicketedDownloads />
         {children}
       </ToastProvider>
     </QueryClientProvider>
   );
 }
 
-/** Lets download links send the API token, for the app's lifetime; a failed download is told
- * in a toast. */
-function AuthenticatedDownloads() {
+/** Download links ask for a ticket first (sending the API token, if any), for the app's lifetime; a
+ * refusal is told in a toast. */
+function TicketedDownloads() {
   const { error } = useToast();
-  useEffect(() => installAuthenticatedDownloads(error), [error]);
+  useEffect(() => installTicketedDownloads(error), [error]);
   return null;
 }

@@ -406,7 +406,9 @@ export interface paths {
          * A single-use ticket to a download, for a link that cannot send a token
          * @description The download's URL with a ticket that stands for this request's token: valid
          *     once, for that URL only, for a minute. Browsers follow it to stream the file to
-         *     disk (a link cannot send an `Authorization` header).
+         *     disk (a link cannot send an `Authorization` header). Refused with 503 while the
+         *     download would be (as many downloads as allowed under way on this API process),
+         *     so that a page can say so rather than leave a failed download.
          */
         post: operations["create_download_ticket_api_v1_downloads_post"];
         delete?: never;
@@ -3481,7 +3483,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            /** @description As many downloads (exports, error reports) as allowed are being written, or downloaded, just now (or the database or Redis cannot be reached); `Retry-After` says when to retry. */
             503: {
                 headers: {
                     [name: string]: unknown;
