@@ -51,7 +51,7 @@ test-backend: $(PY_STAMP) ui
 
 test-frontend: $(PY_STAMP) ui
 ifeq ($(HAVE_NODE),yes)
-	cd frontend && npm test && npm run e2e
+	cd frontend && npm test && E2E_SKIP_BUILD=1 npm run e2e
 endif
 
 ## test: install everything, lint, then run every test against real servers

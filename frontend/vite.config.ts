@@ -25,5 +25,9 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     css: false,
     restoreMocks: true,
+    // Well above what a test takes on a busy machine: at the 5 s default, user-event typing ran out
+    // of time under load, and a test stopped that way kept typing into the next one.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
   },
 });

@@ -22,7 +22,7 @@ test('an unknown import in the URL is "not found" at once, and is not asked abou
   });
   await page.clock.install();
   await page.goto(`/?import=${id}`);
-  await expect(page.getByText(/This import was not found/)).toBeVisible({ timeout: 3_000 });
+  await expect(page.getByText(/This import was not found/)).toBeVisible();
   // A minute on: longer than any poll interval, and than every reopening of a broken stream.
   await runPageClock(page, 60_000);
   expect(asked.filter((path) => !path.endsWith('/events'))).toHaveLength(1);

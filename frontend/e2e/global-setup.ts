@@ -67,6 +67,11 @@ export default async function globalSetup() {
 
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'product-importer-e2e-'));
+  // The CSV files the tests write: a folder of the run's own, whatever `--output` says.
+  const csvDir = mkdtempSync(join(tmpdir(), 'product-importer-e2e-csv-'));
+  const removeDirs = () => {
+    for (const dir of [dataDir, csvDir]) rmSync(dir, { recursive: true, force: true });
+  };
   const baseURL = `http://127.0.0.1:${port}`;
   let output = '';
   const server = spawn(executable, ['serve', '--port', String(port)], {
@@ -93,14 +98,15 @@ export default async function globalSetup() {
     await waitForHealth(baseURL, server, () => output);
   } catch (error) {
     await stop(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDirs();
     throw error;
   }
   process.env.E2E_BASE_URL = baseURL;
   process.env.E2E_DATA_DIR = dataDir;
+  process.env.E2E_CSV_DIR = csvDir;
 
   return async () => {
     await stop(server);
-    rmSync(dataDir, { recursive: true, force: true });
+    removeDirs();
   };
 }

@@ -8,6 +8,7 @@ import {
   holdRequests,
   importThroughApi,
   nextFrames,
+  pageRequestsSeen,
   saveScreenshot,
   test,
   VIEWPORTS,
@@ -101,10 +102,12 @@ test.describe('Story 1: import a CSV and watch it', () => {
     const csv = Buffer.from('sku,name\nKEY-1,Chosen with the keyboard\n');
     await (await opened).setFiles({ name: 'keyboard.csv', mimeType: 'text/csv', buffer: csv });
     await expect(page.getByRole('region', { name: 'Upload' })).toBeVisible();
+    await expect.poll(uploading.count).toBe(1);
     await nextFrames(page);
     await expect(chooser).toBeFocused();
     await page.keyboard.press('Space');
     await nextFrames(page);
+    await pageRequestsSeen(page);
     expect(choosers).toBe(1);
     expect(uploading.count()).toBe(1);
 
@@ -248,8 +251,11 @@ test.describe('Story 1: import a CSV and watch it', () => {
     try {
       const file = generatedCsv('large.csv', 100_000, 7);
       await page.goto('/');
+      // Held: on its own the upload is on the screen for a few hundred milliseconds only.
+      const uploading = await holdRequests(page, 'POST', /\/api\/v1\/imports$/);
       await page.locator('input[type="file"]').setInputFiles(file.path);
-      await expect(page.getByText(/Uploading/)).toBeVisible();
+      await expect(page.getByRole('region', { name: 'Upload' })).toContainText('Uploading large.csv');
+      uploading.release();
       await expect(page).toHaveURL(/\?import=/, { timeout: 60_000 });
       const importId = new URL(page.url()).searchParams.get('import')!;
       // Live updates arrive without reloading: the page learnt of the import from the upload's

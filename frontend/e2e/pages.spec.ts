@@ -1,5 +1,14 @@
 import type { Page } from '@playwright/test';
-import { api, expect, expectNoA11yViolations, importThroughApi, saveScreenshot, test, VIEWPORTS } from './support/fixtures';
+import {
+  api,
+  deleteWebhooks,
+  expect,
+  expectNoA11yViolations,
+  importThroughApi,
+  saveScreenshot,
+  test,
+  VIEWPORTS,
+} from './support/fixtures';
 import { WebhookReceiver } from './support/receiver';
 
 // Every page, at desktop and phone width: no serious or critical axe-core violations, nothing
@@ -8,10 +17,8 @@ import { WebhookReceiver } from './support/receiver';
 let receiver: WebhookReceiver;
 
 test.beforeAll(async ({ baseURL }) => {
+  await deleteWebhooks(baseURL!);
   receiver = await new WebhookReceiver().start();
-  for (const hook of await api<{ id: number }[]>(baseURL!, 'webhooks')) {
-    await api(baseURL!, `webhooks/${hook.id}`, { method: 'DELETE' });
-  }
   await api(baseURL!, 'webhooks', {
     method: 'POST',
     body: { url: receiver.url, events: ['import.completed', 'product.created'], description: 'Catalog sync' },
@@ -30,7 +37,10 @@ test.beforeAll(async ({ baseURL }) => {
   await importThroughApi(baseURL!, 'screenshots.csv', rows.join('\n') + '\n');
 });
 
-test.afterAll(async () => {
+// The endpoints go before their receiver: later stories would queue failing deliveries to it, and a
+// receiver of theirs on the same port could get its events.
+test.afterAll(async ({ baseURL }) => {
+  await deleteWebhooks(baseURL!);
   await receiver?.stop();
 });
 

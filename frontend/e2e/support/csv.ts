@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-// Under Playwright's output folder, which it empties at the start of each run.
-const dir = join(repo, 'frontend', 'test-results', 'csv');
-mkdirSync(dir, { recursive: true });
+
+/** The run's folder for CSV files: global-setup makes it, and removes it at the end. */
+function csvDir(): string {
+  const dir = process.env.E2E_CSV_DIR;
+  if (!dir) throw new Error('E2E_CSV_DIR is not set: global-setup did not run.');
+  return dir;
+}
 
 function quote(value: string): string {
   return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
@@ -14,7 +18,7 @@ function quote(value: string): string {
 
 /** Writes a CSV with these rows (header `sku,name,description`) and returns its path. */
 export function writeCsv(name: string, rows: string[][], header = ['sku', 'name', 'description']): string {
-  const path = join(dir, name);
+  const path = join(csvDir(), name);
   writeFileSync(path, [header, ...rows].map((row) => row.map(quote).join(',')).join('\r\n') + '\r\n');
   return path;
 }
@@ -23,7 +27,7 @@ export type GeneratedCsv = { path: string; rows: number; distinctSkus: number };
 
 /** A realistic CSV from the repository's generator (or a simple one when it is not there). */
 export function generatedCsv(name: string, rows: number, seed = 1): GeneratedCsv {
-  const path = join(dir, name);
+  const path = join(csvDir(), name);
   const generator = join(repo, 'generate_csv.py');
   const python = join(repo, '.venv', 'bin', 'python');
   if (existsSync(generator) && existsSync(python)) {

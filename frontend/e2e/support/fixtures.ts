@@ -51,18 +51,29 @@ export async function saveScreenshot(page: Page, name: string) {
   await page.screenshot({ path: join(screenshots, `${name}-full.png`), fullPage: true });
 }
 
+let markers = 0;
+
 /**
- * Moves the page's clock (`page.clock.install()` before the page loaded) on by `ms` at once,
- * firing every timer due meanwhile (polls, streams opened again, retries), then waits until a
- * request the page starts after them has been seen: by then every request those timers sent has
- * been reported. A negative ("not asked again") is proved without waiting that long for real.
+ * Waits until a request the page sends now has been seen: by then every request it sent before
+ * has been reported, and has reached the route handlers (`holdRequests`) that catch it. A negative
+ * ("not sent again") is proved without waiting some time for real.
  */
-export async function runPageClock(page: Page, ms: number) {
-  await page.clock.runFor(ms);
-  const marker = `/health?after-clock=${Date.now()}`;
+export async function pageRequestsSeen(page: Page) {
+  markers += 1;
+  const marker = `/health?marker=${process.pid}-${markers}`;
   const seen = page.waitForRequest((request) => request.url().endsWith(marker));
   await page.evaluate((url) => fetch(url).then(() => undefined), marker);
   await seen;
+}
+
+/**
+ * Moves the page's clock (`page.clock.install()` before the page loaded) on by `ms` at once,
+ * firing every timer due meanwhile (polls, streams opened again, retries), then waits until every
+ * request those timers sent has been seen (`pageRequestsSeen`).
+ */
+export async function runPageClock(page: Page, ms: number) {
+  await page.clock.runFor(ms);
+  await pageRequestsSeen(page);
 }
 
 /**
@@ -91,16 +102,26 @@ export async function nextFrames(page: Page) {
 
 /**
  * Presses Enter on `control`, checks it keeps the keyboard focus while the request it started is
- * pending (`busy` shows that: the control itself by default), and presses Enter again.
+ * held (`busy` shows that: the control itself by default), presses Enter again, and checks that
+ * `held` caught that one request only.
  */
-export async function pressEnterTwiceWhilePending(page: Page, control: Locator, busy: Locator = control) {
+export async function pressEnterTwiceWhilePending(
+  page: Page,
+  control: Locator,
+  held: { count: () => number },
+  busy: Locator = control,
+) {
   await control.focus();
   await page.keyboard.press('Enter');
+  // The page marks itself busy before its request has reached the route handler that counts it.
+  await expect.poll(held.count).toBe(1);
   await expect(busy).toHaveAttribute('aria-busy', 'true');
   await nextFrames(page);
   await expect(control).toBeFocused();
   await page.keyboard.press('Enter');
   await nextFrames(page);
+  await pageRequestsSeen(page);
+  expect(held.count(), 'the second Enter sent the request again').toBe(1);
 }
 
 export async function api<T = unknown>(
@@ -116,6 +137,13 @@ export async function api<T = unknown>(
   const text = await response.text();
   if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path} → ${response.status}: ${text}`);
   return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Deletes every webhook endpoint (its deliveries still to send go with it). */
+export async function deleteWebhooks(baseURL: string) {
+  for (const hook of await api<{ id: number }[]>(baseURL, 'webhooks')) {
+    await api(baseURL, `webhooks/${hook.id}`, { method: 'DELETE' });
+  }
 }
 
 /** Uploads a CSV through the API (not the UI) and waits for its import to end. */
