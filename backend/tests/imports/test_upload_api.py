@@ -10,6 +10,7 @@ from sqlalchemy import text
 from product_importer.app import create_app
 from product_importer.db import sync_engine
 from tests.imports.helpers import (
+    MergeGate,
     catalog,
     completed_events,
     csv_bytes,
@@ -141,8 +142,9 @@ async def test_uploads_above_the_limit_get_413_and_nothing_is_kept(client):
         assert _kept() == (0, 0)
 
 
-async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
-    with settings_env(UPLOAD_CHUNK_BYTES="4096"):
+async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client, worker):
+    # The gate keeps a worker from ending the import (its end deletes the stored file).
+    with settings_env(UPLOAD_CHUNK_BYTES="4096"), MergeGate():
         content = csv_bytes("sku,name", *[f"C-{i},Name {i}" for i in range(3000)])
         response = await upload(client, content, "catalog.csv")
         assert response.status_code == 202
@@ -156,6 +158,7 @@ async def test_a_large_upload_is_stored_in_chunks_and_answered_at_once(client):
                 .all()
             )
         assert sum(sizes) == len(content) and max(sizes) == 4096
+    assert (await wait_final(client, body["id"]))["status"] == "completed"
 
 
 def _split_inside_a_character(rows: list[str], at: int) -> bytes:

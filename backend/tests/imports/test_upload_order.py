@@ -199,12 +199,14 @@ def _idle_in_transaction_timeout(value: str) -> None:
 async def test_an_import_waiting_its_turn_outlives_an_idle_in_transaction_timeout(client, worker):
     """Its transaction is idle while it waits (servers are often set to end such
     sessions): the wait must not cost the import."""
-    _idle_in_transaction_timeout("1s")
+    # The timeout ends any session, the import's too before it turns it off for its
+    # transaction: well past the moments between its statements on a busy machine.
+    _idle_in_transaction_timeout("5s")
     try:
         with _claimed_by_a_test_session():
             later = (await upload(client, csv_bytes("sku,name", "i-1,Later"))).json()["id"]
             assert (await _waiting_or_final(client, later))["phase"] == WAITING_PHASE
-            await asyncio.sleep(3)  # past the timeout, still waiting
+            await asyncio.sleep(8)  # past the timeout, still waiting
         final = await wait_final(client, later)
     finally:
         _idle_in_transaction_timeout("0")

@@ -111,17 +111,19 @@ def _server_log(env_extra: dict[str, str]) -> str:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    answered = False
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 120
+        while not answered and time.monotonic() < deadline and process.poll() is None:
             try:
                 httpx.get(f"http://127.0.0.1:{port}/health", timeout=5)
-                break
+                answered = True
             except httpx.HTTPError:
                 time.sleep(0.2)
     finally:
         process.terminate()
         output, _ = process.communicate(timeout=30)
+    assert answered, f"the API never answered:\n{output.decode()}"
     return output.decode()
 
 

@@ -5,6 +5,7 @@ hang, or an answer dripped a byte at a time)."""
 from __future__ import annotations
 
 import io
+import socket
 import threading
 import time
 from collections import deque
@@ -18,7 +19,10 @@ class Reply:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b"ok"
-    hang: float = 0.0  # seconds to wait before answering (cut short when the server stops)
+    # Seconds to wait before answering: cut short when the server stops, when the client
+    # hangs up (its timeout), or when `until` is set.
+    hang: float = 0.0
+    until: threading.Event | None = None
     drip: float = 0.0  # seconds between the bytes of the answer (its status line and headers too)
     drip_body_only: bool = False  # the status line and headers at once, then drip the body
 
@@ -46,7 +50,7 @@ class Receiver:
         self._lock = threading.Condition()
         self._scripts: dict[str, deque[Reply]] = {}
         self._received: list[Received] = []
-        self._open: dict[str, int] = {}
+        self._open: dict[str, list[socket.socket]] = {}
         self.max_open: dict[str, int] = {}
         self._closing = threading.Event()
         receiver = self
@@ -56,10 +60,10 @@ class Receiver:
                 length = int(self.headers.get("content-length") or 0)
                 body = self.rfile.read(length)
                 headers = {key.lower(): value for key, value in self.headers.items()}
-                reply = receiver._arrived(Received(self.path, headers, body))
+                reply = receiver._arrived(Received(self.path, headers, body), self.connection)
                 try:
-                    if reply.hang:
-                        receiver._closing.wait(reply.hang)
+                    if reply.hang and receiver._hang(self.connection, reply):
+                        return  # the client gave up: nobody to answer
                     if reply.drip:
                         receiver._drip(self.wfile, reply)
                         return
@@ -72,7 +76,7 @@ class Receiver:
                 except OSError:
                     pass  # the client gave up (timeout): that is the point of a hang
                 finally:
-                    receiver._left(self.path)
+                    receiver._left(self.path, self.connection)
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -94,12 +98,35 @@ class Receiver:
         for reply in replies:
             queue.append(Reply(status=reply) if isinstance(reply, int) else reply)
 
-    def _arrived(self, request: Received) -> Reply:
+    @staticmethod
+    def _gone(connection: socket.socket) -> bool:
+        """Whether the client has hung up (its end of the connection is closed)."""
+        try:
+            return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def _hang(self, connection: socket.socket, reply: Reply) -> bool:
+        """Wait as `reply` says; True when it ended because the client hung up."""
+        deadline = time.monotonic() + reply.hang
+        while time.monotonic() < deadline and not (reply.until and reply.until.is_set()):
+            if self._gone(connection):
+                return True
+            if self._closing.wait(0.05):
+                break
+        return False
+
+    def _arrived(self, request: Received, connection: socket.socket) -> Reply:
         with self._lock:
             self._received.append(request)
-            self._open[request.path] = self._open.get(request.path, 0) + 1
+            # A request whose client gave up (its timeout) is no longer in flight, even
+            # while its hang goes on here.
+            still = [c for c in self._open.get(request.path, []) if not self._gone(c)]
+            self._open[request.path] = [*still, connection]
             self.max_open[request.path] = max(
-                self.max_open.get(request.path, 0), self._open[request.path]
+                self.max_open.get(request.path, 0), len(self._open[request.path])
             )
             self._lock.notify_all()
             queue = self._scripts.get(request.path)
@@ -115,9 +142,10 @@ class Receiver:
                 return
             out.write(bytes([byte]))
 
-    def _left(self, path: str) -> None:
+    def _left(self, path: str, connection: socket.socket) -> None:
         with self._lock:
-            self._open[path] -= 1
+            if connection in self._open.get(path, []):
+                self._open[path].remove(connection)
 
     def requests(self, path: str | None = None) -> list[Received]:
         with self._lock:

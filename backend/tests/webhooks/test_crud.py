@@ -1,11 +1,15 @@
 """Webhook endpoints: create, read, replace, patch, delete, and what is refused."""
 
 import asyncio
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
 from product_importer.db import async_engine
 from product_importer.webhooks.delivery import deliver_job
+from tests.settings_helpers import settings_env
 from tests.webhooks.helpers import create_webhook, make_job
 from tests.webhooks.receiver import Receiver, Reply
 
@@ -180,25 +184,40 @@ def _deliver_an_event(webhook_id: int) -> None:
     deliver_job(job_id, token)
 
 
+@contextmanager
+def _answer_held(receiver: Receiver) -> Iterator[threading.Event]:
+    """The next request to /hook is answered once the block sets the event it is given
+    (or after a minute), and a test send waits that long for its answer."""
+    release = threading.Event()
+    receiver.script("/hook", Reply(hang=60.0, until=release))
+    try:
+        with settings_env(WEBHOOK_TIMEOUT_SECONDS="90"):
+            yield release
+    finally:
+        release.set()
+
+
 async def test_a_test_send_holds_no_database_connection_while_it_waits(client, receiver):
     webhook = await create_webhook(client, receiver.url())
-    receiver.script("/hook", Reply(hang=1.0))
-    sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
-    await asyncio.to_thread(receiver.wait_for, 1, "/hook")
-    assert async_engine().pool.checkedout() == 0
-    answer = await sending
+    with _answer_held(receiver) as release:
+        sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
+        await asyncio.to_thread(receiver.wait_for, 1, "/hook")
+        assert async_engine().pool.checkedout() == 0
+        release.set()
+        answer = await sending
     assert answer.json()["ok"] is True
     assert (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["total"] == 1
 
 
 async def test_a_test_send_to_a_webhook_deleted_meanwhile_is_404(client, receiver):
     webhook = await create_webhook(client, receiver.url())
-    receiver.script("/hook", Reply(hang=1.0))
-    sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
-    await asyncio.to_thread(receiver.wait_for, 1, "/hook")
+    with _answer_held(receiver) as release:
+        sending = asyncio.create_task(client.post(f"{API}/{webhook['id']}/test"))
+        await asyncio.to_thread(receiver.wait_for, 1, "/hook")
 
-    assert (await client.delete(f"{API}/{webhook['id']}")).status_code == 204
-    answer = await sending
+        assert (await client.delete(f"{API}/{webhook['id']}")).status_code == 204
+        release.set()
+        answer = await sending
 
     assert answer.status_code == 404, answer.text
     assert answer.json()["detail"] == f"webhook {webhook['id']} not found"

@@ -3,8 +3,10 @@ endpoint (by hand or on 410 Gone) cancels its pending retries, a redelivery repl
 the event's retry chain, and either withdraws the `next_retry_at` it had announced."""
 
 import asyncio
+import time
 
 from sqlalchemy import delete, text, update
+from sqlalchemy.orm import Session
 
 from product_importer.config import get_settings
 from product_importer.db import sync_session
@@ -129,7 +131,7 @@ async def test_disabling_while_an_attempt_is_recorded_withdraws_its_retry(
         disabling = asyncio.create_task(
             client.patch(f"{API}/{webhook['id']}", json={"enabled": False})
         )
-        await _until_a_session_waits_for_a_lock()  # the endpoint's row
+        await _until_a_session_waits_for(session)  # the endpoint's row
         assert not disabling.done()
     response = await disabling
 
@@ -163,18 +165,21 @@ async def test_redeliver_while_the_endpoint_is_deleted_is_404(client, receiver: 
     with sync_session() as deleting:
         deleting.execute(delete(Webhook).where(Webhook.id == webhook["id"]))
         redelivery = asyncio.create_task(client.post(f"{API}/deliveries/{attempt.id}/redeliver"))
-        await _until_a_session_waits_for_a_lock()  # the endpoint's row, the delivery read
+        await _until_a_session_waits_for(deleting)  # the endpoint's row, the delivery read
         assert not redelivery.done()
         deleting.commit()
     response = await redelivery
     assert response.status_code == 404, response.text
 
 
-async def _until_a_session_waits_for_a_lock(within: float = 10.0) -> None:
-    waiting = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-    for _ in range(int(within / 0.05)):
+async def _until_a_session_waits_for(holder: Session, within: float = 120.0) -> None:
+    """Until another session waits for a lock that `holder`'s transaction holds."""
+    pid = holder.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    blocked = text("SELECT count(*) FROM pg_locks WHERE :pid = ANY(pg_blocking_pids(pid))")
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
         with sync_session() as session:
-            if session.execute(waiting).scalar_one():
+            if session.execute(blocked, {"pid": pid}).scalar_one():
                 return
         await asyncio.sleep(0.05)
-    raise AssertionError("no session waited for a lock")
+    raise AssertionError(f"no session waited for a lock of session {pid} in {within:.0f} s")
