@@ -118,6 +118,23 @@ def stored_import(content: bytes) -> uuid.UUID:
     return import_id
 
 
+def import_with_errors(count: int, description: str = "") -> str:
+    """A stored import whose `count` skipped rows (lines 2 to `count` + 1) each carry
+    `description`."""
+    with sync_engine().begin() as conn:
+        statement = text("INSERT INTO imports (filename) VALUES ('products.csv') RETURNING id")
+        import_id = conn.execute(statement).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO import_errors (import_id, line, reason, sku, description) "
+                "SELECT :id, n, 'missing name', 'E-' || n, :description "
+                "FROM generate_series(2, :last) n"
+            ),
+            {"id": import_id, "last": count + 1, "description": description},
+        )
+    return str(import_id)
+
+
 def stored_record(import_id: uuid.UUID) -> Any:
     """An import's row as it stands (its columns as attributes)."""
     with sync_engine().connect() as conn:

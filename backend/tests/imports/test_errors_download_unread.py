@@ -8,43 +8,25 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 import httpx
-from sqlalchemy import text
 
-from product_importer.db import sync_engine
-from tests.imports.helpers import api_process
+from tests.imports.helpers import api_process, import_with_errors
 from tests.products.test_export_unread import unread_export, wait_until_written
 
 ERRORS = 6_000
 ERRORS_QUERY = "SELECT import_errors.line"
 
 
-def import_with_many_errors() -> str:
-    """An import with ~12 MB of skipped rows: far more than the socket buffers between
-    the API and a client that does not read."""
-    with sync_engine().begin() as conn:
-        statement = text("INSERT INTO imports (filename) VALUES ('big.csv') RETURNING id")
-        import_id = conn.execute(statement).scalar_one()
-        conn.execute(
-            text(
-                "INSERT INTO import_errors (import_id, line, reason, sku, description) "
-                "SELECT :id, n, 'missing name', 'E-' || n, repeat('d', 2000) "
-                "FROM generate_series(2, :last) n"
-            ),
-            {"id": import_id, "last": ERRORS + 1},
-        )
-    return str(import_id)
-
-
 def test_more_unread_error_reports_than_connections_leave_the_list_answering(monkeypatch):
     """Two connections in all (a pool of one, and one more): unread error reports
     holding them would leave every other request waiting for one."""
-    path = f"/api/v1/imports/{import_with_many_errors()}/errors.csv"
+    # ~12 MB: far more than the socket buffers between the API and a client that does not read
+    path = f"/api/v1/imports/{import_with_errors(ERRORS, 'd' * 2_000)}/errors.csv"
     monkeypatch.setenv("DB_POOL_SIZE", "1")
     with api_process() as (url, _server), ExitStack() as downloads:
         for _ in range(2):
             downloads.enter_context(unread_export(url, until=b"\r\n2,", path=path))
         wait_until_written(query_start=ERRORS_QUERY)
-        response = httpx.get(f"{url}/api/v1/products?page_size=1", timeout=15)
+        response = httpx.get(f"{url}/api/v1/products?page_size=1", timeout=60)
         assert response.status_code == 200, response.text
         downloads.close()
         whole = httpx.get(f"{url}{path}", timeout=60)
