@@ -9,7 +9,7 @@ import logging
 import socket
 
 import redis.exceptions
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -35,6 +35,12 @@ UNREACHABLE_ERRNOS = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH})
 # PostgreSQL that cannot take a session: connection exceptions (class 08), shutting
 # down or starting up (57P01-57P03), too many connections (53300).
 UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
+
+
+def try_again_later(detail: str) -> HTTPException:
+    """A 503 for something busy just now (not out of reach): `Retry-After` says when."""
+    retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail, retry)
 
 
 def _server_state(exc: BaseException) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
-from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.error_responses import try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
 from product_importer.core.spooled_download import DownloadsBusy
@@ -162,8 +162,7 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
     try:
         rows = service.errors_csv(import_id)
     except DownloadsBusy as exc:
-        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
+        raise try_again_later(str(exc)) from None
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
-from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.error_responses import try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.products import list_service, service, versions
@@ -68,8 +68,7 @@ def _http_errors() -> Iterator[None]:
         detail = [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(exc)}]
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
     except DownloadsBusy as exc:
-        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
+        raise try_again_later(str(exc)) from None
 
 
 @router.get("", response_model=ProductPage)

@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Request, status
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
-from product_importer.core.error_responses import RETRY_AFTER_SECONDS
+from product_importer.core.error_responses import try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
 from product_importer.core.spooled_download import DownloadsBusy, Place
@@ -53,6 +53,5 @@ async def create_download_ticket(
     except NotADownload as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     except DownloadsBusy as exc:
-        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), retry) from None
+        raise try_again_later(str(exc)) from None
     return DownloadTicketRead(url=url, expires_in=seconds)
