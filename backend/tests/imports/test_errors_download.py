@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
+from product_importer.config import get_settings
+from product_importer.core.spooled_download import Place
 from product_importer.db import sync_engine
 
 
@@ -47,3 +49,18 @@ async def test_quotes_and_line_breaks_cannot_break_out_of_the_header(client):
         'attachment; filename="a_; filename=_evil.exe__X-Injected: 1-errors.csv"; '
         "filename*=UTF-8''a%22%3B%20filename%3D%22evil.exe%0D%0AX-Injected%3A%201-errors.csv"
     )
+
+
+async def test_an_error_report_beyond_the_download_caps_is_refused_until_one_is_written(client):
+    """Error reports count in the caps exports count in: 503 and `Retry-After`."""
+    import_id = _import_named("products.csv")
+    places = [Place() for _ in range(get_settings().export_writing_max)]
+    try:
+        refused = await client.get(f"/api/v1/imports/{import_id}/errors.csv")
+        assert refused.status_code == 503
+        assert refused.headers["retry-after"].isdigit()
+        assert "are being written already" in refused.json()["detail"]
+    finally:
+        for place in places:
+            place.give_back()
+    assert (await client.get(f"/api/v1/imports/{import_id}/errors.csv")).status_code == 200
