@@ -22,10 +22,12 @@ what was already sent: the server cuts it off, never ends it as if complete.
 """
 
 import asyncio
+import csv
+import io
 import os
 import tempfile
 import weakref
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import IO, Any
 
 import anyio
@@ -44,6 +46,13 @@ LEAVE_WITH_ITS_CLIENT = text("SET LOCAL client_connection_check_interval = 1000"
 
 # The bytes of a batch of the query's rows.
 Encoder = Callable[[Sequence[Any]], bytes]
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    """`rows` as CSV (RFC 4180 quoting, CRLF line ends) in UTF-8."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 class DownloadsBusy(Exception):

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import csv
-import io
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
-from product_importer.core.spooled_download import spooled_download
+from product_importer.core.spooled_download import csv_bytes, spooled_download
 from product_importer.core.spreadsheet import safe_cell, unguarded
 from product_importer.db import after_commit
 from product_importer.imports import repository
@@ -179,17 +177,13 @@ def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
     """The skipped rows as CSV, sent as they are written (a paused download holds no
     connection: see `core.spooled_download`). Raises `DownloadsBusy` while as many
     downloads as the settings allow are being written, or hold their file."""
-    return spooled_download(_encode([ERROR_COLUMNS]), repository.errors_of(import_id), _encode_rows)
-
-
-def _encode(rows: Iterable[Iterable[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return spooled_download(
+        csv_bytes([ERROR_COLUMNS]), repository.errors_of(import_id), _encode_rows
+    )
 
 
 def _encode_rows(rows: Sequence[Any]) -> bytes:
-    return _encode([_cell(value) for value in row] for row in rows)
+    return csv_bytes([_cell(value) for value in row] for row in rows)
 
 
 def _cell(value: object) -> str:

@@ -9,12 +9,10 @@ and re-imports as is: `sku`, `name`, `description` columns; the others are ignor
 by the import.
 """
 
-import csv
-import io
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from product_importer.core.spooled_download import spooled_download
+from product_importer.core.spooled_download import csv_bytes, spooled_download
 from product_importer.core.spreadsheet import safe_cell
 from product_importer.products import list_queries as sql
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -34,18 +32,12 @@ def _cells(row: Any) -> tuple[Any, ...]:
     )
 
 
-def _encode(rows: Iterable[tuple[Any, ...]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def _encode_products(rows: Sequence[Any]) -> bytes:
-    return _encode(_cells(row) for row in rows)
+    return csv_bytes(_cells(row) for row in rows)
 
 
 def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[bytes]:
     """The file's bytes. Raises `DownloadsBusy` while as many downloads as the settings
     allow are being written, or hold their file."""
-    head = "\ufeff".encode() + _encode([HEADER])
+    head = "\ufeff".encode() + csv_bytes([HEADER])
     return spooled_download(head, sql.export(filters, sort), _encode_products)

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from product_importer.config import Settings, get_settings
-from product_importer.core.spooled_download import Place
+from product_importer.core.spooled_download import Place, csv_bytes
 from product_importer.db import async_engine, sync_engine
 from product_importer.products import export
 from product_importer.products import list_queries as sql
@@ -197,8 +197,8 @@ async def test_the_file_sends_the_bytes_the_rows_encode_to(client, sort):
     assert response.status_code == 200
     async with async_engine().connect() as conn:
         rows = (await conn.execute(sql.export(ProductFilters(), ProductSort(sort)))).all()
-    expected = "\ufeff".encode() + export._encode([export.HEADER])
-    expected += export._encode(export._cells(row) for row in rows)
+    expected = "\ufeff".encode() + csv_bytes([export.HEADER])
+    expected += csv_bytes(export._cells(row) for row in rows)
     assert response.content == expected
 
 
