@@ -2,13 +2,14 @@
 as it is written.
 
 The answer starts at once with its first bytes (a CSV header). A task of its own
-writes the rows to an unnamed temporary file (from a server-side cursor, so memory
-stays flat at any size), and the download sends that file from its start as the rows
-are written: the client gets bytes all along at its own pace, and the database never
-waits for it. So a connection, a transaction and the tables' locks are held only
-while the query runs, not while the client downloads: a paused download keeps
-neither delete-all nor an import's rebuild waiting for a table, nor other requests
-from a connection, nor vacuum behind its snapshot.
+has PostgreSQL write the query's rows as CSV (`COPY (query) TO STDOUT`: the cells are
+made in SQL, and memory stays flat at any size) to an unnamed temporary file, and the
+download sends that file from its start as the rows are written: the client gets
+bytes all along at its own pace, and the database never waits for it. So a
+connection, a transaction and the tables' locks are held only while the query runs,
+not while the client downloads: a paused download keeps neither delete-all nor an
+import's rebuild waiting for a table, nor other requests from a connection, nor
+vacuum behind its snapshot.
 
 Two caps, from the settings, shared by every such download: `export_writing_max`
 are written at once (each holds a connection meanwhile), and `export_files_max` hold
@@ -27,25 +28,21 @@ import io
 import os
 import tempfile
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from typing import IO, Any
 
 import anyio
 import anyio.to_thread
-from sqlalchemy import Executable, text
+from sqlalchemy import ColumnElement, Dialect, Select, literal_column, text
 
 from product_importer.config import get_settings
 from product_importer.db import async_engine
 
-BATCH_ROWS = 2_000
 SEND_BYTES = 256 * 1024
 # A writer stopped mid-query closes its connection, which PostgreSQL notices only when it
 # next sends a row: told to look every second, it also ends a query that waits for a lock
 # or still sorts (a client gone keeps no backend busy, nor its place in a lock's queue).
 LEAVE_WITH_ITS_CLIENT = text("SET LOCAL client_connection_check_interval = 1000")
-
-# The bytes of a batch of the query's rows.
-Encoder = Callable[[Sequence[Any]], bytes]
 
 
 def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
@@ -53,6 +50,12 @@ def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def csv_text_cell(value: str) -> ColumnElement[Any]:
+    """A column of the SQL text expression `value` (not NULL), written as Python's csv
+    would: COPY writes an empty value as `""`, NULL as nothing."""
+    return literal_column(f"nullif({value}, '')")
 
 
 class DownloadsBusy(Exception):
@@ -107,22 +110,47 @@ class Place:
             self.give_back()
 
 
+class CrlfRowEnds:
+    """COPY ends a row with LF; the files end rows with CRLF (RFC 4180), and keep an LF
+    within a quoted value as it is. An LF is within a quoted value when an odd number of
+    quotes came before it (every quoted value has an even number). Fed COPY's output in
+    pieces, in order."""
+
+    def __init__(self) -> None:
+        self._quoted = False
+
+    def __call__(self, data: bytes) -> bytes:
+        lines = data.split(b"\n")
+        odd_quotes = [line.count(b'"') & 1 for line in lines]
+        if not self._quoted and not any(odd_quotes):
+            return b"\r\n".join(lines)
+        parts: list[bytes] = []
+        for line, odd in zip(lines, odd_quotes, strict=True):
+            self._quoted ^= bool(odd)
+            parts += (line, b"\n" if self._quoted else b"\r\n")
+        return b"".join(parts[:-1])  # no line end after the last piece
+
+
 class _Spool:
     """The rows written so far to an unnamed temporary file (closing it removes it): the
     writer appends, the download reads at its own offset up to `size`."""
 
-    def __init__(self, file: IO[bytes], encode: Encoder) -> None:
+    def __init__(self, file: IO[bytes]) -> None:
         self.file = file
         self.size = 0
         self.stop = anyio.CancelScope()
-        self._encode = encode
+        self._row_ends = CrlfRowEnds()
         self._grown = anyio.Event()
 
-    def _append(self, rows: Sequence[Any]) -> int:
-        data = self._encode(rows)
+    def _write(self, data: bytes) -> None:
         self.file.write(data)
         self.file.flush()  # before `size` says the bytes are there
-        return len(data)
+
+    async def _append(self, copied: bytes) -> None:
+        data = self._row_ends(copied)
+        await anyio.to_thread.run_sync(self._write, data)
+        self.size += len(data)
+        self.wake()
 
     def wake(self) -> None:
         self._grown.set()
@@ -131,23 +159,29 @@ class _Spool:
     async def grown(self) -> None:
         await self._grown.wait()
 
-    async def write_rows(self, query: Executable, place: Place) -> None:
+    async def write_rows(self, query: Select[Any], place: Place) -> None:
         try:
             with self.stop:
                 async with async_engine().connect() as conn:
                     await conn.execute(LEAVE_WITH_ITS_CLIENT)
-                    result = await conn.stream(query.execution_options(yield_per=BATCH_ROWS))
-                    async for batch in result.partitions(BATCH_ROWS):
-                        # In a thread: making the CSV is most of a download's time, and the
-                        # event loop must keep answering other requests meanwhile.
-                        self.size += await anyio.to_thread.run_sync(self._append, batch)
-                        self.wake()
+                    statement, args = _statement_and_args(query, conn.dialect)
+                    driver: Any = (await conn.get_raw_connection()).driver_connection
+                    await driver.copy_from_query(
+                        statement, *args, output=self._append, format="csv"
+                    )
         finally:
             place.written()
 
     async def read(self, offset: int) -> bytes:
         size = min(SEND_BYTES, self.size - offset)
         return await anyio.to_thread.run_sync(os.pread, self.file.fileno(), size, offset)
+
+
+def _statement_and_args(query: Select[Any], dialect: Dialect) -> tuple[str, list[Any]]:
+    """`query` as the driver's SQL (`$1`…) and its arguments (plain values: strings,
+    numbers, booleans, UUIDs; the driver writes them into the COPY as literals)."""
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
 
 
 async def _stopped(writer: asyncio.Task[None], spool: _Spool) -> None:
@@ -160,13 +194,11 @@ async def _stopped(writer: asyncio.Task[None], spool: _Spool) -> None:
         writer.exception()  # raised to the client already, or of no interest once it left
 
 
-async def _spooled(
-    head: bytes, query: Executable, encode: Encoder, place: Place
-) -> AsyncIterator[bytes]:
+async def _spooled(head: bytes, query: Select[Any], place: Place) -> AsyncIterator[bytes]:
     place.started = True
     try:
         yield head
-        spool = _Spool(await anyio.to_thread.run_sync(tempfile.TemporaryFile), encode)
+        spool = _Spool(await anyio.to_thread.run_sync(tempfile.TemporaryFile))
         writer = asyncio.create_task(spool.write_rows(query, place))
         writer.add_done_callback(lambda _: spool.wake())
         try:
@@ -186,12 +218,12 @@ async def _spooled(
         place.give_back()
 
 
-def spooled_download(head: bytes, query: Executable, encode: Encoder) -> AsyncIterator[bytes]:
-    """`head`, then the rows of `query`, a batch at a time through `encode`. Raises
+def spooled_download(head: bytes, query: Select[Any]) -> AsyncIterator[bytes]:
+    """`head`, then the rows of `query` as CSV (CRLF line ends, no header). Raises
     `DownloadsBusy` while as many downloads as the settings allow are being written,
     or hold their file."""
     place = Place()
-    body = _spooled(head, query, encode, place)
+    body = _spooled(head, query, place)
     # An answer dropped before it began (its client left at once) never runs `body`:
     # the place comes back when `body` is collected. One dropped once begun is closed by
     # the event loop later, which stops its writer first: its place comes back then.

@@ -4,19 +4,34 @@ An exported cell that a spreadsheet would run as a formula gets a leading `'` (t
 guard). So that an exported file imports unchanged, the import drops one leading `'`
 from a cell that, past its leading `'`s, starts like a formula; and the export guards a
 value that already looks guarded (`'=x` is exported as `''=x`).
+
+The rules are SQL expressions: the import applies them while it stages a file's rows,
+and PostgreSQL writes the downloads' cells with them (`COPY … TO STDOUT`).
 """
+
+from product_importer.core.sql_literals import unicode_literal
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
 
-
-def safe_cell(value: str) -> str:
-    """Neutralise CSV formula injection: prefix a would-be formula with `'`."""
-    return GUARD + value if value.lstrip(GUARD).startswith(FORMULA_STARTS) else value
+_GUARD_SQL = unicode_literal(GUARD)
+_FORMULA_STARTS_SQL = ", ".join(unicode_literal(char) for char in FORMULA_STARTS)
 
 
-def unguarded(value: str) -> str:
-    """A cell as it was before `safe_cell` (the import's rule; SQL in `imports`)."""
-    guarded = value.startswith(GUARD) and value.lstrip(GUARD).startswith(FORMULA_STARTS)
-    return value[1:] if guarded else value
+def safe_cell_sql(value: str) -> str:
+    """The SQL text expression `value` (not NULL), safe from formula injection: a
+    would-be formula, past any leading `'`s, gets a leading `'`."""
+    return (
+        f"CASE WHEN left(ltrim({value}, {_GUARD_SQL}), 1) IN ({_FORMULA_STARTS_SQL}) "
+        f"THEN {_GUARD_SQL} || {value} ELSE {value} END"
+    )
+
+
+def unguarded_sql(value: str) -> str:
+    """The SQL text expression `value` as it was before `safe_cell_sql` (the import's
+    rule), empty when NULL."""
+    return (
+        f"CASE WHEN ascii({value}) = {ord(GUARD)} AND left(ltrim({value}, {_GUARD_SQL}), 1) "
+        f"IN ({_FORMULA_STARTS_SQL}) THEN substr({value}, 2) ELSE coalesce({value}, '') END"
+    )

@@ -1,9 +1,10 @@
 """SQL for imports, as Core statements that the API and the workers both execute."""
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Delete, Select, Update, delete, func, select, update
+from sqlalchemy import ColumnElement, Delete, Select, Update, delete, func, select, update
 
 from product_importer.imports.models import Import, ImportError, ImportFileChunk
 from product_importer.imports.schemas import ACTIVE_STATUSES
@@ -54,16 +55,9 @@ def set_values(import_id: uuid.UUID, **values: Any) -> Update:
     return update(Import).where(Import.id == import_id).values(**values)
 
 
-def errors_of(import_id: uuid.UUID):
+def errors_of(import_id: uuid.UUID, columns: Sequence[ColumnElement[Any]]) -> Select[Any]:
     return (
-        select(
-            ImportError.line,
-            ImportError.column,
-            ImportError.reason,
-            ImportError.sku,
-            ImportError.name,
-            ImportError.description,
-        )
+        select(*columns)
         .where(ImportError.import_id == import_id)
         .order_by(ImportError.line, ImportError.id)
     )

@@ -6,15 +6,15 @@ import asyncio
 import contextlib
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func, literal_column
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
-from product_importer.core.spooled_download import csv_bytes, spooled_download
-from product_importer.core.spreadsheet import safe_cell, unguarded
+from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spooled_download
+from product_importer.core.spreadsheet import safe_cell_sql, unguarded_sql
 from product_importer.db import after_commit
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
@@ -173,24 +173,26 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
 ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
 
 
+def _error_cell(column: str) -> ColumnElement[Any]:
+    """The original value, made safe to open in a spreadsheet (no formula execution). A
+    value the file had guarded already (it came from an export) keeps its one guard, so
+    the corrected rows import as the original would."""
+    return csv_text_cell(safe_cell_sql(unguarded_sql(f'import_errors."{column}"')))
+
+
+ERROR_CELLS = (
+    literal_column("import_errors.line"),
+    *(_error_cell(column) for column in ERROR_COLUMNS[1:]),
+)
+
+
 def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
     """The skipped rows as CSV, sent as they are written (a paused download holds no
     connection: see `core.spooled_download`). Raises `DownloadsBusy` while as many
     downloads as the settings allow are being written, or hold their file."""
     return spooled_download(
-        csv_bytes([ERROR_COLUMNS]), repository.errors_of(import_id), _encode_rows
+        csv_bytes([ERROR_COLUMNS]), repository.errors_of(import_id, ERROR_CELLS)
     )
-
-
-def _encode_rows(rows: Sequence[Any]) -> bytes:
-    return csv_bytes([_cell(value) for value in row] for row in rows)
-
-
-def _cell(value: object) -> str:
-    """Original values, made safe to open in a spreadsheet (no formula execution). A
-    value the file had guarded already (it came from an export) keeps its one guard, so
-    the corrected rows import as the original would."""
-    return safe_cell(unguarded("" if value is None else str(value)))
 
 
 __all__ = [

@@ -15,7 +15,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from product_importer.core.spreadsheet import FORMULA_STARTS, GUARD
+from product_importer.core.spreadsheet import GUARD, unguarded_sql
+from product_importer.core.sql_literals import unicode_literal
 from product_importer.imports.csv_rules import Header
 from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
@@ -24,13 +25,7 @@ from product_importer.products.field_rules import (
     TRIM_CHARS,
 )
 
-
-def _sql_text(chars: str | tuple[str, ...]) -> str:
-    """A SQL string literal of `chars`, each written as a Unicode escape."""
-    return "E'" + "".join(f"\\u{ord(char):04X}" for char in chars) + "'"
-
-
-TRIM = _sql_text(TRIM_CHARS)
+TRIM = unicode_literal(TRIM_CHARS)
 # ascii() of a value that may trim to nothing: 0 (empty), a whitespace character, or the
 # export's guard (the value starts after it).
 BLANK_START_CODES = (0, ord(GUARD), *sorted(ord(char) for char in TRIM_CHARS))
@@ -57,16 +52,6 @@ RULES = (
         " || char_length(description) || ')'",
     ),
 )
-
-
-def _unguarded(column: str | None) -> str:
-    """The column's value (empty when NULL) without the export's spreadsheet guard
-    (`core.spreadsheet.unguarded`)."""
-    guard, starts = _sql_text(GUARD), ", ".join(_sql_text(char) for char in FORMULA_STARTS)
-    return (
-        f"CASE WHEN ascii({column}) = {ord(GUARD)} AND left(ltrim({column}, {guard}), 1) "
-        f"IN ({starts}) THEN substr({column}, 2) ELSE coalesce({column}, '') END"
-    )
 
 
 # A table has at most 1,600 columns, 5 of the staging table's are its own: a wider file
@@ -137,7 +122,9 @@ class StagingSql:
         )
 
     def _trim(self, field: str) -> str:
-        return f"btrim({_unguarded(self._col(field))}, {TRIM})"
+        column = self._col(field)
+        assert column, f"{field} is a required column"
+        return f"btrim({unguarded_sql(column)}, {TRIM})"
 
     @property
     def drop_table(self) -> str:
@@ -164,7 +151,7 @@ class StagingSql:
     @property
     def _description(self) -> str:
         column = self._col("description")
-        return _unguarded(column) if column else "''"
+        return unguarded_sql(column) if column else "''"
 
     @property
     def _raw(self) -> tuple[str | None, str | None, str | None]:

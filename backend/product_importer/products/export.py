@@ -6,38 +6,46 @@ it shares with the import error reports).
 
 The file is UTF-8 with a BOM (spreadsheets then read it as UTF-8), RFC 4180 quoting,
 and re-imports as is: `sku`, `name`, `description` columns; the others are ignored
-by the import.
+by the import. PostgreSQL writes the rows (`COPY … TO STDOUT`): the cells are made in
+SQL, as Python would write them (`isoformat()` timestamps, `true`/`false`).
 """
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
-from product_importer.core.spooled_download import csv_bytes, spooled_download
-from product_importer.core.spreadsheet import safe_cell
+from sqlalchemy import ColumnElement, literal_column
+
+from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spooled_download
+from product_importer.core.spreadsheet import safe_cell_sql
 from product_importer.products import list_queries as sql
 from product_importer.products.filters import ProductFilters, ProductSort
 
 HEADER = ("id", "sku", "name", "description", "is_active", "created_at", "updated_at")
 
 
-def _cells(row: Any) -> tuple[Any, ...]:
-    return (
-        row.id,
-        safe_cell(row.sku),
-        safe_cell(row.name),
-        safe_cell(row.description or ""),
-        "true" if row.is_active else "false",
-        row.created_at.isoformat(),
-        row.updated_at.isoformat(),
-    )
+def _text_cell(value: str) -> ColumnElement[Any]:
+    return csv_text_cell(safe_cell_sql(value))
 
 
-def _encode_products(rows: Sequence[Any]) -> bytes:
-    return csv_bytes(_cells(row) for row in rows)
+def _timestamp_cell(column: str) -> ColumnElement[Any]:
+    """`datetime.isoformat()` of a UTC timestamp: microseconds only when not zero."""
+    written = f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+    return literal_column(f"replace({written}, '.000000+', '+')")
+
+
+CELLS: tuple[ColumnElement[Any], ...] = (
+    sql.products.c.id,
+    _text_cell("products.sku"),
+    _text_cell("products.name"),
+    _text_cell("coalesce(products.description, '')"),
+    literal_column("CASE WHEN products.is_active THEN 'true' ELSE 'false' END"),
+    _timestamp_cell("products.created_at"),
+    _timestamp_cell("products.updated_at"),
+)
 
 
 def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[bytes]:
     """The file's bytes. Raises `DownloadsBusy` while as many downloads as the settings
     allow are being written, or hold their file."""
     head = "\ufeff".encode() + csv_bytes([HEADER])
-    return spooled_download(head, sql.export(filters, sort), _encode_products)
+    return spooled_download(head, sql.export(filters, sort, CELLS))

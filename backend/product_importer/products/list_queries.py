@@ -196,9 +196,11 @@ def count(filters: ProductFilters, limit: int) -> Select[Any]:
     return select(func.count()).select_from(matches)
 
 
-def export(filters: ProductFilters, sort: ProductSort) -> Select[Any]:
+def export(
+    filters: ProductFilters, sort: ProductSort, columns: Sequence[ColumnElement[Any]]
+) -> Select[Any]:
     keys = sort_keys(sort)
-    return select(*COLUMNS).where(*conditions(filters)).order_by(*_ordering(sort, keys))
+    return select(*columns).where(*conditions(filters)).order_by(*_ordering(sort, keys))
 
 
 class Explain(Executable, ClauseElement):

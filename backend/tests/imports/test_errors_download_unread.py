@@ -13,7 +13,7 @@ from tests.imports.helpers import api_process, import_with_errors
 from tests.products.test_export_unread import unread_export, wait_until_written
 
 ERRORS = 6_000
-ERRORS_QUERY = "SELECT import_errors.line"
+ERRORS_QUERY = "COPY (SELECT import_errors.line,"
 
 
 def test_more_unread_error_reports_than_connections_leave_the_list_answering(monkeypatch):

@@ -8,7 +8,6 @@ import io
 
 import pytest
 
-from product_importer.core.spreadsheet import safe_cell, unguarded
 from tests.imports.helpers import import_file, products
 from tests.products.helpers import API, add_products, numbered
 
@@ -75,20 +74,7 @@ async def test_cells_that_would_run_as_formulas_are_escaped(client, start):
     assert row["description"] == f'\'{start}HYPERLINK("http://x")'
 
 
-def test_only_a_leading_formula_character_is_escaped():
-    assert safe_cell("a=b") == "a=b"
-    assert safe_cell("") == ""
-    assert safe_cell("-5") == "'-5"
-    assert safe_cell("'=looks guarded") == "''=looks guarded"
-    assert safe_cell("'quoted") == "'quoted"
-
-
 ROUND_TRIP = ["-RT-1", "+Plus", "=fine print", "@home", "'=looks guarded", "''-x", "'plain", "a"]
-
-
-@pytest.mark.parametrize("value", ROUND_TRIP)
-def test_the_import_rule_undoes_the_guard(value):
-    assert unguarded(safe_cell(value)) == value
 
 
 async def test_an_exported_file_imports_unchanged(client, worker):
