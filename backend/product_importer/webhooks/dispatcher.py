@@ -1,10 +1,10 @@
 """From the outbox to queued deliveries.
 
 `dispatch_batch` turns recorded events into one job per matching enabled endpoint;
-`schedule` hands due jobs to `deliver` tasks (at most a few per endpoint at once);
-`sweep` is the safety net that runs every few seconds in each webhooks worker: it
-dispatches events whose wake-up was lost and re-queues jobs whose task was lost
-or whose worker died mid-attempt.
+`schedule` hands due jobs to `deliver` tasks (at most a few per endpoint at once, one
+while it is failing); `sweep` is the safety net that runs every few seconds in each
+webhooks worker: it dispatches events whose wake-up was lost and re-queues jobs whose
+task was lost or whose worker died mid-attempt.
 """
 
 from __future__ import annotations
@@ -26,6 +26,10 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "product_importer.webhooks.tasks.deliver"
 DISPATCH_BATCH = 500
 MAX_IN_FLIGHT_PER_ENDPOINT = 4
+# An endpoint that is failing (its latest attempts timed out, were refused or answered
+# with an error) is tried one delivery at a time until one succeeds: endpoints that
+# hang until the timeout then hold one worker thread each, not four.
+MAX_IN_FLIGHT_PER_FAILING_ENDPOINT = 1
 # Retries due within this window are queued right away with a countdown (precise
 # timing); later ones wait in the database for the sweep.
 COUNTDOWN_HORIZON_SECONDS = 60.0
@@ -44,6 +48,7 @@ class Scheduled:
 def _schedule_statement() -> Update:
     return repo.schedule_jobs(
         per_endpoint=MAX_IN_FLIGHT_PER_ENDPOINT,
+        per_failing_endpoint=MAX_IN_FLIGHT_PER_FAILING_ENDPOINT,
         horizon_seconds=COUNTDOWN_HORIZON_SECONDS,
         grace_seconds=QUEUE_GRACE_SECONDS,
     )

@@ -249,13 +249,16 @@ def _unlocked() -> ColumnElement[bool]:
 
 
 @lru_cache
-def schedule_jobs(*, per_endpoint: int, horizon_seconds: float, grace_seconds: float) -> Update:
+def schedule_jobs(
+    *, per_endpoint: int, per_failing_endpoint: int, horizon_seconds: float, grace_seconds: float
+) -> Update:
     """Hand out pending jobs that are due (or due within the horizon) to new tasks.
 
     Each picked job gets a fresh token, which the queued task must present, and a
     lock covering its wait in the queue. An endpoint never has more than
-    `per_endpoint` jobs queued or sending, so a hanging endpoint holds a few worker
-    threads at most and everyone else's deliveries keep flowing. Run it after
+    `per_endpoint` jobs queued or sending, and `per_failing_endpoint` while it is
+    failing (no delivery has succeeded since one failed), so hanging endpoints hold
+    few worker threads and everyone else's deliveries keep flowing. Run it after
     `lock_webhooks(webhook_ids)` so that the count of busy jobs cannot change under it.
 
     Execute with `{"webhook_ids": [...]}`; the statement is built once (it runs after
@@ -299,7 +302,9 @@ def schedule_jobs(*, per_endpoint: int, horizon_seconds: float, grace_seconds: f
         .outerjoin(busy, busy.c.webhook_id == Webhook.id)
         .where(
             Webhook.id.in_(webhook_ids),
-            first_due.c.rn <= per_endpoint - func.coalesce(busy.c.n, 0),
+            first_due.c.rn
+            <= case((Webhook.failing_since.is_(None), per_endpoint), else_=per_failing_endpoint)
+            - func.coalesce(busy.c.n, 0),
         )
         .cte("picked")
         # Materialized: update the few picked rows by primary key.

@@ -20,10 +20,11 @@ from product_importer.webhooks.dispatcher import (
     COUNTDOWN_HORIZON_SECONDS,
     DISPATCH_BATCH,
     MAX_IN_FLIGHT_PER_ENDPOINT,
+    MAX_IN_FLIGHT_PER_FAILING_ENDPOINT,
     _schedule_statement,
     schedule,
 )
-from product_importer.webhooks.models import WebhookJob
+from product_importer.webhooks.models import Webhook, WebhookJob
 
 BACKLOG = 20_000
 
@@ -123,6 +124,29 @@ def test_an_endpoint_with_a_backlog_gets_at_most_four_jobs_at_a_time():
     assert first == set(in_order[1:4]) | quiet_jobs
     assert again == [] and swept == []
     assert after_one_finished == [in_order[4]]
+
+
+def test_a_failing_endpoint_gets_one_job_at_a_time_until_a_delivery_succeeds():
+    """Endpoints that hang until the timeout then hold one worker thread each."""
+    with rolled_back() as session:
+        failing, healthy = add_endpoints(session, 2)
+        add_jobs(session, failing, 10)
+        add_jobs(session, healthy, 10)
+        failing_jobs = pending_in_order(session, failing)
+        session.execute(
+            update(Webhook).where(Webhook.id == failing).values(failing_since=text("now()"))
+        )
+
+        first = [job.job_id for job in schedule(session, [failing, healthy])]
+        again = [job.job_id for job in schedule(session, [failing])]
+        session.execute(repo.mark_healthy(failing))
+        once_healthy = [job.job_id for job in schedule(session, [failing])]
+
+    assert MAX_IN_FLIGHT_PER_FAILING_ENDPOINT == 1
+    assert [job for job in first if job in failing_jobs] == failing_jobs[:1]
+    assert len(first) == 1 + MAX_IN_FLIGHT_PER_ENDPOINT
+    assert again == []
+    assert sorted(once_healthy) == failing_jobs[1:4]
 
 
 def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
