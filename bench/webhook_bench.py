@@ -17,7 +17,10 @@ HTTP receivers, then measures:
 4. scheduling with a backlog: handing out one endpoint's next jobs (what follows
    every attempt) and a sweep, with 100,000 jobs waiting for that endpoint, against
    the same with 100 waiting, measured in the same run (a ratio of 1: the cost
-   does not grow with the backlog).
+   does not grow with the backlog);
+5. hanging endpoints with a backlog: 8 endpoints that never answer in time, 10
+   events waiting for each; once all are failing, the latency of events to a
+   healthy endpoint, against run 1's (same run).
 
 Usage: python bench/webhook_bench.py [--events 20] [--endpoints 100] [--rounds 3]
 """
@@ -51,7 +54,7 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 class Receivers:
-    """One threaded HTTP server; each path is an endpoint. `/hang` never answers in
+    """One threaded HTTP server; each path is an endpoint. `/hang…` never answers in
     time; every other path answers 204 at once and records when its request came."""
 
     def __init__(self) -> None:
@@ -67,7 +70,7 @@ class Receivers:
                 with owner.lock:
                     owner.arrivals.setdefault(self.path, []).append(arrived)
                     owner.lock.notify_all()
-                if self.path == "/hang":
+                if self.path.startswith("/hang"):
                     owner.stopping.wait(120)
                 try:
                     self.send_response(204)
@@ -261,6 +264,51 @@ def bench_fanout(receivers: Receivers, endpoints: int, rounds: int) -> dict[str,
     }
 
 
+def _failing_endpoints(url_part: str) -> int:
+    from sqlalchemy import func, select
+
+    from product_importer.db import sync_session
+    from product_importer.webhooks.models import Webhook
+
+    statement = select(func.count()).where(
+        Webhook.url.contains(url_part), Webhook.failing_since.is_not(None)
+    )
+    with sync_session() as session:
+        return int(session.execute(statement).scalar_one())
+
+
+def bench_hanging_backlog(
+    receivers: Receivers, hanging: int, backlog: int, events: int, baseline_s: float
+) -> dict[str, Any]:
+    retire_webhooks()
+    add_webhooks([receivers.url(f"/hang/{index}") for index in range(hanging)], "product.updated")
+    add_webhooks([receivers.url("/healthy")], "import.completed")
+    for number in range(backlog):
+        commit_event("product.updated", {"id": number})
+    deadline = time.monotonic() + 120
+    while _failing_endpoints("/hang/") < hanging:  # their first attempts timed out
+        if time.monotonic() > deadline:
+            raise RuntimeError("the hanging endpoints never failed")
+        time.sleep(0.1)
+    latencies = []
+    for number in range(events):
+        started = commit_event("import.completed", {"id": f"healthy-{number}"})
+        arrived = receivers.wait(["/healthy"], number + 1, timeout=120)["/healthy"]
+        latencies.append(arrived - started)
+        time.sleep(0.5)
+    retire_webhooks()
+    median = statistics.median(latencies)
+    return {
+        "hanging_endpoints": hanging,
+        "backlog_per_endpoint": backlog,
+        "events": events,
+        "median_s": median,
+        "max_s": max(latencies),
+        "baseline_median_s": baseline_s,
+        "ratio": median / baseline_s,
+    }
+
+
 def bench_throughput(
     receivers: Receivers, endpoints: int, events: int
 ) -> dict[str, Any]:
@@ -400,6 +448,7 @@ def main() -> int:
         real_import = bench_real_import(receivers, args.imports, args.rows)
         fanout = bench_fanout(receivers, args.endpoints, args.rounds)
         throughput = bench_throughput(receivers, 50, 10)
+        hanging = bench_hanging_backlog(receivers, 8, 10, 5, latency["median_s"])
     finally:
         receivers.close()
         for worker in workers:
@@ -452,6 +501,13 @@ def main() -> int:
             f"({scheduling['ratio'][label]:.1f}x "
             f"{scheduling['baseline_ms'][label]:.1f} ms)"
         )
+    print(
+        f"  5. {hanging['hanging_endpoints']} hanging endpoints with "
+        f"{hanging['backlog_per_endpoint']} events waiting each, once all are failing: "
+        f"{hanging['events']} events to a healthy endpoint arrive in median "
+        f"{hanging['median_s'] * 1000:.0f} ms, max {hanging['max_s'] * 1000:.0f} ms "
+        f"({hanging['ratio']:.1f}x run 1's median)"
+    )
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / "webhook_bench.json").write_text(
         json.dumps(
@@ -461,6 +517,7 @@ def main() -> int:
                 "fanout": fanout,
                 "throughput": throughput,
                 "scheduling": scheduling,
+                "hanging_backlog": hanging,
             },
             indent=2,
         )
