@@ -23,6 +23,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from product_importer.core.http_middleware import HttpMiddleware
 from product_importer.core.paths import API_PREFIX, app_path
+from product_importer.core.request_bodies import UNKNOWN_FIELD, UNKNOWN_FIELD_MESSAGE
 
 MAX_BODY_BYTES = 1024 * 1024
 UPLOADS = frozenset({("POST", f"{API_PREFIX}/imports"), ("POST", f"{API_PREFIX}/upload")})
@@ -78,6 +79,8 @@ def _echoable(value: Any) -> Any:
 
 
 def _error(error: dict[str, Any]) -> dict[str, Any]:
+    if error.get("type") == UNKNOWN_FIELD:
+        error = {**error, "msg": UNKNOWN_FIELD_MESSAGE}
     shortened = {
         key: _echoable(item) if key in ("input", "ctx") else item for key, item in error.items()
     }

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from product_importer.core.pagination import Page
+from product_importer.core.request_bodies import RequestBody
 from product_importer.products.field_rules import DESCRIPTION_MAX, NAME_MAX, SKU_MAX, trimmed
 
 
@@ -65,8 +66,22 @@ Description = Annotated[
 ]
 
 
-class ProductCreate(BaseModel):
+class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    sku: str
+    name: str
+    description: str | None
+    is_active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductCreate(RequestBody):
     """Body of `POST /products`."""
+
+    answered_as = ProductRead
 
     sku: Sku
     name: Name
@@ -74,9 +89,11 @@ class ProductCreate(BaseModel):
     is_active: StrictBool = True
 
 
-class ProductReplace(BaseModel):
+class ProductReplace(RequestBody):
     """Body of `PUT /products/{id}`: every field, so that none is reset by omission
     (`description` may be null)."""
+
+    answered_as = ProductRead
 
     sku: Sku
     name: Name
@@ -96,8 +113,10 @@ def _documented_not_null(schema: dict[str, Any]) -> None:
         prop.update(kept)
 
 
-class ProductUpdate(BaseModel):
+class ProductUpdate(RequestBody):
     """Body of `PATCH /products/{id}`: only the fields sent change."""
+
+    answered_as = ProductRead
 
     model_config = ConfigDict(json_schema_extra=_documented_not_null)
 
@@ -112,18 +131,6 @@ class ProductUpdate(BaseModel):
         if value is None:
             raise ValueError("cannot be null (leave the field out to keep its value)")
         return value
-
-
-class ProductRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    sku: str
-    name: str
-    description: str | None
-    is_active: bool
-    created_at: datetime
-    updated_at: datetime
 
 
 class ProductPage(Page[ProductRead]):

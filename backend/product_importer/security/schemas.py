@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from product_importer.core.request_bodies import RequestBody
+
 
 class AuditEntryRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -33,7 +35,7 @@ class TokenRead(BaseModel):
     revoked_at: datetime | None
 
 
-class DownloadTicketRequest(BaseModel):
+class DownloadTicketRequest(RequestBody):
     url: str = Field(
         max_length=4096,
         description="The download, as a path with its query: "

@@ -13,6 +13,7 @@ from pydantic import (
     field_validator,
 )
 
+from product_importer.core.request_bodies import RequestBody
 from product_importer.webhooks.events import EventType
 from product_importer.webhooks.signing import SECRET_PREFIX
 from product_importer.webhooks.targets import split_url
@@ -45,32 +46,6 @@ EventList = Annotated[
     Field(min_length=1, description="Event types to receive (at least one)"),
     AfterValidator(_unique),
 ]
-
-
-class WebhookCreate(BaseModel):
-    """Body of `POST /webhooks` and `PUT /webhooks/{id}` (which replaces every field)."""
-
-    url: WebhookUrl
-    events: EventList
-    enabled: bool = True
-    description: str | None = Field(default=None, max_length=1000)
-
-
-class WebhookUpdate(BaseModel):
-    """Body of `PATCH /webhooks/{id}`: only the fields given change."""
-
-    url: WebhookUrl | None = None
-    events: EventList | None = None
-    enabled: bool | None = None
-    description: str | None = Field(default=None, max_length=1000)
-
-    @field_validator("url", "events", "enabled", mode="before")
-    @classmethod
-    def _required_fields_are_not_null(cls, value: object, info: ValidationInfo) -> object:
-        # Runs only for the fields given (defaults are not validated), so None was sent.
-        if value is None:
-            raise ValueError(f"{info.field_name} may be left out but not set to null")
-        return value
 
 
 class WebhookRead(BaseModel):
@@ -110,7 +85,37 @@ class WebhookRead(BaseModel):
         return _succeeded(self.last_delivery_status_code, self.last_delivery_error)
 
 
-class SecretRotation(BaseModel):
+class WebhookCreate(RequestBody):
+    """Body of `POST /webhooks` and `PUT /webhooks/{id}` (which replaces every field)."""
+
+    answered_as = WebhookRead
+
+    url: WebhookUrl
+    events: EventList
+    enabled: bool = True
+    description: str | None = Field(default=None, max_length=1000)
+
+
+class WebhookUpdate(RequestBody):
+    """Body of `PATCH /webhooks/{id}`: only the fields given change."""
+
+    answered_as = WebhookRead
+
+    url: WebhookUrl | None = None
+    events: EventList | None = None
+    enabled: bool | None = None
+    description: str | None = Field(default=None, max_length=1000)
+
+    @field_validator("url", "events", "enabled", mode="before")
+    @classmethod
+    def _required_fields_are_not_null(cls, value: object, info: ValidationInfo) -> object:
+        # Runs only for the fields given (defaults are not validated), so None was sent.
+        if value is None:
+            raise ValueError(f"{info.field_name} may be left out but not set to null")
+        return value
+
+
+class SecretRotation(RequestBody):
     """Body of `POST /webhooks/{id}/rotate-secret`."""
 
     keep_previous_seconds: int = Field(
@@ -122,7 +127,7 @@ class SecretRotation(BaseModel):
     )
 
 
-class WebhookTestRequest(BaseModel):
+class WebhookTestRequest(RequestBody):
     url: WebhookUrl
     secret: str | None = Field(
         default=None,

@@ -1,0 +1,77 @@
+"""A field that a request body does not take gets 422 at that field and changes
+nothing (a misspelt field would otherwise be ignored in silence); the fields the API
+answers but a client cannot set are let through, so what was read can be sent back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.products.helpers import API, add_products
+
+UNKNOWN = "This request takes no such field (misspelt?): nothing was changed"
+
+
+def unknown_field(response, field: str) -> None:
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"], error["msg"]) == (
+        "extra_forbidden",
+        ["body", field],
+        UNKNOWN,
+    )
+
+
+async def test_a_misspelt_field_of_a_product_change_is_refused(client):
+    [product_id] = add_products([{"sku": "U-1", "name": "Kettle"}])
+    before = (await client.get(f"{API}/{product_id}")).json()
+
+    unknown_field(await client.patch(f"{API}/{product_id}", json={"nmae": "Teapot"}), "nmae")
+    body = {"sku": "U-1", "name": "Teapot", "description": None, "is_active": True, "price": 3}
+    unknown_field(await client.put(f"{API}/{product_id}", json=body), "price")
+    unknown_field(
+        await client.post(API, json={"sku": "U-2", "name": "Mug", "colour": "red"}), "colour"
+    )
+
+    assert (await client.get(f"{API}/{product_id}")).json() == before
+    assert (await client.get(API)).json()["total"] == 1
+
+
+async def test_a_product_as_read_can_be_sent_back(client):
+    [product_id] = add_products([{"sku": "R-1", "name": "Kettle"}])
+    product = (await client.get(f"{API}/{product_id}")).json()
+
+    replaced = await client.put(
+        f"{API}/{product_id}", json={**product, "name": "Teapot", "id": 999}
+    )
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["id"] == product_id and replaced.json()["name"] == "Teapot"
+    patched = await client.patch(
+        f"{API}/{product_id}", json={**replaced.json(), "is_active": False}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["is_active"] is False
+
+
+async def test_a_misspelt_field_of_a_webhook_is_refused_and_one_as_read_can_be_sent_back(client):
+    body = {"url": "https://hooks.example.com/a", "events": ["product.created"]}
+    unknown_field(await client.post("/api/v1/webhooks", json={**body, "event": "x"}), "event")
+    assert (await client.get("/api/v1/webhooks")).json() == []
+
+    webhook = (await client.post("/api/v1/webhooks", json=body)).json()
+    url = f"/api/v1/webhooks/{webhook['id']}"
+    unknown_field(await client.patch(url, json={"enable": False}), "enable")
+    replaced = await client.put(url, json={**webhook, "description": "read, then sent back"})
+    assert replaced.status_code == 200, replaced.text
+    assert replaced.json()["secret"] == webhook["secret"]
+    assert replaced.json()["description"] == "read, then sent back"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/api/v1/webhooks/test", {"url": "https://hooks.example.com/", "secrett": "x"}, "secrett"),
+        ("/api/v1/downloads", {"url": "/api/v1/products/export.csv", "ttl": 5}, "ttl"),
+    ],
+)
+async def test_other_bodies_refuse_unknown_fields(client, path, body, field):
+    unknown_field(await client.post(path, json=body), field)
