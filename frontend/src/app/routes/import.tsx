@@ -6,7 +6,7 @@ export function ImportRoute() {
     <>
       <PageHeader
         title="Import products"
-        description="Upload a CSV of products. New SKUs are created, existing ones updated; the import is all or nothing."
+        description="Upload a CSV of products. New SKUs are created, existing ones updated; invalid rows are skipped and listed in an error report. A failed or cancelled import changes nothing."
       />
       <ImportPanel />
       <section aria-labelledby="history-title" className="mt-8 space-y-3">

@@ -34,3 +34,74 @@ describe('useImportCompleted', () => {
     expect(onCompleted).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('useImportCompleted, for an import that completed between two polls', () => {
+  function watch(queryClient = createQueryClient()) {
+    const onCompleted = vi.fn();
+    renderHook(() => useImportCompleted(onCompleted), {
+      wrapper: ({ children }: { children?: ReactNode }) => (
+        <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+      ),
+    });
+    const answer = (key: readonly unknown[], ...items: Import[]) =>
+      act(() => void queryClient.setQueryData(key, page(...items)));
+    return { onCompleted, answer };
+  }
+
+  const recent = [...importKeys.lists(), 'active'] as const;
+  const old = importFactory({
+    id: 'imp-old',
+    status: 'completed',
+    created: 5,
+    created_at: '2025-01-01T09:00:00Z',
+  });
+  const quick = importFactory({
+    id: 'imp-quick',
+    status: 'completed',
+    created: 2,
+    created_at: '2025-01-01T10:00:00Z',
+  });
+
+  it('tells it once, and not the imports that had completed before the first answer', () => {
+    const { onCompleted, answer } = watch();
+    answer(recent, old);
+    answer(recent, old);
+    expect(onCompleted).not.toHaveBeenCalled();
+
+    answer(recent, quick, old);
+    answer(recent, quick, old);
+    answer(importKeys.list(1, 20), quick, old);
+    expect(onCompleted).toHaveBeenCalledTimes(1);
+    expect(onCompleted).toHaveBeenCalledWith(quick);
+  });
+
+  it('tells it when there were no imports at all before it', () => {
+    const { onCompleted, answer } = watch();
+    answer(recent);
+    answer(recent, quick);
+    expect(onCompleted).toHaveBeenCalledExactlyOnceWith(quick);
+  });
+
+  it('takes what was cached before it started watching as already accounted for', () => {
+    const queryClient = createQueryClient();
+    queryClient.setQueryData(recent, page(old));
+    const { onCompleted, answer } = watch(queryClient);
+    answer(recent, old);
+    expect(onCompleted).not.toHaveBeenCalled();
+  });
+
+  it('does not tell one that changed no product', () => {
+    const { onCompleted, answer } = watch();
+    answer(recent, old);
+    answer(recent, { ...quick, created: 0, unchanged: 1, skipped: 1 }, old);
+    expect(onCompleted).not.toHaveBeenCalled();
+  });
+
+  it('does not tell an old import that a newer one pushed onto a later history page', () => {
+    const { onCompleted, answer } = watch();
+    const older = { ...old, id: 'imp-older', created_at: '2025-01-01T08:00:00Z' };
+    answer(importKeys.list(2, 1), old);
+    answer(importKeys.list(2, 1), older);
+    expect(onCompleted).not.toHaveBeenCalled();
+  });
+});

@@ -105,6 +105,34 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('3 s');
   });
 
+  it('warns, instead of telling a success, when every row was skipped', () => {
+    const item = importFactory({ status: 'completed', progress: 100, total_rows: 2, processed_rows: 2, skipped: 2 });
+    render(<ImportProgress item={item} />);
+    const summary = screen.getByTestId('import-summary');
+    expect(summary).not.toHaveTextContent('Import complete.');
+    expect(summary).toHaveTextContent('Nothing was imported: all 2 rows were skipped.');
+    expect(screen.getByRole('link', { name: /error report/i })).toHaveAttribute(
+      'href',
+      `/api/v1/imports/${item.id}/errors.csv`,
+    );
+  });
+
+  it('warns when the file had no data rows', () => {
+    render(<ImportProgress item={importFactory({ status: 'completed', progress: 100, total_rows: 0, processed_rows: 0 })} />);
+    const summary = screen.getByTestId('import-summary');
+    expect(summary).not.toHaveTextContent('Import complete.');
+    expect(summary).toHaveTextContent('Nothing was imported: the file has no data rows, only a header.');
+    expect(screen.queryByRole('link', { name: /error report/i })).toBeNull();
+  });
+
+  it('tells a success when a file imported again changed nothing', () => {
+    render(
+      <ImportProgress item={importFactory({ status: 'completed', progress: 100, total_rows: 2, unchanged: 2 })} />,
+    );
+    expect(screen.getByTestId('import-summary')).toHaveTextContent('Import complete.');
+    expect(screen.getByTestId('import-summary')).toHaveTextContent('No rows were skipped.');
+  });
+
   it('shows the failure reason and a Retry button', async () => {
     const onRetry = vi.fn();
     render(

@@ -13,6 +13,8 @@ const done = importFactory({
   status: 'completed',
   phase: 'completed',
   progress: 100,
+  processed_rows: 500_000,
+  created: 500_000,
   finished_at: '2025-01-01T10:01:00Z',
 });
 const older = { ...done, id: 'done-0', filename: 'older.csv' };

@@ -16,3 +16,9 @@ export function isFinished(item: Pick<Import, 'status'> | null | undefined): boo
 export function isFileProblem(item: Pick<Import, 'status' | 'error_kind'>): boolean {
   return item.status === 'failed' && item.error_kind === 'file';
 }
+
+/** The rows a completed import applied: created, updated, or found as the file has them already
+ * (a file imported again applied every row). Skipped rows are not applied. */
+export function appliedRows(item: Pick<Import, 'created' | 'updated' | 'unchanged'>): number {
+  return item.created + item.updated + item.unchanged;
+}

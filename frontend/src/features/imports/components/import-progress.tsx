@@ -6,7 +6,7 @@ import { askForToken } from '@/lib/auth';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
-import { isActive, isFileProblem } from '../api/status';
+import { appliedRows, isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
 import { describePhase, ImportStatusBadge, WAITING_PHASE } from './import-status';
@@ -40,8 +40,15 @@ export function ImportProgress({
   const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
   const left = useSecondsLeft(item, active);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
+  const nothingApplied = item.status === 'completed' && appliedRows(item) === 0;
   const tone =
-    item.status === 'failed' ? 'red' : item.status === 'cancelled' ? 'slate' : item.status === 'completed' ? 'emerald' : 'indigo';
+    item.status === 'failed'
+      ? 'red'
+      : item.status === 'cancelled' || nothingApplied
+        ? 'slate'
+        : item.status === 'completed'
+          ? 'emerald'
+          : 'indigo';
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -204,6 +211,11 @@ function Stat({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
+const SUMMARY_LOOKS = {
+  success: { box: 'bg-emerald-50 ring-emerald-200', text: 'text-emerald-900', value: 'text-emerald-950' },
+  warning: { box: 'bg-amber-50 ring-amber-200', text: 'text-amber-900', value: 'text-amber-950' },
+};
+
 export function ImportSummary({ item }: { item: Import }) {
   const rows: [string, number][] = [
     ['Created', item.created],
@@ -212,14 +224,16 @@ export function ImportSummary({ item }: { item: Import }) {
     ['Skipped', item.skipped],
     ['Duplicates in file', item.duplicates_in_file],
   ];
+  const applied = appliedRows(item) > 0;
+  const look = applied ? SUMMARY_LOOKS.success : SUMMARY_LOOKS.warning;
   return (
-    <div className="space-y-3 rounded-md bg-emerald-50 p-3 ring-1 ring-emerald-200" data-testid="import-summary">
-      <p className="text-sm font-medium text-emerald-900">Import complete.</p>
+    <div className={`space-y-3 rounded-md p-3 ring-1 ${look.box}`} data-testid="import-summary">
+      <p className={`text-sm font-medium ${look.text}`}>{summaryHeadline(item, applied)}</p>
       <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
         {rows.map(([label, value]) => (
           <div key={label}>
-            <dt className="text-xs text-emerald-900">{label}</dt>
-            <dd className="font-semibold text-emerald-950 tabular-nums">{formatNumber(value)}</dd>
+            <dt className={`text-xs ${look.text}`}>{label}</dt>
+            <dd className={`font-semibold tabular-nums ${look.value}`}>{formatNumber(value)}</dd>
           </div>
         ))}
       </dl>
@@ -232,10 +246,18 @@ export function ImportSummary({ item }: { item: Import }) {
           Download the error report ({formatNumber(item.skipped)} skipped {item.skipped === 1 ? 'row' : 'rows'})
         </a>
       ) : (
-        <p className="text-sm text-emerald-900">No rows were skipped.</p>
+        applied && <p className={`text-sm ${look.text}`}>No rows were skipped.</p>
       )}
     </div>
   );
+}
+
+/** A completed import that applied no row is no success: every row was skipped, or there were none. */
+function summaryHeadline(item: Import, applied: boolean): string {
+  if (applied) return 'Import complete.';
+  if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
+  const skipped = item.skipped === 1 ? 'its only row was skipped' : `all ${formatNumber(item.skipped)} rows were skipped`;
+  return `Nothing was imported: ${skipped}. The error report says why.`;
 }
 
 /** Said for the time left of an import not started yet, or waiting its turn: the API has no estimate until then. */
