@@ -376,7 +376,7 @@ describe('WebhookDeliveriesModal', () => {
     expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
   });
 
-  it('shows the attempt on a phone too, the times to the second, and a past retry time as due, not next', async () => {
+  it('shows the attempt on a phone too, the times to the second, and a retry made as made, not due', async () => {
     const webhook = webhookFactory({ id: 8 });
     const attempt = (id: number, number: number, next_retry_at: string | null) =>
       deliveryFactory({
@@ -412,8 +412,9 @@ describe('WebhookDeliveriesModal', () => {
     expect(retry[0]).toHaveTextContent(`${at('2025-01-01T10:00:10Z')}product.updated · attempt 2`);
     expect(first[0]).toHaveTextContent(`${at('2025-01-01T10:00:05Z')}product.updated · attempt 1`);
     expect(retry[3]).toHaveTextContent(`Next retry ${at(later)}`);
-    expect(first[3]).toHaveTextContent(`Retry due ${at('2025-01-01T10:00:10Z')}`);
+    expect(first[3]).toHaveTextContent(`Retried ${at('2025-01-01T10:00:10Z')}`);
     expect(first[3]).not.toHaveTextContent('Next retry');
+    expect(first[3]).not.toHaveTextContent('Retry due');
   });
 
   it("shows each attempt's event id, which the receiver gets as the webhook-id header", async () => {

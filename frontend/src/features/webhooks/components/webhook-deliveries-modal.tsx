@@ -57,7 +57,9 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
           <div className="flex flex-col items-start gap-1 sm:flex-row sm:justify-between sm:gap-3">
             <div className="min-w-0 space-y-1">
               <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
-              {delivery.next_retry_at && <RetryTime at={delivery.next_retry_at} />}
+              {delivery.next_retry_at && (
+                <RetryTime at={delivery.next_retry_at} retry={laterAttempt(delivery, info.table.getCoreRowModel().rows)} />
+              )}
               <ResponseExcerpt excerpt={delivery.response_excerpt} />
             </div>
             <RedeliverButton webhookId={webhookId} delivery={delivery} />
@@ -68,12 +70,22 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
   ] as ColumnDef<WebhookDelivery, unknown>[];
 }
 
-/** A retry time already past is not "next": the retry is due, or was made in a later attempt. */
-function RetryTime({ at }: { at: string }) {
-  const label = isInTheFuture(at) ? 'Next retry' : 'Retry due';
+/** The listed attempt that retried `delivery` (the same event's next attempt), if any. */
+function laterAttempt(delivery: WebhookDelivery, rows: { original: WebhookDelivery }[]): WebhookDelivery | undefined {
+  return rows
+    .map((row) => row.original)
+    .find((other) => other.event_id === delivery.event_id && other.attempt === delivery.attempt + 1);
+}
+
+/** A retry already made (its attempt is listed) says when; one whose time has passed is due (or was made
+ * in an attempt on another page); only one still ahead is "next". */
+function RetryTime({ at, retry }: { at: string; retry?: WebhookDelivery }) {
+  const [label, time] = retry
+    ? ['Retried', retry.created_at]
+    : [isInTheFuture(at) ? 'Next retry' : 'Retry due', at];
   return (
     <p className="text-xs text-slate-600">
-      {label} {formatDateTimeWithSeconds(at)}
+      {label} {formatDateTimeWithSeconds(time)}
     </p>
   );
 }
