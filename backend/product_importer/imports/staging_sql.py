@@ -227,13 +227,21 @@ class StagingSql:
 
     @property
     def last_wins(self) -> str:
-        """The last valid occurrence of each SKU (case-insensitive), in SKU order."""
+        """The last occurrence of each SKU (case-insensitive), in SKU order, when it is
+        valid. A SKU whose last row was skipped is skipped as a whole: an earlier row of
+        it, which the file meant to replace, is not applied instead."""
+        names_a_sku = " AND ".join(
+            f"NOT ({broken})" for column, broken, _ in RULES if column == "sku"
+        )
         keeps_every_rule = " AND ".join(f"NOT ({broken})" for _, broken, _ in RULES)
         return f"""
-            (SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description
-             FROM ({self._trimmed()}) AS r
-             WHERE problem IS NULL AND {keeps_every_rule}
-             ORDER BY lower(sku), rn DESC)"""
+            (SELECT sku, name, description FROM (
+               SELECT DISTINCT ON (lower(sku)) sku, name, nullif(description, '') AS description,
+                      problem IS NULL AND {keeps_every_rule} AS valid
+               FROM ({self._trimmed()}) AS r
+               WHERE {names_a_sku}
+               ORDER BY lower(sku), rn DESC) AS last_rows
+             WHERE valid)"""
 
     @property
     def create_winners(self) -> str:
