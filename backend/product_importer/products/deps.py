@@ -114,8 +114,9 @@ async def _product_at_version(
     ] = None,
 ) -> ProductRead:
     """The locked product, if the change's `If-Match` (when sent) names its version."""
-    if if_match is not None and not versions.matches(if_match, product):
-        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, versions.CHANGED_SINCE)
+    refused = None if if_match is None else versions.refusal(if_match, product)
+    if refused:
+        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, refused)
     return product
 
 

@@ -52,6 +52,7 @@ async def test_weak_or_malformed_versions_never_match(client, if_match):
         f"{API}/{product['id']}", json={"name": "B"}, headers={"If-Match": value}
     )
     assert response.status_code == 412
+    assert response.json()["detail"].startswith("If-Match names no version of a product")
     assert (await client.get(f"{API}/{product['id']}")).json()["name"] == "Versioned"
 
 
