@@ -149,8 +149,25 @@ def map_header(names: list[str]) -> Header:
         raise FileRejected(
             f"Line 1 (header): missing required column{plural} {', '.join(missing)}. "
             f"Found: {found}. Required: sku, name; optional: description."
+            + _other_separator_hint(names)
         )
     return Header(names=names, positions=positions, unknown=unknown)
+
+
+OTHER_SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _other_separator_hint(names: list[str]) -> str:
+    """Why the required columns were not found, when the header holds them separated by
+    another character than the comma (a spreadsheet's export in some locales)."""
+    for separator, called in OTHER_SEPARATORS.items():
+        split = {trimmed(part).lower() for name in names for part in name.split(separator)}
+        if len(names) < len(split) and set(REQUIRED_COLUMNS) <= split:
+            return (
+                f" The header looks separated by {called}: the file must be separated by "
+                "commas (save or export it as CSV with commas)."
+            )
+    return ""
 
 
 def row_problem(sku: str, name: str, description: str) -> tuple[str, str] | None:
