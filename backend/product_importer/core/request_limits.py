@@ -78,9 +78,20 @@ def _echoable(value: Any) -> Any:
     return value
 
 
-def _error(error: dict[str, Any]) -> dict[str, Any]:
+def _explained(error: dict[str, Any], request: Request) -> dict[str, Any]:
+    """The error, with a message that says what to change where the validator's would
+    not: an unknown field, a JSON body sent without saying it is JSON."""
     if error.get("type") == UNKNOWN_FIELD:
-        error = {**error, "msg": UNKNOWN_FIELD_MESSAGE}
+        return {**error, "msg": UNKNOWN_FIELD_MESSAGE}
+    content_type = request.headers.get("content-type", "")
+    if tuple(error.get("loc", ())) == ("body",) and "json" not in content_type.lower():
+        said = f"it said {content_type!r}" if content_type else "it had none"
+        msg = f"The body must be JSON, sent with Content-Type: application/json ({said})"
+        return {**error, "msg": msg}
+    return error
+
+
+def _error(error: dict[str, Any]) -> dict[str, Any]:
     shortened = {
         key: _echoable(item) if key in ("input", "ctx") else item for key, item in error.items()
     }
@@ -92,7 +103,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     # Shortened before encoding: the encoder would decode bytes strictly (a 500 on invalid
     # UTF-8). A list of invalid items gives an error per item: the first ones say enough.
     errors = list(exc.errors())
-    detail = [_error(error) for error in errors[:MAX_ERRORS]]
+    detail = [_error(_explained(error, request)) for error in errors[:MAX_ERRORS]]
     if len(errors) > MAX_ERRORS:
         detail.append(
             {

@@ -75,3 +75,17 @@ async def test_a_misspelt_field_of_a_webhook_is_refused_and_one_as_read_can_be_s
 )
 async def test_other_bodies_refuse_unknown_fields(client, path, body, field):
     unknown_field(await client.post(path, json=body), field)
+
+
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [({"content-type": "text/plain"}, "it said 'text/plain'"), ({}, "it had none")],
+)
+async def test_a_json_body_sent_without_saying_so_is_told_what_to_send(client, headers, said):
+    response = await client.post(API, content=b'{"sku": "J-1", "name": "Jug"}', headers=headers)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body"]
+    assert (
+        error["msg"] == f"The body must be JSON, sent with Content-Type: application/json ({said})"
+    )
