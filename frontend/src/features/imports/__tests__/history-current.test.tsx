@@ -15,4 +15,22 @@ describe('ImportsHistory', () => {
     expect(shownRow).toHaveAttribute('aria-current', 'true');
     expect(otherRow).not.toHaveAttribute('aria-current');
   });
+
+  it('counts the rows a re-import found unchanged, on wide screens and on phones', async () => {
+    const reimport = importFactory({
+      id: 'again-1',
+      filename: 'again.csv',
+      status: 'completed',
+      processed_rows: 474_813,
+      total_rows: 474_813,
+      unchanged: 474_813,
+    });
+    mockFetch([{ path: '/api/v1/imports', body: { items: [reimport], total: 1, page: 1, page_size: 10 } }]);
+    renderWithProviders(<ImportsHistory />);
+    const row = (await screen.findByRole('button', { name: 'again.csv' })).closest('tr')!;
+    expect(screen.getByRole('columnheader', { name: 'Created / updated / unchanged / skipped' })).toBeInTheDocument();
+    expect(within(row).getByTestId('import-outcome')).toHaveTextContent(/^0 \/ 0 \/ 474,813 \/ 0$/);
+    // Phones hide that column: a line under the file's name says the same.
+    expect(within(row).getByTestId('import-outcome-compact')).toHaveTextContent(/^474,813 unchanged$/);
+  });
 });

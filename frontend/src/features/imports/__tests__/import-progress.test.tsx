@@ -72,6 +72,23 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Not started yet$/);
   });
 
+  it('says it is waiting, not running, while it is queued or waits its turn, and not how it is checked', () => {
+    const queued = importFactory({ status: 'queued', phase: 'queued', progress: 0 });
+    const { rerender } = render(<ImportProgress item={queued} connection="polled" />);
+    expect(screen.getByTestId('import-status')).toHaveTextContent(/^Queued$/);
+    expect(screen.getByTestId('import-phase')).toHaveTextContent('Waiting for a worker');
+    // How the page keeps it current tells the person nothing.
+    expect(screen.queryByText(/every second/)).toBeNull();
+
+    rerender(<ImportProgress item={importFactory({ phase: 'waiting for other imports' })} connection="polled" />);
+    expect(screen.getByTestId('import-status')).toHaveTextContent(/^Waiting$/);
+    expect(screen.getByTestId('import-phase')).toHaveTextContent('Waiting for other imports to finish');
+    expect(screen.queryByText(/every second/)).toBeNull();
+
+    rerender(<ImportProgress item={importFactory({ phase: 'merging' })} connection="polled" />);
+    expect(screen.getByTestId('import-status')).toHaveTextContent(/^Running$/);
+  });
+
   it('says it is estimating while the total or speed is unknown', () => {
     render(<ImportProgress item={importFactory({ total_rows: null, rows_per_second: null, progress: 0 })} />);
     expect(screen.getByTestId('import-eta')).toHaveTextContent('Estimating…');

@@ -9,7 +9,7 @@ import { getImportErrorsUrl } from '../api/import-errors';
 import { appliedRows, isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
-import { describePhase, ImportStatusBadge, WAITING_PHASE } from './import-status';
+import { describePhase, ImportStatusBadge, isWaitingPhase } from './import-status';
 
 type ImportProgressProps = {
   item: Import;
@@ -82,7 +82,7 @@ export function ImportProgress({
         </div>
         <div className="flex items-center gap-2">
           {active && <ConnectionNote connection={connection} />}
-          <ImportStatusBadge status={item.status} />
+          <ImportStatusBadge status={item.status} phase={item.phase} />
         </div>
       </div>
 
@@ -174,10 +174,9 @@ export function ImportProgress({
   );
 }
 
-/** How a running import is kept current, when that is not live: polled by design (another import
- * has the only stream) or because its stream is down. */
+/** Said when a running import's stream is down. Polled by design (another import has the only
+ * stream), it is as current as it needs to be: nothing to tell. */
 function ConnectionNote({ connection }: { connection?: ImportConnection }) {
-  if (connection === 'polled') return <span className="text-xs text-slate-600">Checked every second</span>;
   if (connection === 'polling') {
     return <span className="text-xs text-slate-600">Live updates unavailable: checking every second</span>;
   }
@@ -263,7 +262,7 @@ function summaryHeadline(item: Import, applied: boolean): string {
 /** Said for the time left of an import not started yet, or waiting its turn: the API has no estimate until then. */
 function waitingFor(item: Import): string | null {
   if (item.status === 'queued') return 'Not started yet';
-  return item.phase?.toLowerCase() === WAITING_PHASE ? 'Waiting for other imports' : null;
+  return isWaitingPhase(item.phase) ? 'Waiting for other imports' : null;
 }
 
 function timeLeft(left: SecondsLeft, waiting: string | null): string {

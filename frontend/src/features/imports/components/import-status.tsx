@@ -1,27 +1,34 @@
 import type { ImportStatus } from '@/types/api';
 
-const styles: Record<ImportStatus, string> = {
+type BadgeLook = ImportStatus | 'waiting';
+
+const styles: Record<BadgeLook, string> = {
   queued: 'bg-slate-100 text-slate-800 ring-slate-300',
+  waiting: 'bg-slate-100 text-slate-800 ring-slate-300',
   running: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
   completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   failed: 'bg-red-50 text-red-800 ring-red-200',
   cancelled: 'bg-amber-50 text-amber-900 ring-amber-200',
 };
 
-const labels: Record<ImportStatus, string> = {
+const labels: Record<BadgeLook, string> = {
   queued: 'Queued',
+  waiting: 'Waiting',
   running: 'Running',
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
 };
 
-export function ImportStatusBadge({ status }: { status: ImportStatus }) {
+/** The status, except that a running import waiting its turn is "Waiting": it does nothing yet. */
+export function ImportStatusBadge({ status, phase }: { status: ImportStatus; phase?: string | null }) {
+  const look: BadgeLook = status === 'running' && isWaitingPhase(phase) ? 'waiting' : status;
   return (
     <span
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${styles[status] ?? styles.queued}`}
+      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${styles[look] ?? styles.queued}`}
+      data-testid="import-status"
     >
-      {labels[status] ?? status}
+      {labels[look] ?? status}
     </span>
   );
 }
@@ -29,6 +36,10 @@ export function ImportStatusBadge({ status }: { status: ImportStatus }) {
 /** The phase of an import that waits until the imports before it have ended (one at a time
  * rebuilds the table): it has no time left to tell until then. */
 export const WAITING_PHASE = 'waiting for other imports';
+
+export function isWaitingPhase(phase: string | null | undefined): boolean {
+  return phase?.toLowerCase() === WAITING_PHASE;
+}
 
 /** The phases of a running import. The API's other phases ('uploading' and 'queued' while the
  * import is queued; 'completed', 'failed', 'cancelled' once it ended) are told by its status. */

@@ -35,24 +35,27 @@ export function ImportsHistory() {
           header: 'File',
           enableSorting: false,
           cell: (info) => (
-            <button
-              type="button"
-              className="max-w-48 truncate text-left font-medium text-indigo-700 underline-offset-2 hover:underline sm:max-w-xs"
-              onClick={() => {
-                // Shown after the imports still running, which stay in view (as a new upload is).
-                show(info.row.original.id);
-                window.scrollTo({ top: 0, behavior: 'smooth' });
-              }}
-              title={`Show ${info.getValue()}`}
-            >
-              {info.getValue()}
-            </button>
+            <>
+              <button
+                type="button"
+                className="max-w-48 truncate text-left font-medium text-indigo-700 underline-offset-2 hover:underline sm:max-w-xs"
+                onClick={() => {
+                  // Shown after the imports still running, which stay in view (as a new upload is).
+                  show(info.row.original.id);
+                  window.scrollTo({ top: 0, behavior: 'smooth' });
+                }}
+                title={`Show ${info.getValue()}`}
+              >
+                {info.getValue()}
+              </button>
+              <CompactOutcome item={info.row.original} />
+            </>
           ),
         }),
         column.accessor('status', {
           header: 'Status',
           enableSorting: false,
-          cell: (info) => <ImportStatusBadge status={info.getValue()} />,
+          cell: (info) => <ImportStatusBadge status={info.getValue()} phase={info.row.original.phase} />,
         }),
         column.accessor('processed_rows', {
           header: 'Rows',
@@ -62,13 +65,13 @@ export function ImportsHistory() {
         }),
         column.display({
           id: 'outcome',
-          header: 'Created / updated / skipped',
+          header: 'Created / updated / unchanged / skipped',
           meta: { className: 'hidden md:table-cell tabular-nums whitespace-nowrap' },
           cell: (info) => {
             const item = info.row.original;
             return (
-              <>
-                {formatNumber(item.created)} / {formatNumber(item.updated)} /{' '}
+              <span data-testid="import-outcome">
+                {formatNumber(item.created)} / {formatNumber(item.updated)} / {formatNumber(item.unchanged)} /{' '}
                 {item.skipped > 0 ? (
                   <a href={getImportErrorsUrl(item.id)} download className="text-indigo-700 underline">
                     {formatNumber(item.skipped)}
@@ -77,7 +80,7 @@ export function ImportsHistory() {
                 ) : (
                   '0'
                 )}
-              </>
+              </span>
             );
           },
         }),
@@ -110,5 +113,23 @@ export function ImportsHistory() {
       empty="No imports yet."
       isCurrentRow={(row) => shownIds.includes(row.id)}
     />
+  );
+}
+
+/** The counts for phones, where the column of counts is hidden: only those that are not zero
+ * (a re-import that changed nothing still tells how many rows it found unchanged). */
+function CompactOutcome({ item }: { item: Import }) {
+  const counts: [number, string][] = [
+    [item.created, 'created'],
+    [item.updated, 'updated'],
+    [item.unchanged, 'unchanged'],
+    [item.skipped, 'skipped'],
+  ];
+  const parts = counts.filter(([count]) => count > 0).map(([count, label]) => `${formatNumber(count)} ${label}`);
+  if (parts.length === 0) return null;
+  return (
+    <p className="text-xs text-slate-600 tabular-nums md:hidden" data-testid="import-outcome-compact">
+      {parts.join(', ')}
+    </p>
   );
 }

@@ -1,7 +1,8 @@
-import { act, screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useEffect, useState } from 'react';
 import { describe, expect, it } from 'vitest';
+import { productFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { DeleteAllProducts } from '../components/delete-all-products';
 
@@ -29,17 +30,43 @@ describe('DeleteAllProducts', () => {
     expect(button).toHaveFocus();
   });
 
-  it('deletes everything after the person types DELETE', async () => {
-    const { calls } = mockFetch([{ method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 1234 } }]);
+  it('says how many products it deletes, counted when the dialog opens', async () => {
+    const { calls } = mockFetch([
+      {
+        path: '/api/v1/products',
+        body: { items: [productFactory()], total: 949_899, total_is_estimate: false, page: 1, page_size: 1 },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<DeleteAllProducts />);
+    expect(calls).toEqual([]);
+    await user.click(screen.getByRole('button', { name: 'Delete all products' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    await waitFor(() =>
+      expect(dialog).toHaveTextContent(
+        'Are you sure? This cannot be undone. This deletes all 949,899 products in the catalog.',
+      ),
+    );
+    // The whole catalog, unfiltered: its total is exact; one product is the least a page holds.
+    expect(calls.map((call) => call.url)).toEqual(['/api/v1/products?page=1&page_size=1']);
+  });
+
+  it('deletes everything after the person types DELETE, also before the products are counted', async () => {
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: new Promise(() => undefined) },
+      { method: 'DELETE', path: '/api/v1/products/all', body: { deleted: 1234 } },
+    ]);
     const user = userEvent.setup();
     renderWithProviders(<DeleteAllProducts />);
     await user.click(screen.getByRole('button', { name: 'Delete all products' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
-    expect(dialog).toHaveTextContent('Are you sure? This cannot be undone.');
+    expect(dialog).toHaveTextContent('Are you sure? This cannot be undone. This deletes all products in the catalog.');
     await user.type(within(dialog).getByRole('textbox'), 'DELETE');
     await user.click(within(dialog).getByRole('button', { name: 'Delete all products' }));
     expect(await screen.findByText('Deleted 1,234 products.')).toBeInTheDocument();
-    expect(calls).toEqual([{ method: 'DELETE', url: '/api/v1/products/all', body: undefined, headers: {} }]);
+    expect(calls.filter((call) => call.method === 'DELETE')).toEqual([
+      { method: 'DELETE', url: '/api/v1/products/all', body: undefined, headers: {} },
+    ]);
   });
 
   it('shows the API refusal (409) as an error toast', async () => {

@@ -6,6 +6,7 @@ import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { formatNumber } from '@/lib/format';
 import { useDeleteAllProducts } from '../api/delete-all-products';
+import { useCatalogCount } from '../hooks/use-catalog-count';
 
 type DeleteAllProductsProps = {
   /** Why deleting everything is not possible right now (e.g. an import is running). */
@@ -24,6 +25,7 @@ export function DeleteAllProducts({ disabledReason, recheck, onOpenChange }: Del
   const reasonId = useId();
   const toast = useToast();
   const deleteAll = useDeleteAllProducts();
+  const count = useCatalogCount(open);
 
   function setOpen(next: boolean) {
     setOpenState(next);
@@ -52,7 +54,7 @@ export function DeleteAllProducts({ disabledReason, recheck, onOpenChange }: Del
       <ConfirmDialog
         open={open}
         title="Delete all products?"
-        message="Are you sure? This cannot be undone. Every product in the catalog will be deleted."
+        message={`Are you sure? This cannot be undone. ${whatIsDeleted(count)}`}
         confirmationText="DELETE"
         blockedReason={disabledReason}
         confirmLabel={deleteAll.isPending ? 'Deleting…' : 'Delete all products'}
@@ -79,4 +81,11 @@ export function DeleteAllProducts({ disabledReason, recheck, onOpenChange }: Del
       />
     </div>
   );
+}
+
+function whatIsDeleted(count: number | undefined): string {
+  if (count === 1) return 'This deletes the only product in the catalog.';
+  // Not counted yet (or none left, as another tab deleted them meanwhile): said without a number.
+  if (!count) return 'This deletes all products in the catalog.';
+  return `This deletes all ${formatNumber(count)} products in the catalog.`;
 }
