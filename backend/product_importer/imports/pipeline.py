@@ -52,6 +52,8 @@ from product_importer.imports.storage import ChunkReader, iter_chunks
 
 COPY_READ_BYTES = 1 << 20
 PARSED_FLUSH_BYTES = 8 << 20
+# The fields beyond the header's that a skipped row's problem quotes, at most (characters).
+EXTRA_FIELDS_SHOWN = 1_000
 STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
 # Read after the file's last line by the careful path: a row of two marks, or the end
 # of a quoted field that never closed. Unicode noncharacters: never in a real file.
@@ -235,7 +237,7 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
                 raise FileRejected(f"Line {line_done}: {LONE_CR}")
             problem = ""
             if len(row) != width:
-                problem = f"expected {width} fields as in the header, found {len(row)}"
+                problem = _wrong_width(row, width)
                 row = (row + [""] * width)[:width]
             values = row if staged is None else [row[i] for i in staged]
             writer.writerow([first_line, problem, *values])
@@ -244,6 +246,20 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     except csv.Error as exc:
         raise FileRejected(f"Line {line_done + 1}: {csv_error_reason(exc)}") from None
     _flush_parsed(cur, sql, out)
+
+
+def _wrong_width(row: list[str], width: int) -> str:
+    """The problem of a row with more or fewer fields than the header; the fields beyond
+    the header's are quoted in it, as the error report has no column for them."""
+    problem = f"expected {width} fields as in the header, found {len(row)}"
+    if len(row) <= width:
+        return problem
+    extra = io.StringIO()
+    csv.writer(extra, lineterminator="").writerow(row[width:])
+    shown = extra.getvalue()
+    if len(shown) > EXTRA_FIELDS_SHOWN:
+        shown = shown[:EXTRA_FIELDS_SHOWN] + "…"
+    return f"{problem}; beyond the header: {shown}"
 
 
 def _never_closed(line: int) -> str:

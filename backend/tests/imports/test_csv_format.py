@@ -1,10 +1,13 @@
 """The CSV contract, end to end: every file goes through the API and a real worker."""
 
 import codecs
+import csv
+import io
 
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
+from product_importer.imports.pipeline import EXTRA_FIELDS_SHOWN
 from tests.imports.helpers import (
     catalog,
     completed_events,
@@ -181,14 +184,28 @@ async def test_rows_with_the_wrong_number_of_fields_are_skipped_with_their_line(
         "R-3",
         "",
         "R-4,Also good,desc",
+        'R-5,Wide,desc,"a, b",c',
+        "R-6,Wider,desc," + "x" * 5_000,
     )
     result = await import_file(client, content)
     assert result["status"] == "completed", result
-    assert (result["created"], result["skipped"]) == (2, 2)
+    assert (result["created"], result["skipped"]) == (2, 4)
     assert set(products()) == {"r-1", "r-4"}
-    report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
-    assert report[1] == '3,,"expected 3 fields as in the header, found 4",R-2,Too,many'
-    assert report[2].startswith('4,,"expected 3 fields as in the header, found 1",R-3')
+    body = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text
+    report = list(csv.reader(io.StringIO(body)))
+    # The fields beyond the header's are kept in the reason: the report has no column for them.
+    assert report[1] == [
+        "3", "", "expected 3 fields as in the header, found 4; beyond the header: fields",
+        "R-2", "Too", "many",
+    ]  # fmt: skip
+    assert report[2][:4] == ["4", "", "expected 3 fields as in the header, found 1", "R-3"]
+    assert (
+        report[3][2] == 'expected 3 fields as in the header, found 5; beyond the header: "a, b",c'
+    )
+    beyond = "x" * EXTRA_FIELDS_SHOWN + "…"  # at most this much of them
+    assert (
+        report[4][2] == f"expected 3 fields as in the header, found 4; beyond the header: {beyond}"
+    )
 
 
 async def test_last_occurrence_wins_case_insensitively(client, worker):
