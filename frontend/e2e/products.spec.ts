@@ -509,7 +509,9 @@ test.describe('Story 2c: long values and edits from two places', () => {
     await alert.getByRole('button', { name: 'Load current values' }).click();
     await expect(edit.getByLabel('Description')).toHaveValue('Written in the other tab');
     await expect(edit.getByLabel(/^Name/)).toHaveValue('Renamed in this tab'); // this tab's change stays
-    await expect(edit.getByRole('status')).toContainText('Changed elsewhere: description.');
+    await expect(edit.getByRole('status').filter({ hasText: 'Changed elsewhere' })).toContainText(
+      'Changed elsewhere: description.',
+    );
     await expect(edit.getByLabel(/^SKU/)).toBeFocused();
     await edit.getByRole('button', { name: 'Save changes' }).click();
     await expect(edit).toBeHidden();

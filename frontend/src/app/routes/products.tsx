@@ -11,12 +11,19 @@ import {
 import { PageHeader } from './page-header';
 
 export function ProductsRoute() {
-  // The route composes two features: products' Delete all is blocked while an import runs.
+  // The route composes two features: products' Delete all is blocked while an import runs, and
+  // their editing says that a save may wait for it.
   const [confirmingDeleteAll, setConfirmingDeleteAll] = useState(false);
   const { activeImport, recheck } = useActiveImport({ fast: confirmingDeleteAll });
   const catalogIsEmpty = useCatalogIsEmpty();
+  const importState = activeImport?.status === 'queued' ? 'queued' : 'running';
+  // Edits stay possible (a small import is over in well under a second, and edits of other rows
+  // often go through), but a save may wait for the import and be refused: said before it is tried.
+  const busyNotice = activeImport
+    ? `An import is ${importState}: edits may wait for it and be refused until it has finished.`
+    : null;
   const blockedReason = activeImport
-    ? `Unavailable while an import is ${activeImport.status === 'queued' ? 'queued' : 'running'} (${activeImport.filename}).`
+    ? `Unavailable while an import is ${importState} (${activeImport.filename}).`
     : catalogIsEmpty
       ? 'The catalog is empty: there is nothing to delete.'
       : null;
@@ -28,14 +35,14 @@ export function ProductsRoute() {
         description="Search, filter and edit the catalog."
         actions={
           <>
-            <NewProductButton />
+            <NewProductButton busyNotice={busyNotice} />
             <ExportProductsLink />
           </>
         }
       />
       <div className="space-y-4">
         <ProductsFilters />
-        <ProductsTable />
+        <ProductsTable busyNotice={busyNotice} />
         <section
           aria-labelledby="danger-title"
           className="flex flex-col gap-3 rounded-lg bg-white p-4 ring-1 ring-red-200 sm:flex-row sm:items-center sm:justify-between"

@@ -196,9 +196,11 @@ describe('ProductFormModal', () => {
     // The button pressed is gone: the focus goes on in the first field, not to the page.
     expect(within(dialog).getByLabelText(/^SKU/)).toHaveFocus();
     expect(within(dialog).queryByRole('alert')).toBeNull();
-    expect(within(dialog).getByRole('status')).toHaveTextContent(
-      'Changed elsewhere: description. The current values are loaded with your changes on top; save when ready.',
-    );
+    expect(
+      within(dialog).getByText(
+        'Changed elsewhere: description. The current values are loaded with your changes on top; save when ready.',
+      ),
+    ).toHaveAttribute('role', 'status');
 
     // Saved on the current version, without undoing the other tab's change.
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));

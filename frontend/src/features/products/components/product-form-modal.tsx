@@ -8,6 +8,7 @@ import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { productVersion, useUpdateProduct } from '../api/update-product';
 import { useProductConflictReload, type ConflictReload } from '../hooks/use-product-conflict-reload';
+import { BusyNotice } from './busy-notice';
 import {
   apiErrorToFormErrors,
   CHANGED_ELSEWHERE,
@@ -25,14 +26,26 @@ type ProductFormModalProps = {
   onClose: () => void;
   /** The product to edit; absent to create one. */
   product?: Product | null;
+  /** Why saving may wait and be refused right now (e.g. an import is writing the catalog). */
+  busyNotice?: string | null;
 };
 
-export function ProductFormModal({ open, onClose, product }: ProductFormModalProps) {
+export function ProductFormModal({ open, onClose, product, busyNotice = null }: ProductFormModalProps) {
   if (!open) return null;
-  return <ProductFormDialog key={product?.id ?? 'new'} onClose={onClose} product={product ?? null} />;
+  return (
+    <ProductFormDialog key={product?.id ?? 'new'} onClose={onClose} product={product ?? null} busyNotice={busyNotice} />
+  );
 }
 
-function ProductFormDialog({ onClose, product }: { onClose: () => void; product: Product | null }) {
+function ProductFormDialog({
+  onClose,
+  product,
+  busyNotice,
+}: {
+  onClose: () => void;
+  product: Product | null;
+  busyNotice: string | null;
+}) {
   const { values, errors, set, reset, submitWith } = useFormState<ProductFormValues>(
     () => (product ? productToValues(product) : emptyProductValues()),
     validateProduct,
@@ -132,12 +145,17 @@ function ProductFormDialog({ onClose, product }: { onClose: () => void; product:
         hint={`Optional, up to ${LIMITS.description.toLocaleString('en-US')} characters.`}
         onChange={(event) => set('description', event.target.value)}
       />
-      <Checkbox
-        label="Active"
-        name="is_active"
-        checked={values.is_active}
-        onChange={(event) => set('is_active', event.target.checked)}
-      />
+      {/* One block with the last field: the notice, empty most of the time, adds no space
+          below the form. Last in the form, it is read just before the Save button below. */}
+      <div>
+        <Checkbox
+          label="Active"
+          name="is_active"
+          checked={values.is_active}
+          onChange={(event) => set('is_active', event.target.checked)}
+        />
+        <BusyNotice notice={busyNotice} testId="product-busy-notice" className="mt-4" />
+      </div>
     </FormModal>
   );
 }

@@ -10,9 +10,16 @@ import { useProducts } from '../api/get-products';
 import { useLastPageRedirect, type PastTheEnd } from '../hooks/use-last-page-redirect';
 import { PAGE_SIZES, useProductsSearch } from '../hooks/use-products-search';
 import { fromSort, productColumns, toSort } from './product-columns';
+import { BusyNotice } from './busy-notice';
 import { ProductFormModal } from './product-form-modal';
 
-export function ProductsTable() {
+type ProductsTableProps = {
+  /** Why editing may wait and be refused right now (e.g. an import is writing the catalog):
+   * said above the table and in the edit form, before a save is tried. */
+  busyNotice?: string | null;
+};
+
+export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
   const { query, hasFilters, update } = useProductsSearch();
   const products = useProducts(query);
   const [editing, setEditing] = useState<Product | null>(null);
@@ -37,47 +44,58 @@ export function ProductsTable() {
 
   return (
     <>
-      <DataTable
-        caption="Products"
-        columns={columns}
-        data={data?.items ?? []}
-        getRowId={(row) => String(row.id)}
-        sort={toSort(query.sort)}
-        onSortChange={(sort) => update({ sort: fromSort(sort) })}
-        page={query.page}
-        pageSize={query.page_size}
-        total={data?.total ?? 0}
-        totalIsEstimate={data?.total_is_estimate ?? false}
-        totalIsLowerBound={data?.total_is_lower_bound ?? false}
-        hasNextPage={data?.total_is_estimate ? Boolean(data.next_cursor) : undefined}
-        onPageChange={(page) => update({ page }, { resetPage: false })}
-        onPageSizeChange={(page_size) => update({ page_size })}
-        pageSizeOptions={PAGE_SIZES}
-        isLoading={products.isPending}
-        showsPreviousPage={products.isPlaceholderData}
-        error={
-          products.isError ? (
-            <LoadFailure
-              // Rows from an earlier answer stay on screen: the failure is said above them.
-              message={
-                data ? `Could not refresh: ${products.error.message}` : `Could not load products: ${products.error.message}`
-              }
-              compact={Boolean(data)}
-              retrying={products.isFetching}
-              onRetry={() => void products.refetch()}
+      {/* One block with the table: the notice, empty most of the time, adds no space above it. */}
+      <div>
+        <BusyNotice notice={busyNotice} testId="products-busy-notice" className="mb-4" />
+        <DataTable
+          caption="Products"
+          columns={columns}
+          data={data?.items ?? []}
+          getRowId={(row) => String(row.id)}
+          sort={toSort(query.sort)}
+          onSortChange={(sort) => update({ sort: fromSort(sort) })}
+          page={query.page}
+          pageSize={query.page_size}
+          total={data?.total ?? 0}
+          totalIsEstimate={data?.total_is_estimate ?? false}
+          totalIsLowerBound={data?.total_is_lower_bound ?? false}
+          hasNextPage={data?.total_is_estimate ? Boolean(data.next_cursor) : undefined}
+          onPageChange={(page) => update({ page }, { resetPage: false })}
+          onPageSizeChange={(page_size) => update({ page_size })}
+          pageSizeOptions={PAGE_SIZES}
+          isLoading={products.isPending}
+          showsPreviousPage={products.isPlaceholderData}
+          error={
+            products.isError ? (
+              <LoadFailure
+                // Rows from an earlier answer stay on screen: the failure is said above them.
+                message={
+                  data
+                    ? `Could not refresh: ${products.error.message}`
+                    : `Could not load products: ${products.error.message}`
+                }
+                compact={Boolean(data)}
+                retrying={products.isFetching}
+                onRetry={() => void products.refetch()}
+              />
+            ) : undefined
+          }
+          errorSummary="Could not load products"
+          empty={
+            <EmptyMessage
+              pastTheEnd={pastTheEnd}
+              hasFilters={hasFilters}
+              onFirstPage={() => update({ page: 1 }, { resetPage: false })}
             />
-          ) : undefined
-        }
-        errorSummary="Could not load products"
-        empty={
-          <EmptyMessage
-            pastTheEnd={pastTheEnd}
-            hasFilters={hasFilters}
-            onFirstPage={() => update({ page: 1 }, { resetPage: false })}
-          />
-        }
+          }
+        />
+      </div>
+      <ProductFormModal
+        open={editing !== null}
+        product={editing}
+        busyNotice={busyNotice}
+        onClose={() => setEditing(null)}
       />
-      <ProductFormModal open={editing !== null} product={editing} onClose={() => setEditing(null)} />
       <ConfirmDialog
         {...deletion.dialogProps}
         title="Delete product?"
