@@ -1,10 +1,12 @@
 """Serve the built web UI at `/`, with client-side routes falling back to index.html."""
 
+import re
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.convertors import Convertor, register_url_convertor
 
 PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Product Importer</title></head><body><main>
@@ -12,7 +14,25 @@ PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 run <code>make run</code> with Node.js installed, or use the API at
 <a href="/docs">/docs</a>.</p></main></body></html>"""
 
+# Paths that are never the UI's: the API's, the docs', the probes'.
 NOT_SPA_PREFIXES = ("api/", "docs", "redoc", "openapi.json", "health", "metrics", "static-")
+
+
+class _UiPath(Convertor[str]):
+    """A path of the UI: any path but those starting with `NOT_SPA_PREFIXES` (or `api`).
+    Such a path that no route takes is then a 404 whatever its method, not a 405 from
+    the UI's GET route (`POST /api/v1/import`, a typo, must not say "use GET")."""
+
+    regex = "(?!api$|" + "|".join(re.escape(prefix) for prefix in NOT_SPA_PREFIXES) + ").*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("ui_path", _UiPath())
 
 
 def mount_spa(app: FastAPI, dist: Path) -> None:
@@ -21,10 +41,8 @@ def mount_spa(app: FastAPI, dist: Path) -> None:
     if (dist / "assets").is_dir():
         app.mount("/assets", StaticFiles(directory=dist / "assets"), name="spa-assets")
 
-    @app.get("/{path:path}", include_in_schema=False, response_model=None)
+    @app.get("/{path:ui_path}", include_in_schema=False, response_model=None)
     async def spa(path: str) -> FileResponse | HTMLResponse:
-        if path == "api" or path.startswith(NOT_SPA_PREFIXES):
-            raise HTTPException(status_code=404, detail="Not Found")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):
             return FileResponse(candidate)

@@ -212,6 +212,13 @@ async def test_spa_fallback_serves_client_routes_but_not_unknown_api_paths(clien
         missing = await client.get(path)
         assert missing.status_code == 404, path
         assert missing.json() == {"detail": "Not Found"}
+    # Other methods too: not a 405 that would point at the UI's GET route.
+    for method, path in (("POST", "/api/v1/import"), ("DELETE", "/api/v1/product/5")):
+        missing = await client.request(method, path)
+        assert missing.status_code == 404, path
+        assert missing.json() == {"detail": "Not Found"}
+    # A method an API path does not take is still a 405.
+    assert (await client.delete("/api/v1/imports")).status_code == 405
 
 
 def test_a_broker_that_accepts_and_never_answers_does_not_hold_the_census(monkeypatch):
