@@ -191,6 +191,17 @@ def _upload_failed(exc: httpx.HTTPError, url: str) -> CommandEnded:
 def _refusal(response: httpx.Response, url: str) -> CommandEnded:
     if response.status_code == 413:
         message = f"error: the file is larger than the server accepts: {_describe(response)}"
+    elif response.status_code in (404, 405):  # no such path: not the API's root
+        message = (
+            f"error: no Product Importer API at {url} (it answered the upload "
+            f"{_describe(response)}); give the address the API runs at, e.g. "
+            "http://127.0.0.1:8000"
+        )
+    elif response.is_success:
+        message = (
+            f"error: {url} answered the upload {_describe(response)}, not with an import "
+            "as Product Importer's API does: is it the API's address?"
+        )
     else:
         message = f"error: {url} did not accept the upload: {_describe(response)}"
     return CommandEnded(message, EXIT_NOT_ACCEPTED)

@@ -266,6 +266,42 @@ def test_a_server_that_is_not_the_api_gets_a_one_line_error(tmp_path):
     assert '"<!DOCTYPE HTML>' in error  # an excerpt of what it answered
 
 
+class _AnswersOk(http.server.BaseHTTPRequestHandler):
+    """A web server that answers every POST with 200 "ok"."""
+
+    def do_POST(self) -> None:
+        _drain(self)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_that_answers_the_upload_without_an_import_is_said_not_to_be_the_api(
+    tmp_path,
+):
+    with _serving(_AnswersOk) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
+    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert _last_line(result.stderr) == (
+        f'error: {url} answered the upload 200 OK: "ok", not with an import as '
+        "Product Importer's API does: is it the API's address?"
+    )
+
+
+def test_an_address_with_no_api_at_it_is_said_to_have_none(live_api, tmp_path):
+    wrong = f"{live_api}/docs"
+    result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", wrong)
+    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert _last_line(result.stderr) == (
+        f"error: no Product Importer API at {wrong} (it answered the upload 404 Not Found: "
+        "Not Found); give the address the API runs at, e.g. http://127.0.0.1:8000"
+    )
+
+
 @pytest.mark.parametrize(
     ("handler", "answer"),
     [
