@@ -190,9 +190,9 @@ def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
     """The skipped rows as CSV, sent as they are written (a paused download holds no
     connection: see `core.spooled_download`). Raises `DownloadsBusy` while as many
     downloads as the settings allow are being written, or hold their file."""
-    return spooled_download(
-        csv_bytes([ERROR_COLUMNS]), repository.errors_of(import_id, ERROR_CELLS)
-    )
+    # UTF-8 with a BOM, as the export: spreadsheets then read the values as UTF-8.
+    head = "\ufeff".encode() + csv_bytes([ERROR_COLUMNS])
+    return spooled_download(head, repository.errors_of(import_id, ERROR_CELLS))
 
 
 __all__ = [

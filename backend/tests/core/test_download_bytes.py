@@ -173,7 +173,8 @@ async def test_the_error_report_is_what_pythons_csv_writes(client):
     response = await client.get(f"/api/v1/imports/{import_id}/errors.csv")
     assert response.status_code == 200
     cells = [[python_guard(python_unguard("" if v is None else str(v))) for v in r] for r in rows]
-    expected = python_csv([["line", "column", "reason", "sku", "name", "description"], *cells])
+    header = ["line", "column", "reason", "sku", "name", "description"]
+    expected = "\ufeff".encode() + python_csv([header, *cells])
     assert response.content == expected
 
 

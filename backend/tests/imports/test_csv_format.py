@@ -127,7 +127,7 @@ async def test_invalid_rows_are_skipped_and_reported_by_line(client, worker):
     assert (result["created"], result["skipped"], result["total_rows"]) == (3, 5, 8)
     assert set(products()) == {"ok-1", "s" * 64, "max-name"}
     report = (await client.get(f"/api/v1/imports/{result['id']}/errors.csv")).text.splitlines()
-    assert report[0] == "line,column,reason,sku,name,description"
+    assert report[0] == "\ufeffline,column,reason,sku,name,description"
     assert report[1] == "3,sku,sku is empty,,No sku,"
     assert report[2] == "4,name,name is empty,NO-NAME,   ,"
     assert report[3].startswith(f"5,sku,sku is longer than 64 characters (65),{'S' * 65},")

@@ -18,7 +18,7 @@ def _import_named(filename: str) -> str:
 async def _disposition(client, filename: str) -> str:
     response = await client.get(f"/api/v1/imports/{_import_named(filename)}/errors.csv")
     assert response.status_code == 200
-    assert response.text.startswith("line,")
+    assert response.text.startswith("\ufeffline,")  # a BOM: spreadsheets read UTF-8
     return response.headers["content-disposition"]
 
 

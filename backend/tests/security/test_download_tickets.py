@@ -60,7 +60,7 @@ async def test_an_import_error_report_takes_a_ticket(closed):
     url = await _ticketed(closed, f"/api/v1/imports/{import_id}/errors.csv")
     response = await closed.get(url)
     assert response.status_code == 200
-    assert response.text.startswith("line,column,reason")
+    assert response.text.startswith("\ufeffline,column,reason")
 
 
 async def test_a_ticket_expires(closed, monkeypatch):
