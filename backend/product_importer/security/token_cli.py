@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from product_importer.config import get_settings, reload_settings
-from product_importer.security.token_format import hash_token, new_token
+from product_importer.security.token_format import check_name, hash_token, new_token
 
 EMBEDDED_DATABASE = "product_importer"
 
@@ -48,8 +48,15 @@ def _database() -> Iterator[None]:
     from product_importer.embedded import DataDirLock, EmbeddedPostgres, EmbeddedServerError
     from product_importer.migrations import upgrade_to_head
 
-    lock = DataDirLock(get_settings().data_dir)
-    server = EmbeddedPostgres(get_settings().data_dir)
+    data_dir = get_settings().data_dir
+    # Said, as a server elsewhere (another DATA_DIR, or DATABASE_URL) never sees these tokens.
+    print(
+        f"# no server running for DATA_DIR={data_dir}: using its embedded PostgreSQL, "
+        "started for this command (set DATA_DIR or DATABASE_URL as the server has them)",
+        file=sys.stderr,
+    )
+    lock = DataDirLock(data_dir)
+    server = EmbeddedPostgres(data_dir)
     try:
         lock.acquire()  # a `serve` starting meanwhile must not take this server for a leftover
         os.environ["DATABASE_URL"] = server.start()
@@ -124,12 +131,22 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token_name(name: str) -> str:
+    """A name a token may have: a wrong one is a wrong command line (exit 64)."""
+    try:
+        return check_name(name)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     tokens = sub.add_parser("tokens", help="manage API tokens (see the README's Security)")
     actions = tokens.add_subparsers(dest="action", required=True)
     actions.add_parser("generate", help="print a new random token for API_TOKENS")
     create = actions.add_parser("create", help="create a token in the database; prints it once")
-    create.add_argument("name", help="who or what uses it, e.g. ci or catalog-team")
+    create.add_argument(
+        "name", type=_token_name, help="who or what uses it, e.g. ci or catalog-team"
+    )
     listing = actions.add_parser("list", help="list tokens (names and dates, never secrets)")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     revoke = actions.add_parser("revoke", help="revoke a token by name")

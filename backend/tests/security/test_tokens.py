@@ -53,7 +53,8 @@ async def test_create_list_and_revoke(make_client, capsys):
     assert token not in out
 
     assert _cli(capsys, "create", "ci")[0] == 1  # one live token per name
-    assert _cli(capsys, "create", "no spaces")[0] == 1
+    code, _, err = _cli(capsys, "create", "no spaces")
+    assert code == 64 and "token name 'no spaces' is invalid" in err  # a wrong command line
     assert _cli(capsys, "revoke", "nobody")[0] == 1
     code, other, _ = _cli(capsys, "create", "keeper")
     assert code == 0
@@ -193,3 +194,16 @@ def test_the_cli_finds_a_running_server_whose_directory_it_cannot_read(tmp_path)
             assert cur.fetchall() == [("ci",)]
     finally:
         running.stop()
+
+
+def test_without_a_database_or_a_server_the_command_says_which_database_it_used(tmp_path):
+    """A server elsewhere (another DATA_DIR, a DATABASE_URL) would never see tokens made
+    in a database started for the command: the command says it started one, and where."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["DATA_DIR"] = str(tmp_path / "data")
+    command = [sys.executable, "-m", "product_importer.cli", "tokens", "list"]
+    listed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0, listed.stderr
+    said, answer = listed.stderr.splitlines()[0], listed.stderr.splitlines()[-1]
+    assert said.startswith(f"# no server running for DATA_DIR={tmp_path / 'data'}: using its ")
+    assert answer == "no tokens"
