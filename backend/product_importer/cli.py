@@ -254,8 +254,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the CSV file to import")
     imp.add_argument(
         "--url",
-        default="http://127.0.0.1:8000",
-        help="where the API is: its root or its /api/v1 (default: %(default)s)",
+        default=os.environ.get("PRODUCT_IMPORTER_URL", "http://127.0.0.1:8000"),
+        help="where the API is: its root or its /api/v1 "
+        "(default: $PRODUCT_IMPORTER_URL, else http://127.0.0.1:8000)",
     )
     imp.add_argument(
         "--token",

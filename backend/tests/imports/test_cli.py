@@ -292,6 +292,13 @@ def test_a_server_that_answers_the_upload_without_an_import_is_said_not_to_be_th
     )
 
 
+def test_the_url_defaults_to_product_importer_url(tmp_path, monkeypatch):
+    with _serving(_AnswersOk) as url:
+        monkeypatch.setenv("PRODUCT_IMPORTER_URL", url)
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"))
+    assert _last_line(result.stderr).startswith(f"error: {url} answered the upload 200 OK")
+
+
 def test_an_address_with_no_api_at_it_is_said_to_have_none(live_api, tmp_path):
     wrong = f"{live_api}/docs"
     result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", wrong)
@@ -486,7 +493,7 @@ def test_the_help_shows_the_default_url_and_the_exit_codes(capsys):
     with pytest.raises(SystemExit):
         main(["import", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
-    assert "(default: http://127.0.0.1:8000)" in help_text
+    assert "(default: $PRODUCT_IMPORTER_URL, else http://127.0.0.1:8000)" in help_text
     codes = [
         *cli_client.EXIT_CODES.values(),
         cli_client.EXIT_NOT_ACCEPTED,
