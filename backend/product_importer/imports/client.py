@@ -320,6 +320,13 @@ def _status_in(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
+def _restart_note(body: dict[str, Any]) -> str:
+    """Why the bar went back to the start: the import's worker stopped, and it runs again
+    from the start (its earlier attempt applied nothing)."""
+    attempts = body.get("attempts") or 0
+    return f"restarted after its worker stopped (attempt {attempts})" if attempts > 1 else ""
+
+
 def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str, Any]:
     import_id = accepted["id"]
     status_url = f"{api}/imports/{import_id}"
@@ -328,7 +335,7 @@ def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str,
         body = accepted
         with _progress_line() as draw:
             while body["status"] in ("queued", "running"):
-                draw(body)
+                draw(body, _restart_note(body))
                 time.sleep(POLL_SECONDS)
                 body = _poll(http, status_url, functools.partial(draw, body))
             draw(body)

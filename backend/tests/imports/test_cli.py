@@ -664,6 +664,18 @@ def test_without_a_terminal_progress_is_a_line_per_phase(tmp_path):
     assert phases.count("parsing") < 6  # not a line per poll
 
 
+def test_an_import_restarted_by_the_server_says_why_its_bar_went_back(tmp_path):
+    first = {**FAKE_QUEUED, "status": "running", "phase": "merging", "progress": 80.0}
+    again = {**first, "phase": "parsing", "progress": 1.0, "attempts": 2}
+    with _serving(_answering(first, again, again, FAKE_COMPLETED)) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    restarted = [line for line in lines if "restarted" in line]
+    assert restarted and restarted[0].endswith("  restarted after its worker stopped (attempt 2)")
+    assert "parsing" in restarted[0]
+
+
 def test_on_a_terminal_the_bar_is_redrawn_in_place(tmp_path):
     running = {**FAKE_QUEUED, "status": "running", "phase": "parsing", "progress": 20.0}
     terminal, its_end = pty.openpty()
