@@ -3,7 +3,9 @@
 A misspelt field (`{"nmae": "Kettle"}`) would otherwise change nothing and say nothing:
 it gets 422 at that field instead. The fields of the resource as the API answers it
 that a client cannot set (its `id`, its timestamps…) are let through and ignored, so
-that what a client read can be sent back as it is (a product from `GET` sent to `PUT`).
+that what a client read can be sent back as it is (a product from `GET` sent to `PUT`)
+to the bodies that change a resource (`answered_as`). A body that creates one takes no
+such field: an `id` or a webhook's `secret` sent to create one would not be used.
 """
 
 from typing import Any, ClassVar

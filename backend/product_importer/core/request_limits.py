@@ -5,7 +5,9 @@ A request body (but an upload's, which `MAX_UPLOAD_BYTES` bounds) may be at most
 with a 10,000-character description) is a few tens of KB, and the API would otherwise
 read any size into memory before validating it. Validation errors repeat a value the
 client sent only in part, and as valid text: a 300 MB field came back as a 300 MB
-answer, and a lone UTF-16 surrogate made the answer itself fail (a 500).
+answer, and a lone UTF-16 surrogate made the answer itself fail (a 500). Where the
+validator's message would not say what to change (a field the body does not take, a
+JSON body sent without saying it is JSON), the 422 says it.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ import csv
 import io
 import os
 import tempfile
+import uuid
 import weakref
 from collections.abc import AsyncIterator, Iterable
 from typing import IO, Any
@@ -39,9 +40,10 @@ from product_importer.config import get_settings
 from product_importer.db import async_engine
 
 SEND_BYTES = 256 * 1024
-# A writer stopped mid-query closes its connection, which PostgreSQL notices only when it
-# next sends a row: told to look every second, it also ends a query that waits for a lock
-# or still sorts (a client gone keeps no backend busy, nor its place in a lock's queue).
+# A writer stopped mid-query asks PostgreSQL to cancel it, or, if that request is lost,
+# closes its connection, which PostgreSQL notices only when it next sends a row: told to
+# look every second, it also ends a query that waits for a lock or still sorts (a client
+# gone keeps no backend busy, nor its place in a lock's queue).
 LEAVE_WITH_ITS_CLIENT = text("SET LOCAL client_connection_check_interval = 1000")
 
 
@@ -142,14 +144,16 @@ class _Spool:
         self._row_ends = CrlfRowEnds()
         self._grown = anyio.Event()
 
-    def _write(self, data: bytes) -> None:
+    def _write(self, copied: bytes) -> int:
+        data = self._row_ends(copied)
         self.file.write(data)
         self.file.flush()  # before `size` says the bytes are there
+        return len(data)
 
     async def _append(self, copied: bytes) -> None:
-        data = self._row_ends(copied)
-        await anyio.to_thread.run_sync(self._write, data)
-        self.size += len(data)
+        # In a thread (one call at a time, in order): the event loop keeps answering
+        # other requests while a chunk's row ends are turned and it is written.
+        self.size += await anyio.to_thread.run_sync(self._write, copied)
         self.wake()
 
     def wake(self) -> None:
@@ -177,11 +181,18 @@ class _Spool:
         return await anyio.to_thread.run_sync(os.pread, self.file.fileno(), size, offset)
 
 
+# The arguments the driver writes into a COPY as literals as they are: a value that
+# SQLAlchemy would first convert (a type of its own) is not passed this way.
+PLAIN_ARGUMENTS = (str, int, float, bool, uuid.UUID)
+
+
 def _statement_and_args(query: Select[Any], dialect: Dialect) -> tuple[str, list[Any]]:
-    """`query` as the driver's SQL (`$1`…) and its arguments (plain values: strings,
-    numbers, booleans, UUIDs; the driver writes them into the COPY as literals)."""
+    """`query` as the driver's SQL (`$1`…) and its arguments (`PLAIN_ARGUMENTS`)."""
     compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    return str(compiled), [compiled.params[name] for name in compiled.positiontup or ()]
+    args = [compiled.params[name] for name in compiled.positiontup or ()]
+    if not all(isinstance(arg, PLAIN_ARGUMENTS) for arg in args):
+        raise TypeError(f"a download's query takes plain arguments only: {args!r}")
+    return str(compiled), args
 
 
 async def _stopped(writer: asyncio.Task[None], spool: _Spool) -> None:

@@ -161,7 +161,9 @@ def _other_separator_hint(names: list[str]) -> str:
     """Why the required columns were not found, when the header holds them separated by
     another character than the comma (a spreadsheet's export in some locales)."""
     for separator, called in OTHER_SEPARATORS.items():
-        split = {trimmed(part).lower() for name in names for part in name.split(separator)}
+        split = {
+            trimmed(part).strip('"').lower() for name in names for part in name.split(separator)
+        }
         if len(names) < len(split) and set(REQUIRED_COLUMNS) <= split:
             return (
                 f" The header looks separated by {called}: the file must be separated by "

@@ -123,7 +123,8 @@ class StagingSql:
 
     def _trim(self, field: str) -> str:
         column = self._col(field)
-        assert column, f"{field} is a required column"
+        if column is None:
+            raise ValueError(f"the header has no {field} column, a required one")
         return f"btrim({unguarded_sql(column)}, {TRIM})"
 
     @property

@@ -81,8 +81,6 @@ class ProductRead(BaseModel):
 class ProductCreate(RequestBody):
     """Body of `POST /products`."""
 
-    answered_as = ProductRead
-
     sku: Sku
     name: Name
     description: Description = None
@@ -91,7 +89,8 @@ class ProductCreate(RequestBody):
 
 class ProductReplace(RequestBody):
     """Body of `PUT /products/{id}`: every field, so that none is reset by omission
-    (`description` may be null)."""
+    (`description` may be null). A product as read may be sent: its `id` and timestamps
+    are ignored."""
 
     answered_as = ProductRead
 
@@ -114,7 +113,8 @@ def _documented_not_null(schema: dict[str, Any]) -> None:
 
 
 class ProductUpdate(RequestBody):
-    """Body of `PATCH /products/{id}`: only the fields sent change."""
+    """Body of `PATCH /products/{id}`: only the fields sent change. A product as read may
+    be sent: its `id` and timestamps are ignored."""
 
     answered_as = ProductRead
 

@@ -49,12 +49,6 @@ def _database() -> Iterator[None]:
     from product_importer.migrations import upgrade_to_head
 
     data_dir = get_settings().data_dir
-    # Said, as a server elsewhere (another DATA_DIR, or DATABASE_URL) never sees these tokens.
-    print(
-        f"# no server running for DATA_DIR={data_dir}: using its embedded PostgreSQL, "
-        "started for this command (set DATA_DIR or DATABASE_URL as the server has them)",
-        file=sys.stderr,
-    )
     lock = DataDirLock(data_dir)
     server = EmbeddedPostgres(data_dir)
     try:
@@ -63,6 +57,12 @@ def _database() -> Iterator[None]:
     except EmbeddedServerError as exc:
         lock.release()
         raise SystemExit(f"error: {exc}") from None
+    # Said, as a server elsewhere (another DATA_DIR, or DATABASE_URL) never sees these tokens.
+    print(
+        f"# no server running for DATA_DIR={data_dir}: using its embedded PostgreSQL, "
+        "started for this command (set DATA_DIR or DATABASE_URL as the server has them)",
+        file=sys.stderr,
+    )
     try:
         reload_settings()
         upgrade_to_head()

@@ -15,6 +15,7 @@ from product_importer.webhooks.schemas import (
     SecretRotation,
     WebhookCreate,
     WebhookRead,
+    WebhookReplace,
     WebhookTestRequest,
     WebhookTestResult,
     WebhookUpdate,
@@ -66,7 +67,7 @@ async def get_webhook(webhook_id: WebhookId, session: SessionDep) -> WebhookRead
 
 @router.put("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
 async def replace_webhook(
-    webhook_id: WebhookId, data: WebhookCreate, session: SessionDep
+    webhook_id: WebhookId, data: WebhookReplace, session: SessionDep
 ) -> WebhookRead:
     with _http_errors():
         return await service.replace_webhook(session, webhook_id, data)

@@ -86,9 +86,7 @@ class WebhookRead(BaseModel):
 
 
 class WebhookCreate(RequestBody):
-    """Body of `POST /webhooks` and `PUT /webhooks/{id}` (which replaces every field)."""
-
-    answered_as = WebhookRead
+    """Body of `POST /webhooks`."""
 
     url: WebhookUrl
     events: EventList
@@ -96,8 +94,16 @@ class WebhookCreate(RequestBody):
     description: str | None = Field(default=None, max_length=1000)
 
 
+class WebhookReplace(WebhookCreate):
+    """Body of `PUT /webhooks/{id}`, which replaces every field. A webhook as read may be
+    sent: its fields that cannot be set (`id`, `secret`, timestamps…) are ignored."""
+
+    answered_as = WebhookRead
+
+
 class WebhookUpdate(RequestBody):
-    """Body of `PATCH /webhooks/{id}`: only the fields given change."""
+    """Body of `PATCH /webhooks/{id}`: only the fields given change. A webhook as read
+    may be sent: its fields that cannot be set (`id`, `secret`, timestamps…) are ignored."""
 
     answered_as = WebhookRead
 

@@ -25,6 +25,7 @@ from product_importer.webhooks.schemas import (
     SecretRotation,
     WebhookCreate,
     WebhookRead,
+    WebhookReplace,
     WebhookTestRequest,
     WebhookTestResult,
     WebhookUpdate,
@@ -92,7 +93,7 @@ async def create_webhook(session: AsyncSession, data: WebhookCreate) -> WebhookR
 
 
 async def replace_webhook(
-    session: AsyncSession, webhook_id: int, data: WebhookCreate
+    session: AsyncSession, webhook_id: int, data: WebhookReplace
 ) -> WebhookRead:
     return await _apply(session, webhook_id, data.model_dump())
 

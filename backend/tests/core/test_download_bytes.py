@@ -98,11 +98,11 @@ def test_the_guard_goes_on_a_leading_formula_character_only():
     assert sql_value(unguarded_sql("CAST(:v AS text)"), None) == ""
 
 
-def _tricky_products() -> None:
+def _tricky_products(times: int = 3) -> None:
     copy_products(
         [
             (f"{value[:50]}#{i}", f"{value} {i}", value if i % 3 else None, i % 2 == 0)
-            for i, value in enumerate(TRICKY * 3)
+            for i, value in enumerate(TRICKY * times)
         ]
     )
     with sync_engine().begin() as conn:
@@ -141,6 +141,20 @@ async def test_the_export_is_what_pythons_csv_writes(client, sort):
         statement = sql.export(ProductFilters(), ProductSort(sort), sql.COLUMNS)
         rows = (await conn.execute(statement)).all()
     assert len(rows) == len(TRICKY) * 3
+    expected = "\ufeff".encode() + python_csv([export.HEADER, *map(_python_row, rows)])
+    assert response.content == expected
+
+
+async def test_a_large_export_split_in_many_pieces_is_what_pythons_csv_writes(client):
+    """~0.8 MB: COPY's output reaches the API in many pieces, which split rows and quoted
+    values with line breaks anywhere."""
+    _tricky_products(times=200)
+    response = await client.get(f"{API}/export.csv")
+    assert response.status_code == 200
+    async with async_engine().connect() as conn:
+        statement = sql.export(ProductFilters(), ProductSort.ID, sql.COLUMNS)
+        rows = (await conn.execute(statement)).all()
+    assert len(response.content) > 500_000
     expected = "\ufeff".encode() + python_csv([export.HEADER, *map(_python_row, rows)])
     assert response.content == expected
 

@@ -31,6 +31,8 @@ async def test_a_misspelt_field_of_a_product_change_is_refused(client):
     unknown_field(
         await client.post(API, json={"sku": "U-2", "name": "Mug", "colour": "red"}), "colour"
     )
+    # Creating one takes no field it would not use.
+    unknown_field(await client.post(API, json={"sku": "U-3", "name": "Jar", "id": 7}), "id")
 
     assert (await client.get(f"{API}/{product_id}")).json() == before
     assert (await client.get(API)).json()["total"] == 1
@@ -55,6 +57,9 @@ async def test_a_product_as_read_can_be_sent_back(client):
 async def test_a_misspelt_field_of_a_webhook_is_refused_and_one_as_read_can_be_sent_back(client):
     body = {"url": "https://hooks.example.com/a", "events": ["product.created"]}
     unknown_field(await client.post("/api/v1/webhooks", json={**body, "event": "x"}), "event")
+    # Creating one takes no field it would not use: a secret of one's own is not one.
+    secret = "whsec_" + "A" * 32
+    unknown_field(await client.post("/api/v1/webhooks", json={**body, "secret": secret}), "secret")
     assert (await client.get("/api/v1/webhooks")).json() == []
 
     webhook = (await client.post("/api/v1/webhooks", json=body)).json()

@@ -42,6 +42,7 @@ def _kept() -> tuple[int, int]:
         (codecs.BOM_UTF8 * 2 + b"sku,name\n", "Found: <U+FEFF>sku, name."),
         (b"SKU;Name;Description\nA-1;One;x\n", "looks separated by semicolons: the file must"),
         (b"sku\tname\nA-1\tOne\n", "looks separated by tabs"),
+        (b'"sku";"name"\n"A-1";"One"\n', "looks separated by semicolons"),
         (b"sku,name\rCR-1,x\r", "a line ends with a carriage return alone (CR"),
         (b"sku,name\rCR-1,x\r" * 6000, "a line ends with a carriage return alone (CR"),
     ],

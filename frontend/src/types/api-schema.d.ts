@@ -939,7 +939,8 @@ export interface components {
         /**
          * ProductReplace
          * @description Body of `PUT /products/{id}`: every field, so that none is reset by omission
-         *     (`description` may be null).
+         *     (`description` may be null). A product as read may be sent: its `id` and timestamps
+         *     are ignored.
          */
         ProductReplace: {
             /**
@@ -969,7 +970,8 @@ export interface components {
         ProductSort: "id" | "-id" | "sku" | "-sku" | "name" | "-name" | "updated_at" | "-updated_at";
         /**
          * ProductUpdate
-         * @description Body of `PATCH /products/{id}`: only the fields sent change.
+         * @description Body of `PATCH /products/{id}`: only the fields sent change. A product as read may
+         *     be sent: its `id` and timestamps are ignored.
          */
         ProductUpdate: {
             /**
@@ -1039,7 +1041,7 @@ export interface components {
         };
         /**
          * WebhookCreate
-         * @description Body of `POST /webhooks` and `PUT /webhooks/{id}` (which replaces every field).
+         * @description Body of `POST /webhooks`.
          */
         WebhookCreate: {
             /**
@@ -1118,6 +1120,30 @@ export interface components {
              */
             readonly last_delivery_ok: boolean | null;
         };
+        /**
+         * WebhookReplace
+         * @description Body of `PUT /webhooks/{id}`, which replaces every field. A webhook as read may be
+         *     sent: its fields that cannot be set (`id`, `secret`, timestamps…) are ignored.
+         */
+        WebhookReplace: {
+            /**
+             * Url
+             * @example https://example.com/hooks
+             */
+            url: string;
+            /**
+             * Events
+             * @description Event types to receive (at least one)
+             */
+            events: ("import.completed" | "import.failed" | "import.cancelled" | "product.created" | "product.updated" | "product.deleted" | "products.deleted_all")[];
+            /**
+             * Enabled
+             * @default true
+             */
+            enabled?: boolean;
+            /** Description */
+            description?: string | null;
+        };
         /** WebhookTestRequest */
         WebhookTestRequest: {
             /**
@@ -1146,7 +1172,8 @@ export interface components {
         };
         /**
          * WebhookUpdate
-         * @description Body of `PATCH /webhooks/{id}`: only the fields given change.
+         * @description Body of `PATCH /webhooks/{id}`: only the fields given change. A webhook as read
+         *     may be sent: its fields that cannot be set (`id`, `secret`, timestamps…) are ignored.
          */
         WebhookUpdate: {
             /** Url */
@@ -2798,7 +2825,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WebhookCreate"];
+                "application/json": components["schemas"]["WebhookReplace"];
             };
         };
         responses: {
