@@ -97,11 +97,15 @@ describe('useImportCompleted, for an import that completed between two polls', (
     expect(onCompleted).not.toHaveBeenCalled();
   });
 
-  it('does not tell an old import that a newer one pushed onto a later history page', () => {
+  it('tells only the new import when it pushes the last of each history page onto the next', () => {
     const { onCompleted, answer } = watch();
     const older = { ...old, id: 'imp-older', created_at: '2025-01-01T08:00:00Z' };
-    answer(importKeys.list(2, 1), old);
+    answer(importKeys.list(1, 1), old);
     answer(importKeys.list(2, 1), older);
-    expect(onCompleted).not.toHaveBeenCalled();
+    // A short import completes: pages of one import each now show it, then the one before it.
+    answer(importKeys.list(1, 1), quick);
+    answer(importKeys.list(2, 1), old);
+    expect(onCompleted).toHaveBeenCalledTimes(1);
+    expect(onCompleted).toHaveBeenCalledWith(quick);
   });
 });

@@ -134,6 +134,21 @@ describe('ImportProgress', () => {
     );
   });
 
+  it('counts the rows of the file, not only the skipped ones, when an earlier row of a SKU was replaced', () => {
+    const item = importFactory({
+      status: 'completed',
+      progress: 100,
+      total_rows: 3,
+      processed_rows: 3,
+      skipped: 2,
+      duplicates_in_file: 1,
+    });
+    render(<ImportProgress item={item} />);
+    expect(screen.getByTestId('import-summary')).toHaveTextContent(
+      'Nothing was imported: 2 of its 3 rows were skipped, and each other row was an earlier row of a SKU whose last row was skipped.',
+    );
+  });
+
   it('warns when the file had no data rows', () => {
     render(<ImportProgress item={importFactory({ status: 'completed', progress: 100, total_rows: 0, processed_rows: 0 })} />);
     const summary = screen.getByTestId('import-summary');

@@ -251,11 +251,19 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-/** A completed import that applied no row is no success: every row was skipped, or there were none. */
+/** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
+ * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
 function summaryHeadline(item: Import, applied: boolean): string {
   if (applied) return 'Import complete.';
   if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
-  const skipped = item.skipped === 1 ? 'its only row was skipped' : `all ${formatNumber(item.skipped)} rows were skipped`;
+  const rows = item.total_rows ?? item.skipped + item.duplicates_in_file;
+  let skipped: string;
+  if (rows === 1) skipped = 'its only row was skipped';
+  else if (item.skipped === rows) skipped = `all ${formatNumber(rows)} rows were skipped`;
+  else
+    skipped =
+      `${formatNumber(item.skipped)} of its ${formatNumber(rows)} rows were skipped, and each other row ` +
+      'was an earlier row of a SKU whose last row was skipped';
   return `Nothing was imported: ${skipped}. The error report says why.`;
 }
 

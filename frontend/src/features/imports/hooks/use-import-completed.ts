@@ -20,8 +20,9 @@ export function useImportCompleted(onCompleted: (item: Import) => void): void {
     // says running, and must not make it end a second time.
     const ended = new Set<string>();
     // Per list, when the newest import it showed was created (-Infinity: none). Pages of the
-    // history are lists of their own: an old import pushed onto a later page is not newer than
-    // what that page showed before.
+    // history are lists of their own. A new import pushes the last of each page onto the next,
+    // newer than what that page showed: it was seen ended on its page before (`ended`), or, when
+    // that page was not watched, it makes one refresh too many, which is harmless.
     const newestListed = new WeakMap<Query, number>();
 
     const note = (item: Import | undefined, isNew: (item: Import) => boolean) => {

@@ -51,6 +51,35 @@ describe('DeleteAllProducts', () => {
     expect(calls.map((call) => call.url)).toEqual(['/api/v1/products?page=1&page_size=1']);
   });
 
+  it('never says an earlier count while the products are counted again', async () => {
+    const totals = [5, 9];
+    let answerSecond!: () => void;
+    const secondAsked = new Promise<void>((resolve) => (answerSecond = resolve));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: async () => {
+          const total = totals.shift();
+          if (total === 9) await secondAsked;
+          return { items: [productFactory()], total, total_is_estimate: false, page: 1, page_size: 1 };
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<DeleteAllProducts />);
+    await user.click(screen.getByRole('button', { name: 'Delete all products' }));
+    let dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    await waitFor(() => expect(dialog).toHaveTextContent('This deletes all 5 products in the catalog.'));
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(screen.getByRole('button', { name: 'Delete all products' }));
+    dialog = screen.getByRole('alertdialog', { name: 'Delete all products?' });
+    expect(dialog).toHaveTextContent('This deletes all products in the catalog.');
+    expect(dialog).not.toHaveTextContent('5 products');
+    act(() => answerSecond());
+    await waitFor(() => expect(dialog).toHaveTextContent('This deletes all 9 products in the catalog.'));
+  });
+
   it('deletes everything after the person types DELETE, also before the products are counted', async () => {
     const { calls } = mockFetch([
       { path: '/api/v1/products', body: new Promise(() => undefined) },

@@ -6,7 +6,8 @@ const WHOLE_CATALOG = { page: 1, page_size: 1 };
 
 /**
  * How many products the catalog holds, asked for each time `enabled` turns on (an import may have
- * changed it since); undefined until the answer comes, or if it is only an estimate.
+ * changed it since); undefined until that answer comes (an earlier answer is never said: this is the
+ * confirmation of a delete), or if it is only an estimate.
  */
 export function useCatalogCount(enabled: boolean): number | undefined {
   const count = useQuery({
@@ -15,5 +16,5 @@ export function useCatalogCount(enabled: boolean): number | undefined {
     staleTime: 0,
     select: (page) => (page.total_is_estimate ? undefined : page.total),
   });
-  return count.data;
+  return count.isFetching ? undefined : count.data;
 }
