@@ -16,7 +16,7 @@ from tests.security.conftest import ADMIN, ADMIN_TOKEN, API_TOKENS, WRONG_TOKEN,
 
 # The routes that never ask for a token: health, and the web UI with its assets (the
 # UI must load to ask for a token).
-OPEN_ROUTES = {"/health", "/assets", "/{path:path}"}
+OPEN_ROUTES = {"/health", "/assets", "/{path:ui_path}"}
 PARAM = re.compile(r"\{[^}]+\}")
 
 
