@@ -8,6 +8,7 @@ to the bodies that change a resource (`answered_as`). A body that creates one ta
 such field: an `id` or a webhook's `secret` sent to create one would not be used.
 """
 
+import functools
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, model_validator
@@ -23,11 +24,13 @@ class RequestBody(BaseModel):
     answered_as: ClassVar[type[BaseModel] | None] = None
 
     @classmethod
-    def _read_only_fields(cls) -> set[str]:
+    @functools.cache
+    def _read_only_fields(cls) -> frozenset[str]:
+        # Once per model, not per request.
         if cls.answered_as is None:
-            return set()
+            return frozenset()
         answered = {*cls.answered_as.model_fields, *cls.answered_as.model_computed_fields}
-        return answered - set(cls.model_fields)
+        return frozenset(answered - set(cls.model_fields))
 
     @model_validator(mode="before")
     @classmethod

@@ -19,13 +19,15 @@ _GUARD_SQL = unicode_literal(GUARD)
 _FORMULA_STARTS_SQL = ", ".join(unicode_literal(char) for char in FORMULA_STARTS)
 
 
-def safe_cell_sql(value: str) -> str:
+def safe_cell_sql(value: str, *, guarded_stays: bool = False) -> str:
     """The SQL text expression `value` (not NULL), safe from formula injection: a
-    would-be formula, past any leading `'`s, gets a leading `'`."""
-    return (
-        f"CASE WHEN left(ltrim({value}, {_GUARD_SQL}), 1) IN ({_FORMULA_STARTS_SQL}) "
-        f"THEN {_GUARD_SQL} || {value} ELSE {value} END"
-    )
+    would-be formula, past any leading `'`s, gets a leading `'`. With `guarded_stays`,
+    a value that starts with the guard already (as a file exported before holds it) is
+    left as it is: the same as guarding the value `unguarded_sql` gives."""
+    formula = f"left(ltrim({value}, {_GUARD_SQL}), 1) IN ({_FORMULA_STARTS_SQL})"
+    if guarded_stays:
+        formula += f" AND left({value}, 1) <> {_GUARD_SQL}"
+    return f"CASE WHEN {formula} THEN {_GUARD_SQL} || {value} ELSE {value} END"
 
 
 def unguarded_sql(value: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
 from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spooled_download
-from product_importer.core.spreadsheet import safe_cell_sql, unguarded_sql
+from product_importer.core.spreadsheet import safe_cell_sql
 from product_importer.db import after_commit
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
@@ -177,7 +177,8 @@ def _error_cell(column: str) -> ColumnElement[Any]:
     """The original value, made safe to open in a spreadsheet (no formula execution). A
     value the file had guarded already (it came from an export) keeps its one guard, so
     the corrected rows import as the original would."""
-    return csv_text_cell(safe_cell_sql(unguarded_sql(f'import_errors."{column}"')))
+    value = f"coalesce(import_errors.\"{column}\", '')"
+    return csv_text_cell(safe_cell_sql(value, guarded_stays=True))
 
 
 ERROR_CELLS = (
