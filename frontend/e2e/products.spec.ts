@@ -89,6 +89,7 @@ test.describe('Story 2: browse and edit products', () => {
     await expect(exportLink).toHaveAttribute('href', /\/api\/v1\/products\/export\.csv\?.*sku=prd-05/);
     const download = page.waitForEvent('download');
     await exportLink.click();
+    expect((await download).suggestedFilename()).toMatch(/^products-\d{8}-\d{6}\.csv$/);
     const csv = readFileSync(await (await download).path(), 'utf8');
     expect(csv).toContain('PRD-050');
     expect(csv).not.toContain('PRD-040');

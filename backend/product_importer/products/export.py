@@ -11,6 +11,7 @@ SQL, as Python would write them (`isoformat()` timestamps, `true`/`false`).
 """
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, literal_column
@@ -42,6 +43,12 @@ CELLS: tuple[ColumnElement[Any], ...] = (
     _timestamp_cell("products.created_at"),
     _timestamp_cell("products.updated_at"),
 )
+
+
+def export_filename(asked_at: datetime) -> str:
+    """`products-20261207-000343.csv`: exports taken one after another are told apart
+    (UTC, to the second)."""
+    return f"products-{asked_at.astimezone(UTC):%Y%m%d-%H%M%S}.csv"
 
 
 def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[bytes]:

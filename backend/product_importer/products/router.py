@@ -5,6 +5,7 @@ Fixed paths (`/all`, `/export.csv`) are declared before `/{product_id}`.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Response, status
@@ -21,7 +22,7 @@ from product_importer.products.deps import (
     ProductListDep,
 )
 from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
-from product_importer.products.export import export_csv
+from product_importer.products.export import export_csv, export_filename
 from product_importer.products.schemas import (
     ProductCreate,
     ProductPage,
@@ -125,13 +126,15 @@ async def export_products(params: ProductListDep) -> StreamingResponse:
     a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
     a temporary file and are sent as they are written: a slow or paused download
     holds no database connection. An export that fails midway breaks the download
-    off (no complete answer), so a file that arrived whole is the whole export."""
+    off (no complete answer), so a file that arrived whole is the whole export. The
+    file is named after the time it was asked for: `products-20261207-000343.csv`."""
     with _http_errors():
         rows = export_csv(params.filters, params.sort)
+    filename = export_filename(datetime.now(UTC))
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="products.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from product_importer.products.export import export_filename
 from tests.imports.helpers import import_file, products
 from tests.products.helpers import API, add_products, numbered
 
@@ -30,7 +33,10 @@ async def test_exports_every_product_with_all_fields(client):
     )
     response = await client.get(URL)
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
-    assert response.headers["content-disposition"] == 'attachment; filename="products.csv"'
+    assert re.fullmatch(
+        r'attachment; filename="products-\d{8}-\d{6}\.csv"',
+        response.headers["content-disposition"],
+    )
     rows = parse(response)
     listed = (await client.get(API)).json()["items"]
     assert [row["id"] for row in rows] == [str(item["id"]) for item in listed]
@@ -128,3 +134,10 @@ async def test_rows_fixed_in_errors_csv_import_as_the_exported_values(client, wo
     again = await import_file(client, fixed.getvalue().encode())
     assert again["created"] == 1
     assert products() == {"-rt-9": ("-RT-9", "Fixed", "=d", True)}
+
+
+def test_an_export_is_named_after_the_utc_time_it_was_asked_for():
+    asked_at = datetime(2026, 12, 7, 1, 3, 43, 999_999, tzinfo=timezone(timedelta(hours=1)))
+    assert export_filename(asked_at) == "products-20261207-000343.csv"
+    new_year = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
+    assert export_filename(new_year) == "products-20270102-030405.csv"
