@@ -87,6 +87,8 @@ class ImportCounts:
 class _ProgressReader(ChunkReader):
     """Reports reading progress (bytes, approximate rows) as COPY or csv pulls data."""
 
+    phase = "reading"
+
     def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter, bar: Bar) -> None:  # fmt: skip
         super().__init__(iter_chunks(aux, import_id))
@@ -101,11 +103,17 @@ class _ProgressReader(ChunkReader):
         self.lines += data.count(b"\n")
         share = self.bar.reading(self.bytes_read / self.file_size)
         try:
-            self.reporter.update("reading", share, max(self.lines - 1, 0))
+            self.reporter.update(self.phase, share, max(self.lines - 1, 0))
         except ImportCancelled:
             self.cancelled = True
             raise
         return data
+
+
+class _CarefulReader(_ProgressReader):
+    """Feeds the careful path: Python's csv module, row by row."""
+
+    phase = "reading (checking each row)"
 
 
 class _RegularQuotesReader(_ProgressReader):
@@ -382,8 +390,8 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         cur.execute(sql.create_table)
         parsed_by_copy = False
     if not parsed_by_copy:
-        reporter.update("reading (checking each row)", 0, 0, force=True, restart=True)
-        _stage_with_python(cur, sql, _ProgressReader(aux, import_id, file_size, reporter, bar))
+        reporter.update(_CarefulReader.phase, 0, 0, force=True, restart=True)
+        _stage_with_python(cur, sql, _CarefulReader(aux, import_id, file_size, reporter, bar))
 
     # Once staged, the file is not needed: deleting it here keeps that work (seconds for a
     # large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.

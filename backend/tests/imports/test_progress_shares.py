@@ -74,3 +74,15 @@ def test_the_bar_never_goes_back_when_the_path_changes():
     assert bar.applying(0.0) > checked  # a cheaper path: ahead
     bar.take(REBUILD, shown=95.0)  # a rebuild that fell back to the merge
     assert bar.applying(0.0) == 95.0 and bar.applying(1.0) == 100.0
+
+
+def test_the_careful_path_says_so_until_the_file_is_read(reported):
+    """A file COPY cannot read (here an inch mark) is read row by row, slower: the phase
+    says so from then on, not only in the first report."""
+    rows = ['I-0,Monitor 27" wide', *[f"I-{i},Row {i}" for i in range(1, 100)]]
+    import_id = stored_import(csv_bytes("sku,name", *rows))
+    assert runner.run_import(import_id) == "completed"
+    phases = [phase for phase, _ in reported]
+    careful = phases.index("reading (checking each row)")
+    assert phases[careful:].count("reading") == 0, phases
+    assert phases[careful + 1 :] and phases[careful + 1] == "reading (checking each row)"
