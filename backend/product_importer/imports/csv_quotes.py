@@ -58,10 +58,3 @@ class QuoteChecker:
 
 def _opens_a_field(buffer: bytes, at: int) -> bool:
     return buffer[at : at + 1] == b'"' and (at == 0 or buffer[at - 1] in _SEPARATORS)
-
-
-def quoting_is_regular(data: bytes) -> bool:
-    checker = QuoteChecker()
-    checker.feed(data)
-    checker.finish()
-    return not checker.irregular

@@ -1,7 +1,9 @@
-"""The CSV contract: header rules, field rules, and precise messages for bad files.
+"""The CSV contract for a whole file: its header, its text, and precise messages for
+a file that cannot be imported.
 
-Used by the API (to reject an unusable file while it uploads) and by the worker
-(to validate every row), so both speak the same rules.
+Used by the API (to reject an unusable file while it uploads) and by the worker (to
+read the header and fail a file on its first bad line), so both speak the same rules.
+The rules for each row are SQL, run on the staged rows (`staging_sql.RULES`).
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from dataclasses import dataclass, field
 
 from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
-    NAME_MAX,
-    SKU_MAX,
     trimmed,
 )
 
@@ -170,20 +170,3 @@ def _other_separator_hint(names: list[str]) -> str:
                 "commas (save or export it as CSV with commas)."
             )
     return ""
-
-
-def row_problem(sku: str, name: str, description: str) -> tuple[str, str] | None:
-    """(column, reason) for the first rule a row breaks, or None. Values already trimmed."""
-    if not sku:
-        return "sku", "sku is empty"
-    if len(sku) > SKU_MAX:
-        return "sku", f"sku is longer than {SKU_MAX} characters ({len(sku)})"
-    if not name:
-        return "name", "name is empty"
-    if len(name) > NAME_MAX:
-        return "name", f"name is longer than {NAME_MAX} characters ({len(name)})"
-    if len(description) > DESCRIPTION_MAX:
-        return "description", (
-            f"description is longer than {DESCRIPTION_MAX} characters ({len(description)})"
-        )
-    return None

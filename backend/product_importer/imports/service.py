@@ -17,7 +17,7 @@ from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spo
 from product_importer.core.spreadsheet import safe_cell_sql
 from product_importer.db import after_commit
 from product_importer.imports import repository
-from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, FileRejected, parse_header
+from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, parse_header
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
@@ -194,11 +194,3 @@ def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
     # UTF-8 with a BOM, as the export: spreadsheets then read the values as UTF-8.
     head = "\ufeff".encode() + csv_bytes([ERROR_COLUMNS])
     return spooled_download(head, repository.errors_of(import_id, ERROR_CELLS))
-
-
-__all__ = [
-    "FileRejected",
-    "ImportAlreadyFinished",
-    "ImportNotFound",
-    "UploadTooLarge",
-]

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from product_importer.core.pagination import BIGINT_MAX
 from product_importer.products.errors import InvalidCursor
 from product_importer.products.filters import ProductSort
 
-MAX_BIGINT = 2**63 - 1
 MAX_KEY_CHARS = 1024
 
 
@@ -34,7 +34,7 @@ def encode(cursor: Cursor) -> str:
 
 
 def _int(value: Any) -> int:
-    if type(value) is not int or not 0 <= value <= MAX_BIGINT:
+    if type(value) is not int or not 0 <= value <= BIGINT_MAX:
         raise InvalidCursor("the cursor is malformed")
     return value
 

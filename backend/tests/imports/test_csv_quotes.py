@@ -3,7 +3,7 @@
 import pytest
 
 from product_importer.imports import csv_quotes
-from product_importer.imports.csv_quotes import QuoteChecker, quoting_is_regular
+from product_importer.imports.csv_quotes import QuoteChecker
 
 REGULAR = [
     b"sku,name\nA-1,plain\n",
@@ -22,6 +22,13 @@ IRREGULAR = [
     b'sku,name\nA-1,ab""c\n',
     b'sku,name\nA-1,x\nA-2,27"',  # on the last line, without a line end
 ]
+
+
+def quoting_is_regular(data: bytes) -> bool:
+    checker = QuoteChecker()
+    checker.feed(data)
+    checker.finish()
+    return not checker.irregular
 
 
 @pytest.mark.parametrize("content", REGULAR)
