@@ -36,6 +36,17 @@ def select_product(product_id: int, *, for_update: bool = False) -> Select[Any]:
     return statement.with_for_update() if for_update else statement
 
 
+def sku_holder(sku: str, other_than: int | None = None) -> Select[Any]:
+    """`id` and `sku` of the product that has `sku` in any letter case, if not
+    `other_than`."""
+    statement = select(products.c.id, products.c.sku).where(
+        func.lower(products.c.sku) == func.lower(sku)
+    )
+    if other_than is not None:
+        statement = statement.where(products.c.id != other_than)
+    return statement
+
+
 def insert_product(values: dict[str, Any]) -> ReturningInsert[Any]:
     """Inserts, or returns no row when the SKU exists in any letter case (also when
     a concurrent insert of the same SKU commits first: this one waits for it)."""

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -92,12 +91,7 @@ async def _sku_taken(
 ) -> SkuTaken | None:
     """The clash with the product that has `sku` in any letter case, named as it is
     stored (the person may have typed another case), if there is one."""
-    statement = select(repo.products.c.id, repo.products.c.sku).where(
-        func.lower(repo.products.c.sku) == func.lower(sku)
-    )
-    if other_than is not None:
-        statement = statement.where(repo.products.c.id != other_than)
-    row = (await session.execute(statement)).first()
+    row = (await session.execute(repo.sku_holder(sku, other_than))).first()
     return SkuTaken(row.sku, row.id) if row else None
 
 
