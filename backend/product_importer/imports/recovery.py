@@ -20,17 +20,12 @@ from sqlalchemy import or_, select, text
 
 from product_importer.config import get_settings
 from product_importer.db import sync_engine
+from product_importer.imports.claims import claim_held
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
-from product_importer.imports.runner import CLAIM_LOCK_KEY
 
 logger = logging.getLogger(__name__)
-# pg_locks shows a two-key advisory lock's keys as classid and objid (objsubid 2).
-CLAIM_NOT_HELD = text(f"""NOT EXISTS (
-    SELECT FROM pg_locks l
-    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND l.classid = {CLAIM_LOCK_KEY} AND l.objid = hashtext(imports.id::text)::oid)""")
+CLAIM_NOT_HELD = text(f"NOT {claim_held('imports.id')}")
 
 
 def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Row, func, text
 
 from product_importer.config import get_settings
 from product_importer.db import sync_engine
-from product_importer.imports import repository
+from product_importer.imports import claims, repository
 from product_importer.imports.cancel_watch import CancelWatch, backend_pid
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import
@@ -25,18 +25,15 @@ from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
 from product_importer.imports.progress import ImportCancelled, ProgressReporter
 from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
-from product_importer.imports.staging_sql import CLAIM_LOCK_KEY
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import request_dispatch
 
 logger = logging.getLogger(__name__)
-LOCK = f"SELECT pg_try_advisory_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
-UNLOCK = f"SELECT pg_advisory_unlock({CLAIM_LOCK_KEY}, hashtext(:id))"
 
 
 def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str) -> Row[Any] | None:
     """Take the import if it still needs running and nobody alive is running it."""
-    if not main.execute(text(LOCK), {"id": str(import_id)}).scalar():
+    if not main.execute(text(claims.TAKE), {"id": str(import_id)}).scalar():
         main.commit()
         return None
     main.commit()
@@ -76,7 +73,7 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
 
 def _release(main: Connection, import_id: uuid.UUID) -> None:
     try:
-        main.execute(text(UNLOCK), {"id": str(import_id)})
+        main.execute(text(claims.RELEASE), {"id": str(import_id)})
         main.commit()
     except Exception:  # a broken connection has released it already
         logger.warning("could not release the import lock", exc_info=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from product_importer.core.spreadsheet import GUARD, unguarded_sql
 from product_importer.core.sql_literals import unicode_literal
+from product_importer.imports.claims import claim_held
 from product_importer.imports.csv_rules import Header
 from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
@@ -296,17 +297,11 @@ MERGE_LOCK_KEYS = "7242, 0"
 MERGE_LOCK = f"SELECT pg_advisory_xact_lock({MERGE_LOCK_KEYS})"
 TRY_MERGE_LOCK = f"SELECT pg_try_advisory_xact_lock({MERGE_LOCK_KEYS})"
 
-CLAIM_LOCK_KEY = 7243  # with hashtext(the import's id): the advisory lock of its claim
 # Imports uploaded before this one (created_at, then id) that a worker is running (holds
 # the claim of): this one merges after them. Not those still queued: a worker waiting
-# for one could hold the last free slot it needs. pg_locks shows a two-key advisory
-# lock's keys as classid and objid (objsubid 2).
+# for one could hold the last free slot it needs.
 EARLIER_IMPORTS_RUNNING = f"""
     SELECT count(*) FROM imports AS earlier JOIN imports AS this ON this.id = :import_id
     WHERE earlier.status IN ('queued', 'running')
       AND (earlier.created_at, earlier.id) < (this.created_at, this.id)
-      AND EXISTS (
-        SELECT FROM pg_locks l
-        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND l.classid = {CLAIM_LOCK_KEY} AND l.objid = hashtext(earlier.id::text)::oid)"""
+      AND {claim_held("earlier.id")}"""

@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from product_importer.config import get_settings
 from product_importer.db import sync_engine
-from product_importer.imports import live, recovery, repository, runner
+from product_importer.imports import claims, live, recovery, repository, runner
 from product_importer.imports.progress import ProgressReporter
 from product_importer.imports.queue import channel
 from product_importer.imports.schemas import ImportRead
@@ -39,7 +39,7 @@ from tests.imports.helpers import (
     wait_final,
 )
 
-CLAIM_HELD_BY_ANOTHER_WORKER = f"SELECT pg_advisory_lock({runner.CLAIM_LOCK_KEY}, hashtext(:id))"
+CLAIM_HELD_BY_ANOTHER_WORKER = f"SELECT pg_advisory_lock({claims.CLAIM_LOCK_KEY}, hashtext(:id))"
 
 
 def _big_file(rows: int = 20_000) -> bytes:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import recovery, runner
+from product_importer.imports import claims, recovery
 from tests.conftest import start_worker, stop_worker, wait_for_worker
 from tests.imports.helpers import csv_bytes, wait_final
 
@@ -54,12 +54,12 @@ def test_a_running_import_whose_claim_nobody_holds_is_found_at_once(hash_sign):
 def test_a_running_import_whose_worker_holds_the_claim_is_left_to_it(hash_sign):
     import_id = _running(hash_sign)
     with sync_engine().connect() as worker:
-        assert worker.execute(text(runner.LOCK), {"id": str(import_id)}).scalar()
+        assert worker.execute(text(claims.TAKE), {"id": str(import_id)}).scalar()
         try:
             assert recovery.stalled_imports(stale_seconds=60) == []
             assert recovery.stalled_imports(stale_seconds=0) == []  # however long it runs
         finally:
-            worker.execute(text(runner.UNLOCK), {"id": str(import_id)})
+            worker.execute(text(claims.RELEASE), {"id": str(import_id)})
 
 
 def test_a_lost_import_is_sent_again_once_while_workers_are_busy(monkeypatch):

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from product_importer.db import sync_engine
-from product_importer.imports import runner
+from product_importer.imports import claims
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, WAITING_PHASE
 from tests.imports.helpers import (
@@ -32,7 +32,7 @@ BLOCKED_BY = text(
     "SELECT count(*) FROM pg_stat_activity WHERE :holder = ANY(pg_blocking_pids(pid))"
 )
 HOLD_ROW = text("SELECT 1 FROM imports WHERE id = :id FOR UPDATE")
-CLAIM = text(f"SELECT pg_advisory_lock({runner.CLAIM_LOCK_KEY}, hashtext(:id))")
+CLAIM = text(f"SELECT pg_advisory_lock({claims.CLAIM_LOCK_KEY}, hashtext(:id))")
 
 
 def _pid(conn: Connection) -> int:
