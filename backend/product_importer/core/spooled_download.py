@@ -29,7 +29,7 @@ import os
 import tempfile
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import IO, Any
 
 import anyio
@@ -39,6 +39,7 @@ from sqlalchemy import ColumnElement, Dialect, Select, literal_column, text
 from product_importer.config import get_settings
 from product_importer.db import async_engine
 
+BOM = "\ufeff".encode()
 SEND_BYTES = 256 * 1024
 # A writer stopped mid-query asks PostgreSQL to cancel it, or, if that request is lost,
 # closes its connection, which PostgreSQL notices only when it next sends a row: told to
@@ -240,3 +241,9 @@ def spooled_download(head: bytes, query: Select[Any]) -> AsyncIterator[bytes]:
     # the event loop later, which stops its writer first: its place comes back then.
     weakref.finalize(body, place.give_back_unless_started)
     return body
+
+
+def csv_download(header: Sequence[str], query: Select[Any]) -> AsyncIterator[bytes]:
+    """A CSV file for people: UTF-8 with a BOM (spreadsheets then read it as UTF-8),
+    `header`, then the rows of `query` (see `spooled_download`)."""
+    return spooled_download(BOM + csv_bytes([header]), query)

@@ -16,7 +16,7 @@ from product_importer.core.error_responses import try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
 from product_importer.core.spooled_download import DownloadsBusy
-from product_importer.imports import service
+from product_importer.imports import error_report, service
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
 from product_importer.imports.schemas import ImportRead
@@ -160,7 +160,7 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
     connection. One that fails midway breaks off (no complete answer)."""
     record = await _get(import_id, session)
     try:
-        rows = service.errors_csv(import_id)
+        rows = error_report.errors_csv(import_id)
     except DownloadsBusy as exc:
         raise try_again_later(str(exc)) from None
     return StreamingResponse(

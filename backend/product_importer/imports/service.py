@@ -1,4 +1,4 @@
-"""Import use cases for the API: accept an upload, read, list, cancel, report errors."""
+"""Import use cases for the API: accept an upload, read, list, cancel."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import asyncio
 import contextlib
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator
-from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal_column
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
-from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spooled_download
-from product_importer.core.spreadsheet import safe_cell_sql
 from product_importer.db import after_commit
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, parse_header
@@ -168,29 +164,3 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     await session.execute(repository.request_cancel(import_id))
     session.expire_all()
     return await get(session, import_id)
-
-
-ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
-
-
-def _error_cell(column: str) -> ColumnElement[Any]:
-    """The original value, made safe to open in a spreadsheet (no formula execution). A
-    value the file had guarded already (it came from an export) keeps its one guard, so
-    the corrected rows import as the original would."""
-    value = f"coalesce(import_errors.\"{column}\", '')"
-    return csv_text_cell(safe_cell_sql(value, guarded_stays=True))
-
-
-ERROR_CELLS = (
-    literal_column("import_errors.line"),
-    *(_error_cell(column) for column in ERROR_COLUMNS[1:]),
-)
-
-
-def errors_csv(import_id: uuid.UUID) -> AsyncIterator[bytes]:
-    """The skipped rows as CSV, sent as they are written (a paused download holds no
-    connection: see `core.spooled_download`). Raises `DownloadsBusy` while as many
-    downloads as the settings allow are being written, or hold their file."""
-    # UTF-8 with a BOM, as the export: spreadsheets then read the values as UTF-8.
-    head = "\ufeff".encode() + csv_bytes([ERROR_COLUMNS])
-    return spooled_download(head, repository.errors_of(import_id, ERROR_CELLS))

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, literal_column
 
-from product_importer.core.spooled_download import csv_bytes, csv_text_cell, spooled_download
+from product_importer.core.spooled_download import csv_download, csv_text_cell
 from product_importer.core.spreadsheet import safe_cell_sql
 from product_importer.products import list_queries as sql
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -54,5 +54,4 @@ def export_filename(asked_at: datetime) -> str:
 def export_csv(filters: ProductFilters, sort: ProductSort) -> AsyncIterator[bytes]:
     """The file's bytes. Raises `DownloadsBusy` while as many downloads as the settings
     allow are being written, or hold their file."""
-    head = "\ufeff".encode() + csv_bytes([HEADER])
-    return spooled_download(head, sql.export(filters, sort, CELLS))
+    return csv_download(HEADER, sql.export(filters, sort, CELLS))
