@@ -215,7 +215,7 @@ const SUMMARY_LOOKS = {
   warning: { box: 'bg-amber-50 ring-amber-200', text: 'text-amber-900', value: 'text-amber-950' },
 };
 
-export function ImportSummary({ item }: { item: Import }) {
+function ImportSummary({ item }: { item: Import }) {
   const rows: [string, number][] = [
     ['Created', item.created],
     ['Updated', item.updated],

@@ -35,7 +35,7 @@ export function ImportStatusBadge({ status, phase }: { status: ImportStatus; pha
 
 /** The phase of an import that waits until the imports before it have ended (one at a time
  * rebuilds the table): it has no time left to tell until then. */
-export const WAITING_PHASE = 'waiting for other imports';
+const WAITING_PHASE = 'waiting for other imports';
 
 export function isWaitingPhase(phase: string | null | undefined): boolean {
   return phase?.toLowerCase() === WAITING_PHASE;

@@ -4,7 +4,7 @@ import { useSearchParams } from 'react-router-dom';
 import { getCachedImport } from '../api/import-cache';
 import { isActive } from '../api/status';
 
-export const IMPORT_PARAM = 'import';
+const IMPORT_PARAM = 'import';
 
 /** `params` watching `ids` (in that order) instead of the imports they watched before. */
 function watching(params: URLSearchParams, ids: readonly string[]): URLSearchParams {
