@@ -215,16 +215,16 @@ class EmbeddedPostgres:
         self._stop_leftover()
         if not (self.pgdata / "PG_VERSION").exists():
             self._initdb()
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [str(self.bin_dir() / "postgres"), "-D", str(self.pgdata), *self._server_options()],
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            user=self.run_as,
-            preexec_fn=die_with_parent(signal.SIGINT),
-            start_new_session=True,  # see `SERVER_SESSION`
-        )
+        with self.log_path.open("ab") as log:  # the server keeps its own copy
+            self.process = subprocess.Popen(
+                [str(self.bin_dir() / "postgres"), "-D", str(self.pgdata), *self._server_options()],
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                user=self.run_as,
+                preexec_fn=die_with_parent(signal.SIGINT),
+                start_new_session=True,  # see `SERVER_SESSION`
+            )
         _wait_for(self._accepts_connections, "embedded PostgreSQL", self.process)
         self._ensure_database()
         return self.url
@@ -349,24 +349,24 @@ class EmbeddedRedis:
     def start(self) -> str:
         self.root.mkdir(parents=True, exist_ok=True)
         self._stop_leftover()
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                str(self.binary()),
-                "--port", str(self.port),
-                "--bind", "127.0.0.1",
-                "--dir", str(self.root),
-                "--save", "",
-                "--appendonly", "no",
-                "--daemonize", "no",
-                "--maxmemory-policy", "noeviction",
-            ],
-            stdout=log,
-            stderr=log,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=die_with_parent(signal.SIGTERM),
-            start_new_session=True,  # see `SERVER_SESSION`
-        )  # fmt: skip
+        with self.log_path.open("ab") as log:  # the server keeps its own copy
+            self.process = subprocess.Popen(
+                [
+                    str(self.binary()),
+                    "--port", str(self.port),
+                    "--bind", "127.0.0.1",
+                    "--dir", str(self.root),
+                    "--save", "",
+                    "--appendonly", "no",
+                    "--daemonize", "no",
+                    "--maxmemory-policy", "noeviction",
+                ],
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=die_with_parent(signal.SIGTERM),
+                start_new_session=True,  # see `SERVER_SESSION`
+            )  # fmt: skip
         self.pid_file.write_text(f"{self.process.pid}\n{self.port}\n")
         _wait_for(self._answers_ping, "embedded Redis", self.process)
         return self.url

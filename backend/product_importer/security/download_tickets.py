@@ -22,12 +22,13 @@ from urllib.parse import parse_qsl, urlencode
 import redis.asyncio as aioredis
 
 from product_importer.config import Settings
+from product_importer.core.paths import API_PREFIX
 
 TICKET_PARAM = "download_ticket"
 TICKET_SECONDS = 60
 KEY_PREFIX = "download-ticket"
 # The API's downloads: the products export and an import's error report.
-DOWNLOADS = re.compile(r"/api/v1/(products/export\.csv|imports/[^/?#]+/errors\.csv)")
+DOWNLOADS = re.compile(rf"{API_PREFIX}/(products/export\.csv|imports/[^/?#]+/errors\.csv)")
 REDIS_TIMEOUT_SECONDS = 2.0
 
 

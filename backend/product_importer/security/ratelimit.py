@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 
 from product_importer.config import Settings
+from product_importer.core.paths import API_PREFIX
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +27,9 @@ WARN_EVERY_SECONDS = 60.0
 
 # The tighter buckets, by method and path (an API request is always in `general` too).
 TIGHT_BUCKETS: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("POST", re.compile(r"^/api/v1/(imports|upload)/?$"), "uploads"),
-    ("POST", re.compile(r"^/api/v1/webhooks/([^/]+/)?test/?$"), "webhook_tests"),
-    ("DELETE", re.compile(r"^/api/v1/products/all/?$"), "delete_all"),
+    ("POST", re.compile(rf"^{API_PREFIX}/(imports|upload)/?$"), "uploads"),
+    ("POST", re.compile(rf"^{API_PREFIX}/webhooks/([^/]+/)?test/?$"), "webhook_tests"),
+    ("DELETE", re.compile(rf"^{API_PREFIX}/products/all/?$"), "delete_all"),
 )
 
 BUCKET_NAMES = {
