@@ -107,8 +107,7 @@ for _router, _summary in (
 
 @router.get("", summary="Imports, newest first")
 async def list_imports(session: SessionDep, page: PageDep) -> Page[ImportRead]:
-    items, total = await service.list_page(session, page.offset, page.page_size)
-    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+    return await service.list_page(session, page)
 
 
 @router.get("/{import_id}", summary="One import's status and counts", responses=NOT_FOUND)

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import Settings
+from product_importer.core.pagination import Page, PageParams
 from product_importer.db import after_commit
 from product_importer.imports import repository
 from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, parse_header
@@ -139,10 +140,15 @@ async def get(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     return ImportRead.model_validate(record)
 
 
-async def list_page(session: AsyncSession, offset: int, limit: int) -> tuple[list[ImportRead], int]:
-    rows = (await session.execute(repository.newest_first(offset, limit))).scalars().all()
+async def list_page(session: AsyncSession, page: PageParams) -> Page[ImportRead]:
+    rows = (await session.execute(repository.newest_first(page.offset, page.page_size))).scalars()
     total = int((await session.execute(repository.count_all())).scalar_one())
-    return [ImportRead.model_validate(r) for r in rows], total
+    return Page(
+        items=[ImportRead.model_validate(row) for row in rows],
+        total=total,
+        page=page.page,
+        page_size=page.page_size,
+    )
 
 
 async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
