@@ -37,6 +37,13 @@ UNREACHABLE_ERRNOS = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH})
 UNAVAILABLE_STATES = frozenset({"57P01", "57P02", "57P03", "53300"})
 
 
+def invalid_field(location: tuple[str, str], message: str) -> HTTPException:
+    """A 422 shaped as FastAPI's own validation errors: `location` is where the value
+    was (`("query", "cursor")`, `("body", "url")`), so clients handle both alike."""
+    detail = [{"type": "value_error", "loc": list(location), "msg": message}]
+    return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+
+
 def try_again_later(detail: str) -> HTTPException:
     """A 503 for something busy just now (not out of reach): `Retry-After` says when."""
     retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -12,7 +12,7 @@ from fastapi import APIRouter, HTTPException, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
-from product_importer.core.error_responses import try_again_later
+from product_importer.core.error_responses import invalid_field, try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.products import list_service, service, versions
@@ -66,8 +66,7 @@ def _http_errors() -> Iterator[None]:
     except (SkuTaken, CatalogBusy) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except InvalidCursor as exc:
-        detail = [{"type": "value_error", "loc": ["query", "cursor"], "msg": str(exc)}]
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from None
+        raise invalid_field(("query", "cursor"), str(exc)) from None
     except DownloadsBusy as exc:
         raise try_again_later(str(exc)) from None
 

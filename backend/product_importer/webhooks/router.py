@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Response, status
 
 from product_importer.core.deps import PageDep, SessionDep, row_id
+from product_importer.core.error_responses import invalid_field
 from product_importer.core.pagination import Page
 from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
@@ -36,8 +37,7 @@ def _http_errors() -> Iterator[None]:
     except (service.WebhookNotFound, service.DeliveryNotFound) as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     except TargetRefused as exc:
-        detail = [{"type": "value_error", "loc": ["body", "url"], "msg": f"URL refused: {exc}"}]
-        raise HTTPException(422, detail) from None
+        raise invalid_field(("body", "url"), f"URL refused: {exc}") from None
     except (service.RedeliveryRefused, service.RotationUnderWay) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
 
