@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from product_importer.config import get_settings
 from product_importer.db import async_session
 from product_importer.imports import service
-from product_importer.imports.queue import channel, event_name
+from product_importer.imports.progress_channel import channel, event_name, snapshot_of
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 
 logger = logging.getLogger(__name__)
@@ -74,7 +74,7 @@ class _Channel:
             return None
         if message is None:
             return None
-        return ImportRead.model_validate(json.loads(message["data"])["data"])
+        return snapshot_of(message["data"])
 
     async def _lost(self) -> None:
         logger.warning("import %s: Redis unreachable, events polled", self.import_id)

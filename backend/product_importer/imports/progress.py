@@ -18,7 +18,7 @@ from sqlalchemy import Connection, func
 from product_importer.config import get_settings
 from product_importer.imports import repository
 from product_importer.imports.models import Import
-from product_importer.imports.queue import channel, progress_message
+from product_importer.imports.progress_channel import channel, progress_message
 from product_importer.imports.schemas import WAITING_PHASE, ImportRead
 
 logger = logging.getLogger(__name__)

@@ -1,18 +1,11 @@
-"""Queue an import for the workers and publish its progress for live viewers."""
+"""Queue an import for the workers."""
 
-import json
 import logging
 import uuid
-
-from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 
 logger = logging.getLogger(__name__)
 
 RUN_IMPORT_TASK = "product_importer.imports.tasks.run_import"
-
-
-def channel(import_id: uuid.UUID | str) -> str:
-    return f"imports:{import_id}"
 
 
 def enqueue_import(import_id: uuid.UUID) -> bool:
@@ -28,11 +21,3 @@ def enqueue_import(import_id: uuid.UUID) -> bool:
         logger.warning(message, import_id, exc_info=True)
         return False
     return True
-
-
-def progress_message(snapshot: ImportRead) -> str:
-    return json.dumps({"event": event_name(snapshot), "data": snapshot.model_dump(mode="json")})
-
-
-def event_name(snapshot: ImportRead) -> str:
-    return snapshot.status if snapshot.status in FINAL_STATUSES else "progress"

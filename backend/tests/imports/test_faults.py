@@ -21,7 +21,7 @@ from product_importer.config import get_settings
 from product_importer.db import sync_engine
 from product_importer.imports import claims, live, recovery, repository, runner
 from product_importer.imports.progress import ProgressReporter
-from product_importer.imports.queue import channel
+from product_importer.imports.progress_channel import channel
 from product_importer.imports.schemas import ImportRead
 from tests.imports.helpers import (
     FINAL,

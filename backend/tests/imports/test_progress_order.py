@@ -11,7 +11,7 @@ from product_importer.config import get_settings
 from product_importer.core import table_locks
 from product_importer.db import sync_engine
 from product_importer.imports import rebuild, runner
-from product_importer.imports.queue import channel
+from product_importer.imports.progress_channel import channel
 from tests.imports.helpers import csv_bytes, products, stored_import
 from tests.settings_helpers import settings_env
 
