@@ -361,25 +361,12 @@ def _scalar(cur: Any, statement: str) -> int:
     return int(row[0]) if row else 0
 
 
-def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
-                 reporter: ProgressReporter, batch_rows: int,
-                 workers_beside_readers: int) -> ImportCounts:  # fmt: skip
-    """Stage, validate and merge the import's file inside `main`'s open transaction.
-    Into a catalog that has products, statements use at most `workers_beside_readers`
-    parallel workers, so that its readers keep a core."""
-    header = read_header(aux, import_id)
-    sql = StagingSql(header, staging_table(import_id))
-    cur = main.connection.cursor()
-    cur.execute("SET LOCAL work_mem = '256MB'")
-    # Waiting its turn leaves the transaction idle, which some servers are set to end.
-    cur.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+def _stage(cur: Any, aux: Connection, import_id: uuid.UUID, file_size: int,
+           reporter: ProgressReporter, bar: Bar) -> tuple[StagingSql, bool]:  # fmt: skip
+    """Stage the file into the import's table: through COPY while it can read the file,
+    else row by row. The SQL for the staged rows, and whether COPY parsed them."""
+    sql = StagingSql(read_header(aux, import_id), staging_table(import_id))
     cur.execute(sql.create_table)
-    # Asked on `aux` (autocommit): a read of `products` in the import's transaction
-    # before it takes the merge lock would hold a lock a rebuilding import's swap waits
-    # for, while that import holds the merge lock this one then waits for.
-    catalog_is_empty = aux.execute(text(q.CATALOG_IS_EMPTY)).scalar()
-    bar = Bar(FIRST_LOAD if catalog_is_empty else REBUILD)
-
     try:
         parsed_by_copy = sql.stages_every_column and _stage_with_copy(
             cur, sql, _RegularQuotesReader(aux, import_id, file_size, reporter, bar)
@@ -392,6 +379,50 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     if not parsed_by_copy:
         reporter.update(_CarefulReader.phase, 0, 0, force=True, restart=True)
         _stage_with_python(cur, sql, _CarefulReader(aux, import_id, file_size, reporter, bar))
+    return sql, parsed_by_copy
+
+
+def _apply(cur: Any, sql: StagingSql, counts: ImportCounts, reporter: ProgressReporter,
+           bar: Bar, batch_rows: int, workers_beside_readers: int) -> int:  # fmt: skip
+    """Apply the staged rows' last-wins winners to the catalog, under the merge lock: a
+    rebuild when that is cheaper, else a merge in batches. How many winners there were."""
+    first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
+    workers = FULL_PARALLELISM if first_load else workers_beside_readers
+    cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
+    if first_load and _rebuild(cur, counts, reporter, bar, sql.last_wins, first_load=True):
+        # A first load: build the catalog straight from the file's last-wins rows.
+        return counts.created
+    cur.execute(sql.create_winners)
+    winners = _scalar(cur, q.COUNT_WINNERS)
+    # About half of the check: comparing the winners with the catalog is the rest.
+    reporter.update(reporter.phase, bar.checking(0.5), counts.total_rows, force=True)
+    imported = sql.imported
+    changes = rebuild.count_changes(cur, winners, imported)
+    if not (
+        rebuild.worth_rebuilding(cur, changes)
+        and _rebuild(cur, counts, reporter, bar, imported=imported)
+    ):
+        bar.take(merge_costs(changes / max(winners, 1)), reporter.progress)
+        _merge(cur, counts, winners, batch_rows, reporter, bar, sql.merge_batch)
+    return winners
+
+
+def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter, batch_rows: int,
+                 workers_beside_readers: int) -> ImportCounts:  # fmt: skip
+    """Stage, validate and merge the import's file inside `main`'s open transaction.
+    Into a catalog that has products, statements use at most `workers_beside_readers`
+    parallel workers, so that its readers keep a core."""
+    cur = main.connection.cursor()
+    cur.execute("SET LOCAL work_mem = '256MB'")
+    # Waiting its turn leaves the transaction idle, which some servers are set to end.
+    cur.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+    # Asked on `aux` (autocommit): a read of `products` in the import's transaction
+    # before it takes the merge lock would hold a lock a rebuilding import's swap waits
+    # for, while that import holds the merge lock this one then waits for.
+    catalog_is_empty = aux.execute(text(q.CATALOG_IS_EMPTY)).scalar()
+    bar = Bar(FIRST_LOAD if catalog_is_empty else REBUILD)
+    sql, parsed_by_copy = _stage(cur, aux, import_id, file_size, reporter, bar)
 
     # Once staged, the file is not needed: deleting it here keeps that work (seconds for a
     # large file's TOAST rows) out of a rebuild's exclusive swap, and a rollback keeps it.
@@ -403,25 +434,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
     _take_merge_lock(cur, aux, import_id, counts, reporter)
-    first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
-    workers = FULL_PARALLELISM if first_load else workers_beside_readers
-    cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, bar, sql.last_wins, first_load=True):
-        # A first load: build the catalog straight from the file's last-wins rows.
-        winners = counts.created
-    else:
-        cur.execute(sql.create_winners)
-        winners = _scalar(cur, q.COUNT_WINNERS)
-        # About half of the check: comparing the winners with the catalog is the rest.
-        reporter.update(reporter.phase, bar.checking(0.5), counts.total_rows, force=True)
-        imported = sql.imported
-        changes = rebuild.count_changes(cur, winners, imported)
-        if not (
-            rebuild.worth_rebuilding(cur, changes)
-            and _rebuild(cur, counts, reporter, bar, imported=imported)
-        ):
-            bar.take(merge_costs(changes / max(winners, 1)), reporter.progress)
-            _merge(cur, counts, winners, batch_rows, reporter, bar, sql.merge_batch)
+    winners = _apply(cur, sql, counts, reporter, bar, batch_rows, workers_beside_readers)
     cur.execute(sql.drop_table)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated
