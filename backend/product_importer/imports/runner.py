@@ -120,6 +120,41 @@ def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> Impor
     return snapshot
 
 
+def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter) -> ImportRead:  # fmt: skip
+    """Run a claimed import to its end, release the claim, and return its final state."""
+    settings = get_settings()
+    priority = BackgroundPriority(settings.import_nice, main, aux)
+    try:
+        with main.begin(), priority:
+            with CancelWatch(import_id, backend_pid(main)):
+                counts = run_pipeline(
+                    main, aux, import_id, file_size, reporter,
+                    settings.import_batch_rows,
+                    workers_beside_readers(settings.import_parallel_workers),
+                )  # fmt: skip
+            final = _complete(main, import_id, counts, reporter)
+        request_dispatch()
+    except ImportCancelled:
+        final = _finish_unapplied(import_id, "cancelled")
+    except FileRejected as exc:
+        final = _finish_unapplied(import_id, "failed", error_kind="file", error=str(exc))
+    except Exception as exc:
+        logger.exception("import %s failed", import_id)
+        final = _finish_unapplied(
+            import_id,
+            "failed",
+            error_kind="system",
+            error=f"The import failed: {exc}".strip()[:2000],
+        )
+    finally:
+        _release(main, import_id)
+        if priority.lowered:  # never hand a reniced backend back to the pool
+            main.invalidate()
+            aux.invalidate()
+    return final
+
+
 def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
     """Run the import if it needs running; return how it ended (or why it was skipped)."""
     engine = sync_engine()
@@ -134,35 +169,9 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             _release(main, import_id)
             return "skipped"
         reporter = ProgressReporter(aux, import_id)
-        settings = get_settings()
-        priority = BackgroundPriority(settings.import_nice, main, aux)
         try:
-            with main.begin(), priority:
-                with CancelWatch(import_id, backend_pid(main)):
-                    counts = run_pipeline(
-                        main, aux, import_id, record.file_size, reporter,
-                        settings.import_batch_rows,
-                        workers_beside_readers(settings.import_parallel_workers),
-                    )  # fmt: skip
-                final = _complete(main, import_id, counts, reporter)
-            request_dispatch()
-        except ImportCancelled:
-            final = _finish_unapplied(import_id, "cancelled")
-        except FileRejected as exc:
-            final = _finish_unapplied(import_id, "failed", error_kind="file", error=str(exc))
-        except Exception as exc:
-            logger.exception("import %s failed", import_id)
-            final = _finish_unapplied(
-                import_id,
-                "failed",
-                error_kind="system",
-                error=f"The import failed: {exc}".strip()[:2000],
-            )
+            final = _run_claimed(main, aux, import_id, record.file_size, reporter)
+            reporter.publish(final)
         finally:
-            _release(main, import_id)
-            if priority.lowered:  # never hand a reniced backend back to the pool
-                main.invalidate()
-                aux.invalidate()
-        reporter.publish(final)
-        reporter.close()
+            reporter.close()
         return final.status
