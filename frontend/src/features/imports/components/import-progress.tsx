@@ -1,15 +1,15 @@
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/button';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { ProgressBar } from '@/components/progress-bar';
 import { askForToken } from '@/lib/auth';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
-import { getImportErrorsUrl } from '../api/import-errors';
 import { appliedRows, isActive, isFileProblem } from '../api/status';
 import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
+import { CancelImport } from './cancel-import';
 import { describePhase, ImportStatusBadge, isWaitingPhase } from './import-status';
+import { ImportSummary } from './import-summary';
 
 type ImportProgressProps = {
   item: Import;
@@ -210,63 +210,6 @@ function Stat({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
-const SUMMARY_LOOKS = {
-  success: { box: 'bg-emerald-50 ring-emerald-200', text: 'text-emerald-900', value: 'text-emerald-950' },
-  warning: { box: 'bg-amber-50 ring-amber-200', text: 'text-amber-900', value: 'text-amber-950' },
-};
-
-function ImportSummary({ item }: { item: Import }) {
-  const rows: [string, number][] = [
-    ['Created', item.created],
-    ['Updated', item.updated],
-    ['Unchanged', item.unchanged],
-    ['Skipped', item.skipped],
-    ['Duplicates in file', item.duplicates_in_file],
-  ];
-  const applied = appliedRows(item) > 0;
-  const look = applied ? SUMMARY_LOOKS.success : SUMMARY_LOOKS.warning;
-  return (
-    <div className={`space-y-3 rounded-md p-3 ring-1 ${look.box}`} data-testid="import-summary">
-      <p className={`text-sm font-medium ${look.text}`}>{summaryHeadline(item, applied)}</p>
-      <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
-        {rows.map(([label, value]) => (
-          <div key={label}>
-            <dt className={`text-xs ${look.text}`}>{label}</dt>
-            <dd className={`font-semibold tabular-nums ${look.value}`}>{formatNumber(value)}</dd>
-          </div>
-        ))}
-      </dl>
-      {item.skipped > 0 ? (
-        <a
-          href={getImportErrorsUrl(item.id)}
-          download
-          className="inline-block text-sm font-medium text-indigo-700 underline hover:text-indigo-900"
-        >
-          Download the error report ({formatNumber(item.skipped)} skipped {item.skipped === 1 ? 'row' : 'rows'})
-        </a>
-      ) : (
-        applied && <p className={`text-sm ${look.text}`}>No rows were skipped.</p>
-      )}
-    </div>
-  );
-}
-
-/** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
- * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
-function summaryHeadline(item: Import, applied: boolean): string {
-  if (applied) return 'Import complete.';
-  if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
-  const rows = item.total_rows ?? item.skipped + item.duplicates_in_file;
-  let skipped: string;
-  if (rows === 1) skipped = 'its only row was skipped';
-  else if (item.skipped === rows) skipped = `all ${formatNumber(rows)} rows were skipped`;
-  else
-    skipped =
-      `${formatNumber(item.skipped)} of its ${formatNumber(rows)} rows were skipped, and each other row ` +
-      'was an earlier row of a SKU whose last row was skipped';
-  return `Nothing was imported: ${skipped}. The error report says why.`;
-}
-
 /** Said for the time left of an import not started yet, or waiting its turn: the API has no estimate until then. */
 function waitingFor(item: Import): string | null {
   if (item.status === 'queued') return 'Not started yet';
@@ -278,28 +221,4 @@ function timeLeft(left: SecondsLeft, waiting: string | null): string {
   // Counted down to nothing, the import is late on its estimate: it has not ended yet.
   if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';
   return `about ${formatDuration(left.seconds)}`;
-}
-
-/** Cancel, once confirmed: a slip of the mouse must not throw away a long import's work. */
-function CancelImport({ filename, onCancel, cancelling }: { filename: string; onCancel: () => void; cancelling: boolean }) {
-  const [confirming, setConfirming] = useState(false);
-  return (
-    <div>
-      <Button variant="secondary" onClick={() => setConfirming(true)} pending={cancelling}>
-        {cancelling ? 'Cancelling…' : 'Cancel import'}
-      </Button>
-      <ConfirmDialog
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        onConfirm={() => {
-          setConfirming(false);
-          onCancel();
-        }}
-        title="Cancel this import?"
-        message={`The import of ${filename} stops and nothing of it is applied. To import the file later, upload it again.`}
-        confirmLabel="Stop the import"
-        cancelLabel="Keep importing"
-      />
-    </div>
-  );
 }
