@@ -32,12 +32,13 @@ EXIT_CODE_MEANINGS = {
     ),
     EXIT_LOST_TRACK: (
         "lost track: no usable answer from the API while the import ran, even after "
-        "retrying for a minute; it may still be running on the server (follow it at the "
-        "status URL printed when it was accepted)"
+        "retrying for a minute (through lost connections, 429, 500, 502-504 and pages that "
+        "are not the API's), or a status this command does not know; it may still be "
+        "running on the server (follow it at the status URL printed when it was accepted)"
     ),
     EXIT_USAGE: (
-        "a wrong command line: a missing or unknown argument, a --url that is not http(s), "
-        "a token that cannot be one"
+        "a wrong command line: a missing or unknown argument, a --url that is not http(s) "
+        "or has no valid port, a token that cannot be one"
     ),
     EXIT_INTERRUPTED: (
         "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
@@ -57,12 +58,15 @@ PLAIN_PROGRESS_SECONDS = 5.0
 UPLOAD_TIMEOUT = httpx.Timeout(30.0, write=None, read=None)
 POLL_TIMEOUT_SECONDS = 30.0
 # While watching, the API may be briefly unable to answer (it answers 503 with
-# Retry-After when its database or Redis cannot be reached, a proxy 502 or 504 while it
-# restarts): the command retries for this long before it gives up on the import.
+# Retry-After when its database or Redis cannot be reached, 429 when this token or
+# address sent too many requests, a proxy 502 or 504 while it restarts, or a page of its
+# own): the command retries for this long before it gives up on the import.
 RETRY_WINDOW_SECONDS = 60.0
 RETRY_WAIT_SECONDS = 2.0
 MAX_RETRY_WAIT_SECONDS = 10.0
-RETRIED_STATUSES = frozenset({502, 503, 504})
+UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
+RETRIED_STATUSES = UNAVAILABLE_STATUSES | {429, 500}
+KNOWN_STATUSES = frozenset({"queued", "running", *EXIT_CODES})
 # Said instead of httpx's message, which names the header value it refused to send: the
 # API token, perhaps.
 UNSENDABLE = "a request header could not be sent (its value is not valid in HTTP)"
@@ -289,7 +293,7 @@ def _retry_wait(response: httpx.Response | None) -> float:
 
 def _poll(http: httpx.Client, status_url: str, retrying: Callable[[str], None]) -> dict[str, Any]:
     """The import's status, asked again for up to RETRY_WINDOW_SECONDS while the API
-    cannot be reached or says it is briefly unavailable."""
+    cannot be reached or gives an answer that may be a passing one."""
     deadline = time.monotonic() + RETRY_WINDOW_SECONDS
     while True:
         response = None
@@ -302,10 +306,13 @@ def _poll(http: httpx.Client, status_url: str, retrying: Callable[[str], None]) 
         except httpx.HTTPError as exc:  # an answer that cannot be read: asking again won't help
             raise LostTrack(f"the API's answer could not be read ({_reason(exc)})") from None
         else:
-            if response.status_code not in RETRIED_STATUSES:
-                return _status_in(response)
+            body = _import_in(response, 200)
+            if body is not None:
+                return body
+            failure = _unusable(response)
+            if not (response.is_success or response.status_code in RETRIED_STATUSES):
+                raise LostTrack(failure)  # a token refused, the import gone: for good
             cause = f"{response.status_code} {response.reason_phrase}".rstrip()
-            failure = f"the API was unavailable ({_describe(response)})"
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise LostTrack(f"{failure}, still after retrying for {RETRY_WINDOW_SECONDS:.0f}s")
@@ -313,11 +320,10 @@ def _poll(http: httpx.Client, status_url: str, retrying: Callable[[str], None]) 
         time.sleep(min(_retry_wait(response), remaining))
 
 
-def _status_in(response: httpx.Response) -> dict[str, Any]:
-    body = _import_in(response, 200)
-    if body is None:
-        raise LostTrack(f"the API answered {_describe(response)}")
-    return body
+def _unusable(response: httpx.Response) -> str:
+    if response.status_code in UNAVAILABLE_STATUSES:
+        return f"the API was unavailable ({_describe(response)})"
+    return f"the API answered {_describe(response)}"
 
 
 def _restart_note(body: dict[str, Any]) -> str:
@@ -339,6 +345,10 @@ def _follow(http: httpx.Client, api: str, accepted: dict[str, Any]) -> dict[str,
                 time.sleep(POLL_SECONDS)
                 body = _poll(http, status_url, functools.partial(draw, body))
             draw(body)
+        if body["status"] not in KNOWN_STATUSES:
+            raise LostTrack(
+                f"the API answered a status this command does not know ({body['status']!r})"
+            )
         return body
     except KeyboardInterrupt:
         message = (
@@ -369,6 +379,13 @@ def _checked_url(url: str) -> None:
             "http://127.0.0.1:8000)",
             EXIT_USAGE,
         )
+    try:
+        port_is_one = parts.port != 0
+    except ValueError:
+        port_is_one = False
+    if not port_is_one:
+        message = f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
+        raise CommandEnded(message, EXIT_USAGE)
 
 
 def _checked_token(token: str | None) -> str | None:

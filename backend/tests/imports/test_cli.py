@@ -309,15 +309,8 @@ def test_an_address_with_no_api_at_it_is_said_to_have_none(live_api, tmp_path):
     )
 
 
-@pytest.mark.parametrize(
-    ("handler", "answer"),
-    [
-        (_AcceptsThenFails, '500 Internal Server Error: "Internal Server Error"'),
-        (_AcceptsThenNeedsAToken, "401 Unauthorized: Missing API token."),
-    ],
-)
-def test_an_answer_that_is_not_the_import_while_watching_is_said(tmp_path, handler, answer):
-    with _serving(handler) as url:
+def test_an_answer_that_refuses_the_token_while_watching_is_said_at_once(tmp_path):
+    with _serving(_AcceptsThenNeedsAToken) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
     status_url = f"{url}/api/v1/imports/{FAKE_ID}"
     assert result.returncode == cli_client.EXIT_LOST_TRACK
@@ -325,8 +318,67 @@ def test_an_answer_that_is_not_the_import_while_watching_is_said(tmp_path, handl
     assert "Traceback" not in result.stderr
     _assert_messages_start_lines(result.stderr)
     assert _last_line(result.stderr) == (
-        f"error: the API answered {answer}; "
+        "error: the API answered 401 Unauthorized: Missing API token.; "
         f"import {FAKE_ID} may still be running on the server: {status_url}"
+    )
+
+
+def test_a_server_error_while_watching_is_asked_again_then_said(tmp_path, capsys, quick_retries):
+    with _serving(_AcceptsThenFails) as url:
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == cli_client.EXIT_LOST_TRACK
+    assert "retrying (500 Internal Server Error); giving up in " in output.err
+    assert _last_line(output.err) == (
+        'error: the API answered 500 Internal Server Error: "Internal Server Error", still '
+        f"after retrying for 5s; import {FAKE_ID} may still be running on the server: "
+        f"{url}/api/v1/imports/{FAKE_ID}"
+    )
+
+
+class _AcceptsThenStumbles(_AcceptsThenFails):
+    """An API followed through a rate limit, a server error and a proxy's page, then
+    the completed import."""
+
+    polls = 0
+    STUMBLES = (
+        (429, "application/json", b'{"detail": "Too many requests"}', {"Retry-After": "1"}),
+        (500, "text/plain", b"Internal Server Error", {}),
+        (200, "text/html", b"<html>Bad gateway</html>", {}),
+    )
+
+    def do_GET(self) -> None:
+        type(self).polls += 1
+        if self.polls <= len(self.STUMBLES):
+            self._answer(*self.STUMBLES[self.polls - 1])
+        else:
+            self._answer(200, "application/json", json.dumps(FAKE_COMPLETED).encode())
+
+
+def test_a_rate_limit_a_server_error_or_a_page_not_the_api_s_are_asked_again(
+    tmp_path, capsys, quick_retries
+):
+    """The README's exit 4 comes only after a minute of retries: a busy or briefly
+    failing API, or a proxy between, does not lose track of a running import."""
+    with _serving(_AcceptsThenStumbles) as url:
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    assert _AcceptsThenStumbles.polls == 4
+    # Without a terminal, the first retry's line is shown (one line per phase, see below).
+    assert "retrying (429 Too Many Requests); giving up in " in output.err
+    assert output.out.split("\n")[1].startswith("completed: 1 rows; created 1")
+
+
+def test_an_import_status_the_command_does_not_know_loses_track(tmp_path, capsys):
+    """Not taken for a failure: the command cannot tell what happened to the import."""
+    exploded = {**FAKE_QUEUED, "status": "exploded", "phase": "exploded"}
+    with _serving(_answering(exploded)) as url:
+        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == cli_client.EXIT_LOST_TRACK
+    assert _last_line(capsys.readouterr().err) == (
+        "error: the API answered a status this command does not know ('exploded'); "
+        f"import {FAKE_ID} may still be running on the server: {url}/api/v1/imports/{FAKE_ID}"
     )
 
 
@@ -532,6 +584,16 @@ def test_a_url_that_is_not_http_is_said_to_be_one(tmp_path, capsys, url):
     assert _last_line(capsys.readouterr().err) == (
         f"error: --url {url!r} is not an http:// or https:// URL (for example "
         "http://127.0.0.1:8000)"
+    )
+
+
+@pytest.mark.parametrize("port", ["99999", "0", "http"])
+def test_a_url_whose_port_cannot_be_one_is_a_wrong_command_line(tmp_path, capsys, port):
+    url = f"http://127.0.0.1:{port}"
+    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == cli_client.EXIT_USAGE
+    assert _last_line(capsys.readouterr().err) == (
+        f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
     )
 
 
