@@ -163,8 +163,9 @@ async def delete_all_products(session: AsyncSession) -> int:
         session, "products", "ACCESS EXCLUSIVE", DELETE_ALL_LOCK_SECONDS
     ):
         raise CatalogBusy(
-            "the products table is in use by a long operation (an import or an export); "
-            f"nothing was deleted, try again (waited {time.monotonic() - asked_at:.1f} s)"
+            "the products table stayed in use (by an export's or an import's reading, or "
+            "by many changes at once); nothing was deleted, try again "
+            f"(waited {time.monotonic() - asked_at:.1f} s)"
         )
     await _refuse_during_import(session)  # queued while the lock was awaited
     deleted = int((await session.execute(repo.product_total())).scalar_one())
