@@ -7,7 +7,7 @@ read any size into memory before validating it. Validation errors repeat a value
 client sent only in part, and as valid text: a 300 MB field came back as a 300 MB
 answer, and a lone UTF-16 surrogate made the answer itself fail (a 500). Where the
 validator's message would not say what to change (a field the body does not take, a
-JSON body sent without saying it is JSON), the 422 says it.
+JSON body sent without saying it is JSON, or not in UTF-8), the 422 says it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import Message, Receive, Scope, Send
@@ -117,5 +118,18 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=422)
 
 
+async def _body_not_read(request: Request, exc: Exception) -> Response:
+    """FastAPI answers a JSON body that is not UTF-8 with a bare 400 ("There was an
+    error parsing the body"): a 422 that says where, as for JSON that does not parse."""
+    assert isinstance(exc, HTTPException)
+    cause = exc.__cause__
+    if exc.status_code != 400 or not isinstance(cause, UnicodeDecodeError):
+        return await http_exception_handler(request, exc)
+    msg = f"The body is not UTF-8 text (at byte offset {cause.start}): send JSON in UTF-8"
+    detail = [{"type": "json_invalid", "loc": ["body", cause.start], "msg": msg}]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
 def add_validation_errors(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _body_not_read)

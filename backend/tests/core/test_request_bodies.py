@@ -94,3 +94,18 @@ async def test_a_json_body_sent_without_saying_so_is_told_what_to_send(client, h
     assert (
         error["msg"] == f"The body must be JSON, sent with Content-Type: application/json ({said})"
     )
+
+
+@pytest.mark.parametrize("method", ["POST", "PATCH"])
+async def test_a_json_body_that_is_not_utf8_is_told_where(client, method):
+    [product_id] = add_products([{"sku": "X-1", "name": "Kettle"}])
+    path = API if method == "POST" else f"{API}/{product_id}"
+    body = b'{"sku": "X-2", "name": "caf\xe9"}'  # Latin-1
+    response = await client.request(
+        method, path, content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"]) == ("json_invalid", ["body", 27])
+    assert error["msg"] == "The body is not UTF-8 text (at byte offset 27): send JSON in UTF-8"
+    assert (await client.get(f"{API}/{product_id}")).json()["name"] == "Kettle"
