@@ -22,7 +22,10 @@ REQUIRED_COLUMNS = ("sku", "name")
 OPTIONAL_COLUMNS = ("description",)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BOM = codecs.BOM_UTF8
+# A file's first bytes are checked (binary, UTF-8) before anything is queued: at least
+# this many, and the whole header line, which may be as long as MAX_HEADER_BYTES.
 HEADER_PROBE_BYTES = 64 * 1024
+MAX_HEADER_BYTES = 1024 * 1024
 MAX_FIELD_CHARS = 10 << 20  # the careful path's limit on one field (csv's own is 128 Ki)
 
 
@@ -77,6 +80,16 @@ def check_text(data: bytes, *, complete: bool) -> None:
         ) from None
 
 
+def header_bytes(probe: bytes) -> bytes | None:
+    """The first bytes of a file that its header is decided on, once `probe` (the file's
+    start, as far as read) holds them: HEADER_PROBE_BYTES, or the whole header line if
+    longer; None while more are needed (`parse_header(probe, complete=True)` at the end
+    of a shorter file)."""
+    end = probe.find(b"\n", 0, MAX_HEADER_BYTES)
+    needed = max(HEADER_PROBE_BYTES, end + 1) if end >= 0 else MAX_HEADER_BYTES
+    return probe[:needed] if len(probe) >= needed else None
+
+
 def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     """Validate the start of a file and map its header.
 
@@ -92,7 +105,7 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
         raise FileRejected(f"Line 1 (header): {LONE_CR}")
     if end < 0 and not complete:
         raise FileRejected(
-            f"The header row is longer than {HEADER_PROBE_BYTES // 1024} KiB or has no line end."
+            f"The header row is longer than {MAX_HEADER_BYTES >> 20} MiB or has no line end."
         )
     header_line = data if end < 0 else data[:end]
     text = header_line.decode("utf-8", errors="replace")

@@ -29,12 +29,12 @@ from product_importer.imports import rebuild, repository
 from product_importer.imports import staging_sql as q
 from product_importer.imports.csv_quotes import QuoteChecker
 from product_importer.imports.csv_rules import (
-    HEADER_PROBE_BYTES,
     LONE_CR,
     MAX_FIELD_CHARS,
     FileRejected,
     Header,
     csv_error_reason,
+    header_bytes,
     parse_header,
 )
 from product_importer.imports.priority import FULL_PARALLELISM
@@ -140,9 +140,10 @@ def read_header(aux: Connection, import_id: uuid.UUID) -> Header:
     probe = b""
     for data in iter_chunks(aux, import_id):
         probe += data
-        if len(probe) >= HEADER_PROBE_BYTES:
-            break
-    return parse_header(probe[:HEADER_PROBE_BYTES], complete=len(probe) < HEADER_PROBE_BYTES)
+        decided_on = header_bytes(probe)
+        if decided_on is not None:
+            return parse_header(decided_on, complete=False)
+    return parse_header(probe, complete=True)
 
 
 def _copy_error_line(exc: psycopg2.Error) -> str:

@@ -14,7 +14,7 @@ from product_importer.config import Settings
 from product_importer.core.pagination import Page, PageParams
 from product_importer.db import after_commit
 from product_importer.imports import repository
-from product_importer.imports.csv_rules import HEADER_PROBE_BYTES, parse_header
+from product_importer.imports.csv_rules import header_bytes, parse_header
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
@@ -93,8 +93,9 @@ async def create_from_upload(
                 raise UploadTooLarge(_too_large(settings.max_upload_bytes))
             if header is None:
                 probe += data
-                if len(probe) >= HEADER_PROBE_BYTES:
-                    header = parse_header(bytes(probe[:HEADER_PROBE_BYTES]), complete=False)
+                decided_on = header_bytes(bytes(probe))
+                if decided_on is not None:
+                    header = parse_header(decided_on, complete=False)
             await writer.write(data)
         if header is None:
             header = parse_header(bytes(probe), complete=True)

@@ -9,11 +9,14 @@ from sqlalchemy import text
 
 from product_importer.app import create_app
 from product_importer.db import sync_engine
+from product_importer.imports.csv_rules import LISTED_UNKNOWN_COLUMNS, MAX_HEADER_BYTES
 from tests.imports.helpers import (
     MergeGate,
     catalog,
     completed_events,
     csv_bytes,
+    import_file,
+    products,
     seed_products,
     upload,
     wait_final,
@@ -269,3 +272,27 @@ async def test_an_upload_the_broker_cannot_take_is_still_accepted_and_stays_queu
         status = conn.execute(text("SELECT status FROM imports")).scalar_one()
     assert status == "queued"  # the workers' sweep sends it again
     assert "the sweep sends it again" in caplog.text
+
+
+async def test_a_header_wider_than_the_first_64_kib_is_read_whole(client, worker):
+    """Any number of unknown columns (DESIGN): here 12,000 before the known ones."""
+    unknown = [f"extra_{i}" for i in range(12_000)]
+    header = ",".join([*unknown, "sku", "name"])
+    row = "," * len(unknown) + "W-1,Wide"
+    assert len(header) > 128 * 1024
+    result = await import_file(client, f"{header}\n{row}\n".encode())
+    assert (result["status"], result["created"]) == ("completed", 1), result
+    assert result["warnings"] == [
+        "Unknown columns ignored: "
+        + ", ".join(unknown[:LISTED_UNKNOWN_COLUMNS])
+        + f" and {len(unknown) - LISTED_UNKNOWN_COLUMNS:,} more"
+    ]
+    assert products() == {"w-1": ("W-1", "Wide", None, True)}
+
+
+async def test_a_header_longer_than_any_is_refused_and_says_its_limit(client):
+    header = ",".join(f"column_{i}" for i in range(MAX_HEADER_BYTES // 8))
+    response = await upload(client, f"{header},sku,name\nA-1,One\n".encode())
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == "The header row is longer than 1 MiB or has no line end."
+    assert _kept() == (0, 0)
