@@ -26,7 +26,9 @@ from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
-KEEPALIVE_SECONDS = 15.0
+# A comment this often while nothing changes: the UI takes 15 s of silence (three of
+# them missed) for a stream that stopped, and says its view may be out of date.
+KEEPALIVE_SECONDS = 5.0
 
 
 def event_id(snapshot: ImportRead) -> str:
