@@ -431,7 +431,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     counts = ImportCounts()
     counts.total_rows = _scalar(cur, sql.count_staged)
     reporter.update("validating", bar.checking(0.0), counts.total_rows, force=True,
-                    total_rows=counts.total_rows)  # fmt: skip
+                    rows_counted=True, total_rows=counts.total_rows)  # fmt: skip
 
     counts.skipped = _record_errors(cur, sql, import_id, parsed_by_copy)
     _take_merge_lock(cur, aux, import_id, counts, reporter)

@@ -105,8 +105,12 @@ class ProgressReporter:
         self._unpublished = False
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
-               restart: bool = False, **values: Any) -> None:  # fmt: skip
-        """Record progress (throttled); raise ImportCancelled if a cancel was requested."""
+               restart: bool = False, rows_counted: bool = False,
+               **values: Any) -> None:  # fmt: skip
+        """Record progress (throttled); raise ImportCancelled if a cancel was requested.
+
+        Never shows less done than before, unless the import `restart`s, or the rows
+        are `rows_counted` (the file's records, where reading counted its lines)."""
         now = time.monotonic()
         if phase != self._phase:
             if self._phase:
@@ -118,8 +122,9 @@ class ProgressReporter:
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
         self._last = now
-        if not restart:  # never show less done than before
+        if not (restart or rows_counted):
             processed_rows = max(processed_rows, self._processed)
+        if not restart:
             progress = max(progress, self.progress)
         self._processed, self.progress = processed_rows, progress
         statement = (

@@ -86,3 +86,26 @@ def test_the_careful_path_says_so_until_the_file_is_read(reported):
     careful = phases.index("reading (checking each row)")
     assert phases[careful:].count("reading") == 0, phases
     assert phases[careful + 1 :] and phases[careful + 1] == "reading (checking each row)"
+
+
+def test_rows_processed_are_the_file_s_records_once_counted(monkeypatch):
+    """While the file is read, rows are its lines (a record may span several); once it
+    is staged they are its records, never more than the total."""
+    shown: list[tuple[str, int, int | None]] = []
+    real_update = ProgressReporter.update
+
+    def recording_update(self, phase, progress, processed_rows, **kwargs):
+        real_update(self, phase, progress, processed_rows, **kwargs)
+        with sync_engine().connect() as conn:
+            row = conn.execute(
+                text("SELECT processed_rows, total_rows FROM imports WHERE id = :id"),
+                {"id": str(self.import_id)},
+            ).one()
+        shown.append((phase, row.processed_rows, row.total_rows))
+
+    monkeypatch.setattr(ProgressReporter, "update", recording_update)
+    rows = [f'M-{i},"Name {i}\non two lines"' for i in range(3)]
+    import_id = stored_import(csv_bytes("sku,name", *rows))
+    assert runner.run_import(import_id) == "completed"
+    counted = shown[[phase for phase, _, _ in shown].index("validating") :]
+    assert counted and all(processed == total == 3 for _, processed, total in counted), shown
