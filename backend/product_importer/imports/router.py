@@ -151,15 +151,25 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
 @router.get(
     "/{import_id}/errors.csv",
     response_class=StreamingResponse,
-    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}}, 503: BUSY_DOWNLOAD},
+    responses={
+        **NOT_FOUND,
+        200: {"content": {"text/csv": {}}},
+        409: {"description": "The import is queued or running: its report is not complete"},
+        503: BUSY_DOWNLOAD,
+    },
     summary="The skipped rows: line, column, reason and original values",
 )
 async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
     """Sent as the rows are written: a slow or paused download holds no database
-    connection. One that fails midway breaks off (no complete answer)."""
-    record = await _get(import_id, session)
+    connection. One that fails midway breaks off (no complete answer). Refused (409)
+    until the import has ended: its skipped rows are written when it commits."""
     try:
+        record = await service.ended(session, import_id)
         rows = error_report.errors_csv(import_id)
+    except service.ImportNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except service.ImportNotEnded as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except DownloadsBusy as exc:
         raise try_again_later(str(exc)) from None
     return StreamingResponse(

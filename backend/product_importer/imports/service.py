@@ -36,6 +36,10 @@ class ImportAlreadyFinished(ValueError):
     pass
 
 
+class ImportNotEnded(ValueError):
+    pass
+
+
 class _ChunkedWriter:
     """Buffers the upload into fixed-size chunks, each stored while the next one arrives
     (constant memory: one chunk in flight, one filling)."""
@@ -139,6 +143,18 @@ async def get(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     if record is None:
         raise ImportNotFound(f"Import {import_id} not found")
     return ImportRead.model_validate(record)
+
+
+async def ended(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
+    """The import, once it has ended: its skipped rows are written when it commits, so
+    its error report is complete only then."""
+    record = await get(session, import_id)
+    if record.status not in FINAL_STATUSES:
+        raise ImportNotEnded(
+            f"Import {import_id} is {record.status}: its error report is complete once it "
+            "has ended."
+        )
+    return record
 
 
 async def list_page(session: AsyncSession, page: PageParams) -> Page[ImportRead]:

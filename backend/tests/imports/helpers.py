@@ -119,10 +119,13 @@ def stored_import(content: bytes) -> uuid.UUID:
 
 
 def import_with_errors(count: int, description: str = "") -> str:
-    """A stored import whose `count` skipped rows (lines 2 to `count` + 1) each carry
+    """A completed import whose `count` skipped rows (lines 2 to `count` + 1) each carry
     `description`."""
     with sync_engine().begin() as conn:
-        statement = text("INSERT INTO imports (filename) VALUES ('products.csv') RETURNING id")
+        statement = text(
+            "INSERT INTO imports (filename, status) VALUES ('products.csv', 'completed') "
+            "RETURNING id"
+        )
         import_id = conn.execute(statement).scalar_one()
         conn.execute(
             text(

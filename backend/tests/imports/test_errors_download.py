@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
 from product_importer.config import get_settings
 from product_importer.core.spooled_download import Place
 from product_importer.db import sync_engine
+from tests.imports.helpers import csv_bytes, set_import, stored_import
 
 
 def _import_named(filename: str) -> str:
     with sync_engine().begin() as conn:
-        statement = text("INSERT INTO imports (filename) VALUES (:f) RETURNING id")
+        statement = text(
+            "INSERT INTO imports (filename, status) VALUES (:f, 'completed') RETURNING id"
+        )
         return str(conn.execute(statement, {"f": filename}).scalar_one())
 
 
@@ -64,3 +68,16 @@ async def test_an_error_report_beyond_the_download_caps_is_refused_until_one_is_
         for place in places:
             place.give_back()
     assert (await client.get(f"/api/v1/imports/{import_id}/errors.csv")).status_code == 200
+
+
+@pytest.mark.parametrize("status", ["queued", "running"])
+async def test_the_report_of_an_import_not_ended_is_refused_not_sent_empty(client, status):
+    """Its skipped rows are written when it commits: an empty report would say that
+    none were skipped."""
+    import_id = stored_import(csv_bytes("sku,name", ",no sku"))
+    set_import(import_id, status=status)
+    response = await client.get(f"/api/v1/imports/{import_id}/errors.csv")
+    assert response.status_code == 409, response.text
+    assert response.json()["detail"] == (
+        f"Import {import_id} is {status}: its error report is complete once it has ended."
+    )

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.security import download_tickets
-from tests.imports.helpers import csv_bytes, stored_import
+from tests.imports.helpers import csv_bytes, set_import, stored_import
 from tests.security.conftest import ADMIN
 
 EXPORT = "/api/v1/products/export.csv?q=lamp&sort=-sku"
@@ -57,6 +57,7 @@ async def test_a_ticket_opens_no_other_url(closed):
 
 async def test_an_import_error_report_takes_a_ticket(closed):
     import_id = stored_import(csv_bytes("sku,name", "E-1,Error"))
+    set_import(import_id, status="completed")
     url = await _ticketed(closed, f"/api/v1/imports/{import_id}/errors.csv")
     response = await closed.get(url)
     assert response.status_code == 200
