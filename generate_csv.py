@@ -97,19 +97,38 @@ def generate(out: TextIO, rows: int, seed: int, duplicates: float) -> tuple[int,
     return rows, len(seen)
 
 
+def _rows(value: str) -> int:
+    rows = int(value)
+    if rows < 0:
+        raise argparse.ArgumentTypeError("--rows must be 0 or more")
+    return rows
+
+
+def _ratio(value: str) -> float:
+    ratio = float(value)
+    if not 0 <= ratio <= 1:
+        raise argparse.ArgumentTypeError("--duplicates must be a ratio from 0 to 1")
+    return ratio
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=500_000)
+    parser.add_argument("--rows", type=_rows, default=500_000)
     parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--duplicates", type=float, default=0.05, help="ratio of case-variant SKUs")
+    parser.add_argument(
+        "--duplicates", type=_ratio, default=0.05, help="ratio of case-variant SKUs (0 to 1)"
+    )
     parser.add_argument("--out", default="-", help="output file (default: stdout)")
     args = parser.parse_args()
     started = time.perf_counter()
     if args.out == "-":
         rows, distinct = generate(sys.stdout, args.rows, args.seed, args.duplicates)
     else:
-        with open(args.out, "w", encoding="utf-8", newline="") as out:
-            rows, distinct = generate(out, args.rows, args.seed, args.duplicates)
+        try:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                rows, distinct = generate(out, args.rows, args.seed, args.duplicates)
+        except OSError as exc:
+            sys.exit(f"error: cannot write {args.out}: {exc.strerror or exc}")
     print(
         f"{rows} rows, {distinct} distinct SKUs in {time.perf_counter() - started:.1f} s",
         file=sys.stderr,
