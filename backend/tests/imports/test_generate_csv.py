@@ -21,8 +21,10 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_a_seed_gives_the_same_file_and_another_seed_another():
-    first, again, other = _run("--rows", "2000"), _run("--rows", "2000"), _run(
-        "--rows", "2000", "--seed", "7"
+    first, again, other = (
+        _run("--rows", "2000"),
+        _run("--rows", "2000"),
+        _run("--rows", "2000", "--seed", "7"),
     )
     assert first.returncode == 0, first.stderr
     assert first.stdout == again.stdout != other.stdout
