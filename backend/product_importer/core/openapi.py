@@ -32,6 +32,8 @@ BUSY_DOWNLOAD = {
     "`Retry-After` says when to retry.",
     **ERROR,
 }
+# The header of an answer that made a resource (201) or took a job (202).
+LOCATION = {"Location": {"description": "The path of what was made", "schema": {"type": "string"}}}
 BODY_ANSWER = {"413": f"{TOO_LARGE} Nothing was changed."}
 BEARER = "HTTPBearer"  # the scheme `app.bearer` declares
 

@@ -7,14 +7,15 @@ from contextlib import suppress
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, HTTPException, Request, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
 from product_importer.core.error_responses import try_again_later
-from product_importer.core.openapi import BUSY_DOWNLOAD
+from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION
 from product_importer.core.pagination import Page
+from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.imports import error_report, service
 from product_importer.imports.csv_rules import FileRejected
@@ -45,18 +46,21 @@ UPLOAD_DOC = {
         },
     }
 }
-UPLOAD_RESPONSES: dict[int | str, dict[str, str]] = {
+UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
+    202: {"headers": LOCATION},
     413: {"description": "The file is larger than MAX_UPLOAD_BYTES; nothing was kept."},
     422: {"description": "Not a usable CSV (empty, binary, not UTF-8, or missing columns)."},
 }
 
 
-async def create_import(request: Request, session: SessionDep, settings: SettingsDep) -> ImportRead:
+async def create_import(
+    request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> ImportRead:
     upload: MultipartFile | None = None
     try:
         service.reject_declared_size(request.headers.get("content-length"), settings)
         upload = MultipartFile(request, "file")
-        return await service.create_from_upload(session, upload, settings)
+        accepted = await service.create_from_upload(session, upload, settings)
     except service.UploadTooLarge as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
     except (FileRejected, BadUpload) as exc:
@@ -68,6 +72,8 @@ async def create_import(request: Request, session: SessionDep, settings: Setting
         # A routine event (a closed tab, a lost link), not a fault; the answer is never read.
         logger.info("an upload was abandoned by its client; nothing was kept")
         raise HTTPException(status.HTTP_400_BAD_REQUEST, ABANDONED) from None
+    response.headers["Location"] = resource_path(request.scope, "imports", accepted.id)
+    return accepted
 
 
 def errors_attachment(filename: str) -> str:

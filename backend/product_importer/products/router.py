@@ -8,12 +8,13 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
 from product_importer.core.error_responses import invalid_field, try_again_later
-from product_importer.core.openapi import BUSY_DOWNLOAD
+from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION
+from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.products import list_service, service, versions
 from product_importer.products.deps import (
@@ -92,13 +93,15 @@ async def list_products(params: ProductListDep, page: PageDep, session: SessionD
     "",
     response_model=ProductRead,
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT | {201: VERSIONED},
+    responses=CONFLICT | {201: {"headers": VERSIONED["headers"] | LOCATION}},
 )
 async def create_product(
-    data: ProductCreate, session: SessionDep, response: Response
+    data: ProductCreate, session: SessionDep, request: Request, response: Response
 ) -> ProductRead:
     with _http_errors():
-        return _versioned(await service.create_product(session, data), response)
+        product = await service.create_product(session, data)
+    response.headers["Location"] = resource_path(request.scope, "products", product.id)
+    return _versioned(product, response)
 
 
 @router.delete(

@@ -4,11 +4,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Request, Response, status
 
 from product_importer.core.deps import PageDep, SessionDep, row_id
 from product_importer.core.error_responses import invalid_field
+from product_importer.core.openapi import LOCATION
 from product_importer.core.pagination import Page
+from product_importer.core.paths import resource_path
 from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
     DeliveryRead,
@@ -47,10 +49,19 @@ async def list_webhooks(session: SessionDep) -> list[WebhookRead]:
     return await service.list_webhooks(session)
 
 
-@router.post("", response_model=WebhookRead, status_code=status.HTTP_201_CREATED)
-async def create_webhook(data: WebhookCreate, session: SessionDep) -> WebhookRead:
+@router.post(
+    "",
+    response_model=WebhookRead,
+    status_code=status.HTTP_201_CREATED,
+    responses={201: {"headers": LOCATION}},
+)
+async def create_webhook(
+    data: WebhookCreate, session: SessionDep, request: Request, response: Response
+) -> WebhookRead:
     with _http_errors():
-        return await service.create_webhook(session, data)
+        webhook = await service.create_webhook(session, data)
+    response.headers["Location"] = resource_path(request.scope, "webhooks", webhook.id)
+    return webhook
 
 
 @router.post("/test", response_model=WebhookTestResult)

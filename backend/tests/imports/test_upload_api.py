@@ -192,6 +192,7 @@ async def test_compatibility_aliases(client, worker):
     )
     assert response.status_code == 202
     import_id = response.json()["id"]
+    assert response.headers["location"] == f"/api/v1/imports/{import_id}"
     await wait_final(client, import_id)
     status = await client.get(f"/api/v1/upload/status/{import_id}")
     assert status.status_code == 200 and status.json()["status"] == "completed"

@@ -32,7 +32,8 @@ async def test_create_returns_201_with_the_product_and_records_an_event(client):
     assert body["sku"] == "ABC-123" and body["name"] == "Kettle"
     assert body["description"] == "Steel" and body["is_active"] is True
     assert body["id"] > 0 and body["created_at"] == body["updated_at"]
-    assert (await client.get(f"{API}/{body['id']}")).json() == body
+    assert response.headers["location"] == f"{API}/{body['id']}"
+    assert (await client.get(response.headers["location"])).json() == body
     [event] = events("product.created")
     assert event["type"] == "product.created" and event["data"] == body
 

@@ -28,6 +28,7 @@ async def test_create_returns_the_webhook_with_its_secret(client):
 
     assert response.status_code == 201
     body = response.json()
+    assert response.headers["location"] == f"{API}/{body['id']}"
     assert body["url"] == "https://hooks.example.com/in"
     assert body["events"] == ["import.completed", "product.created"]
     assert body["enabled"] is True
