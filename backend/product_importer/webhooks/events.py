@@ -34,7 +34,8 @@ def event_payload(event_id: str, event_type: str, data: dict[str, Any]) -> dict[
     return {
         "id": event_id,
         "type": event_type,
-        "created_at": datetime.now(UTC).isoformat(),
+        # As pydantic writes the timestamps in `data`: `Z`, not `+00:00`.
+        "created_at": datetime.now(UTC).isoformat().replace("+00:00", "Z"),
         "data": data,
     }
 

@@ -3,6 +3,7 @@ verified by the `standardwebhooks` library."""
 
 import base64
 import json
+import re
 
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
@@ -42,7 +43,8 @@ async def test_delivered_event_verifies_with_the_library(client, worker, receive
     assert payload["id"] == event_id == request.headers["webhook-id"]
     assert payload["type"] == "product.created"
     assert payload["data"] == {"id": 7, "sku": "ABC-1", "name": "Kettle"}
-    assert "created_at" in payload
+    # RFC 3339 in UTC as every timestamp the API writes in JSON (`Z`, not `+00:00`).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", payload["created_at"])
     assert list(json.loads(request.body)) == ["id", "type", "created_at", "data"]
     assert request.headers["content-type"] == "application/json"
 
