@@ -1,8 +1,9 @@
 """A product's field rules, shared by the products API and the CSV import.
 
 `sku` and `name` are trimmed of surrounding whitespace: the characters Unicode calls
-White_Space (so a no-break space copied from a spreadsheet goes too). Lengths count
-characters.
+White_Space (so a no-break space copied from a spreadsheet goes too), and the invisible
+zero-width space and byte order mark (pasted from a web page, or left inside a file by
+joining two). Lengths count characters.
 """
 
 SKU_MAX = 64
@@ -12,6 +13,7 @@ TRIM_CHARS = (
     "\t\n\v\f\r \x85\xa0\u1680"
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000"
+    "\u200b\ufeff"
 )
 
 

@@ -110,6 +110,22 @@ async def test_unicode_whitespace_is_trimmed_as_the_products_api_trims_it(client
     assert report[1].startswith("3,sku,sku is empty")
 
 
+async def test_invisible_marks_around_a_value_are_trimmed_as_the_products_api_trims_them(
+    client, worker
+):
+    """A byte order mark inside a file (files joined end to end) or a zero-width space
+    (pasted from a web page) around a SKU would make an unseen second SKU."""
+    created = await client.post("/api/v1/products", json={"sku": "\ufeffZW-1", "name": "x"})
+    assert created.json()["sku"] == "ZW-1"
+    content = csv_bytes("sku,name", "\ufeffzw-1\u200b,Joined\ufeff", "ZW-2\u200b,Pasted")
+    result = await import_file(client, content)
+    assert (result["created"], result["updated"]) == (1, 1), result
+    assert products() == {
+        "zw-1": ("zw-1", "Joined", None, True),
+        "zw-2": ("ZW-2", "Pasted", None, True),
+    }
+
+
 async def test_invalid_rows_are_skipped_and_reported_by_line(client, worker):
     content = csv_bytes(
         "sku,name,description",
