@@ -62,7 +62,8 @@ export interface paths {
          *     a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
          *     a temporary file and are sent as they are written: a slow or paused download
          *     holds no database connection. An export that fails midway breaks the download
-         *     off (no complete answer), so a file that arrived whole is the whole export.
+         *     off (no complete answer), so a file that arrived whole is the whole export. The
+         *     file is named after the time it was asked for: `products-20261207-000343.csv`.
          */
         get: operations["export_products_api_v1_products_export_csv_get"];
         put?: never;
@@ -186,7 +187,8 @@ export interface paths {
         /**
          * The skipped rows: line, column, reason and original values
          * @description Sent as the rows are written: a slow or paused download holds no database
-         *     connection. One that fails midway breaks off (no complete answer).
+         *     connection. One that fails midway breaks off (no complete answer). Refused (409)
+         *     until the import has ended: its skipped rows are written when it commits.
          */
         get: operations["import_errors_csv_api_v1_imports__import_id__errors_csv_get"];
         put?: never;
@@ -1377,6 +1379,8 @@ export interface operations {
                 headers: {
                     /** @description The product's version, for `If-Match` */
                     ETag?: unknown;
+                    /** @description The path of what was made */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2041,6 +2045,8 @@ export interface operations {
             /** @description Successful Response */
             202: {
                 headers: {
+                    /** @description The path of what was made */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2356,6 +2362,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description The import is queued or running: its report is not complete */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -2408,6 +2421,8 @@ export interface operations {
             /** @description Successful Response */
             202: {
                 headers: {
+                    /** @description The path of what was made */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2603,6 +2618,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The path of what was made */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
