@@ -1,5 +1,6 @@
 import { useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useFocusFieldAtFault } from '@/hooks/use-focus-field-at-fault';
+import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormAlert } from './field';
@@ -18,9 +19,9 @@ export type FormModalProps = {
   isSaving?: boolean;
   /** An error that belongs to no single field, shown above the fields. */
   formError?: ReactNode;
-  /** The person changed something: dismissing the form (Escape, the backdrop, Close), which is
-   * easily done by mistake, asks before throwing their changes away. Cancel is asked for, and
-   * does not ask. */
+  /** The person changed something: dismissing the form (Escape, the backdrop, Close, the
+   * browser's Back), which is easily done by mistake, asks before throwing their changes away, and
+   * so does the browser before the tab closes. Cancel is asked for, and does not ask. */
   dirty?: boolean;
   children: ReactNode;
 };
@@ -41,6 +42,7 @@ export function FormModal({
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const submitEnded = useFocusFieldAtFault(formRef);
+  const leaving = useUnsavedChangesGuard(dirty);
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -75,10 +77,15 @@ export function FormModal({
         {children}
       </form>
       <ConfirmDialog
-        open={confirmingDiscard}
-        onClose={() => setConfirmingDiscard(false)}
+        open={confirmingDiscard || leaving.state === 'blocked'}
+        onClose={() => {
+          setConfirmingDiscard(false);
+          if (leaving.state === 'blocked') leaving.reset();
+        }}
         onConfirm={() => {
           setConfirmingDiscard(false);
+          // Back may stay on this page (e.g. to the list before a search): the form closes either way.
+          if (leaving.state === 'blocked') leaving.proceed();
           onClose();
         }}
         title="Discard your changes?"

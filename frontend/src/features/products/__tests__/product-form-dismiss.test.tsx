@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,66 @@ describe('ProductFormModal: where the focus goes after the discard question', ()
     await user.click(screen.getByRole('button', { name: 'Discard changes' }));
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(opener).toHaveFocus();
+  });
+});
+
+/** Whether leaving the page now would make the browser ask first. */
+function leavingAsks(): boolean {
+  const event = new Event('beforeunload', { cancelable: true });
+  window.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+describe("ProductFormModal and the browser's Back button", () => {
+  /** The Products page with the new product form, opened after coming from the Import page. */
+  async function openFormAfterNavigating() {
+    mockFetch([]);
+    const user = userEvent.setup();
+    const { router } = renderWithProviders(<NewProductPage />, { url: '/' });
+    await act(() => router.navigate('/products'));
+    await user.click(screen.getByRole('button', { name: 'New product' }));
+    return { user, back: () => act(() => router.navigate(-1)) };
+  }
+
+  it('asks before Back throws typed changes away; Keep editing stays on the page with them', async () => {
+    const { user, back } = await openFormAfterNavigating();
+    const sku = screen.getByLabelText(/^SKU/);
+    await user.type(sku, 'NEW-1');
+
+    await back();
+    const question = screen.getByRole('alertdialog', { name: 'Discard your changes?' });
+    expect(screen.getByTestId('location')).toHaveTextContent('/products');
+    await user.click(within(question).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(screen.getByTestId('location')).toHaveTextContent('/products');
+    expect(sku).toHaveValue('NEW-1');
+    expect(sku).toHaveFocus();
+  });
+
+  it('goes back, with the form closed, once the changes are discarded', async () => {
+    const { user, back } = await openFormAfterNavigating();
+    await user.type(screen.getByLabelText(/^SKU/), 'NEW-1');
+    await back();
+    await user.click(screen.getByRole('button', { name: 'Discard changes' }));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/));
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('makes the browser ask before the tab closes or reloads (or Back leaves the app) only while there are changes', async () => {
+    const { user } = await openFormAfterNavigating();
+    expect(leavingAsks()).toBe(false);
+    const sku = screen.getByLabelText(/^SKU/);
+    await user.type(sku, 'N');
+    expect(leavingAsks()).toBe(true);
+    await user.clear(sku);
+    expect(leavingAsks()).toBe(false);
+  });
+
+  it('goes back at once when nothing was changed', async () => {
+    const { back } = await openFormAfterNavigating();
+    await back();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/));
   });
 });
 

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { webhookFactory } from '@/testing/factories';
@@ -29,5 +29,29 @@ describe('WebhookFormModal dismissed with changes', () => {
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(onClose).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("WebhookFormModal and the browser's Back button", () => {
+  it('asks before Back throws a typed URL away, and stays on the page on Keep editing', async () => {
+    mockFetch([]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    const { router } = renderWithProviders(<WebhookFormModal open onClose={onClose} />, { url: '/' });
+    await act(() => router.navigate('/webhooks'));
+    const url = screen.getByLabelText(/^Endpoint URL/);
+    await user.type(url, 'https://example.com/hook');
+
+    await act(() => router.navigate(-1));
+    const question = screen.getByRole('alertdialog', { name: 'Discard your changes?' });
+    await user.click(within(question).getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByTestId('location')).toHaveTextContent('/webhooks');
+    expect(url).toHaveValue('https://example.com/hook');
+    expect(onClose).not.toHaveBeenCalled();
+
+    await act(() => router.navigate(-1));
+    await user.click(screen.getByRole('button', { name: 'Discard changes' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/));
   });
 });
