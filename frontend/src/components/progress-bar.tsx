@@ -1,3 +1,5 @@
+export type ProgressTone = 'indigo' | 'emerald' | 'amber' | 'red' | 'slate';
+
 export function ProgressBar({
   value,
   label,
@@ -7,10 +9,16 @@ export function ProgressBar({
   value: number;
   label: string;
   indeterminate?: boolean;
-  tone?: 'indigo' | 'emerald' | 'red' | 'slate';
+  tone?: ProgressTone;
 }) {
   const clamped = Math.max(0, Math.min(100, value));
-  const colors = { indigo: 'bg-indigo-600', emerald: 'bg-emerald-600', red: 'bg-red-600', slate: 'bg-slate-500' };
+  const colors: Record<ProgressTone, string> = {
+    indigo: 'bg-indigo-600',
+    emerald: 'bg-emerald-600',
+    amber: 'bg-amber-500',
+    red: 'bg-red-600',
+    slate: 'bg-slate-500',
+  };
   return (
     <div
       role="progressbar"

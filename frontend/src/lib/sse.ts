@@ -8,11 +8,11 @@ import { EventStreamParser, type StreamEvent } from './event-stream';
 import { buildUrl, errorDetail } from './http';
 
 /**
- * How long a stream may stay silent before its connection is taken for dead: the server writes
- * at least a keepalive comment every 15 s, and a half-open connection would keep a read waiting
- * for ever.
+ * How long a stream may stay silent before its connection is taken for dead: three keepalives
+ * missed, as the server writes at least a keepalive comment every 5 s. A half-open connection
+ * would keep a read waiting for ever, and the page showing its last state as current.
  */
-export const STREAM_SILENCE_LIMIT_MS = 45_000;
+const STREAM_SILENCE_LIMIT_MS = 15_000;
 
 type StreamOptions = {
   /** Sent as `Last-Event-ID`, so the server resumes after the last event seen. */

@@ -332,6 +332,42 @@ describe('ImportPanel live updates', () => {
     expect(screen.queryByText(/Could not load the import/)).toBeNull();
   });
 
+  it('stops counting the time left once the server stops answering: the stream silent for 15 s, the checks failing', async () => {
+    const running = importFactory({ id: 'gone-1', filename: 'silent.csv', eta_seconds: 120 });
+    const { streams } = mockEventStream([
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/gone-1', body: running },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=gone-1' });
+    await flush();
+    expect(streams).toHaveLength(1);
+    streams[0].event('progress', running);
+    await flush();
+    const card = screen.getByRole('region', { name: 'silent.csv' });
+    const eta = within(card).getByTestId('import-eta');
+    expect(eta).toHaveTextContent('about 2 min 00 s');
+
+    // The server stops answering, and leaves the stream's connection open.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => {
+        throw new TypeError('Failed to fetch');
+      }),
+    );
+    await advance(14_000);
+    expect(eta).toHaveTextContent('about 1 min 46 s');
+    expect(within(card).queryByText('Live updates unavailable: checking every second')).toBeNull();
+    await advance(1_000);
+    expect(within(card).getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
+
+    // The check is tried again for a few seconds before it is said to have failed.
+    await advance(10_000);
+    expect(within(card).getByTestId('import-update-failure')).toHaveTextContent(
+      'Could not check for updates (The server could not be reached. Check your connection and try again.). Showing the last known state.',
+    );
+    expect(eta).toHaveTextContent('Not known until updates resume');
+  });
+
   it('streams one import at a time and polls the others, then streams the next when the first ends', async () => {
     const first = importFactory({ id: 'one-1', filename: 'first.csv' });
     const second = importFactory({ id: 'two-2', filename: 'second.csv', status: 'queued', progress: 0 });

@@ -1,6 +1,7 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { formatDateTime } from '@/lib/format';
 import { importFactory } from '@/testing/factories';
 import { ImportProgress } from '../components/import-progress';
 import { estimateSecondsLeft } from '../hooks/use-seconds-left';
@@ -67,6 +68,19 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('about 30 s');
   });
 
+  it('says when a queued import was queued, and when a started one started', () => {
+    const uploaded = '2025-01-01T09:00:00Z';
+    const started = '2025-01-01T11:30:00Z';
+    const queued = importFactory({ status: 'queued', phase: 'queued', created_at: uploaded, started_at: null });
+    const { rerender } = render(<ImportProgress item={queued} />);
+    expect(screen.getByText(`Queued ${formatDateTime(uploaded)}`)).toBeInTheDocument();
+    expect(screen.queryByText(/^Started/)).toBeNull();
+
+    rerender(<ImportProgress item={{ ...queued, status: 'running', phase: 'reading', started_at: started }} />);
+    expect(screen.getByText(`Started ${formatDateTime(started)}`)).toBeInTheDocument();
+    expect(screen.queryByText(/^Queued/)).toBeNull();
+  });
+
   it('says a queued import has not started, not that it is estimating', () => {
     render(<ImportProgress item={importFactory({ status: 'queued', phase: 'queued', progress: 0, eta_seconds: null })} />);
     expect(screen.getByTestId('import-eta')).toHaveTextContent(/^Not started yet$/);
@@ -120,6 +134,33 @@ describe('ImportProgress', () => {
     );
     expect(screen.queryByRole('button', { name: 'Cancel import' })).toBeNull();
     expect(screen.getByTestId('import-eta')).toHaveTextContent('3 s');
+  });
+
+  it('warns, with the count in the headline, when some rows were skipped', () => {
+    const item = importFactory({
+      status: 'completed',
+      progress: 100,
+      total_rows: 100_000,
+      processed_rows: 100_000,
+      created: 25_000,
+      skipped: 75_000,
+      finished_at: '2025-01-01T10:00:04Z',
+    });
+    const { rerender } = render(<ImportProgress item={item} />);
+    const summary = screen.getByTestId('import-summary');
+    expect(within(summary).getByText('Import complete, with 75,000 rows skipped.')).toHaveClass('text-amber-900');
+    expect(summary).toHaveClass('bg-amber-50');
+    expect(summary).not.toHaveClass('bg-emerald-50');
+    expect(screen.getByRole('progressbar').firstElementChild).toHaveClass('bg-amber-500');
+
+    rerender(<ImportProgress item={{ ...item, created: 99_999, skipped: 1 }} />);
+    expect(within(summary).getByText('Import complete, with 1 row skipped.')).toBeInTheDocument();
+    expect(summary).toHaveClass('bg-amber-50');
+
+    rerender(<ImportProgress item={{ ...item, created: 100_000, skipped: 0 }} />);
+    expect(within(summary).getByText('Import complete.')).toHaveClass('text-emerald-900');
+    expect(summary).toHaveClass('bg-emerald-50');
+    expect(screen.getByRole('progressbar').firstElementChild).toHaveClass('bg-emerald-600');
   });
 
   it('warns, instead of telling a success, when every row was skipped', () => {

@@ -30,13 +30,21 @@ function streamClosedByProxy() {
     return Promise.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } }));
   });
   vi.stubGlobal('fetch', fetchMock);
-  return { opened: () => fetchMock.mock.calls.length, closeLast: () => open.at(-1)!.close() };
+  return {
+    opened: () => fetchMock.mock.calls.length,
+    keepalive: () => open.at(-1)!.enqueue(new TextEncoder().encode(': keepalive\n\n')),
+    closeLast: () => open.at(-1)!.close(),
+  };
 }
 
-/** The stream opened `times` times, each closed after `openMs`, then the time to reopen it. */
+/** The stream opened `times` times, each closed after `openMs` (the server's keepalives, every
+ * 5 s, keep it from being taken for dead meanwhile), then the time to reopen it. */
 async function closeRepeatedly(proxy: ReturnType<typeof streamClosedByProxy>, times: number, openMs: number) {
   for (let close = 1; close <= times; close += 1) {
-    await act(() => vi.advanceTimersByTimeAsync(openMs));
+    for (let open = 0; open < openMs; open += 5_000) {
+      await act(() => vi.advanceTimersByTimeAsync(Math.min(5_000, openMs - open)));
+      proxy.keepalive();
+    }
     proxy.closeLast();
     await act(() => vi.advanceTimersByTimeAsync(1000 * Math.min(close, 5) + 10));
   }
@@ -75,6 +83,19 @@ describe('useImportStream', () => {
       const queryClient = createQueryClient();
       renderStream(true, queryClient);
       await closeRepeatedly(proxy, 8, 16_000);
+      expect(proxy.opened()).toBe(9);
+      expect(queryClient.getQueryData(importKeys.streamGivenUp('abc'))).toBeUndefined();
+    });
+
+    it('keeps opening a stream that the server leaves silent for 15 s, taken for dead each time', async () => {
+      vi.useFakeTimers();
+      const proxy = streamClosedByProxy();
+      const queryClient = createQueryClient();
+      renderStream(true, queryClient);
+      // Taken for dead after 15 s each time, and opened again 1 s later.
+      for (let reopen = 1; reopen <= 8; reopen += 1) {
+        await act(() => vi.advanceTimersByTimeAsync(16_010));
+      }
       expect(proxy.opened()).toBe(9);
       expect(queryClient.getQueryData(importKeys.streamGivenUp('abc'))).toBeUndefined();
     });

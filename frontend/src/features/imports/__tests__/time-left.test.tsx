@@ -27,6 +27,30 @@ describe('ImportProgress time left', () => {
     expect(eta).toHaveTextContent('about 7 s');
   });
 
+  it('stops counting, and says the time left is not known, while updates are lost or paused', async () => {
+    const item = importFactory({ status: 'running', eta_seconds: 60 });
+    const { rerender } = render(<ImportProgress item={item} connection="polling" />);
+    const eta = screen.getByTestId('import-eta');
+    await advance(2_000);
+    expect(eta).toHaveTextContent('about 58 s');
+
+    rerender(<ImportProgress item={item} connection="polling" updateFailure="The server could not be reached." />);
+    expect(eta).toHaveTextContent('Not known until updates resume');
+    await advance(5_000);
+    expect(vi.getTimerCount()).toBe(0);
+
+    rerender(<ImportProgress item={item} connection="paused" />);
+    expect(screen.getByText(/^Updates paused/)).toBeInTheDocument();
+    expect(eta).toHaveTextContent('Not known until updates resume');
+    expect(vi.getTimerCount()).toBe(0);
+
+    // Updates again: the count goes on from the last update's estimate.
+    rerender(<ImportProgress item={{ ...item, eta_seconds: 40 }} connection="live" />);
+    expect(eta).toHaveTextContent('about 40 s');
+    await advance(1_000);
+    expect(eta).toHaveTextContent('about 39 s');
+  });
+
   it('does not count once the import has ended', async () => {
     const item = importFactory({ status: 'completed', eta_seconds: 4, finished_at: '2025-01-01T10:00:31Z' });
     render(<ImportProgress item={item} />);

@@ -14,8 +14,10 @@ const FINAL_EVENTS = new Set(['completed', 'failed', 'cancelled']);
 const MAX_REOPENS = 5;
 const REOPEN_DELAY_MS = 1000;
 /** A connection open this long was no failure to open: it starts the reopens' count over (a
- * proxy that closes idle connections would otherwise use them up on a queued import). */
-const STAYED_OPEN_MS = 15_000;
+ * proxy that closes idle connections would otherwise use them up on a queued import). Shorter
+ * than the silence that gets a connection taken for dead (15 s, see `streamEvents`): a stream
+ * that opened, then fell silent, is opened again for as long as it takes. */
+const STAYED_OPEN_MS = 10_000;
 
 /**
  * `live`: events are flowing; `down`: broken, silent or refused for now (opened again a few

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { Button } from '@/components/button';
-import { ProgressBar } from '@/components/progress-bar';
+import { ProgressBar, type ProgressTone } from '@/components/progress-bar';
 import { askForToken } from '@/lib/auth';
 import { formatDateTime, formatDuration, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
@@ -38,17 +38,10 @@ export function ImportProgress({
 }: ImportProgressProps) {
   const active = isActive(item);
   const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
-  const left = useSecondsLeft(item, active);
+  // While no update comes, a countdown from the last one would pass for live progress.
+  const updatesStopped = connection === 'paused' || Boolean(updateFailure);
+  const left = useSecondsLeft(item, active && !updatesStopped);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
-  const nothingApplied = item.status === 'completed' && appliedRows(item) === 0;
-  const tone =
-    item.status === 'failed'
-      ? 'red'
-      : item.status === 'cancelled' || nothingApplied
-        ? 'slate'
-        : item.status === 'completed'
-          ? 'emerald'
-          : 'indigo';
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -73,7 +66,9 @@ export function ImportProgress({
           >
             {item.filename}
           </h2>
-          <p className="text-xs text-slate-600">Started {formatDateTime(item.started_at ?? item.created_at)}</p>
+          <p className="text-xs text-slate-600">
+            {item.started_at ? `Started ${formatDateTime(item.started_at)}` : `Queued ${formatDateTime(item.created_at)}`}
+          </p>
           {(item.attempts ?? 0) > 1 && (
             <p className="text-xs text-amber-900" data-testid="import-restarted">
               Restarted (attempt {item.attempts}): the worker running it stopped, and it started over.
@@ -107,7 +102,7 @@ export function ImportProgress({
         <ProgressBar
           value={percent}
           label={`Import progress for ${item.filename}`}
-          tone={tone}
+          tone={barTone(item)}
           indeterminate={item.status === 'queued'}
         />
       </div>
@@ -123,7 +118,7 @@ export function ImportProgress({
           {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(left, waitingFor(item)) : formatDuration(duration(item))}
+          {active ? timeLeft(left, waitingFor(item), updatesStopped) : formatDuration(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -194,6 +189,15 @@ function UpdatesPaused() {
   );
 }
 
+/** Once the import has ended, the bar's colour says how it went, as the summary's does. */
+function barTone(item: Import): ProgressTone {
+  if (item.status === 'failed') return 'red';
+  if (item.status === 'cancelled') return 'slate';
+  if (item.status !== 'completed') return 'indigo';
+  if (appliedRows(item) === 0) return 'slate';
+  return item.skipped > 0 ? 'amber' : 'emerald';
+}
+
 function duration(item: Import): number | null {
   if (!item.started_at || !item.finished_at) return null;
   return (new Date(item.finished_at).getTime() - new Date(item.started_at).getTime()) / 1000;
@@ -216,7 +220,8 @@ function waitingFor(item: Import): string | null {
   return isWaitingPhase(item.phase) ? 'Waiting for other imports' : null;
 }
 
-function timeLeft(left: SecondsLeft, waiting: string | null): string {
+function timeLeft(left: SecondsLeft, waiting: string | null, updatesStopped: boolean): string {
+  if (updatesStopped) return 'Not known until updates resume';
   if (left === null) return waiting ?? 'Estimating…';
   // Counted down to nothing, the import is late on its estimate: it has not ended yet.
   if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';

@@ -17,7 +17,7 @@ export function ImportSummary({ item }: { item: Import }) {
     ['Duplicates in file', item.duplicates_in_file],
   ];
   const applied = appliedRows(item) > 0;
-  const look = applied ? SUMMARY_LOOKS.success : SUMMARY_LOOKS.warning;
+  const look = applied && item.skipped === 0 ? SUMMARY_LOOKS.success : SUMMARY_LOOKS.warning;
   return (
     <div className={`space-y-3 rounded-md p-3 ring-1 ${look.box}`} data-testid="import-summary">
       <p className={`text-sm font-medium ${look.text}`}>{summaryHeadline(item, applied)}</p>
@@ -47,6 +47,7 @@ export function ImportSummary({ item }: { item: Import }) {
 /** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
  * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
 function summaryHeadline(item: Import, applied: boolean): string {
+  if (applied && item.skipped > 0) return `Import complete, with ${skippedRows(item.skipped)} skipped.`;
   if (applied) return 'Import complete.';
   if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
   const rows = item.total_rows ?? item.skipped + item.duplicates_in_file;
@@ -58,4 +59,8 @@ function summaryHeadline(item: Import, applied: boolean): string {
       `${formatNumber(item.skipped)} of its ${formatNumber(rows)} rows were skipped, and each other row ` +
       'was an earlier row of a SKU whose last row was skipped';
   return `Nothing was imported: ${skipped}. The error report says why.`;
+}
+
+function skippedRows(count: number): string {
+  return `${formatNumber(count)} ${count === 1 ? 'row' : 'rows'}`;
 }
