@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importFactory, productFactory } from '@/testing/factories';
 import {
   advance,
@@ -8,6 +8,7 @@ import {
   mockFetch,
   realClock,
   renderWithProviders,
+  setupUserOnFakeClock,
 } from '@/testing/test-utils';
 import type { Import } from '@/types/api';
 import { ProductsRoute } from './products';
@@ -49,15 +50,45 @@ describe('ProductsRoute', () => {
     await user.click(button);
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });
+});
 
-  it('keeps "Delete all products" for a search that matches nothing: the catalog may hold others', async () => {
-    mockFetch([
-      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+describe('ProductsRoute: Delete all on a filtered view', () => {
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
+  it('keeps "Delete all products" for a search that matches nothing while the catalog holds others', async () => {
+    const { calls } = mockFetch([
+      {
+        path: '/api/v1/products',
+        body: (url: URL) =>
+          url.searchParams.has('q')
+            ? { items: [], total: 0, page: 1, page_size: 50, total_is_estimate: false }
+            : { items: [productFactory()], total: 3, page: 1, page_size: 1, total_is_estimate: false },
+      },
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
     ]);
     renderWithProviders(<ProductsRoute />, { url: '/products?q=nothing-like-it' });
     await screen.findByText('No products match these filters.');
+    // The whole catalog is counted: the search says nothing of the rest of it.
+    await advance(0);
+    expect(calls.map((call) => call.url)).toContain('/api/v1/products?page=1&page_size=1');
     expect(screen.getByRole('button', { name: 'Delete all products' })).not.toHaveAttribute('aria-disabled');
+  });
+
+  it('offers no "Delete all products" on an empty catalog whatever the filter, and says why', async () => {
+    mockFetch([
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50, total_is_estimate: false } },
+      { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
+    ]);
+    const user = setupUserOnFakeClock();
+    renderWithProviders(<ProductsRoute />, { url: '/products?q=kettle' });
+    await screen.findByText('No products match these filters.');
+    await advance(0);
+    const button = screen.getByRole('button', { name: 'Delete all products' });
+    expect(button).toHaveAttribute('aria-disabled', 'true');
+    expect(button).toHaveAccessibleDescription('The catalog is empty: there is nothing to delete.');
+    await user.click(button);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
   });
 });
 

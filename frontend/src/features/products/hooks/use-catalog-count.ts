@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { getProductsQueryOptions } from '../api/get-products';
 
 /** The whole catalog, one product long: unfiltered, its `total` is exact and cheap to count. */
-const WHOLE_CATALOG = { page: 1, page_size: 1 };
+export const WHOLE_CATALOG = { page: 1, page_size: 1 };
 
 /**
  * How many products the catalog holds, asked for each time `enabled` turns on (an import may have
