@@ -1,4 +1,4 @@
-import { act, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -348,6 +348,19 @@ describe('uploading a CSV', () => {
     renderWithProviders(<ImportPanel />);
     await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['x'], 'photo.png', { type: 'image/png' }));
     expect(screen.getByText('photo.png is not a .csv file.')).toHaveAttribute('role', 'alert');
+    expect(FakeXhr.instances).toHaveLength(0);
+  });
+
+  it('imports none of several files dropped at once, and says to drop one at a time', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    renderWithProviders(<ImportPanel />);
+    fireEvent.drop(screen.getByTestId('drop-zone'), {
+      dataTransfer: { files: [csv('first.csv'), csv('second.csv'), csv('third.csv')] },
+    });
+    expect(screen.getByText('Drop one file at a time: 3 files were dropped, and none was imported.')).toHaveAttribute(
+      'role',
+      'alert',
+    );
     expect(FakeXhr.instances).toHaveLength(0);
   });
 });

@@ -49,7 +49,12 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
   function onDrop(event: DragEvent) {
     event.preventDefault();
     setDragging(false);
-    take(event.dataTransfer.files);
+    const { files } = event.dataTransfer;
+    if (files.length > 1) {
+      setProblem({ message: `Drop one file at a time: ${files.length} files were dropped, and none was imported.` });
+      return;
+    }
+    take(files);
   }
 
   return (
