@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDateTime, formatDateTimeWithSeconds } from './format';
+import { formatBytes, formatDateTime, formatDateTimeWithSeconds, hideUrlPassword } from './format';
 
 describe('formatDateTimeWithSeconds', () => {
   it('tells apart times seconds apart, which formatDateTime does not', () => {
@@ -22,5 +22,22 @@ describe('formatBytes', () => {
     expect(formatBytes(214_000_000)).toBe('214 MB');
     expect(formatBytes(2_500_000_000)).toBe('2.5 GB');
     expect(formatBytes(-1)).toBe('—');
+  });
+});
+
+describe('hideUrlPassword', () => {
+  it('hides the password of a URL, and leaves the rest as it was written', () => {
+    expect(hideUrlPassword('http://user:secret@host/path')).toBe('http://user:•••@host/path');
+    expect(hideUrlPassword('https://user:p@ss:w0rd@Host.test:8443/a@b?c=d#e')).toBe(
+      'https://user:•••@Host.test:8443/a@b?c=d#e',
+    );
+    expect(hideUrlPassword('https://:secret@host')).toBe('https://:•••@host');
+  });
+
+  it('leaves a URL without a password as it is', () => {
+    expect(hideUrlPassword('https://hooks.test/in?to=a@b')).toBe('https://hooks.test/in?to=a@b');
+    expect(hideUrlPassword('https://user@host/path')).toBe('https://user@host/path');
+    expect(hideUrlPassword('https://user:@host/path')).toBe('https://user:@host/path');
+    expect(hideUrlPassword('not a url')).toBe('not a url');
   });
 });

@@ -48,3 +48,18 @@ export function formatDateTime(value: string | null | undefined): string {
 export function formatDateTimeWithSeconds(value: string | null | undefined): string {
   return formatWith(dateTimeWithSeconds, value);
 }
+
+/** A URL's scheme, then its user info: the authority (up to the path, query or fragment) up to its
+ * last `@`, as browsers read it. */
+const URL_USER_INFO = /^([a-z][a-z\d+.-]*:\/\/)([^/?#\\]*)@/i;
+
+/** The URL as written, with the password in it hidden (`http://user:•••@host/path`): a URL is shown
+ * where a secret is not. */
+export function hideUrlPassword(url: string): string {
+  const match = URL_USER_INFO.exec(url);
+  if (!match) return url;
+  const [matched, scheme, userInfo] = match;
+  const colon = userInfo.indexOf(':');
+  if (colon === -1 || colon === userInfo.length - 1) return url;
+  return `${scheme}${userInfo.slice(0, colon)}:•••@${url.slice(matched.length)}`;
+}

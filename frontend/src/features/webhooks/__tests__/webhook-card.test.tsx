@@ -66,6 +66,40 @@ describe('WebhookCard', () => {
   });
 });
 
+describe('a webhook URL with a password in it', () => {
+  const url = 'http://user:s3cret@hooks.test/path?x=1';
+  const masked = 'http://user:•••@hooks.test/path?x=1';
+
+  it('is shown with the password hidden on the card, and as it is in the edit form', async () => {
+    mockFetch([{ path: '/api/v1/webhooks', body: [webhookFactory({ url })] }]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhooksList />);
+    const card = (await screen.findByRole('heading', { name: masked })).closest('li')!;
+    expect(card).not.toHaveTextContent('s3cret');
+    expect(within(card).getByRole('switch', { name: `Enabled ${masked}` })).toBeInTheDocument();
+
+    await user.click(within(card).getByRole('button', { name: /^Delete/ }));
+    const question = screen.getByRole('alertdialog', { name: 'Delete webhook?' });
+    expect(question).toHaveTextContent(masked);
+    expect(question).not.toHaveTextContent('s3cret');
+    await user.click(within(question).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(within(card).getByRole('button', { name: /^Edit/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit webhook' });
+    expect(within(dialog).getByLabelText(/Endpoint URL/)).toHaveValue(url);
+  });
+
+  it('is shown with the password hidden in the delivery log', async () => {
+    const webhook = webhookFactory({ id: 8, url });
+    mockFetch([{ path: '/api/v1/webhooks/8/deliveries', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    renderWithProviders(<WebhookDeliveriesModal webhook={webhook} onClose={() => undefined} />);
+    const dialog = screen.getByRole('dialog', { name: 'Delivery log' });
+    expect(dialog).toHaveAccessibleDescription(masked);
+    expect(within(dialog).getByRole('table', { name: `Deliveries to ${masked}` })).toBeInTheDocument();
+    expect(dialog).not.toHaveTextContent('s3cret');
+  });
+});
+
 describe('the delivery log', () => {
   it("shows the start of each answer in the row's result, folded, and says when it was cut", async () => {
     const webhook = webhookFactory({ id: 6 });

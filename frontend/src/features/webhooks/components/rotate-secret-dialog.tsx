@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Button } from '@/components/button';
 import { Modal, type ModalProps } from '@/components/modal';
 import { useSubmitOnce } from '@/hooks/use-submit-once';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, hideUrlPassword } from '@/lib/format';
 import { isInTheFuture } from '@/lib/time';
 import type { Webhook } from '@/types/api';
 
@@ -79,14 +79,14 @@ function RotateSecretDialogContent({
       description={
         underWay ? (
           <>
-            Events to <span className="break-all">{webhook.url}</span> will be signed with a new secret only: the old
-            secrets stop signing at once.
+            Events to <span className="break-all">{hideUrlPassword(webhook.url)}</span> will be signed with a new
+            secret only: the old secrets stop signing at once.
           </>
         ) : (
           <>
-            Events to <span className="break-all">{webhook.url}</span> will be signed with a new secret. For 24 hours
-            each event is signed with both the old and the new secret, so the receiver can switch to the new one
-            without missing an event. After that, only the new secret signs.
+            Events to <span className="break-all">{hideUrlPassword(webhook.url)}</span> will be signed with a new
+            secret. For 24 hours each event is signed with both the old and the new secret, so the receiver can switch
+            to the new one without missing an event. After that, only the new secret signs.
           </>
         )
       }

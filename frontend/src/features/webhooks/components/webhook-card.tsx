@@ -4,7 +4,7 @@ import { useFocusMovedOnRemoval } from '@/components/focus-after-removal';
 import { Switch } from '@/components/switch';
 import { useToast } from '@/components/toast';
 import { isNotFound } from '@/lib/api-error';
-import { formatDateTime } from '@/lib/format';
+import { formatDateTime, hideUrlPassword } from '@/lib/format';
 import type { Webhook } from '@/types/api';
 import { useTestWebhook } from '../api/test-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
@@ -35,6 +35,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
   const [testedUrl, setTestedUrl] = useState<string | null>(null);
   const testShown = testedUrl === webhook.url;
   const headingId = `webhook-${webhook.id}-url`;
+  const shownUrl = hideUrlPassword(webhook.url);
   const item = useRef<HTMLLIElement>(null);
   // Deleted elsewhere, the card goes when the list is fetched again (after a 404 to its switch,
   // Test or an edit): the keyboard focus must not fall to the page.
@@ -50,7 +51,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
           <h2 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
-            {webhook.url}
+            {shownUrl}
           </h2>
           {webhook.description && <p className="mt-0.5 text-sm wrap-anywhere text-slate-600">{webhook.description}</p>}
         </div>
@@ -58,7 +59,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
           checked={webhook.enabled}
           showLabel
           label={webhook.enabled ? 'Enabled' : 'Disabled'}
-          hiddenContext={webhook.url}
+          hiddenContext={shownUrl}
           pending={update.isPending}
           itemAction="enabled"
           onChange={(enabled) =>
@@ -107,7 +108,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
         <p className="text-xs font-medium text-slate-700">Signing secret</p>
         <WebhookSecret
           secret={webhook.secret}
-          label={webhook.url}
+          label={shownUrl}
           revealed={secretRevealed}
           onRevealedChange={(revealed) => setRevealedSecret(revealed ? webhook.secret : null)}
           actions={
@@ -117,7 +118,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
               onClick={() => onRotateSecret((saved) => setRevealedSecret(saved.secret))}
               data-item-action="rotate-secret"
             >
-              Rotate secret<span className="sr-only"> for {webhook.url}</span>
+              Rotate secret<span className="sr-only"> for {shownUrl}</span>
             </Button>
           }
         />
@@ -157,13 +158,13 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
           pending={test.isPending}
           data-item-action="test"
         >
-          Test<span className="sr-only"> {webhook.url}</span>
+          Test<span className="sr-only"> {shownUrl}</span>
         </Button>
         <Button size="sm" variant="secondary" onClick={onShowDeliveries} data-item-action="deliveries">
-          Delivery log<span className="sr-only"> for {webhook.url}</span>
+          Delivery log<span className="sr-only"> for {shownUrl}</span>
         </Button>
         <Button size="sm" variant="secondary" onClick={onEdit} data-item-action="edit">
-          Edit<span className="sr-only"> {webhook.url}</span>
+          Edit<span className="sr-only"> {shownUrl}</span>
         </Button>
         <Button
           size="sm"
@@ -172,7 +173,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
           onClick={onDelete}
           data-item-action="delete"
         >
-          Delete<span className="sr-only"> {webhook.url}</span>
+          Delete<span className="sr-only"> {shownUrl}</span>
         </Button>
       </div>
     </li>

@@ -5,7 +5,7 @@ import { DataTable } from '@/components/data-table';
 import { Modal } from '@/components/modal';
 import { useToast } from '@/components/toast';
 import { isNotFound } from '@/lib/api-error';
-import { formatDateTimeWithSeconds } from '@/lib/format';
+import { formatDateTimeWithSeconds, hideUrlPassword } from '@/lib/format';
 import { isInTheFuture } from '@/lib/time';
 import type { Webhook, WebhookDelivery } from '@/types/api';
 import { useDeliveries } from '../api/get-deliveries';
@@ -138,10 +138,10 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
       onClose={onClose}
       size="xl"
       title="Delivery log"
-      description={<span className="break-all">{webhook.url}</span>}
+      description={<span className="break-all">{hideUrlPassword(webhook.url)}</span>}
     >
       <DataTable
-        caption={`Deliveries to ${webhook.url}`}
+        caption={`Deliveries to ${hideUrlPassword(webhook.url)}`}
         columns={columns}
         data={shown?.items ?? []}
         getRowId={(row) => String(row.id)}

@@ -1,7 +1,7 @@
 import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
-import { formatNumber } from '@/lib/format';
+import { formatNumber, hideUrlPassword } from '@/lib/format';
 import { characterCount } from '@/lib/text';
 import {
   WEBHOOK_EVENTS,
@@ -93,7 +93,7 @@ export const WEBHOOK_GONE = 'This webhook no longer exists: it was deleted elsew
 
 /** What a card's switch or Test says about its webhook deleted meanwhile; the card then goes. */
 export function webhookGone(webhook: Pick<Webhook, 'url'>): string {
-  return `The webhook for ${webhook.url} no longer exists: it was deleted elsewhere.`;
+  return `The webhook for ${hideUrlPassword(webhook.url)} no longer exists: it was deleted elsewhere.`;
 }
 
 export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {

@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
+import { hideUrlPassword } from '@/lib/format';
 import type { Webhook } from '@/types/api';
 import { useDeleteWebhook } from '../api/delete-webhook';
 import { useWebhooks } from '../api/get-webhooks';
@@ -79,8 +80,8 @@ export function WebhooksList() {
         title="Delete webhook?"
         message={
           <>
-            <span className="break-all">{deletion.item?.url}</span> will stop receiving events and its delivery log will
-            be deleted. This cannot be undone.
+            <span className="break-all">{deletion.item && hideUrlPassword(deletion.item.url)}</span> will stop
+            receiving events and its delivery log will be deleted. This cannot be undone.
           </>
         }
         confirmLabel="Delete webhook"
