@@ -57,3 +57,36 @@ def test_imports_failed_before_are_sorted_by_whether_their_file_is_at_fault():
         kinds = dict(conn.execute(text("SELECT id, error_kind FROM imports")).all())
     assert {error: kinds[failed[error]] for error in errors} == errors
     assert kinds[completed] is None
+
+
+def test_invisible_marks_around_stored_skus_and_names_are_trimmed_unless_skus_would_clash():
+    """Products stored before the trimming of U+200B and U+FEFF meet the same SKU from a
+    file or the API again; two that would become one SKU are left as they are."""
+    stored = {
+        "\ufeffBOM-1": "\u200bJoined",  # trimmed
+        "ZW-1\u200b": "Pasted",  # trimmed
+        "\ufeffTWIN-1": "First",  # would clash with TWIN-1: kept
+        "twin-1": "Second",
+        "\ufeffPAIR-1": "One",  # would clash with each other: kept
+        "pair-1\u200b": "Other",
+    }
+    command.downgrade(alembic_config(), "0010")
+    try:
+        with sync_engine().begin() as conn:
+            for sku, name in stored.items():
+                conn.execute(
+                    text("INSERT INTO products (sku, name) VALUES (:sku, :name)"),
+                    {"sku": sku, "name": name},
+                )
+    finally:
+        command.upgrade(alembic_config(), "head")
+    with sync_engine().connect() as conn:
+        rows = dict(conn.execute(text("SELECT sku, name FROM products")).all())
+    assert rows == {
+        "BOM-1": "Joined",
+        "ZW-1": "Pasted",
+        "\ufeffTWIN-1": "First",
+        "twin-1": "Second",
+        "\ufeffPAIR-1": "One",
+        "pair-1\u200b": "Other",
+    }
