@@ -34,6 +34,7 @@ class FileRejected(ValueError):
 
 
 LISTED_UNKNOWN_COLUMNS = 20
+SHOWN_NAME_CHARS = 100
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,15 @@ class Header:
     def warnings(self) -> list[str]:
         if not self.unknown:
             return []
-        listed = ", ".join(self.unknown[:LISTED_UNKNOWN_COLUMNS])
+        listed = ", ".join(map(_shortened, self.unknown[:LISTED_UNKNOWN_COLUMNS]))
         more = len(self.unknown) - LISTED_UNKNOWN_COLUMNS
         return [f"Unknown columns ignored: {listed}" + (f" and {more:,} more" if more > 0 else "")]
+
+
+def _shortened(name: str) -> str:
+    if len(name) <= SHOWN_NAME_CHARS:
+        return name
+    return f"{name[:SHOWN_NAME_CHARS]}… ({len(name):,} characters)"
 
 
 def _position_of_bad_utf8(data: bytes) -> tuple[int, int]:
@@ -109,6 +116,8 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
         )
     header_line = data if end < 0 else data[:end]
     text = header_line.decode("utf-8", errors="replace")
+    # The csv module's limit on a field (128 Ki characters unless raised) is global.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_HEADER_BYTES))
     try:
         names = next(csv.reader(io.StringIO(text)), [])
     except csv.Error as exc:
@@ -137,7 +146,7 @@ def csv_error_reason(exc: csv.Error) -> str:
 
 
 def _visible(name: str) -> str:
-    """A header name with its invisible characters (a second byte order mark, say) shown."""
+    """A header name with its invisible characters (a word joiner, say) shown."""
     return "".join(char if char.isprintable() else f"<U+{ord(char):04X}>" for char in name)
 
 

@@ -276,7 +276,8 @@ async def test_an_upload_the_broker_cannot_take_is_still_accepted_and_stays_queu
 
 
 async def test_a_header_wider_than_the_first_64_kib_is_read_whole(client, worker):
-    """Any number of unknown columns (DESIGN): here 12,000 before the known ones."""
+    """Unknown columns by the thousand (DESIGN sets no limit): 12,000 before the known
+    ones."""
     unknown = [f"extra_{i}" for i in range(12_000)]
     header = ",".join([*unknown, "sku", "name"])
     row = "," * len(unknown) + "W-1,Wide"
@@ -297,3 +298,13 @@ async def test_a_header_longer_than_any_is_refused_and_says_its_limit(client):
     assert response.status_code == 422, response.text
     assert response.json()["detail"] == "The header row is longer than 1 MiB or has no line end."
     assert _kept() == (0, 0)
+
+
+async def test_a_column_name_longer_than_the_csv_module_reads_by_default_is_one_name(
+    client, worker
+):
+    """Python's csv module reads fields of 128 KiB at most unless told otherwise."""
+    long_name = "x" * 200_000
+    result = await import_file(client, f"{long_name},sku,name\n,L-1,Long\n".encode())
+    assert (result["status"], result["created"]) == ("completed", 1), result
+    assert result["warnings"] == [f"Unknown columns ignored: {'x' * 100}… (200,000 characters)"]
