@@ -26,8 +26,9 @@ from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 1.0
-# A comment this often while nothing changes: the UI takes 15 s of silence (three of
-# them missed) for a stream that stopped, and says its view may be out of date.
+# A comment this often while nothing changes (a second or so later, after a poll): the UI
+# takes 15 s of silence (two missed, and more) for a stream that stopped, and says its
+# view may be out of date.
 KEEPALIVE_SECONDS = 5.0
 
 

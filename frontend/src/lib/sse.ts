@@ -8,8 +8,8 @@ import { EventStreamParser, type StreamEvent } from './event-stream';
 import { buildUrl, errorDetail } from './http';
 
 /**
- * How long a stream may stay silent before its connection is taken for dead: three keepalives
- * missed, as the server writes at least a keepalive comment every 5 s. A half-open connection
+ * How long a stream may stay silent before its connection is taken for dead: more than two
+ * keepalives missed, as the server writes one every 5 or 6 s while nothing changes. A half-open connection
  * would keep a read waiting for ever, and the page showing its last state as current.
  */
 const STREAM_SILENCE_LIMIT_MS = 15_000;

@@ -79,6 +79,11 @@ describe('ImportProgress', () => {
     rerender(<ImportProgress item={{ ...queued, status: 'running', phase: 'reading', started_at: started }} />);
     expect(screen.getByText(`Started ${formatDateTime(started)}`)).toBeInTheDocument();
     expect(screen.queryByText(/^Queued/)).toBeNull();
+
+    // Cancelled before it started: no longer queued.
+    rerender(<ImportProgress item={{ ...queued, status: 'cancelled', phase: 'cancelled' }} />);
+    expect(screen.getByText(`Uploaded ${formatDateTime(uploaded)}`)).toBeInTheDocument();
+    expect(screen.queryByText(/^Queued/)).toBeNull();
   });
 
   it('says a queued import has not started, not that it is estimating', () => {

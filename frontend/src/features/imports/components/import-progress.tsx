@@ -67,7 +67,9 @@ export function ImportProgress({
             {item.filename}
           </h2>
           <p className="text-xs text-slate-600">
-            {item.started_at ? `Started ${formatDateTime(item.started_at)}` : `Queued ${formatDateTime(item.created_at)}`}
+            {item.started_at
+              ? `Started ${formatDateTime(item.started_at)}`
+              : `${item.status === 'queued' ? 'Queued' : 'Uploaded'} ${formatDateTime(item.created_at)}`}
           </p>
           {(item.attempts ?? 0) > 1 && (
             <p className="text-xs text-amber-900" data-testid="import-restarted">
@@ -189,7 +191,8 @@ function UpdatesPaused() {
   );
 }
 
-/** Once the import has ended, the bar's colour says how it went, as the summary's does. */
+/** Once the import has ended, the bar's colour says how it went: red failed, grey nothing applied,
+ * amber applied with rows skipped, green applied whole. */
 function barTone(item: Import): ProgressTone {
   if (item.status === 'failed') return 'red';
   if (item.status === 'cancelled') return 'slate';
