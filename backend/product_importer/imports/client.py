@@ -380,10 +380,10 @@ def _checked_url(url: str) -> None:
             EXIT_USAGE,
         )
     try:
-        port_is_one = parts.port != 0
+        port_is_valid = parts.port != 0
     except ValueError:
-        port_is_one = False
-    if not port_is_one:
+        port_is_valid = False
+    if not port_is_valid:
         message = f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
         raise CommandEnded(message, EXIT_USAGE)
 
@@ -415,4 +415,4 @@ def run_import_command(file: str, url: str, token: str | None = None) -> int:
         print(end, file=sys.stderr)
         return end.exit_code
     _report(final, api)
-    return EXIT_CODES.get(final["status"], 1)
+    return EXIT_CODES[final["status"]]

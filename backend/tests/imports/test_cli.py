@@ -360,6 +360,7 @@ def test_a_rate_limit_a_server_error_or_a_page_not_the_api_s_are_asked_again(
 ):
     """The README's exit 4 comes only after a minute of retries: a busy or briefly
     failing API, or a proxy between, does not lose track of a running import."""
+    _AcceptsThenStumbles.polls = 0
     with _serving(_AcceptsThenStumbles) as url:
         code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()

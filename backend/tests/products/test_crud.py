@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
+import httpx
 import pytest
 
 from tests.products.helpers import API, add_products, events, sql_scalar
@@ -36,6 +37,17 @@ async def test_create_returns_201_with_the_product_and_records_an_event(client):
     assert (await client.get(response.headers["location"])).json() == body
     [event] = events("product.created")
     assert event["type"] == "product.created" and event["data"] == body
+
+
+async def test_a_new_product_s_location_is_under_the_path_the_app_is_served_at(client):
+    app = client._transport.app
+    transport = httpx.ASGITransport(app=app, root_path="/importer")
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        response = await http.post("/importer/api/v1/products", json={"sku": "R-1", "name": "x"})
+        assert response.status_code == 201, response.text
+        location = response.headers["location"]
+        assert location == f"/importer/api/v1/products/{response.json()['id']}"
+        assert (await http.get(location)).json() == response.json()
 
 
 async def test_create_defaults_is_active_and_stores_an_empty_description_as_null(client):
