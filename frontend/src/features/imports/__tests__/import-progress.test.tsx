@@ -24,6 +24,14 @@ describe('ImportProgress', () => {
     expect(onCancel).toHaveBeenCalledTimes(1);
   });
 
+  it('gives no speed for an import that ended without applying its file', () => {
+    for (const status of ['failed', 'cancelled'] as const) {
+      const { unmount } = render(<ImportProgress item={importFactory({ status, phase: status, rows_per_second: 703_426 })} />);
+      expect(screen.getByTestId('import-speed')).toHaveTextContent(/^—$/);
+      unmount();
+    }
+  });
+
   it('says how much of a finished import was spent waiting for other imports', () => {
     const finished = {
       status: 'completed' as const,

@@ -117,7 +117,7 @@ export function ImportProgress({
           )}
         </Stat>
         <Stat label="Rows per second" testId="import-speed">
-          {item.rows_per_second ? formatNumber(item.rows_per_second) : '—'}
+          {item.rows_per_second && !endedUnapplied(item) ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
           {active ? timeLeft(left, waitingFor(item), updatesStopped) : formatDuration(duration(item))}
@@ -199,6 +199,11 @@ function barTone(item: Import): ProgressTone {
   if (item.status !== 'completed') return 'indigo';
   if (appliedRows(item) === 0) return 'slate';
   return item.skipped > 0 ? 'amber' : 'emerald';
+}
+
+/** Failed or cancelled: the speed of a read that applied nothing says nothing useful. */
+function endedUnapplied(item: Import): boolean {
+  return item.status === 'failed' || item.status === 'cancelled';
 }
 
 function duration(item: Import): number | null {
