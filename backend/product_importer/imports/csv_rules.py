@@ -87,14 +87,25 @@ def check_text(data: bytes, *, complete: bool) -> None:
         ) from None
 
 
-def header_bytes(probe: bytes) -> bytes | None:
-    """The first bytes of a file that its header is decided on, once `probe` (the file's
-    start, as far as read) holds them: HEADER_PROBE_BYTES, or the whole header line if
-    longer; None while more are needed (`parse_header(probe, complete=True)` at the end
-    of a shorter file)."""
-    end = probe.find(b"\n", 0, MAX_HEADER_BYTES)
-    needed = max(HEADER_PROBE_BYTES, end + 1) if end >= 0 else MAX_HEADER_BYTES
-    return probe[:needed] if len(probe) >= needed else None
+class HeaderReader:
+    """Reads a file's header from its first chunks, as they come: `feed` each chunk
+    until it gives the header (or raises FileRejected), then `end` at the end of a file
+    too short to decide on before. It decides on HEADER_PROBE_BYTES, or on the whole
+    header line if longer (up to MAX_HEADER_BYTES)."""
+
+    def __init__(self) -> None:
+        self._probe = bytearray()
+
+    def feed(self, data: bytes) -> Header | None:
+        self._probe += data
+        end = self._probe.find(b"\n", 0, MAX_HEADER_BYTES)
+        needed = max(HEADER_PROBE_BYTES, end + 1) if end >= 0 else MAX_HEADER_BYTES
+        if len(self._probe) < needed:
+            return None
+        return parse_header(bytes(self._probe[:needed]), complete=False)
+
+    def end(self) -> Header:
+        return parse_header(bytes(self._probe), complete=True)
 
 
 def parse_header(first_bytes: bytes, *, complete: bool) -> Header:

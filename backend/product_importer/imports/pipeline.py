@@ -33,9 +33,8 @@ from product_importer.imports.csv_rules import (
     MAX_FIELD_CHARS,
     FileRejected,
     Header,
+    HeaderReader,
     csv_error_reason,
-    header_bytes,
-    parse_header,
 )
 from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import (
@@ -137,13 +136,12 @@ class _RegularQuotesReader(_ProgressReader):
 
 def read_header(aux: Connection, import_id: uuid.UUID) -> Header:
     """The header, from the file's first bytes (as many chunks as they span)."""
-    probe = b""
+    reader = HeaderReader()
     for data in iter_chunks(aux, import_id):
-        probe += data
-        decided_on = header_bytes(probe)
-        if decided_on is not None:
-            return parse_header(decided_on, complete=False)
-    return parse_header(probe, complete=True)
+        header = reader.feed(data)
+        if header is not None:
+            return header
+    return reader.end()
 
 
 def _copy_error_line(exc: psycopg2.Error) -> str:

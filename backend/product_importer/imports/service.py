@@ -14,7 +14,7 @@ from product_importer.config import Settings
 from product_importer.core.pagination import Page, PageParams
 from product_importer.db import after_commit
 from product_importer.imports import repository
-from product_importer.imports.csv_rules import header_bytes, parse_header
+from product_importer.imports.csv_rules import HeaderReader
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
@@ -89,20 +89,17 @@ async def create_from_upload(
     session.add(record)
     await session.flush()
     writer = _ChunkedWriter(session, record.id, settings.upload_chunk_bytes)
-    probe = bytearray()
+    header_reader = HeaderReader()
     header = None
     try:
         async for data in upload.chunks():
             if writer.size + len(data) > settings.max_upload_bytes:
                 raise UploadTooLarge(_too_large(settings.max_upload_bytes))
             if header is None:
-                probe += data
-                decided_on = header_bytes(bytes(probe))
-                if decided_on is not None:
-                    header = parse_header(decided_on, complete=False)
+                header = header_reader.feed(data)
             await writer.write(data)
         if header is None:
-            header = parse_header(bytes(probe), complete=True)
+            header = header_reader.end()
     except BaseException:
         with contextlib.suppress(Exception):
             await writer.settle()  # the session must be idle before it rolls back

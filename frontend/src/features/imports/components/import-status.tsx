@@ -2,9 +2,12 @@ import type { ImportStatus } from '@/types/api';
 
 type BadgeLook = ImportStatus | 'waiting';
 
+/** Not doing anything yet: queued, or waiting its turn. */
+const IDLE = 'bg-slate-100 text-slate-800 ring-slate-300';
+
 const styles: Record<BadgeLook, string> = {
-  queued: 'bg-slate-100 text-slate-800 ring-slate-300',
-  waiting: 'bg-slate-100 text-slate-800 ring-slate-300',
+  queued: IDLE,
+  waiting: IDLE,
   running: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
   completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
   failed: 'bg-red-50 text-red-800 ring-red-200',
