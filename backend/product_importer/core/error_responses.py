@@ -50,6 +50,12 @@ def try_again_later(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail, retry)
 
 
+def conflict_for_now(detail: str, retry_after: int) -> HTTPException:
+    """A 409 that passes: the resource is busy, and `Retry-After` says when to retry."""
+    retry = {"Retry-After": str(retry_after)}
+    return HTTPException(status.HTTP_409_CONFLICT, detail, retry)
+
+
 def _server_state(exc: BaseException) -> str:
     state = sqlstate(exc) if isinstance(exc, DBAPIError) else getattr(exc, "sqlstate", None)
     return state or ""

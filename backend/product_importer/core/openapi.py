@@ -34,6 +34,12 @@ BUSY_DOWNLOAD = {
 }
 # The header of an answer that made a resource (201) or took a job (202).
 LOCATION = {"Location": {"description": "The path of what was made", "schema": {"type": "string"}}}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds after which trying again may succeed",
+        "schema": {"type": "integer"},
+    }
+}
 BODY_ANSWER = {"413": f"{TOO_LARGE} Nothing was changed."}
 BEARER = "HTTPBearer"  # the scheme `app.bearer` declares
 

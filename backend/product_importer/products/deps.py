@@ -7,6 +7,7 @@ from fastapi import Depends, Header, HTTPException, Query, status
 from pydantic import AfterValidator
 
 from product_importer.core.deps import SessionDep, row_id
+from product_importer.core.error_responses import conflict_for_now
 from product_importer.products import service, versions
 from product_importer.products.errors import CatalogBusy
 from product_importer.products.field_rules import trimmed
@@ -93,7 +94,7 @@ async def _product_for_update(product_id: ProductId, session: SessionDep) -> Pro
     try:
         product = await service.lock_product_for_change(session, product_id)
     except CatalogBusy as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        raise conflict_for_now(str(exc), exc.retry_after) from None
     if product is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"product {product_id} not found")
     return product

@@ -15,7 +15,12 @@ class SkuTaken(Exception):
 
 class CatalogBusy(Exception):
     """A change refused because an import (or another long operation) holds what it
-    needs: delete-all during an import, or any change kept waiting too long."""
+    needs: delete-all during an import, or any change kept waiting too long.
+    `retry_after`: the seconds after which trying again may succeed."""
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidCursor(ValueError):

@@ -12,8 +12,8 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import StreamingResponse
 
 from product_importer.core.deps import PageDep, SessionDep
-from product_importer.core.error_responses import invalid_field, try_again_later
-from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION
+from product_importer.core.error_responses import conflict_for_now, invalid_field, try_again_later
+from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.products import list_service, service, versions
@@ -38,7 +38,9 @@ router = APIRouter(prefix="/products", tags=["products"])
 CONFLICT: dict[int | str, dict[str, Any]] = {
     status.HTTP_409_CONFLICT: {
         "description": "The SKU exists (in any letter case), or a running import held the "
-        "product or the table for over 5 s; nothing was changed"
+        "product or the table for over 5 s (then `Retry-After` says when to retry); "
+        "nothing was changed",
+        "headers": RETRY_AFTER,
     }
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -64,8 +66,10 @@ def _versioned(product: ProductRead, response: Response) -> ProductRead:
 def _http_errors() -> Iterator[None]:
     try:
         yield
-    except (SkuTaken, CatalogBusy) as exc:
+    except SkuTaken as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    except CatalogBusy as exc:
+        raise conflict_for_now(str(exc), exc.retry_after) from None
     except InvalidCursor as exc:
         raise invalid_field(("query", "cursor"), str(exc)) from None
     except DownloadsBusy as exc:
@@ -107,7 +111,13 @@ async def create_product(
 @router.delete(
     "/all",
     response_model=ProductsDeleted,
-    responses={status.HTTP_409_CONFLICT: {"description": "An import is queued or running"}},
+    responses={
+        status.HTTP_409_CONFLICT: {
+            "description": "An import is queued or running, or the table stayed in use; "
+            "`Retry-After` says when to retry",
+            "headers": RETRY_AFTER,
+        }
+    },
 )
 async def delete_all_products(session: SessionDep) -> ProductsDeleted:
     """Remove every product at once (TRUNCATE); returns how many there were."""
@@ -183,7 +193,13 @@ async def update_product(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND
     | CHANGED_SINCE
-    | {409: {"description": "A running import changed it, or held it for over 5 s"}},
+    | {
+        409: {
+            "description": "A running import changed it, or held it for over 5 s; "
+            "`Retry-After` says when to retry",
+            "headers": RETRY_AFTER,
+        }
+    },
 )
 async def delete_product(product: ProductAtVersionDep, session: SessionDep) -> Response:
     """Delete the product. With `If-Match`, only if it is still at that version."""

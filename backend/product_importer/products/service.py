@@ -35,6 +35,9 @@ EDIT_WAIT_SECONDS = 5.0
 # Delete-all keeps asking for the table lock this long (in short attempts, so that
 # requests arriving meanwhile never queue behind its wait for long).
 DELETE_ALL_LOCK_SECONDS = 1.0
+# What a 409 refused for an import's sake tells a client to wait (`Retry-After`): about
+# the time a 500,000-row import takes.
+IMPORT_RETRY_AFTER_SECONDS = 10
 
 
 @contextmanager
@@ -48,12 +51,14 @@ def _yield_to_imports() -> Iterator[None]:
         if sqlstate(exc) == DEADLOCK_DETECTED:
             raise CatalogBusy(
                 "a running import changed the same products at the same time; nothing "
-                "was changed, try again"
+                "was changed, try again",
+                retry_after=1,
             ) from None
         if sqlstate(exc) == LOCK_NOT_AVAILABLE:
             raise CatalogBusy(
                 "a running import is writing the catalog; nothing was changed, try again "
-                f"when it has finished (waited {EDIT_WAIT_SECONDS:g} s)"
+                f"when it has finished (waited {EDIT_WAIT_SECONDS:g} s)",
+                retry_after=IMPORT_RETRY_AFTER_SECONDS,
             ) from None
         raise
 
@@ -145,7 +150,8 @@ async def _refuse_during_import(session: AsyncSession) -> None:
     if (await session.execute(imports_repository.any_active())).scalar_one():
         raise CatalogBusy(
             "an import is queued or running; delete all products once it has finished "
-            "or after cancelling it"
+            "or after cancelling it",
+            retry_after=IMPORT_RETRY_AFTER_SECONDS,
         )
 
 
@@ -165,7 +171,8 @@ async def delete_all_products(session: AsyncSession) -> int:
         raise CatalogBusy(
             "the products table stayed in use (by an export's or an import's reading, or "
             "by many changes at once); nothing was deleted, try again "
-            f"(waited {time.monotonic() - asked_at:.1f} s)"
+            f"(waited {time.monotonic() - asked_at:.1f} s)",
+            retry_after=2,
         )
     await _refuse_during_import(session)  # queued while the lock was awaited
     deleted = int((await session.execute(repo.product_total())).scalar_one())

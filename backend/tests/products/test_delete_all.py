@@ -41,6 +41,7 @@ async def test_refused_while_an_import_is_queued_or_running(client, status):
     response = await client.delete(f"{API}/all")
     assert response.status_code == 409
     assert "an import is queued or running" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "10"
     assert sql_scalar("SELECT count(*) FROM products") == 3
     assert events("products.deleted_all") == []
 
@@ -63,6 +64,7 @@ async def test_gives_up_with_409_when_the_table_stays_locked(client, monkeypatch
         reader.rollback()
     assert response.status_code == 409
     assert "try again" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "2"
     assert sql_scalar("SELECT count(*) FROM products") == 3
     assert (await client.delete(f"{API}/all")).json() == {"deleted": 3}
 

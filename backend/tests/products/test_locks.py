@@ -117,6 +117,7 @@ async def test_an_edit_that_deadlocks_with_an_import_merge_is_a_409(client):
         raw.close()
     assert response.status_code == 409, response.text
     assert "try again" in response.json()["detail"]
+    assert response.headers["Retry-After"] == "1"
     assert sql_scalar("SELECT name FROM products WHERE id = :id", id=product) == "merged"
 
 
@@ -258,8 +259,11 @@ def test_a_lock_attempt_that_fails_leaves_the_transaction_usable():
         holder.rollback()
 
 
-async def _while_an_import_holds(client, monkeypatch, lock: str, request) -> tuple[int, str, float]:
-    """(status, detail, seconds) of `request` made while another transaction runs `lock`."""
+async def _while_an_import_holds(
+    client, monkeypatch, lock: str, request
+) -> tuple[int, str, float, str | None]:
+    """(status, detail, seconds, Retry-After) of `request` made while another transaction
+    runs `lock`."""
     monkeypatch.setattr(service, "EDIT_WAIT_SECONDS", 0.5)
     raw = _import_connection()
     try:
@@ -270,7 +274,8 @@ async def _while_an_import_holds(client, monkeypatch, lock: str, request) -> tup
     finally:
         raw.rollback()
         raw.close()
-    return response.status_code, response.json()["detail"], seconds
+    detail = response.json()["detail"]
+    return response.status_code, detail, seconds, response.headers.get("Retry-After")
 
 
 REBUILDING = "LOCK TABLE products IN SHARE ROW EXCLUSIVE MODE"
@@ -290,11 +295,12 @@ async def test_changes_wait_a_bounded_time_for_a_rebuilding_import_then_get_409(
         lambda: client.post(API, json={"sku": "NEW-1", "name": "meanwhile"}),
     ]
     for change in changes:
-        status, detail, seconds = await _while_an_import_holds(
+        status, detail, seconds, retry_after = await _while_an_import_holds(
             client, monkeypatch, REBUILDING, change
         )
         assert status == 409, detail
         assert "a running import is writing the catalog" in detail and "try again" in detail
+        assert retry_after == "10"
         assert 0.4 < seconds < 5
     assert sql_scalar("SELECT name FROM products WHERE id = :id", id=product) == "Product 00000"
     assert sql_scalar("SELECT count(*) FROM products") == 1
@@ -303,7 +309,7 @@ async def test_changes_wait_a_bounded_time_for_a_rebuilding_import_then_get_409(
 async def test_an_edit_of_a_row_a_merging_import_holds_gets_409_after_the_wait(client, monkeypatch):
     [product] = add_products(numbered(1))
     merging = f"UPDATE products SET name = 'from the file' WHERE id = {product}"
-    status, detail, _ = await _while_an_import_holds(
+    status, detail, _, _ = await _while_an_import_holds(
         client, monkeypatch, merging, lambda: client.patch(f"{API}/{product}", json={"name": "x"})
     )
     assert status == 409 and "a running import is writing the catalog" in detail
@@ -311,7 +317,7 @@ async def test_an_edit_of_a_row_a_merging_import_holds_gets_409_after_the_wait(c
 
 async def test_a_new_sku_an_import_is_adding_gets_409_after_the_wait(client, monkeypatch):
     adding = "INSERT INTO products (sku, name) VALUES ('ADDING-1', 'from the file')"
-    status, detail, _ = await _while_an_import_holds(
+    status, detail, _, _ = await _while_an_import_holds(
         client, monkeypatch, adding, lambda: client.post(API, json={"sku": "adding-1", "name": "z"})
     )
     assert status == 409 and "a running import is writing the catalog" in detail

@@ -1398,9 +1398,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1478,9 +1480,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description An import is queued or running */
+            /** @description An import is queued or running, or the table stayed in use; `Retry-After` says when to retry */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1708,9 +1712,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1806,9 +1812,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description A running import changed it, or held it for over 5 s */
+            /** @description A running import changed it, or held it for over 5 s; `Retry-After` says when to retry */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1901,9 +1909,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s; nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
