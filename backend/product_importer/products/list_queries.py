@@ -190,6 +190,14 @@ def matched_page(
     )
 
 
+def exact_sku(filters: ProductFilters, sku: str) -> Select[Any]:
+    """The product whose SKU is `sku` ignoring letter case, if it matches `filters`: one
+    lookup in the unique `lower(sku)` index."""
+    return select(*COLUMNS).where(
+        func.lower(products.c.sku) == func.lower(sku), *conditions(filters)
+    )
+
+
 def count(filters: ProductFilters, limit: int) -> Select[Any]:
     """How many products match, counting no further than `limit` (bounded work)."""
     matches = select(products.c.id).where(*conditions(filters)).limit(limit).subquery("matches")

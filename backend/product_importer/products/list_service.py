@@ -318,8 +318,16 @@ async def list_products(
     """Raises `InvalidCursor` for a cursor this API did not issue for `sort`."""
     size = params.page_size
     if cursor:
-        return await _after_cursor(session, filters, decode(cursor, sort), size)
-    offset = params.offset
+        page = await _after_cursor(session, filters, decode(cursor, sort), size)
+    else:
+        page = await _numbered_page(session, filters, sort, size, params.offset)
+    page.exact_match = await _exact_match(session, filters)
+    return page
+
+
+async def _numbered_page(
+    session: AsyncSession, filters: ProductFilters, sort: ProductSort, size: int, offset: int
+) -> ProductPage:
     if filters.any:
         rows, total = await _filtered_page(session, filters, sort, size, offset)
     else:
@@ -327,6 +335,14 @@ async def list_products(
         rows = await _unfiltered(session, sort, size, offset, total.value)
     more = len(rows.items) == size and (total.is_estimate or offset + size < total.value)
     return _page(rows, total, sort, offset, size, more)
+
+
+async def _exact_match(session: AsyncSession, filters: ProductFilters) -> ProductRead | None:
+    term = filters.q or filters.sku
+    if not term:
+        return None
+    row = (await session.execute(sql.exact_sku(filters, term))).first()
+    return ProductRead.model_validate(row) if row else None
 
 
 async def _filtered_page(

@@ -146,6 +146,12 @@ class ProductPage(Page[ProductRead]):
         '"at least 10,001", not "about 10,001"). Only with `total_is_estimate`.',
     )
     next_cursor: str | None = None
+    exact_match: ProductRead | None = Field(
+        default=None,
+        description="With `q` (else `sku`): the product whose SKU is that term exactly "
+        "(ignoring letter case), if it matches every filter, on every page. Sorted among "
+        "`items` it may sit on any page: show it first.",
+    )
 
 
 class ProductsDeleted(BaseModel):

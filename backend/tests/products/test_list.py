@@ -321,6 +321,7 @@ async def test_an_empty_catalog(client):
         "total_is_estimate": False,
         "total_is_lower_bound": False,
         "next_cursor": None,
+        "exact_match": None,
     }
 
 
@@ -399,3 +400,46 @@ async def test_a_count_that_outgrows_a_too_low_estimate_says_at_least_the_cap(cl
     body = (await client.get(f"{API}?q=kettle&page_size=10")).json()
     assert len(body["items"]) == 10
     assert (body["total"], body["total_is_estimate"]) == (101, True)
+
+
+def _by_sku(rows: list[dict[str, Any]], sku: str) -> dict[str, Any]:
+    return next(row for row in rows if row["sku"] == sku)
+
+
+@pytest.mark.parametrize(
+    ("params", "exact_sku"),
+    [
+        ({"q": "kettle-3"}, "KETTLE-3"),  # any letter case
+        ({"q": "  kettle-2 "}, "kettle-2"),
+        ({"sku": "a_b-1"}, "A_B-1"),  # wildcards are literal here too
+        ({"q": "quote-1", "sku": "nope"}, None),  # it must match every filter
+        ({"q": "kettle"}, None),  # a substring of SKUs, not one of them
+        ({"name": "kettle-3"}, None),  # only `q` and `sku` name a SKU
+        ({}, None),
+    ],
+)
+async def test_exact_match_names_the_product_whose_sku_is_the_term(
+    client, products, params, exact_sku
+):
+    for page in (1, 2):
+        query = urlencode({**params, "page": page, "page_size": 1})
+        body = (await client.get(f"{API}?{query}")).json()
+        if exact_sku is None:
+            assert body["exact_match"] is None
+        else:
+            expected = _by_sku(products, exact_sku)
+            assert body["exact_match"]["id"] == expected["id"]
+            assert body["exact_match"]["sku"] == exact_sku
+
+
+async def test_exact_match_honours_is_active_and_is_on_cursor_pages(client, products):
+    inactive = next(row for row in products if not row["is_active"])
+    sku = inactive["sku"].lower()
+    hidden = (await client.get(f"{API}?{urlencode({'q': sku, 'is_active': 'true'})}")).json()
+    assert hidden["exact_match"] is None
+    [kettle] = add_products([{"sku": "Kettle", "name": "The kettle", "is_active": True}])
+    query = {"q": "KETTLE", "page_size": 2}
+    first = (await client.get(f"{API}?{urlencode(query)}")).json()
+    query["cursor"] = first["next_cursor"]
+    after = (await client.get(f"{API}?{urlencode(query)}")).json()
+    assert first["exact_match"]["id"] == after["exact_match"]["id"] == kettle

@@ -914,6 +914,8 @@ export interface components {
             total_is_lower_bound?: boolean;
             /** Next Cursor */
             next_cursor?: string | null;
+            /** @description With `q` (else `sku`): the product whose SKU is that term exactly (ignoring letter case), if it matches every filter, on every page. Sorted among `items` it may sit on any page: show it first. */
+            exact_match?: components["schemas"]["ProductRead"] | null;
         };
         /** ProductRead */
         ProductRead: {
