@@ -168,6 +168,7 @@ def sample_values(conn: Any) -> dict[str, list[Any]]:
     return {
         "rare": rng.sample(models, min(12, len(models))),
         "sku": [sku[3:10].lower() for sku, _, _ in rng.sample(rows, 12)],
+        "whole_sku": [sku.lower() for sku, _, _ in rng.sample(rows, 12)],
         "ids": [product_id for _, _, product_id in rows],
     }
 
@@ -191,6 +192,7 @@ def shapes(
         ("q frequent term", rotate(COMMON_TERMS, API + "?q={}")),
         ("q rare term", rotate(samples["rare"], API + "?q={}")),
         ("q no match", rotate(("xyzzy", "qqqqq", "zzyzx"), API + "?q={}")),
+        ("q a whole SKU (exact_match)", rotate(samples["whole_sku"], API + "?q={}")),
         ("sku filter", rotate(samples["sku"], API + "?sku={}")),
         ("name filter", rotate(COMMON_TERMS, API + "?name={}")),
         ("name filter, rare", rotate(samples["rare"], API + "?name={}")),
@@ -212,6 +214,7 @@ FIRST_PAGE_SHAPES = {
     "q frequent term",
     "q rare term",
     "q no match",
+    "q a whole SKU (exact_match)",
     "sku filter",
     "name filter",
     "name filter, rare",
@@ -397,6 +400,10 @@ def plans(rows: int) -> list[tuple[str, str]]:
                 sql.matched_page(
                     ProductFilters(description="xyzzy"), ProductSort.ID, 50, 0
                 ),
+            ),
+            (
+                "exact SKU: q=abc-1234",
+                sql.exact_sku(ProductFilters(q="abc-1234"), "abc-1234"),
             ),
             ("count: q=model q12", sql.count(ProductFilters(q="model q12"), 10_001)),
             (

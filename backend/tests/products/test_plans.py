@@ -126,5 +126,9 @@ def test_every_list_shape_uses_an_index():
                 statement = sql.matched_page(filters, sort, 50, 0)
                 check(f"matches sort={sort} {filters}", statement, (*bitmap, *walk), index)
             check(f"count {filters}", sql.count(filters, 10_001), (*bitmap, *walk), index)
+        whole_sku = rows[ROWS // 3][0].lower()
+        for filters in (ProductFilters(q=whole_sku), ProductFilters(q=whole_sku, is_active=True)):
+            statement = sql.exact_sku(filters, whole_sku)
+            check(f"exact sku {filters}", statement, walk, SORT_INDEX["sku"])
 
     assert not failures, "\n".join(failures)
