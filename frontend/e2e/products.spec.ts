@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   api,
   expect,
+  expectNoA11yViolations,
   holdRequests,
   importThroughApi,
   nextFrames,
@@ -535,6 +536,70 @@ test.describe('Story 2c: long values and edits from two places', () => {
     await pageRequestsSeen(page);
     expect(deletes).toHaveLength(1);
     await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
+  });
+});
+
+test.describe('Story 2d: a whole SKU among many matches', () => {
+  test.beforeEach(async ({ baseURL }) => {
+    await api(baseURL!, 'products/all', { method: 'DELETE' });
+    // 30 SKUs containing "ABC-1", stored first: sorted by id they fill a page of 25 before ABC-1.
+    const numbers = [...Array(10).keys()].map((n) => 10 + n).concat([...Array(20).keys()].map((n) => 100 + n));
+    const csv = ['sku,name,description', ...numbers.map((n) => `ABC-${n},Similar ${n},Shares the prefix`)];
+    const done = await importThroughApi(baseURL!, 'abc.csv', csv.join('\n') + '\n');
+    expect(done.status).toBe('completed');
+    await api(baseURL!, 'products', { method: 'POST', body: { sku: 'ABC-1', name: 'The exact one' } });
+  });
+
+  test('a search for a whole SKU shows that product above the table, wherever it sorts, at 1280 and 375 px', async ({
+    page,
+  }) => {
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/products?page_size=25');
+      const pager = page.getByRole('navigation', { name: 'Products pagination' });
+      await expect(pager).toContainText('1–25 of 31');
+      const exact = page.getByRole('region', { name: 'Exact SKU match' });
+      await expect(exact).toHaveCount(0);
+
+      const search = page.getByRole('searchbox', { name: 'Search by SKU or name' });
+      await search.fill('abc-1');
+      await expect(page).toHaveURL(/q=abc-1/);
+      await expect(exact).toContainText('ABC-1');
+      await expect(exact).toContainText('The exact one');
+      // Among the 31 matches it sorts last, on page 2: the table's first page does not have it.
+      await expect(pager).toContainText('1–25 of 31');
+      await expect(table(page).getByRole('button', { name: 'Edit ABC-1', exact: true })).toHaveCount(0);
+      expect(await hasHorizontalOverflow(page), `the products page is wider than ${width} px`).toBe(false);
+      for (const control of [
+        exact.getByRole('switch', { name: 'Active: ABC-1', exact: true }),
+        exact.getByRole('button', { name: 'Edit ABC-1', exact: true }),
+        exact.getByRole('button', { name: 'Delete ABC-1', exact: true }),
+      ]) {
+        await expectWithinViewport(page, control, `the exact match's ${await control.getAttribute('aria-label')}`);
+      }
+      if (width === 1280) await expectNoA11yViolations(page, 'products with an exact SKU match');
+
+      // Its Edit opens the dialog for that product, from the keyboard too.
+      const edit = exact.getByRole('button', { name: 'Edit ABC-1', exact: true });
+      await edit.focus();
+      await page.keyboard.press('Enter');
+      const dialog = page.getByRole('dialog', { name: 'Edit product' });
+      await expect(dialog.getByLabel(/^SKU/)).toHaveValue('ABC-1');
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(edit).toBeFocused();
+
+      // On its own page the row is there too, marked as the one shown above.
+      await pager.getByRole('button', { name: 'Next page' }).click();
+      const editInRow = page.getByRole('button', { name: 'Edit ABC-1', exact: true });
+      const row = table(page).getByRole('row').filter({ has: editInRow });
+      await expect(row).toHaveAttribute('aria-current', 'true');
+      await expect(exact).toContainText('ABC-1');
+
+      await search.fill('');
+      await expect(page).not.toHaveURL(/q=/);
+      await expect(exact).toHaveCount(0);
+    }
   });
 });
 

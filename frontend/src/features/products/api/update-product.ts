@@ -26,9 +26,15 @@ export function useUpdateProduct() {
   return useMutation({
     mutationFn: updateProduct,
     onSuccess: (saved) => {
-      // Show the saved product at once in every cached page that holds it.
+      // Show the saved product at once in every cached page that holds it, above the table too.
       queryClient.setQueriesData<ProductPage>({ queryKey: productKeys.lists() }, (page) =>
-        page ? { ...page, items: page.items.map((item) => (item.id === saved.id ? saved : item)) } : page,
+        page
+          ? {
+              ...page,
+              items: page.items.map((item) => (item.id === saved.id ? saved : item)),
+              exact_match: page.exact_match?.id === saved.id ? saved : page.exact_match,
+            }
+          : page,
       );
       void queryClient.invalidateQueries({ queryKey: productKeys.all });
     },

@@ -11,6 +11,7 @@ import { useLastPageRedirect, type PastTheEnd } from '../hooks/use-last-page-red
 import { PAGE_SIZES, useProductsSearch } from '../hooks/use-products-search';
 import { fromSort, productColumns, toSort } from './product-columns';
 import { BusyNotice } from './busy-notice';
+import { ExactSkuMatch, exactSkuMatchToShow } from './exact-sku-match';
 import { ProductFormModal } from './product-form-modal';
 
 type ProductsTableProps = {
@@ -41,12 +42,16 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
 
   const data = products.data;
   const pastTheEnd = useLastPageRedirect(query, products.isPlaceholderData ? undefined : data, update);
+  const exactMatch = exactSkuMatchToShow(query, data, products.isPlaceholderData);
 
   return (
     <>
       {/* One block with the table: the notice, empty most of the time, adds no space above it. */}
       <div>
         <BusyNotice notice={busyNotice} testId="products-busy-notice" className="mb-4" />
+        {exactMatch && (
+          <ExactSkuMatch key={exactMatch.id} product={exactMatch} onEdit={setEditing} onDelete={askToDelete} />
+        )}
         <DataTable
           caption="Products"
           columns={columns}
@@ -63,6 +68,7 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
           onPageChange={(page) => update({ page }, { resetPage: false })}
           onPageSizeChange={(page_size) => update({ page_size })}
           pageSizeOptions={PAGE_SIZES}
+          isCurrentRow={(row) => row.id === exactMatch?.id}
           isLoading={products.isPending}
           showsPreviousPage={products.isPlaceholderData}
           error={
