@@ -171,8 +171,9 @@ def _stage_with_copy(cur: Any, sql: StagingSql, reader: _RegularQuotesReader) ->
         detail = (exc.diag.message_primary or "").split(":", 1)[-1].strip()
         if detail == "0x00":
             raise FileRejected(f"{where}: {BINARY_DATA}") from None
+        shown = detail.upper().replace("0X", "0x")  # as the upload's check shows bytes
         raise FileRejected(
-            f"{where}: the file is not valid UTF-8 text (bytes {detail}). "
+            f"{where}: the file is not valid UTF-8 text (bytes {shown}). "
             "Save it as UTF-8 and upload it again."
         ) from None
     except psycopg2.Error:
@@ -207,7 +208,7 @@ class _FileLines:
         if "\x00" in self.last:
             raise FileRejected(f"Line {self.number}: {BINARY_DATA}")
         if not self.last.isascii() and (undecodable := NOT_UTF8.search(self.last)):
-            shown = " ".join(f"0x{ord(char) - 0xDC00:02x}" for char in undecodable.group())
+            shown = " ".join(f"0x{ord(char) - 0xDC00:02X}" for char in undecodable.group())
             raise FileRejected(
                 f"Line {self.number}: the file is not valid UTF-8 text (bytes {shown}). "
                 "Save it as UTF-8 and upload it again."

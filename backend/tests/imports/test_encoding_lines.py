@@ -1,6 +1,8 @@
 """Invalid UTF-8 past the first 64 KiB (which the API checks) fails the import with
 the line that holds it, whichever path reads the file."""
 
+import re
+
 import pytest
 
 from product_importer.imports import runner
@@ -30,3 +32,8 @@ def test_invalid_utf8_fails_with_its_line(first_row, bad):
     assert runner.run_import(import_id) == "failed"
     error = stored_record(import_id).error
     assert error.startswith(f"Line {line}: the file is not valid UTF-8 text"), error
+    # The bytes in capitals, from the first that is not ASCII, as the upload's check says.
+    shown = re.search(r"\(bytes ((?:0x[0-9A-Fa-f]{2} ?)+)\)", error)
+    first = next(byte for byte in bad if byte >= 0x80)
+    assert shown and shown.group(1) == shown.group(1).upper().replace("0X", "0x"), error
+    assert shown.group(1).startswith(f"0x{first:02X}"), error
