@@ -30,10 +30,11 @@ Totals (`total_is_estimate` says which)
 - `is_active` only: exact while there are at most `INACTIVE_COUNT_MAX` inactive
   products (counted on their partial index), else estimated.
 - Substring filters: counted exactly (up to `EXACT_COUNT_MAX`) when the planner
-  expects at most that many matches; otherwise the planner's estimate, never below
-  the rows this page proves exist (nor the cap, when the count reached it: then
-  `total_is_lower_bound` says so). Counting costs ~1 us per match, so the cap bounds
-  it to ~10 ms.
+  expects at most that many matches; otherwise an estimate from a sample of the
+  table's pages (the planner's when the table or the sample's hits are too few to
+  say more), never below the rows this page proves exist. When the count reached
+  its cap, the total is at least the cap (`total_is_lower_bound`) unless the sample
+  says more. Counting costs ~1 us per match, so the cap bounds it to ~10 ms.
 - After a cursor, only the counts above are exact. A total otherwise rests on the
   cursor's offset, so it is an estimate, even when the page ends the result.
 """
@@ -72,6 +73,11 @@ EXACT_COUNT_MAX = 10_000
 PAST_END_COUNT_MAX = 100_000
 INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
+# A substring filter's total too costly to count is estimated from a sample of the
+# table's pages: at 500,000 products the planner's estimates (guessed from ~100 stored
+# values) were 0.5-1.45x the count, a sample of ~10,000 rows 0.89-1.09x, for ~2.5 ms.
+SAMPLE_ROWS = 10_000
+SAMPLE_HITS_MIN = 100  # fewer hits in the sample say less than the planner does
 
 Keys = tuple[Any, ...]
 
@@ -240,6 +246,21 @@ async def _counted(
     return _Total(exact)
 
 
+async def _estimated_matches(
+    session: AsyncSession, filters: ProductFilters, estimate: int, products: int
+) -> int:
+    """The matches of a substring filter estimated from a sample of the table, when it
+    has more rows than the sample and the sample holds enough hits; else the planner's
+    `estimate`."""
+    if not filters.substrings or products <= SAMPLE_ROWS:
+        return estimate
+    percent = 100 * SAMPLE_ROWS / products
+    hits = int((await session.execute(sql.sampled_count(filters, percent))).scalar_one())
+    if hits < SAMPLE_HITS_MIN:
+        return estimate
+    return round(hits * 100 / percent)
+
+
 class _Count:
     """`_counted` for one list, asked at most once (a deep page asks before it reads
     the page, its total after)."""
@@ -256,12 +277,15 @@ class _Count:
             self.total, self.asked = await _counted(*self.args), True
         return self.total
 
+    async def estimated(self) -> int:
+        """The matches estimated, for a total that was not counted."""
+        return await _estimated_matches(*self.args)
+
 
 async def _filtered_total(
     session: AsyncSession,
     filters: ProductFilters,
     page: tuple[int, int, int],
-    estimate: int,
     count: _Count,
 ) -> _Total:
     """The total of a filtered list whose page (offset, size) held `rows`."""
@@ -272,13 +296,17 @@ async def _filtered_total(
         exact = await _count_up_to(session, filters, min(offset, PAST_END_COUNT_MAX))
         if exact is not None:
             return _Total(exact)
-        return _Total(min(estimate, offset), is_estimate=True)
+        return _Total(min(await count.estimated(), offset), is_estimate=True)
     counted = await count()
     if counted is not None and not counted.is_lower_bound:
         return counted
     proven = offset + rows + (1 if rows == size else 0)
-    least = counted.value if counted is not None else estimate
-    return _Total(max(least, proven), is_estimate=True, is_lower_bound=counted is not None)
+    value = max(await count.estimated(), proven)
+    if counted is None:
+        return _Total(value, is_estimate=True)
+    # The count stopped at its cap: at least that many, "about" more if the sample says so.
+    least = max(counted.value, proven)
+    return _Total(max(value, least), is_estimate=True, is_lower_bound=value <= least)
 
 
 async def _total_after_cursor(
@@ -298,7 +326,7 @@ async def _total_after_cursor(
         return counted
     guess = offset + (rows.matches if rows.matches is not None else len(rows.items))
     if not ended:
-        guess = max(guess, estimate)
+        guess = max(guess, await _estimated_matches(session, filters, estimate, products))
     if counted is None:
         return _Total(guess, is_estimate=True)
     value = max(counted.value, guess)
@@ -365,7 +393,7 @@ async def _filtered_page(
     if rows.matches is not None:
         return rows, _Total(rows.matches)
     page = (offset, size, len(rows.items))
-    return rows, await _filtered_total(session, filters, page, estimate, count)
+    return rows, await _filtered_total(session, filters, page, count)
 
 
 async def _after_cursor(

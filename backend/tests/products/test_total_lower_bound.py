@@ -3,8 +3,10 @@ not "about"."""
 
 from __future__ import annotations
 
+import random
+
 from product_importer.products import list_service
-from tests.products.helpers import API, add_products, sql_execute
+from tests.products.helpers import API, add_products, copy_products, sql_execute, sql_scalar
 
 
 async def test_a_count_stopped_at_its_cap_is_a_lower_bound(client, monkeypatch):
@@ -36,3 +38,23 @@ async def test_estimated_and_exact_totals_are_not_lower_bounds(client, monkeypat
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 5)  # the planner expects 40
     body = (await client.get(f"{API}?name=teapot&page_size=5")).json()
     assert (body["total_is_estimate"], body["total_is_lower_bound"]) == (True, False)
+
+
+async def test_a_count_stopped_at_its_cap_gives_way_to_a_sample_that_says_more(client, monkeypatch):
+    """The planner expects a rare term, the count stops at its cap (1,000 + 1), and a
+    fixed sample of the table says about 5,000 (a quarter of 20,000 products): the
+    total is that estimate, not "at least 1,001"."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 1_000)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
+
+    async def planner_expects_a_rare_term(session, filters):
+        return 10
+
+    monkeypatch.setattr(list_service, "_estimate", planner_expects_a_rare_term)
+    rng = random.Random(9)
+    names = ["Teapot", "Desk lamp", "Oak chair", "Mug"]
+    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(20_000)])
+    body = (await client.get(f"{API}?name=teapot")).json()
+    assert (body["total_is_estimate"], body["total_is_lower_bound"]) == (True, False)
+    matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE 'teapot%'")
+    assert 0.8 < body["total"] / matches < 1.2, (body["total"], matches)

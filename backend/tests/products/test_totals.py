@@ -4,6 +4,7 @@ a flagged estimate for filtered lists."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
 import pytest
@@ -11,7 +12,14 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.products import list_service
-from tests.products.helpers import API, add_products, numbered, sql_execute, sql_scalar
+from tests.products.helpers import (
+    API,
+    add_products,
+    copy_products,
+    numbered,
+    sql_execute,
+    sql_scalar,
+)
 
 
 async def total(client, query: str = "") -> int:
@@ -186,3 +194,41 @@ async def test_many_inactive_products_make_is_active_totals_estimates(client, mo
 @pytest.mark.parametrize("query", ["", "q=product", "is_active=true"])
 async def test_totals_on_an_empty_catalog(client, query):
     assert await total(client, query) == 0
+
+
+async def test_an_uncounted_total_is_estimated_from_a_sample_not_the_planner(client, monkeypatch):
+    """A frequent term's matches are not counted: the total comes from a fixed sample
+    of the table (here a quarter of 20,000 rows hold "kettle"), whatever the planner
+    guesses, and is the same on every page."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
+
+    async def planner_far_off(session, filters):
+        return 1_000_000
+
+    monkeypatch.setattr(list_service, "_estimate", planner_far_off)
+    rng = random.Random(5)
+    names = ["Steel kettle", "Desk lamp", "Oak chair", "Mug"]
+    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(20_000)])
+    matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE '%kettle%'")
+    totals = set()
+    for page in (1, 2, 30):
+        body = (await client.get(f"{API}?q=kettle&page={page}")).json()
+        assert body["total_is_estimate"] is True and len(body["items"]) == 50
+        totals.add(body["total"])
+    [estimated] = totals
+    assert 0.8 < estimated / matches < 1.2, (estimated, matches)
+
+
+async def test_a_sample_with_few_hits_leaves_the_planners_estimate(client, monkeypatch):
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
+    monkeypatch.setattr(list_service, "SAMPLE_HITS_MIN", 10_000)
+
+    async def planner(session, filters):
+        return 12_345
+
+    monkeypatch.setattr(list_service, "_estimate", planner)
+    copy_products([(f"S-{i}", f"Steel kettle {i}", None, True) for i in range(20_000)])
+    body = (await client.get(f"{API}?q=kettle")).json()
+    assert (body["total"], body["total_is_estimate"]) == (12_345, True)
