@@ -68,17 +68,29 @@ def _text(value: str) -> str:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
+def _is_json(value: Any) -> bool:
+    """False for NaN and Infinity (at any depth), which Python's parser takes from a
+    body but JSON has not: an answer repeating them could not be written."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
+
+
 def _echoable(value: Any) -> Any:
     """What a validation error may repeat of a value the client sent: a string, bytes or
-    a container (as its JSON text) shortened to `MAX_ECHOED_CHARS`."""
+    a container (as its JSON text) shortened to `MAX_ECHOED_CHARS`; NaN or Infinity as
+    the text that was sent."""
     if isinstance(value, bytes):
         return _text(value[: MAX_ECHOED_CHARS * 4].decode("utf-8", "replace"))
     if isinstance(value, str):
         return _text(value)
     if isinstance(value, dict | list | tuple):
-        encoded = json.dumps(jsonable_encoder(value, custom_encoder={bytes: repr}))
-        return value if len(encoded) <= MAX_ECHOED_CHARS else _text(encoded)
-    return value
+        plain = jsonable_encoder(value, custom_encoder={bytes: repr})
+        encoded = json.dumps(plain)
+        return value if len(encoded) <= MAX_ECHOED_CHARS and _is_json(plain) else _text(encoded)
+    return value if _is_json(value) else json.dumps(value)
 
 
 def _explained(error: dict[str, Any], request: Request) -> dict[str, Any]:

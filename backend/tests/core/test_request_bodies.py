@@ -109,3 +109,27 @@ async def test_a_json_body_that_is_not_utf8_is_told_where(client, method):
     assert (error["type"], error["loc"]) == ("json_invalid", ["body", 27])
     assert error["msg"] == "The body is not UTF-8 text (at byte offset 27): send JSON in UTF-8"
     assert (await client.get(f"{API}/{product_id}")).json()["name"] == "Kettle"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc", "echoed"),
+    [
+        (API, '{"sku": NaN, "name": "x"}', ["body", "sku"], "NaN"),
+        (
+            API,
+            '{"sku": "N-1", "name": "x", "is_active": Infinity}',
+            ["body", "is_active"],
+            "Infinity",
+        ),
+        (API, '{"sku": "N-1", "name": "x", "extra": -Infinity}', ["body", "extra"], "-Infinity"),
+        (API, '{"sku": ["a", NaN], "name": "x"}', ["body", "sku"], '["a", NaN]'),
+        ("/api/v1/webhooks/test", '{"url": 1e999}', ["body", "url"], "Infinity"),
+    ],
+)
+async def test_nan_and_infinity_in_a_body_are_told_where(client, path, body, loc, echoed):
+    """Python's JSON parser takes NaN and Infinity, which JSON has not: the 422 that
+    repeats them must still be JSON (it was a 500)."""
+    response = await client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == loc and error["input"] == echoed, error
