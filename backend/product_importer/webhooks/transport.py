@@ -23,6 +23,7 @@ import httpcore
 import httpx
 
 from product_importer import __version__
+from product_importer.security.audit import safe_url
 from product_importer.webhooks.signing import signature_headers
 from product_importer.webhooks.targets import (
     GuardedBackend,
@@ -32,6 +33,9 @@ from product_importer.webhooks.targets import (
 )
 
 logger = logging.getLogger(__name__)
+# httpx logs every request's whole URL at INFO (a worker's log level): a webhook URL may
+# hold a password, or a token in its path or query.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 EXCERPT_BYTES = 1024
 USER_AGENT = f"ProductImporter-Webhooks/{__version__}"
@@ -201,7 +205,7 @@ def post_event(
     except httpx.HTTPError as exc:
         return _failure(started, f"request failed: {exc}")
     except Exception as exc:  # a failure nobody foresaw is still an attempt to record
-        logger.exception("webhook request to %s failed unexpectedly", url)
+        logger.exception("webhook request to %s failed unexpectedly", safe_url(url))
         return _failure(started, f"request failed: {type(exc).__name__}: {exc}")
 
 

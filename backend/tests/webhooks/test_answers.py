@@ -3,6 +3,7 @@ the answer costs at most the excerpt's size: NUL bytes, odd Retry-After values,
 compressed and bomb answers."""
 
 import gzip
+import logging
 import tracemalloc
 
 import pytest
@@ -153,3 +154,26 @@ async def test_a_compressed_answer_is_read_and_a_plain_one_is_asked_for(client, 
     assert result["status_code"] == 500 and result["response_excerpt"] == "database on fire"
     (request,) = receiver.requests()
     assert request.headers["accept-encoding"] == "identity"
+
+
+def test_a_url_with_credentials_is_not_written_to_the_log(receiver: Receiver, caplog, monkeypatch):
+    """A worker logs at INFO, where httpx names every request's URL whole: a webhook URL's
+    password or token must not reach the log, even when the attempt fails unexpectedly."""
+    caplog.set_level(logging.INFO)
+    url = receiver.url("/hook?token=TOPSECRET").replace("//", "//user:PASSWORD@", 1)
+    result = transport.post_event(
+        url, "whsec_" + "A" * 44, "msg_1", b"{}", timeout=5, allow_private=True
+    )
+    assert result.ok, result
+
+    def unforeseen(response, latency, excerpt):
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(transport, "_classify", unforeseen)
+    failed = transport.post_event(
+        url, "whsec_" + "A" * 44, "msg_2", b"{}", timeout=5, allow_private=True
+    )
+    assert not failed.ok and "unforeseen" in failed.error
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "failed unexpectedly" in logged
+    assert "PASSWORD" not in logged and "TOPSECRET" not in logged, logged
