@@ -14,6 +14,18 @@ test('client-side routes load on a direct visit and through the navigation', asy
   await expect(page.getByRole('heading', { level: 1, name: 'Page not found' })).toBeVisible();
 });
 
+test('/import and /imports show the Import page at its address, in place of their history entry', async ({ page }) => {
+  for (const path of ['/import', '/imports']) {
+    await page.goto('/products');
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1, name: 'Import products' })).toBeVisible();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goBack();
+    await expect(page.getByRole('heading', { level: 1, name: 'Products' })).toBeVisible();
+    await expect(page).toHaveURL(/\/products$/);
+  }
+});
+
 test('an unknown import in the URL is "not found" at once, and is not asked about again', async ({ page }) => {
   const id = '00000000-0000-0000-0000-000000000000';
   const asked: string[] = [];

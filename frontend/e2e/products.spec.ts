@@ -537,6 +537,27 @@ test.describe('Story 2c: long values and edits from two places', () => {
     expect(deletes).toHaveLength(1);
     await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
   });
+
+  test('a delete confirmed from a page showing an older version deletes nothing, says so and shows the product as it is', async ({
+    page,
+    baseURL,
+  }) => {
+    const stored = async () => (await api<{ items: { id: number; name: string }[] }>(baseURL!, 'products?sku=PRD-009')).items;
+    await page.goto('/products?sku=PRD-009');
+    await table(page).getByRole('button', { name: 'Delete PRD-009' }).click();
+    const confirm = page.getByRole('alertdialog', { name: 'Delete product?' });
+    await expect(confirm).toContainText('Gadget 009');
+    // Changed elsewhere (another tab, an import) while the confirmation is open.
+    const [product] = await stored();
+    await api(baseURL!, `products/${product.id}`, { method: 'PATCH', body: { name: 'Renamed elsewhere' } });
+
+    await confirm.getByRole('button', { name: 'Delete product' }).click();
+    await expect(page.getByTestId('toast').filter({ hasText: 'PRD-009 was not deleted' })).toContainText(
+      'changed elsewhere since this page showed it',
+    );
+    await expect(table(page).getByRole('row').filter({ hasText: 'PRD-009' })).toContainText('Renamed elsewhere');
+    expect(await stored()).toMatchObject([{ id: product.id, name: 'Renamed elsewhere' }]);
+  });
 });
 
 test.describe('Story 2d: a whole SKU among many matches', () => {

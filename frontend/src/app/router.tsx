@@ -3,6 +3,7 @@ import { AppLayout } from './layout';
 import { ImportRoute } from './routes/import';
 import { NotFoundRoute } from './routes/not-found';
 import { ProductsRoute } from './routes/products';
+import { RedirectHome } from './routes/redirect-home';
 import { WebhooksRoute } from './routes/webhooks';
 
 export const routes = [
@@ -11,6 +12,8 @@ export const routes = [
     element: <AppLayout />,
     children: [
       { index: true, element: <ImportRoute /> },
+      { path: 'import', element: <RedirectHome /> },
+      { path: 'imports', element: <RedirectHome /> },
       { path: 'products', element: <ProductsRoute /> },
       { path: 'webhooks', element: <WebhooksRoute /> },
       { path: '*', element: <NotFoundRoute /> },

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useState, type RefObject } from 'react';
 import { replaceOpenersWithin } from './modal-stack';
 
 /**
@@ -61,15 +61,28 @@ export function useFocusAfterRemoval(itemSelector: string) {
  * instead of to the page's body; so does the focus a dialog opened from the item gives back.
  */
 export function useFocusMovedOnRemoval(ref: RefObject<HTMLElement | null>, itemSelector: string) {
+  const target = useCallback((from: HTMLElement) => focusTargetAfterRemoval(from, itemSelector), [itemSelector]);
+  useFocusPassedOnRemoval(ref, target);
+}
+
+/**
+ * For an element (`ref`) that goes while holding the keyboard focus, or while a dialog opened from
+ * it is open: the focus goes to `target(from)` (`from`, the element inside it that had the focus
+ * or opened the dialog) instead of to the page's body. Give a stable `target`.
+ */
+export function useFocusPassedOnRemoval(
+  ref: RefObject<HTMLElement | null>,
+  target: (from: HTMLElement) => HTMLElement | null,
+) {
   useLayoutEffect(() => {
-    const item = ref.current;
-    if (!item) return;
-    // Run while the item is still on the page, so that its neighbours can be found. A neighbour
-    // that goes in the same update passes the focus on in turn.
+    const element = ref.current;
+    if (!element) return;
+    // Run while the element is still on the page, so that its neighbours can be found. A
+    // neighbour that goes in the same update passes the focus on in turn.
     return () => {
       const active = document.activeElement;
-      if (active instanceof HTMLElement && item.contains(active)) focusTargetAfterRemoval(active, itemSelector)?.focus();
-      replaceOpenersWithin(item, (opener) => focusTargetAfterRemoval(opener, itemSelector));
+      if (active instanceof HTMLElement && element.contains(active)) target(active)?.focus();
+      replaceOpenersWithin(element, target);
     };
-  }, [ref, itemSelector]);
+  }, [ref, target]);
 }

@@ -1,10 +1,11 @@
-import { useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useFocusFieldAtFault } from '@/hooks/use-focus-field-at-fault';
 import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
 import { FormAlert } from './field';
 import { Modal } from './modal';
+import { isFocusable } from './modal-stack';
 
 export type FormModalProps = {
   onClose: () => void;
@@ -23,6 +24,9 @@ export type FormModalProps = {
    * browser's Back), which is easily done by mistake, asks before throwing their changes away, and
    * so does the browser before the tab closes. Cancel is asked for, and does not ask. */
   dirty?: boolean;
+  /** Nothing can be submitted any more (e.g. what the form edits was deleted elsewhere): the
+   * footer offers Close alone, which takes the keyboard focus lost with the buttons it replaces. */
+  closeOnly?: boolean;
   children: ReactNode;
 };
 
@@ -37,15 +41,22 @@ export function FormModal({
   isSaving = false,
   formError,
   dirty = false,
+  closeOnly = false,
   children,
 }: FormModalProps) {
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
   const submitEnded = useFocusFieldAtFault(formRef);
   const leaving = useUnsavedChangesGuard(dirty);
 
+  useLayoutEffect(() => {
+    if (closeOnly && !isFocusable(document.activeElement as HTMLElement | null)) closeRef.current?.focus();
+  }, [closeOnly]);
+
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (closeOnly) return;
     void Promise.resolve(onSubmit()).finally(submitEnded);
   }
 
@@ -62,14 +73,20 @@ export function FormModal({
       title={title}
       description={description}
       footer={
-        <>
-          <Button variant="secondary" onClick={onClose} disabled={isSaving}>
-            Cancel
+        closeOnly ? (
+          <Button ref={closeRef} variant="secondary" onClick={onClose}>
+            Close
           </Button>
-          <Button type="submit" form={formId} pending={isSaving}>
-            {submitLabel}
-          </Button>
-        </>
+        ) : (
+          <>
+            <Button variant="secondary" onClick={onClose} disabled={isSaving}>
+              Cancel
+            </Button>
+            <Button type="submit" form={formId} pending={isSaving}>
+              {submitLabel}
+            </Button>
+          </>
+        )
       }
     >
       <form ref={formRef} id={formId} onSubmit={submit} noValidate className="space-y-4">

@@ -86,9 +86,10 @@ export function SearchInput({
         }}
         onKeyDown={(event) => {
           if (event.key === 'Enter') {
-            // Enter ends the search: what is typed next is a new one.
+            // Enter ends the search: what is typed next is a new one. The search already shown is
+            // not sent again: a caller keeping it in the URL would add the same history entry.
             emit.cancel();
-            send(draft);
+            if (draft.trim() !== value) send(draft);
             refining.current = false;
           }
         }}

@@ -15,6 +15,9 @@ const ToastContext = createContext<ToastApi | null>(null);
 
 const DURATION_MS: Record<ToastKind, number> = { success: 5000, info: 5000, error: 9000 };
 
+/** More would cover the page: the oldest makes way. */
+const MAX_SHOWN = 3;
+
 const styles: Record<ToastKind, string> = {
   success: 'border-emerald-600 bg-emerald-50 text-emerald-900',
   error: 'border-red-600 bg-red-50 text-red-900',
@@ -24,19 +27,49 @@ const styles: Record<ToastKind, string> = {
 /** Toasts for the results of actions: announced politely, errors assertively, dismissible. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastItem[]>([]);
+  // What is on screen, for `show` to find a toast identical to a new one and restart its timer
+  // (not from inside a state update, which may run twice); and each toast's timer.
+  const shown = useRef<ToastItem[]>([]);
+  const timers = useRef(new Map<number, number>());
   const nextId = useRef(1);
 
-  const dismiss = useCallback((id: number) => {
-    setToasts((current) => current.filter((toast) => toast.id !== id));
+  const showOnly = useCallback((next: ToastItem[]) => {
+    for (const [id, timer] of timers.current) {
+      if (next.some((toast) => toast.id === id)) continue;
+      window.clearTimeout(timer);
+      timers.current.delete(id);
+    }
+    shown.current = next;
+    setToasts(next);
   }, []);
+
+  const dismiss = useCallback(
+    (id: number) => showOnly(shown.current.filter((toast) => toast.id !== id)),
+    [showOnly],
+  );
+
+  const startTimer = useCallback(
+    (toast: ToastItem) => {
+      window.clearTimeout(timers.current.get(toast.id));
+      timers.current.set(toast.id, window.setTimeout(() => dismiss(toast.id), DURATION_MS[toast.kind]));
+    },
+    [dismiss],
+  );
 
   const show = useCallback(
     (kind: ToastKind, message: string) => {
-      const id = nextId.current++;
-      setToasts((current) => [...current.slice(-4), { id, kind, message }]);
-      window.setTimeout(() => dismiss(id), DURATION_MS[kind]);
+      // The same again (e.g. the same failure of a repeated action) stays one toast, on screen
+      // for as long again.
+      const same = shown.current.find((toast) => toast.kind === kind && toast.message === message);
+      if (same) {
+        startTimer(same);
+        return;
+      }
+      const toast = { id: nextId.current++, kind, message };
+      showOnly([...shown.current.slice(-(MAX_SHOWN - 1)), toast]);
+      startTimer(toast);
     },
-    [dismiss],
+    [showOnly, startTimer],
   );
 
   const api = useMemo<ToastApi>(

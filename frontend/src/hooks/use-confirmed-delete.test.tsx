@@ -10,7 +10,7 @@ import { useConfirmedDelete } from './use-confirmed-delete';
 type Item = { id: number; name: string };
 
 function List({ items }: { items: Item[] }) {
-  const mutation = useMutation({ mutationFn: (id: number) => deleteIfPresent(`things/${id}`) });
+  const mutation = useMutation({ mutationFn: (item: Item) => deleteIfPresent(`things/${item.id}`) });
   const deletion = useConfirmedDelete<Item>({
     itemSelector: 'li',
     mutation,
@@ -47,7 +47,7 @@ describe('useConfirmedDelete', () => {
     mockFetch([{ method: 'DELETE', path: '/api/v1/things/1', status: 500, body: { detail: 'disk full' } }]);
     renderWithProviders(<List items={[{ id: 1, name: 'one' }, { id: 2, name: 'two' }]} />);
     await confirmDelete('one');
-    expect(await screen.findByText('Could not delete one: disk full')).toBeInTheDocument();
+    expect(await screen.findByText('Could not delete one: Disk full')).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole('alertdialog')).toBeNull());
     expect(screen.getByRole('button', { name: 'Delete one' })).toHaveFocus();
   });

@@ -7,7 +7,8 @@ import { useToast } from '@/components/toast';
 type Options<T> = {
   /** Matches the list item holding each item's Delete button (see `useFocusAfterRemoval`). */
   itemSelector: string;
-  mutation: Pick<UseMutationResult<DeleteResult, Error, number>, 'mutate' | 'isPending'>;
+  /** Given the item (e.g. a product, deleted only if it is still the version shown). */
+  mutation: Pick<UseMutationResult<DeleteResult, Error, T>, 'mutate' | 'isPending'>;
   /** The toasts: deleted, already deleted elsewhere, or failed. */
   said: {
     deleted: (item: T) => string;
@@ -39,7 +40,7 @@ export function useConfirmedDelete<T extends { id: number }>({ itemSelector, mut
   function confirm() {
     if (!item) return;
     const target = item;
-    mutation.mutate(target.id, {
+    mutation.mutate(target, {
       onSuccess: (result) => {
         focusAfterRemoval.removed();
         // Deleted elsewhere meanwhile: what was asked for is done, and the list is fetched again.

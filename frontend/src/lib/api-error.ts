@@ -1,5 +1,6 @@
 /** Errors of the API client, as `ApiError` with the API's `detail` in people's words. */
 import { getToken } from './auth';
+import { asSentence } from './text';
 
 /** A 401, in people's words: the API's own text names the HTTP header to send. */
 export const TOKEN_NEEDED = 'This server needs an API token.';
@@ -38,7 +39,7 @@ function tidyMessage(message: string): string {
 
 function describeDetail(status: number, detail: unknown): string {
   if (status === 401) return getToken() ? TOKEN_REFUSED : TOKEN_NEEDED;
-  if (typeof detail === 'string' && detail) return detail;
+  if (typeof detail === 'string' && detail) return asSentence(detail);
   if (Array.isArray(detail) && detail.length) {
     return detail
       .map((item: { msg?: string; loc?: unknown[] }) => {
@@ -75,6 +76,11 @@ export function isWorthRetryingSoon(error: unknown): boolean {
 /** The API answered 404: what was asked about does not exist (or no longer: deleted elsewhere). */
 export function isNotFound(error: unknown): boolean {
   return error instanceof ApiError && error.status === 404;
+}
+
+/** The API answered 412: the change named a version (`If-Match`) that is no longer the current one. */
+export function isChangedSince(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 412;
 }
 
 /** The error of a request (a fetch, a stream's read, an upload) that its caller aborted. */

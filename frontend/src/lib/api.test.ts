@@ -42,6 +42,28 @@ describe('api errors', () => {
     answer(503, JSON.stringify({ detail: 'The database is starting.' }), 'application/json');
     expect((await failure(api.get('products'))).message).toBe('The database is starting.');
   });
+
+  it("shows the API's detail as a sentence: its first letter capitalised, the detail itself kept", async () => {
+    const duplicate =
+      "a product with SKU 'x' already exists (product 64921; SKUs are compared ignoring letter case)";
+    answer(409, JSON.stringify({ detail: duplicate }), 'application/json');
+    const error = await failure(api.post('products', { sku: 'x' }));
+    expect(error.message).toBe(
+      "A product with SKU 'x' already exists (product 64921; SKUs are compared ignoring letter case)",
+    );
+    expect(error.detail).toBe(duplicate);
+    answer(
+      409,
+      JSON.stringify({
+        detail:
+          'a running import is writing the catalog; nothing was changed, try again when it has finished (waited 5 s)',
+      }),
+      'application/json',
+    );
+    expect((await failure(api.patch('products/1', { name: 'n' }))).message).toBe(
+      'A running import is writing the catalog; nothing was changed, try again when it has finished (waited 5 s)',
+    );
+  });
 });
 
 describe('which failures pass', () => {

@@ -53,9 +53,10 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
  * or by a second press): what was asked for is done either way. */
 export type DeleteResult = 'deleted' | 'already-gone';
 
-export async function deleteIfPresent(path: string): Promise<DeleteResult> {
+/** `headers`: e.g. `If-Match`, to delete only the version named. */
+export async function deleteIfPresent(path: string, headers?: Record<string, string>): Promise<DeleteResult> {
   try {
-    await request<void>(path, { method: 'DELETE' });
+    await request<void>(path, { method: 'DELETE', headers });
     return 'deleted';
   } catch (error) {
     if (isNotFound(error)) return 'already-gone';

@@ -2,6 +2,7 @@
 import { ApiError } from './api-error';
 import { authHeaders, authTicket, reportAccepted, reportUnauthorized } from './auth';
 import { buildUrl, errorDetail, jsonOrText } from './http';
+import { asSentence } from './text';
 
 export type UploadProgress = { loaded: number; total: number };
 
@@ -44,5 +45,5 @@ export function uploadFile<T>(path: string, file: File, { onProgress, onSent, si
 }
 
 function uploadTooLarge(detail: unknown): string {
-  return typeof detail === 'string' && detail ? detail : 'The file is larger than the server accepts.';
+  return typeof detail === 'string' && detail ? asSentence(detail) : 'The file is larger than the server accepts.';
 }

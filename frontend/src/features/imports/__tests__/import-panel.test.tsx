@@ -52,6 +52,31 @@ describe('ImportPanel', () => {
     expect(screen.queryByText(/Cancelling/)).toBeNull();
   });
 
+  it("gives the keyboard focus to the card's heading once the cancelled import's Cancel button has gone", async () => {
+    const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
+    let current = running;
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
+      { path: '/api/v1/imports/abc', body: () => current },
+      {
+        method: 'POST',
+        path: '/api/v1/imports/abc/cancel',
+        body: () => ({ ...running, cancel_requested: true }),
+      },
+    ]);
+    renderWithProviders(<ImportPanel />, { url: '/?import=abc' });
+    await cancelAndConfirm();
+    const cancelling = await screen.findByRole('button', { name: 'Cancelling…' });
+    expect(cancelling).toHaveFocus();
+
+    // The worker stops the import; the next check finds it cancelled.
+    current = { ...running, status: 'cancelled', phase: 'cancelled', cancel_requested: true };
+    await advance(POLL_INTERVAL_MS);
+    expect(await screen.findByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Cancel/ })).toBeNull();
+    expect(screen.getByRole('heading', { name: 'big.csv' })).toHaveFocus();
+  });
+
   it('says it is cancelling until the import stops', async () => {
     const running = importFactory({ id: 'abc', filename: 'big.csv', progress: 40 });
     mockFetch([

@@ -347,8 +347,20 @@ describe('uploading a CSV', () => {
     const user = userEvent.setup({ applyAccept: false });
     renderWithProviders(<ImportPanel />);
     await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['x'], 'photo.png', { type: 'image/png' }));
-    expect(screen.getByText('photo.png is not a .csv file.')).toHaveAttribute('role', 'alert');
+    expect(screen.getByText('photo.png is not a .csv or .txt file.')).toHaveAttribute('role', 'alert');
     expect(FakeXhr.instances).toHaveLength(0);
+  });
+
+  it('takes a .txt file, which the API reads as CSV as it does any file', async () => {
+    mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ImportPanel />);
+    const chooser = screen.getByLabelText('Choose a CSV file');
+    expect(chooser).toHaveAttribute('accept', '.csv,.txt,text/csv');
+    await user.upload(chooser, new File(['sku,name\nA,B\n'], 'small.txt', { type: 'text/plain' }));
+    expect(screen.queryByText(/is not a \.csv/)).toBeNull();
+    expect(FakeXhr.instances).toHaveLength(1);
+    expect((FakeXhr.instances[0].body?.get('file') as File).name).toBe('small.txt');
   });
 
   it('imports none of several files dropped at once, and says to drop one at a time', async () => {

@@ -9,7 +9,7 @@ type FileDropZoneProps = {
   inputRef?: RefObject<HTMLInputElement | null>;
 };
 
-/** Choose a CSV with the button (keyboard) or drop it on the zone. */
+/** Choose a CSV (.csv or .txt) with the button (keyboard) or drop it on the zone. */
 export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZoneProps) {
   const id = useId();
   const ownRef = useRef<HTMLInputElement>(null);
@@ -26,8 +26,9 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
   function accept(files: FileList | null) {
     const file = files?.[0];
     if (!file) return;
-    if (!/\.csv$/i.test(file.name) && file.type !== 'text/csv' && file.type !== 'application/vnd.ms-excel') {
-      setProblem({ message: `${file.name} is not a .csv file.` });
+    // The API reads any file as CSV: a .txt export is taken too.
+    if (!/\.(csv|txt)$/i.test(file.name) && file.type !== 'text/csv' && file.type !== 'application/vnd.ms-excel') {
+      setProblem({ message: `${file.name} is not a .csv or .txt file.` });
       return;
     }
     setProblem(null);
@@ -80,7 +81,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
         id={id}
         ref={ref}
         type="file"
-        accept=".csv,text/csv"
+        accept=".csv,.txt,text/csv"
         className="peer sr-only"
         {...focusKeepingProps(pending)}
         onChange={(event) => {

@@ -43,6 +43,7 @@ export function ImportProgress({
   const left = useSecondsLeft(item, active && !updatesStopped);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
   const heading = useRef<HTMLHeadingElement>(null);
+  const titleId = `import-${item.id}-title`;
 
   useEffect(() => {
     // Retry's card makes way for the new import's: the keyboard focus goes on with it, not to the page.
@@ -53,13 +54,13 @@ export function ImportProgress({
 
   return (
     <section
-      aria-labelledby={`import-${item.id}-title`}
+      aria-labelledby={titleId}
       className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5"
     >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
           <h2
-            id={`import-${item.id}-title`}
+            id={titleId}
             ref={heading}
             tabIndex={-1}
             className="truncate text-base font-semibold text-slate-900 focus:outline-none"
@@ -130,7 +131,9 @@ export function ImportProgress({
         <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
       </dl>
 
-      {active && onCancel && <CancelImport filename={item.filename} onCancel={onCancel} cancelling={cancelling} />}
+      {active && onCancel && (
+        <CancelImport filename={item.filename} onCancel={onCancel} cancelling={cancelling} focusWhenGoneId={titleId} />
+      )}
 
       {item.status === 'completed' && <ImportSummary item={item} />}
 

@@ -167,8 +167,9 @@ describe("ProductFormModal and the browser's Back button", () => {
 
 describe('ProductFormModal refused for a field', () => {
   it('moves the focus to the SKU when the API says the SKU exists (409)', async () => {
-    const duplicate = "a product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
-    mockFetch([{ method: 'POST', path: '/api/v1/products', status: 409, body: { detail: duplicate } }]);
+    const detail = "a product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
+    const duplicate = "A product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
+    mockFetch([{ method: 'POST', path: '/api/v1/products', status: 409, body: { detail } }]);
     const user = userEvent.setup();
     renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
     await user.type(screen.getByLabelText(/^SKU/), 'ABC-1');

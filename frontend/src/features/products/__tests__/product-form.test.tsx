@@ -13,6 +13,7 @@ import {
   rebasedMessage,
   rebaseValues,
   validateProduct,
+  valuesToPayload,
 } from '../components/product-form';
 import { ProductFormModal } from '../components/product-form-modal';
 
@@ -22,6 +23,18 @@ describe('validateProduct', () => {
       sku: 'SKU is required.',
       name: 'Name is required.',
     });
+  });
+
+  it('trims what the API trims: zero-width spaces, byte order marks and Unicode spaces', () => {
+    const blank = '\u200b\ufeff\u00a0\u0085\u3000';
+    expect(validateProduct({ sku: '\u200b', name: blank, description: '', is_active: true })).toEqual({
+      sku: 'SKU is required.',
+      name: 'Name is required.',
+    });
+    // The limits count what is left once trimmed, and that is what is sent.
+    const values = { sku: `\ufeff${'x'.repeat(64)}\u200b`, name: `\u200bKettle\u0085`, description: '', is_active: true };
+    expect(validateProduct(values)).toEqual({});
+    expect(valuesToPayload(values)).toMatchObject({ sku: 'x'.repeat(64), name: 'Kettle' });
   });
 
   it('counts characters, not bytes, against the limits', () => {
@@ -40,7 +53,9 @@ describe('apiErrorToFormErrors', () => {
 
   it('puts any other 409 (an import is writing the catalog) on the form, not on the SKU', () => {
     const detail = 'a running import is writing the catalog; nothing was changed, try again in a moment';
-    expect(apiErrorToFormErrors(new ApiError(409, detail))).toEqual({ form: detail });
+    expect(apiErrorToFormErrors(new ApiError(409, detail))).toEqual({
+      form: 'A running import is writing the catalog; nothing was changed, try again in a moment',
+    });
   });
 
   it('says a 412 means the product changed elsewhere since the dialog opened', () => {
@@ -83,10 +98,11 @@ describe('ProductFormModal', () => {
     expect(calls).toHaveLength(0);
   });
 
-  it('shows the API duplicate-SKU message under the SKU field and stays open', async () => {
-    const duplicate = "a product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
+  it('shows the API duplicate-SKU message, as a sentence, under the SKU field and stays open', async () => {
+    const detail = "a product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
+    const duplicate = "A product with SKU 'ABC-1' already exists (SKUs are compared ignoring letter case)";
     const { calls } = mockFetch([
-      { method: 'POST', path: '/api/v1/products', status: 409, body: { detail: duplicate } },
+      { method: 'POST', path: '/api/v1/products', status: 409, body: { detail } },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
@@ -178,6 +194,9 @@ describe('ProductFormModal', () => {
 
     const alert = await within(dialog).findByRole('alert');
     expect(alert).toHaveTextContent(/changed elsewhere .* since this dialog opened/);
+    // It says what "Load current values" does: the person's changes are kept, not to be made again.
+    expect(alert).toHaveTextContent('Load the current values: your changes stay on top of them.');
+    expect(alert).not.toHaveTextContent(/make your change again/);
     expect(onClose).not.toHaveBeenCalled();
     for (const field of [/^SKU/, /^Name/, /^Description/]) {
       expect(within(dialog).getByLabelText(field)).not.toHaveAttribute('aria-invalid');
@@ -270,6 +289,54 @@ describe('ProductFormModal', () => {
     });
   });
 
+  describe('a product deleted elsewhere', () => {
+    const GONE = { status: 404, body: { detail: 'product 12 not found' } };
+
+    /** The edit dialog of product 12, its name changed; `patch` is the API's answer to saving it. */
+    async function editAndSave(patch: { status: number; body: unknown }) {
+      const product = productFactory({ id: 12, sku: 'GONE-12', name: 'Kettle' });
+      mockFetch([
+        { method: 'PATCH', path: '/api/v1/products/12', ...patch },
+        { path: '/api/v1/products/12', ...GONE },
+        { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      ]);
+      const onClose = vi.fn();
+      const user = userEvent.setup();
+      renderWithProviders(<ProductFormModal open product={product} onClose={onClose} />);
+      const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+      await user.type(within(dialog).getByLabelText(/^Name/), ' 2');
+      await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+      return { dialog, user, onClose };
+    }
+
+    async function expectCloseOnly({ dialog, user, onClose }: Awaited<ReturnType<typeof editAndSave>>) {
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        /^This product no longer exists: it was deleted elsewhere\.$/,
+      );
+      expect(within(dialog).queryByRole('button', { name: 'Save changes' })).toBeNull();
+      expect(within(dialog).queryByRole('button', { name: 'Load current values' })).toBeNull();
+      // The button pressed is gone: the keyboard focus goes to the one left, not to the page.
+      // The footer's, below the form (the dialog's corner has its own).
+      const close = within(dialog).getAllByRole('button', { name: 'Close' }).at(-1);
+      expect(close).toHaveFocus();
+      // Typing on does not bring Save back.
+      await user.type(within(dialog).getByLabelText(/^Name/), '3');
+      expect(within(dialog).queryByRole('button', { name: 'Save changes' })).toBeNull();
+      await user.click(close!);
+      expect(onClose).toHaveBeenCalledTimes(1);
+    }
+
+    it('its save offers no Save any more, only Close', async () => {
+      await expectCloseOnly(await editAndSave(GONE));
+    });
+
+    it('loading its current values after a 412 offers no Save any more, only Close', async () => {
+      const edit = await editAndSave({ status: 412, body: { detail: 'The product has changed since.' } });
+      await edit.user.click(await within(edit.dialog).findByRole('button', { name: 'Load current values' }));
+      await expectCloseOnly(edit);
+    });
+  });
+
   it('shows a 409 from a running import on the form, not under the SKU', async () => {
     const busy = 'a running import is writing the catalog; nothing was changed, try again in a moment';
     const product = productFactory({ id: 10, sku: 'BUSY-10', name: 'Busy' });
@@ -279,7 +346,9 @@ describe('ProductFormModal', () => {
     const dialog = screen.getByRole('dialog', { name: 'Edit product' });
     await user.type(within(dialog).getByLabelText(/^Name/), ' 2');
     await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent(busy);
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'A running import is writing the catalog; nothing was changed, try again in a moment',
+    );
     const sku = within(dialog).getByLabelText(/^SKU/);
     expect(sku).not.toHaveAttribute('aria-invalid');
     expect(sku).toHaveAccessibleDescription('Unique, case-insensitive, up to 64 characters.');

@@ -62,6 +62,28 @@ describe('ProductsFilters', () => {
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/);
   });
 
+  it('adds no history entry for Enter on the search already shown, in every text filter', async () => {
+    const user = setupUserOnFakeClock();
+    const filters = [
+      ['Search by SKU or name', 'q'],
+      ['SKU contains', 'sku'],
+      ['Name contains', 'name'],
+      ['Description contains', 'description'],
+    ];
+    for (const [label, param] of filters) {
+      const { router, unmount } = renderWithProviders(<ProductsFilters />, { url: '/products?page=3' });
+      // The search arrives from a link, as a shared URL does.
+      await act(() => router.navigate(`/products?${param}=kettle`));
+      const box = screen.getByLabelText(label);
+      expect(box).toHaveValue('kettle');
+      await user.type(box, '{Enter}');
+      await runPendingTimers();
+      await act(() => router.navigate(-1));
+      expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?page=3$/);
+      unmount();
+    }
+  });
+
   it("stops each text filter at the API's limit, so a long search is never refused", async () => {
     const user = setupUserOnFakeClock();
     renderWithProviders(<ProductsFilters />, { url: '/products' });

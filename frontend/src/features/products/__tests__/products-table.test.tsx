@@ -31,6 +31,24 @@ function errorToasts() {
 }
 
 describe('ProductsTable', () => {
+  it('drops the values it ignores from the URL, in place of its history entry, so a shared link has none', async () => {
+    mockFetch([{ path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } }]);
+    const { router } = renderWithProviders(<ProductsTable />, {
+      url: '/products?q=kettle&page=abc&page_size=13&sort=bogus&is_active=maybe',
+    });
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/products\?q=kettle$/));
+    expect(router.state.historyAction).toBe('REPLACE');
+  });
+
+  it('leaves a URL alone when it holds nothing to ignore', async () => {
+    mockFetch([{ path: '/api/v1/products', body: { items: [productFactory()], total: 120, page: 2, page_size: 100 } }]);
+    const url = '/products?q=kettle&is_active=false&sort=-name&page=2&page_size=100';
+    const { router } = renderWithProviders(<ProductsTable />, { url });
+    await screen.findByText('101–120 of 120');
+    expect(screen.getByTestId('location')).toHaveTextContent(url);
+    expect(router.state.historyAction).toBe('POP');
+  });
+
   it('renders a name containing HTML as text', async () => {
     const product = productFactory({ name: '<img src=x onerror=alert(1)><b>Bold</b>' });
     mockFetch([{ path: '/api/v1/products', body: { items: [product], total: 1, page: 1, page_size: 50 } }]);
@@ -130,6 +148,40 @@ describe('ProductsTable', () => {
     expect(errorToasts()).toEqual([]);
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(calls.filter((call) => call.method === 'GET')).toHaveLength(2);
+  });
+
+  it('deletes only the version it showed (If-Match): one changed since is kept, said so, and the list fetched again', async () => {
+    const shown = productFactory({ id: 21, sku: 'OLD-21', name: 'Kettle', updated_at: '2026-12-06T08:00:00.000001Z' });
+    // Another tab renamed it after this page loaded.
+    const current = { ...shown, sku: 'NEW-21', updated_at: '2026-12-06T08:05:00.000002Z' };
+    let items = [shown];
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      {
+        method: 'DELETE',
+        path: '/api/v1/products/21',
+        status: (_url, headers) => (headers.get('If-Match') === `"${current.updated_at}"` ? 204 : 412),
+        body: { detail: 'The product has changed since this version was read.' },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await user.click(await screen.findByRole('button', { name: 'Delete OLD-21' }));
+    items = [current];
+    await user.click(
+      within(screen.getByRole('alertdialog', { name: 'Delete product?' })).getByRole('button', { name: 'Delete product' }),
+    );
+
+    expect(calls.find((call) => call.method === 'DELETE')).toMatchObject({
+      url: '/api/v1/products/21',
+      headers: { 'if-match': '"2026-12-06T08:00:00.000001Z"' },
+    });
+    expect(
+      await screen.findByText('OLD-21 was not deleted: it was changed elsewhere since this page showed it. Check it and delete it again if need be.'),
+    ).toBeInTheDocument();
+    // The list shows the product as it is now.
+    expect(await screen.findByRole('button', { name: 'Delete NEW-21' })).toBeInTheDocument();
+    expect(screen.queryByText('Deleted OLD-21.')).toBeNull();
   });
 
   it('sends only is_active, without If-Match, when the Active switch is pressed', async () => {

@@ -1,9 +1,14 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { deleteIfPresent, type DeleteResult } from '@/lib/api';
+import { isChangedSince } from '@/lib/api-error';
+import type { Product } from '@/types/api';
 import { productKeys } from './query-keys';
+import { productVersion } from './update-product';
 
-export function deleteProduct(id: number): Promise<DeleteResult> {
-  return deleteIfPresent(`products/${id}`);
+/** Deletes `product` only if it is still the version shown (`If-Match`): one changed since (by
+ * another tab or an import) is kept, and the API answers 412. */
+export function deleteProduct(product: Product): Promise<DeleteResult> {
+  return deleteIfPresent(`products/${product.id}`, { 'If-Match': productVersion(product) });
 }
 
 export function useDeleteProduct() {
@@ -12,6 +17,10 @@ export function useDeleteProduct() {
     mutationFn: deleteProduct,
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: productKeys.all });
+    },
+    onError: (error) => {
+      // Changed elsewhere: fetch the list again, so it shows the product as it is now.
+      if (isChangedSince(error)) void queryClient.invalidateQueries({ queryKey: productKeys.all });
     },
   });
 }

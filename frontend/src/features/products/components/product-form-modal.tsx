@@ -14,6 +14,7 @@ import {
   CHANGED_ELSEWHERE,
   emptyProductValues,
   LIMITS,
+  PRODUCT_GONE,
   productChanges,
   productToValues,
   validateProduct,
@@ -55,7 +56,7 @@ function ProductFormDialog({
   // `original`: the version the form started from, the product the dialog opened with or the
   // current one loaded after a conflict. A save sends only what differs from it, and only if it
   // is still current.
-  const { original, conflict, noteSaveError, reload, loadCurrentValues } = useProductConflictReload({
+  const { original, conflict, gone, noteSaveError, reload, loadCurrentValues } = useProductConflictReload({
     product,
     values,
     reset,
@@ -90,7 +91,13 @@ function ProductFormDialog({
       onClose();
     });
 
-  const formError = conflict ? <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} /> : errors.form;
+  const formError = gone ? (
+    PRODUCT_GONE
+  ) : conflict ? (
+    <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} />
+  ) : (
+    errors.form
+  );
 
   return (
     <FormModal
@@ -111,6 +118,7 @@ function ProductFormDialog({
       isSaving={isSaving}
       formError={formError}
       dirty={dirty}
+      closeOnly={gone}
     >
       {reload.message && !conflict && (
         <p role="status" className="text-sm text-slate-700">

@@ -1,7 +1,7 @@
 import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
-import { characterCount } from '@/lib/text';
+import { characterCount, trimAsApi } from '@/lib/text';
 import type { Product, ProductCreate, ProductUpdate } from '@/types/api';
 
 export type ProductFormValues = { sku: string; name: string; description: string; is_active: boolean };
@@ -25,8 +25,8 @@ export function productToValues(product: Product): ProductFormValues {
 /** The same rules as the API and the CSV import, checked before sending. */
 export function validateProduct(values: ProductFormValues): ProductFormErrors {
   const errors: ProductFormErrors = {};
-  const sku = values.sku.trim();
-  const name = values.name.trim();
+  const sku = trimAsApi(values.sku);
+  const name = trimAsApi(values.name);
   if (!sku) errors.sku = 'SKU is required.';
   else if (characterCount(sku) > LIMITS.sku) errors.sku = `SKU must be at most ${LIMITS.sku} characters.`;
   if (!name) errors.name = 'Name is required.';
@@ -39,8 +39,8 @@ export function validateProduct(values: ProductFormValues): ProductFormErrors {
 
 export function valuesToPayload(values: ProductFormValues): ProductCreate {
   return {
-    sku: values.sku.trim(),
-    name: values.name.trim(),
+    sku: trimAsApi(values.sku),
+    name: trimAsApi(values.name),
     description: values.description,
     is_active: values.is_active,
   };
@@ -87,7 +87,11 @@ export function rebasedMessage({ changedElsewhere, keptYours }: Rebased): string
 }
 
 export const CHANGED_ELSEWHERE =
-  'This product was changed elsewhere (another edit or an import) since this dialog opened, so nothing was saved. Load the current values, then make your change again.';
+  'This product was changed elsewhere (another edit or an import) since this dialog opened, so nothing was saved. Load the current values: your changes stay on top of them.';
+
+/** What the edit dialog says once the product is found deleted elsewhere (a 404): nothing can be
+ * saved any more. */
+export const PRODUCT_GONE = 'This product no longer exists: it was deleted elsewhere.';
 
 /** The API's answer to a duplicate SKU (409) starts so; any other 409 (e.g. an import is writing
  * the catalog) is about the whole save, not the SKU. */
@@ -101,11 +105,11 @@ const DUPLICATE_SKU = /^a product with sku\b/i;
 export function apiErrorToFormErrors(error: unknown): ProductFormErrors {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
   if (error.status === 409 && typeof error.detail === 'string' && DUPLICATE_SKU.test(error.detail.trim())) {
-    return { sku: error.detail };
+    return { sku: error.message };
   }
   const invalid = validationErrorsFor(error, FIELDS);
   if (invalid) return invalid;
   if (error.status === 412) return { form: CHANGED_ELSEWHERE };
-  if (error.status === 404) return { form: 'This product no longer exists.' };
+  if (error.status === 404) return { form: PRODUCT_GONE };
   return { form: error.message };
 }

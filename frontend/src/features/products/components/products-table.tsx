@@ -3,12 +3,13 @@ import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { focusTargetAfterRemoval } from '@/components/focus-after-removal';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
+import { isChangedSince } from '@/lib/api-error';
 import { DataTable } from '@/components/data-table';
 import type { Product } from '@/types/api';
 import { useDeleteProduct } from '../api/delete-product';
 import { useProducts } from '../api/get-products';
 import { useLastPageRedirect, type PastTheEnd } from '../hooks/use-last-page-redirect';
-import { PAGE_SIZES, useProductsSearch } from '../hooks/use-products-search';
+import { PAGE_SIZES, useProductsSearch, useProductsUrlCleanup } from '../hooks/use-products-search';
 import { fromSort, productColumns, toSort } from './product-columns';
 import { BusyNotice } from './busy-notice';
 import { ExactSkuMatch, exactSkuMatchToShow } from './exact-sku-match';
@@ -22,6 +23,7 @@ type ProductsTableProps = {
 
 export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
   const { query, hasFilters, update } = useProductsSearch();
+  useProductsUrlCleanup();
   const products = useProducts(query);
   const [editing, setEditing] = useState<Product | null>(null);
   const deleteProduct = useDeleteProduct();
@@ -31,7 +33,10 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
     said: {
       deleted: (product) => `Deleted ${product.sku}.`,
       alreadyGone: (product) => `${product.sku} had already been deleted.`,
-      failed: (product, error) => `Could not delete ${product.sku}: ${error.message}`,
+      failed: (product, error) =>
+        isChangedSince(error)
+          ? `${product.sku} was not deleted: it was changed elsewhere since this page showed it. Check it and delete it again if need be.`
+          : `Could not delete ${product.sku}: ${error.message}`,
     },
   });
   const askToDelete = deletion.ask;

@@ -23,11 +23,13 @@ type Options = {
  * The version of the product an edit is based on (`original`), and the way out when a save finds
  * it changed elsewhere (412, `conflict`): `loadCurrentValues` puts the person's changes on top of
  * the current version, which then becomes the one a save is based on. The request is aborted
- * when the dialog closes first.
+ * when the dialog closes first. `gone`: the save or the load found the product deleted elsewhere
+ * (404), so nothing can be saved any more.
  */
 export function useProductConflictReload({ product, values, reset, onLoaded }: Options) {
   const [original, setOriginal] = useState(product);
   const [conflict, setConflict] = useState(false);
+  const [gone, setGone] = useState(false);
   const [reload, setReload] = useState<ConflictReload>({ pending: false });
   const queryClient = useQueryClient();
   // The person may type on while the current values load: they are rebased on what is in the
@@ -41,9 +43,11 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
 
   useEffect(() => () => request.current?.abort(), []);
 
-  /** Call with what a save threw: a 412 means the product changed elsewhere. */
+  /** Call with what a save threw: a 412 means the product changed elsewhere, a 404 that it was
+   * deleted elsewhere. */
   function noteSaveError(error: unknown) {
     setConflict(error instanceof ApiError && error.status === 412);
+    if (isNotFound(error)) setGone(true);
   }
 
   async function loadCurrentValues() {
@@ -63,17 +67,22 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
       void queryClient.invalidateQueries({ queryKey: productKeys.lists() });
     } catch (error) {
       if (controller.signal.aborted) return;
-      setReload({ pending: false, error: describeLoadError(error) });
-      if (isNotFound(error)) void queryClient.invalidateQueries({ queryKey: productKeys.all });
+      if (isNotFound(error)) {
+        setGone(true);
+        setConflict(false);
+        setReload({ pending: false });
+        void queryClient.invalidateQueries({ queryKey: productKeys.all });
+      } else {
+        setReload({ pending: false, error: describeLoadError(error) });
+      }
     } finally {
       request.current = null;
     }
   }
 
-  return { original, conflict, noteSaveError, reload, loadCurrentValues };
+  return { original, conflict, gone, noteSaveError, reload, loadCurrentValues };
 }
 
 function describeLoadError(error: unknown): string {
-  if (isNotFound(error)) return 'This product no longer exists: it was deleted elsewhere.';
   return `Could not load the current values: ${error instanceof Error ? error.message : 'unknown error'}`;
 }

@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { PRODUCT_SORTS, type ProductFilters, type ProductSort, type ProductsQuery } from '../api/get-products';
 
@@ -79,4 +79,29 @@ export function useProductsSearch() {
   const hasFilters = Object.values(filters).some((value) => value !== undefined);
 
   return { query, filters, hasFilters, update, setFilter, clearFilters };
+}
+
+/** The same parameters, whatever their order. */
+function sameParams(a: URLSearchParams, b: URLSearchParams): boolean {
+  const sorted = (params: URLSearchParams) => {
+    const copy = new URLSearchParams(params);
+    copy.sort();
+    return copy.toString();
+  };
+  return sorted(a) === sorted(b);
+}
+
+/**
+ * Rewrites the URL without what `parseProductsSearch` ignores (junk from an old or hand-made
+ * link), in place of its history entry: a link shared from the page then carries none of it.
+ * Used once on the page.
+ */
+export function useProductsUrlCleanup() {
+  const [searchParams, setSearchParams] = useSearchParams();
+  const meant = useMemo(() => toProductsSearch(parseProductsSearch(searchParams)), [searchParams]);
+  const hasJunk = !sameParams(searchParams, meant);
+
+  useEffect(() => {
+    if (hasJunk) setSearchParams(meant, { replace: true });
+  }, [hasJunk, meant, setSearchParams]);
 }

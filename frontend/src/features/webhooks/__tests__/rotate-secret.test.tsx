@@ -215,7 +215,7 @@ describe('rotating a webhook secret', () => {
     renderWithProviders(<WebhooksList />);
     const { button, dialog } = await openRotation(user);
     await user.click(within(dialog).getByRole('button', { name: 'Rotate secret' }));
-    expect(await screen.findByText('Could not rotate the secret: database unavailable')).toBeInTheDocument();
+    expect(await screen.findByText('Could not rotate the secret: Database unavailable')).toBeInTheDocument();
     expect(dialog).not.toBeInTheDocument();
     expect(button).toHaveFocus();
     expect(screen.getByTestId('webhook-secret')).not.toHaveTextContent('whsec_');

@@ -1,8 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { deleteIfPresent, type DeleteResult } from '@/lib/api';
+import type { Webhook } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
-export function deleteWebhook(id: number): Promise<DeleteResult> {
+export function deleteWebhook({ id }: Webhook): Promise<DeleteResult> {
   return deleteIfPresent(`webhooks/${id}`);
 }
 

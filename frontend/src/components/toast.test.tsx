@@ -1,0 +1,61 @@
+import { act, render, screen } from '@testing-library/react';
+import { useEffect } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { advance, fakeClock, realClock } from '@/testing/test-utils';
+import { ToastProvider, useToast } from './toast';
+
+/** How long an error toast stays on screen. */
+const ERROR_SHOWN_MS = 9000;
+
+let toast: ReturnType<typeof useToast>;
+
+function Toaster() {
+  const api = useToast();
+  useEffect(() => {
+    toast = api;
+  }, [api]);
+  return null;
+}
+
+function shownToasts() {
+  return screen.queryAllByTestId('toast').map((card) => card.textContent?.replace('×', ''));
+}
+
+describe('ToastProvider', () => {
+  beforeEach(() => {
+    fakeClock();
+    render(
+      <ToastProvider>
+        <Toaster />
+      </ToastProvider>,
+    );
+  });
+  afterEach(realClock);
+
+  it('shows a toast identical to one still on screen once, and keeps it on screen for as long again', async () => {
+    const failed = 'Test failed: Timeout: no answer within 10 s';
+    act(() => toast.error(failed));
+    await advance(ERROR_SHOWN_MS - 1000);
+    for (let press = 0; press < 4; press += 1) act(() => toast.error(failed));
+    expect(shownToasts()).toEqual([failed]);
+    // Its time starts again from the last one.
+    await advance(ERROR_SHOWN_MS - 1);
+    expect(shownToasts()).toEqual([failed]);
+    await advance(1);
+    expect(shownToasts()).toEqual([]);
+  });
+
+  it('shows the same message of another kind as a toast of its own', () => {
+    act(() => toast.info('Saved.'));
+    act(() => toast.error('Saved.'));
+    expect(shownToasts()).toEqual(['Saved.', 'Saved.']);
+  });
+
+  it('shows at most three toasts, dropping the oldest', () => {
+    for (const message of ['one', 'two', 'three', 'four']) act(() => toast.info(message));
+    expect(shownToasts()).toEqual(['two', 'three', 'four']);
+    // An identical toast dropped meanwhile is shown again.
+    act(() => toast.info('one'));
+    expect(shownToasts()).toEqual(['three', 'four', 'one']);
+  });
+});
