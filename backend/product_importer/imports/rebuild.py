@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from psycopg2.extensions import quote_ident
 
 from product_importer.core.table_locks import lock_in_attempts
-from product_importer.imports.staging_sql import IMPORTED, columns_of
+from product_importer.imports.staging_sql import APPLIED_AT, IMPORTED, columns_of
 
 NEW = "products_rebuild"
 # How long the rebuild keeps asking for each of its locks on `products` (in short
@@ -55,10 +56,10 @@ FILL = """
            coalesce(w.sku, p.sku) AS sku, coalesce(w.name, p.name) AS name,
            {description} AS description,
            coalesce(p.is_active, true) AS is_active,
-           coalesce(p.created_at, now()) AS created_at,
-           CASE WHEN p.id IS NULL THEN now()
+           coalesce(p.created_at, %(applied_at)s) AS created_at,
+           CASE WHEN p.id IS NULL THEN %(applied_at)s
                 WHEN w.sku IS NOT NULL AND ({old})
-                     IS DISTINCT FROM ({incoming}) THEN now()
+                     IS DISTINCT FROM ({incoming}) THEN %(applied_at)s
                 ELSE p.updated_at END AS updated_at
     FROM products p FULL JOIN {winners} w ON lower(p.sku) = lower(w.sku)"""
 # A matched product's description: the file's, or its own when the file has no such
@@ -70,7 +71,7 @@ KEPT_DESCRIPTION = "CASE WHEN p.id IS NULL THEN w.description ELSE p.description
 FILL_EMPTY = """
     CREATE TABLE {new} {storage} AS
     SELECT %(before_first)s + row_number() OVER () AS id, sku, name, description,
-           true AS is_active, now() AS created_at, now() AS updated_at
+           true AS is_active, %(applied_at)s AS created_at, %(applied_at)s AS updated_at
     FROM {winners} w"""
 NEXT_ID = "SELECT nextval(%(sequence)s::regclass)"
 MOVE_SEQUENCE = "SELECT setval(%(sequence)s::regclass, %(next_id)s, false)"
@@ -115,7 +116,7 @@ COMPRESSION = {"p": "pglz", "l": "lz4"}
 
 COUNTS = f"""
     SELECT count(*) FILTER (WHERE id > %(max_id)s),
-           count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = now())
+           count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = %(applied_at)s)
     FROM {NEW}"""
 
 # The products counter (migration 0005) keeps its rows by table oid: the new table
@@ -188,6 +189,9 @@ def rebuild(
         return None
     cur.execute(MAX_ID)
     max_id = int(cur.fetchone()[0])
+    # Stamped once no change can commit before the swap: no product was changed later.
+    cur.execute(APPLIED_AT)
+    applied_at = cur.fetchone()[0]
     if first_load and max_id:
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None
@@ -199,15 +203,15 @@ def rebuild(
     storage = f"WITH ({options})" if options else ""
     step("rebuilding: writing the merged catalog", 0.0)
     if first_load:
-        rows = created = _write_first_catalog(cur, winners, sequence, storage)
+        rows = created = _write_first_catalog(cur, winners, sequence, storage, applied_at)
         updated = 0
     else:
         description = INCOMING_DESCRIPTION if "description" in imported else KEPT_DESCRIPTION
         fill = FILL.format(new=NEW, storage=storage, winners=winners, sequence=sequence,
                            description=description, **_compared(imported))  # fmt: skip
-        cur.execute(fill)
+        cur.execute(fill, {"applied_at": applied_at})
         rows = cur.rowcount
-        cur.execute(COUNTS, {"max_id": max_id})
+        cur.execute(COUNTS, {"max_id": max_id, "applied_at": applied_at})
         created, updated = cur.fetchone()
     _shape_like_products(cur, comment)
     _build_like_products(cur, step)
@@ -235,12 +239,14 @@ def _lock_products(cur: Any, mode: str) -> bool:
     return False
 
 
-def _write_first_catalog(cur: Any, winners: str, sequence: str, storage: str) -> int:
+def _write_first_catalog(
+    cur: Any, winners: str, sequence: str, storage: str, applied_at: datetime
+) -> int:
     """The new table from the winners alone; its row count."""
     cur.execute(NEXT_ID, {"sequence": sequence})
     first = int(cur.fetchone()[0])
     fill = FILL_EMPTY.format(new=NEW, storage=storage, winners=winners)
-    cur.execute(fill, {"before_first": first - 1})
+    cur.execute(fill, {"before_first": first - 1, "applied_at": applied_at})
     rows = int(cur.rowcount)
     cur.execute(MOVE_SEQUENCE, {"sequence": sequence, "next_id": first + rows})
     return rows

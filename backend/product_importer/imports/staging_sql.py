@@ -276,17 +276,23 @@ SHIFT_ERROR_LINES = """
         WHERE n.rn < e.line - 1 ORDER BY n.rn DESC LIMIT 1), 0)
     WHERE e.import_id = %(import_id)s"""
 
+# When an import's changes are stamped (`created_at`, `updated_at`): once its merge may
+# begin, not when its transaction began (before reading the file, and any wait for
+# earlier imports), which would date them earlier than changes made meanwhile.
+APPLIED_AT = "SELECT clock_timestamp()"
+
 # Merges one batch; unchanged products (equal in the columns the file sets) are not
-# rewritten (their updated_at stays).
+# rewritten (their updated_at stays). A product changed by the API after the merge began
+# (the merge waited for its row) is stamped just after that change: never backwards.
 MERGE_BATCH = """
     WITH merged AS (
-      INSERT INTO products AS p (sku, name, description)
-      SELECT sku, name, description FROM import_winners
+      INSERT INTO products AS p (sku, name, description, created_at, updated_at)
+      SELECT sku, name, description, %(applied_at)s, %(applied_at)s FROM import_winners
       WHERE ord > %(after)s AND ord <= %(upto)s
       ORDER BY ord
       ON CONFLICT (lower(sku)) DO UPDATE
         SET {updates},
-            updated_at = now()
+            updated_at = greatest(%(applied_at)s, p.updated_at + interval '1 microsecond')
         WHERE ({old})
               IS DISTINCT FROM ({incoming})
       RETURNING (xmax = 0) AS inserted)

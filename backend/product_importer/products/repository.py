@@ -60,12 +60,14 @@ def insert_product(values: dict[str, Any]) -> ReturningInsert[Any]:
 
 def update_product(product_id: int, values: dict[str, Any]) -> ReturningUpdate[Any]:
     """Applies `values` and bumps `updated_at`, or returns no row when nothing would
-    change (no rewrite, no event)."""
+    change (no rewrite, no event). Stamped when this statement starts, after the locks the
+    request waited for (an import's, say), not when its transaction began: never older
+    than the change it follows."""
     changed = or_(*(products.c[field].is_distinct_from(value) for field, value in values.items()))
     return (
         update(products)
         .where(products.c.id == product_id, changed)
-        .values(**values, updated_at=func.now())
+        .values(**values, updated_at=func.statement_timestamp())
         .returning(*COLUMNS)
     )
 

@@ -3,6 +3,7 @@ change rebuilds the table."""
 
 import io
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -129,7 +130,7 @@ def test_a_first_load_fills_its_table_with_parallel_workers():
             "SET LOCAL min_parallel_table_scan_size = 0; "
             "SET LOCAL max_parallel_workers_per_gather = 2"
         )
-        cur.execute(f"EXPLAIN {fill}", {"before_first": 0})
+        cur.execute(f"EXPLAIN {fill}", {"before_first": 0, "applied_at": datetime.now(UTC)})
         plan = "\n".join(row[0] for row in cur.fetchall())
         conn.rollback()
     assert "Gather" in plan and f"Parallel Seq Scan on {sql.table}" in plan, plan

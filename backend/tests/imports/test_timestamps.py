@@ -1,0 +1,74 @@
+"""An import stamps what it creates and changes when its merge begins, not when its
+transaction began: a product changed meanwhile (while the import read the file or
+waited its turn) never gets an older `updated_at` from the import, on every path
+(row by row, rebuild, first load)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import time
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+
+from product_importer.db import sync_engine
+from product_importer.imports import runner
+from product_importer.imports.schemas import WAITING_PHASE
+from tests.imports.helpers import MergeGate, csv_bytes, stored_import, stored_record
+
+EXISTING = 200  # a file that changes 2 of 200 products is merged row by row
+
+
+def _seed(count: int) -> None:
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO products (sku, name, created_at, updated_at) "
+                "SELECT 'T-' || n, 'Old ' || n, now() - interval '1 day', "
+                "now() - interval '1 day' FROM generate_series(1, :count) n"
+            ),
+            {"count": count},
+        )
+
+
+def _now() -> datetime:
+    with sync_engine().connect() as conn:
+        return conn.execute(text("SELECT clock_timestamp()")).scalar_one()
+
+
+def _stamps() -> dict[str, tuple[datetime, datetime]]:
+    with sync_engine().connect() as conn:
+        rows = conn.execute(text("SELECT sku, created_at, updated_at FROM products"))
+        return {row.sku: (row.created_at, row.updated_at) for row in rows}
+
+
+def _until_waiting(import_id, within: float = 60) -> None:
+    deadline = time.monotonic() + within
+    while stored_record(import_id).phase != WAITING_PHASE:
+        assert time.monotonic() < deadline, "the import never waited for the merge lock"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("existing", [EXISTING, 2, 0], ids=["merge", "rebuild", "first-load"])
+def test_changes_are_stamped_when_the_merge_begins(existing):
+    _seed(existing)
+    content = csv_bytes("sku,name", "T-1,New 1", "T-2,New 2", "N-1,Brand new")
+    import_id = stored_import(content)
+    # The gate opens (on the way out too) before the pool waits for the import.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool, MergeGate() as gate:
+        running = pool.submit(runner.run_import, import_id)
+        _until_waiting(import_id)
+        if existing:  # a change the API makes while the import waits
+            with sync_engine().begin() as conn:
+                conn.execute(text("UPDATE products SET updated_at = now() WHERE sku = 'T-2'"))
+        edited = _now()
+        gate.open()
+        assert running.result(timeout=120) == "completed"
+    stamps = _stamps()
+    created_at, updated_at = stamps["N-1"]
+    assert created_at == updated_at > edited
+    if existing:
+        assert stamps["T-1"][1] == updated_at  # one stamp for the whole import
+        assert stamps["T-2"][1] > edited
+        assert stamps["T-1"][0] < edited  # created the day before
