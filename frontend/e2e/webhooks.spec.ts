@@ -289,6 +289,27 @@ test.describe('Story 4: webhooks', () => {
     await expect(card(page, receiver.url).getByRole('switch')).not.toBeChecked();
   });
 
+  test('an edit of a webhook deleted elsewhere says so and leaves only Close, which has the keyboard focus', async ({
+    page,
+    baseURL,
+  }) => {
+    const webhook = await addWebhook(baseURL!, receiver.url);
+    const edit = await openEditDialog(page, receiver.url);
+    await api(baseURL!, `webhooks/${webhook.id}`, { method: 'DELETE' });
+    await edit.getByLabel('Description').fill('Orders');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+
+    await expect(edit.getByRole('alert')).toHaveText('This webhook no longer exists: it was deleted elsewhere.');
+    await expect(edit.getByRole('button', { name: 'Save changes' })).toHaveCount(0);
+    await expect(edit.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+    // The footer's Close, below the form (the dialog's corner has its own).
+    const close = edit.getByRole('button', { name: 'Close' }).last();
+    await expect(close).toBeFocused();
+    await close.click();
+    await expect(edit).toBeHidden();
+    await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+
   test('the delivery log has one Redeliver per row, in view at 375 and 1440 px', async ({ page, baseURL }) => {
     await addWebhook(baseURL!, receiver.url, ['product.created']);
     await api(baseURL!, 'products', { method: 'POST', body: { sku: `ONCE-${Date.now()}`, name: 'Redelivered once' } });

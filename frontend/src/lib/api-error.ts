@@ -33,8 +33,10 @@ export class ApiError extends Error {
   }
 }
 
+/** A 422's message for people: without the validator's prefix, as a sentence (the API's own
+ * validators' messages start in lower case, e.g. "must not contain the NUL character"). */
 function tidyMessage(message: string): string {
-  return message.replace(/^Value error, /, '');
+  return asSentence(message.replace(/^Value error, /, ''));
 }
 
 function describeDetail(status: number, detail: unknown): string {

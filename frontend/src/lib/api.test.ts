@@ -64,6 +64,23 @@ describe('api errors', () => {
       'A running import is writing the catalog; nothing was changed, try again when it has finished (waited 5 s)',
     );
   });
+
+  it("shows each message of a validation error's (422) list as a sentence, as the API's own are", async () => {
+    const detail = [
+      { loc: ['body', 'description'], msg: 'Value error, must not contain the NUL character', type: 'value_error' },
+      { loc: ['body', 'name'], msg: 'String should have at most 255 characters', type: 'string_too_long' },
+    ];
+    answer(422, JSON.stringify({ detail }), 'application/json');
+    const error = await failure(api.post('products', { sku: 'x' }));
+    expect(error.fieldErrors).toEqual([
+      { field: 'description', message: 'Must not contain the NUL character' },
+      { field: 'name', message: 'String should have at most 255 characters' },
+    ]);
+    expect(error.message).toBe(
+      'description: Must not contain the NUL character; name: String should have at most 255 characters',
+    );
+    expect(error.detail).toEqual(detail);
+  });
 });
 
 describe('which failures pass', () => {

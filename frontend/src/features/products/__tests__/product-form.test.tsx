@@ -71,7 +71,7 @@ describe('apiErrorToFormErrors', () => {
     ]);
     expect(apiErrorToFormErrors(error)).toEqual({
       name: 'String should have at most 255 characters',
-      form: 'something else',
+      form: 'Something else',
     });
   });
 });
@@ -113,6 +113,32 @@ describe('ProductFormModal', () => {
     expect(screen.getByLabelText(/^SKU/)).toHaveAccessibleDescription(duplicate);
     expect(calls[0].body).toEqual({ sku: 'ABC-1', name: 'Widget', description: '', is_active: true });
     expect(screen.getByRole('dialog', { name: 'New product' })).toBeInTheDocument();
+  });
+
+  it("shows the API's field errors (422) as sentences, under their field and on the form", async () => {
+    mockFetch([
+      {
+        method: 'POST',
+        path: '/api/v1/products',
+        status: 422,
+        body: {
+          detail: [
+            { loc: ['body', 'description'], msg: 'Value error, must not contain the NUL character', type: 'value_error' },
+            { loc: ['body'], msg: 'Value error, must be valid Unicode text (no lone surrogates)', type: 'value_error' },
+          ],
+        },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
+    await user.type(screen.getByLabelText(/^SKU/), 'NUL-1');
+    await user.type(screen.getByLabelText(/^Name/), 'Widget');
+    await user.click(screen.getByRole('button', { name: 'Create product' }));
+    const dialog = screen.getByRole('dialog', { name: 'New product' });
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      /^Must be valid Unicode text \(no lone surrogates\)$/,
+    );
+    expect(screen.getByLabelText(/^Description/)).toHaveAccessibleDescription('Must not contain the NUL character');
   });
 
   it('saves an edit with PATCH of the changed fields only, if the product is still the version it opened with', async () => {

@@ -1,11 +1,11 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { useDeletedElsewhere } from '@/hooks/use-deleted-elsewhere';
 import { ApiError } from '@/lib/api';
 import type { Product } from '@/types/api';
 import { getProduct } from '../api/get-product';
 import { productKeys } from '../api/query-keys';
 import { productToValues, rebasedMessage, rebaseValues, type ProductFormValues } from '../components/product-form';
-import { isNotFound } from '@/lib/api-error';
 
 export type ConflictReload = { pending: boolean; error?: string; message?: string };
 
@@ -29,7 +29,7 @@ type Options = {
 export function useProductConflictReload({ product, values, reset, onLoaded }: Options) {
   const [original, setOriginal] = useState(product);
   const [conflict, setConflict] = useState(false);
-  const [gone, setGone] = useState(false);
+  const { gone, noteIfGone } = useDeletedElsewhere();
   const [reload, setReload] = useState<ConflictReload>({ pending: false });
   const queryClient = useQueryClient();
   // The person may type on while the current values load: they are rebased on what is in the
@@ -47,7 +47,7 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
    * deleted elsewhere. */
   function noteSaveError(error: unknown) {
     setConflict(error instanceof ApiError && error.status === 412);
-    if (isNotFound(error)) setGone(true);
+    noteIfGone(error);
   }
 
   async function loadCurrentValues() {
@@ -67,8 +67,7 @@ export function useProductConflictReload({ product, values, reset, onLoaded }: O
       void queryClient.invalidateQueries({ queryKey: productKeys.lists() });
     } catch (error) {
       if (controller.signal.aborted) return;
-      if (isNotFound(error)) {
-        setGone(true);
+      if (noteIfGone(error)) {
         setConflict(false);
         setReload({ pending: false });
         void queryClient.invalidateQueries({ queryKey: productKeys.all });

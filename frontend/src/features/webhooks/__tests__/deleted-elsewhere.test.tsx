@@ -27,6 +27,7 @@ function webhookApi({ other = false } = {}) {
     deleteElsewhere: () => (webhooks = staying),
     listGets: () => calls.filter((call) => call.method === 'GET' && call.url === '/api/v1/webhooks').length,
     deliveryGets: () => calls.filter((call) => call.url.includes('/deliveries')).length,
+    patches: () => calls.filter((call) => call.method === 'PATCH').length,
   };
 }
 
@@ -71,9 +72,37 @@ describe('a webhook deleted elsewhere', () => {
     await advance(0);
     expect(api.listGets()).toBeGreaterThan(listed);
     expect(screen.queryByRole('heading', { name: 'https://hooks.test/gone' })).toBeNull();
-    // The Edit button that opened the dialog has gone with its card.
-    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    // The Edit button that opened the dialog has gone with its card. The footer's Close, below
+    // the form (the dialog's corner has its own).
+    await user.click(within(dialog).getAllByRole('button', { name: 'Close' }).at(-1)!);
     expect(screen.getByRole('button', { name: /^Edit.*\/stays$/ })).toHaveFocus();
+  });
+
+  it('its edit dialog offers no Save any more, only Close, as for a product', async () => {
+    const api = webhookApi({ other: true });
+    const user = setupUserOnFakeClock();
+    renderWithProviders(<WebhooksList />);
+    await user.click(await screen.findByRole('button', { name: /^Edit.*\/gone$/ }));
+    const dialog = screen.getByRole('dialog', { name: 'Edit webhook' });
+    api.deleteElsewhere();
+    await user.type(within(dialog).getByLabelText(/Description/), 'x');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      /^This webhook no longer exists: it was deleted elsewhere\.$/,
+    );
+    expect(within(dialog).queryByRole('button', { name: 'Save changes' })).toBeNull();
+    expect(within(dialog).queryByRole('button', { name: 'Cancel' })).toBeNull();
+    // The button pressed is gone: the keyboard focus goes to the one left, not to the page.
+    const close = within(dialog).getAllByRole('button', { name: 'Close' }).at(-1);
+    expect(close).toHaveFocus();
+    // Typing on neither brings Save back nor hides why it went; Enter in a field saves nothing.
+    await user.type(within(dialog).getByLabelText(/Description/), 'y{Enter}');
+    expect(within(dialog).queryByRole('button', { name: 'Save changes' })).toBeNull();
+    expect(within(dialog).getByRole('alert')).toHaveTextContent(/^This webhook no longer exists/);
+    expect(api.patches()).toBe(1);
+    await user.click(close!);
+    expect(screen.queryByRole('dialog', { name: 'Edit webhook' })).toBeNull();
   });
 
   it("its switch says so in plain words and the card goes, the keyboard focus to the next card's switch", async () => {

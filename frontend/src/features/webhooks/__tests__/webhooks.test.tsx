@@ -33,9 +33,9 @@ describe('validateWebhook', () => {
 
   it('maps API field errors', () => {
     const error = new ApiError(422, [{ loc: ['body', 'events', 0], msg: 'unknown event', type: 'x' }]);
-    expect(apiErrorToFormErrors(error)).toEqual({ form: 'unknown event' });
+    expect(apiErrorToFormErrors(error)).toEqual({ form: 'Unknown event' });
     expect(apiErrorToFormErrors(new ApiError(422, [{ loc: ['body', 'url'], msg: 'bad url', type: 'x' }]))).toEqual({
-      url: 'bad url',
+      url: 'Bad url',
     });
   });
 });

@@ -2,6 +2,7 @@ import { useId } from 'react';
 import { Checkbox, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
+import { useDeletedElsewhere } from '@/hooks/use-deleted-elsewhere';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
@@ -12,6 +13,7 @@ import {
   emptyWebhookValues,
   validateWebhook,
   valuesToPayload,
+  WEBHOOK_GONE,
   webhookChanges,
   webhookToValues,
   type WebhookFormValues,
@@ -44,6 +46,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
     validateWebhook,
     apiErrorToFormErrors,
   );
+  const { gone, noteIfGone } = useDeletedElsewhere();
   const toast = useToast();
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
@@ -69,7 +72,12 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
           onClose();
           return;
         }
-        await update.mutateAsync({ id: webhook.id, data: changes });
+        try {
+          await update.mutateAsync({ id: webhook.id, data: changes });
+        } catch (error) {
+          noteIfGone(error);
+          throw error;
+        }
         toast.success('Webhook saved.');
       } else {
         await create.mutateAsync(valuesToPayload(current));
@@ -87,8 +95,9 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
       submitLabel={webhook ? 'Save changes' : 'Add webhook'}
       onSubmit={submit}
       isSaving={isSaving}
-      formError={errors.form}
+      formError={gone ? WEBHOOK_GONE : errors.form}
       dirty={dirty}
+      closeOnly={gone}
     >
       <TextField
         label="Endpoint URL"
