@@ -8,6 +8,8 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
+    StrictInt,
     ValidationInfo,
     computed_field,
     field_validator,
@@ -90,7 +92,7 @@ class WebhookCreate(RequestBody):
 
     url: WebhookUrl
     events: EventList
-    enabled: bool = True
+    enabled: StrictBool = True
     description: str | None = Field(default=None, max_length=1000)
 
 
@@ -109,7 +111,7 @@ class WebhookUpdate(RequestBody):
 
     url: WebhookUrl | None = None
     events: EventList | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     description: str | None = Field(default=None, max_length=1000)
 
     @field_validator("url", "events", "enabled", mode="before")
@@ -124,7 +126,7 @@ class WebhookUpdate(RequestBody):
 class SecretRotation(RequestBody):
     """Body of `POST /webhooks/{id}/rotate-secret`."""
 
-    keep_previous_seconds: int = Field(
+    keep_previous_seconds: StrictInt = Field(
         default=24 * 3600,
         ge=0,
         le=MAX_KEEP_PREVIOUS_SECONDS,

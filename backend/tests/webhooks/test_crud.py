@@ -117,6 +117,9 @@ async def test_ids_past_the_bigint_range_are_invalid_not_errors(client):
         ({"url": "https://example.com/", "events": ["webhook.test"]}, "events"),
         ({"url": "https://example.com/"}, "events"),
         ({"url": "https://example.com/", "events": "import.failed"}, "events"),
+        # Booleans are JSON booleans, as for products: "off" is not false.
+        ({"url": "https://example.com/", "events": ["import.failed"], "enabled": "off"}, "enabled"),
+        ({"url": "https://example.com/", "events": ["import.failed"], "enabled": 0}, "enabled"),
     ],
 )
 async def test_invalid_bodies_are_422_naming_the_field(client, body, field):
@@ -129,7 +132,15 @@ async def test_invalid_bodies_are_422_naming_the_field(client, body, field):
 
 @pytest.mark.parametrize(
     "body",
-    [{"url": None}, {"events": None}, {"events": []}, {"enabled": None}, {"url": "gopher://x/"}],
+    [
+        {"url": None},
+        {"events": None},
+        {"events": []},
+        {"enabled": None},
+        {"enabled": "yes"},
+        {"enabled": 1},
+        {"url": "gopher://x/"},
+    ],
 )
 async def test_invalid_patches_are_422(client, body):
     webhook = await create_webhook(client, "https://a.example.com/")

@@ -90,7 +90,7 @@ async def test_a_second_rotation_keeping_a_secret_waits_for_the_first_to_end(cli
     assert stop_all.json()["previous_secret_expires_at"] is None
 
 
-@pytest.mark.parametrize("keep", [-1, 7 * 24 * 3600 + 1, "a day"])
+@pytest.mark.parametrize("keep", [-1, 7 * 24 * 3600 + 1, "a day", "60", True, 60.0])
 async def test_a_rotation_keeps_the_old_secret_at_most_a_week(client, keep):
     webhook = await create_webhook(client, "http://127.0.0.1:9/hook", ["product.created"])
     response = await client.post(
