@@ -260,6 +260,8 @@ class StagingSql:
             updates=", ".join(f"{column} = EXCLUDED.{column}" for column in self.imported),
             old=columns_of("p", self.imported),
             incoming=columns_of("EXCLUDED", self.imported),
+            known=columns_of("known", self.imported),
+            winner=columns_of("w", self.imported),
         )
 
 
@@ -281,15 +283,21 @@ SHIFT_ERROR_LINES = """
 # earlier imports), which would date them earlier than changes made meanwhile.
 APPLIED_AT = "SELECT clock_timestamp()"
 
-# Merges one batch; unchanged products (equal in the columns the file sets) are not
-# rewritten (their updated_at stays). A product changed by the API after the merge began
-# (the merge waited for its row) is stamped just after that change: never backwards.
+# Merges one batch. Unchanged products (equal in the columns the file sets) are left out
+# before the insert is tried: not rewritten (their updated_at stays), not locked (an edit
+# of one meanwhile need not wait for the import) and no id drawn for them. The conflict
+# clause still decides for rows changed or added since this statement's snapshot. A
+# product changed by the API after the merge began (the merge waited for its row) is
+# stamped just after that change: never backwards.
 MERGE_BATCH = """
     WITH merged AS (
       INSERT INTO products AS p (sku, name, description, created_at, updated_at)
-      SELECT sku, name, description, %(applied_at)s, %(applied_at)s FROM import_winners
-      WHERE ord > %(after)s AND ord <= %(upto)s
-      ORDER BY ord
+      SELECT w.sku, w.name, w.description, %(applied_at)s, %(applied_at)s
+      FROM import_winners w
+      LEFT JOIN products known ON lower(known.sku) = lower(w.sku)
+      WHERE w.ord > %(after)s AND w.ord <= %(upto)s
+        AND (known.id IS NULL OR ({known}) IS DISTINCT FROM ({winner}))
+      ORDER BY w.ord
       ON CONFLICT (lower(sku)) DO UPDATE
         SET {updates},
             updated_at = greatest(%(applied_at)s, p.updated_at + interval '1 microsecond')

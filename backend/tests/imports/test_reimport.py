@@ -1,16 +1,19 @@
 """Re-running a file is harmless; changed values update only what differs; a large
 change rebuilds the table."""
 
+import concurrent.futures
 import io
+import threading
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from product_importer.db import sync_engine
-from product_importer.imports import rebuild, runner, staging_sql
+from product_importer.imports import pipeline, rebuild, runner, staging_sql
 from product_importer.imports.csv_rules import parse_header
 from product_importer.imports.progress import ProgressReporter
 from product_importer.imports.staging_sql import StagingSql, staging_table
@@ -276,3 +279,44 @@ async def test_a_rebuild_keeps_the_tables_storage_parameters_comment_and_grants(
     with sync_engine().connect() as conn:
         assert conn.execute(text("SELECT 'products'::regclass::oid")).scalar_one() != table_oid
         assert tuple(conn.execute(SETTINGS_OF_PRODUCTS).one()) == before
+
+
+def _next_id() -> int:
+    with sync_engine().connect() as conn:
+        return conn.execute(
+            text("SELECT nextval(pg_get_serial_sequence('products', 'id'))")
+        ).scalar_one()
+
+
+def test_unchanged_products_are_neither_locked_nor_given_ids_by_a_merge(monkeypatch):
+    """A file that changes 1 of 200 products is merged row by row. The 199 it leaves as
+    they are draw no id from the sequence, and an edit of one of them while the import
+    has not yet committed does not wait for it; an edit of the changed one does."""
+    rows = [f"R-{i},Name {i}" for i in range(200)]
+    runner.run_import(stored_import(csv_bytes("sku,name", *rows)))
+    before = _next_id()
+    merged, release = threading.Event(), threading.Event()
+    merge = pipeline._merge
+
+    def merge_then_hold(*args, **kwargs):
+        merge(*args, **kwargs)
+        merged.set()
+        release.wait(30)
+
+    monkeypatch.setattr(pipeline, "_merge", merge_then_hold)
+    content = csv_bytes("sku,name", *rows[:-1], "R-199,Renamed")
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        running = pool.submit(runner.run_import, stored_import(content))
+        try:
+            assert merged.wait(60), "the merge never ran"
+            with sync_engine().connect() as conn:
+                conn.execute(text("SET lock_timeout = '500ms'"))
+                conn.execute(text("UPDATE products SET name = 'edited' WHERE sku = 'R-0'"))
+                conn.commit()
+                with pytest.raises(OperationalError):
+                    conn.execute(text("UPDATE products SET name = 'x' WHERE sku = 'R-199'"))
+        finally:
+            release.set()
+        assert running.result(timeout=60) == "completed"
+    assert _next_id() - before == 2  # one id for the changed product, one for this call
+    assert products()["r-199"][1] == "Renamed" and products()["r-0"][1] == "edited"
