@@ -114,6 +114,8 @@ GRANTS = """
 STORAGE = {"p": "PLAIN", "e": "EXTERNAL", "m": "MAIN", "x": "EXTENDED"}
 COMPRESSION = {"p": "pglz", "l": "lz4"}
 
+# Changed rows are known by their stamp: FILL gives exactly `applied_at` to those it
+# creates or changes, and no row kept as it was can have it (stamped before the lock).
 COUNTS = f"""
     SELECT count(*) FILTER (WHERE id > %(max_id)s),
            count(*) FILTER (WHERE id <= %(max_id)s AND updated_at = %(applied_at)s)

@@ -18,7 +18,7 @@ class CatalogBusy(Exception):
     needs: delete-all during an import, or any change kept waiting too long.
     `retry_after`: the seconds after which trying again may succeed."""
 
-    def __init__(self, message: str, retry_after: int = 5) -> None:
+    def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 

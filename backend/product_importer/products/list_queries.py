@@ -15,12 +15,14 @@ from sqlalchemy import (
     Executable,
     Select,
     Table,
+    distinct,
     func,
     literal,
     not_,
     or_,
     select,
     tablesample,
+    text,
     tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -209,9 +211,11 @@ def count(filters: ProductFilters, limit: int) -> Select[Any]:
 def sampled_count(filters: ProductFilters, percent: float) -> Select[Any]:
     """How many products match among a fixed sample of about `percent`% of the table's
     pages (`TABLESAMPLE SYSTEM`, the same pages on every call while the table stays
-    the same: a total that does not move from page to page)."""
+    the same: a total that does not move from page to page), and on how many pages."""
     sample = tablesample(products, func.system(percent), name="sampled", seed=literal(0))
-    return select(func.count()).select_from(sample).where(*conditions(filters, sample.c))
+    page = text("(sampled.ctid::text::point)[0]")
+    counts = select(func.count(), func.count(distinct(page)))
+    return cast(Select[Any], counts.select_from(sample).where(*conditions(filters, sample.c)))
 
 
 def export(

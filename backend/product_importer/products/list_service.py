@@ -75,9 +75,13 @@ INACTIVE_COUNT_MAX = 100_000  # counted on the partial index alone: ~50 ns each
 INACTIVE = ProductFilters(is_active=False)
 # A substring filter's total too costly to count is estimated from a sample of the
 # table's pages: at 500,000 products the planner's estimates (guessed from ~100 stored
-# values) were 0.5-1.45x the count, a sample of ~10,000 rows 0.89-1.09x, for ~2.5 ms.
+# values) were 0.57-1.06x the count, a sample of ~10,000 rows 1.01-1.10x, for ~2 ms.
 SAMPLE_ROWS = 10_000
-SAMPLE_HITS_MIN = 100  # fewer hits in the sample say less than the planner does
+# Fewer hits, or hits on fewer pages (matches stored together, as SKUs that share a
+# prefix are after a first load, which writes the catalog in SKU order: a page sample
+# then finds a handful of their pages or none), say less than the planner does.
+SAMPLE_HITS_MIN = 100
+SAMPLE_PAGES_MIN = 30
 
 Keys = tuple[Any, ...]
 
@@ -250,20 +254,20 @@ async def _estimated_matches(
     session: AsyncSession, filters: ProductFilters, estimate: int, products: int
 ) -> int:
     """The matches of a substring filter estimated from a sample of the table, when it
-    has more rows than the sample and the sample holds enough hits; else the planner's
-    `estimate`."""
+    has more rows than the sample and the sample holds enough hits, on enough pages;
+    else the planner's `estimate`."""
     if not filters.substrings or products <= SAMPLE_ROWS:
         return estimate
     percent = 100 * SAMPLE_ROWS / products
-    hits = int((await session.execute(sql.sampled_count(filters, percent))).scalar_one())
-    if hits < SAMPLE_HITS_MIN:
+    hits, pages = (await session.execute(sql.sampled_count(filters, percent))).one()
+    if hits < SAMPLE_HITS_MIN or pages < SAMPLE_PAGES_MIN:
         return estimate
     return round(hits * 100 / percent)
 
 
 class _Count:
     """`_counted` for one list, asked at most once (a deep page asks before it reads
-    the page, its total after)."""
+    the page, its total after), and the estimate for a total that was not counted."""
 
     def __init__(
         self, session: AsyncSession, filters: ProductFilters, estimate: int, products: int

@@ -42,10 +42,10 @@ async def test_estimated_and_exact_totals_are_not_lower_bounds(client, monkeypat
 
 async def test_a_count_stopped_at_its_cap_gives_way_to_a_sample_that_says_more(client, monkeypatch):
     """The planner expects a rare term, the count stops at its cap (1,000 + 1), and a
-    fixed sample of the table says about 5,000 (a quarter of 20,000 products): the
+    fixed sample of the table says about 10,000 (a quarter of 40,000 products): the
     total is that estimate, not "at least 1,001"."""
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 1_000)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
 
     async def planner_expects_a_rare_term(session, filters):
         return 10
@@ -53,7 +53,7 @@ async def test_a_count_stopped_at_its_cap_gives_way_to_a_sample_that_says_more(c
     monkeypatch.setattr(list_service, "_estimate", planner_expects_a_rare_term)
     rng = random.Random(9)
     names = ["Teapot", "Desk lamp", "Oak chair", "Mug"]
-    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(20_000)])
+    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(40_000)])
     body = (await client.get(f"{API}?name=teapot")).json()
     assert (body["total_is_estimate"], body["total_is_lower_bound"]) == (True, False)
     matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE 'teapot%'")

@@ -198,10 +198,10 @@ async def test_totals_on_an_empty_catalog(client, query):
 
 async def test_an_uncounted_total_is_estimated_from_a_sample_not_the_planner(client, monkeypatch):
     """A frequent term's matches are not counted: the total comes from a fixed sample
-    of the table (here a quarter of 20,000 rows hold "kettle"), whatever the planner
+    of the table (here a quarter of 40,000 rows hold "kettle"), whatever the planner
     guesses, and is the same on every page."""
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
 
     async def planner_far_off(session, filters):
         return 1_000_000
@@ -209,7 +209,7 @@ async def test_an_uncounted_total_is_estimated_from_a_sample_not_the_planner(cli
     monkeypatch.setattr(list_service, "_estimate", planner_far_off)
     rng = random.Random(5)
     names = ["Steel kettle", "Desk lamp", "Oak chair", "Mug"]
-    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(20_000)])
+    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(40_000)])
     matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE '%kettle%'")
     totals = set()
     for page in (1, 2, 30):
@@ -220,15 +220,26 @@ async def test_an_uncounted_total_is_estimated_from_a_sample_not_the_planner(cli
     assert 0.8 < estimated / matches < 1.2, (estimated, matches)
 
 
-async def test_a_sample_with_few_hits_leaves_the_planners_estimate(client, monkeypatch):
+@pytest.mark.parametrize("kettles", ["few", "together"])
+async def test_a_sample_that_says_little_leaves_the_planners_estimate(client, monkeypatch, kettles):
+    """Too few hits, or hits on too few pages: the matches stored together (here the
+    first 8,000 of 40,000 rows, as SKUs that share a prefix are after a first load) sit
+    on a handful of the sample's pages, or none."""
     monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 4_000)
-    monkeypatch.setattr(list_service, "SAMPLE_HITS_MIN", 10_000)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
+    if kettles == "few":
+        monkeypatch.setattr(list_service, "SAMPLE_HITS_MIN", 10_000)
 
     async def planner(session, filters):
         return 12_345
 
     monkeypatch.setattr(list_service, "_estimate", planner)
-    copy_products([(f"S-{i}", f"Steel kettle {i}", None, True) for i in range(20_000)])
+    kettle_rows = 40_000 if kettles == "few" else 8_000
+    copy_products(
+        [
+            (f"S-{i}", f"{'Steel kettle' if i < kettle_rows else 'Desk lamp'} {i}", None, True)
+            for i in range(40_000)
+        ]
+    )
     body = (await client.get(f"{API}?q=kettle")).json()
     assert (body["total"], body["total_is_estimate"]) == (12_345, True)

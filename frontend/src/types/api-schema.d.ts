@@ -14,10 +14,11 @@ export interface paths {
          *     and `\` match themselves), in `sort` order.
          *
          *     `total` is exact for unfiltered and `is_active` lists and for small results;
-         *     for a large substring-filtered result it is the planner's estimate and
-         *     `total_is_estimate` is true, or, when the planner expected few matches and
-         *     counting them stopped at its cap, a lower bound (`total_is_lower_bound` too).
-         *     `next_cursor` continues after this page.
+         *     for a large substring-filtered result it is an estimate (from a fixed sample of
+         *     the table, else PostgreSQL's) and `total_is_estimate` is true, or, when counting
+         *     the matches stopped at its cap and the sample does not say more, a lower bound
+         *     (`total_is_lower_bound` too). `exact_match` names the product whose SKU is the
+         *     search term. `next_cursor` continues after this page.
          */
         get: operations["list_products_api_v1_products_get"];
         put?: never;
