@@ -20,7 +20,13 @@ export function focusTargetAfterRemoval(button: HTMLElement | null, itemSelector
   }
   // The page behind an open dialog is inert: in one, the dialog itself (named by its heading)
   // stands in for the page's heading.
-  return button?.closest<HTMLElement>('[aria-modal="true"]') ?? document.querySelector<HTMLElement>('main h1');
+  return button?.closest<HTMLElement>('[aria-modal="true"]') ?? pageHeading();
+}
+
+/** The page's main heading, where the keyboard focus goes when what had it goes with nothing
+ * near it to take it. */
+export function pageHeading(): HTMLElement | null {
+  return document.querySelector<HTMLElement>('main h1');
 }
 
 /**

@@ -22,7 +22,8 @@ export type FormModalProps = {
   formError?: ReactNode;
   /** The person changed something: dismissing the form (Escape, the backdrop, Close, the
    * browser's Back), which is easily done by mistake, asks before throwing their changes away, and
-   * so does the browser before the tab closes. Cancel is asked for, and does not ask. */
+   * so does the browser before the tab closes. Cancel is asked for, and does not ask. Nothing is
+   * asked once `closeOnly`. */
   dirty?: boolean;
   /** Nothing can be submitted any more (e.g. what the form edits was deleted elsewhere): the
    * footer offers Close alone, which takes the keyboard focus lost with the buttons it replaces. */
@@ -48,7 +49,9 @@ export function FormModal({
   const formRef = useRef<HTMLFormElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const submitEnded = useFocusFieldAtFault(formRef);
-  const leaving = useUnsavedChangesGuard(dirty);
+  // Changes that can no longer be saved are not worth a question.
+  const guarded = dirty && !closeOnly;
+  const leaving = useUnsavedChangesGuard(guarded);
 
   useLayoutEffect(() => {
     if (closeOnly && !isFocusable(document.activeElement as HTMLElement | null)) closeRef.current?.focus();
@@ -61,7 +64,7 @@ export function FormModal({
   }
 
   function close() {
-    if (dirty) setConfirmingDiscard(true);
+    if (guarded) setConfirmingDiscard(true);
     else onClose();
   }
 

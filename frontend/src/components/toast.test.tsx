@@ -45,6 +45,21 @@ describe('ToastProvider', () => {
     expect(shownToasts()).toEqual([]);
   });
 
+  it('shows an identical toast again as a new one, last, for the live region to announce it again', () => {
+    act(() => toast.error('Could not save: Timeout'));
+    act(() => toast.error('Could not delete ABC-1: Timeout'));
+    const earlier = screen.getByText('Could not save: Timeout');
+    act(() => toast.error('Could not save: Timeout'));
+    expect(shownToasts()).toEqual(['Could not delete ABC-1: Timeout', 'Could not save: Timeout']);
+    expect(earlier).not.toBeInTheDocument();
+  });
+
+  it('makes no other toast make way for an identical one shown again', () => {
+    for (const message of ['one', 'two', 'three']) act(() => toast.info(message));
+    act(() => toast.info('one'));
+    expect(shownToasts()).toEqual(['two', 'three', 'one']);
+  });
+
   it('shows the same message of another kind as a toast of its own', () => {
     act(() => toast.info('Saved.'));
     act(() => toast.error('Saved.'));

@@ -27,8 +27,8 @@ const styles: Record<ToastKind, string> = {
 /** Toasts for the results of actions: announced politely, errors assertively, dismissible. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastItem[]>([]);
-  // What is on screen, for `show` to find a toast identical to a new one and restart its timer
-  // (not from inside a state update, which may run twice); and each toast's timer.
+  // What is on screen, for `show` to find a toast identical to a new one and replace it (not from
+  // inside a state update, which may run twice); and each toast's timer.
   const shown = useRef<ToastItem[]>([]);
   const timers = useRef(new Map<number, number>());
   const nextId = useRef(1);
@@ -58,15 +58,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
   const show = useCallback(
     (kind: ToastKind, message: string) => {
-      // The same again (e.g. the same failure of a repeated action) stays one toast, on screen
-      // for as long again.
-      const same = shown.current.find((toast) => toast.kind === kind && toast.message === message);
-      if (same) {
-        startTimer(same);
-        return;
-      }
+      // The same again (e.g. the same failure of a repeated action) is not stacked: it replaces
+      // the earlier one, under a new id, so that the live region announces it again and it shows
+      // as the newest.
+      const others = shown.current.filter((toast) => toast.kind !== kind || toast.message !== message);
       const toast = { id: nextId.current++, kind, message };
-      showOnly([...shown.current.slice(-(MAX_SHOWN - 1)), toast]);
+      showOnly([...others.slice(-(MAX_SHOWN - 1)), toast]);
       startTimer(toast);
     },
     [showOnly, startTimer],

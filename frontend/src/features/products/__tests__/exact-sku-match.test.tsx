@@ -101,6 +101,20 @@ describe('the exact SKU match above the products table', () => {
     expect(within(screen.getByRole('table')).getByRole('button', { name: 'Edit ABC-10' })).toBeInTheDocument();
   });
 
+  it('goes while the answer for another filter loads: the match may not pass it', async () => {
+    const products = catalog();
+    mockFetch([productsApi(() => products)]);
+    const { router } = renderWithProviders(<ProductsTable />, { url: '/products?q=abc-1&page_size=25&page=2' });
+    await screen.findByRole('region', { name: 'Exact SKU match' });
+    vi.stubGlobal('fetch', vi.fn(() => new Promise<Response>(() => {})));
+
+    // Only active ones, the same search: ABC-1 is inactive.
+    await act(() => router.navigate('/products?q=abc-1&is_active=true&page_size=25'));
+    await waitFor(() => expect(screen.getByRole('table').parentElement).toHaveAttribute('aria-busy', 'true'));
+    expect(exactMatchRegion()).toBeNull();
+    expect(within(screen.getByRole('table')).getByRole('button', { name: 'Edit ABC-115' })).toBeInTheDocument();
+  });
+
   it('opens the edit dialog for the exact match, and gives the keyboard focus back to its Edit', async () => {
     const products = catalog();
     mockFetch([productsApi(() => products)]);

@@ -181,3 +181,46 @@ describe('ProductFormModal refused for a field', () => {
     expect(sku).toHaveFocus();
   });
 });
+
+describe('ProductFormModal of a product deleted elsewhere, only Close left', () => {
+  /** The edit dialog of product 12, its name changed, after a save found it deleted elsewhere;
+   * opened after coming from the Import page. */
+  async function editDeletedElsewhere() {
+    mockFetch([
+      { method: 'PATCH', path: '/api/v1/products/12', status: 404, body: { detail: 'product 12 not found' } },
+      { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+    ]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    const product = productFactory({ id: 12, sku: 'GONE-12', name: 'Kettle' });
+    const { router } = renderWithProviders(<ProductFormModal open product={product} onClose={onClose} />, { url: '/' });
+    await act(() => router.navigate('/products'));
+    const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+    await user.type(within(dialog).getByLabelText(/^Name/), ' 2');
+    await user.click(within(dialog).getByRole('button', { name: 'Save changes' }));
+    await within(dialog).findByText(/^This product no longer exists/);
+    return { user, onClose, back: () => act(() => router.navigate(-1)) };
+  }
+
+  it('closes at once on Escape: the changes can never be saved', async () => {
+    const { user, onClose } = await editDeletedElsewhere();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('closes at once when the backdrop is clicked', async () => {
+    const { user, onClose } = await editDeletedElsewhere();
+    await user.click(screen.getByTestId('modal-backdrop'));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets Back, a reload or the tab closing go ahead without asking', async () => {
+    const { back } = await editDeletedElsewhere();
+    expect(leavingAsks()).toBe(false);
+    await back();
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/));
+  });
+});

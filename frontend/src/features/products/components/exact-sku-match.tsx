@@ -1,25 +1,32 @@
 import { useId, useRef } from 'react';
-import { useFocusMovedOnRemoval } from '@/components/focus-after-removal';
+import { pageHeading, useFocusPassedOnRemoval } from '@/components/focus-after-removal';
 import type { Product, ProductPage } from '@/types/api';
-import type { ProductsQuery } from '../api/get-products';
+import type { ProductFilters, ProductsQuery } from '../api/get-products';
 import { ProductActiveSwitch } from './product-active-switch';
 import { ProductRowActions } from './product-row-actions';
 
 /**
  * The answer's `exact_match` while a search is on (`q`, else the `sku` filter, as the API looks it
- * up). An earlier search's answer stays on screen while the next one loads (`fromEarlierQuery`):
- * its match is shown only if its SKU is this search's term too, so a page turn keeps it in place.
+ * up). `answered`: the query `page` answers, an earlier one while its answer stays on screen as
+ * the next one loads. Its match is shown only if that query has this one's filters (a page turn,
+ * a new sort or page size keeps it in place): with other filters, it may not pass them.
  */
 export function exactSkuMatchToShow(
   query: ProductsQuery,
   page: ProductPage | undefined,
-  fromEarlierQuery: boolean,
+  answered: ProductsQuery,
 ): Product | null {
   const term = query.q ?? query.sku;
   const match = page?.exact_match;
-  if (!term || !match) return null;
-  if (fromEarlierQuery && match.sku.toLowerCase() !== term.toLowerCase()) return null;
+  if (!term || !match || !sameFilters(query, answered)) return null;
   return match;
+}
+
+const FILTER_KEYS = ['q', 'sku', 'name', 'description', 'is_active'] as const satisfies readonly (keyof ProductFilters)[];
+
+/** Whether two queries filter alike: their page, page size and sort cannot change the match. */
+function sameFilters(a: ProductsQuery, b: ProductsQuery): boolean {
+  return FILTER_KEYS.every((key) => a[key] === b[key]);
 }
 
 type ExactSkuMatchProps = {
@@ -35,7 +42,7 @@ export function ExactSkuMatch({ product, onEdit, onDelete }: ExactSkuMatchProps)
   const ref = useRef<HTMLElement>(null);
   // Gone after an edit, a switch or a delete that takes it out of the search: the keyboard focus
   // on its buttons, or a dialog opened from them, goes to the page's heading, not to the body.
-  useFocusMovedOnRemoval(ref, 'section');
+  useFocusPassedOnRemoval(ref, pageHeading);
   return (
     <section
       ref={ref}

@@ -8,6 +8,7 @@ import { DataTable } from '@/components/data-table';
 import type { Product } from '@/types/api';
 import { useDeleteProduct } from '../api/delete-product';
 import { useProducts } from '../api/get-products';
+import { useAnsweredQuery } from '../hooks/use-answered-query';
 import { useLastPageRedirect, type PastTheEnd } from '../hooks/use-last-page-redirect';
 import { PAGE_SIZES, useProductsSearch, useProductsUrlCleanup } from '../hooks/use-products-search';
 import { fromSort, productColumns, toSort } from './product-columns';
@@ -47,7 +48,8 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
 
   const data = products.data;
   const pastTheEnd = useLastPageRedirect(query, products.isPlaceholderData ? undefined : data, update);
-  const exactMatch = exactSkuMatchToShow(query, data, products.isPlaceholderData);
+  const answered = useAnsweredQuery(query, data, products.isPlaceholderData);
+  const exactMatch = exactSkuMatchToShow(query, data, answered);
 
   return (
     <>
