@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select, text
 
 from product_importer.db import sync_engine
+from product_importer.products import list_service
 from product_importer.products.models import Product
 from product_importer.webhooks.models import OutboxEvent
 
@@ -65,3 +67,22 @@ def sql_scalar(statement: str, **params: Any) -> Any:
 def sql_execute(statement: str, **params: Any) -> None:
     with sync_engine().begin() as conn:
         conn.execute(text(statement), params)
+
+
+def sampled_totals(monkeypatch: Any, planner_estimate: int, exact_count_max: int = 0) -> None:
+    """Totals of 40,000-row tables estimated as at catalog scale: counted up to
+    `exact_count_max` matches, else from a sample of a fifth of the table, and the
+    planner's estimate of any filter is `planner_estimate`."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", exact_count_max)
+    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
+
+    async def planner(session: Any, filters: Any) -> int:
+        return planner_estimate
+
+    monkeypatch.setattr(list_service, "_estimate", planner)
+
+
+def copy_named_products(names: Sequence[str], rows: int = 40_000, seed: int = 5) -> None:
+    """`rows` products, each named one of `names` (drawn at random) and its number."""
+    rng = random.Random(seed)
+    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(rows)])

@@ -3,10 +3,15 @@ not "about"."""
 
 from __future__ import annotations
 
-import random
-
 from product_importer.products import list_service
-from tests.products.helpers import API, add_products, copy_products, sql_execute, sql_scalar
+from tests.products.helpers import (
+    API,
+    add_products,
+    copy_named_products,
+    sampled_totals,
+    sql_execute,
+    sql_scalar,
+)
 
 
 async def test_a_count_stopped_at_its_cap_is_a_lower_bound(client, monkeypatch):
@@ -44,16 +49,8 @@ async def test_a_count_stopped_at_its_cap_gives_way_to_a_sample_that_says_more(c
     """The planner expects a rare term, the count stops at its cap (1,000 + 1), and a
     fixed sample of the table says about 10,000 (a quarter of 40,000 products): the
     total is that estimate, not "at least 1,001"."""
-    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 1_000)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
-
-    async def planner_expects_a_rare_term(session, filters):
-        return 10
-
-    monkeypatch.setattr(list_service, "_estimate", planner_expects_a_rare_term)
-    rng = random.Random(9)
-    names = ["Teapot", "Desk lamp", "Oak chair", "Mug"]
-    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(40_000)])
+    sampled_totals(monkeypatch, planner_estimate=10, exact_count_max=1_000)  # a rare term
+    copy_named_products(["Teapot", "Desk lamp", "Oak chair", "Mug"], seed=9)
     body = (await client.get(f"{API}?name=teapot")).json()
     assert (body["total_is_estimate"], body["total_is_lower_bound"]) == (True, False)
     matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE 'teapot%'")

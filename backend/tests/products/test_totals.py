@@ -4,7 +4,6 @@ a flagged estimate for filtered lists."""
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 
 import pytest
@@ -15,8 +14,10 @@ from product_importer.products import list_service
 from tests.products.helpers import (
     API,
     add_products,
+    copy_named_products,
     copy_products,
     numbered,
+    sampled_totals,
     sql_execute,
     sql_scalar,
 )
@@ -200,16 +201,8 @@ async def test_an_uncounted_total_is_estimated_from_a_sample_not_the_planner(cli
     """A frequent term's matches are not counted: the total comes from a fixed sample
     of the table (here a quarter of 40,000 rows hold "kettle"), whatever the planner
     guesses, and is the same on every page."""
-    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
-
-    async def planner_far_off(session, filters):
-        return 1_000_000
-
-    monkeypatch.setattr(list_service, "_estimate", planner_far_off)
-    rng = random.Random(5)
-    names = ["Steel kettle", "Desk lamp", "Oak chair", "Mug"]
-    copy_products([(f"S-{i}", f"{rng.choice(names)} {i}", None, True) for i in range(40_000)])
+    sampled_totals(monkeypatch, planner_estimate=1_000_000)
+    copy_named_products(["Steel kettle", "Desk lamp", "Oak chair", "Mug"])
     matches = sql_scalar("SELECT count(*) FROM products WHERE name ILIKE '%kettle%'")
     totals = set()
     for page in (1, 2, 30):
@@ -225,15 +218,9 @@ async def test_a_sample_that_says_little_leaves_the_planners_estimate(client, mo
     """Too few hits, or hits on too few pages: the matches stored together (here the
     first 8,000 of 40,000 rows, as SKUs that share a prefix are after a first load) sit
     on a handful of the sample's pages, or none."""
-    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
-    monkeypatch.setattr(list_service, "SAMPLE_ROWS", 8_000)
+    sampled_totals(monkeypatch, planner_estimate=12_345)
     if kettles == "few":
         monkeypatch.setattr(list_service, "SAMPLE_HITS_MIN", 10_000)
-
-    async def planner(session, filters):
-        return 12_345
-
-    monkeypatch.setattr(list_service, "_estimate", planner)
     kettle_rows = 40_000 if kettles == "few" else 8_000
     copy_products(
         [
