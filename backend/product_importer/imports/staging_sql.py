@@ -285,10 +285,11 @@ APPLIED_AT = "SELECT clock_timestamp()"
 
 # Merges one batch. Unchanged products (equal in the columns the file sets) are left out
 # before the insert is tried: not rewritten (their updated_at stays), not locked (an edit
-# of one meanwhile need not wait for the import) and no id drawn for them. The conflict
-# clause still decides for rows changed or added since this statement's snapshot. A
-# product changed by the API after the merge began (the merge waited for its row) is
-# stamped just after that change: never backwards.
+# of one meanwhile need not wait for the import) and no id drawn for them. A product
+# changed after the merge began (`updated_at` past its stamp: an edit while earlier
+# batches merged, or one this merge waited for) keeps that change, which came after the
+# file: counted as unchanged. The conflict clause decides again for rows changed or added
+# since this statement's snapshot.
 MERGE_BATCH = """
     WITH merged AS (
       INSERT INTO products AS p (sku, name, description, created_at, updated_at)
@@ -296,13 +297,12 @@ MERGE_BATCH = """
       FROM import_winners w
       LEFT JOIN products known ON lower(known.sku) = lower(w.sku)
       WHERE w.ord > %(after)s AND w.ord <= %(upto)s
-        AND (known.id IS NULL OR ({known}) IS DISTINCT FROM ({winner}))
+        AND (known.id IS NULL
+             OR (known.updated_at < %(applied_at)s AND ({known}) IS DISTINCT FROM ({winner})))
       ORDER BY w.ord
       ON CONFLICT (lower(sku)) DO UPDATE
-        SET {updates},
-            updated_at = greatest(%(applied_at)s, p.updated_at + interval '1 microsecond')
-        WHERE ({old})
-              IS DISTINCT FROM ({incoming})
+        SET {updates}, updated_at = %(applied_at)s
+        WHERE p.updated_at < %(applied_at)s AND ({old}) IS DISTINCT FROM ({incoming})
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"""
 

@@ -1,7 +1,8 @@
 """An import stamps what it creates and changes when its merge begins, not when its
 transaction began: a product changed meanwhile (while the import read the file or
 waited its turn) never gets an older `updated_at` from the import, on every path
-(row by row, rebuild, first load)."""
+(row by row, rebuild, first load); one changed after the merge began keeps that
+change."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import runner
+from product_importer.imports import runner, staging_sql
 from product_importer.imports.schemas import WAITING_PHASE
 from tests.imports.helpers import MergeGate, csv_bytes, stored_import, stored_record
 
@@ -72,3 +73,31 @@ def test_changes_are_stamped_when_the_merge_begins(existing):
         assert stamps["T-1"][1] == updated_at  # one stamp for the whole import
         assert stamps["T-2"][1] > edited
         assert stamps["T-1"][0] < edited  # created the day before
+
+
+def test_a_product_changed_after_the_merge_began_keeps_that_change(monkeypatch):
+    """Merged row by row, a file reaches a product only at its batch: an edit made after
+    the merge began (here: the merge is dated an hour back) came after the file and
+    stays, whether or not the file leaves the product as it was before the edit."""
+    _seed(EXISTING)
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE products SET name = 'Edited', updated_at = now() "
+                "WHERE sku IN ('T-1', 'T-2')"
+            )
+        )
+    monkeypatch.setattr(staging_sql, "APPLIED_AT", "SELECT clock_timestamp() - interval '1 hour'")
+    # T-1: the file renames it; T-2: the file has its name from before the edit.
+    content = csv_bytes("sku,name", "T-1,From the file", "T-2,Old 2", "T-3,Renamed 3")
+    import_id = stored_import(content)
+    assert runner.run_import(import_id) == "completed"
+    record = stored_record(import_id)
+    assert (record.created, record.updated, record.unchanged) == (0, 1, 2)
+    with sync_engine().connect() as conn:
+        names = dict(
+            conn.execute(
+                text("SELECT sku, name FROM products WHERE sku IN ('T-1', 'T-2', 'T-3')")
+            ).all()
+        )
+    assert names == {"T-1": "Edited", "T-2": "Edited", "T-3": "Renamed 3"}
