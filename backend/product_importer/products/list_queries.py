@@ -15,6 +15,7 @@ from sqlalchemy import (
     Executable,
     Select,
     Table,
+    and_,
     distinct,
     func,
     literal,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     select,
     tablesample,
     text,
+    true,
     tuple_,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -209,13 +211,19 @@ def count(filters: ProductFilters, limit: int) -> Select[Any]:
 
 
 def sampled_count(filters: ProductFilters, percent: float) -> Select[Any]:
-    """How many products match among a fixed sample of about `percent`% of the table's
-    pages (`TABLESAMPLE SYSTEM`, the same pages on every call while the table stays
-    the same: a total that does not move from page to page), and on how many pages."""
+    """Among a fixed sample of about `percent`% of the table's pages (`TABLESAMPLE
+    SYSTEM`, the same pages on every call while the table stays the same: a total that
+    does not move from page to page): how many products it holds, how many of them
+    match, and on how many pages."""
     sample = tablesample(products, func.system(percent), name="sampled", seed=literal(0))
+    matching = and_(true(), *conditions(filters, sample.c))
     page = text("(sampled.ctid::text::point)[0]")
-    counts = select(func.count(), func.count(distinct(page)))
-    return cast(Select[Any], counts.select_from(sample).where(*conditions(filters, sample.c)))
+    counts = select(
+        func.count(),
+        func.count().filter(matching),
+        func.count(distinct(page)).filter(matching),
+    )
+    return cast(Select[Any], counts.select_from(sample))
 
 
 def export(
