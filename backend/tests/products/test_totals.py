@@ -230,3 +230,12 @@ async def test_a_sample_that_says_little_leaves_the_planners_estimate(client, mo
     )
     body = (await client.get(f"{API}?q=kettle")).json()
     assert (body["total"], body["total_is_estimate"]) == (12_345, True)
+
+
+async def test_a_sampled_total_is_never_more_than_the_catalog(client, monkeypatch):
+    """Every product matches: the sample's share is 1, whatever number of rows its pages
+    happen to hold."""
+    sampled_totals(monkeypatch, planner_estimate=1_000_000)
+    copy_named_products(["Steel kettle"])
+    body = (await client.get(f"{API}?q=kettle")).json()
+    assert (body["total"], body["total_is_estimate"]) == (40_000, True)
