@@ -37,8 +37,9 @@ EXIT_CODE_MEANINGS = {
         "running on the server (follow it at the status URL printed when it was accepted)"
     ),
     EXIT_USAGE: (
-        "a wrong command line: a missing or unknown argument, a --url that is not http(s) "
-        "or has no valid port, a token that cannot be one"
+        "a wrong command line: a missing or unknown argument, a --url that is not http(s), "
+        "has no valid port, or has a user, password, query or fragment, a token that cannot "
+        "be one"
     ),
     EXIT_INTERRUPTED: (
         "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
@@ -386,6 +387,16 @@ def _checked_url(url: str) -> None:
     if not port_is_valid:
         message = f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
         raise CommandEnded(message, EXIT_USAGE)
+    if parts.username is not None or parts.password is not None:
+        # Never repeated: it may hold a password, which every message would show.
+        message = "error: --url has a user or password: give the API token with --token"
+        raise CommandEnded(message, EXIT_USAGE)
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise CommandEnded(
+            f"error: --url {url!r} has a query or fragment: give the server's address "
+            "(for example http://127.0.0.1:8000)",
+            EXIT_USAGE,
+        )
 
 
 def _checked_token(token: str | None) -> str | None:

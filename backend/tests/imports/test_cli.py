@@ -773,3 +773,21 @@ def test_a_retry_after_that_is_no_ascii_number_waits_the_default(retry_after: st
 
 def test_a_retry_after_in_seconds_is_followed() -> None:
     assert cli_client._retry_wait(httpx.Response(503, headers={"Retry-After": " 2 "})) == 2
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8000?x=1", "http://127.0.0.1:8000/#top"])
+def test_a_url_with_a_query_or_fragment_is_a_wrong_command_line(tmp_path, capsys, url):
+    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == cli_client.EXIT_USAGE
+    assert _last_line(capsys.readouterr().err) == (
+        f"error: --url {url!r} has a query or fragment: give the server's address "
+        "(for example http://127.0.0.1:8000)"
+    )
+
+
+def test_a_url_with_a_password_is_refused_without_showing_it(tmp_path, capsys):
+    url = "http://user:SECRET@127.0.0.1:8000"
+    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == cli_client.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "--token" in err and "SECRET" not in err
