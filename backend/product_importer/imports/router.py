@@ -12,8 +12,8 @@ from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
-from product_importer.core.error_responses import try_again_later
-from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION
+from product_importer.core.error_responses import conflict_for_now, try_again_later
+from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/imports", tags=["imports"])
 compat_router = APIRouter(prefix="/upload", tags=["imports"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No import with this id"}}
+REPORT_RETRY_AFTER_SECONDS = 5  # an import's report is asked for again after this
 ABANDONED = "The upload stopped before the end of the file; nothing was kept."
 # What a quoted `filename` may not hold as is: quotes, backslashes, `%` (some clients
 # decode it), control characters, and anything not ASCII.
@@ -160,7 +161,11 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
     responses={
         **NOT_FOUND,
         200: {"content": {"text/csv": {}}},
-        409: {"description": "The import is queued or running: its report is not complete"},
+        409: {
+            "description": "The import is queued or running: its report is not complete "
+            "(`Retry-After` says when to ask again)",
+            "headers": RETRY_AFTER,
+        },
         503: BUSY_DOWNLOAD,
     },
     summary="The skipped rows: line, column, reason and original values",
@@ -175,7 +180,7 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
     except service.ImportNotFound as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
     except service.ImportNotEnded as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        raise conflict_for_now(str(exc), REPORT_RETRY_AFTER_SECONDS) from None
     except DownloadsBusy as exc:
         raise try_again_later(str(exc)) from None
     return StreamingResponse(

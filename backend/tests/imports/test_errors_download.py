@@ -81,3 +81,4 @@ async def test_the_report_of_an_import_not_ended_is_refused_not_sent_empty(clien
     assert response.json()["detail"] == (
         f"Import {import_id} is {status}: its error report is complete once it has ended."
     )
+    assert response.headers["Retry-After"] == "5"

@@ -2375,9 +2375,11 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description The import is queued or running: its report is not complete */
+            /** @description The import is queued or running: its report is not complete (`Retry-After` says when to ask again) */
             409: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
