@@ -16,6 +16,7 @@ from pydantic import (
 )
 
 from product_importer.core.request_bodies import RequestBody
+from product_importer.products.field_rules import trimmed
 from product_importer.webhooks.events import EventType
 from product_importer.webhooks.signing import SECRET_PREFIX
 from product_importer.webhooks.targets import split_url
@@ -25,7 +26,7 @@ MAX_KEEP_PREVIOUS_SECONDS = 7 * 24 * 3600
 
 
 def _http_url(value: str) -> str:
-    value = value.strip()
+    value = trimmed(value)  # as a product's fields: a URL pasted with a zero-width space
     split_url(value)  # raises with the reason: scheme, missing host, bad port
     return value
 

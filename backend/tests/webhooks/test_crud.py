@@ -253,3 +253,9 @@ async def test_reenabling_clears_the_automatic_reason(client):
 
     assert response.json()["enabled"] is True
     assert response.json()["disabled_reason"] is None
+
+
+async def test_a_url_pasted_with_invisible_marks_around_it_is_trimmed(client):
+    """As a product's SKU and name are: spaces, a zero-width space or a BOM around it."""
+    webhook = await create_webhook(client, "\u200b https://a.example.com/hook \ufeff")
+    assert webhook["url"] == "https://a.example.com/hook"
