@@ -26,11 +26,11 @@ function renderAppAt(url: string) {
 
 describe('routes', () => {
   it.each(['/import', '/imports'])('takes %s to the Import page, in place of its history entry', async (path) => {
-    const router = renderAppAt(`${path}?import=abc`);
+    const router = renderAppAt(`${path}?import=00000000-0000-4000-8000-000000000001`);
     expect(await screen.findByRole('heading', { level: 1, name: 'Import products' })).toBeInTheDocument();
     expect(router.state.location.pathname).toBe('/');
     // The import it named is still shown.
-    expect(router.state.location.search).toBe('?import=abc');
+    expect(router.state.location.search).toBe('?import=00000000-0000-4000-8000-000000000001');
     expect(router.state.historyAction).toBe('REPLACE');
     // Back leaves the Import page instead of coming back to the redirect.
     await act(() => router.navigate(-1));

@@ -42,6 +42,26 @@ describe('DataTable with an estimated total', () => {
   });
 });
 
+describe('DataTable with an estimated total to show', () => {
+  it.each([
+    [18_003, 'about 18,000', 'Page 1 of about 360'],
+    [149_876, 'about 150,000', 'Page 1 of about 3,000'],
+    [87, 'about 87', 'Page 1 of about 2'],
+  ])('rounds %i to 2 significant figures, and counts the pages from that', (total, rows, pages) => {
+    renderPage(true, { total });
+    const pager = screen.getByRole('navigation', { name: 'Things pagination' });
+    expect(pager).toHaveTextContent(`1–1 of ${rows}`);
+    expect(pager).toHaveTextContent(pages);
+  });
+
+  it('says an exact total as it is', () => {
+    renderPage(false, { total: 18_003 });
+    const pager = screen.getByRole('navigation', { name: 'Things pagination' });
+    expect(pager).toHaveTextContent('1–50 of 18,003');
+    expect(pager).toHaveTextContent('Page 1 of 361');
+  });
+});
+
 describe('DataTable with a total that is a lower bound', () => {
   it('says "more than" instead of "about" for the rows and the pages', () => {
     renderPage(true, { total: 10_001, totalIsLowerBound: true });

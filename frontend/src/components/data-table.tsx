@@ -67,6 +67,14 @@ export type DataTableProps<T> = {
  * The one data table: TanStack Table with pagination and sorting done by the server (its state
  * is owned by the caller, usually in the URL).
  */
+/** An estimated count to 2 significant figures (18,003 is "about 18,000"): its other digits mean
+ * nothing. Below 100 it is said as it is. */
+function roughly(count: number): number {
+  if (count < 100) return count;
+  const step = 10 ** (Math.floor(Math.log10(count)) - 1);
+  return Math.round(count / step) * step;
+}
+
 export function DataTable<T>({
   caption,
   columns,
@@ -121,13 +129,14 @@ export function DataTable<T>({
   const lowerBound = totalIsEstimate && totalIsLowerBound;
   const about = lowerBound ? 'more than ' : totalIsEstimate ? 'about ' : '';
   // "More than 10,000" for a count that stopped at 10,001.
-  const totalShown = lowerBound ? total - 1 : total;
+  const totalShown = lowerBound ? total - 1 : totalIsEstimate ? roughly(total) : total;
+  const pagesInTotal = Math.max(1, Math.ceil(totalShown / pageSize));
   // An estimated total can be short of the pages that exist; an empty page cannot.
   const pagesShown = lowerBound
     ? Math.max(Math.floor((total - 1) / pageSize), page - 1)
     : shown === 0
-      ? pageCount
-      : Math.max(pageCount, page);
+      ? pagesInTotal
+      : Math.max(pagesInTotal, page);
   const rows = table.getRowModel().rows;
 
   return (

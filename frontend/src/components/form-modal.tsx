@@ -26,7 +26,8 @@ export type FormModalProps = {
    * asked once `closeOnly`. */
   dirty?: boolean;
   /** Nothing can be submitted any more (e.g. what the form edits was deleted elsewhere): the
-   * footer offers Close alone, which takes the keyboard focus lost with the buttons it replaces. */
+   * fields are disabled, and the footer offers Close alone, which takes the keyboard focus lost
+   * with the buttons it replaces or the fields. */
   closeOnly?: boolean;
   children: ReactNode;
 };
@@ -54,7 +55,10 @@ export function FormModal({
   const leaving = useUnsavedChangesGuard(guarded);
 
   useLayoutEffect(() => {
-    if (closeOnly && !isFocusable(document.activeElement as HTMLElement | null)) closeRef.current?.focus();
+    const active = document.activeElement as HTMLElement | null;
+    // A field had it: the fields are disabled now.
+    const lost = !isFocusable(active) || formRef.current?.contains(active);
+    if (closeOnly && lost) closeRef.current?.focus();
   }, [closeOnly]);
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -94,7 +98,10 @@ export function FormModal({
     >
       <form ref={formRef} id={formId} onSubmit={submit} noValidate className="space-y-4">
         {formError && <FormAlert>{formError}</FormAlert>}
-        {children}
+        {/* Disabled once nothing can be saved: the fields say so, and keep what was typed. */}
+        <fieldset disabled={closeOnly} className="min-w-0 space-y-4">
+          {children}
+        </fieldset>
       </form>
       <ConfirmDialog
         open={confirmingDiscard || leaving.state === 'blocked'}

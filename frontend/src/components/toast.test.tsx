@@ -1,7 +1,7 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, within } from '@testing-library/react';
 import { useEffect } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { advance, fakeClock, realClock } from '@/testing/test-utils';
+import { advance, fakeClock, realClock, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ToastProvider, useToast } from './toast';
 
 /** How long an error toast stays on screen. */
@@ -72,5 +72,44 @@ describe('ToastProvider', () => {
     // An identical toast dropped meanwhile is shown again.
     act(() => toast.info('one'));
     expect(shownToasts()).toEqual(['three', 'four', 'one']);
+  });
+});
+
+describe('ToastProvider keyboard focus', () => {
+  beforeEach(() => {
+    fakeClock();
+    render(
+      <ToastProvider>
+        <main>
+          <h1 tabIndex={-1}>Products</h1>
+        </main>
+        <Toaster />
+      </ToastProvider>,
+    );
+  });
+  afterEach(realClock);
+
+  function dismissButton(message: string) {
+    return within(screen.getByText(message).closest<HTMLElement>('[data-testid="toast"]')!).getByRole('button', {
+      name: 'Dismiss notification',
+    });
+  }
+
+  it("gives the focus of a toast dismissed from the keyboard to the next toast's Dismiss, else to the heading", async () => {
+    const user = setupUserOnFakeClock();
+    act(() => toast.info('one'));
+    act(() => toast.info('two'));
+    dismissButton('one').focus();
+    await user.keyboard('{Enter}');
+    expect(dismissButton('two')).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
+  });
+
+  it('keeps the focus on a toast when a repeated toast replaces the one that had it', () => {
+    act(() => toast.error('Could not save: Timeout'));
+    dismissButton('Could not save: Timeout').focus();
+    act(() => toast.error('Could not save: Timeout'));
+    expect(dismissButton('Could not save: Timeout')).toHaveFocus();
   });
 });

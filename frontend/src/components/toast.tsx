@@ -1,5 +1,6 @@
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { pageHeading } from './focus-after-removal';
 
 export type ToastKind = 'success' | 'error' | 'info';
 type ToastItem = { id: number; kind: ToastKind; message: string };
@@ -32,8 +33,26 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const shown = useRef<ToastItem[]>([]);
   const timers = useRef(new Map<number, number>());
   const nextId = useRef(1);
+  const region = useRef<HTMLDivElement>(null);
+  // The place, among the cards, of a toast that goes while holding the keyboard focus.
+  const focusLostAt = useRef<number | null>(null);
+
+  useLayoutEffect(() => {
+    const place = focusLostAt.current;
+    if (place === null) return;
+    focusLostAt.current = null;
+    // The focus would drop to the page's body: it goes to the toast now in that place, else the
+    // last one, else the page's heading.
+    const buttons = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-dismiss]') ?? [])];
+    (buttons[Math.min(place, buttons.length - 1)] ?? pageHeading())?.focus();
+  }, [toasts]);
 
   const showOnly = useCallback((next: ToastItem[]) => {
+    const cards = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-id]') ?? [])];
+    const focused = cards.findIndex((card) => card.contains(document.activeElement));
+    if (focused >= 0 && !next.some((toast) => String(toast.id) === cards[focused].dataset.toastId)) {
+      focusLostAt.current = focused;
+    }
     for (const [id, timer] of timers.current) {
       if (next.some((toast) => toast.id === id)) continue;
       window.clearTimeout(timer);
@@ -83,7 +102,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     <ToastContext.Provider value={api}>
       {children}
       {createPortal(
-        <div className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end">
+        <div
+          ref={region}
+          className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
+        >
           <div role="status" aria-live="polite" className="contents">
             {toasts
               .filter((toast) => toast.kind !== 'error')
@@ -110,6 +132,7 @@ function ToastCard({ toast, onDismiss }: { toast: ToastItem; onDismiss: (id: num
     <div
       data-testid="toast"
       data-kind={toast.kind}
+      data-toast-id={toast.id}
       className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-md border-l-4 px-4 py-3 text-sm shadow-lg ring-1 ring-slate-200 ${styles[toast.kind]}`}
     >
       <p className="min-w-0 flex-1 wrap-anywhere">{toast.message}</p>
@@ -118,6 +141,7 @@ function ToastCard({ toast, onDismiss }: { toast: ToastItem; onDismiss: (id: num
         onClick={() => onDismiss(toast.id)}
         className="rounded px-1 text-current opacity-70 hover:opacity-100"
         aria-label="Dismiss notification"
+        data-toast-dismiss
       >
         ×
       </button>

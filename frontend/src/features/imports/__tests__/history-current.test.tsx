@@ -6,10 +6,10 @@ import { ImportsHistory } from '../components/imports-history';
 
 describe('ImportsHistory', () => {
   it('marks the rows of the imports shown in the cards above', async () => {
-    const shown = importFactory({ id: 'shown-1', filename: 'shown.csv', status: 'completed' });
-    const other = importFactory({ id: 'other-2', filename: 'other.csv', status: 'completed' });
+    const shown = importFactory({ id: '00000000-0000-4000-8000-000000000030', filename: 'shown.csv', status: 'completed' });
+    const other = importFactory({ id: '00000000-0000-4000-8000-000000000027', filename: 'other.csv', status: 'completed' });
     mockFetch([{ path: '/api/v1/imports', body: { items: [shown, other], total: 2, page: 1, page_size: 10 } }]);
-    renderWithProviders(<ImportsHistory />, { url: '/?import=shown-1' });
+    renderWithProviders(<ImportsHistory />, { url: '/?import=00000000-0000-4000-8000-000000000030' });
     const shownRow = (await screen.findByRole('button', { name: 'shown.csv' })).closest('tr')!;
     const otherRow = within(screen.getByRole('table')).getByRole('button', { name: 'other.csv' }).closest('tr')!;
     expect(shownRow).toHaveAttribute('aria-current', 'true');
@@ -18,7 +18,7 @@ describe('ImportsHistory', () => {
 
   it('counts the rows a re-import found unchanged, on wide screens and on phones', async () => {
     const reimport = importFactory({
-      id: 'again-1',
+      id: '00000000-0000-4000-8000-000000000002',
       filename: 'again.csv',
       status: 'completed',
       processed_rows: 474_813,

@@ -105,17 +105,17 @@ describe('ImportPanel live updates', () => {
   });
 
   it('renders each progress event from the stream, then the final summary, and closes it', async () => {
-    const first = importFactory({ id: 'live-1', filename: 'live.csv', progress: 10, processed_rows: 50_000 });
+    const first = importFactory({ id: '00000000-0000-4000-8000-000000000019', filename: 'live.csv', progress: 10, processed_rows: 50_000 });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/live-1', body: first },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000019', body: first },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=live-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000019' });
     expect(await screen.findByTestId('import-percent')).toHaveTextContent('10%');
 
     await waitFor(() => expect(streams).toHaveLength(1));
     const stream = streams[0];
-    expect(stream.url).toBe('/api/v1/imports/live-1/events');
+    expect(stream.url).toBe('/api/v1/imports/00000000-0000-4000-8000-000000000019/events');
     expect(stream.headers.get('Accept')).toBe('text/event-stream');
     expect(stream.headers.has('Authorization')).toBe(false);
     expect(stream.headers.has('Last-Event-ID')).toBe(false);
@@ -151,12 +151,12 @@ describe('ImportPanel live updates', () => {
   });
 
   it('says it is checking for updates when the stream breaks (polling fallback)', async () => {
-    const running = importFactory({ id: 'live-2', filename: 'poll.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000020', filename: 'poll.csv' });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/live-2', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000020', body: running },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=live-2' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000020' });
     await screen.findByTestId('import-percent');
     await waitFor(() => expect(streams).toHaveLength(1));
     streams[0].fail();
@@ -164,25 +164,25 @@ describe('ImportPanel live updates', () => {
   });
 
   it('falls back to polling when the server refuses the stream', async () => {
-    const running = importFactory({ id: 'live-3', filename: 'refused.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000021', filename: 'refused.csv' });
     const { calls } = mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/live-3', body: running },
-      { path: '/api/v1/imports/live-3/events', status: 503, body: { detail: 'Unavailable' } },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000021', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000021/events', status: 503, body: { detail: 'Unavailable' } },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=live-3' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000021' });
     expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
-    expect(calls.some((call) => call.url === '/api/v1/imports/live-3/events')).toBe(true);
+    expect(calls.some((call) => call.url === '/api/v1/imports/00000000-0000-4000-8000-000000000021/events')).toBe(true);
   });
 
   it('sends the API token, and resumes with Last-Event-ID when the stream ends before the final event', async () => {
     setToken('pi_test-token');
-    const running = importFactory({ id: 'live-4', filename: 'resume.csv', progress: 10 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000022', filename: 'resume.csv', progress: 10 });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/live-4', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000022', body: running },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=live-4' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000022' });
     await screen.findByTestId('import-percent');
     await waitFor(() => expect(streams).toHaveLength(1));
     expect(streams[0].headers.get('Authorization')).toBe('Bearer pi_test-token');
@@ -205,12 +205,12 @@ describe('ImportPanel live updates', () => {
   });
 
   it('aborts the stream when the panel goes away', async () => {
-    const running = importFactory({ id: 'live-5', filename: 'gone.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000023', filename: 'gone.csv' });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/live-5', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000023', body: running },
     ]);
-    const { unmount } = renderWithProviders(<ImportPanel />, { url: '/?import=live-5' });
+    const { unmount } = renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000023' });
     await screen.findByTestId('import-percent');
     await waitFor(() => expect(streams).toHaveLength(1));
     unmount();
@@ -219,14 +219,14 @@ describe('ImportPanel live updates', () => {
   });
 
   it('keeps the final state when a poll sent before it is answered after it', async () => {
-    const running = importFactory({ id: 'late-1', filename: 'late.csv', progress: 10 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000016', filename: 'late.csv', progress: 10 });
     const poll = heldAnswer<Import>();
     let asked = 0;
     const { streams, answerRead } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/late-1', body: () => (++asked === 1 ? running : poll.promise) },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000016', body: () => (++asked === 1 ? running : poll.promise) },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=late-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000016' });
     await flush();
     expect(screen.getByTestId('import-percent')).toHaveTextContent('10%');
     expect(streams).toHaveLength(1);
@@ -245,20 +245,20 @@ describe('ImportPanel live updates', () => {
     await flush();
     expect(screen.getByTestId('import-summary')).toBeInTheDocument();
     poll.give({ ...running, progress: 50 });
-    await afterReading(answerRead('/api/v1/imports/late-1', 2));
+    await afterReading(answerRead('/api/v1/imports/00000000-0000-4000-8000-000000000016', 2));
     expect(screen.getByTestId('import-percent')).toHaveTextContent('100%');
     expect(screen.getByTestId('import-summary')).toBeInTheDocument();
   });
 
   it('keeps the final state when the answer to Cancel comes after it', async () => {
-    const running = importFactory({ id: 'late-2', filename: 'cancelled.csv', progress: 40 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000017', filename: 'cancelled.csv', progress: 40 });
     const cancel = heldAnswer<Import>();
     const { streams, answerRead } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/late-2', body: running },
-      { method: 'POST', path: '/api/v1/imports/late-2/cancel', body: () => cancel.promise },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000017', body: running },
+      { method: 'POST', path: '/api/v1/imports/00000000-0000-4000-8000-000000000017/cancel', body: () => cancel.promise },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=late-2' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000017' });
     await waitFor(() => expect(streams).toHaveLength(1));
     streams[0].event('progress', running);
     const user = setupUserOnFakeClock();
@@ -268,59 +268,59 @@ describe('ImportPanel live updates', () => {
     streams[0].event('cancelled', finished(running, 'cancelled'));
     await flush();
     cancel.give({ ...running, cancel_requested: true });
-    await afterReading(answerRead('/api/v1/imports/late-2/cancel', 1));
+    await afterReading(answerRead('/api/v1/imports/00000000-0000-4000-8000-000000000017/cancel', 1));
     expect(screen.getByText('The import was cancelled. Nothing was changed.')).toBeInTheDocument();
     expect(screen.queryByText(/Cancelling/)).toBeNull();
   });
 
   it('keeps polling a running import while the rate limiter refuses its stream (429), and opens it again', async () => {
-    const running = importFactory({ id: 'limited-1', filename: 'limited.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000018', filename: 'limited.csv' });
     const { calls } = mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/limited-1', body: running },
-      { path: '/api/v1/imports/limited-1/events', status: 429, body: { detail: 'Too many requests.' } },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000018', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000018/events', status: 429, body: { detail: 'Too many requests.' } },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=limited-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000018' });
     await flush();
     expect(screen.getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
-    expect(asked('/api/v1/imports/limited-1')).toBe(1);
-    expect(asked('/api/v1/imports/limited-1/events')).toBe(1);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000018')).toBe(1);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000018/events')).toBe(1);
     await advance(Math.max(POLL_INTERVAL_MS, REOPEN_DELAY_MS));
-    expect(asked('/api/v1/imports/limited-1')).toBe(2);
-    expect(asked('/api/v1/imports/limited-1/events')).toBe(2);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000018')).toBe(2);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000018/events')).toBe(2);
   });
 
   it('polls a running import whose stream is refused for good (404 from a proxy without it)', async () => {
-    const running = importFactory({ id: 'no-sse-1', filename: 'no-stream.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000024', filename: 'no-stream.csv' });
     const { calls } = mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/no-sse-1', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000024', body: running },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=no-sse-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000024' });
     await flush();
     expect(screen.getByText('Live updates unavailable: checking every second')).toBeInTheDocument();
     const asked = (path: string) => calls.filter((call) => call.url === path).length;
     // As long as every reopening of a stream that breaks takes (1 + 2 + 3 + 4 + 5 s).
     const span = 15 * REOPEN_DELAY_MS;
     await advance(span);
-    expect(asked('/api/v1/imports/no-sse-1')).toBe(1 + span / POLL_INTERVAL_MS);
-    expect(asked('/api/v1/imports/no-sse-1/events')).toBe(1);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000024')).toBe(1 + span / POLL_INTERVAL_MS);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000024/events')).toBe(1);
   });
 
   it('keeps showing the import, with a note, when a background check fails', async () => {
-    const running = importFactory({ id: 'note-1', filename: 'noted.csv', progress: 30 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000025', filename: 'noted.csv', progress: 30 });
     let asked = 0;
     mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
       {
-        path: '/api/v1/imports/note-1',
+        path: '/api/v1/imports/00000000-0000-4000-8000-000000000025',
         status: () => (++asked === 1 ? 200 : 429),
         body: () => (asked === 1 ? running : { detail: 'Too many requests.' }),
       },
-      { path: '/api/v1/imports/note-1/events', status: 503, body: { detail: 'Unavailable' } },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000025/events', status: 503, body: { detail: 'Unavailable' } },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=note-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000025' });
     await flush();
     const card = screen.getByRole('region', { name: 'noted.csv' });
     expect(within(card).queryByTestId('import-update-failure')).toBeNull();
@@ -333,12 +333,12 @@ describe('ImportPanel live updates', () => {
   });
 
   it('stops counting the time left once the server stops answering: the stream silent for 15 s, the checks failing', async () => {
-    const running = importFactory({ id: 'gone-1', filename: 'silent.csv', eta_seconds: 120 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000008', filename: 'silent.csv', eta_seconds: 120 });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/gone-1', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000008', body: running },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=gone-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000008' });
     await flush();
     expect(streams).toHaveLength(1);
     streams[0].event('progress', running);
@@ -369,21 +369,21 @@ describe('ImportPanel live updates', () => {
   });
 
   it('streams one import at a time and polls the others, then streams the next when the first ends', async () => {
-    const first = importFactory({ id: 'one-1', filename: 'first.csv' });
-    const second = importFactory({ id: 'two-2', filename: 'second.csv', status: 'queued', progress: 0 });
+    const first = importFactory({ id: '00000000-0000-4000-8000-000000000026', filename: 'first.csv' });
+    const second = importFactory({ id: '00000000-0000-4000-8000-000000000031', filename: 'second.csv', status: 'queued', progress: 0 });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/one-1', body: first },
-      { path: '/api/v1/imports/two-2', body: second },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000026', body: first },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000031', body: second },
     ]);
     const fetchMock = vi.mocked(fetch);
-    renderWithProviders(<ImportPanel />, { url: '/?import=one-1&import=two-2' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000026&import=00000000-0000-4000-8000-000000000031' });
     await flush();
     expect(screen.getByRole('region', { name: 'second.csv' })).toBeInTheDocument();
     const asked = (url: string) => fetchMock.mock.calls.filter(([input]) => input === url).length;
     await advance(POLL_INTERVAL_MS);
-    expect(asked('/api/v1/imports/two-2')).toBe(2);
-    expect(streams.map((stream) => stream.url)).toEqual(['/api/v1/imports/one-1/events']);
+    expect(asked('/api/v1/imports/00000000-0000-4000-8000-000000000031')).toBe(2);
+    expect(streams.map((stream) => stream.url)).toEqual(['/api/v1/imports/00000000-0000-4000-8000-000000000026/events']);
     expect(within(screen.getByRole('region', { name: 'first.csv' })).queryByText('Live updates unavailable: checking every second')).toBeNull();
     // Polled by design, not for a broken stream: nothing to warn of, it only waits its turn.
     const secondCard = within(screen.getByRole('region', { name: 'second.csv' }));
@@ -393,17 +393,17 @@ describe('ImportPanel live updates', () => {
 
     streams[0].event('completed', finished(first, 'completed'));
     await waitFor(() => expect(streams).toHaveLength(2));
-    expect(streams[1].url).toBe('/api/v1/imports/two-2/events');
+    expect(streams[1].url).toBe('/api/v1/imports/00000000-0000-4000-8000-000000000031/events');
   });
 
   it('streams the running import when an unknown one comes first in the URL', async () => {
-    const running = importFactory({ id: 'run-9', filename: 'after-unknown.csv' });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000029', filename: 'after-unknown.csv' });
     const { streams } = mockEventStream([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/run-9', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000029', body: running },
     ]);
-    renderWithProviders(<ImportPanel />, { url: '/?import=gone-0&import=run-9' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000007&import=00000000-0000-4000-8000-000000000029' });
     expect(await screen.findByText(/This import was not found/)).toBeInTheDocument();
-    await waitFor(() => expect(streams.map((stream) => stream.url)).toContain('/api/v1/imports/run-9/events'));
+    await waitFor(() => expect(streams.map((stream) => stream.url)).toContain('/api/v1/imports/00000000-0000-4000-8000-000000000029/events'));
   });
 });

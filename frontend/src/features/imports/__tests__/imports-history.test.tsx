@@ -6,9 +6,9 @@ import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { ImportPanel } from '../components/import-panel';
 import { ImportsHistory } from '../components/imports-history';
 
-const running = importFactory({ id: 'run-1', filename: 'running.csv' });
+const running = importFactory({ id: '00000000-0000-4000-8000-000000000028', filename: 'running.csv' });
 const done = importFactory({
-  id: 'done-1',
+  id: '00000000-0000-4000-8000-000000000006',
   filename: 'done.csv',
   status: 'completed',
   phase: 'completed',
@@ -17,7 +17,7 @@ const done = importFactory({
   created: 500_000,
   finished_at: '2025-01-01T10:01:00Z',
 });
-const older = { ...done, id: 'done-0', filename: 'older.csv' };
+const older = { ...done, id: '00000000-0000-4000-8000-000000000005', filename: 'older.csv' };
 
 /** The Import page: the live panel above the history, every import listed in both. */
 function renderImportPage(items: (typeof running)[], url = '/') {
@@ -48,7 +48,7 @@ describe('picking an import in the history', () => {
     renderImportPage([running, done]);
     // Arriving during an import pins it in the URL.
     expect(await screen.findByRole('region', { name: 'running.csv' })).toBeInTheDocument();
-    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=run-1$/));
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028$/));
 
     const pick = await screen.findByRole('button', { name: 'done.csv' });
     await user.click(pick);
@@ -56,19 +56,29 @@ describe('picking an import in the history', () => {
     // The history's row is not drawn again: the keyboard focus stays on the file's name.
     expect(pick).toHaveFocus();
     expect(screen.getByRole('region', { name: 'running.csv' })).toHaveTextContent('Saving products');
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=run-1&import=done-1$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028&import=00000000-0000-4000-8000-000000000006$/);
     const shown = screen.getAllByRole('region').map((region) => region.getAttribute('aria-labelledby'));
-    expect(shown).toEqual(['import-run-1-title', 'import-done-1-title']);
+    expect(shown).toEqual(['import-00000000-0000-4000-8000-000000000028-title', 'import-00000000-0000-4000-8000-000000000006-title']);
   });
 
   it('lets a finished import make way for it', async () => {
     const user = userEvent.setup();
-    renderImportPage([done, older], '/?import=done-1');
+    renderImportPage([done, older], '/?import=00000000-0000-4000-8000-000000000006');
     expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete.');
 
     await user.click(await screen.findByRole('button', { name: 'older.csv' }));
     expect(await screen.findByRole('region', { name: 'older.csv' })).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'done.csv' })).toBeNull();
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=done-0$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000005$/);
+  });
+});
+
+describe('the history of imports', () => {
+  it('names the link to an error report by what it downloads, not by its count alone', async () => {
+    renderImportPage([{ ...done, skipped: 561 }]);
+    expect(await screen.findByRole('link', { name: 'Download the error report: 561 skipped rows' })).toHaveAttribute(
+      'href',
+      expect.stringContaining(`/imports/${done.id}/errors`),
+    );
   });
 });

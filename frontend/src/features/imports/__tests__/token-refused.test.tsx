@@ -7,7 +7,7 @@ import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUse
 import { POLL_INTERVAL_MS } from '../api/get-import';
 import { ImportPanel } from '../components/import-panel';
 
-const running = importFactory({ id: 'auth-1', filename: 'guarded.csv' });
+const running = importFactory({ id: '00000000-0000-4000-8000-000000000003', filename: 'guarded.csv' });
 
 /** The API, answering 401 to any token but `accepted`; its event stream is unavailable (503),
  * so the page polls. */
@@ -17,9 +17,9 @@ function stubApi() {
     headers.get('Authorization') === `Bearer ${server.accepted}` ? ok : 401;
   const { calls } = mockFetch([
     { path: '/api/v1/imports', status: answer(200), body: { items: [running], total: 1, page: 1, page_size: 20 } },
-    { path: '/api/v1/imports/auth-1', status: answer(200), body: running },
-    { path: '/api/v1/imports/auth-1/events', status: answer(503), body: { detail: 'Unavailable' } },
-    { method: 'POST', path: '/api/v1/imports/auth-1/cancel', status: answer(200), body: { ...running, cancel_requested: true } },
+    { path: '/api/v1/imports/00000000-0000-4000-8000-000000000003', status: answer(200), body: running },
+    { path: '/api/v1/imports/00000000-0000-4000-8000-000000000003/events', status: answer(503), body: { detail: 'Unavailable' } },
+    { method: 'POST', path: '/api/v1/imports/00000000-0000-4000-8000-000000000003/cancel', status: answer(200), body: { ...running, cancel_requested: true } },
   ]);
   return { server, calls };
 }
@@ -39,7 +39,7 @@ describe('ImportPanel when the API refuses the token', () => {
         <ImportPanel />
         <TokenPrompt />
       </>,
-      { url: '/?import=auth-1' },
+      { url: '/?import=00000000-0000-4000-8000-000000000003' },
     );
     expect(await screen.findByText('Live updates unavailable: checking every second')).toBeInTheDocument();
 
@@ -63,7 +63,7 @@ describe('ImportPanel when the API refuses the token', () => {
     await user.type(screen.getByLabelText(/^API token/, { selector: 'input' }), 'pi_second');
     await user.click(within(again).getByRole('button', { name: 'Sign in' }));
     await waitFor(() => expect(screen.queryByText(/^Updates paused/)).toBeNull());
-    const polls = () => calls.filter((call) => call.url === '/api/v1/imports/auth-1').length;
+    const polls = () => calls.filter((call) => call.url === '/api/v1/imports/00000000-0000-4000-8000-000000000003').length;
     const polledAfterSignIn = polls();
     await advance(2 * POLL_INTERVAL_MS);
     expect(polls()).toBeGreaterThanOrEqual(polledAfterSignIn + 2);
@@ -77,7 +77,7 @@ describe('ImportPanel when the API refuses the token', () => {
         <ImportPanel />
         <TokenPrompt />
       </>,
-      { url: '/?import=auth-1' },
+      { url: '/?import=00000000-0000-4000-8000-000000000003' },
     );
     await screen.findByRole('heading', { name: 'guarded.csv' });
     server.accepted = 'pi_second';

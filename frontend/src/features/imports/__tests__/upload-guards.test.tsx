@@ -28,7 +28,7 @@ describe('an upload in progress', () => {
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
     expect(leavingAsks()).toBe(false);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('big.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('big.csv'));
     expect(leavingAsks()).toBe(true);
     act(() => FakeXhr.instances[0].upload.onload?.());
     // Sent: the server goes on with it whatever the tab does.
@@ -42,7 +42,7 @@ describe('an upload in progress', () => {
     mockFetch([NO_IMPORTS]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('first.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('first.csv'));
     fireEvent.drop(screen.getByTestId('drop-zone'), { dataTransfer: { files: [csv('second.csv')] } });
     expect(
       screen.getByText('second.csv was not taken: another file is uploading. Choose it again once that upload has ended.'),
@@ -59,13 +59,13 @@ describe('an upload in progress', () => {
     mockFetch([NO_IMPORTS]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('stopped.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('stopped.csv'));
     await user.click(screen.getByRole('button', { name: 'Stop upload' }));
     const note = await screen.findByText('Upload stopped. Nothing was imported.');
     // On the page, not a toast that goes away by itself.
     expect(note).toHaveAttribute('role', 'status');
     expect(note.closest('[data-testid="toast"]')).toBeNull();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('next.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('next.csv'));
     expect(screen.queryByText('Upload stopped. Nothing was imported.')).toBeNull();
   });
 });
@@ -84,12 +84,12 @@ describe('Retry of a failed import', () => {
   it('asks for a corrected file when the file itself is at fault, instead of sending it again', async () => {
     const error =
       'Line 3: the row starting on this line has a quoted field that is never closed, so the rest of the file cannot be read.';
-    const failed = importFactory({ id: 'bad-1', filename: 'quotes.csv', status: 'failed', error, error_kind: 'file' });
-    mockFetch([NO_IMPORTS, { path: '/api/v1/imports/bad-1', body: failed }]);
+    const failed = importFactory({ id: '00000000-0000-4000-8000-000000000004', filename: 'quotes.csv', status: 'failed', error, error_kind: 'file' });
+    mockFetch([NO_IMPORTS, { path: '/api/v1/imports/00000000-0000-4000-8000-000000000004', body: failed }]);
     const chooserOpened = vi.spyOn(HTMLInputElement.prototype, 'click');
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('quotes.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('quotes.csv'));
     act(() => FakeXhr.instances[0].respond(202, { ...failed, status: 'queued', error: null, error_kind: null }));
     expect(await screen.findByText(/Reason: Line 3/)).toBeInTheDocument();
     expect(screen.getByText('The file needs fixing first: Retry asks for the corrected file.')).toBeInTheDocument();
@@ -98,5 +98,14 @@ describe('Retry of a failed import', () => {
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(FakeXhr.instances).toHaveLength(1);
     expect(chooserOpened).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('the drop zone', () => {
+  it('says that a .txt file is taken as well as a .csv one', () => {
+    mockFetch([NO_IMPORTS]);
+    renderWithProviders(<ImportPanel />);
+    expect(screen.getByText('Drag a CSV file (.csv or .txt) here, or')).toBeInTheDocument();
+    expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).toHaveAttribute('accept', expect.stringContaining('.txt'));
   });
 });

@@ -32,15 +32,15 @@ describe('uploading a CSV', () => {
   useFakeXhr();
 
   it('shows the bytes sent, then follows the import; Retry sends the same file again', async () => {
-    const failed = importFactory({ id: 'up-1', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
+    const failed = importFactory({ id: '00000000-0000-4000-8000-000000000032', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
     mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/up-1', body: failed },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000032', body: failed },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
     const file = new File(['sku,name\nA,B\n'], 'catalog.csv', { type: 'text/csv' });
-    await user.upload(screen.getByLabelText('Choose a CSV file'), file);
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), file);
 
     const xhr = FakeXhr.instances[0];
     expect(xhr.method).toBe('POST');
@@ -52,7 +52,7 @@ describe('uploading a CSV', () => {
 
     act(() => xhr.respond(202, { ...failed, status: 'queued', error: null }));
     expect(await screen.findByText(/Reason: Disk full/)).toBeInTheDocument();
-    expect(screen.getByTestId('location')).toHaveTextContent('/?import=up-1');
+    expect(screen.getByTestId('location')).toHaveTextContent('/?import=00000000-0000-4000-8000-000000000032');
 
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(FakeXhr.instances).toHaveLength(2);
@@ -63,7 +63,7 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('loud.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('loud.csv'));
     const xhr = FakeXhr.instances[0];
     const bar = screen.getByRole('region', { name: 'Upload' });
     const announced = () =>
@@ -85,7 +85,7 @@ describe('uploading a CSV', () => {
     const { calls } = mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('whole.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('whole.csv'));
     const xhr = FakeXhr.instances[0];
     const bar = screen.getByRole('region', { name: 'Upload' });
     act(() => xhr.progress(4_194_304, 4_194_304));
@@ -111,16 +111,16 @@ describe('uploading a CSV', () => {
   });
 
   it('keeps the keyboard focus on Retry while the file uploads again, then on the new import', async () => {
-    const failed = importFactory({ id: 'up-1', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
-    const again = importFactory({ id: 'up-2', filename: 'catalog.csv', status: 'queued', progress: 0 });
+    const failed = importFactory({ id: '00000000-0000-4000-8000-000000000032', filename: 'catalog.csv', status: 'failed', error: 'Disk full' });
+    const again = importFactory({ id: '00000000-0000-4000-8000-000000000033', filename: 'catalog.csv', status: 'queued', progress: 0 });
     mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/up-1', body: failed },
-      { path: '/api/v1/imports/up-2', body: again },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000032', body: failed },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000033', body: again },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'catalog.csv', { type: 'text/csv' }));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), new File(['sku,name\nA,B\n'], 'catalog.csv', { type: 'text/csv' }));
     act(() => FakeXhr.instances[0].respond(202, { ...failed, status: 'queued', error: null }));
 
     const retry = await screen.findByRole('button', { name: 'Retry' });
@@ -138,35 +138,35 @@ describe('uploading a CSV', () => {
   });
 
   it('keeps the running import in view when another file is uploaded meanwhile', async () => {
-    const running = importFactory({ id: 'run-1', filename: 'first.csv' });
-    const queued = importFactory({ id: 'up-2', filename: 'second.csv', status: 'queued', progress: 0 });
+    const running = importFactory({ id: '00000000-0000-4000-8000-000000000028', filename: 'first.csv' });
+    const queued = importFactory({ id: '00000000-0000-4000-8000-000000000033', filename: 'second.csv', status: 'queued', progress: 0 });
     mockFetch([
       { path: '/api/v1/imports', body: { items: [running], total: 1, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/run-1', body: running },
-      { path: '/api/v1/imports/up-2', body: queued },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000028', body: running },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000033', body: queued },
     ]);
     const user = userEvent.setup();
-    renderWithProviders(<ImportPanel />, { url: '/?import=run-1' });
+    renderWithProviders(<ImportPanel />, { url: '/?import=00000000-0000-4000-8000-000000000028' });
     expect(await screen.findByRole('region', { name: 'first.csv' })).toBeInTheDocument();
 
-    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'second.csv', { type: 'text/csv' }));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), new File(['sku,name\nA,B\n'], 'second.csv', { type: 'text/csv' }));
     act(() => FakeXhr.instances[0].respond(202, queued));
 
     expect(await screen.findByRole('region', { name: 'second.csv' })).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'first.csv' })).toHaveTextContent('Saving products');
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=run-1&import=up-2$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028&import=00000000-0000-4000-8000-000000000033$/);
   });
 
   it('leaves the URL of the page the user went to alone when the upload ends there', async () => {
-    const queued = importFactory({ id: 'up-3', filename: 'slow.csv', status: 'queued', progress: 0 });
+    const queued = importFactory({ id: '00000000-0000-4000-8000-000000000034', filename: 'slow.csv', status: 'queued', progress: 0 });
     let listed: (typeof queued)[] = [];
     mockFetch([
       { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
-      { path: '/api/v1/imports/up-3', body: queued },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000034', body: queued },
     ]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['sku,name\nA,B\n'], 'slow.csv', { type: 'text/csv' }));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), new File(['sku,name\nA,B\n'], 'slow.csv', { type: 'text/csv' }));
     await act(() => router.navigate('/products'));
 
     listed = [queued];
@@ -177,14 +177,14 @@ describe('uploading a CSV', () => {
     // Back on the Import page, the import the upload started is found and followed.
     await act(() => router.navigate('/'));
     expect(await screen.findByRole('region', { name: 'slow.csv' })).toBeInTheDocument();
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-3$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000034$/);
   });
 
   it('shows the upload again on return to the Import page, its progress live and its Stop working', async () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('big.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('big.csv'));
     const xhr = FakeXhr.instances[0];
     act(() => xhr.progress(1_000_000, 4_000_000));
     await act(() => router.navigate('/products'));
@@ -197,7 +197,7 @@ describe('uploading a CSV', () => {
     act(() => xhr.progress(3_145_728, 4_194_304));
     expect(within(bar).getByTestId('upload-percent')).toHaveTextContent('75%');
     // The drop zone takes no other file while this one uploads.
-    const chooser = screen.getByLabelText('Choose a CSV file');
+    const chooser = screen.getByLabelText('Choose a CSV file (.csv or .txt)');
     expect(chooser).toHaveAttribute('aria-disabled', 'true');
     await user.upload(chooser, csv('other.csv'));
     expect(FakeXhr.instances).toHaveLength(1);
@@ -205,19 +205,19 @@ describe('uploading a CSV', () => {
     await user.click(within(bar).getByRole('button', { name: 'Stop upload' }));
     expect(await screen.findByText('Upload stopped. Nothing was imported.')).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
-    expect(screen.getByLabelText('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).not.toHaveAttribute('aria-disabled', 'true');
   });
 
   it('follows the import of an upload that ends after the user came back to the Import page', async () => {
-    const queued = importFactory({ id: 'up-4', filename: 'back.csv', status: 'queued', progress: 0 });
+    const queued = importFactory({ id: '00000000-0000-4000-8000-000000000035', filename: 'back.csv', status: 'queued', progress: 0 });
     let listed: (typeof queued)[] = [];
     mockFetch([
       { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
-      { path: '/api/v1/imports/up-4', body: queued },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000035', body: queued },
     ]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('back.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('back.csv'));
     await act(() => router.navigate('/products'));
     await act(() => router.navigate('/'));
     expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
@@ -225,7 +225,7 @@ describe('uploading a CSV', () => {
     listed = [queued];
     act(() => FakeXhr.instances[0].respond(202, queued));
     await uploadEnded();
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-4$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000035$/);
     expect(await screen.findByRole('region', { name: 'back.csv' })).toHaveTextContent('Waiting for a worker');
     expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
   });
@@ -234,7 +234,7 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('huge.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('huge.csv'));
     await act(() => router.navigate('/products'));
 
     act(() => FakeXhr.instances[0].respond(413, { detail: 'The file is larger than the limit of 1,024 bytes (MAX_UPLOAD_BYTES).' }));
@@ -252,21 +252,21 @@ describe('uploading a CSV', () => {
     // Shown once: the next visit starts clean.
     await act(() => router.navigate('/products'));
     await act(() => router.navigate('/'));
-    expect(screen.getByLabelText('Choose a CSV file')).toBeInTheDocument();
+    expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).toBeInTheDocument();
     expect(screen.queryByText(/was rejected/)).toBeNull();
   });
 
   it('keeps the file of an upload that ended while the user was away for Retry', async () => {
-    const queued = importFactory({ id: 'up-5', filename: 'away.csv', status: 'queued', progress: 0 });
+    const queued = importFactory({ id: '00000000-0000-4000-8000-000000000036', filename: 'away.csv', status: 'queued', progress: 0 });
     const failed = { ...queued, status: 'failed' as const, error: 'Disk full' };
     let listed: (typeof queued)[] = [];
     mockFetch([
       { path: '/api/v1/imports', body: () => ({ items: listed, total: listed.length, page: 1, page_size: 20 }) },
-      { path: '/api/v1/imports/up-5', body: failed },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000036', body: failed },
     ]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('away.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('away.csv'));
     await act(() => router.navigate('/products'));
     listed = [queued];
     act(() => FakeXhr.instances[0].respond(202, queued));
@@ -275,7 +275,7 @@ describe('uploading a CSV', () => {
 
     await act(() => router.navigate('/'));
     expect(await screen.findByText(/Reason: Disk full/)).toBeInTheDocument();
-    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=up-5$/);
+    expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000036$/);
     await user.click(screen.getByRole('button', { name: 'Retry' }));
     expect(FakeXhr.instances).toHaveLength(2);
     expect((FakeXhr.instances[1].body?.get('file') as File).name).toBe('away.csv');
@@ -285,13 +285,13 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     const { router } = renderImportAndProducts();
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('stopped.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('stopped.csv'));
     await act(() => router.navigate('/products'));
     act(() => getUpload()?.controller.abort());
     await uploadEnded();
 
     await act(() => router.navigate('/'));
-    expect(screen.getByLabelText('Choose a CSV file')).not.toHaveAttribute('aria-disabled', 'true');
+    expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).not.toHaveAttribute('aria-disabled', 'true');
     expect(screen.queryByText(/was rejected/)).toBeNull();
     expect(screen.queryByText('Upload stopped. Nothing was imported.')).toBeNull();
   });
@@ -300,7 +300,7 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    const chooser = screen.getByLabelText('Choose a CSV file');
+    const chooser = screen.getByLabelText('Choose a CSV file (.csv or .txt)');
     await user.upload(chooser, new File(['sku,name\nA,B\n'], 'first.csv', { type: 'text/csv' }));
     expect(screen.getByRole('region', { name: 'Upload' })).toBeInTheDocument();
     // Not disabled: a disabled field would drop the keyboard focus to the page.
@@ -315,7 +315,7 @@ describe('uploading a CSV', () => {
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
     await user.upload(
-      screen.getByLabelText('Choose a CSV file'),
+      screen.getByLabelText('Choose a CSV file (.csv or .txt)'),
       new File(['code\n1\n'], 'bad.csv', { type: 'text/csv' }),
     );
     act(() => FakeXhr.instances[0].respond(422, { detail: 'The header has no "sku" column.' }));
@@ -324,18 +324,18 @@ describe('uploading a CSV', () => {
   });
 
   it("names the rejected file, so the previous file's import shown below is not taken for it", async () => {
-    const good = importFactory({ id: 'good-1', filename: 'good.csv', status: 'completed', progress: 100 });
+    const good = importFactory({ id: '00000000-0000-4000-8000-000000000009', filename: 'good.csv', status: 'completed', progress: 100 });
     mockFetch([
       { path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } },
-      { path: '/api/v1/imports/good-1', body: good },
+      { path: '/api/v1/imports/00000000-0000-4000-8000-000000000009', body: good },
     ]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('good.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('good.csv'));
     act(() => FakeXhr.instances[0].respond(202, { ...good, status: 'queued', progress: 0 }));
     expect(await screen.findByTestId('import-summary')).toBeInTheDocument();
 
-    await user.upload(screen.getByLabelText('Choose a CSV file'), csv('dup.csv'));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), csv('dup.csv'));
     act(() => FakeXhr.instances[1].respond(422, { detail: "Line 1 (header): column 'name' appears twice." }));
     const alert = (await screen.findByText(/^The upload of dup\.csv was rejected\.$/)).closest('[role="alert"]');
     expect(alert).toHaveTextContent(/^The upload of dup\.csv was rejected\. Line 1 \(header\): column 'name' appears twice\.$/);
@@ -346,7 +346,7 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup({ applyAccept: false });
     renderWithProviders(<ImportPanel />);
-    await user.upload(screen.getByLabelText('Choose a CSV file'), new File(['x'], 'photo.png', { type: 'image/png' }));
+    await user.upload(screen.getByLabelText('Choose a CSV file (.csv or .txt)'), new File(['x'], 'photo.png', { type: 'image/png' }));
     expect(screen.getByText('photo.png is not a .csv or .txt file.')).toHaveAttribute('role', 'alert');
     expect(FakeXhr.instances).toHaveLength(0);
   });
@@ -355,7 +355,7 @@ describe('uploading a CSV', () => {
     mockFetch([{ path: '/api/v1/imports', body: { items: [], total: 0, page: 1, page_size: 20 } }]);
     const user = userEvent.setup();
     renderWithProviders(<ImportPanel />);
-    const chooser = screen.getByLabelText('Choose a CSV file');
+    const chooser = screen.getByLabelText('Choose a CSV file (.csv or .txt)');
     expect(chooser).toHaveAttribute('accept', '.csv,.txt,text/csv');
     await user.upload(chooser, new File(['sku,name\nA,B\n'], 'small.txt', { type: 'text/plain' }));
     expect(screen.queryByText(/is not a \.csv/)).toBeNull();

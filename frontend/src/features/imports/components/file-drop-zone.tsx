@@ -75,7 +75,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
         <path strokeLinecap="round" strokeLinejoin="round" d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
       </svg>
       <p className="text-sm text-slate-700">
-        Drag a CSV file here, or
+        Drag a CSV file (.csv or .txt) here, or
       </p>
       <input
         id={id}
@@ -95,7 +95,7 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
           pending ? 'pointer-events-none bg-indigo-300' : ''
         }`}
       >
-        Choose a CSV file
+        Choose a CSV file (.csv or .txt)
       </label>
       <p className="text-xs text-slate-600">
         Columns: <code>sku</code>, <code>name</code>, optional <code>description</code>. Existing SKUs are updated.

@@ -73,9 +73,13 @@ export function ImportsHistory() {
               <span data-testid="import-outcome">
                 {formatNumber(item.created)} / {formatNumber(item.updated)} / {formatNumber(item.unchanged)} /{' '}
                 {item.skipped > 0 ? (
-                  <a href={getImportErrorsUrl(item.id)} download className="text-indigo-700 underline">
+                  <a
+                    href={getImportErrorsUrl(item.id)}
+                    download
+                    aria-label={`Download the error report: ${formatNumber(item.skipped)} skipped rows`}
+                    className="text-indigo-700 underline"
+                  >
                     {formatNumber(item.skipped)}
-                    <span className="sr-only"> skipped rows: download the error report</span>
                   </a>
                 ) : (
                   '0'

@@ -1,10 +1,17 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useLayoutEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { getCachedImport } from '../api/import-cache';
 import { isActive } from '../api/status';
 
 const IMPORT_PARAM = 'import';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The imports the URL names; a malformed id (from a hand-made link) names none: the API would
+ * refuse it. */
+function watchedIds(params: URLSearchParams): string[] {
+  return params.getAll(IMPORT_PARAM).filter((id) => UUID.test(id));
+}
 
 /** `params` watching `ids` (in that order) instead of the imports they watched before. */
 function watching(params: URLSearchParams, ids: readonly string[]): URLSearchParams {
@@ -34,9 +41,7 @@ export function useWatchedImports() {
   const show = useCallback(
     (id: string) =>
       latest.current((current) => {
-        const stillActive = current
-          .getAll(IMPORT_PARAM)
-          .filter((each) => each !== id && isActive(getCachedImport(queryClient, each)));
+        const stillActive = watchedIds(current).filter((each) => each !== id && isActive(getCachedImport(queryClient, each)));
         return watching(current, [...stillActive, id]);
       }),
     [queryClient],
@@ -47,5 +52,11 @@ export function useWatchedImports() {
     [],
   );
 
-  return { ids: params.getAll(IMPORT_PARAM), show, pin };
+  const ids = watchedIds(params);
+  const hasMalformed = ids.length < params.getAll(IMPORT_PARAM).length;
+  useEffect(() => {
+    if (hasMalformed) latest.current((current) => watching(current, watchedIds(current)), { replace: true });
+  }, [hasMalformed]);
+
+  return { ids, show, pin };
 }

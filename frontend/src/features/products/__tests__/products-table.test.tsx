@@ -40,6 +40,18 @@ describe('ProductsTable', () => {
     expect(router.state.historyAction).toBe('REPLACE');
   });
 
+  it('cuts text filters the API would refuse to what it takes, in the URL too, so the search works', async () => {
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: { items: [productFactory()], total: 1, page: 1, page_size: 50 } },
+    ]);
+    const long = 'k'.repeat(300);
+    const { router } = renderWithProviders(<ProductsTable />, { url: `/products?q=${long}&sku=a%00b&name=%00` });
+    const meant = `q=${'k'.repeat(255)}&sku=ab`;
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(`/products?${meant}`));
+    expect(router.state.historyAction).toBe('REPLACE');
+    expect(calls.every((call) => call.url === `/api/v1/products?page=1&page_size=50&${meant}`)).toBe(true);
+  });
+
   it('leaves a URL alone when it holds nothing to ignore', async () => {
     mockFetch([{ path: '/api/v1/products', body: { items: [productFactory()], total: 120, page: 2, page_size: 100 } }]);
     const url = '/products?q=kettle&is_active=false&sort=-name&page=2&page_size=100';
@@ -182,6 +194,45 @@ describe('ProductsTable', () => {
     // The list shows the product as it is now.
     expect(await screen.findByRole('button', { name: 'Delete NEW-21' })).toBeInTheDocument();
     expect(screen.queryByText('Deleted OLD-21.')).toBeNull();
+  });
+
+  it('deletes the version its own Active switch saved after Delete was clicked: no "changed elsewhere"', async () => {
+    const shown = productFactory({ id: 22, sku: 'SW-22', is_active: true, updated_at: '2026-12-06T08:00:00.000001Z' });
+    const saved = { ...shown, is_active: false, updated_at: '2026-12-06T08:00:00.000002Z' };
+    let items = [shown];
+    let answerPatch = () => {};
+    const { calls } = mockFetch([
+      { path: '/api/v1/products', body: () => ({ items, total: items.length, page: 1, page_size: 50 }) },
+      {
+        method: 'PATCH',
+        path: '/api/v1/products/22',
+        body: () =>
+          new Promise((resolve) => {
+            answerPatch = () => {
+              items = [saved];
+              resolve(saved);
+            };
+          }),
+      },
+      {
+        method: 'DELETE',
+        path: '/api/v1/products/22',
+        status: (_url, headers) => (headers.get('If-Match') === `"${saved.updated_at}"` ? 204 : 412),
+        body: { detail: 'The product has changed since this version was read.' },
+      },
+    ]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await user.click(await screen.findByRole('switch', { name: 'Active: SW-22' }));
+    await user.click(screen.getByRole('button', { name: 'Delete SW-22' }));
+    answerPatch();
+    expect(await screen.findByText('SW-22 is now inactive.')).toBeInTheDocument();
+    await user.click(
+      within(screen.getByRole('alertdialog', { name: 'Delete product?' })).getByRole('button', { name: 'Delete product' }),
+    );
+
+    expect(await screen.findByText('Deleted SW-22.')).toBeInTheDocument();
+    expect(calls.find((call) => call.method === 'DELETE')?.headers).toEqual({ 'if-match': `"${saved.updated_at}"` });
   });
 
   it('sends only is_active, without If-Match, when the Active switch is pressed', async () => {

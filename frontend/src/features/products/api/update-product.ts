@@ -26,6 +26,7 @@ export function useUpdateProduct() {
   return useMutation({
     mutationFn: updateProduct,
     onSuccess: (saved) => {
+      queryClient.setQueryData(productKeys.savedHere(saved.id), saved);
       // Show the saved product at once in every cached page that holds it, above the table too.
       queryClient.setQueriesData<ProductPage>({ queryKey: productKeys.lists() }, (page) =>
         page

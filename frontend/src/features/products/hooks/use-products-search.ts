@@ -1,10 +1,18 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { PRODUCT_SORTS, type ProductFilters, type ProductSort, type ProductsQuery } from '../api/get-products';
+import { FILTER_MAX_LENGTHS, PRODUCT_SORTS, type ProductFilters, type ProductSort, type ProductsQuery } from '../api/get-products';
 
 export const PAGE_SIZES = [25, 50, 100, 200];
 export const DEFAULT_PAGE_SIZE = 50;
 const TEXT_FILTERS = ['q', 'sku', 'name', 'description'] as const;
+
+/** A text filter the API takes: without NUL characters, which it refuses, and cut to its longest
+ * (counted in characters, as the API counts them, not in UTF-16 units). */
+function textFilter(value: string | null, maxLength: number): string | undefined {
+  if (value === null) return undefined;
+  const characters = Array.from(value.replaceAll('\0', '').trim());
+  return characters.slice(0, maxLength).join('').trim();
+}
 
 /** Reads the products table state (page, size, sort, filters) from the URL, ignoring junk. */
 export function parseProductsSearch(params: URLSearchParams): ProductsQuery {
@@ -18,7 +26,7 @@ export function parseProductsSearch(params: URLSearchParams): ProductsQuery {
   };
   if (sort && (PRODUCT_SORTS as readonly string[]).includes(sort)) query.sort = sort as ProductSort;
   for (const key of TEXT_FILTERS) {
-    const value = params.get(key)?.trim();
+    const value = textFilter(params.get(key), FILTER_MAX_LENGTHS[key]);
     if (value) query[key] = value;
   }
   if (active === 'true' || active === 'false') query.is_active = active === 'true';

@@ -69,6 +69,7 @@ describe('a webhook deleted elsewhere', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
       /^This webhook no longer exists: it was deleted elsewhere\.$/,
     );
+    expect(within(dialog).getByLabelText(/Description/)).toBeDisabled();
     await advance(0);
     expect(api.listGets()).toBeGreaterThan(listed);
     expect(screen.queryByRole('heading', { name: 'https://hooks.test/gone' })).toBeNull();
