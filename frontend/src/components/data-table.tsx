@@ -63,10 +63,6 @@ export type DataTableProps<T> = {
   isCurrentRow?: (row: T) => boolean;
 };
 
-/**
- * The one data table: TanStack Table with pagination and sorting done by the server (its state
- * is owned by the caller, usually in the URL).
- */
 /** An estimated count to 2 significant figures (18,003 is "about 18,000"): its other digits mean
  * nothing. Below 100 it is said as it is. */
 function roughly(count: number): number {
@@ -75,6 +71,10 @@ function roughly(count: number): number {
   return Math.round(count / step) * step;
 }
 
+/**
+ * The one data table: TanStack Table with pagination and sorting done by the server (its state
+ * is owned by the caller, usually in the URL).
+ */
 export function DataTable<T>({
   caption,
   columns,

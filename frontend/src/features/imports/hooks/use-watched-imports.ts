@@ -41,7 +41,9 @@ export function useWatchedImports() {
   const show = useCallback(
     (id: string) =>
       latest.current((current) => {
-        const stillActive = watchedIds(current).filter((each) => each !== id && isActive(getCachedImport(queryClient, each)));
+        const stillActive = watchedIds(current).filter(
+          (each) => each !== id && isActive(getCachedImport(queryClient, each)),
+        );
         return watching(current, [...stillActive, id]);
       }),
     [queryClient],
