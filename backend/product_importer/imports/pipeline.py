@@ -345,8 +345,7 @@ def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter, bar: Ba
 def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
            reporter: ProgressReporter, bar: Bar, merge_batch: str) -> None:  # fmt: skip
     cur.execute(q.INDEX_WINNERS)
-    cur.execute(q.APPLIED_AT)
-    applied_at = cur.fetchone()[0]
+    applied_at = q.merge_stamp(cur)
     for after in range(0, winners, batch_rows):
         upto = min(after + batch_rows, winners)
         cur.execute(merge_batch, {"after": after, "upto": upto, "applied_at": applied_at})

@@ -19,7 +19,7 @@ from typing import Any
 from psycopg2.extensions import quote_ident
 
 from product_importer.core.table_locks import lock_in_attempts
-from product_importer.imports.staging_sql import APPLIED_AT, IMPORTED, columns_of
+from product_importer.imports.staging_sql import IMPORTED, columns_of, merge_stamp
 
 NEW = "products_rebuild"
 # How long the rebuild keeps asking for each of its locks on `products` (in short
@@ -192,8 +192,7 @@ def rebuild(
     cur.execute(MAX_ID)
     max_id = int(cur.fetchone()[0])
     # Stamped once no change can commit before the swap: no product was changed later.
-    cur.execute(APPLIED_AT)
-    applied_at = cur.fetchone()[0]
+    applied_at = merge_stamp(cur)
     if first_load and max_id:
         cur.execute("ROLLBACK TO SAVEPOINT rebuild")
         return None

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from product_importer.core.spreadsheet import GUARD, unguarded_sql
 from product_importer.core.sql_literals import unicode_literal
@@ -282,6 +284,14 @@ SHIFT_ERROR_LINES = """
 # begin, not when its transaction began (before reading the file, and any wait for
 # earlier imports), which would date them earlier than changes made meanwhile.
 APPLIED_AT = "SELECT clock_timestamp()"
+
+
+def merge_stamp(cur: Any) -> datetime:
+    """The stamp of what an import applies from now on (`APPLIED_AT`)."""
+    cur.execute(APPLIED_AT)
+    stamp: datetime = cur.fetchone()[0]
+    return stamp
+
 
 # Merges one batch. Unchanged products (equal in the columns the file sets) are left out
 # before the insert is tried: not rewritten (their updated_at stays), not locked (an edit

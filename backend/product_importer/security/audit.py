@@ -11,7 +11,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,11 +47,23 @@ def reset_caller(token: object) -> None:
     _caller.reset(token)  # type: ignore[arg-type]
 
 
+def _host(parts: SplitResult) -> str:
+    """The host and port as written (an IPv6 address keeps its brackets), without a user
+    or password."""
+    return parts.netloc.rpartition("@")[2]
+
+
 def safe_url(url: str) -> str:
     """A URL fit for the log: no user, password, query or fragment (they may hold secrets)."""
     parts = urlsplit(url)
-    host = parts.netloc.rpartition("@")[2]  # as written: an IPv6 address keeps its brackets
-    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+    return urlunsplit((parts.scheme, _host(parts), parts.path, "", ""))
+
+
+def url_origin(url: str) -> str:
+    """Scheme and host only: for a URL whose path may hold a secret too (a chat
+    service's webhook URL holds its token there)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{_host(parts)}"
 
 
 WEBHOOK_FIELDS = ("url", "events", "enabled", "description")

@@ -18,12 +18,12 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
 from product_importer import __version__
+from product_importer.security.audit import url_origin
 from product_importer.webhooks.signing import signature_headers
 from product_importer.webhooks.targets import (
     GuardedBackend,
@@ -157,11 +157,6 @@ def _connect_error(exc: Exception) -> str:
     return f"connection failed: {text}"
 
 
-def _host_of(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
-
-
 def _failure(started: float, error: str, refused: bool = False) -> AttemptResult:
     latency = round((time.monotonic() - started) * 1000, 1)
     return AttemptResult(ok=False, latency_ms=latency, error=error, refused=refused)
@@ -214,7 +209,7 @@ def post_event(
         # its token there) or an exception's text may hold a secret. The attempt's
         # record, which the webhook's owner reads, says what failed.
         logger.error(
-            "webhook request to %s failed unexpectedly: %s", _host_of(url), type(exc).__name__
+            "webhook request to %s failed unexpectedly: %s", url_origin(url), type(exc).__name__
         )
         return _failure(started, f"request failed: {type(exc).__name__}: {exc}")
 

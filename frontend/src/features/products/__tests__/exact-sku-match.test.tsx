@@ -42,6 +42,18 @@ function exactMatchRegion() {
   return screen.queryByRole('region', { name: 'Exact SKU match' });
 }
 
+
+/** The table under the page's heading, which takes the focus when the card goes. */
+function renderUnderPageHeading(url: string) {
+  return renderWithProviders(
+    <main>
+      <h1 tabIndex={-1}>Products</h1>
+      <ProductsTable />
+    </main>,
+    { url },
+  );
+}
+
 describe('the exact SKU match above the products table', () => {
   it('shows the product whose SKU is the search, and marks its row in the table', async () => {
     const products = catalog();
@@ -149,13 +161,7 @@ describe('the exact SKU match above the products table', () => {
       },
     ]);
     const user = userEvent.setup();
-    renderWithProviders(
-      <main>
-        <h1 tabIndex={-1}>Products</h1>
-        <ProductsTable />
-      </main>,
-      { url: '/products?q=abc-1&page_size=25' },
-    );
+    renderUnderPageHeading('/products?q=abc-1&page_size=25');
     const region = await screen.findByRole('region', { name: 'Exact SKU match' });
     within(region).getByRole('button', { name: 'Delete ABC-1' }).focus();
     await user.keyboard('{Enter}');
@@ -214,13 +220,7 @@ describe('the exact SKU match above the products table', () => {
       },
     ]);
     const user = userEvent.setup();
-    renderWithProviders(
-      <main>
-        <h1 tabIndex={-1}>Products</h1>
-        <ProductsTable />
-      </main>,
-      { url: '/products?q=abc-1&page_size=25' },
-    );
+    renderUnderPageHeading('/products?q=abc-1&page_size=25');
     const region = await screen.findByRole('region', { name: 'Exact SKU match' });
     within(region).getByRole('button', { name: 'Edit ABC-1' }).focus();
     await user.keyboard('{Enter}');
