@@ -62,7 +62,20 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shutil.rmtree(_tmp_root, ignore_errors=True)
 
 
+# How long a test's set-up waits for the tables: a lock held longer than this was left by
+# an earlier test (a process it did not stop), and waiting on would hang the whole run,
+# since the per-test timeout cannot interrupt a wait inside the database driver.
+TABLES_LOCK_WAIT = "30s"
+LOCK_HOLDERS = """
+    SELECT DISTINCT activity.pid, activity.application_name, activity.state,
+           left(activity.query, 200)
+    FROM pg_locks JOIN pg_stat_activity AS activity USING (pid)
+    WHERE pg_locks.relation = ANY(CAST(:tables AS regclass[])) AND pid <> pg_backend_pid()
+"""
+
+
 def truncate_all() -> None:
+    from psycopg2.errors import LockNotAvailable
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
@@ -71,15 +84,36 @@ def truncate_all() -> None:
     for attempt in range(1, 6):
         try:
             with sync_engine().begin() as conn:
+                conn.execute(text(f"SET LOCAL lock_timeout = '{TABLES_LOCK_WAIT}'"))
                 conn.execute(text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE"))
                 conn.execute(text(f"TRUNCATE {', '.join(WEBHOOK_TABLES)} CASCADE"))
             return
         except OperationalError as exc:
+            if isinstance(exc.orig, LockNotAvailable):
+                holders = end_lock_holders()
+                raise RuntimeError(
+                    f"the tables were still locked after {TABLES_LOCK_WAIT}, by sessions "
+                    f"an earlier test left behind (now ended): {holders}"
+                ) from exc
             # A worker still finishing the last test's work can lock the same tables in
             # another order; PostgreSQL then cancels one side, possibly this one.
             if attempt == 5 or "deadlock" not in str(exc):
                 raise
             time.sleep(0.1 * attempt)
+
+
+def end_lock_holders() -> list[tuple[object, ...]]:
+    """Ends the sessions that hold a lock on the tables: what they were, for the report."""
+    from sqlalchemy import text
+
+    from product_importer.db import sync_engine
+
+    with sync_engine().begin() as conn:
+        tables = "{" + ",".join((*TABLES, *WEBHOOK_TABLES)) + "}"
+        holders = [tuple(row) for row in conn.execute(text(LOCK_HOLDERS), {"tables": tables})]
+        for holder in holders:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": holder[0]})
+    return holders
 
 
 @pytest.fixture(autouse=True)
@@ -140,14 +174,19 @@ def start_worker(
     return subprocess.Popen(command, env=env)
 
 
-def stop_worker(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def stop_process(process: subprocess.Popen[bytes], grace: float = 20) -> bool:
+    """Ends `process`: SIGTERM, then SIGKILL if it has not ended `grace` seconds later.
+    Whether it ended on SIGTERM."""
+    if process.poll() is not None:
+        return True
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+        return True
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return False
 
 
 @pytest.fixture(scope="session")
@@ -162,4 +201,4 @@ def worker() -> Iterator[list[subprocess.Popen[bytes]]]:
         yield processes
     finally:
         for process in processes:
-            stop_worker(process)
+            stop_process(process)

@@ -6,7 +6,7 @@ import time
 
 from product_importer.core import health, metrics
 from product_importer.embedded import free_port
-from tests.conftest import start_worker, stop_worker
+from tests.conftest import start_worker, stop_process
 from tests.imports.helpers import csv_bytes, stored_import
 from tests.settings_helpers import settings_env
 
@@ -24,7 +24,7 @@ async def test_health_is_degraded_while_a_queue_has_no_worker(client, worker):
     """Workers of one queue alone do not make the API healthy: the other queue's tasks
     would wait for ever."""
     imports_worker = worker[0]
-    stop_worker(imports_worker)
+    stop_process(imports_worker)
     try:
         body = await _health_until(client, "degraded")  # the census before may still show it
         assert body["workers"] >= 1

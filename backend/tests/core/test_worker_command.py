@@ -10,7 +10,7 @@ import pytest
 
 from product_importer.cli import build_parser
 from product_importer.exit_codes import EXIT_CONFIG
-from tests.conftest import stop_worker, wait_for_worker
+from tests.conftest import stop_process, wait_for_worker
 
 # A queue of its own: the worker takes none of the other tests' tasks.
 QUEUE = "log-level-test"
@@ -30,7 +30,7 @@ def _log_of_a_worker(tmp_path: Path, log_level: str) -> str:
     try:
         wait_for_worker(process)
     finally:
-        stop_worker(process)
+        stop_process(process)
     return log.read_text(errors="replace")
 
 

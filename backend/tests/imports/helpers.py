@@ -21,6 +21,7 @@ from product_importer.db import sync_engine
 from product_importer.embedded import free_port
 from product_importer.imports import repository
 from product_importer.imports.staging_sql import MERGE_LOCK_KEYS
+from tests.conftest import stop_process
 
 FINAL = ("completed", "failed", "cancelled")
 MERGE_LOCK = f"SELECT pg_advisory_lock({MERGE_LOCK_KEYS})"
@@ -185,6 +186,7 @@ def api_process(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen
     It takes its settings from the environment."""
     port = port or free_port()
     command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
+    command += ["--timeout-graceful-shutdown", "5"]  # as `serve` runs it
     server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
     url = f"http://127.0.0.1:{port}"
     try:
@@ -201,8 +203,9 @@ def api_process(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen
                 raise RuntimeError(f"the API at {url} never answered")
         yield url, server
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        # Killed if need be: left running, it could hold the tables' locks from the next test.
+        if not stop_process(server):
+            raise AssertionError("the API did not stop within 20 s of SIGTERM (it was killed)")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

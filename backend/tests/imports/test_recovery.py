@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import claims, recovery
-from tests.conftest import start_worker, stop_worker, wait_for_worker
+from tests.conftest import start_worker, stop_process, wait_for_worker
 from tests.imports.helpers import csv_bytes, wait_final
 
 
@@ -90,5 +90,5 @@ async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker)
         import_id = _running(hash_sign=1)
         final = await wait_final(client, str(import_id), within=30)
     finally:
-        stop_worker(sweeping)
+        stop_process(sweeping)
     assert final["status"] == "completed" and final["created"] == 1
