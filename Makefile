@@ -57,12 +57,13 @@ endif
 ## test: install everything, lint, then run every test against real servers
 test: lint test-backend test-frontend
 
-## bench: import (against a floor measured in the same run), API, webhook and download benchmarks
+## bench: import (against a floor measured in the same run), API, webhook, download and compression benchmarks
 bench: $(PY_STAMP)
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/api_bench.py
 	$(BIN)/python bench/webhook_bench.py
 	$(BIN)/python bench/download_bench.py
+	$(BIN)/python bench/compression_bench.py
 
 clean:
 	rm -rf $(VENV) .data frontend/node_modules frontend/dist

@@ -1,5 +1,6 @@
 """Serve the built web UI at `/`, with client-side routes falling back to index.html."""
 
+import os
 import re
 from pathlib import Path
 
@@ -7,6 +8,8 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.responses import Response
+from starlette.types import Scope
 
 PLACEHOLDER = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Product Importer</title></head><body><main>
@@ -35,11 +38,28 @@ class _UiPath(Convertor[str]):
 register_url_convertor("ui_path", _UiPath())
 
 
+class _HashedAssets(StaticFiles):
+    """The build names each asset by a hash of its content: a name never gets other
+    content, so a browser keeps it for a year without asking again (index.html, which
+    names them, is asked for every time)."""
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+        return response
+
+
 def mount_spa(app: FastAPI, dist: Path) -> None:
     dist = dist.resolve()
     index = dist / "index.html"
     if (dist / "assets").is_dir():
-        app.mount("/assets", StaticFiles(directory=dist / "assets"), name="spa-assets")
+        app.mount("/assets", _HashedAssets(directory=dist / "assets"), name="spa-assets")
 
     @app.get("/{path:ui_path}", include_in_schema=False, response_model=None)
     async def spa(path: str) -> FileResponse | HTMLResponse:

@@ -75,7 +75,7 @@ def assert_cut_off(url: str, query_start: str, locked: str) -> None:
         with table_locked(locked):
             response = client.send(client.build_request("GET", url), stream=True)
             assert response.status_code == 200
-            chunks = response.iter_raw()
+            chunks = response.iter_bytes()
             assert next(chunks)  # the header, sent at once
             terminate(waiting_for_lock(query_start))
         with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
@@ -125,7 +125,7 @@ def test_rows_are_sent_as_written_and_a_write_that_fails_midway_cuts_the_downloa
             assert response.status_code == 200
             body = b""
             with pytest.raises(httpx.RemoteProtocolError, match="incomplete chunked read"):
-                for chunk in response.iter_raw():
+                for chunk in response.iter_bytes():
                     body += chunk
         skus = [row[1] for row in rows_of(body)]
         assert 0 < len(skus) < ROWS
@@ -194,7 +194,7 @@ def test_a_slow_client_gets_every_byte(monkeypatch, tmp_path):
         at_once = httpx.get(f"{url}{URL}", timeout=60).content
         assert len(rows_of(at_once)) == ROWS
         with httpx.stream("GET", f"{url}{URL}", timeout=60) as response:
-            chunks = response.iter_raw(4096)
+            chunks = response.iter_bytes(4096)
             body = next(chunks)
             wait_until_written()
             for chunk in chunks:
