@@ -87,6 +87,9 @@ def _final_values(status: str, **values: Any) -> dict[str, Any]:
 
 def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
               reporter: ProgressReporter) -> ImportRead:  # fmt: skip
+    """Record the outcome in the import's transaction, unless a cancel was asked for
+    before: then `ImportCancelled` (the transaction rolls back). The row stays locked
+    until the commit, so a cancel asked for meanwhile waits and finds it ended."""
     record = main.execute(
         repository.set_values(
             import_id,
@@ -96,11 +99,14 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
                 processed_rows=counts.total_rows,
                 rows_per_second=round(counts.total_rows / reporter.working_seconds, 1),
                 waited_seconds=round(reporter.waited_seconds, 1),
-                cancel_requested=False,
                 **counts.as_values(),
             ),
-        ).returning(Import)
-    ).one()
+        )
+        .where(Import.cancel_requested.is_(False))
+        .returning(Import)
+    ).one_or_none()
+    if record is None:
+        raise ImportCancelled()
     snapshot = ImportRead.model_validate(record)
     main.execute(record_event("import.completed", snapshot.model_dump(mode="json")))
     return snapshot

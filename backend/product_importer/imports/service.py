@@ -167,12 +167,19 @@ async def list_page(session: AsyncSession, page: PageParams) -> Page[ImportRead]
 
 async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     """Queued: cancelled at once. Running: the worker stops at its next batch and
-    rolls back, then marks it cancelled. Finished: unchanged (cancelled) or 409."""
+    rolls back, then marks it cancelled; once it has begun to record its outcome, a
+    cancel waits for that and is refused. Finished: unchanged (cancelled) or 409."""
     current = await get(session, import_id)
-    if current.status in FINAL_STATUSES:
-        if current.status == "cancelled":
-            return current
+    if current.status not in FINAL_STATUSES:
+        await _cancel_unfinished(session, import_id)
+        session.expire_all()
+        current = await get(session, import_id)
+    if current.status in FINAL_STATUSES and current.status != "cancelled":
         raise ImportAlreadyFinished(f"Import {import_id} has already {current.status}.")
+    return current
+
+
+async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> None:
     cancelled = (
         await session.execute(repository.cancel_queued(import_id).returning(Import))
     ).scalar_one_or_none()
@@ -181,6 +188,6 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
         snapshot = ImportRead.model_validate(cancelled)
         await session.execute(record_event("import.cancelled", snapshot.model_dump(mode="json")))
         dispatch_after_commit(session)
+    # A worker recording its outcome holds the row: this waits for it, then matches
+    # nothing (the import has ended).
     await session.execute(repository.request_cancel(import_id))
-    session.expire_all()
-    return await get(session, import_id)

@@ -128,6 +128,42 @@ async def test_cancel_of_a_finished_import_is_409(client, worker):
     assert (await client.post(f"/api/v1/imports/{import_id}/cancel")).status_code == 409
 
 
+async def test_a_cancel_that_comes_as_the_import_ends_is_409(client, monkeypatch):
+    """The API read the import as running, then the worker recorded its outcome: the
+    cancel is refused, never answered as if it had been taken."""
+    import_id = stored_import(csv_bytes("sku,name", "C-1,C"))
+    set_import(import_id, status="running")
+    request_cancel = repository.request_cancel
+
+    def ended_meanwhile(import_id: uuid.UUID) -> Any:
+        set_import(import_id, status="completed")
+        return request_cancel(import_id)
+
+    monkeypatch.setattr(repository, "request_cancel", ended_meanwhile)
+    response = await client.post(f"/api/v1/imports/{import_id}/cancel")
+    assert response.status_code == 409, response.text
+    assert response.json()["detail"] == f"Import {import_id} has already completed."
+
+
+def test_a_cancel_asked_for_once_the_rows_are_merged_still_applies_nothing(monkeypatch):
+    """The cancel is asked for after the last batch, before the outcome is recorded:
+    the import ends cancelled, not completed with the cancel forgotten."""
+    seed_products(10, "M")
+    before = catalog()
+    import_id = stored_import(csv_bytes("sku,name", "M-00001,Renamed", "N-1,New"))
+    run_pipeline = runner.run_pipeline
+
+    def cancelled_after(*args: Any) -> Any:
+        counts = run_pipeline(*args)
+        set_import(import_id, cancel_requested=True)
+        return counts
+
+    monkeypatch.setattr(runner, "run_pipeline", cancelled_after)
+    assert runner.run_import(import_id) == "cancelled"
+    assert catalog() == before
+    assert completed_events(import_id) == 0
+
+
 async def _an_import_that_waited(client, seconds: float) -> tuple[dict, float]:
     """A 100-row import held `seconds` before its merge; its final state and duration."""
     with MergeGate() as gate:
