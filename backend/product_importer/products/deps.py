@@ -46,7 +46,9 @@ DescriptionTerm = Annotated[
 ]
 
 
-class ProductListParams:
+class ProductQueryParams:
+    """What the list and the export share: the filters and the order."""
+
     def __init__(
         self,
         q: AnyTerm = None,
@@ -59,21 +61,39 @@ class ProductListParams:
         sort: Annotated[ProductSort, Query(description="Order; `-` for descending")] = (
             ProductSort.ID
         ),
-        cursor: Annotated[
-            str | None,
-            Query(
-                max_length=4_096,
-                description=(
-                    "`next_cursor` of the previous page: continue after it (fast at any "
-                    "depth; `page` is then ignored)"
-                ),
-            ),
-        ] = None,
     ) -> None:
         self.filters = ProductFilters(
             q=q, sku=sku, name=name, description=description, is_active=is_active
         )
         self.sort = sort
+
+
+ProductQueryDep = Annotated[ProductQueryParams, Depends()]
+
+
+def _cursor(
+    cursor: Annotated[
+        str | None,
+        Query(
+            max_length=4_096,
+            description=(
+                "`next_cursor` of the previous page: continue after it (fast at any "
+                "depth; `page` is then ignored)"
+            ),
+        ),
+    ] = None,
+) -> str | None:
+    return cursor
+
+
+class ProductListParams:
+    """The list's: the filters, the order, and where a page starts."""
+
+    def __init__(
+        self, query: ProductQueryDep, cursor: Annotated[str | None, Depends(_cursor)]
+    ) -> None:
+        self.filters = query.filters
+        self.sort = query.sort
         self.cursor = cursor
 
 

@@ -21,6 +21,7 @@ from product_importer.products.deps import (
     ProductAtVersionDep,
     ProductDep,
     ProductListDep,
+    ProductQueryDep,
 )
 from product_importer.products.errors import CatalogBusy, InvalidCursor, SkuTaken
 from product_importer.products.export import export_csv, export_filename
@@ -134,7 +135,7 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
         503: BUSY_DOWNLOAD,
     },
 )
-async def export_products(params: ProductListDep) -> StreamingResponse:
+async def export_products(params: ProductQueryDep) -> StreamingResponse:
     """Every product matching the list's filters, in `sort` order, as CSV. Cells that
     a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
     a temporary file and are sent as they are written: a slow or paused download

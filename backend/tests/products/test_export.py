@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from product_importer.app import create_app
 from product_importer.products.export import export_filename
 from tests.imports.helpers import import_file, products
 from tests.products.helpers import API, add_products, numbered
@@ -141,3 +142,12 @@ def test_an_export_is_named_after_the_utc_time_it_was_asked_for():
     assert export_filename(asked_at) == "products-20261207-000343.csv"
     new_year = datetime(2027, 1, 2, 3, 4, 5, tzinfo=UTC)
     assert export_filename(new_year) == "products-20270102-030405.csv"
+
+
+def test_the_export_documents_the_lists_filters_and_sort_only():
+    """A page's cursor means nothing to the export, which is every matching product."""
+    schema = create_app().openapi()
+    export = schema["paths"][f"{API}/export.csv"]["get"]["parameters"]
+    listed = schema["paths"][API]["get"]["parameters"]
+    page_only = {"cursor", "page", "page_size"}
+    assert [p["name"] for p in export] == [p["name"] for p in listed if p["name"] not in page_only]

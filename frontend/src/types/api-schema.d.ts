@@ -1531,8 +1531,6 @@ export interface operations {
                 is_active?: boolean | null;
                 /** @description Order; `-` for descending */
                 sort?: components["schemas"]["ProductSort"];
-                /** @description `next_cursor` of the previous page: continue after it (fast at any depth; `page` is then ignored) */
-                cursor?: string | null;
             };
             header?: never;
             path?: never;
