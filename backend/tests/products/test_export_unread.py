@@ -44,7 +44,26 @@ def unread_export(
     url: str, until: bytes = FIRST_ROW, path: str = f"{API}/export.csv"
 ) -> Iterator[socket.socket]:
     """An export (or the download at `path`) whose client reads as far as `until` (the
-    first product), then stops reading."""
+    first product), then stops reading. Refused because others are still being
+    written (503: PostgreSQL may be done with their rows a moment before the API is),
+    it is asked for again, as a client told to retry would."""
+    deadline = time.monotonic() + 60
+    while True:
+        sock, received = _requested(url, path, until)
+        if not received.startswith(b"HTTP/1.1 503") or time.monotonic() > deadline:
+            break
+        sock.close()
+        time.sleep(0.1)
+    try:
+        assert received.startswith(b"HTTP/1.1 200"), received[:300]
+        yield sock
+    finally:
+        sock.close()
+
+
+def _requested(url: str, path: str, until: bytes) -> tuple[socket.socket, bytes]:
+    """A socket that asked for `path`, and what it read: as far as `until` in a 200,
+    else the answer's head."""
     address = urlsplit(url)
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # before connecting: no growth
@@ -54,13 +73,15 @@ def unread_export(
         sock.sendall(f"GET {path} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
         received = b""
         while until not in received:
+            if b"\r\n\r\n" in received and not received.startswith(b"HTTP/1.1 200"):
+                break
             chunk = sock.recv(4096)
             assert chunk, f"the export ended early: {received[:300]!r}"
             received += chunk
-        assert received.startswith(b"HTTP/1.1 200"), received[:300]
-        yield sock
-    finally:
+    except BaseException:
         sock.close()
+        raise
+    return sock, received
 
 
 def temporary_files(pid: int, directory: Path) -> list[str]:
