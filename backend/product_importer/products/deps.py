@@ -8,7 +8,8 @@ from pydantic import AfterValidator
 
 from product_importer.core.deps import SessionDep, row_id
 from product_importer.core.error_responses import conflict_for_now
-from product_importer.products import service, versions
+from product_importer.core.versions import PRODUCT
+from product_importer.products import service
 from product_importer.products.errors import CatalogBusy
 from product_importer.products.field_rules import trimmed
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -125,17 +126,10 @@ ProductForUpdateDep = Annotated[ProductRead, Depends(_product_for_update)]
 
 async def _product_at_version(
     product: ProductForUpdateDep,
-    if_match: Annotated[
-        str | None,
-        Header(
-            description="The `ETag` of the version this change is based on, e.g. "
-            '`"2026-12-06T08:00:00.123456Z"` (the product\'s `updated_at`, quoted): '
-            "if the product has changed since, the answer is 412 and nothing changes"
-        ),
-    ] = None,
+    if_match: Annotated[str | None, Header(description=PRODUCT.if_match_doc)] = None,
 ) -> ProductRead:
     """The locked product, if the change's `If-Match` (when sent) names its version."""
-    refused = None if if_match is None else versions.refusal(if_match, product)
+    refused = None if if_match is None else PRODUCT.refusal(if_match, product.updated_at)
     if refused:
         raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, refused)
     return product

@@ -16,7 +16,8 @@ from product_importer.core.error_responses import conflict_for_now, invalid_fiel
 from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
-from product_importer.products import list_service, service, versions
+from product_importer.core.versions import PRODUCT, etag
+from product_importer.products import list_service, service
 from product_importer.products.deps import (
     ProductAtVersionDep,
     ProductDep,
@@ -47,19 +48,12 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     status.HTTP_404_NOT_FOUND: {"description": "No product with this id"}
 }
-CHANGED_SINCE: dict[int | str, dict[str, Any]] = {
-    status.HTTP_412_PRECONDITION_FAILED: {
-        "description": "`If-Match` names an older version: the product has changed since; "
-        "nothing was changed"
-    }
-}
-VERSIONED = {
-    "headers": {"ETag": {"description": "The product's version, for `If-Match`"}},
-}
+CHANGED_SINCE = PRODUCT.changed_since_answer
+VERSIONED = PRODUCT.versioned_answer
 
 
 def _versioned(product: ProductRead, response: Response) -> ProductRead:
-    response.headers["ETag"] = versions.etag(product)
+    response.headers["ETag"] = etag(product.updated_at)
     return product
 
 

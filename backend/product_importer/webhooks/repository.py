@@ -104,9 +104,9 @@ def _previous_secret() -> ColumnElement[str | None]:
 
 
 def select_webhook_state(webhook_id: int) -> AnySelect:
-    return select(Webhook.url, Webhook.enabled, Webhook.secret, _previous_secret()).where(
-        Webhook.id == webhook_id
-    )
+    return select(
+        Webhook.url, Webhook.enabled, Webhook.secret, _previous_secret(), Webhook.updated_at
+    ).where(Webhook.id == webhook_id)
 
 
 def rotate_secret(webhook_id: int, secret: str, keep_previous_seconds: int) -> Update:

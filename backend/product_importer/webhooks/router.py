@@ -4,13 +4,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 
 from product_importer.core.deps import PageDep, SessionDep, row_id
 from product_importer.core.error_responses import invalid_field
 from product_importer.core.openapi import LOCATION
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
+from product_importer.core.versions import WEBHOOK, etag
 from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
     DeliveryRead,
@@ -29,6 +30,14 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No webhook with this id"}}
 WebhookId = Annotated[int, row_id("Webhook")]
 DeliveryId = Annotated[int, row_id("Delivery")]
+IfMatch = Annotated[str | None, Header(description=WEBHOOK.if_match_doc)]
+CHANGED_SINCE = WEBHOOK.changed_since_answer
+VERSIONED = WEBHOOK.versioned_answer
+
+
+def _versioned(webhook: WebhookRead, response: Response) -> WebhookRead:
+    response.headers["ETag"] = etag(webhook.updated_at)
+    return webhook
 
 
 @contextmanager
@@ -42,6 +51,8 @@ def _http_errors() -> Iterator[None]:
         raise invalid_field(("body", "url"), f"URL refused: {exc}") from None
     except (service.RedeliveryRefused, service.RotationUnderWay) as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    except service.WebhookChangedSince as exc:
+        raise HTTPException(status.HTTP_412_PRECONDITION_FAILED, str(exc)) from None
 
 
 @router.get("", response_model=list[WebhookRead])
@@ -70,32 +81,64 @@ async def test_url(data: WebhookTestRequest) -> WebhookTestResult:
     return await service.test_url(data)
 
 
-@router.get("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
-async def get_webhook(webhook_id: WebhookId, session: SessionDep) -> WebhookRead:
+@router.get("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND | {200: VERSIONED})
+async def get_webhook(
+    webhook_id: WebhookId, session: SessionDep, response: Response
+) -> WebhookRead:
+    """The endpoint; its `ETag` is the version a change may name in `If-Match`."""
     with _http_errors():
-        return await service.get_webhook(session, webhook_id)
+        return _versioned(await service.get_webhook(session, webhook_id), response)
 
 
-@router.put("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
+@router.put(
+    "/{webhook_id}",
+    response_model=WebhookRead,
+    responses=NOT_FOUND | CHANGED_SINCE | {200: VERSIONED},
+)
 async def replace_webhook(
-    webhook_id: WebhookId, data: WebhookReplace, session: SessionDep
+    webhook_id: WebhookId,
+    data: WebhookReplace,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> WebhookRead:
+    """Set every field. With `If-Match`, only if the endpoint is still at that version."""
     with _http_errors():
-        return await service.replace_webhook(session, webhook_id, data)
+        webhook = await service.replace_webhook(session, webhook_id, data, if_match)
+    return _versioned(webhook, response)
 
 
-@router.patch("/{webhook_id}", response_model=WebhookRead, responses=NOT_FOUND)
+@router.patch(
+    "/{webhook_id}",
+    response_model=WebhookRead,
+    responses=NOT_FOUND | CHANGED_SINCE | {200: VERSIONED},
+)
 async def update_webhook(
-    webhook_id: WebhookId, data: WebhookUpdate, session: SessionDep
+    webhook_id: WebhookId,
+    data: WebhookUpdate,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
 ) -> WebhookRead:
+    """Change the fields sent. With `If-Match`, only if the endpoint is still at that
+    version: two people editing its `events` list each send the whole list, and the
+    later would otherwise undo the earlier's change unseen."""
     with _http_errors():
-        return await service.update_webhook(session, webhook_id, data)
+        webhook = await service.update_webhook(session, webhook_id, data, if_match)
+    return _versioned(webhook, response)
 
 
-@router.delete("/{webhook_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-async def delete_webhook(webhook_id: WebhookId, session: SessionDep) -> Response:
+@router.delete(
+    "/{webhook_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=NOT_FOUND | CHANGED_SINCE,
+)
+async def delete_webhook(
+    webhook_id: WebhookId, session: SessionDep, if_match: IfMatch = None
+) -> Response:
+    """Delete the endpoint. With `If-Match`, only if it is still at that version."""
     with _http_errors():
-        await service.delete_webhook(session, webhook_id)
+        await service.delete_webhook(session, webhook_id, if_match)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -103,17 +146,22 @@ async def delete_webhook(webhook_id: WebhookId, session: SessionDep) -> Response
     "/{webhook_id}/rotate-secret",
     response_model=WebhookRead,
     responses=NOT_FOUND
-    | {409: {"description": "The secret replaced last time still signs (and this keeps one)"}},
+    | {409: {"description": "The secret replaced last time still signs (and this keeps one)"}}
+    | {200: VERSIONED},
 )
 async def rotate_secret(
-    webhook_id: WebhookId, session: SessionDep, data: SecretRotation | None = None
+    webhook_id: WebhookId,
+    session: SessionDep,
+    response: Response,
+    data: SecretRotation | None = None,
 ) -> WebhookRead:
     """Give the endpoint a new signing secret. Events are signed with the old one too
     (two signatures in `webhook-signature`) for `keep_previous_seconds` (default 24 h),
     so the receiver can switch to the new secret without missing an event. While the
     secret replaced last time still signs, only a rotation that keeps none is taken (409)."""
     with _http_errors():
-        return await service.rotate_secret(session, webhook_id, data or SecretRotation())
+        webhook = await service.rotate_secret(session, webhook_id, data or SecretRotation())
+    return _versioned(webhook, response)
 
 
 @router.post("/{webhook_id}/test", response_model=WebhookTestResult, responses=NOT_FOUND)

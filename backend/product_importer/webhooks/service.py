@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import get_settings
 from product_importer.core.pagination import Page, PageParams
+from product_importer.core.versions import WEBHOOK
 from product_importer.db import after_commit, async_session
 from product_importer.security import audit
 from product_importer.webhooks import repository as repo
@@ -43,6 +44,10 @@ class WebhookNotFound(LookupError):
 class DeliveryNotFound(LookupError):
     def __init__(self, delivery_id: int) -> None:
         super().__init__(f"delivery {delivery_id} not found")
+
+
+class WebhookChangedSince(Exception):
+    """`If-Match` named a version the endpoint has moved on from (or no version)."""
 
 
 class RotationUnderWay(Exception):
@@ -93,23 +98,36 @@ async def create_webhook(session: AsyncSession, data: WebhookCreate) -> WebhookR
 
 
 async def replace_webhook(
-    session: AsyncSession, webhook_id: int, data: WebhookReplace
+    session: AsyncSession, webhook_id: int, data: WebhookReplace, if_match: str | None = None
 ) -> WebhookRead:
-    return await _apply(session, webhook_id, data.model_dump())
+    return await _apply(session, webhook_id, data.model_dump(), if_match)
 
 
 async def update_webhook(
-    session: AsyncSession, webhook_id: int, data: WebhookUpdate
+    session: AsyncSession, webhook_id: int, data: WebhookUpdate, if_match: str | None = None
 ) -> WebhookRead:
-    return await _apply(session, webhook_id, data.model_dump(exclude_unset=True))
+    return await _apply(session, webhook_id, data.model_dump(exclude_unset=True), if_match)
 
 
-async def _apply(session: AsyncSession, webhook_id: int, changes: dict[str, Any]) -> WebhookRead:
-    if "url" in changes:  # first: its name lookup may take seconds, with no connection held
-        await _check_target(changes["url"])
-    current = (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none()
+async def _locked_at_version(session: AsyncSession, webhook_id: int, if_match: str | None) -> Any:
+    """The endpoint's state, its row locked until the transaction ends, if `if_match`
+    (when sent) names its version."""
+    statement = repo.select_webhook_state(webhook_id).with_for_update()
+    current = (await session.execute(statement)).one_or_none()
     if current is None:
         raise WebhookNotFound(webhook_id)
+    refused = None if if_match is None else WEBHOOK.refusal(if_match, current.updated_at)
+    if refused:
+        raise WebhookChangedSince(refused)
+    return current
+
+
+async def _apply(
+    session: AsyncSession, webhook_id: int, changes: dict[str, Any], if_match: str | None
+) -> WebhookRead:
+    if "url" in changes:  # first: its name lookup may take seconds, with no connection held
+        await _check_target(changes["url"])
+    current = await _locked_at_version(session, webhook_id, if_match)
     if "url" in changes and changes["url"] != current.url:
         changes["failing_since"] = None
     if "enabled" in changes and changes["enabled"] != current.enabled:
@@ -156,7 +174,11 @@ async def rotate_secret(
     return await get_webhook(session, webhook_id)
 
 
-async def delete_webhook(session: AsyncSession, webhook_id: int) -> None:
+async def delete_webhook(
+    session: AsyncSession, webhook_id: int, if_match: str | None = None
+) -> None:
+    if if_match is not None:
+        await _locked_at_version(session, webhook_id, if_match)
     if (await session.execute(repo.delete_webhook(webhook_id))).scalar_one_or_none() is None:
         raise WebhookNotFound(webhook_id)
     await audit.record(session, "webhook.deleted", f"webhook {webhook_id}")

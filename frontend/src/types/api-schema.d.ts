@@ -279,16 +279,30 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Webhook */
+        /**
+         * Get Webhook
+         * @description The endpoint; its `ETag` is the version a change may name in `If-Match`.
+         */
         get: operations["get_webhook_api_v1_webhooks__webhook_id__get"];
-        /** Replace Webhook */
+        /**
+         * Replace Webhook
+         * @description Set every field. With `If-Match`, only if the endpoint is still at that version.
+         */
         put: operations["replace_webhook_api_v1_webhooks__webhook_id__put"];
         post?: never;
-        /** Delete Webhook */
+        /**
+         * Delete Webhook
+         * @description Delete the endpoint. With `If-Match`, only if it is still at that version.
+         */
         delete: operations["delete_webhook_api_v1_webhooks__webhook_id__delete"];
         options?: never;
         head?: never;
-        /** Update Webhook */
+        /**
+         * Update Webhook
+         * @description Change the fields sent. With `If-Match`, only if the endpoint is still at that
+         *     version: two people editing its `events` list each send the whole list, and the
+         *     later would otherwise undo the earlier's change unseen.
+         */
         patch: operations["update_webhook_api_v1_webhooks__webhook_id__patch"];
         trace?: never;
     };
@@ -2786,6 +2800,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The webhook's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2846,7 +2862,10 @@ export interface operations {
     replace_webhook_api_v1_webhooks__webhook_id__put: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change is based on, e.g. `"2026-12-06T08:00:00.123456Z"` (the webhook's `updated_at`, quoted): if the webhook has changed since, the answer is 412 and nothing changes */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description Webhook id */
                 webhook_id: number;
@@ -2862,6 +2881,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The webhook's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2881,6 +2902,13 @@ export interface operations {
             };
             /** @description No webhook with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2933,7 +2961,10 @@ export interface operations {
     delete_webhook_api_v1_webhooks__webhook_id__delete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change is based on, e.g. `"2026-12-06T08:00:00.123456Z"` (the webhook's `updated_at`, quoted): if the webhook has changed since, the answer is 412 and nothing changes */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description Webhook id */
                 webhook_id: number;
@@ -2962,6 +2993,13 @@ export interface operations {
             };
             /** @description No webhook with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3003,7 +3041,10 @@ export interface operations {
     update_webhook_api_v1_webhooks__webhook_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change is based on, e.g. `"2026-12-06T08:00:00.123456Z"` (the webhook's `updated_at`, quoted): if the webhook has changed since, the answer is 412 and nothing changes */
+                "if-match"?: string | null;
+            };
             path: {
                 /** @description Webhook id */
                 webhook_id: number;
@@ -3019,6 +3060,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The webhook's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3038,6 +3081,13 @@ export interface operations {
             };
             /** @description No webhook with this id */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3106,6 +3156,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The webhook's version, for `If-Match` */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
