@@ -19,35 +19,31 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import re
-import shutil
 import statistics
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg2
-from harness import REPO, start_api, start_services, stop_process
+from harness import run_measured, start_api, stop_process
 
-from generate_csv import generate
-
-RESULTS = REPO / "bench" / "results" / "compression_bench.json"
 ENCODINGS = ("identity", "gzip")
 PAGE = "/api/v1/products?page_size=100"
 EXPORT = "/api/v1/products/export.csv"
 
 
 def load(rows: int) -> None:
+    from generate_csv import generate  # at the repository's root, on the path harness adds
+
     csv_file = io.StringIO()
     generate(csv_file, rows, seed=1, duplicates=0.0)
     csv_file.seek(0)
     with psycopg2.connect(os.environ["DATABASE_URL"]) as conn, conn.cursor() as cur:
         cur.copy_expert(
-            "COPY products (sku, name, description) FROM STDIN (FORMAT csv, HEADER, FORCE_NULL (description))",
+            "COPY products (sku, name, description) "
+            "FROM STDIN (FORMAT csv, HEADER, FORCE_NULL (description))",
             csv_file,
         )
     conn = psycopg2.connect(os.environ["DATABASE_URL"])
@@ -136,16 +132,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="pi-compression-bench-"))
-    services = start_services(root)
-    try:
-        report = measure(args.rows, args.samples, args.repeats)
-    finally:
-        services.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    run_measured(
+        "compression_bench", lambda: measure(args.rows, args.samples, args.repeats), print_report
+    )
 
 
 if __name__ == "__main__":

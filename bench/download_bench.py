@@ -21,21 +21,16 @@ Results are printed and written to bench/results/download_bench.json.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg2
-from harness import REPO, peak_rss_mb, start_api, start_services, stop_process
+from harness import peak_rss_mb, run_measured, start_api, stop_process
 
-RESULTS = REPO / "bench" / "results" / "download_bench.json"
 EXPORT_QUERY = (
     "SELECT id, sku, name, description, is_active, created_at, updated_at FROM products ORDER BY id"
 )
@@ -65,7 +60,10 @@ def load(rows: int) -> str:
             "FROM generate_series(1, %s) n",
             (rows,),
         )
-        cur.execute("INSERT INTO imports (filename) VALUES ('products.csv') RETURNING id")
+        cur.execute(
+            "INSERT INTO imports (filename, status) VALUES ('products.csv', 'completed') "
+            "RETURNING id"
+        )
         import_id = str(cur.fetchone()[0])
         cur.execute(
             "INSERT INTO import_errors (import_id, line, reason, sku, description) "
@@ -153,16 +151,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="pi-download-bench-"))
-    services = start_services(root)
-    try:
-        report = measure(args.rows, args.repeats)
-    finally:
-        services.stop()
-        shutil.rmtree(root, ignore_errors=True)
-    print_report(report)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    run_measured("download_bench", lambda: measure(args.rows, args.repeats), print_report)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,15 @@ processes, in a temporary directory that is removed afterwards."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +35,26 @@ def start_services(root: Path, **extra_env: str) -> Any:
     reload_settings()
     upgrade_to_head()
     return services
+
+
+def run_measured(
+    name: str,
+    measure: Callable[[], dict[str, Any]],
+    print_report: Callable[[dict[str, Any]], None],
+) -> None:
+    """`measure` against embedded servers in a temporary directory (removed after); its
+    report printed and written to bench/results/`name`.json."""
+    root = Path(tempfile.mkdtemp(prefix=f"pi-{name}-"))
+    services = start_services(root)
+    try:
+        report = measure()
+    finally:
+        services.stop()
+        shutil.rmtree(root, ignore_errors=True)
+    print_report(report)
+    results = REPO / "bench" / "results" / f"{name}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, indent=2) + "\n")
 
 
 def start_worker(queue: str, pool: str, concurrency: int) -> subprocess.Popen[bytes]:
