@@ -451,4 +451,31 @@ test.describe('Story 4: webhooks', () => {
       await new Promise<void>((resolve) => redirecting.close(() => resolve()));
     }
   });
+
+  test.describe('at 200% zoom (a 1280 x 900 window shows 640 x 450)', () => {
+    test.use({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
+
+    test('the delivery log reflows: the result reads whole, Redeliver in view', async ({ page, baseURL }) => {
+      // A real event (a test send offers no Redeliver).
+      await addWebhook(baseURL!, receiver.url, ['product.created']);
+      await api(baseURL!, 'products', { method: 'POST', body: { sku: `ZOOM-${Date.now()}`, name: 'Zoomed' } });
+      await page.goto('/webhooks');
+      await card(page, receiver.url).getByRole('button', { name: /^Delivery log/ }).click();
+      const log = page.getByRole('dialog', { name: 'Delivery log' });
+      const row = log.getByRole('row').filter({ hasText: 'HTTP 200' }).first();
+      await expect(row).toBeVisible({ timeout: 30_000 });
+
+      // Nothing is hidden in a scrolling area (it shows no scrollbar), and Redeliver is whole.
+      const region = log.getByRole('table').locator('xpath=..');
+      expect(await region.evaluate((node) => node.scrollWidth - node.clientWidth), 'the table is cut off').toBe(0);
+      const redeliver = row.getByRole('button', { name: /^Redeliver/ });
+      await redeliver.focus();
+      // Clipped by no scrolling area: the whole button shows.
+      await expect(redeliver, 'Redeliver is cut off').toBeInViewport({ ratio: 1 });
+      // "✓ HTTP 200 · 12 ms": on one line, or on two ("HTTP 200", "· 12 ms"), never cut mid-word.
+      const result = row.getByText(/^HTTP 200 · [\d,]+ ms$/);
+      const lineHeight = await result.evaluate((node) => parseFloat(getComputedStyle(node).lineHeight));
+      expect((await result.boundingBox())!.height, 'the result breaks mid-word').toBeLessThan(lineHeight * 2.5);
+    });
+  });
 });

@@ -138,6 +138,9 @@ export function DataTable<T>({
       ? pagesInTotal
       : Math.max(pagesInTotal, page);
   const rows = table.getRowModel().rows;
+  // No answer yet (a deep link's first page): how many rows and pages there are is not known.
+  const waiting = isLoading && shown === 0;
+  const notYet = (label: string) => (waiting ? `${label}: available once this page has loaded.` : undefined);
 
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
@@ -210,6 +213,8 @@ export function DataTable<T>({
         <p aria-live="polite">
           {shown === 0 && error && !isLoading
             ? errorSummary
+            : waiting
+            ? 'Loading…'
             : shown === 0
             ? total === 0
               ? 'No results'
@@ -245,20 +250,26 @@ export function DataTable<T>({
             ‹
           </PagerButton>
           <span className="px-1 whitespace-nowrap">
-            Page {formatNumber(page)} of {about}
-            {formatNumber(pagesShown)}
+            Page {formatNumber(page)}
+            {!waiting && ` of ${about}${formatNumber(pagesShown)}`}
           </span>
-          <PagerButton label="Next page" disabled={!canNext} onClick={() => onPageChange(page + 1)}>
+          <PagerButton
+            label="Next page"
+            why={notYet('Next page')}
+            disabled={waiting || !canNext}
+            onClick={() => onPageChange(page + 1)}
+          >
             ›
           </PagerButton>
           <PagerButton
             label="Last page"
             why={
-              totalIsEstimate
+              notYet('Last page') ??
+              (totalIsEstimate
                 ? 'Last page: not available, as the total is an estimate. Use Next page to go on.'
-                : undefined
+                : undefined)
             }
-            disabled={totalIsEstimate || page >= pageCount}
+            disabled={waiting || totalIsEstimate || page >= pageCount}
             onClick={() => onPageChange(pageCount)}
           >
             »

@@ -99,6 +99,23 @@ describe('ProductsTable', () => {
     expect(screen.getAllByText('KEEP-1').length).toBeGreaterThan(0);
   });
 
+  it('claims no count while a deep link waits for its first page, and counts once it is answered', async () => {
+    let answer!: (page: unknown) => void;
+    mockFetch([{ path: '/api/v1/products', body: new Promise((resolve) => (answer = resolve)) }]);
+    renderWithProviders(<ProductsTable />, { url: '/products?sort=sku&page=30000' });
+    const pager = screen.getByRole('navigation', { name: 'Products pagination' });
+    expect(pager).toHaveTextContent('Loading…');
+    expect(pager).toHaveTextContent('Page 30,000');
+    expect(pager).not.toHaveTextContent('No results');
+    expect(pager).not.toHaveTextContent(/ of /);
+    const next = within(pager).getByRole('button', { name: 'Next page' });
+    expect(next).toHaveAccessibleDescription('Next page: available once this page has loaded.');
+
+    answer({ items: [productFactory()], total: 4_279_900, page: 30_000, page_size: 50 });
+    expect(await within(pager).findByText('Page 30,000 of 85,598')).toBeInTheDocument();
+    expect(next).not.toHaveAttribute('aria-disabled', 'true');
+  });
+
   it('asks before deleting one product', async () => {
     const product = productFactory({ id: 5, sku: 'DEL-5' });
     const { calls } = mockFetch([

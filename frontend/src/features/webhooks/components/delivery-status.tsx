@@ -1,8 +1,27 @@
+import { Fragment } from 'react';
 import { formatNumber } from '@/lib/format';
 
 /** What was answered: a delivery, a test send's result, or a webhook's last delivery (which has
  * no latency). Whether it succeeded is the API's `ok`, not worked out here. */
 type Outcome = { status_code?: number | null; latency_ms?: number | null; error?: string | null };
+
+/** One piece of an outcome's description: `fixed` pieces are ours and short ("HTTP 200",
+ * "12 ms"); the others are the API's error text, of any length. */
+type OutcomePart = { text: string; fixed: boolean };
+
+function outcomeParts(outcome: Outcome): OutcomePart[] {
+  const { status_code: status, error } = outcome;
+  const latency =
+    outcome.latency_ms !== null && outcome.latency_ms !== undefined
+      ? [{ text: `${formatNumber(outcome.latency_ms)} ms`, fixed: true }]
+      : [];
+  if (status === null || status === undefined) {
+    return [error ? { text: capitalize(error), fixed: false } : { text: 'No answer', fixed: true }, ...latency];
+  }
+  // "HTTP 500 Internal Server Error" says the status already.
+  if (error?.startsWith(`HTTP ${status}`)) return [{ text: error, fixed: false }, ...latency];
+  return [{ text: `HTTP ${status}`, fixed: true }, ...latency, ...(error ? [{ text: error, fixed: false }] : [])];
+}
 
 /**
  * "HTTP 200 · 12 ms", "HTTP 500 Internal Server Error · 30 ms", or why there was no answer:
@@ -10,12 +29,9 @@ type Outcome = { status_code?: number | null; latency_ms?: number | null; error?
  * 10 s", "DNS failure: …"), so they are shown as they come, not after a prefix of our own.
  */
 export function describeOutcome(outcome: Outcome): string {
-  const { status_code: status, error } = outcome;
-  const latency = outcome.latency_ms !== null && outcome.latency_ms !== undefined ? ` · ${formatNumber(outcome.latency_ms)} ms` : '';
-  if (status === null || status === undefined) return `${error ? capitalize(error) : 'No answer'}${latency}`;
-  // "HTTP 500 Internal Server Error" says the status already.
-  if (error?.startsWith(`HTTP ${status}`)) return `${error}${latency}`;
-  return `HTTP ${status}${latency}${error ? ` · ${error}` : ''}`;
+  return outcomeParts(outcome)
+    .map((part) => part.text)
+    .join(' · ');
 }
 
 function capitalize(text: string): string {
@@ -23,7 +39,9 @@ function capitalize(text: string): string {
 }
 
 /** `wrap`: a long error wraps onto more lines instead of being cut short. In a table cell a
- * cut-short badge still claims its whole text's width, pushing the other columns aside. */
+ * cut-short badge still claims its whole text's width, pushing the other columns aside. The
+ * error may break anywhere, so that a long address in it does not widen the cell; "HTTP 200" and
+ * "12 ms" never break ("HTT / P / 200" in a squeezed column). */
 export function OutcomeBadge({ ok, outcome, wrap = false }: { ok: boolean; outcome: Outcome; wrap?: boolean }) {
   return (
     <span
@@ -32,7 +50,21 @@ export function OutcomeBadge({ ok, outcome, wrap = false }: { ok: boolean; outco
       } ${ok ? 'bg-emerald-50 text-emerald-800 ring-emerald-200' : 'bg-red-50 text-red-800 ring-red-200'}`}
     >
       <span aria-hidden="true">{ok ? '✓' : '✕'}</span>
-      <span className={wrap ? 'wrap-anywhere' : 'truncate'}>{describeOutcome(outcome)}</span>
+      {wrap ? (
+        <span className="min-w-0">
+          {outcomeParts(outcome).map((part, index) => (
+            <Fragment key={index}>
+              {index > 0 && ' '}
+              <span className={part.fixed ? 'whitespace-nowrap' : 'wrap-anywhere'}>
+                {index > 0 && '· '}
+                {part.text}
+              </span>
+            </Fragment>
+          ))}
+        </span>
+      ) : (
+        <span className="truncate">{describeOutcome(outcome)}</span>
+      )}
     </span>
   );
 }

@@ -23,9 +23,10 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
       enableSorting: false,
       cell: (info) => (
         <>
-          <span className="text-xs sm:text-sm sm:whitespace-nowrap">{formatDateTimeWithSeconds(info.getValue())}</span>
-          {/* On a phone the Event and Attempt columns are hidden: show them here. */}
-          <span className="block text-xs text-slate-600 sm:hidden">
+          <span className="text-xs md:text-sm md:whitespace-nowrap">{formatDateTimeWithSeconds(info.getValue())}</span>
+          {/* On a phone, or zoomed in (200% in a 1280 px window is 640 px), the Event and Attempt
+              columns are hidden: show them here. */}
+          <span className="block text-xs text-slate-600 md:hidden">
             <span className="font-mono">{info.row.original.event_type}</span>{' '}
             <span className="whitespace-nowrap">· attempt {info.row.original.attempt}</span>
           </span>
@@ -35,7 +36,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
     column.accessor('event_type', {
       header: 'Event',
       enableSorting: false,
-      meta: { className: 'hidden sm:table-cell' },
+      meta: { className: 'hidden md:table-cell' },
       cell: (info) => (
         <>
           <span className="font-mono text-xs">{info.getValue()}</span>
@@ -46,7 +47,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
         </>
       ),
     }),
-    column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden sm:table-cell' } }),
+    column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden md:table-cell' } }),
     column.display({
       id: 'result',
       header: 'Result',
@@ -54,7 +55,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
         const delivery = info.row.original;
         return (
           // Redeliver sits under the result on a phone, at the end of the row on wider screens.
-          <div className="flex flex-col items-start gap-1 sm:flex-row sm:justify-between sm:gap-3">
+          <div className="flex flex-col items-start gap-1 md:flex-row md:justify-between md:gap-3">
             <div className="min-w-0 space-y-1">
               <OutcomeBadge ok={delivery.ok} outcome={delivery} wrap />
               {delivery.next_retry_at && (
