@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,8 +70,12 @@ TABLES_LOCK_WAIT = "30s"
 LOCK_HOLDERS = """
     SELECT DISTINCT activity.pid, activity.application_name, activity.state,
            left(activity.query, 200)
-    FROM pg_locks JOIN pg_stat_activity AS activity USING (pid)
-    WHERE pg_locks.relation = ANY(CAST(:tables AS regclass[])) AND pid <> pg_backend_pid()
+    FROM pg_locks
+    JOIN pg_stat_activity AS activity USING (pid)
+    JOIN pg_class ON pg_class.oid = pg_locks.relation
+    JOIN pg_namespace ON pg_namespace.oid = pg_class.relnamespace
+    WHERE pg_locks.granted AND pg_namespace.nspname = current_schema()
+      AND pid <> pg_backend_pid()
 """
 
 
@@ -103,14 +108,14 @@ def truncate_all() -> None:
 
 
 def end_lock_holders() -> list[tuple[object, ...]]:
-    """Ends the sessions that hold a lock on the tables: what they were, for the report."""
+    """Ends the sessions that hold a lock on a table (those the TRUNCATE reaches through
+    CASCADE too): what they were, for the report."""
     from sqlalchemy import text
 
     from product_importer.db import sync_engine
 
     with sync_engine().begin() as conn:
-        tables = "{" + ",".join((*TABLES, *WEBHOOK_TABLES)) + "}"
-        holders = [tuple(row) for row in conn.execute(text(LOCK_HOLDERS), {"tables": tables})]
+        holders = [tuple(row) for row in conn.execute(text(LOCK_HOLDERS))]
         for holder in holders:
             conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": holder[0]})
     return holders
@@ -171,7 +176,8 @@ def start_worker(
     command = [sys.executable, "-m", "product_importer.cli", "worker", "--queues", queues]
     command += ["--pool", pool, "--concurrency", str(concurrency)]
     env = {**os.environ, "IMPORT_SWEEP_SECONDS": str(sweep_seconds)}
-    return subprocess.Popen(command, env=env)
+    # A session of its own: stopping it by force ends its pool's processes too.
+    return subprocess.Popen(command, env=env, start_new_session=True)
 
 
 def stop_process(process: subprocess.Popen[bytes], grace: float = 20) -> bool:
@@ -184,7 +190,10 @@ def stop_process(process: subprocess.Popen[bytes], grace: float = 20) -> bool:
         process.wait(timeout=grace)
         return True
     except subprocess.TimeoutExpired:
-        process.kill()
+        if os.getpgid(process.pid) == process.pid:  # its group: a worker and its pool
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
         process.wait()
         return False
 

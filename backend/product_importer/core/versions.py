@@ -4,15 +4,30 @@ that version, so a change made from a stale copy cannot undo a newer one."""
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
+from fastapi import Response
 from pydantic import TypeAdapter, ValidationError
 
 _TIMESTAMP = TypeAdapter(datetime)
 
 
+class _HasVersion(Protocol):
+    @property
+    def updated_at(self) -> datetime: ...
+
+
+Row = TypeVar("Row", bound=_HasVersion)
+
+
 def etag(updated_at: datetime) -> str:
     return f'"{_TIMESTAMP.dump_python(updated_at, mode="json")}"'
+
+
+def versioned(row: Row, response: Response) -> Row:
+    """`row`, its version sent as the answer's `ETag`."""
+    response.headers["ETag"] = etag(row.updated_at)
+    return row
 
 
 def _versions(if_match: str) -> list[datetime] | None:

@@ -16,7 +16,7 @@ from product_importer.core.error_responses import conflict_for_now, invalid_fiel
 from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
-from product_importer.core.versions import PRODUCT, etag
+from product_importer.core.versions import PRODUCT, versioned
 from product_importer.products import list_service, service
 from product_importer.products.deps import (
     ProductAtVersionDep,
@@ -50,11 +50,6 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 CHANGED_SINCE = PRODUCT.changed_since_answer
 VERSIONED = PRODUCT.versioned_answer
-
-
-def _versioned(product: ProductRead, response: Response) -> ProductRead:
-    response.headers["ETag"] = etag(product.updated_at)
-    return product
 
 
 @contextmanager
@@ -101,7 +96,7 @@ async def create_product(
     with _http_errors():
         product = await service.create_product(session, data)
     response.headers["Location"] = resource_path(request.scope, "products", product.id)
-    return _versioned(product, response)
+    return versioned(product, response)
 
 
 @router.delete(
@@ -149,7 +144,7 @@ async def export_products(params: ProductQueryDep) -> StreamingResponse:
 @router.get("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | {200: VERSIONED})
 async def get_product(product: ProductDep, response: Response) -> ProductRead:
     """The product; its `ETag` is the version a change may name in `If-Match`."""
-    return _versioned(product, response)
+    return versioned(product, response)
 
 
 @router.put(
@@ -164,7 +159,7 @@ async def replace_product(
     `If-Match`, only if the product is still at that version."""
     with _http_errors():
         changed = await service.update_product(session, product, data.model_dump())
-    return _versioned(changed, response)
+    return versioned(changed, response)
 
 
 @router.patch(
@@ -181,7 +176,7 @@ async def update_product(
         changed = await service.update_product(
             session, product, data.model_dump(exclude_unset=True)
         )
-    return _versioned(changed, response)
+    return versioned(changed, response)
 
 
 @router.delete(

@@ -11,7 +11,7 @@ from product_importer.core.error_responses import invalid_field
 from product_importer.core.openapi import LOCATION
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
-from product_importer.core.versions import WEBHOOK, etag
+from product_importer.core.versions import WEBHOOK, versioned
 from product_importer.webhooks import service
 from product_importer.webhooks.schemas import (
     DeliveryRead,
@@ -33,11 +33,6 @@ DeliveryId = Annotated[int, row_id("Delivery")]
 IfMatch = Annotated[str | None, Header(description=WEBHOOK.if_match_doc)]
 CHANGED_SINCE = WEBHOOK.changed_since_answer
 VERSIONED = WEBHOOK.versioned_answer
-
-
-def _versioned(webhook: WebhookRead, response: Response) -> WebhookRead:
-    response.headers["ETag"] = etag(webhook.updated_at)
-    return webhook
 
 
 @contextmanager
@@ -64,7 +59,7 @@ async def list_webhooks(session: SessionDep) -> list[WebhookRead]:
     "",
     response_model=WebhookRead,
     status_code=status.HTTP_201_CREATED,
-    responses={201: {"headers": LOCATION}},
+    responses={201: {"headers": VERSIONED["headers"] | LOCATION}},
 )
 async def create_webhook(
     data: WebhookCreate, session: SessionDep, request: Request, response: Response
@@ -72,7 +67,7 @@ async def create_webhook(
     with _http_errors():
         webhook = await service.create_webhook(session, data)
     response.headers["Location"] = resource_path(request.scope, "webhooks", webhook.id)
-    return webhook
+    return versioned(webhook, response)
 
 
 @router.post("/test", response_model=WebhookTestResult)
@@ -87,7 +82,7 @@ async def get_webhook(
 ) -> WebhookRead:
     """The endpoint; its `ETag` is the version a change may name in `If-Match`."""
     with _http_errors():
-        return _versioned(await service.get_webhook(session, webhook_id), response)
+        return versioned(await service.get_webhook(session, webhook_id), response)
 
 
 @router.put(
@@ -105,7 +100,7 @@ async def replace_webhook(
     """Set every field. With `If-Match`, only if the endpoint is still at that version."""
     with _http_errors():
         webhook = await service.replace_webhook(session, webhook_id, data, if_match)
-    return _versioned(webhook, response)
+    return versioned(webhook, response)
 
 
 @router.patch(
@@ -125,7 +120,7 @@ async def update_webhook(
     later would otherwise undo the earlier's change unseen."""
     with _http_errors():
         webhook = await service.update_webhook(session, webhook_id, data, if_match)
-    return _versioned(webhook, response)
+    return versioned(webhook, response)
 
 
 @router.delete(
@@ -161,7 +156,7 @@ async def rotate_secret(
     secret replaced last time still signs, only a rotation that keeps none is taken (409)."""
     with _http_errors():
         webhook = await service.rotate_secret(session, webhook_id, data or SecretRotation())
-    return _versioned(webhook, response)
+    return versioned(webhook, response)
 
 
 @router.post("/{webhook_id}/test", response_model=WebhookTestResult, responses=NOT_FOUND)

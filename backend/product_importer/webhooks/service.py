@@ -112,7 +112,9 @@ async def update_webhook(
 async def _locked_at_version(session: AsyncSession, webhook_id: int, if_match: str | None) -> Any:
     """The endpoint's state, its row locked until the transaction ends, if `if_match`
     (when sent) names its version."""
-    statement = repo.select_webhook_state(webhook_id).with_for_update()
+    # NO KEY UPDATE, as the repository's other locks of the row: it lets the FK checks of
+    # jobs and attempts being recorded for the endpoint go on meanwhile.
+    statement = repo.select_webhook_state(webhook_id).with_for_update(key_share=True)
     current = (await session.execute(statement)).one_or_none()
     if current is None:
         raise WebhookNotFound(webhook_id)

@@ -1,7 +1,12 @@
 """A 405 names, in `Allow`, every method its path takes (RFC 9110 §15.5.6), not those of
 the first route that matched the path."""
 
+import httpx
 import pytest
+from fastapi import FastAPI
+
+from product_importer.core.allowed_methods import AllowEveryMethod
+from product_importer.core.spa import mount_spa
 
 
 @pytest.mark.parametrize(
@@ -19,3 +24,16 @@ async def test_a_405_names_every_method_of_its_path(client, method, path, allowe
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
     assert response.json() == {"detail": "Method Not Allowed"}
+
+
+async def test_a_mounted_apps_own_allow_is_kept(tmp_path):
+    """The UI's files answer GET and HEAD, as they say themselves."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "index-AbC123.js").write_text("console.log(1)")
+    app = FastAPI()
+    app.add_middleware(AllowEveryMethod)
+    mount_spa(app, tmp_path)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as ui:
+        response = await ui.post("/assets/index-AbC123.js")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"

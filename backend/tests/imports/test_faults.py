@@ -145,6 +145,22 @@ async def test_a_cancel_that_comes_as_the_import_ends_is_409(client, monkeypatch
     assert response.json()["detail"] == f"Import {import_id} has already completed."
 
 
+async def test_a_cancel_waits_for_an_outcome_being_recorded_then_is_409(client):
+    """The worker holds the import's row while it records the outcome: the cancel waits
+    for that commit, then finds the import ended."""
+    import_id = stored_import(csv_bytes("sku,name", "C-1,C"))
+    set_import(import_id, status="running")
+    with sync_engine().connect() as worker:
+        worker.execute(repository.set_values(import_id, status="completed"))  # not committed
+        holder = worker.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        cancel = asyncio.create_task(client.post(f"/api/v1/imports/{import_id}/cancel"))
+        await asyncio.to_thread(_wait_until_blocked_by, holder)
+        worker.commit()
+    response = await cancel
+    assert response.status_code == 409, response.text
+    assert stored_record(import_id).cancel_requested is False
+
+
 def test_a_cancel_asked_for_once_the_rows_are_merged_still_applies_nothing(monkeypatch):
     """The cancel is asked for after the last batch, before the outcome is recorded:
     the import ends cancelled, not completed with the cancel forgotten."""

@@ -5,6 +5,9 @@ without it, the later undid the earlier's change unseen."""
 
 import pytest
 
+from product_importer.db import sync_engine
+from product_importer.webhooks import repository as repo
+
 API = "/api/v1/webhooks"
 EVENTS = ["import.completed", "product.created", "product.deleted"]
 
@@ -16,7 +19,7 @@ async def _created(client) -> tuple[str, str]:
     assert created.status_code == 201
     url = f"{API}/{created.json()['id']}"
     read = await client.get(url)
-    assert read.headers["etag"] == f'"{read.json()["updated_at"]}"'
+    assert read.headers["etag"] == f'"{read.json()["updated_at"]}"' == created.headers["etag"]
     return url, read.headers["etag"]
 
 
@@ -68,3 +71,14 @@ async def test_any_version_or_none(client, if_match, status):
     assert answer.status_code == status
     if status == 412:
         assert answer.json()["detail"].startswith("If-Match names no version of a webhook")
+
+
+async def test_an_automatic_disable_is_a_new_version(client):
+    """An edit made from before the endpoint was disabled (410 Gone, failing too long)
+    would otherwise switch it on again unseen."""
+    url, version = await _created(client)
+    with sync_engine().begin() as conn:
+        conn.execute(repo.disable_webhook(int(url.rsplit("/", 1)[1]), "410 Gone"))
+    stale = await client.patch(url, json={"enabled": True}, headers={"If-Match": version})
+    assert stale.status_code == 412
+    assert (await client.get(url)).json()["enabled"] is False
