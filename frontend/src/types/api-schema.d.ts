@@ -2645,6 +2645,8 @@ export interface operations {
             /** @description Successful Response */
             201: {
                 headers: {
+                    /** @description The webhook's version, for `If-Match` */
+                    ETag?: unknown;
                     /** @description The path of what was made */
                     Location?: string;
                     [name: string]: unknown;
