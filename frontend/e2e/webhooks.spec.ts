@@ -280,6 +280,11 @@ test.describe('Story 4: webhooks', () => {
     // Disabled while the dialog is open: by hand here, by the dispatcher for an endpoint that keeps failing.
     await api(baseURL!, `webhooks/${webhook.id}`, { method: 'PATCH', body: { enabled: false } });
     await edit.getByLabel('Description').fill('Orders');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    // Changed since the dialog opened: nothing is saved until the current values are loaded.
+    await edit.getByRole('alert').getByRole('button', { name: 'Load current values' }).click();
+    await expect(edit.getByRole('checkbox', { name: 'Enabled' })).not.toBeChecked();
+    await expect(edit.getByLabel('Description')).toHaveValue('Orders');
     const saving = page.waitForRequest((request) => request.method() === 'PATCH');
     await edit.getByRole('button', { name: 'Save changes' }).click();
     expect((await saving).postDataJSON()).toEqual({ description: 'Orders' });

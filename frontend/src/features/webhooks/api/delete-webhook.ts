@@ -1,18 +1,46 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { deleteIfPresent, type DeleteResult } from '@/lib/api';
+import { isChangedSince } from '@/lib/api-error';
 import type { Webhook } from '@/types/api';
 import { webhookKeys } from './query-keys';
+import { webhookVersion } from './update-webhook';
 
-export function deleteWebhook({ id }: Webhook): Promise<DeleteResult> {
-  return deleteIfPresent(`webhooks/${id}`);
+/** Deletes `webhook` only if it is still the version shown (`If-Match`): one changed since (by
+ * another tab, a secret rotation or an automatic disable) is kept, and the API answers 412. */
+export function deleteWebhook(webhook: Webhook): Promise<DeleteResult> {
+  return deleteIfPresent(`webhooks/${webhook.id}`, { 'If-Match': webhookVersion(webhook) });
+}
+
+/** An API timestamp as a sortable key: its milliseconds, then the microseconds `Date` drops. */
+function timestampKey(timestamp: string): [number, number] {
+  const micros = Number((timestamp.match(/\.(\d+)/)?.[1] ?? '').padEnd(6, '0').slice(3, 6));
+  return [Date.parse(timestamp), micros];
+}
+
+function isNewer(a: Webhook, b: Webhook): boolean {
+  const [aMs, aMicros] = timestampKey(a.updated_at);
+  const [bMs, bMicros] = timestampKey(b.updated_at);
+  return aMs > bMs || (aMs === bMs && aMicros > bMicros);
+}
+
+/** `webhook`, or the version of it this tab saved since (e.g. with the Enabled switch while Delete
+ * was asked for): only a change made elsewhere refuses the delete. A newer version fetched from
+ * the server is not taken: it may hold a change made elsewhere that the confirmation did not show. */
+export function versionToDelete(queryClient: QueryClient, webhook: Webhook): Webhook {
+  const saved = queryClient.getQueryData<Webhook>(webhookKeys.savedHere(webhook.id));
+  return saved && isNewer(saved, webhook) ? saved : webhook;
 }
 
 export function useDeleteWebhook() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: deleteWebhook,
+    mutationFn: (webhook: Webhook) => deleteWebhook(versionToDelete(queryClient, webhook)),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
+    },
+    onError: (error) => {
+      // Changed elsewhere: fetch the list again, so it shows the webhook as it is now.
+      if (isChangedSince(error)) void queryClient.invalidateQueries({ queryKey: webhookKeys.list() });
     },
   });
 }

@@ -11,6 +11,11 @@ export function getWebhooks(signal?: AbortSignal): Promise<Webhook[]> {
   return api.get<Webhook[]>('webhooks', undefined, signal);
 }
 
+/** One webhook as it is now (e.g. to rebase an edit on, after a 412). */
+export function getWebhook(id: number, signal?: AbortSignal): Promise<Webhook> {
+  return api.get<Webhook>(`webhooks/${id}`, undefined, signal);
+}
+
 export function getWebhooksQueryOptions() {
   return queryOptions({
     queryKey: webhookKeys.list(),

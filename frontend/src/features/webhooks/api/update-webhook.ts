@@ -4,8 +4,21 @@ import { isNotFound } from '@/lib/api-error';
 import type { Webhook, WebhookUpdate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
-export function updateWebhook({ id, data }: { id: number; data: WebhookUpdate }): Promise<Webhook> {
-  return api.patch<Webhook>(`webhooks/${id}`, data);
+/** A webhook's version as the API names it in `ETag` and takes in `If-Match`: its `updated_at`, quoted. */
+export function webhookVersion(webhook: Pick<Webhook, 'updated_at'>): string {
+  return `"${webhook.updated_at}"`;
+}
+
+type UpdateWebhookInput = {
+  id: number;
+  data: WebhookUpdate;
+  /** The version (`webhookVersion`) the change is based on: if the webhook changed since, the
+   * API answers 412 and changes nothing. */
+  ifMatch?: string;
+};
+
+export function updateWebhook({ id, data, ifMatch }: UpdateWebhookInput): Promise<Webhook> {
+  return api.patch<Webhook>(`webhooks/${id}`, data, ifMatch ? { 'If-Match': ifMatch } : undefined);
 }
 
 export function useUpdateWebhook() {
@@ -13,6 +26,7 @@ export function useUpdateWebhook() {
   return useMutation({
     mutationFn: updateWebhook,
     onSuccess: (saved) => {
+      queryClient.setQueryData(webhookKeys.savedHere(saved.id), saved);
       queryClient.setQueryData<Webhook[]>(webhookKeys.list(), (list) =>
         list?.map((item) => (item.id === saved.id ? saved : item)),
       );

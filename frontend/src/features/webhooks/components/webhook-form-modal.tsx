@@ -1,15 +1,17 @@
 import { useId } from 'react';
+import { Button } from '@/components/button';
 import { Checkbox, TextField } from '@/components/field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
-import { useDeletedElsewhere } from '@/hooks/use-deleted-elsewhere';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
-import { useUpdateWebhook } from '../api/update-webhook';
+import { useUpdateWebhook, webhookVersion } from '../api/update-webhook';
+import { useWebhookConflictReload, type ConflictReload } from '../hooks/use-webhook-conflict-reload';
 import {
   apiErrorToFormErrors,
+  CHANGED_ELSEWHERE,
   emptyWebhookValues,
   validateWebhook,
   valuesToPayload,
@@ -41,19 +43,27 @@ export function WebhookFormModal({ open, onClose, webhook }: WebhookFormModalPro
 }
 
 function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook: Webhook | null }) {
-  const { values, errors, set, submitWith } = useFormState<WebhookFormValues>(
+  const { values, errors, set, reset, submitWith } = useFormState<WebhookFormValues>(
     () => (webhook ? webhookToValues(webhook) : emptyWebhookValues()),
     validateWebhook,
     apiErrorToFormErrors,
   );
-  const { gone, noteIfGone } = useDeletedElsewhere();
+  const formId = webhook ? `webhook-form-${webhook.id}` : 'webhook-form-new';
+  // `original`: the version the form started from, the webhook the dialog opened with (the list
+  // refreshes while the dialog is open: it may be old) or the current one loaded after a
+  // conflict. A save sends only what differs from it, and only if it is still current.
+  const { original, conflict, gone, noteSaveError, reload, loadCurrentValues } = useWebhookConflictReload({
+    webhook,
+    values,
+    reset,
+    onLoaded: () => focusFirstFieldUnlessInOne(formId),
+  });
   const toast = useToast();
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
   const isSaving = create.isPending || update.isPending;
   const eventsId = useId();
-  const dirty = hasChanges(webhookChanges(values, webhook ? webhookToValues(webhook) : emptyWebhookValues()));
-  const formId = webhook ? `webhook-form-${webhook.id}` : 'webhook-form-new';
+  const dirty = hasChanges(webhookChanges(values, original ? webhookToValues(original) : emptyWebhookValues()));
 
   function toggleEvent(event: WebhookEvent, checked: boolean) {
     set(
@@ -64,18 +74,17 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
 
   const submit = () =>
     submitWith(async (current) => {
-      if (webhook) {
-        // The list refreshes while the dialog is open: the webhook it opened with may be old.
-        const changes = webhookChanges(current, webhookToValues(webhook));
+      if (original) {
+        const changes = webhookChanges(current, webhookToValues(original));
         if (!hasChanges(changes)) {
           toast.info('No changes to save.');
           onClose();
           return;
         }
         try {
-          await update.mutateAsync({ id: webhook.id, data: changes });
+          await update.mutateAsync({ id: original.id, data: changes, ifMatch: webhookVersion(original) });
         } catch (error) {
-          noteIfGone(error);
+          noteSaveError(error);
           throw error;
         }
         toast.success('Webhook saved.');
@@ -86,6 +95,14 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
       onClose();
     });
 
+  const formError = gone ? (
+    WEBHOOK_GONE
+  ) : conflict ? (
+    <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} />
+  ) : (
+    errors.form
+  );
+
   return (
     <FormModal
       onClose={onClose}
@@ -95,10 +112,15 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
       submitLabel={webhook ? 'Save changes' : 'Add webhook'}
       onSubmit={submit}
       isSaving={isSaving}
-      formError={gone ? WEBHOOK_GONE : errors.form}
+      formError={formError}
       dirty={dirty}
       closeOnly={gone}
     >
+      {reload.message && !conflict && (
+        <p role="status" className="text-sm text-slate-700">
+          {reload.message}
+        </p>
+      )}
       <TextField
         label="Endpoint URL"
         name="url"
@@ -156,5 +178,26 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
         onChange={(event) => set('enabled', event.target.checked)}
       />
     </FormModal>
+  );
+}
+
+/** The button that loaded the current values is gone: the person goes on in the first field,
+ * unless they went on editing one while the values loaded. */
+function focusFirstFieldUnlessInOne(formId: string) {
+  const form = document.getElementById(formId);
+  const active = document.activeElement;
+  if (active && form?.contains(active) && active.matches('input, textarea')) return;
+  form?.querySelector<HTMLElement>('input, textarea')?.focus();
+}
+
+function ConflictAlert({ reload, onLoad }: { reload: ConflictReload; onLoad: () => void }) {
+  return (
+    <div className="space-y-2">
+      <p>{CHANGED_ELSEWHERE}</p>
+      {reload.error && <p className="font-medium">{reload.error}</p>}
+      <Button size="sm" variant="secondary" pending={reload.pending} onClick={onLoad}>
+        Load current values
+      </Button>
+    </div>
   );
 }

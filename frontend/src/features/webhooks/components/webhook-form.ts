@@ -88,6 +88,49 @@ export function webhookChanges(values: WebhookFormValues, original: WebhookFormV
 
 const FIELDS = ['url', 'events', 'enabled', 'description'] as const;
 
+const FIELD_NAMES: Record<(typeof FIELDS)[number], string> = {
+  url: 'URL',
+  events: 'events',
+  enabled: 'enabled',
+  description: 'description',
+};
+
+export type Rebased = { values: WebhookFormValues; changedElsewhere: string[]; keptYours: string[] };
+
+/** The person's changes (what differs from `started`) on top of the `current` values, and which
+ * fields were changed elsewhere: `keptYours` names those the person changed too (their value is
+ * in the form, so they can see and choose before saving). Events are merged one by one: each
+ * ticked or unticked here is so, the others are as they are now. */
+export function rebaseValues(values: WebhookFormValues, started: WebhookFormValues, current: WebhookFormValues): Rebased {
+  const mine = webhookChanges(values, started);
+  const theirs = webhookChanges(current, started);
+  const overTheirs = webhookChanges(values, current);
+  const rebased: WebhookFormValues = {
+    ...current,
+    events: WEBHOOK_EVENTS.filter((event) =>
+      (values.events.includes(event) !== started.events.includes(event) ? values : current).events.includes(event),
+    ),
+  };
+  const keptYours: string[] = [];
+  for (const field of ['url', 'enabled', 'description'] as const) {
+    if (!(field in mine)) continue;
+    Object.assign(rebased, { [field]: values[field] });
+    if (field in theirs && field in overTheirs) keptYours.push(FIELD_NAMES[field]);
+  }
+  const changedElsewhere = FIELDS.filter((field) => field in theirs).map((field) => FIELD_NAMES[field]);
+  return { values: rebased, changedElsewhere, keptYours };
+}
+
+/** What the dialog says once the current values are loaded. */
+export function rebasedMessage({ changedElsewhere, keptYours }: Rebased): string {
+  const elsewhere = changedElsewhere.length ? `Changed elsewhere: ${changedElsewhere.join(', ')}.` : '';
+  const kept = keptYours.length ? ` Your value is kept for ${keptYours.join(', ')}: check it.` : '';
+  return `${elsewhere}${kept} The current values are loaded with your changes on top; save when ready.`.trim();
+}
+
+export const CHANGED_ELSEWHERE =
+  'This webhook was changed elsewhere (another edit, a secret rotation or an automatic disable) since this dialog opened, so nothing was saved. Load the current values: your changes stay on top of them.';
+
 /** What an edit, or the delivery log, of a webhook deleted meanwhile (a 404) says. */
 export const WEBHOOK_GONE = 'This webhook no longer exists: it was deleted elsewhere.';
 
@@ -96,10 +139,13 @@ export function webhookGone(webhook: Pick<Webhook, 'url'>): string {
   return `The webhook for ${hideUrlPassword(webhook.url)} no longer exists: it was deleted elsewhere.`;
 }
 
+/** Maps an API error onto the form: a 422 under the fields it names; a webhook changed since the
+ * dialog opened (412), deleted (404) and the rest belong to the whole form. */
 export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {
   if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
   const invalid = validationErrorsFor(error, FIELDS);
   if (invalid) return invalid;
+  if (error.status === 412) return { form: CHANGED_ELSEWHERE };
   if (error.status === 404) return { form: WEBHOOK_GONE };
   return { form: error.message };
 }

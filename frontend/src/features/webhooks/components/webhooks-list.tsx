@@ -4,6 +4,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
+import { isChangedSince } from '@/lib/api-error';
 import { hideUrlPassword } from '@/lib/format';
 import type { Webhook } from '@/types/api';
 import { useDeleteWebhook } from '../api/delete-webhook';
@@ -26,7 +27,10 @@ export function WebhooksList() {
     said: {
       deleted: () => 'Webhook deleted.',
       alreadyGone: () => 'The webhook had already been deleted.',
-      failed: (_webhook, error) => `Could not delete the webhook: ${error.message}`,
+      failed: (_webhook, error) =>
+        isChangedSince(error)
+          ? 'The webhook was not deleted: it was changed elsewhere since this page showed it. Check it and delete it again if need be.'
+          : `Could not delete the webhook: ${error.message}`,
     },
   });
   const rotation = useSecretRotation();
