@@ -4,13 +4,13 @@ import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
+import { rebasedMessage } from '@/lib/rebased-values';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
 import {
   apiErrorToFormErrors,
   productChanges,
   productToValues,
-  rebasedMessage,
   rebaseValues,
   validateProduct,
   valuesToPayload,

@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { deleteIfPresent, type DeleteResult } from '@/lib/api';
 import { isChangedSince } from '@/lib/api-error';
+import { isLater } from '@/lib/time';
 import type { Product } from '@/types/api';
 import { productKeys } from './query-keys';
 import { productVersion } from './update-product';
@@ -11,24 +12,12 @@ export function deleteProduct(product: Product): Promise<DeleteResult> {
   return deleteIfPresent(`products/${product.id}`, { 'If-Match': productVersion(product) });
 }
 
-/** An API timestamp as a sortable key: its milliseconds, then the microseconds `Date` drops. */
-function timestampKey(timestamp: string): [number, number] {
-  const micros = Number((timestamp.match(/\.(\d+)/)?.[1] ?? '').padEnd(6, '0').slice(3, 6));
-  return [Date.parse(timestamp), micros];
-}
-
-function isNewer(a: Product, b: Product): boolean {
-  const [aMs, aMicros] = timestampKey(a.updated_at);
-  const [bMs, bMicros] = timestampKey(b.updated_at);
-  return aMs > bMs || (aMs === bMs && aMicros > bMicros);
-}
-
 /** `product`, or the version of it this tab saved since (e.g. with the Active switch while Delete
  * was asked for): only a change made elsewhere refuses the delete. A newer version fetched from
  * the server is not taken: it may hold a change made elsewhere that the confirmation did not show. */
 export function versionToDelete(queryClient: QueryClient, product: Product): Product {
   const saved = queryClient.getQueryData<Product>(productKeys.savedHere(product.id));
-  return saved && isNewer(saved, product) ? saved : product;
+  return saved && isLater(saved.updated_at, product.updated_at) ? saved : product;
 }
 
 export function useDeleteProduct() {

@@ -1,5 +1,6 @@
-import { Button } from '@/components/button';
 import { Checkbox, TextAreaField, TextField } from '@/components/field';
+import { ConflictAlert } from '@/components/conflict-alert';
+import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
@@ -7,7 +8,7 @@ import { hasChanges } from '@/lib/changed-fields';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { productVersion, useUpdateProduct } from '../api/update-product';
-import { useProductConflictReload, type ConflictReload } from '../hooks/use-product-conflict-reload';
+import { useProductConflictReload } from '../hooks/use-product-conflict-reload';
 import { BusyNotice } from './busy-notice';
 import {
   apiErrorToFormErrors,
@@ -94,7 +95,7 @@ function ProductFormDialog({
   const formError = gone ? (
     PRODUCT_GONE
   ) : conflict ? (
-    <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} />
+    <ConflictAlert message={CHANGED_ELSEWHERE} reload={reload} onLoad={() => void loadCurrentValues()} />
   ) : (
     errors.form
   );
@@ -165,26 +166,5 @@ function ProductFormDialog({
         <BusyNotice notice={busyNotice} testId="product-busy-notice" className="mt-4" />
       </div>
     </FormModal>
-  );
-}
-
-/** The button that loaded the current values is gone: the person goes on in the first field,
- * unless they went on typing in one while the values loaded. */
-function focusFirstFieldUnlessInOne(formId: string) {
-  const form = document.getElementById(formId);
-  const active = document.activeElement;
-  if (active && form?.contains(active) && active.matches('input, textarea')) return;
-  form?.querySelector<HTMLElement>('input, textarea')?.focus();
-}
-
-function ConflictAlert({ reload, onLoad }: { reload: ConflictReload; onLoad: () => void }) {
-  return (
-    <div className="space-y-2">
-      <p>{CHANGED_ELSEWHERE}</p>
-      {reload.error && <p className="font-medium">{reload.error}</p>}
-      <Button size="sm" variant="secondary" pending={reload.pending} onClick={onLoad}>
-        Load current values
-      </Button>
-    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
+import type { Rebased } from '@/lib/rebased-values';
 import { characterCount, trimAsApi } from '@/lib/text';
 import type { Product, ProductCreate, ProductUpdate } from '@/types/api';
 
@@ -60,12 +61,14 @@ const FIELD_NAMES: Record<(typeof FIELDS)[number], string> = {
   is_active: 'active',
 };
 
-export type Rebased = { values: ProductFormValues; changedElsewhere: string[]; keptYours: string[] };
-
 /** The person's changes (what differs from `started`) on top of the `current` values, and which
  * fields were changed elsewhere: `keptYours` names those the person changed too (their value is
  * in the form, so they can see and choose before saving). */
-export function rebaseValues(values: ProductFormValues, started: ProductFormValues, current: ProductFormValues): Rebased {
+export function rebaseValues(
+  values: ProductFormValues,
+  started: ProductFormValues,
+  current: ProductFormValues,
+): Rebased<ProductFormValues> {
   const rebased: ProductFormValues = { ...current };
   const changedElsewhere: string[] = [];
   const keptYours: string[] = [];
@@ -77,13 +80,6 @@ export function rebaseValues(values: ProductFormValues, started: ProductFormValu
     if (mine && theirs && values[field] !== current[field]) keptYours.push(FIELD_NAMES[field]);
   }
   return { values: rebased, changedElsewhere, keptYours };
-}
-
-/** What the dialog says once the current values are loaded. */
-export function rebasedMessage({ changedElsewhere, keptYours }: Rebased): string {
-  const elsewhere = changedElsewhere.length ? `Changed elsewhere: ${changedElsewhere.join(', ')}.` : '';
-  const kept = keptYours.length ? ` Your value is kept for ${keptYours.join(', ')}: check it.` : '';
-  return `${elsewhere}${kept} The current values are loaded with your changes on top; save when ready.`.trim();
 }
 
 export const CHANGED_ELSEWHERE =

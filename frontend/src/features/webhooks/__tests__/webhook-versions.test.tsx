@@ -2,10 +2,11 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '@/lib/api';
+import { rebasedMessage } from '@/lib/rebased-values';
 import { webhookFactory } from '@/testing/factories';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import type { Webhook, WebhookUpdate } from '@/types/api';
-import { apiErrorToFormErrors, rebasedMessage, rebaseValues, webhookToValues } from '../components/webhook-form';
+import { apiErrorToFormErrors, rebaseValues, webhookToValues } from '../components/webhook-form';
 import { WebhooksList } from '../components/webhooks-list';
 
 const V1 = '2026-12-07T07:40:00.000001Z';

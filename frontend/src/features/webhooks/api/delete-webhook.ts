@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { deleteIfPresent, type DeleteResult } from '@/lib/api';
 import { isChangedSince } from '@/lib/api-error';
+import { isLater } from '@/lib/time';
 import type { Webhook } from '@/types/api';
 import { webhookKeys } from './query-keys';
 import { webhookVersion } from './update-webhook';
@@ -11,24 +12,12 @@ export function deleteWebhook(webhook: Webhook): Promise<DeleteResult> {
   return deleteIfPresent(`webhooks/${webhook.id}`, { 'If-Match': webhookVersion(webhook) });
 }
 
-/** An API timestamp as a sortable key: its milliseconds, then the microseconds `Date` drops. */
-function timestampKey(timestamp: string): [number, number] {
-  const micros = Number((timestamp.match(/\.(\d+)/)?.[1] ?? '').padEnd(6, '0').slice(3, 6));
-  return [Date.parse(timestamp), micros];
-}
-
-function isNewer(a: Webhook, b: Webhook): boolean {
-  const [aMs, aMicros] = timestampKey(a.updated_at);
-  const [bMs, bMicros] = timestampKey(b.updated_at);
-  return aMs > bMs || (aMs === bMs && aMicros > bMicros);
-}
-
 /** `webhook`, or the version of it this tab saved since (e.g. with the Enabled switch while Delete
  * was asked for): only a change made elsewhere refuses the delete. A newer version fetched from
  * the server is not taken: it may hold a change made elsewhere that the confirmation did not show. */
 export function versionToDelete(queryClient: QueryClient, webhook: Webhook): Webhook {
   const saved = queryClient.getQueryData<Webhook>(webhookKeys.savedHere(webhook.id));
-  return saved && isNewer(saved, webhook) ? saved : webhook;
+  return saved && isLater(saved.updated_at, webhook.updated_at) ? saved : webhook;
 }
 
 export function useDeleteWebhook() {

@@ -1,6 +1,7 @@
 import { useId } from 'react';
-import { Button } from '@/components/button';
 import { Checkbox, TextField } from '@/components/field';
+import { ConflictAlert } from '@/components/conflict-alert';
+import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
@@ -8,7 +9,7 @@ import { hasChanges } from '@/lib/changed-fields';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook, webhookVersion } from '../api/update-webhook';
-import { useWebhookConflictReload, type ConflictReload } from '../hooks/use-webhook-conflict-reload';
+import { useWebhookConflictReload } from '../hooks/use-webhook-conflict-reload';
 import {
   apiErrorToFormErrors,
   CHANGED_ELSEWHERE,
@@ -98,7 +99,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
   const formError = gone ? (
     WEBHOOK_GONE
   ) : conflict ? (
-    <ConflictAlert reload={reload} onLoad={() => void loadCurrentValues()} />
+    <ConflictAlert message={CHANGED_ELSEWHERE} reload={reload} onLoad={() => void loadCurrentValues()} />
   ) : (
     errors.form
   );
@@ -178,26 +179,5 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
         onChange={(event) => set('enabled', event.target.checked)}
       />
     </FormModal>
-  );
-}
-
-/** The button that loaded the current values is gone: the person goes on in the first field,
- * unless they went on editing one while the values loaded. */
-function focusFirstFieldUnlessInOne(formId: string) {
-  const form = document.getElementById(formId);
-  const active = document.activeElement;
-  if (active && form?.contains(active) && active.matches('input, textarea')) return;
-  form?.querySelector<HTMLElement>('input, textarea')?.focus();
-}
-
-function ConflictAlert({ reload, onLoad }: { reload: ConflictReload; onLoad: () => void }) {
-  return (
-    <div className="space-y-2">
-      <p>{CHANGED_ELSEWHERE}</p>
-      {reload.error && <p className="font-medium">{reload.error}</p>}
-      <Button size="sm" variant="secondary" pending={reload.pending} onClick={onLoad}>
-        Load current values
-      </Button>
-    </div>
   );
 }

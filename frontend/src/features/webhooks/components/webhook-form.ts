@@ -2,6 +2,7 @@ import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
 import { validationErrorsFor } from '@/lib/form-errors';
 import { formatNumber, hideUrlPassword } from '@/lib/format';
+import type { Rebased } from '@/lib/rebased-values';
 import { characterCount } from '@/lib/text';
 import {
   WEBHOOK_EVENTS,
@@ -95,13 +96,15 @@ const FIELD_NAMES: Record<(typeof FIELDS)[number], string> = {
   description: 'description',
 };
 
-export type Rebased = { values: WebhookFormValues; changedElsewhere: string[]; keptYours: string[] };
-
 /** The person's changes (what differs from `started`) on top of the `current` values, and which
  * fields were changed elsewhere: `keptYours` names those the person changed too (their value is
  * in the form, so they can see and choose before saving). Events are merged one by one: each
  * ticked or unticked here is so, the others are as they are now. */
-export function rebaseValues(values: WebhookFormValues, started: WebhookFormValues, current: WebhookFormValues): Rebased {
+export function rebaseValues(
+  values: WebhookFormValues,
+  started: WebhookFormValues,
+  current: WebhookFormValues,
+): Rebased<WebhookFormValues> {
   const mine = webhookChanges(values, started);
   const theirs = webhookChanges(current, started);
   const overTheirs = webhookChanges(values, current);
@@ -119,13 +122,6 @@ export function rebaseValues(values: WebhookFormValues, started: WebhookFormValu
   }
   const changedElsewhere = FIELDS.filter((field) => field in theirs).map((field) => FIELD_NAMES[field]);
   return { values: rebased, changedElsewhere, keptYours };
-}
-
-/** What the dialog says once the current values are loaded. */
-export function rebasedMessage({ changedElsewhere, keptYours }: Rebased): string {
-  const elsewhere = changedElsewhere.length ? `Changed elsewhere: ${changedElsewhere.join(', ')}.` : '';
-  const kept = keptYours.length ? ` Your value is kept for ${keptYours.join(', ')}: check it.` : '';
-  return `${elsewhere}${kept} The current values are loaded with your changes on top; save when ready.`.trim();
 }
 
 export const CHANGED_ELSEWHERE =
