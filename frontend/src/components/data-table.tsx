@@ -138,8 +138,10 @@ export function DataTable<T>({
       ? pagesInTotal
       : Math.max(pagesInTotal, page);
   const rows = table.getRowModel().rows;
-  // No answer yet (a deep link's first page): how many rows and pages there are is not known.
+  // No answer yet (a deep link's first page): how many rows and pages there are is not known;
+  // nor after a first answer that failed.
   const waiting = isLoading && shown === 0;
+  const countUnknown = shown === 0 && (isLoading || Boolean(error));
   const notYet = (label: string) => (waiting ? `${label}: available once this page has loaded.` : undefined);
 
   return (
@@ -251,7 +253,7 @@ export function DataTable<T>({
           </PagerButton>
           <span className="px-1 whitespace-nowrap">
             Page {formatNumber(page)}
-            {!waiting && ` of ${about}${formatNumber(pagesShown)}`}
+            {!countUnknown && ` of ${about}${formatNumber(pagesShown)}`}
           </span>
           <PagerButton
             label="Next page"

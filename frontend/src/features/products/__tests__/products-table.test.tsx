@@ -116,6 +116,15 @@ describe('ProductsTable', () => {
     expect(next).not.toHaveAttribute('aria-disabled', 'true');
   });
 
+  it('claims no count either when the first page could not be loaded', async () => {
+    mockFetch([{ path: '/api/v1/products', status: 500, body: { detail: 'The database is not answering.' } }]);
+    renderWithProviders(<ProductsTable />, { url: '/products?sort=sku&page=30000' });
+    const pager = screen.getByRole('navigation', { name: 'Products pagination' });
+    await waitFor(() => expect(pager).not.toHaveTextContent('Loading…'));
+    expect(pager).toHaveTextContent('Page 30,000');
+    expect(pager).not.toHaveTextContent(/ of /);
+  });
+
   it('asks before deleting one product', async () => {
     const product = productFactory({ id: 5, sku: 'DEL-5' });
     const { calls } = mockFetch([
