@@ -4,15 +4,10 @@ import type { Product, ProductPage, ProductUpdate, ProductVersion } from '@/type
 import { productKeys } from './query-keys';
 import { isNotFound } from '@/lib/api-error';
 
-/** A product's version as the API names it in `ETag` and takes in `If-Match`: its `updated_at`, quoted. */
-export function productVersion(product: Pick<Product, 'updated_at'>): ProductVersion {
-  return `"${product.updated_at}"`;
-}
-
 type UpdateProductInput = {
   id: number;
   data: ProductUpdate;
-  /** The version (`productVersion`) the change is based on: if the product changed since, the
+  /** The version (`versionOf`) the change is based on: if the product changed since, the
    * API answers 412 and changes nothing. */
   ifMatch?: ProductVersion;
 };

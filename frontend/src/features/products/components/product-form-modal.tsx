@@ -5,9 +5,10 @@ import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
+import { versionOf } from '@/lib/versions';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
-import { productVersion, useUpdateProduct } from '../api/update-product';
+import { useUpdateProduct } from '../api/update-product';
 import { useProductConflictReload } from '../hooks/use-product-conflict-reload';
 import { BusyNotice } from './busy-notice';
 import {
@@ -79,7 +80,7 @@ function ProductFormDialog({
           return;
         }
         try {
-          const saved = await update.mutateAsync({ id: original.id, data: changes, ifMatch: productVersion(original) });
+          const saved = await update.mutateAsync({ id: original.id, data: changes, ifMatch: versionOf(original) });
           toast.success(`Saved ${saved.sku}.`);
         } catch (error) {
           noteSaveError(error);

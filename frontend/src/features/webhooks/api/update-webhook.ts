@@ -4,15 +4,10 @@ import { isNotFound } from '@/lib/api-error';
 import type { Webhook, WebhookUpdate } from '@/types/api';
 import { webhookKeys } from './query-keys';
 
-/** A webhook's version as the API names it in `ETag` and takes in `If-Match`: its `updated_at`, quoted. */
-export function webhookVersion(webhook: Pick<Webhook, 'updated_at'>): string {
-  return `"${webhook.updated_at}"`;
-}
-
 type UpdateWebhookInput = {
   id: number;
   data: WebhookUpdate;
-  /** The version (`webhookVersion`) the change is based on: if the webhook changed since, the
+  /** The version (`versionOf`) the change is based on: if the webhook changed since, the
    * API answers 412 and changes nothing. */
   ifMatch?: string;
 };

@@ -6,9 +6,10 @@ import { FormModal } from '@/components/form-modal';
 import { useToast } from '@/components/toast';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
+import { versionOf } from '@/lib/versions';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
-import { useUpdateWebhook, webhookVersion } from '../api/update-webhook';
+import { useUpdateWebhook } from '../api/update-webhook';
 import { useWebhookConflictReload } from '../hooks/use-webhook-conflict-reload';
 import {
   apiErrorToFormErrors,
@@ -83,7 +84,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
           return;
         }
         try {
-          await update.mutateAsync({ id: original.id, data: changes, ifMatch: webhookVersion(original) });
+          await update.mutateAsync({ id: original.id, data: changes, ifMatch: versionOf(original) });
         } catch (error) {
           noteSaveError(error);
           throw error;
