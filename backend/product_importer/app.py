@@ -11,7 +11,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from product_importer import __version__
 from product_importer.config import get_settings
 from product_importer.core import operations
-from product_importer.core.allowed_methods import AllowEveryMethod
+from product_importer.core.allowed_methods import AllowEveryMethod, HeadAsGet
 from product_importer.core.error_responses import UnexpectedErrors, add_error_responses
 from product_importer.core.metrics import HttpMetrics
 from product_importer.core.openapi import common_answers, extend_openapi
@@ -75,9 +75,11 @@ def create_app() -> FastAPI:
         swagger_ui_parameters={"validatorUrl": None},
     )
     settings = get_settings()
-    # Innermost first: a 405's `Allow`, the body's size limit (once the token has passed),
-    # tokens and rate limits, the 500 of an unexpected error, then metrics (which count
-    # 401s, 429s and 500s), CORS, the security headers on every response, and compression.
+    # Innermost first: HEAD answered as GET, a 405's `Allow`, the body's size limit (once
+    # the token has passed), tokens and rate limits, the 500 of an unexpected error, then
+    # metrics (which count 401s, 429s and 500s), CORS, the security headers on every
+    # response, and compression.
+    app.add_middleware(HeadAsGet)
     app.add_middleware(AllowEveryMethod)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessGuard)

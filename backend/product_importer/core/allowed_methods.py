@@ -1,6 +1,11 @@
-"""A 405's `Allow` names every method its path takes. Starlette names those of the
-first route whose path matched: `DELETE /products` said `Allow: GET`, though the path
-takes POST too (a client reading it would never try)."""
+"""The methods a path takes: HEAD wherever GET, and a 405 that names them all.
+
+- FastAPI's routes take only the methods they declare, so `HEAD /health` (an uptime
+  monitor's check) was a 405. A HEAD is answered as the GET would be, without the body.
+- A 405's `Allow` names every method its path takes. Starlette names those of the first
+  route whose path matched: `DELETE /products` said `Allow: GET`, though the path takes
+  POST too (a client reading it would never try).
+"""
 
 from starlette.datastructures import MutableHeaders
 from starlette.routing import Match, Mount
@@ -9,6 +14,7 @@ from starlette.types import Message, Receive, Scope, Send
 from product_importer.core.http_middleware import HttpMiddleware
 
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+END_OF_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
 
 
 class AllowEveryMethod(HttpMiddleware):
@@ -25,9 +31,49 @@ class AllowEveryMethod(HttpMiddleware):
         await self.app(scope, receive, send_with_allow)
 
 
+class HeadAsGet(HttpMiddleware):
+    """Runs a HEAD of a GET route as that GET and ends the answer after its headers.
+
+    Placed inside the access guard, which still sees HEAD: a download ticket is spent
+    by a GET only. Once the headers are out, the route's `receive` reports the client
+    gone, so a stream (an export, an import's events) stops instead of running on
+    unread."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] != "HEAD" or not _answered_as_get(scope):
+            await self.app(scope, receive, send)
+            return
+        ended = False
+
+        async def receive_until_ended() -> Message:
+            return {"type": "http.disconnect"} if ended else await receive()
+
+        async def send_headers_only(message: Message) -> None:
+            nonlocal ended
+            if ended:
+                return
+            if message["type"] == "http.response.start":
+                await send(message)
+                await send(END_OF_BODY)
+                ended = True
+
+        await self.app({**scope, "method": "GET"}, receive_until_ended, send_headers_only)
+
+
+def _answered_as_get(scope: Scope) -> bool:
+    routed = routed_methods(scope)
+    return "GET" in routed and "HEAD" not in routed
+
+
 def allowed_methods(scope: Scope) -> list[str]:
+    """The methods the request's path takes: its routes' and HEAD wherever GET."""
+    routed = routed_methods(scope)
+    return [m for m in METHODS if m in routed or (m == "HEAD" and "GET" in routed)]
+
+
+def routed_methods(scope: Scope) -> list[str]:
     """The methods for which a route of the app takes the request's path; none when a
-    mounted app (the UI's files) takes it, which names its own."""
+    mounted app (the UI's files) takes it, which answers HEAD and names its own."""
     routes = scope["app"].routes
     if any(isinstance(route, Mount) and route.matches(scope)[0] != Match.NONE for route in routes):
         return []

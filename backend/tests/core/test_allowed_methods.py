@@ -12,11 +12,11 @@ from product_importer.core.spa import mount_spa
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [
-        ("DELETE", "/api/v1/products", "GET, POST"),
-        ("POST", "/api/v1/products/5", "DELETE, GET, PATCH, PUT"),
-        ("PUT", "/api/v1/webhooks", "GET, POST"),
-        ("DELETE", "/api/v1/imports", "GET, POST"),
-        ("POST", "/health", "GET"),
+        ("DELETE", "/api/v1/products", "GET, HEAD, POST"),
+        ("POST", "/api/v1/products/5", "DELETE, GET, HEAD, PATCH, PUT"),
+        ("PUT", "/api/v1/webhooks", "GET, HEAD, POST"),
+        ("DELETE", "/api/v1/imports", "GET, HEAD, POST"),
+        ("POST", "/health", "GET, HEAD"),
     ],
 )
 async def test_a_405_names_every_method_of_its_path(client, method, path, allowed):

@@ -46,6 +46,14 @@ async def test_a_ticket_downloads_its_url_once(closed):
     assert "already used" in again.json()["detail"]
 
 
+async def test_a_head_spends_no_ticket(closed):
+    """A link checker's HEAD is refused and leaves the ticket to the download."""
+    _add_products()
+    url = await _ticketed(closed)
+    assert (await closed.head(url)).status_code == 401
+    assert (await closed.get(url)).status_code == 200
+
+
 async def test_a_ticket_opens_no_other_url(closed):
     url = await _ticketed(closed)
     other = url.replace("q=lamp", "q=chair")
