@@ -79,6 +79,15 @@ async def test_every_route_but_the_open_ones_needs_a_token(make_client):
     assert _products() == 1  # nothing was deleted on the way
 
 
+async def test_a_head_needs_the_token_its_get_needs(closed):
+    for path in ("/api/v1/products", "/api/v1/webhooks", "/api/v1/imports"):
+        refused = await closed.head(path)
+        assert refused.status_code == 401, path
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+        assert (await closed.head(path, headers=ADMIN)).status_code == 200, path
+    assert (await closed.head("/health")).status_code == 200
+
+
 async def test_open_routes_stay_open_and_a_valid_token_works(closed):
     assert (await closed.get("/health")).status_code in (200, 503)
     page = await closed.get("/")
