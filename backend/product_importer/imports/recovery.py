@@ -12,13 +12,13 @@ while every worker is busy.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 import uuid
 
 from sqlalchemy import or_, select, text
 
 from product_importer.config import get_settings
+from product_importer.core import periodic
 from product_importer.db import sync_engine
 from product_importer.imports.claims import claim_held
 from product_importer.imports.models import Import
@@ -26,6 +26,7 @@ from product_importer.imports.queue import enqueue_import
 
 logger = logging.getLogger(__name__)
 CLAIM_NOT_HELD = text(f"NOT {claim_held('imports.id')}")
+SWEEPER = "import-sweeper"
 
 
 def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:
@@ -63,14 +64,10 @@ def requeue_stalled() -> int:
     return len(sent)
 
 
-def start_sweeper(stop: threading.Event) -> threading.Thread:
-    def loop() -> None:
-        while not stop.wait(get_settings().import_sweep_seconds):
-            try:
-                requeue_stalled()
-            except Exception:
-                logger.warning("stalled-import sweep failed", exc_info=True)
+def start_sweeper() -> None:
+    """Looks for lost imports now and every `import_sweep_seconds` in this worker."""
+    periodic.start(SWEEPER, requeue_stalled, get_settings().import_sweep_seconds)
 
-    thread = threading.Thread(target=loop, name="import-sweeper", daemon=True)
-    thread.start()
-    return thread
+
+def stop_sweeper() -> None:
+    periodic.stop(SWEEPER)

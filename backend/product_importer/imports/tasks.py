@@ -1,6 +1,5 @@
 """Celery tasks for imports: thin shells around the import runner."""
 
-import threading
 import uuid
 from typing import Any
 
@@ -10,8 +9,6 @@ from celery.signals import worker_ready, worker_shutdown
 from product_importer.imports import recovery, runner
 from product_importer.imports.queue import RUN_IMPORT_TASK
 from product_importer.worker import IMPORTS_QUEUE, celery_app, consumes
-
-_sweeper_stop = threading.Event()
 
 
 @celery_app.task(
@@ -28,11 +25,9 @@ def run_import(self: Task, import_id: str) -> str:
 @worker_ready.connect
 def _start_import_sweeper(sender: Any = None, **_: Any) -> None:
     if consumes(sender, IMPORTS_QUEUE):
-        recovery.requeue_stalled()
-        _sweeper_stop.clear()  # set by an earlier shutdown of this process's worker
-        recovery.start_sweeper(_sweeper_stop)
+        recovery.start_sweeper()
 
 
 @worker_shutdown.connect
 def _stop_import_sweeper(**_: Any) -> None:
-    _sweeper_stop.set()
+    recovery.stop_sweeper()

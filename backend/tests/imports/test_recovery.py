@@ -3,13 +3,18 @@ a running import (its worker or the database restarted), never while one does. T
 session's workers sweep only when they start (`tests/conftest.py`): none takes up the
 lost imports these tests make while they look at them."""
 
+import threading
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from product_importer.config import get_settings
 from product_importer.db import sync_engine
-from product_importer.imports import claims, recovery
+from product_importer.imports import claims, recovery, tasks
+from product_importer.worker import IMPORTS_QUEUE
 from tests.conftest import start_worker, stop_process, wait_for_worker
 from tests.imports.helpers import csv_bytes, wait_final
 
@@ -79,6 +84,31 @@ def test_a_send_the_broker_refused_is_tried_again_at_the_next_sweep(monkeypatch)
     assert recovery.requeue_stalled() == 0
     assert recovery.requeue_stalled() == 0
     assert tried == [import_id, import_id]
+
+
+def test_a_worker_started_before_its_database_sweeps_once_it_is_up(monkeypatch):
+    """The first look failing (PostgreSQL still starting, while Redis is up) neither
+    breaks the worker's start nor leaves it without a sweep for the rest of its life."""
+    settings = get_settings().model_copy(update={"import_sweep_seconds": 0.1})
+    monkeypatch.setattr(recovery, "get_settings", lambda: settings)
+    looks: list[int] = []
+    looked_again = threading.Event()
+
+    def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:
+        looks.append(stale_seconds)
+        if len(looks) == 1:
+            raise OperationalError("SELECT", {}, Exception("the database system is starting up"))
+        looked_again.set()
+        return []
+
+    monkeypatch.setattr(recovery, "stalled_imports", stalled_imports)
+    queues = SimpleNamespace(consume_from={IMPORTS_QUEUE: None})
+    imports_worker = SimpleNamespace(app=SimpleNamespace(amqp=SimpleNamespace(queues=queues)))
+    tasks._start_import_sweeper(sender=imports_worker)
+    try:
+        assert looked_again.wait(10), looks
+    finally:
+        tasks._stop_import_sweeper()
 
 
 async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker):
