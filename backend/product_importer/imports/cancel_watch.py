@@ -7,11 +7,13 @@ thread of the worker's looks every `POLL_SECONDS` whether a cancel was requested
 if so, cancels the statement the import's backend is running (`pg_cancel_backend`,
 which does nothing to a backend between statements; it is asked again at each look).
 The watch ends before the import records its outcome and commits, so a late cancel
-never lands on those.
+never lands on those. A look that fails (the watch's connection lost) is logged and
+the watch goes on with a new connection: a cancel still stops the statement in time.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import uuid
 from types import TracebackType
@@ -23,6 +25,7 @@ from sqlalchemy.exc import DBAPIError
 from product_importer.db import sync_engine
 from product_importer.imports.progress import ImportCancelled
 
+logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 CANCEL_IF_REQUESTED = text(
     "SELECT pg_cancel_backend(:pid) FROM imports WHERE id = :id AND cancel_requested"
@@ -49,6 +52,18 @@ class CancelWatch:
         self._thread = threading.Thread(target=self._watch, name="import-cancel-watch", daemon=True)
 
     def _watch(self) -> None:
+        warned = False
+        while not self._stop.is_set():
+            try:
+                self._look_until_stopped()
+            except Exception:
+                if not warned:
+                    logger.warning("cancel watch of import %s failed; looking again",
+                                   self.import_id, exc_info=True)  # fmt: skip
+                    warned = True
+                self._stop.wait(POLL_SECONDS)
+
+    def _look_until_stopped(self) -> None:
         with sync_engine().connect() as conn:
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             while not self._stop.wait(POLL_SECONDS):
