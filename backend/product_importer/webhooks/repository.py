@@ -85,9 +85,14 @@ def insert_webhook(values: dict[str, Any]) -> Insert:
 
 
 def update_webhook(webhook_id: int, values: dict[str, Any]) -> Update:
+    """Applies `values` and bumps `updated_at` (the endpoint's version), or returns no
+    row when nothing would change: the same values sent again are no new version."""
+    changed = or_(
+        *(getattr(Webhook, field).is_distinct_from(value) for field, value in values.items())
+    )
     return (
         update(Webhook)
-        .where(Webhook.id == webhook_id)
+        .where(Webhook.id == webhook_id, changed)
         .values(**values, updated_at=func.now())
         .returning(Webhook.id)
     )

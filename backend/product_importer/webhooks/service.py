@@ -137,8 +137,7 @@ async def _apply(
         # endpoint starts with a clean failure streak.
         changes["disabled_reason"] = None
         changes["failing_since"] = None
-    if changes:
-        await session.execute(repo.update_webhook(webhook_id, changes))
+    if changes and (await session.execute(repo.update_webhook(webhook_id, changes))).first():
         if changes.get("enabled") is False:
             # After the update, which holds the endpoint's row: an attempt being
             # recorded has committed (its retry is cancelled here), later ones find

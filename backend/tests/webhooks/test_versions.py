@@ -4,6 +4,7 @@ and changes nothing. Two people editing the `events` list each send the whole li
 without it, the later undid the earlier's change unseen."""
 
 import pytest
+from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.webhooks import repository as repo
@@ -82,3 +83,24 @@ async def test_an_automatic_disable_is_a_new_version(client):
     stale = await client.patch(url, json={"enabled": True}, headers={"If-Match": version})
     assert stale.status_code == 412
     assert (await client.get(url)).json()["enabled"] is False
+
+
+async def test_the_same_values_sent_again_are_no_new_version(client):
+    """An editor who saves without changing anything must not make a second editor's
+    version stale, nor fill the audit log."""
+    url, version = await _created(client)
+    read = (await client.get(url)).json()
+    replaced = await client.put(url, json=read, headers={"If-Match": version})
+    patched = await client.patch(url, json={"events": EVENTS}, headers={"If-Match": version})
+    assert replaced.status_code == patched.status_code == 200
+    assert replaced.headers["etag"] == patched.headers["etag"] == version
+    assert _audited_updates() == 0
+    changed = await client.patch(url, json={"description": "now"}, headers={"If-Match": version})
+    assert changed.headers["etag"] != version
+    assert _audited_updates() == 1
+
+
+def _audited_updates() -> int:
+    with sync_engine().connect() as conn:
+        statement = text("SELECT count(*) FROM audit_log WHERE action = 'webhook.updated'")
+        return int(conn.execute(statement).scalar_one())
