@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
+from product_importer.core.redaction import url_without_credentials
 from product_importer.exit_codes import EXIT_CONFIG
 
 if TYPE_CHECKING:
@@ -37,12 +37,6 @@ def current_settings() -> Settings:
 def fail(message: str, code: int = 1) -> None:
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(code)
-
-
-def _safe_url(url: str) -> str:
-    parts = urlsplit(url)
-    host = parts.hostname or "?"
-    return f"{parts.scheme}://{host}:{parts.port or ''}{parts.path}"
 
 
 def ensure_port_free(host: str, port: int) -> None:
@@ -148,7 +142,8 @@ def wait_for_database(url: str, timeout: float) -> None:
         except psycopg2.OperationalError as exc:
             if time.monotonic() >= deadline:
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "no answer"
-                fail(f"cannot connect to PostgreSQL at {_safe_url(url)} (DATABASE_URL): {reason}")
+                shown = url_without_credentials(url)
+                fail(f"cannot connect to PostgreSQL at {shown} (DATABASE_URL): {reason}")
             time.sleep(0.5)
 
 
@@ -168,7 +163,8 @@ def wait_for_redis(url: str, timeout: float) -> None:
             return
         except redis.RedisError as exc:
             if time.monotonic() >= deadline:
-                fail(f"cannot connect to Redis at {_safe_url(url)} (REDIS_URL): {exc}")
+                shown = url_without_credentials(url)
+                fail(f"cannot connect to Redis at {shown} (REDIS_URL): {exc}")
             time.sleep(0.5)
         finally:
             client.close()

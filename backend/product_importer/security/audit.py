@@ -11,13 +11,13 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from product_importer.core.pagination import Page, PageParams
+from product_importer.core.redaction import url_path_masked
 from product_importer.security import repository as repo
 from product_importer.security.schemas import AuditEntryRead
 
@@ -47,34 +47,15 @@ def reset_caller(token: object) -> None:
     _caller.reset(token)  # type: ignore[arg-type]
 
 
-def _host(parts: SplitResult) -> str:
-    """The host and port as written (an IPv6 address keeps its brackets), without a user
-    or password."""
-    return parts.netloc.rpartition("@")[2]
-
-
-def safe_url(url: str) -> str:
-    """A URL fit for the log: no user, password, query or fragment (they may hold secrets)."""
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, _host(parts), parts.path, "", ""))
-
-
-def url_origin(url: str) -> str:
-    """Scheme and host only: for a URL whose path may hold a secret too (a chat
-    service's webhook URL holds its token there)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{_host(parts)}"
-
-
 WEBHOOK_FIELDS = ("url", "events", "enabled", "description")
 
 
 def webhook(values: dict[str, Any]) -> dict[str, Any]:
-    """What the log keeps of a webhook's fields: never the secret; the URL without
-    credentials or query."""
+    """What the log keeps of a webhook's fields: never the secret; of the URL, its origin
+    alone (its path may hold the receiver's token)."""
     kept = {key: values[key] for key in WEBHOOK_FIELDS if key in values}
     if kept.get("url"):
-        kept["url"] = safe_url(str(kept["url"]))
+        kept["url"] = url_path_masked(str(kept["url"]))
     return dict(to_jsonable_python(kept))
 
 

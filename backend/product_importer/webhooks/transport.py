@@ -23,7 +23,7 @@ import httpcore
 import httpx
 
 from product_importer import __version__
-from product_importer.security.audit import url_origin
+from product_importer.core.redaction import url_origin
 from product_importer.webhooks.signing import signature_headers
 from product_importer.webhooks.targets import (
     GuardedBackend,

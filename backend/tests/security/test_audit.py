@@ -71,7 +71,7 @@ async def test_product_and_webhook_changes_and_failures_newest_first(closed):
     assert deleted["detail"] == {}
     assert failed["detail"] == {"reason": "unknown token", "method": "GET"}
     assert made["detail"] == {
-        "url": "http://127.0.0.1:9/hook",  # no credentials, query or fragment
+        "url": "http://127.0.0.1:9/…",  # the origin: the path may hold a token
         "events": ["product.created"],
         "enabled": True,
         "description": "ERP",
@@ -114,8 +114,18 @@ async def test_api_tokens_from_the_environment_and_the_cli_share_the_log(make_cl
 
 
 def test_logged_urls_keep_the_host_as_written_without_credentials_or_query():
-    from product_importer.security.audit import safe_url
+    from product_importer.core.redaction import url_without_credentials as safe
 
-    assert safe_url("http://[::1]:8201/in?token=x") == "http://[::1]:8201/in"
-    assert safe_url("https://user:pw@hooks.example.com/in#frag") == "https://hooks.example.com/in"
-    assert safe_url("http://10.0.0.7/") == "http://10.0.0.7/"
+    assert safe("http://[::1]:8201/in?token=x") == "http://[::1]:8201/in"
+    assert safe("https://user:pw@hooks.example.com/in#frag") == "https://hooks.example.com/in"
+    assert safe("http://10.0.0.7/") == "http://10.0.0.7/"
+
+
+def test_a_webhook_url_is_recorded_with_its_path_masked():
+    """A chat service's webhook URL holds its token in the path: one replaced because it
+    leaked must not stay readable in the log."""
+    from product_importer.core.redaction import url_path_masked as masked
+
+    assert masked("https://chat.example.com/hooks/T0/B0/s3cr3t") == "https://chat.example.com/…"
+    assert masked("http://user:pw@[::1]:8201/in?token=x") == "http://[::1]:8201/…"
+    assert masked("http://10.0.0.7/") == "http://10.0.0.7/"
