@@ -184,7 +184,7 @@ def cmd_services(args: argparse.Namespace) -> None:
 
 def _import_exit_codes() -> str:
     """The import command's exit codes for its help, from the client's table of them."""
-    from product_importer.imports.client import EXIT_CODE_MEANINGS
+    from product_importer.imports.import_command import EXIT_CODE_MEANINGS
 
     lines = ["exit codes:"]
     for code, meaning in EXIT_CODE_MEANINGS.items():
@@ -195,7 +195,7 @@ def _import_exit_codes() -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from product_importer.imports.client import run_import_command
+    from product_importer.imports.import_command import run_import_command
 
     raise SystemExit(run_import_command(args.file, args.url, args.token))
 

@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from product_importer.cli import main
-from product_importer.imports import client as cli_client
+from product_importer.imports import import_command
 from tests.imports.helpers import (
     CLI,
     MergeGate,
@@ -258,7 +258,7 @@ def _last_line(stderr: str) -> str:
 def test_a_server_that_is_not_the_api_gets_a_one_line_error(tmp_path):
     with _serving(_NotTheApi) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
-    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert "Traceback" not in result.stderr
     uploading, error = result.stderr.strip().split("\n")
     assert uploading.startswith("uploading products.csv")
@@ -285,7 +285,7 @@ def test_a_server_that_answers_the_upload_without_an_import_is_said_not_to_be_th
 ):
     with _serving(_AnswersOk) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
-    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert _last_line(result.stderr) == (
         f'error: {url} answered the upload 200 OK: "ok", not with an import as '
         "Product Importer's API does: is it the API's address?"
@@ -302,7 +302,7 @@ def test_the_url_defaults_to_product_importer_url(tmp_path, monkeypatch):
 def test_an_address_with_no_api_at_it_is_said_to_have_none(live_api, tmp_path):
     wrong = f"{live_api}/docs"
     result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", wrong)
-    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert _last_line(result.stderr) == (
         f"error: no Product Importer API at {wrong} (it answered the upload 404 Not Found: "
         "Not Found); give the address the API runs at, e.g. http://127.0.0.1:8000"
@@ -313,7 +313,7 @@ def test_an_answer_that_refuses_the_token_while_watching_is_said_at_once(tmp_pat
     with _serving(_AcceptsThenNeedsAToken) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
     status_url = f"{url}/api/v1/imports/{FAKE_ID}"
-    assert result.returncode == cli_client.EXIT_LOST_TRACK
+    assert result.returncode == import_command.EXIT_LOST_TRACK
     assert f"import {FAKE_ID} accepted; follow it at {status_url}" in result.stdout
     assert "Traceback" not in result.stderr
     _assert_messages_start_lines(result.stderr)
@@ -325,9 +325,9 @@ def test_an_answer_that_refuses_the_token_while_watching_is_said_at_once(tmp_pat
 
 def test_a_server_error_while_watching_is_asked_again_then_said(tmp_path, capsys, quick_retries):
     with _serving(_AcceptsThenFails) as url:
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
-    assert code == cli_client.EXIT_LOST_TRACK
+    assert code == import_command.EXIT_LOST_TRACK
     assert "retrying (500 Internal Server Error); giving up in " in output.err
     assert _last_line(output.err) == (
         'error: the API answered 500 Internal Server Error: "Internal Server Error", still '
@@ -362,7 +362,7 @@ def test_a_rate_limit_a_server_error_or_a_page_not_the_api_s_are_asked_again(
     failing API, or a proxy between, does not lose track of a running import."""
     _AcceptsThenStumbles.polls = 0
     with _serving(_AcceptsThenStumbles) as url:
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
     assert code == 0, output.err
     assert _AcceptsThenStumbles.polls == 4
@@ -375,8 +375,8 @@ def test_an_import_status_the_command_does_not_know_loses_track(tmp_path, capsys
     """Not taken for a failure: the command cannot tell what happened to the import."""
     exploded = {**FAKE_QUEUED, "status": "exploded", "phase": "exploded"}
     with _serving(_answering(exploded)) as url:
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
-    assert code == cli_client.EXIT_LOST_TRACK
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_LOST_TRACK
     assert _last_line(capsys.readouterr().err) == (
         "error: the API answered a status this command does not know ('exploded'); "
         f"import {FAKE_ID} may still be running on the server: {url}/api/v1/imports/{FAKE_ID}"
@@ -387,18 +387,18 @@ def test_an_import_status_the_command_does_not_know_loses_track(tmp_path, capsys
 def quick_retries(monkeypatch):
     """Polls and the window of retries shortened for a test (not the polls' timeout: a
     slow answer would be asked for again, and counted twice)."""
-    monkeypatch.setattr(cli_client, "POLL_SECONDS", 0.05)
-    monkeypatch.setattr(cli_client, "RETRY_WINDOW_SECONDS", 5.0)
+    monkeypatch.setattr(import_command, "POLL_SECONDS", 0.05)
+    monkeypatch.setattr(import_command, "RETRY_WINDOW_SECONDS", 5.0)
 
 
 def test_a_briefly_unavailable_api_is_asked_again_as_it_says(
     tmp_path, capsys, monkeypatch, quick_retries
 ):
     _AcceptsThenUnavailable.polls = 0
-    monkeypatch.setattr(cli_client, "RETRY_WINDOW_SECONDS", 10.0)
+    monkeypatch.setattr(import_command, "RETRY_WINDOW_SECONDS", 10.0)
     with _serving(_AcceptsThenUnavailable) as url:
         started = time.monotonic()
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
     assert code == 0, output.err
     assert _AcceptsThenUnavailable.polls == 3
@@ -411,9 +411,9 @@ def test_a_briefly_unavailable_api_is_asked_again_as_it_says(
 def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, quick_retries):
     api = type("Api", (_AcceptsThenUnavailable,), {"retry_after": "5", "polls": 0})
     with _serving(api) as url:
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
-    assert code == cli_client.EXIT_LOST_TRACK
+    assert code == import_command.EXIT_LOST_TRACK
     assert api.polls == 2  # Retry-After: 5 s, and 5 s to retry (a third would succeed)
     assert _last_line(output.err) == (
         "error: the API was unavailable (503 Service Unavailable: The database cannot be "
@@ -425,11 +425,11 @@ def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, qui
 def test_a_status_poll_the_api_never_answers_times_out(
     tmp_path, capsys, monkeypatch, quick_retries
 ):
-    monkeypatch.setattr(cli_client, "POLL_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(import_command, "POLL_TIMEOUT_SECONDS", 0.5)
     with _serving(_AcceptsThenNeverAnswers) as url:
-        code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
-    assert code == cli_client.EXIT_LOST_TRACK
+    assert code == import_command.EXIT_LOST_TRACK
     assert "retrying (ReadTimeout)" in output.err
     assert _last_line(output.err).startswith(
         "error: lost the connection to the API (timed out), still after retrying for 5s; "
@@ -477,7 +477,7 @@ async def test_ctrl_c_while_watching_leaves_the_import_running_and_says_how_to_c
             await _until_claimed(api, import_id)
             process.send_signal(signal.SIGINT)
             stderr = _ended(process, progress)
-            assert process.returncode == cli_client.EXIT_INTERRUPTED
+            assert process.returncode == import_command.EXIT_INTERRUPTED
             assert "Traceback" not in stderr
             _assert_messages_start_lines(stderr)
             status_url = f"{live_api}/api/v1/imports/{import_id}"
@@ -503,7 +503,7 @@ def test_ctrl_c_during_the_upload_says_nothing_was_imported(tmp_path):
         assert upload_started.wait(timeout=60)  # which the server never reads to the end
         process.send_signal(signal.SIGINT)
         stderr = _ended(process)
-    assert process.returncode == cli_client.EXIT_INTERRUPTED
+    assert process.returncode == import_command.EXIT_INTERRUPTED
     assert "Traceback" not in stderr
     assert stderr.strip() == (
         "interrupted: the upload was abandoned and nothing was imported "
@@ -520,7 +520,7 @@ def test_ctrl_c_after_the_whole_upload_says_the_import_may_exist(tmp_path):
         assert _ReadsButNeverAnswers.upload_read.wait(timeout=60)
         process.send_signal(signal.SIGINT)
         stderr = _ended(process)
-    assert process.returncode == cli_client.EXIT_INTERRUPTED
+    assert process.returncode == import_command.EXIT_INTERRUPTED
     assert _last_line(stderr) == (
         "interrupted after the whole file was sent, before the API answered: "
         f"the import may have been accepted; see {url}/api/v1/imports"
@@ -548,31 +548,31 @@ def test_the_help_shows_the_default_url_and_the_exit_codes(capsys):
     help_text = " ".join(capsys.readouterr().out.split())
     assert "(default: $PRODUCT_IMPORTER_URL, else http://127.0.0.1:8000)" in help_text
     codes = [
-        *cli_client.EXIT_CODES.values(),
-        cli_client.EXIT_NOT_ACCEPTED,
-        cli_client.EXIT_LOST_TRACK,
-        cli_client.EXIT_USAGE,
-        cli_client.EXIT_INTERRUPTED,
+        *import_command.EXIT_CODES.values(),
+        import_command.EXIT_NOT_ACCEPTED,
+        import_command.EXIT_LOST_TRACK,
+        import_command.EXIT_USAGE,
+        import_command.EXIT_INTERRUPTED,
     ]
     exit_codes = help_text.split("exit codes:")[1]
     assert [int(code) for code in exit_codes.split() if code.isdigit()] == codes
-    for code, meaning in cli_client.EXIT_CODE_MEANINGS.items():
+    for code, meaning in import_command.EXIT_CODE_MEANINGS.items():
         assert f"{code} {meaning}" in exit_codes
 
 
 def test_the_readme_lists_the_exit_codes_the_command_has():
     rows = README.read_text().split("| code | meaning |\n| --- | --- |\n")[1].split("\n\n")[0]
     assert rows.splitlines() == [
-        f"| {code} | {meaning} |" for code, meaning in cli_client.EXIT_CODE_MEANINGS.items()
+        f"| {code} | {meaning} |" for code, meaning in import_command.EXIT_CODE_MEANINGS.items()
     ]
-    assert "the import may have been accepted" in cli_client.EXIT_CODE_MEANINGS[130]
+    assert "the import may have been accepted" in import_command.EXIT_CODE_MEANINGS[130]
 
 
 @pytest.mark.parametrize("argv", [["import"], ["import", "a.csv", "--bogus"], ["nothing"]])
 def test_a_wrong_command_line_is_not_taken_for_a_cancelled_import(argv, capsys):
     with pytest.raises(SystemExit) as ended:
         main(argv)
-    assert ended.value.code == cli_client.EXIT_USAGE != cli_client.EXIT_CODES["cancelled"]
+    assert ended.value.code == import_command.EXIT_USAGE != import_command.EXIT_CODES["cancelled"]
     assert "error:" in capsys.readouterr().err
 
 
@@ -580,8 +580,8 @@ def test_a_wrong_command_line_is_not_taken_for_a_cancelled_import(argv, capsys):
     "url", ["127.0.0.1:8000", "localhost:8000", "ftp://example.com", "http://"]
 )
 def test_a_url_that_is_not_http_is_said_to_be_one(tmp_path, capsys, url):
-    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
-    assert code == cli_client.EXIT_USAGE
+    code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_USAGE
     assert _last_line(capsys.readouterr().err) == (
         f"error: --url {url!r} is not an http:// or https:// URL (for example "
         "http://127.0.0.1:8000)"
@@ -591,16 +591,16 @@ def test_a_url_that_is_not_http_is_said_to_be_one(tmp_path, capsys, url):
 @pytest.mark.parametrize("port", ["99999", "0", "http"])
 def test_a_url_whose_port_cannot_be_one_is_a_wrong_command_line(tmp_path, capsys, port):
     url = f"http://127.0.0.1:{port}"
-    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
-    assert code == cli_client.EXIT_USAGE
+    code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_USAGE
     assert _last_line(capsys.readouterr().err) == (
         f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
     )
 
 
 def test_a_directory_is_said_to_be_one(tmp_path, capsys):
-    code = cli_client.run_import_command(str(tmp_path), "http://127.0.0.1:9")
-    assert code == cli_client.EXIT_NOT_ACCEPTED
+    code = import_command.run_import_command(str(tmp_path), "http://127.0.0.1:9")
+    assert code == import_command.EXIT_NOT_ACCEPTED
     assert capsys.readouterr().err == f"error: {tmp_path} is a directory, not a CSV file\n"
 
 
@@ -614,8 +614,8 @@ def test_an_unreadable_file_gets_a_one_line_error(tmp_path, capsys, monkeypatch)
         return opened(path, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(Path, "open", denied)
-    code = cli_client.run_import_command(file, "http://127.0.0.1:9")
-    assert code == cli_client.EXIT_NOT_ACCEPTED
+    code = import_command.run_import_command(file, "http://127.0.0.1:9")
+    assert code == import_command.EXIT_NOT_ACCEPTED
     assert capsys.readouterr().err == f"error: cannot read {file}: Permission denied\n"
 
 
@@ -625,7 +625,7 @@ def test_a_file_over_the_upload_limit_is_said_to_be_too_large(tmp_path, monkeypa
     big.write_bytes(b"sku,name\n" + b"T-1,Name\n" * (1 << 18))  # more than the sockets hold
     with api_process() as (url, _):
         result = run_cli(str(big), "--url", url)
-    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert "Traceback" not in result.stderr
     assert _last_line(result.stderr).startswith("error: the file is larger than the server accepts")
 
@@ -635,7 +635,7 @@ def test_a_connection_closed_during_the_upload_says_what_it_may_mean(tmp_path):
     big.write_bytes(b"sku,name\n" + b"T-1,Name\n" * (1 << 18))  # more than the sockets hold
     with _closing_during_the_upload() as url:
         result = run_cli(str(big), "--url", url)
-    assert result.returncode == cli_client.EXIT_NOT_ACCEPTED
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert "Traceback" not in result.stderr
     error = _last_line(result.stderr)
     assert error.startswith(f"error: the server at {url} closed the connection during the upload")
@@ -670,7 +670,7 @@ def test_a_token_that_cannot_be_one_is_refused_before_connecting_and_never_shown
     api = _answering(FAKE_COMPLETED)
     with _serving(api) as url:
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url, "--token", token)
-    assert result.returncode == cli_client.EXIT_USAGE, result.stderr
+    assert result.returncode == import_command.EXIT_USAGE, result.stderr
     assert api.authorizations == []  # nothing was sent
     assert "Traceback" not in result.stderr and "pi_" not in result.stderr
     assert result.stderr.startswith("error: the API token (--token or PRODUCT_IMPORTER_TOKEN)")
@@ -687,14 +687,14 @@ def test_a_request_that_cannot_be_sent_never_shows_its_headers(tmp_path, quick_r
         httpx.Client(headers={"Authorization": secret}) as http,
     ):
         api = f"{url}/api/v1"
-        with pytest.raises(cli_client.CommandEnded) as upload:
-            cli_client._upload(http, api, path, url)
-        with pytest.raises(cli_client.LostTrack) as poll:
-            cli_client._poll(http, f"{api}/imports/{FAKE_ID}", lambda note: None)
+        with pytest.raises(import_command.CommandEnded) as upload:
+            import_command._upload(http, api, path, url)
+        with pytest.raises(import_command.LostTrack) as poll:
+            import_command._poll(http, f"{api}/imports/{FAKE_ID}", lambda note: None)
     for message in (str(upload.value), str(poll.value)):
         assert TOKEN not in message and "Bearer" not in message, message
         assert "a request header could not be sent" in message, message
-    assert upload.value.exit_code == cli_client.EXIT_NOT_ACCEPTED
+    assert upload.value.exit_code == import_command.EXIT_NOT_ACCEPTED
     assert "MAX_UPLOAD_BYTES" not in str(upload.value)
 
 
@@ -768,17 +768,17 @@ def test_on_a_terminal_the_bar_is_redrawn_in_place(tmp_path):
 @pytest.mark.parametrize("retry_after", ["²", "٣", "soon", ""])
 def test_a_retry_after_that_is_no_ascii_number_waits_the_default(retry_after: str) -> None:
     answer = httpx.Response(503, headers={"Retry-After": retry_after.encode()})
-    assert cli_client._retry_wait(answer) == cli_client.RETRY_WAIT_SECONDS
+    assert import_command._retry_wait(answer) == import_command.RETRY_WAIT_SECONDS
 
 
 def test_a_retry_after_in_seconds_is_followed() -> None:
-    assert cli_client._retry_wait(httpx.Response(503, headers={"Retry-After": " 2 "})) == 2
+    assert import_command._retry_wait(httpx.Response(503, headers={"Retry-After": " 2 "})) == 2
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1:8000?x=1", "http://127.0.0.1:8000/#top"])
 def test_a_url_with_a_query_or_fragment_is_a_wrong_command_line(tmp_path, capsys, url):
-    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
-    assert code == cli_client.EXIT_USAGE
+    code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_USAGE
     assert _last_line(capsys.readouterr().err) == (
         f"error: --url {url!r} has a query or fragment: give the server's address "
         "(for example http://127.0.0.1:8000)"
@@ -787,7 +787,7 @@ def test_a_url_with_a_query_or_fragment_is_a_wrong_command_line(tmp_path, capsys
 
 def test_a_url_with_a_password_is_refused_without_showing_it(tmp_path, capsys):
     url = "http://user:SECRET@127.0.0.1:8000"
-    code = cli_client.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
-    assert code == cli_client.EXIT_USAGE
+    code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_USAGE
     err = capsys.readouterr().err
     assert "--token" in err and "SECRET" not in err
