@@ -40,7 +40,8 @@ router = APIRouter(prefix="/products", tags=["products"])
 CONFLICT: dict[int | str, dict[str, Any]] = {
     status.HTTP_409_CONFLICT: {
         "description": "The SKU exists (in any letter case), or a running import held the "
-        "product or the table for over 5 s (then `Retry-After` says when to retry); "
+        f"product or the table for over {service.EDIT_WAIT_SECONDS:g} s (then `Retry-After` "
+        "says when to retry); "
         "nothing was changed",
         "headers": RETRY_AFTER,
     }
@@ -186,7 +187,8 @@ async def update_product(
     | CHANGED_SINCE
     | {
         409: {
-            "description": "A running import changed it, or held it for over 5 s; "
+            "description": "A running import changed it, or held it for over "
+            f"{service.EDIT_WAIT_SECONDS:g} s; "
             "`Retry-After` says when to retry",
             "headers": RETRY_AFTER,
         }

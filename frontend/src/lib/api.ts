@@ -7,7 +7,7 @@ export { ApiError } from './api-error';
 export { buildUrl } from './http';
 
 type RequestOptions = {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   query?: QueryParams;
   body?: unknown;
   signal?: AbortSignal;
@@ -68,7 +68,6 @@ export const api = {
   get: <T>(path: string, query?: QueryParams, signal?: AbortSignal) =>
     request<T>(path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>(path, { method: 'POST', body }),
-  put: <T>(path: string, body: unknown) => request<T>(path, { method: 'PUT', body }),
   patch: <T>(path: string, body: unknown, headers?: Record<string, string>) =>
     request<T>(path, { method: 'PATCH', body, headers }),
   delete: <T = void>(path: string) => request<T>(path, { method: 'DELETE' }),
