@@ -3,7 +3,8 @@
 import logging
 import re
 import uuid
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -54,16 +55,32 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+@contextmanager
+def _http_errors() -> Iterator[None]:
+    """Domain errors as HTTP answers."""
+    try:
+        yield
+    except service.ImportNotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
+    except service.ImportAlreadyFinished as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+    except service.ImportNotEnded as exc:
+        raise conflict_for_now(str(exc), REPORT_RETRY_AFTER_SECONDS) from None
+    except service.UploadTooLarge as exc:
+        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
+    except DownloadsBusy as exc:
+        raise try_again_later(str(exc)) from None
+
+
 async def create_import(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> ImportRead:
     upload: MultipartFile | None = None
     try:
-        service.reject_declared_size(request.headers.get("content-length"), settings)
-        upload = MultipartFile(request, "file")
-        accepted = await service.create_from_upload(session, upload, settings)
-    except service.UploadTooLarge as exc:
-        raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
+        with _http_errors():
+            service.reject_declared_size(request.headers.get("content-length"), settings)
+            upload = MultipartFile(request, "file")
+            accepted = await service.create_from_upload(session, upload, settings)
     except (FileRejected, BadUpload) as exc:
         if upload is not None:
             with suppress(ClientDisconnect):  # gone while the rest was read: no matter
@@ -91,10 +108,8 @@ def errors_attachment(filename: str) -> str:
 
 
 async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
-    try:
+    with _http_errors():
         return await service.get(session, import_id)
-    except service.ImportNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
 
 
 for _router, _summary in (
@@ -147,12 +162,8 @@ async def import_event_stream(
     responses=NOT_FOUND | {409: {"description": "The import has already completed or failed"}},
 )
 async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
-    try:
+    with _http_errors():
         return await service.cancel(session, import_id)
-    except service.ImportNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-    except service.ImportAlreadyFinished as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
 
 
 @router.get(
@@ -174,15 +185,9 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Stream
     """Sent as the rows are written: a slow or paused download holds no database
     connection. One that fails midway breaks off (no complete answer). Refused (409)
     until the import has ended: its skipped rows are written when it commits."""
-    try:
+    with _http_errors():
         record = await service.ended(session, import_id)
         rows = error_report.errors_csv(import_id)
-    except service.ImportNotFound as exc:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from None
-    except service.ImportNotEnded as exc:
-        raise conflict_for_now(str(exc), REPORT_RETRY_AFTER_SECONDS) from None
-    except DownloadsBusy as exc:
-        raise try_again_later(str(exc)) from None
     return StreamingResponse(
         rows,
         media_type="text/csv; charset=utf-8",
