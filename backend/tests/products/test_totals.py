@@ -4,7 +4,9 @@ a flagged estimate for filtered lists."""
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections.abc import Awaitable, Callable
 
 import pytest
 from sqlalchemy import text
@@ -168,6 +170,43 @@ async def test_a_page_past_the_end_counts_the_total_instead_of_growing_it(client
     body = (await client.get(f"{API}?q=product&page_size=10&page=1000")).json()
     assert body["items"] == [] and body["total_is_estimate"] is True
     assert body["total"] <= 9990
+
+
+@pytest.mark.parametrize(
+    ("estimate", "total", "lower_bound"),
+    [
+        (10**6, 21, True),  # at or past the offset: proven wrong, "more than" the count
+        (25, 25, False),  # before the offset and above the count: taken
+        (5, 21, True),  # at most the count, which found more
+    ],
+)
+async def test_a_total_past_the_end_beyond_the_count_names_a_page_with_matches(
+    client, monkeypatch, estimate, total, lower_bound
+):
+    """A link far past the end of a large result: the total must lead to a page with
+    matches at once. It said the offset itself, so the page before was the "last",
+    then the one before that: one page per request, 194 of them in a QA run."""
+    monkeypatch.setattr(list_service, "EXACT_COUNT_MAX", 0)
+    monkeypatch.setattr(list_service, "PAST_END_COUNT_MAX", 20)
+    monkeypatch.setattr(list_service._Count, "estimated", _returning(estimate))
+    add_products(numbered(30))
+    page, requests = 1000, 0
+    while True:
+        body = (await client.get(f"{API}?q=product&page_size=10&page={page}")).json()
+        requests += 1
+        if body["items"]:
+            break
+        assert (body["total"], body["total_is_lower_bound"]) == (total, lower_bound)
+        page = math.ceil(body["total"] / 10)  # where the UI goes next
+        assert requests < 3, page
+    assert page == math.ceil(total / 10)
+
+
+def _returning(value: int) -> Callable[[object], Awaitable[int]]:
+    async def estimated(self: object) -> int:
+        return value
+
+    return estimated
 
 
 async def test_a_page_found_by_sorting_every_match_has_an_exact_total(client, monkeypatch):

@@ -456,6 +456,30 @@ describe('ProductsTable', () => {
     expect(screen.getByText('Page 1 of 1')).toBeInTheDocument();
   });
 
+  it('says it is going to the last page while that page loads, not that nothing matches', async () => {
+    let answerLastPage: () => void = () => {};
+    const lastPageAnswered = new Promise<void>((resolve) => (answerLastPage = resolve));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: async (url: URL) => {
+          if (url.searchParams.get('page') === '800') {
+            return { items: [], total: 30_000, page: 800, page_size: 50, total_is_estimate: true };
+          }
+          await lastPageAnswered;
+          return { items: [productFactory({ sku: 'LAST-1' })], total: 29_951, page: 600, page_size: 50 };
+        },
+      },
+    ]);
+    renderWithProviders(<ProductsTable />, { url: '/products?q=x&page=800' });
+    await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/page=600/));
+    expect(screen.getByText('Going to the last page…')).toBeInTheDocument();
+    expect(screen.queryByText('No products match these filters.')).toBeNull();
+    answerLastPage();
+    await screen.findAllByText('LAST-1');
+    expect(screen.queryByText('Going to the last page…')).toBeNull();
+  });
+
   it('says a page is past the end, with honest counts and a way back, when no earlier page is known', async () => {
     // A filtered total that is only an estimate can claim more pages than there are.
     mockFetch([

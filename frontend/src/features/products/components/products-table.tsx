@@ -47,7 +47,7 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
   const columns = useMemo(() => productColumns({ onEdit: setEditing, onDelete: askToDelete }), [askToDelete]);
 
   const data = products.data;
-  const pastTheEnd = useLastPageRedirect(query, products.isPlaceholderData ? undefined : data, update);
+  const pastTheEnd = useLastPageRedirect(query, data, products.isPlaceholderData, update);
   const answered = useAnsweredQuery(query, data, products.isPlaceholderData);
   const exactMatch = exactSkuMatchToShow(query, data, answered);
 

@@ -11,18 +11,29 @@ export type PastTheEnd = 'redirecting' | 'past-the-end' | null;
  * A page past the end of the results (an old link, rows deleted meanwhile, a typed URL) comes
  * back empty: go to the last page there is, replacing the URL's history entry. The total can be
  * an estimate, so "past the end" is an empty page after the first, and the last page the total
- * implies is followed only when it comes before this one (so this never loops). `page` must be
- * the answer for `query` (not the previous page kept on screen).
+ * implies is followed only when it comes before this one (so this never loops). `page` is the
+ * latest answer; `isPrevious`: it is an earlier query's, kept on screen while this one loads
+ * (still "redirecting" when that earlier answer led here).
  */
-export function useLastPageRedirect(query: ProductsQuery, page: ProductPage | undefined, update: Update): PastTheEnd {
-  const empty = page !== undefined && page.items.length === 0 && query.page > 1;
-  const lastPage = page && page.total > 0 ? Math.ceil(page.total / query.page_size) : 1;
-  const target = empty && lastPage < query.page ? lastPage : null;
+export function useLastPageRedirect(
+  query: ProductsQuery,
+  page: ProductPage | undefined,
+  isPrevious: boolean,
+  update: Update,
+): PastTheEnd {
+  const empty = page !== undefined && page.items.length === 0;
+  const target = empty ? lastPage(page, query.page_size) : null;
+  const redirect = !isPrevious && empty && query.page > 1 && target !== null && target < query.page ? target : null;
 
   useEffect(() => {
-    if (target !== null) update({ page: target }, { resetPage: false, replace: true });
-  }, [target, update]);
+    if (redirect !== null) update({ page: redirect }, { resetPage: false, replace: true });
+  }, [redirect, update]);
 
-  if (!empty) return null;
-  return target === null ? 'past-the-end' : 'redirecting';
+  if (isPrevious) return empty && target === query.page && page.page > query.page ? 'redirecting' : null;
+  if (!empty || query.page <= 1) return null;
+  return redirect === null ? 'past-the-end' : 'redirecting';
+}
+
+function lastPage(page: ProductPage, pageSize: number): number {
+  return page.total > 0 ? Math.ceil(page.total / pageSize) : 1;
 }
