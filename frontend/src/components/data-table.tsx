@@ -8,9 +8,9 @@ import {
   type SortingState,
 } from '@tanstack/react-table';
 import { useRef, type ReactNode } from 'react';
-import { formatNumber } from '@/lib/format';
 import { useFocusMovedOnRemoval } from './focus-after-removal';
-import { focusKeepingProps } from './focus-keeping';
+import { Pager } from './pager';
+import { pagerSummary, type PagerInput } from './pager-summary';
 import { Spinner } from './spinner';
 
 declare module '@tanstack/react-table' {
@@ -38,13 +38,6 @@ export type DataTableProps<T> = {
   page: number;
   pageSize: number;
   total: number;
-  /** The total is the server's estimate: say "about", and do not offer a jump to the last page. */
-  totalIsEstimate?: boolean;
-  /** With `totalIsEstimate`: the total is a lower bound (counting stopped at a cap), so there are
-   * at least that many: say "more than" one less. */
-  totalIsLowerBound?: boolean;
-  /** Overrides "is there a next page?" when the total is only an estimate. */
-  hasNextPage?: boolean;
   onPageChange: (page: number) => void;
   onPageSizeChange?: (pageSize: number) => void;
   pageSizeOptions?: number[];
@@ -57,19 +50,9 @@ export type DataTableProps<T> = {
   /** Why the rows could not be loaded: shown in their place, or, when rows from an earlier
    * answer are on screen (a background refresh failed), on a line above them. */
   error?: ReactNode;
-  /** What the pager's live region says while `error` stands in for the rows. */
-  errorSummary?: string;
   /** Marks the rows shown elsewhere on the page (e.g. in a card above): `aria-current` and a cue. */
   isCurrentRow?: (row: T) => boolean;
-};
-
-/** An estimated count to 2 significant figures (18,003 is "about 18,000"): its other digits mean
- * nothing. Below 100 it is said as it is. */
-function roughly(count: number): number {
-  if (count < 100) return count;
-  const step = 10 ** (Math.floor(Math.log10(count)) - 1);
-  return Math.round(count / step) * step;
-}
+} & Pick<PagerInput, 'totalIsEstimate' | 'totalIsLowerBound' | 'hasNextPage' | 'errorSummary'>;
 
 /**
  * The one data table: TanStack Table with pagination and sorting done by the server (its state
@@ -85,8 +68,8 @@ export function DataTable<T>({
   page,
   pageSize,
   total,
-  totalIsEstimate = false,
-  totalIsLowerBound = false,
+  totalIsEstimate,
+  totalIsLowerBound,
   hasNextPage,
   onPageChange,
   onPageSizeChange,
@@ -95,10 +78,22 @@ export function DataTable<T>({
   showsPreviousPage = false,
   empty = 'Nothing to show.',
   error,
-  errorSummary = 'Could not load',
+  errorSummary,
   isCurrentRow,
 }: DataTableProps<T>) {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const pager = pagerSummary({
+    page,
+    pageSize,
+    total,
+    totalIsEstimate,
+    totalIsLowerBound,
+    hasNextPage,
+    shown: data.length,
+    isLoading,
+    showsPreviousPage,
+    failed: Boolean(error),
+    errorSummary,
+  });
   const sorting: SortingState = sort ? [sort] : [];
 
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
@@ -113,7 +108,7 @@ export function DataTable<T>({
     enableSortingRemoval: true,
     enableMultiSort: false,
     sortDescFirst: false,
-    pageCount,
+    pageCount: pager.pageCount,
     rowCount: total,
     state: { sorting, pagination: { pageIndex: page - 1, pageSize } },
     onSortingChange: (updater) => {
@@ -122,27 +117,7 @@ export function DataTable<T>({
     },
   });
 
-  const shown = data.length;
-  const first = shown === 0 ? 0 : (page - 1) * pageSize + 1;
-  const last = totalIsEstimate ? first + shown - 1 : Math.min(total, page * pageSize);
-  const canNext = hasNextPage ?? page < pageCount;
-  const lowerBound = totalIsEstimate && totalIsLowerBound;
-  const about = lowerBound ? 'more than ' : totalIsEstimate ? 'about ' : '';
-  // "More than 10,000" for a count that stopped at 10,001.
-  const totalShown = lowerBound ? total - 1 : totalIsEstimate ? roughly(total) : total;
-  const pagesInTotal = Math.max(1, Math.ceil(totalShown / pageSize));
-  // An estimated total can be short of the pages that exist; an empty page cannot.
-  const pagesShown = lowerBound
-    ? Math.max(Math.floor((total - 1) / pageSize), page - 1)
-    : shown === 0
-      ? pagesInTotal
-      : Math.max(pagesInTotal, page);
   const rows = table.getRowModel().rows;
-  // No answer yet (a deep link's first page): how many rows and pages there are is not known;
-  // nor after a first answer that failed.
-  const waiting = isLoading && shown === 0;
-  const countUnknown = shown === 0 && (isLoading || Boolean(error));
-  const notYet = (label: string) => (waiting ? `${label}: available once this page has loaded.` : undefined);
 
   return (
     <div className="overflow-hidden rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
@@ -208,76 +183,14 @@ export function DataTable<T>({
           </tbody>
         </table>
       </div>
-      <nav
-        aria-label={`${caption} pagination`}
-        className="flex flex-col gap-3 border-t border-slate-200 px-3 py-2.5 text-sm text-slate-700 sm:flex-row sm:items-center sm:justify-between"
-      >
-        <p aria-live="polite">
-          {shown === 0 && error && !isLoading
-            ? errorSummary
-            : waiting
-            ? 'Loading…'
-            : shown === 0
-            ? total === 0
-              ? 'No results'
-              : `None on this page (${about}${formatNumber(totalShown)} in all)`
-            : `${formatNumber(first)}–${formatNumber(last)} of ${about}${formatNumber(totalShown)}`}
-          {showsPreviousPage && !isLoading && (
-            <span className="ml-2 inline-flex align-middle text-slate-500">
-              <Spinner className="size-4" label="Loading" />
-            </span>
-          )}
-        </p>
-        <div className="flex flex-wrap items-center gap-2">
-          {onPageSizeChange && (
-            <label className="inline-flex items-center gap-1.5">
-              <span>Rows per page</span>
-              <select
-                value={pageSize}
-                onChange={(event) => onPageSizeChange(Number(event.target.value))}
-                className="rounded-md border-0 py-1 pr-7 pl-2 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
-              >
-                {pageSizeOptions.map((option) => (
-                  <option key={option} value={option}>
-                    {option}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <PagerButton label="First page" disabled={page <= 1} onClick={() => onPageChange(1)}>
-            «
-          </PagerButton>
-          <PagerButton label="Previous page" disabled={page <= 1} onClick={() => onPageChange(page - 1)}>
-            ‹
-          </PagerButton>
-          <span className="px-1 whitespace-nowrap">
-            Page {formatNumber(page)}
-            {!countUnknown && ` of ${about}${formatNumber(pagesShown)}`}
-          </span>
-          <PagerButton
-            label="Next page"
-            why={notYet('Next page')}
-            disabled={waiting || !canNext}
-            onClick={() => onPageChange(page + 1)}
-          >
-            ›
-          </PagerButton>
-          <PagerButton
-            label="Last page"
-            why={
-              notYet('Last page') ??
-              (totalIsEstimate
-                ? 'Last page: not available, as the total is an estimate. Use Next page to go on.'
-                : undefined)
-            }
-            disabled={waiting || totalIsEstimate || page >= pageCount}
-            onClick={() => onPageChange(pageCount)}
-          >
-            »
-          </PagerButton>
-        </div>
-      </nav>
+      <Pager
+        caption={caption}
+        summary={pager}
+        pageSize={pageSize}
+        onPageChange={onPageChange}
+        onPageSizeChange={onPageSizeChange}
+        pageSizeOptions={pageSizeOptions}
+      />
     </div>
   );
 }
@@ -302,33 +215,6 @@ function DataRow<T>({ row, current }: { row: Row<T>; current: boolean }) {
         </td>
       ))}
     </tr>
-  );
-}
-
-function PagerButton({
-  label,
-  why,
-  disabled,
-  onClick,
-  children,
-}: {
-  label: string;
-  /** Why it cannot act, for its tooltip and description, when that is not plain. */
-  why?: string;
-  disabled: boolean;
-  onClick: () => void;
-  children: ReactNode;
-}) {
-  return (
-    <button
-      type="button"
-      aria-label={label}
-      title={why ?? label}
-      {...focusKeepingProps(disabled, onClick)}
-      className="inline-flex size-8 items-center justify-center rounded-md bg-white text-base ring-1 ring-slate-300 ring-inset hover:bg-slate-50 aria-disabled:cursor-not-allowed aria-disabled:text-slate-400 aria-disabled:hover:bg-white"
-    >
-      {children}
-    </button>
   );
 }
 
