@@ -206,6 +206,8 @@ describe('uploading a CSV', () => {
     expect(await screen.findByText('Upload stopped. Nothing was imported.')).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'Upload' })).toBeNull();
     expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).not.toHaveAttribute('aria-disabled', 'true');
+    // Focus does not fall to the page with the Stop button: it waits on the file chooser.
+    expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).toHaveFocus();
   });
 
   it('follows the import of an upload that ends after the user came back to the Import page', async () => {

@@ -113,7 +113,11 @@ export function ImportPanel() {
           loaded={upload.loaded}
           total={upload.total}
           sent={upload.sent}
-          onAbort={() => upload.controller.abort()}
+          onAbort={() => {
+            upload.controller.abort();
+            // Stop goes with the upload's card: focus waits where the next file is chosen.
+            fileInput.current?.focus();
+          }}
         />
       )}
     </div>
