@@ -270,8 +270,8 @@ describe('WebhooksList', () => {
     ]);
     renderWithProviders(<WebhooksList />);
     const [ok, moved] = await screen.findAllByTestId('webhook-card');
-    expect(ok).toHaveTextContent('Last delivery:✓HTTP 204');
-    expect(moved).toHaveTextContent('Last delivery:✕HTTP 302 · redirect (302) to /elsewhere was not followed');
+    expect(ok).toHaveTextContent('Last event delivery:✓HTTP 204');
+    expect(moved).toHaveTextContent('Last event delivery:✕HTTP 302 · redirect (302) to /elsewhere was not followed');
   });
 
   it('says once why a test send got no answer', async () => {

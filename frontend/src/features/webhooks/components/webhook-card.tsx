@@ -90,7 +90,8 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
       )}
 
       <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
-        <span>Last delivery:</span>
+        {/* Test sends are not events: they are in the delivery log, not here. */}
+        <span>Last event delivery:</span>
         {webhook.last_delivery_at ? (
           <>
             <OutcomeBadge
