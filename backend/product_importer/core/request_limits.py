@@ -131,14 +131,21 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _body_not_read(request: Request, exc: Exception) -> Response:
-    """FastAPI answers a JSON body that is not UTF-8 with a bare 400 ("There was an
-    error parsing the body"): a 422 that says where, as for JSON that does not parse."""
+    """FastAPI answers a JSON body that is not UTF-8, or nested past the parser's depth,
+    with a bare 400 ("There was an error parsing the body"): a 422 that says why (and
+    where), as for JSON that does not parse."""
     assert isinstance(exc, HTTPException)
     cause = exc.__cause__
-    if exc.status_code != 400 or not isinstance(cause, UnicodeDecodeError):
+    if exc.status_code != 400:
         return await http_exception_handler(request, exc)
-    msg = f"The body is not UTF-8 text (at byte offset {cause.start}): send JSON in UTF-8"
-    detail = [{"type": "json_invalid", "loc": ["body", cause.start], "msg": msg}]
+    if isinstance(cause, UnicodeDecodeError):
+        msg = f"The body is not UTF-8 text (at byte offset {cause.start}): send JSON in UTF-8"
+        loc: list[str | int] = ["body", cause.start]
+    elif isinstance(cause, RecursionError):
+        msg, loc = "The JSON body is nested too deeply to read", ["body"]
+    else:
+        return await http_exception_handler(request, exc)
+    detail = [{"type": "json_invalid", "loc": loc, "msg": msg}]
     return JSONResponse({"detail": detail}, status_code=422)
 
 

@@ -22,6 +22,7 @@ REQUIRED_COLUMNS = ("sku", "name")
 OPTIONAL_COLUMNS = ("description",)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # A file's first bytes are checked (binary, UTF-8) before anything is queued: at least
 # this many, and the whole header line, which may be as long as MAX_HEADER_BYTES.
 HEADER_PROBE_BYTES = 64 * 1024
@@ -49,9 +50,14 @@ class Header:
     def warnings(self) -> list[str]:
         if not self.unknown:
             return []
-        listed = ", ".join(map(_shortened, self.unknown[:LISTED_UNKNOWN_COLUMNS]))
-        more = len(self.unknown) - LISTED_UNKNOWN_COLUMNS
-        return [f"Unknown columns ignored: {listed}" + (f" and {more:,} more" if more > 0 else "")]
+        return [f"Unknown columns ignored: {_listed(self.unknown)}"]
+
+
+def _listed(names: list[str]) -> str:
+    """The first `LISTED_UNKNOWN_COLUMNS` names, each shortened, and how many more."""
+    listed = ", ".join(map(_shortened, names[:LISTED_UNKNOWN_COLUMNS]))
+    more = len(names) - LISTED_UNKNOWN_COLUMNS
+    return listed + (f" and {more:,} more" if more > 0 else "")
 
 
 def _shortened(name: str) -> str:
@@ -114,9 +120,15 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     `first_bytes` is the beginning of the file (BOM allowed); `complete` says whether it
     is the whole file. Raises FileRejected with a message naming the problem.
     """
+    if first_bytes.startswith(UTF16_BOMS):
+        raise FileRejected(
+            'The file is UTF-16 text (a spreadsheet\'s "Unicode text"), not UTF-8: save it '
+            'as "CSV UTF-8".'
+        )
     data = first_bytes.removeprefix(BOM)
     if not trimmed(data.decode("utf-8", errors="replace")):
-        raise FileRejected("The file is empty: a header row with sku and name is required.")
+        blank = " (blank lines and spaces only)" if data else ""
+        raise FileRejected(f"The file is empty{blank}: a header row with sku and name is required.")
     check_text(data, complete=complete)
     end = data.find(b"\n")
     if b"\r" in (data if end < 0 else data[:end]).rstrip(b"\r"):
@@ -126,6 +138,11 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
             f"The header row is longer than {MAX_HEADER_BYTES >> 20} MiB or has no line end."
         )
     header_line = data if end < 0 else data[:end]
+    if not header_line.strip():
+        raise FileRejected(
+            "Line 1 (header) is blank: the header row must be the file's first line "
+            "(remove the blank lines above it)."
+        )
     text = header_line.decode("utf-8", errors="replace")
     # The csv module's limit on a field (128 Ki characters unless raised) is global.
     csv.field_size_limit(max(csv.field_size_limit(), MAX_HEADER_BYTES))
@@ -177,7 +194,7 @@ def map_header(names: list[str]) -> Header:
             unknown.append(trimmed(raw) or f"(unnamed column {index + 1})")
     missing = [column for column in REQUIRED_COLUMNS if column not in positions]
     if missing:
-        found = ", ".join(_visible(trimmed(n)) for n in names) or "nothing"
+        found = _listed([_visible(trimmed(n)) for n in names]) or "nothing"
         plural = "s" if len(missing) > 1 else ""
         raise FileRejected(
             f"Line 1 (header): missing required column{plural} {', '.join(missing)}. "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import unicodedata
 import uuid
 
@@ -119,9 +120,12 @@ async def create_from_upload(
 
 
 def _label(filename: str | None) -> str:
-    """The client's filename as the import's label: without control characters (text in
+    """The client's filename as the import's label: its last part, as browsers send it
+    (`../../a.csv` and `C:\\b\\a.csv` are `a.csv`), without control characters (text in
     PostgreSQL cannot hold a NUL byte), at most 255 characters."""
-    label = "".join(char for char in filename or "" if unicodedata.category(char) != "Cc")
+    parts = [part for part in re.split(r"[\\/]", filename or "") if part]
+    name = parts[-1] if parts else ""
+    label = "".join(char for char in name if unicodedata.category(char) != "Cc")
     return label[:255] or "upload.csv"
 
 

@@ -5,11 +5,12 @@ strictly because its values end up as query parameters."""
 import base64
 import binascii
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from product_importer.core.pagination import BIGINT_MAX
+from product_importer.core.pagination import BIGINT_MAX, MAX_PAGE
 from product_importer.products.errors import InvalidCursor
 from product_importer.products.filters import ProductSort
 
@@ -33,29 +34,40 @@ def encode(cursor: Cursor) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _int(value: Any) -> int:
-    if type(value) is not int or not 0 <= value <= BIGINT_MAX:
+def _int(value: Any, most: int = BIGINT_MAX) -> int:
+    if type(value) is not int or not 0 <= value <= most:
         raise InvalidCursor("the cursor is malformed")
     return value
+
+
+def _offset(value: Any) -> int:
+    """Rows before the page: fewer than the deepest page the `page` parameter takes has."""
+    return _int(value, MAX_PAGE - 1)
 
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or len(value) > MAX_KEY_CHARS or "\x00" in value:
         raise InvalidCursor("the cursor is malformed")
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800"): not text
+        raise InvalidCursor("the cursor is malformed") from None
     return value
 
 
 def _timestamp(value: Any) -> datetime:
+    """An aware timestamp that stays within years 1-9999 in UTC, as PostgreSQL takes it."""
     try:
         parsed = datetime.fromisoformat(_text(value))
-    except ValueError:
+        if parsed.tzinfo is None:
+            raise ValueError("no time zone")
+        parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise InvalidCursor("the cursor is malformed") from None
-    if parsed.tzinfo is None:
-        raise InvalidCursor("the cursor is malformed")
     return parsed
 
 
-KEY_TYPES = {
+KEY_TYPES: dict[str, tuple[Callable[[Any], Any], ...]] = {
     "id": (_int,),
     "sku": (_text,),
     "name": (_text, _int),
@@ -78,4 +90,6 @@ def decode(token: str, sort: ProductSort) -> Cursor:
     types = KEY_TYPES[sort.field]
     if not isinstance(keys, list) or len(keys) != len(types):
         raise InvalidCursor("the cursor is malformed")
-    return Cursor(sort, tuple(check(k) for check, k in zip(types, keys, strict=True)), _int(offset))
+    return Cursor(
+        sort, tuple(check(k) for check, k in zip(types, keys, strict=True)), _offset(offset)
+    )

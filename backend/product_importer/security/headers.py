@@ -122,6 +122,6 @@ def add_cors(app: FastAPI, origins: list[str]) -> None:
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "Accept", "Last-Event-ID", "If-Match"],
-        expose_headers=["Retry-After", "Content-Disposition", "ETag"],
+        expose_headers=["Retry-After", "Content-Disposition", "ETag", "Location"],
         max_age=600,
     )

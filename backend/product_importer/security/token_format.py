@@ -47,6 +47,7 @@ def parse_api_tokens(value: str) -> list[tuple[str, str]]:
     """
     pairs: list[tuple[str, str]] = []
     names: set[str] = set()
+    named_by_digest: dict[str, str] = {}
     for index, item in enumerate(part.strip() for part in value.split(",")):
         if not item:
             continue
@@ -62,15 +63,25 @@ def parse_api_tokens(value: str) -> list[tuple[str, str]]:
             digest = secret.removeprefix(HASH_PREFIX).lower()
             if not HEX_DIGEST.fullmatch(digest):
                 raise ValueError(f"API_TOKENS token {name!r}: `sha256:` needs 64 hex digits")
-            pairs.append((name, digest))
-            continue
-        if not MIN_TOKEN_CHARS <= len(secret) <= MAX_TOKEN_CHARS:
+        else:
+            _check_length(name, secret)
+            digest = hash_token(secret)
+        if digest in named_by_digest:
+            # One token under two names: which name the audit log records would be a guess.
             raise ValueError(
-                f"API_TOKENS token {name!r} must be {MIN_TOKEN_CHARS}-{MAX_TOKEN_CHARS} "
-                "characters (make one with `product-importer tokens generate`)"
+                f"API_TOKENS tokens {named_by_digest[digest]!r} and {name!r} are the same token"
             )
-        pairs.append((name, hash_token(secret)))
+        named_by_digest[digest] = name
+        pairs.append((name, digest))
     return pairs
+
+
+def _check_length(name: str, secret: str) -> None:
+    if not MIN_TOKEN_CHARS <= len(secret) <= MAX_TOKEN_CHARS:
+        raise ValueError(
+            f"API_TOKENS token {name!r} must be {MIN_TOKEN_CHARS}-{MAX_TOKEN_CHARS} "
+            "characters (make one with `product-importer tokens generate`)"
+        )
 
 
 def parse_origins(value: object) -> list[str]:

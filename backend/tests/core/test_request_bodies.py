@@ -111,6 +111,16 @@ async def test_a_json_body_that_is_not_utf8_is_told_where(client, method):
     assert (await client.get(f"{API}/{product_id}")).json()["name"] == "Kettle"
 
 
+async def test_json_nested_too_deeply_is_a_422_not_a_bare_400(client):
+    nested = "[" * 1500 + "]" * 1500
+    body = f'{{"sku": "D-1", "name": "Deep", "description": {nested}}}'.encode()
+    response = await client.post(API, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert (error["type"], error["loc"]) == ("json_invalid", ["body"])
+    assert error["msg"] == "The JSON body is nested too deeply to read"
+
+
 @pytest.mark.parametrize(
     ("path", "body", "loc", "echoed"),
     [

@@ -48,6 +48,9 @@ def _kept() -> tuple[int, int]:
         (b'"sku";"name"\n"A-1";"One"\n', "looks separated by semicolons"),
         (b"sku,name\rCR-1,x\r", "a line ends with a carriage return alone (CR"),
         (b"sku,name\rCR-1,x\r" * 6000, "a line ends with a carriage return alone (CR"),
+        ("sku,name\nA-1,One\n".encode("utf-16"), "UTF-16 text"),  # a spreadsheet's "Unicode"
+        (b"\n\nsku,name\nA-1,One\n", "Line 1 (header) is blank: the header row must be"),
+        (b"\n\n\n", "The file is empty"),
     ],
 )
 async def test_unusable_files_get_422_and_nothing_is_kept(client, content, message):
@@ -59,6 +62,17 @@ async def test_unusable_files_get_422_and_nothing_is_kept(client, content, messa
     assert _kept() == (0, 0)
     assert catalog() == before
     assert completed_events() == 0
+
+
+async def test_a_header_without_the_columns_is_named_in_short(client):
+    """Forty thousand other columns: the message names a few, not all (it was 880 KB)."""
+    header = ",".join([f"unknown_column_{i:06d}" for i in range(40_000)] + ["sku"])
+    response = await upload(client, f"{header}\nx\n".encode())
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "missing required column name. Found: unknown_column_000000, " in detail
+    assert "and 39,981 more." in detail
+    assert len(detail) < 1_000
 
 
 async def test_not_multipart_or_wrong_field_is_422(client):

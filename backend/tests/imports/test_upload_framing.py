@@ -71,3 +71,15 @@ async def test_a_filename_with_control_characters_is_kept_without_them(client):
     response = await _post(client, head + ROWS + f"\r\n--{BOUNDARY}--\r\n".encode())
     assert response.status_code == 202, response.text
     assert response.json()["filename"] == "ab[31m.csv"
+
+
+@pytest.mark.parametrize(
+    ("sent", "label"),
+    [("../../etc/passwd", "passwd"), ("x/", "x"), ("C:\\Users\\me\\products.csv", "products.csv")],
+)
+async def test_a_filename_with_folders_is_labelled_by_its_last_part(client, sent, label):
+    """As browsers send it: a path sent by another client names the same file."""
+    head = PART_HEAD.replace(b'filename="a.csv"', f'filename="{sent}"'.encode())
+    response = await _post(client, head + ROWS + f"\r\n--{BOUNDARY}--\r\n".encode())
+    assert response.status_code == 202, response.text
+    assert response.json()["filename"] == label

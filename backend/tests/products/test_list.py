@@ -377,6 +377,11 @@ async def test_forged_cursor_values_are_rejected_not_crashing(client):
         {"s": "id", "k": [1], "o": -5},
         {"s": "nope", "k": [1], "o": 0},
         [1, 2],
+        {"s": "name", "k": ["\ud800", 1], "o": 1},  # a lone surrogate: not text
+        {"s": "sku", "k": ["\udfff"], "o": 0},
+        {"s": "updated_at", "k": ["0001-01-01T00:00:00+01:00", 1], "o": 1},  # before year 1
+        {"s": "updated_at", "k": ["9999-12-31T23:59:59-01:00", 1], "o": 1},  # after 9999
+        {"s": "id", "k": [1], "o": 2**63 - 1},  # its page would be past any page asked for
     ):
         token = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
         response = await client.get(f"{API}?sort={payload_sort(payload)}&cursor={token}")

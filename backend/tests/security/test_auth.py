@@ -150,6 +150,19 @@ def test_malformed_api_tokens_are_refused_at_startup(value):
         Settings(api_tokens=value)
 
 
+def test_one_token_under_two_names_is_refused_at_startup():
+    """Whichever name the audit log then recorded for it would be a guess."""
+    from pydantic import ValidationError
+
+    from product_importer.config import Settings
+    from product_importer.security.token_format import hash_token
+
+    secret = "pi_" + "s" * 30
+    for value in (f"a:{secret},b:{secret}", f"a:{secret},b:sha256:{hash_token(secret)}"):
+        with pytest.raises(ValidationError, match="API_TOKENS tokens 'a' and 'b' are the same"):
+            Settings(api_tokens=value)
+
+
 async def test_a_hashed_api_token_works(make_client):
     from product_importer.security.token_format import hash_token
 
