@@ -7,6 +7,8 @@ import contextlib
 import re
 import unicodedata
 import uuid
+from collections.abc import AsyncIterator
+from typing import Protocol
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,9 +22,18 @@ from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
 from product_importer.imports.storage import store_chunk
-from product_importer.imports.upload_stream import MultipartFile
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import dispatch_after_commit
+
+
+class UploadedFile(Protocol):
+    """An upload as this service reads it (the router's is a multipart body): its bytes
+    as they arrive, then the name its client gave it."""
+
+    @property
+    def filename(self) -> str | None: ...
+
+    def chunks(self) -> AsyncIterator[bytes]: ...
 
 
 class UploadTooLarge(ValueError):
@@ -82,7 +93,7 @@ class _ChunkedWriter:
 
 
 async def create_from_upload(
-    session: AsyncSession, upload: MultipartFile, settings: Settings
+    session: AsyncSession, upload: UploadedFile, settings: Settings
 ) -> ImportRead:
     """Store the uploaded CSV and queue it. Raises FileRejected / UploadTooLarge, after
     which the caller's transaction rolls back and nothing is kept."""
