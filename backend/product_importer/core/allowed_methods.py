@@ -7,6 +7,8 @@
   POST too (a client reading it would never try).
 """
 
+import asyncio
+
 from starlette.datastructures import MutableHeaders
 from starlette.routing import Match, Mount
 from starlette.types import Message, Receive, Scope, Send
@@ -15,6 +17,7 @@ from product_importer.core.http_middleware import HttpMiddleware
 
 METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 END_OF_BODY: Message = {"type": "http.response.body", "body": b"", "more_body": False}
+DISCONNECT: Message = {"type": "http.disconnect"}
 
 
 class AllowEveryMethod(HttpMiddleware):
@@ -35,29 +38,43 @@ class HeadAsGet(HttpMiddleware):
     """Runs a HEAD of a GET route as that GET and ends the answer after its headers.
 
     Placed inside the access guard, which still sees HEAD: a download ticket is spent
-    by a GET only. Once the headers are out, the route's `receive` reports the client
-    gone, so a stream (an export, an import's events) stops instead of running on
-    unread."""
+    by a GET only; and inside compression, which sees no body: the headers are those of
+    the uncompressed answer. Once the headers are out, the route's `receive` reports the
+    client gone, so a stream (an export, an import's events) stops instead of running on
+    unread: Starlette's streams listen for that under ASGI 2.3 (from 2.4 they wait for
+    a send to fail instead, and these never do), so the route is told 2.3."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "HEAD" or not _answered_as_get(scope):
             await self.app(scope, receive, send)
             return
-        ended = False
+        ended = asyncio.Event()
 
         async def receive_until_ended() -> Message:
-            return {"type": "http.disconnect"} if ended else await receive()
+            """The client's messages until the answer has ended, then its going away."""
+            asked = asyncio.ensure_future(receive())
+            ending = asyncio.ensure_future(ended.wait())
+            await asyncio.wait((asked, ending), return_when=asyncio.FIRST_COMPLETED)
+            ending.cancel()
+            if asked.done():
+                return asked.result()
+            asked.cancel()
+            return DISCONNECT
 
         async def send_headers_only(message: Message) -> None:
-            nonlocal ended
-            if ended:
+            if ended.is_set():
                 return
             if message["type"] == "http.response.start":
                 await send(message)
                 await send(END_OF_BODY)
-                ended = True
+                ended.set()
 
-        await self.app({**scope, "method": "GET"}, receive_until_ended, send_headers_only)
+        as_get = {
+            **scope,
+            "method": "GET",
+            "asgi": {**scope.get("asgi", {}), "spec_version": "2.3"},
+        }
+        await self.app(as_get, receive_until_ended, send_headers_only)
 
 
 def _answered_as_get(scope: Scope) -> bool:

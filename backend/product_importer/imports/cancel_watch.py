@@ -27,6 +27,7 @@ from product_importer.imports.progress import ImportCancelled
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
+JOIN_SECONDS = 4 * POLL_SECONDS
 CANCEL_IF_REQUESTED = text(
     "SELECT pg_cancel_backend(:pid) FROM imports WHERE id = :id AND cancel_requested"
 )
@@ -78,6 +79,8 @@ class CancelWatch:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self._stop.set()
-        self._thread.join()
+        # A look under way ends within a poll; a reconnect to a database that is down could
+        # take its connect timeout, which the import (failing then) need not wait for.
+        self._thread.join(timeout=JOIN_SECONDS)
         if self.fired and _is_query_cancel(exc):
             raise ImportCancelled() from exc

@@ -22,7 +22,13 @@ REQUIRED_COLUMNS = ("sku", "name")
 OPTIONAL_COLUMNS = ("description",)
 KNOWN_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 BOM = codecs.BOM_UTF8
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+# Longest first: UTF-32's little-endian mark starts with UTF-16's.
+WIDE_TEXT_MARKS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 # A file's first bytes are checked (binary, UTF-8) before anything is queued: at least
 # this many, and the whole header line, which may be as long as MAX_HEADER_BYTES.
 HEADER_PROBE_BYTES = 64 * 1024
@@ -120,11 +126,12 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     `first_bytes` is the beginning of the file (BOM allowed); `complete` says whether it
     is the whole file. Raises FileRejected with a message naming the problem.
     """
-    if first_bytes.startswith(UTF16_BOMS):
-        raise FileRejected(
-            'The file is UTF-16 text (a spreadsheet\'s "Unicode text"), not UTF-8: save it '
-            'as "CSV UTF-8".'
-        )
+    for mark, encoding in WIDE_TEXT_MARKS:
+        if first_bytes.startswith(mark):
+            raise FileRejected(
+                f'The file is {encoding} text (a spreadsheet\'s "Unicode text"), not UTF-8: '
+                'save it as "CSV UTF-8".'
+            )
     data = first_bytes.removeprefix(BOM)
     if not trimmed(data.decode("utf-8", errors="replace")):
         blank = " (blank lines and spaces only)" if data else ""
@@ -138,7 +145,7 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
             f"The header row is longer than {MAX_HEADER_BYTES >> 20} MiB or has no line end."
         )
     header_line = data if end < 0 else data[:end]
-    if not header_line.strip():
+    if not trimmed(header_line.decode("utf-8", errors="replace")):
         raise FileRejected(
             "Line 1 (header) is blank: the header row must be the file's first line "
             "(remove the blank lines above it)."

@@ -41,7 +41,8 @@ def _int(value: Any, most: int = BIGINT_MAX) -> int:
 
 
 def _offset(value: Any) -> int:
-    """Rows before the page: fewer than the deepest page the `page` parameter takes has."""
+    """Rows before the page: at most `MAX_PAGE` - 1, so that the page it numbers is one
+    the `page` parameter takes, whatever the page size."""
     return _int(value, MAX_PAGE - 1)
 
 

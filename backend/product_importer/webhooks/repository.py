@@ -84,12 +84,18 @@ def insert_webhook(values: dict[str, Any]) -> Insert:
     return insert(Webhook).values(**values).returning(Webhook.id)
 
 
+def _differs(field: str, value: Any) -> ColumnElement[bool]:
+    """Whether the stored `field` differs from `value`; the events as a set (the same
+    events in another order, as a form that unticks and ticks one sends, are no change)."""
+    if field == "events":
+        return ~(Webhook.events.contains(value) & Webhook.events.contained_by(value))
+    return getattr(Webhook, field).is_distinct_from(value)
+
+
 def update_webhook(webhook_id: int, values: dict[str, Any]) -> Update:
     """Applies `values` and bumps `updated_at` (the endpoint's version), or returns no
     row when nothing would change: the same values sent again are no new version."""
-    changed = or_(
-        *(getattr(Webhook, field).is_distinct_from(value) for field, value in values.items())
-    )
+    changed = or_(*(_differs(field, value) for field, value in values.items()))
     return (
         update(Webhook)
         .where(Webhook.id == webhook_id, changed)

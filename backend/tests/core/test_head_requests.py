@@ -5,9 +5,13 @@ headers are out."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from unittest.mock import patch
 
 import httpx
 from sqlalchemy import func, text
+from starlette.responses import StreamingResponse
+from starlette.types import Message, Receive, Scope, Send
 
 from product_importer.core.allowed_methods import HeadAsGet
 from product_importer.core.spa import mount_spa
@@ -40,6 +44,44 @@ async def test_head_answers_the_gets_headers_without_its_body(client):
         assert (head.status_code, head.content) == (200, b""), path
         for header in ("content-type", "content-length", "etag"):
             assert head.headers.get(header) == get.headers.get(header), (path, header)
+
+
+async def test_a_heads_headers_are_the_uncompressed_answers(client):
+    """Compression sees no body for a HEAD: it answers the identity form's headers, never
+    a length that belongs to no body it would send."""
+    [product_id] = [_product()]
+    path = f"/api/v1/products?q=head&page_size=200&p={product_id}"
+    identity = await client.get(path, headers={"Accept-Encoding": "identity"})
+    head = await client.head(path, headers={"Accept-Encoding": "gzip"})
+    assert head.headers["content-length"] == identity.headers["content-length"]
+    assert "content-encoding" not in head.headers
+
+
+async def test_a_stream_ends_after_its_headers_under_any_asgi_version():
+    """Starlette's stream stops on a disconnect only under ASGI 2.3; from 2.4 it waits for a
+    send to fail, and a HEAD's sends never do: the route is told 2.3."""
+
+    async def endless() -> AsyncIterator[bytes]:
+        while True:
+            yield b"data: x\n\n"
+            await asyncio.sleep(0)
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        await StreamingResponse(endless(), media_type="text/event-stream")(scope, receive, send)
+
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        await asyncio.sleep(3600)
+        return {"type": "http.disconnect"}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "HEAD", "path": "/events", "asgi": {"spec_version": "2.4"}}
+    with patch("product_importer.core.allowed_methods._answered_as_get", return_value=True):
+        await asyncio.wait_for(HeadAsGet(route)(scope, receive, send), STREAM_END_SECONDS)
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
 
 
 async def test_head_of_health_answers(client):

@@ -50,6 +50,8 @@ def _kept() -> tuple[int, int]:
         (b"sku,name\rCR-1,x\r" * 6000, "a line ends with a carriage return alone (CR"),
         ("sku,name\nA-1,One\n".encode("utf-16"), "UTF-16 text"),  # a spreadsheet's "Unicode"
         (b"\n\nsku,name\nA-1,One\n", "Line 1 (header) is blank: the header row must be"),
+        ("\u00a0\nsku,name\n".encode(), "Line 1 (header) is blank"),  # a no-break space
+        ("sku,name\n".encode("utf-32"), "UTF-32 text"),
         (b"\n\n\n", "The file is empty"),
     ],
 )

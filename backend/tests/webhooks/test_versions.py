@@ -92,6 +92,10 @@ async def test_the_same_values_sent_again_are_no_new_version(client):
     read = (await client.get(url)).json()
     replaced = await client.put(url, json=read, headers={"If-Match": version})
     patched = await client.patch(url, json={"events": EVENTS}, headers={"If-Match": version})
+    reordered = await client.patch(  # a form that unticked and ticked one sends it last
+        url, json={"events": [*EVENTS[1:], EVENTS[0]]}, headers={"If-Match": version}
+    )
+    assert reordered.headers["etag"] == version
     assert replaced.status_code == patched.status_code == 200
     assert replaced.headers["etag"] == patched.headers["etag"] == version
     assert _audited_updates() == 0
