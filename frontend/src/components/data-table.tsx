@@ -65,35 +65,16 @@ export function DataTable<T>({
   getRowId,
   sort,
   onSortChange,
-  page,
-  pageSize,
-  total,
-  totalIsEstimate,
-  totalIsLowerBound,
-  hasNextPage,
   onPageChange,
   onPageSizeChange,
   pageSizeOptions = [25, 50, 100, 200],
-  isLoading = false,
-  showsPreviousPage = false,
   empty = 'Nothing to show.',
   error,
-  errorSummary,
   isCurrentRow,
+  ...position
 }: DataTableProps<T>) {
-  const pager = pagerSummary({
-    page,
-    pageSize,
-    total,
-    totalIsEstimate,
-    totalIsLowerBound,
-    hasNextPage,
-    shown: data.length,
-    isLoading,
-    showsPreviousPage,
-    failed: Boolean(error),
-    errorSummary,
-  });
+  const { page, pageSize, total, isLoading = false, showsPreviousPage = false } = position;
+  const pager = pagerSummary({ ...position, shown: data.length, failed: Boolean(error) });
   const sorting: SortingState = sort ? [sort] : [];
 
   // eslint-disable-next-line react-hooks/incompatible-library -- no React Compiler here
