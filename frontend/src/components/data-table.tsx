@@ -47,6 +47,9 @@ export type DataTableProps<T> = {
    * page does not dim them. */
   showsPreviousPage?: boolean;
   empty?: ReactNode;
+  /** Shown in place of the rows while they load (a spinner unless told), also when an empty
+   * earlier page stands in for the asked-for one: it is no answer to this one. */
+  loading?: ReactNode;
   /** Why the rows could not be loaded: shown in their place, or, when rows from an earlier
    * answer are on screen (a background refresh failed), on a line above them. */
   error?: ReactNode;
@@ -69,6 +72,7 @@ export function DataTable<T>({
   onPageSizeChange,
   pageSizeOptions = [25, 50, 100, 200],
   empty = 'Nothing to show.',
+  loading,
   error,
   isCurrentRow,
   ...position
@@ -157,7 +161,7 @@ export function DataTable<T>({
             {rows.length === 0 && (
               <tr>
                 <td colSpan={columns.length} className="px-3 py-10 text-center text-slate-600">
-                  {isLoading ? <Spinner label="Loading" /> : (error ?? empty)}
+                  {pager.waiting ? (loading ?? <Spinner label="Loading" />) : (error ?? empty)}
                 </td>
               </tr>
             )}

@@ -143,7 +143,8 @@ describe('pagerSummary after a failed load', () => {
     const pager = summary({ page: 4, total: 0, shown: 0, failed: true });
     expect(pager.status).toBe('Could not load');
     expect(pager.pageLabel).toBe('Page 4');
-    expect(pager.next).toEqual({ page: 5, disabled: true, why: undefined });
+    // Retry loads it: until then, no page after it is known.
+    expect(pager.next).toEqual({ page: 5, disabled: true, why: 'Next page: available once this page has loaded.' });
     expect(summary({ shown: 0, failed: true, errorSummary: 'Could not load products' }).status).toBe(
       'Could not load products',
     );
@@ -159,6 +160,18 @@ describe('pagerSummary after a failed load', () => {
     const pager = summary({ total: 120, shown: 50, failed: true });
     expect(pager.status).toBe('1–50 of 120');
     expect(pager.pageLabel).toBe('Page 1 of 3');
+  });
+});
+
+describe('pagerSummary while an empty earlier page stands in', () => {
+  it('is loading, with no count, not the count the earlier answer gave', () => {
+    // Page 99,999 of a search came back empty; page 702, where it leads, is loading.
+    const pager = summary({ page: 702, total: 35_075, shown: 0, showsPreviousPage: true });
+    expect(pager.waiting).toBe(true);
+    expect(pager.status).toBe('Loading…');
+    expect(pager.pageLabel).toBe('Page 702');
+    expect(pager.next.disabled).toBe(true);
+    expect(pager.last.why).toBe('Last page: available once this page has loaded.');
   });
 });
 

@@ -32,6 +32,8 @@ export type PagerSummary = {
   status: string;
   /** A spinner beside the status: the previous page's rows stand in while the next one loads. */
   showsSpinner: boolean;
+  /** No rows of an answer to show yet: the table shows that it is loading, not that it is empty. */
+  waiting: boolean;
   /** "Page 2 of 3", "Page 1 of about 360", or only "Page 1" while the count is unknown. */
   pageLabel: string;
   first: PagerStep;
@@ -77,11 +79,12 @@ export function pagerSummary({
     : shown === 0
       ? pagesInTotal
       : Math.max(pagesInTotal, page);
-  // No answer yet (a deep link's first page): how many rows and pages there are is not known;
-  // nor after a first answer that failed.
-  const waiting = isLoading && shown === 0;
-  const countUnknown = shown === 0 && (isLoading || failed);
-  const notYet = (label: string) => (waiting ? `${label}: available once this page has loaded.` : undefined);
+  // No answer yet (a deep link's first page, or an empty earlier page standing in while this
+  // one loads): how many rows and pages there are is not known; nor after a first answer that
+  // failed.
+  const waiting = shown === 0 && (isLoading || showsPreviousPage);
+  const countUnknown = waiting || (shown === 0 && failed);
+  const notYet = (label: string) => (countUnknown ? `${label}: available once this page has loaded.` : undefined);
 
   const status =
     shown === 0 && failed && !isLoading
@@ -98,13 +101,14 @@ export function pagerSummary({
     pageCount,
     status,
     showsSpinner: showsPreviousPage && !isLoading,
+    waiting,
     pageLabel: `Page ${formatNumber(page)}${countUnknown ? '' : ` of ${about}${formatNumber(pagesShown)}`}`,
     first: { page: 1, disabled: page <= 1 },
     previous: { page: page - 1, disabled: page <= 1 },
-    next: { page: page + 1, disabled: waiting || !canNext, why: notYet('Next page') },
+    next: { page: page + 1, disabled: countUnknown || !canNext, why: notYet('Next page') },
     last: {
       page: pageCount,
-      disabled: waiting || totalIsEstimate || page >= pageCount,
+      disabled: countUnknown || totalIsEstimate || page >= pageCount,
       why:
         notYet('Last page') ??
         (totalIsEstimate

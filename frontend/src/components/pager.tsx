@@ -45,19 +45,22 @@ export function Pager({ caption, summary, pageSize, onPageChange, onPageSizeChan
             </select>
           </label>
         )}
-        <PagerButton label="First page" step={summary.first} onPageChange={onPageChange}>
-          «
-        </PagerButton>
-        <PagerButton label="Previous page" step={summary.previous} onPageChange={onPageChange}>
-          ‹
-        </PagerButton>
-        <span className="px-1 whitespace-nowrap">{summary.pageLabel}</span>
-        <PagerButton label="Next page" step={summary.next} onPageChange={onPageChange}>
-          ›
-        </PagerButton>
-        <PagerButton label="Last page" step={summary.last} onPageChange={onPageChange}>
-          »
-        </PagerButton>
+        {/* One piece when the footer wraps: the page between its buttons, never split. */}
+        <div className="flex items-center gap-2">
+          <PagerButton label="First page" step={summary.first} onPageChange={onPageChange}>
+            «
+          </PagerButton>
+          <PagerButton label="Previous page" step={summary.previous} onPageChange={onPageChange}>
+            ‹
+          </PagerButton>
+          <span className="px-1 whitespace-nowrap">{summary.pageLabel}</span>
+          <PagerButton label="Next page" step={summary.next} onPageChange={onPageChange}>
+            ›
+          </PagerButton>
+          <PagerButton label="Last page" step={summary.last} onPageChange={onPageChange}>
+            »
+          </PagerButton>
+        </div>
       </div>
     </nav>
   );

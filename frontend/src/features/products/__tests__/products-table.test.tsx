@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
@@ -478,6 +478,29 @@ describe('ProductsTable', () => {
     answerLastPage();
     await screen.findAllByText('LAST-1');
     expect(screen.queryByText('Going to the last page…')).toBeNull();
+  });
+
+  it('says it is loading, not that nothing matches, while a search follows one with no matches', async () => {
+    let answerKettle: () => void = () => {};
+    const kettleAnswered = new Promise<void>((resolve) => (answerKettle = resolve));
+    mockFetch([
+      {
+        path: '/api/v1/products',
+        body: async (url: URL) => {
+          if (url.searchParams.get('q') === 'zzz') return { items: [], total: 0, page: 1, page_size: 50 };
+          await kettleAnswered;
+          return { items: [productFactory({ sku: 'KETTLE-1' })], total: 1, page: 1, page_size: 50 };
+        },
+      },
+    ]);
+    const { router } = renderWithProviders(<ProductsTable />, { url: '/products?q=zzz' });
+    expect(await screen.findByText('No products match these filters.')).toBeInTheDocument();
+    await act(() => router.navigate('/products?q=kettle'));
+    // The empty answer for "zzz" stands in while "kettle" loads: it is no answer to "kettle".
+    expect(screen.queryByText('No products match these filters.')).toBeNull();
+    expect(screen.getByRole('navigation', { name: 'Products pagination' })).toHaveTextContent('Loading…');
+    answerKettle();
+    await screen.findAllByText('KETTLE-1');
   });
 
   it('says a page is past the end, with honest counts and a way back, when no earlier page is known', async () => {

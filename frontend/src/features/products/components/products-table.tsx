@@ -94,6 +94,7 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
             ) : undefined
           }
           errorSummary="Could not load products"
+          loading={pastTheEnd === 'redirecting' ? 'Going to the last page…' : undefined}
           empty={
             <EmptyMessage
               pastTheEnd={pastTheEnd}
