@@ -16,6 +16,7 @@ from product_importer.core.error_responses import UnexpectedErrors, add_error_re
 from product_importer.core.metrics import HttpMetrics
 from product_importer.core.openapi import common_answers, extend_openapi
 from product_importer.core.paths import API_PREFIX
+from product_importer.core.redaction import redact_access_log
 from product_importer.core.redoc import add_redoc
 from product_importer.core.request_limits import BodyLimit, add_validation_errors
 from product_importer.core.spa import mount_spa
@@ -24,7 +25,8 @@ from product_importer.imports.router import compat_router as upload_compat_route
 from product_importer.imports.router import router as imports_router
 from product_importer.products.router import router as products_router
 from product_importer.security import startup as security_startup
-from product_importer.security.guard import AccessGuard
+from product_importer.security.download_tickets import TICKET_PARAM
+from product_importer.security.guard import TOKEN_LIKE_PARAMS, AccessGuard
 from product_importer.security.headers import SecurityHeaders, add_cors
 from product_importer.security.router import downloads_router
 from product_importer.security.router import router as audit_router
@@ -75,6 +77,7 @@ def create_app() -> FastAPI:
         swagger_ui_parameters={"validatorUrl": None},
     )
     settings = get_settings()
+    redact_access_log(TOKEN_LIKE_PARAMS | {TICKET_PARAM})
     # Innermost first: HEAD answered as GET, a 405's `Allow`, the body's size limit (once
     # the token has passed), tokens and rate limits, the 500 of an unexpected error, then
     # metrics (which count 401s, 429s and 500s), CORS, the security headers on every

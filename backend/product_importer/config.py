@@ -1,9 +1,11 @@
 """The one settings object. Every field is documented in `.env.example`."""
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -12,10 +14,15 @@ from product_importer.security.token_format import parse_api_tokens, parse_origi
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
+DATABASE_SCHEMES = re.compile(r"postgres(ql)?(\+\w+)?")
+BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# A float setting is a finite number: `inf` would pass `gt=0` and overflow a timer later.
+Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    # Errors never repeat a value: DATABASE_URL or API_TOKENS may hold a secret.
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", hide_input_in_errors=True)
 
     # Servers. Unset means: start an embedded one under `data_dir`.
     database_url: str | None = None
@@ -34,15 +41,15 @@ class Settings(BaseSettings):
 
     # Imports
     max_upload_bytes: int = Field(default=2 * 1024**3, gt=0)
-    upload_chunk_bytes: int = Field(default=1024 * 1024, gt=0)
+    upload_chunk_bytes: int = Field(default=1024 * 1024, gt=0, le=64 * 1024**2)
     import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = Field(default=2, ge=1)
     import_stale_after_seconds: int = Field(default=60, ge=1)
-    import_sweep_seconds: float = Field(default=5.0, gt=0)
+    import_sweep_seconds: float = Field(default=5.0, gt=0, le=3600, allow_inf_nan=False)
     import_nice: int = Field(default=10, ge=0, le=19)
     # PostgreSQL parallel workers per statement while the catalog has products; None:
     # as many as leave a core free for the API (see imports/priority.py).
-    import_parallel_workers: int | None = Field(default=None, ge=0)
+    import_parallel_workers: int | None = Field(default=None, ge=0, le=1024)  # PostgreSQL's most
 
     # Downloads (exports, import error reports): at most this many write their rows at
     # once (each holds a connection meanwhile), and at most this many hold a temporary
@@ -52,12 +59,12 @@ class Settings(BaseSettings):
 
     # Webhooks
     webhook_allow_private_targets: bool = True
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=600, allow_inf_nan=False)
     # Seconds before each retry: `5,30,120` or a JSON list `[5, 30, 120]`.
-    webhook_retry_schedule: Annotated[list[float], NoDecode] = [5, 30, 120, 600, 1800, 3600, 7200]
+    webhook_retry_schedule: Annotated[list[Seconds], NoDecode] = [5, 30, 120, 600, 1800, 3600, 7200]
     webhook_disable_after_seconds: int = Field(default=3 * 24 * 3600, ge=0)
-    webhook_sweep_seconds: float = Field(default=2.0, gt=0)
-    webhook_retention_days: int = Field(default=30, ge=1)
+    webhook_sweep_seconds: float = Field(default=2.0, gt=0, le=3600, allow_inf_nan=False)
+    webhook_retention_days: int = Field(default=30, ge=1, le=36_500)
 
     # Database connections
     db_connect_timeout_seconds: int = Field(default=5, ge=1)
@@ -65,7 +72,7 @@ class Settings(BaseSettings):
 
     # Access control (see the README's Security section)
     api_tokens: str = ""
-    api_token_cache_seconds: float = 5.0
+    api_token_cache_seconds: float = Field(default=5.0, ge=0, le=3600, allow_inf_nan=False)
     docs_require_token: bool = False
     metrics_require_token: bool = True
     cors_origins: Annotated[list[str], NoDecode] = []
@@ -88,6 +95,13 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_log_level(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value:
+            _check_postgresql_url(value)  # raises ValueError with the reason
+        return value
 
     @field_validator("api_tokens")
     @classmethod
@@ -114,6 +128,27 @@ class Settings(BaseSettings):
         if self.export_files_max < self.export_writing_max:  # each export writing holds one
             raise ValueError("EXPORT_FILES_MAX must be at least EXPORT_WRITING_MAX")
         return self
+
+
+def _check_postgresql_url(url: str) -> None:
+    """A `postgresql://` URL psycopg2 and asyncpg can both read; the reason it is not,
+    never repeating it (it may hold a password)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not DATABASE_SCHEMES.fullmatch(scheme):
+        raise ValueError(
+            "must be a postgresql:// URL, as postgresql://user:password@host:5432/dbname"
+        )
+    if BAD_PERCENT.search(rest.split("/", 1)[0]):
+        raise ValueError(
+            "a % in its user or password must begin a percent-encoded byte (%40 for @, "
+            "%25 for % itself)"
+        )
+    try:
+        port = urlsplit(url).port
+    except ValueError:  # not a number, or out of range
+        port = 0
+    if port == 0:
+        raise ValueError("its port must be a number from 1 to 65535")
 
 
 @lru_cache

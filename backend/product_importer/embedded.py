@@ -423,6 +423,10 @@ class EmbeddedRedis:
         self.pid_file.unlink(missing_ok=True)
 
 
+class DataDirUnusable(EmbeddedServerError):
+    pass
+
+
 class DataDirLock:
     """One process at a time runs the embedded servers of a data dir: without this, a
     second `serve` (or `migrate`, `services`) would take the first one's live servers
@@ -434,8 +438,14 @@ class DataDirLock:
         self._file: Any = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_file = self.path.open("a+")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            lock_file = self.path.open("a+")
+        except OSError as exc:  # a file there, a parent that is one, no permission
+            raise DataDirUnusable(
+                f"DATA_DIR {self.path.parent} cannot hold the embedded servers' data: "
+                f"{exc.strerror}."
+            ) from None
         try:
             fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

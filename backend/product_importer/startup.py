@@ -114,12 +114,14 @@ def record_serve(data_dir: Path, url: str) -> Callable[[], None]:
 def start_services() -> tuple[EmbeddedServices, str, str]:
     """Start the embedded servers the environment does not provide; export their URLs."""
     from product_importer.config import reload_settings
-    from product_importer.embedded import EmbeddedServerError, EmbeddedServices
+    from product_importer.embedded import DataDirUnusable, EmbeddedServerError, EmbeddedServices
 
     settings = current_settings()
     services = EmbeddedServices(settings.data_dir, settings.database_url, settings.redis_url)
     try:
         database_url, redis_url = services.start()
+    except DataDirUnusable as exc:
+        fail(str(exc), EXIT_CONFIG)
     except EmbeddedServerError as exc:
         fail(str(exc))
     os.environ["DATABASE_URL"] = database_url

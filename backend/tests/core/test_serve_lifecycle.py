@@ -201,6 +201,16 @@ def test_a_port_out_of_range_on_the_command_line_is_a_usage_error(tmp_path):
         ("LOG_LEVEL", "loud", "LOG_LEVEL: Input should be 'critical', 'error', 'warning'"),
         ("IMPORT_MAX_ATTEMPTS", "0", "IMPORT_MAX_ATTEMPTS: Input should be greater than or equal"),
         ("IMPORT_STALE_AFTER_SECONDS", "-5", "IMPORT_STALE_AFTER_SECONDS: Input should be greater"),
+        ("IMPORT_SWEEP_SECONDS", "inf", "IMPORT_SWEEP_SECONDS: Input should be a finite number"),
+        ("IMPORT_PARALLEL_WORKERS", "2000", "IMPORT_PARALLEL_WORKERS: Input should be less"),
+        ("UPLOAD_CHUNK_BYTES", "2000000000", "UPLOAD_CHUNK_BYTES: Input should be less than"),
+        ("WEBHOOK_RETRY_SCHEDULE", "-5,30", "WEBHOOK_RETRY_SCHEDULE: Input should be greater"),
+        ("WEBHOOK_RETRY_SCHEDULE", "nan", "WEBHOOK_RETRY_SCHEDULE: Input should be a finite"),
+        ("API_TOKEN_CACHE_SECONDS", "-5", "API_TOKEN_CACHE_SECONDS: Input should be greater"),
+        ("DATABASE_URL", "notaurl", "DATABASE_URL: Value error, must be a postgresql:// URL"),
+        ("DATABASE_URL", "mysql://u@h/db", "DATABASE_URL: Value error, must be a postgresql://"),
+        ("DATABASE_URL", "postgresql://u:p%ZZw@h/db", "DATABASE_URL: Value error, a % in its"),
+        ("DATABASE_URL", "postgresql://u@h:99999/db", "its port must be a number from 1 to"),
     ],
 )
 def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, value, said):
@@ -210,6 +220,20 @@ def test_a_setting_that_is_not_valid_is_named_in_one_line(tmp_path, setting, val
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("error: invalid settings (environment or .env):\n")
     assert said in result.stderr
+    if setting == "DATABASE_URL":
+        assert value not in result.stderr  # a setting may hold a secret: never repeated
+
+
+@pytest.mark.parametrize("inside_a_file", [False, True])
+def test_a_data_dir_that_cannot_be_one_is_named(tmp_path, inside_a_file):
+    """A file where DATA_DIR should be, or under its path: no traceback, the setting named."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a directory")
+    env = {**_serve_env(tmp_path), "DATA_DIR": str(a_file / "sub" if inside_a_file else a_file)}
+    result = _cli(env, "migrate")
+    assert result.returncode == EXIT_CONFIG, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: DATA_DIR {env['DATA_DIR']} cannot hold the embedded")
 
 
 def test_a_retry_schedule_may_be_a_comma_separated_list_or_json():
