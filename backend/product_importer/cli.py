@@ -32,6 +32,25 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def _concurrency(value: str) -> int:
+    """A worker's `--concurrency`: 0 would have meant "the default" unseen."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of tasks (1 or more)")
+    return int(value)
+
+
+# The queues tasks are sent to (`worker.IMPORTS_QUEUE`, `WEBHOOKS_QUEUE`; not imported
+# here: Celery takes a while to load, and a wrong command line answers at once).
+WORKER_QUEUES = ("imports", "webhooks")
+
+
+def _queues(value: str) -> str:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("no queue given: the queues are imports, webhooks")
+    return ",".join(names)
+
+
 def _ignore_stop_signals() -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
@@ -139,12 +158,20 @@ def cmd_worker(args: argparse.Namespace) -> None:
         startup.fail(
             "a worker needs DATABASE_URL and REDIS_URL (it starts no embedded server)", EXIT_CONFIG
         )
+    unknown = [name for name in args.queues.split(",") if name not in WORKER_QUEUES]
+    if unknown:  # allowed (a queue of one's own), but nothing sends to it: said, not silent
+        print(
+            f"warning: no task is sent to queue {', '.join(map(repr, unknown))}; the queues "
+            "are imports, webhooks",
+            file=sys.stderr,
+        )
     from product_importer.worker import celery_app
 
     # LOG_LEVEL is uvicorn's: its `trace` is more than Celery's DEBUG shows.
     log_level = "DEBUG" if settings.log_level == "trace" else settings.log_level.upper()
     argv = ["worker", "--queues", args.queues, "--pool", args.pool, "--loglevel", log_level]
-    argv += ["--concurrency", str(args.concurrency or settings.worker_concurrency)]
+    concurrency = settings.worker_concurrency if args.concurrency is None else args.concurrency
+    argv += ["--concurrency", str(concurrency)]
     argv += ["--hostname", f"{args.queues.replace(',', '+')}@%h-{os.getpid()}"]
     celery_app.worker_main(argv)
 
@@ -224,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="start a Celery worker")
     worker.add_argument(
         "--queues",
+        type=_queues,
         default="imports,webhooks",
         help="comma-separated queues to take tasks from (default: %(default)s)",
     )
@@ -236,7 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker.add_argument(
         "--concurrency",
-        type=int,
+        type=_concurrency,
         default=None,
         help="tasks run at once (default: $WORKER_CONCURRENCY)",
     )

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from product_importer.cli import build_parser
-from product_importer.exit_codes import EXIT_CONFIG
+from product_importer.cli import WORKER_QUEUES, build_parser
+from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
+from product_importer.worker import IMPORTS_QUEUE, WEBHOOKS_QUEUE
 from tests.conftest import stop_process, wait_for_worker
 
 # A queue of its own: the worker takes none of the other tests' tasks.
@@ -74,3 +75,31 @@ def test_every_option_says_what_it_is_for(command):
     commands = next(action for action in parser._actions if action.dest == "command")
     options = commands.choices[command]._actions
     assert [action.option_strings for action in options if not action.help] == []
+
+
+@pytest.mark.parametrize(
+    ("options", "said"),
+    [
+        (["--concurrency", "0"], "argument --concurrency: '0' is not a number of tasks (1 or"),
+        (["--concurrency", "-1"], "argument --concurrency: '-1' is not a number of tasks"),
+        (["--queues", " , "], "argument --queues: no queue given"),
+    ],
+)
+def test_a_wrong_worker_command_line_says_so(options, said):
+    """`--concurrency 0` ran with the default unseen; -1 was a traceback."""
+    result = subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", "worker", *options],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_USAGE
+    assert said in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_queues_a_worker_knows_are_those_tasks_go_to():
+    assert WORKER_QUEUES == (IMPORTS_QUEUE, WEBHOOKS_QUEUE)
+
+
+def test_a_queue_no_task_goes_to_is_warned_of(tmp_path):
+    assert f"warning: no task is sent to queue '{QUEUE}'" in _log_of_a_worker(tmp_path, "info")
