@@ -621,7 +621,7 @@ def print_report(report: dict[str, Any]) -> None:
         cost = report["trigger_cost"]
         print(
             f"total-keeping triggers on a {cost['rows']:,}-row insert: "
-            f"+{cost['median_extra_s']:.2f} s median (+{cost['min_extra_s']:.2f} s min); "
+            f"{cost['median_extra_s']:+.2f} s median ({cost['min_extra_s']:+.2f} s min); "
             f"without them {statistics.median(cost['without_s']):.2f} s"
         )
     if "description_index" in report:

@@ -103,12 +103,13 @@ def test_the_api_host_trusts_forwarded_headers_from_its_own_proxy_only():
 
 
 def test_a_worker_host_needs_the_image_and_the_two_urls_only():
+    """And passes LOG_LEVEL on, as the API host does."""
     _, workers = _host("workers", APP_ENV)
     services = workers["services"]
     assert set(services) == {"worker", "worker-webhooks"}
     queues = {}
     for name, service in services.items():
-        assert environment(service) == APP_ENV, name
+        assert environment(service) == {**APP_ENV, "LOG_LEVEL": "info"}, name
         for key in ("ports", "expose", "volumes", "container_name", "hostname", "depends_on"):
             assert key not in service, f"{name}.{key}"
         args = build_parser().parse_args(as_argv(service["command"])[1:])
