@@ -60,7 +60,7 @@ def requeue_stalled() -> int:
     for import_id in sent:  # one the broker refused is tried again at the next sweep
         _sent_again_at[import_id] = now
     if sent:
-        logger.info("re-queued %d stalled import(s)", len(sent))
+        logger.info("re-queued %d stalled import(s): %s", len(sent), ", ".join(map(str, sent)))
     return len(sent)
 
 

@@ -180,4 +180,17 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             reporter.publish(final)
         finally:
             reporter.close()
+        _log_outcome(final)
         return final.status
+
+
+def _log_outcome(final: ImportRead) -> None:
+    """How the import ended, by its id: Celery's own line names neither (only its task)."""
+    if final.status == "failed":
+        logger.warning("import %s failed (%s): %s", final.id, final.error_kind, final.error)
+        return
+    logger.info(
+        "import %s %s: %s rows, %d created, %d updated, %d unchanged, %d skipped",
+        final.id, final.status, final.total_rows, final.created, final.updated,
+        final.unchanged, final.skipped,
+    )  # fmt: skip

@@ -164,7 +164,21 @@ def record(
         return []
     next_retry_at = _move_on(session, job, result, settings, enabled)
     _log_attempt(session, job, result, next_retry_at)
+    if not result.ok:
+        retry = f"retry at {next_retry_at:%Y-%m-%d %H:%M:%S %Z}" if next_retry_at else "no retry"
+        logger.info(
+            "webhook %s: %s %s, attempt %d failed (%s); %s",
+            job.webhook_id, job.event_type, job.event_id, job.attempt, _failure(result), retry,
+        )  # fmt: skip
     return schedule(session, [job.webhook_id])
+
+
+def _failure(result: AttemptResult) -> str:
+    """What failed, for the server's log: the status, or the kind of error without its
+    text (which may quote the URL, whose path can hold the receiver's token)."""
+    if result.status_code is not None:
+        return f"HTTP {result.status_code}"
+    return (result.error or "no answer").split(":", 1)[0]
 
 
 def _log_attempt(

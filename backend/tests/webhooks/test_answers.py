@@ -72,6 +72,17 @@ async def _send_a_job_and_test(client, receiver: Receiver, reply: Reply) -> tupl
     return webhook, tested.json()
 
 
+async def test_a_failed_attempt_is_logged_without_the_urls_path(client, receiver, caplog):
+    """An operator sees deliveries fail in the worker's log (they said only "succeeded"),
+    by endpoint and event, never with the URL, whose path may hold the receiver's token."""
+    with caplog.at_level(logging.INFO, logger="product_importer.webhooks.delivery"):
+        webhook, _ = await _send_a_job_and_test(client, receiver, Reply(status=503))
+    [line] = [r.getMessage() for r in caplog.records if "attempt 1 failed" in r.getMessage()]
+    assert line.startswith(f"webhook {webhook['id']}: product.created ")
+    assert "failed (HTTP 503); retry at " in line
+    assert "/hook" not in line
+
+
 async def test_a_retry_after_that_is_no_number_is_ignored(client, receiver: Receiver):
     superscript_two = Reply(status=503, headers={"retry-after": "\u00b2"})
 
