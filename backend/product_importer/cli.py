@@ -134,6 +134,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
             port=port,
             log_level=settings.log_level,
             timeout_graceful_shutdown=5,
+            ws="none",  # no WebSocket routes: a handshake is then plain HTTP, logged redacted
         )
         server = uvicorn.Server(config)
         _announce_when_started(server, url)

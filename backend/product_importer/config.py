@@ -5,7 +5,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -143,11 +142,13 @@ def _check_postgresql_url(url: str) -> None:
             "a % in its user or password must begin a percent-encoded byte (%40 for @, "
             "%25 for % itself)"
         )
+    from sqlalchemy.engine import make_url  # read as the engines read it (a # in a password)
+
     try:
-        port = urlsplit(url).port
-    except ValueError:  # not a number, or out of range
+        port = make_url(url).port
+    except Exception:  # its text would repeat the URL
         port = 0
-    if port == 0:
+    if port is not None and not 1 <= port <= 65535:
         raise ValueError("its port must be a number from 1 to 65535")
 
 

@@ -68,13 +68,15 @@ def ensure_port_free(host: str, port: int) -> None:
 def ensure_data_dir_free(settings: Settings) -> None:
     """Another `serve` (or command) running the embedded servers of DATA_DIR is named,
     with where it serves if it said: checked before the port, which it may hold too."""
-    from product_importer.embedded import DataDirLock, EmbeddedServerError
+    from product_importer.embedded import DataDirLock, DataDirUnusable, EmbeddedServerError
 
     lock = DataDirLock(settings.data_dir)
     if (settings.database_url and settings.redis_url) or not lock.path.exists():
         return  # nothing embedded to start, or never started here
     try:
         lock.acquire()
+    except DataDirUnusable as exc:  # not another process's: this one may not use it
+        fail(str(exc), EXIT_CONFIG)
     except EmbeddedServerError:
         holder = lock.path.read_text().strip() or "unknown"
         recorded = _recorded_serve(settings.data_dir)

@@ -54,12 +54,14 @@ class HeadAsGet(HttpMiddleware):
             """The client's messages until the answer has ended, then its going away."""
             asked = asyncio.ensure_future(receive())
             ending = asyncio.ensure_future(ended.wait())
-            await asyncio.wait((asked, ending), return_when=asyncio.FIRST_COMPLETED)
-            ending.cancel()
-            if asked.done():
-                return asked.result()
-            asked.cancel()
-            return DISCONNECT
+            try:
+                await asyncio.wait((asked, ending), return_when=asyncio.FIRST_COMPLETED)
+            finally:  # also when the caller is cancelled: no task left behind
+                ending.cancel()
+                received = asked.done()
+                if not received:
+                    asked.cancel()
+            return asked.result() if received else DISCONNECT
 
         async def send_headers_only(message: Message) -> None:
             if ended.is_set():

@@ -28,6 +28,10 @@ from product_importer.imports.progress import ImportCancelled
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5
 JOIN_SECONDS = 4 * POLL_SECONDS
+# A look that waits (a loaded server, a lock on the import's row) gives up in time: the
+# import's exit waits for it at most `JOIN_SECONDS`, and a look still out then could
+# cancel the statement that records the outcome.
+LOOK_TIMEOUT = text("SET LOCAL statement_timeout = 1000")
 CANCEL_IF_REQUESTED = text(
     "SELECT pg_cancel_backend(:pid) FROM imports WHERE id = :id AND cancel_requested"
 )
@@ -66,11 +70,12 @@ class CancelWatch:
 
     def _look_until_stopped(self) -> None:
         with sync_engine().connect() as conn:
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
             while not self._stop.wait(POLL_SECONDS):
                 params = {"pid": self.pid, "id": self.import_id}
-                if conn.execute(CANCEL_IF_REQUESTED, params).first() is not None:
-                    self.fired = True
+                with conn.begin():
+                    conn.execute(LOOK_TIMEOUT)
+                    if conn.execute(CANCEL_IF_REQUESTED, params).first() is not None:
+                        self.fired = True
 
     def __enter__(self) -> CancelWatch:
         self._thread.start()

@@ -190,7 +190,7 @@ def _log_outcome(final: ImportRead) -> None:
         logger.warning("import %s failed (%s): %s", final.id, final.error_kind, final.error)
         return
     logger.info(
-        "import %s %s: %s rows, %d created, %d updated, %d unchanged, %d skipped",
-        final.id, final.status, final.total_rows, final.created, final.updated,
+        "import %s %s: %d rows, %d created, %d updated, %d unchanged, %d skipped",
+        final.id, final.status, final.processed_rows, final.created, final.updated,
         final.unchanged, final.skipped,
     )  # fmt: skip

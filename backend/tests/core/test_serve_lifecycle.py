@@ -236,6 +236,32 @@ def test_a_data_dir_that_cannot_be_one_is_named(tmp_path, inside_a_file):
     assert result.stderr.startswith(f"error: DATA_DIR {env['DATA_DIR']} cannot hold the embedded")
 
 
+def test_a_lock_file_that_cannot_be_opened_is_no_running_serve(tmp_path):
+    """A DATA_DIR another user (or a read-only volume) keeps from this one: said so, not
+    "already running" about a process that does not exist."""
+    (tmp_path / "embedded.lock").mkdir()  # cannot be opened as the lock file
+    result = _cli(_serve_env(tmp_path), "serve", "--port", str(free_port()))
+    assert result.returncode == EXIT_CONFIG, result.stderr
+    assert "Traceback" not in result.stderr and "already running" not in result.stderr
+    assert result.stderr.startswith(f"error: DATA_DIR {tmp_path} cannot hold the embedded")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:p#ss@h:5432/db",  # read as the engines read it: # is in the password
+        "postgresql://u:p%40ss@h/db",
+        "postgresql:///db?host=/var/run/postgresql",
+        "postgresql://[::1]:5432/db",
+        "postgres://h1,h2/db",
+        "postgresql+asyncpg://u@h/db?sslmode=require",
+    ],
+)
+def test_database_urls_the_engines_read_are_taken(url):
+    with settings_env(DATABASE_URL=url):
+        assert get_settings().database_url == url
+
+
 def test_a_retry_schedule_may_be_a_comma_separated_list_or_json():
     for value in ("5, 30,120", "[5, 30, 120]"):
         with settings_env(WEBHOOK_RETRY_SCHEDULE=value):
