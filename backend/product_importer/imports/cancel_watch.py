@@ -84,8 +84,9 @@ class CancelWatch:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
         self._stop.set()
-        # A look under way ends within a poll; a reconnect to a database that is down could
-        # take its connect timeout, which the import (failing then) need not wait for.
+        # A look under way ends within its 1 s timeout; a reconnect to a database that is
+        # down could take its connect timeout, which the import (failing then) need not
+        # wait for: the thread ends on its own once it sees the stop.
         self._thread.join(timeout=JOIN_SECONDS)
         if self.fired and _is_query_cancel(exc):
             raise ImportCancelled() from exc
