@@ -42,12 +42,13 @@ def _concurrency(value: str) -> int:
 # The queues tasks are sent to (`worker.IMPORTS_QUEUE`, `WEBHOOKS_QUEUE`; not imported
 # here: Celery takes a while to load, and a wrong command line answers at once).
 WORKER_QUEUES = ("imports", "webhooks")
+QUEUES_ARE = f"the queues are {', '.join(WORKER_QUEUES)}"
 
 
 def _queues(value: str) -> str:
     names = [name.strip() for name in value.split(",") if name.strip()]
     if not names:
-        raise argparse.ArgumentTypeError("no queue given: the queues are imports, webhooks")
+        raise argparse.ArgumentTypeError(f"no queue given: {QUEUES_ARE}")
     return ",".join(names)
 
 
@@ -162,8 +163,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     unknown = [name for name in args.queues.split(",") if name not in WORKER_QUEUES]
     if unknown:  # allowed (a queue of one's own), but nothing sends to it: said, not silent
         print(
-            f"warning: no task is sent to queue {', '.join(map(repr, unknown))}; the queues "
-            "are imports, webhooks",
+            f"warning: no task is sent to queue {', '.join(map(repr, unknown))}; {QUEUES_ARE}",
             file=sys.stderr,
         )
     from product_importer.worker import celery_app

@@ -17,6 +17,7 @@ DATABASE_SCHEMES = re.compile(r"postgres(ql)?(\+\w+)?")
 BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # A float setting is a finite number: `inf` would pass `gt=0` and overflow a timer later.
 Seconds = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Interval = Annotated[Seconds, Field(le=3600)]  # how often a worker's sweep runs
 
 
 class Settings(BaseSettings):
@@ -44,7 +45,7 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = Field(default=2, ge=1)
     import_stale_after_seconds: int = Field(default=60, ge=1)
-    import_sweep_seconds: float = Field(default=5.0, gt=0, le=3600, allow_inf_nan=False)
+    import_sweep_seconds: Interval = 5.0
     import_nice: int = Field(default=10, ge=0, le=19)
     # PostgreSQL parallel workers per statement while the catalog has products; None:
     # as many as leave a core free for the API (see imports/priority.py).
@@ -58,11 +59,11 @@ class Settings(BaseSettings):
 
     # Webhooks
     webhook_allow_private_targets: bool = True
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=600, allow_inf_nan=False)
+    webhook_timeout_seconds: Annotated[Seconds, Field(le=600)] = 10.0
     # Seconds before each retry: `5,30,120` or a JSON list `[5, 30, 120]`.
     webhook_retry_schedule: Annotated[list[Seconds], NoDecode] = [5, 30, 120, 600, 1800, 3600, 7200]
     webhook_disable_after_seconds: int = Field(default=3 * 24 * 3600, ge=0)
-    webhook_sweep_seconds: float = Field(default=2.0, gt=0, le=3600, allow_inf_nan=False)
+    webhook_sweep_seconds: Interval = 2.0
     webhook_retention_days: int = Field(default=30, ge=1, le=36_500)
 
     # Database connections

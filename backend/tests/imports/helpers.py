@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import IO, Any
 
 import httpx
 from sqlalchemy import text
@@ -180,14 +180,17 @@ class MergeGate:
 
 
 @contextmanager
-def api_process(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def api_process(
+    port: int | None = None, log_level: str = "warning", output: IO[bytes] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """The API as its own process (the tests' event loop owns this process's engine),
     on a free port unless told which: its URL, and the process for a test that stops it.
-    It takes its settings from the environment."""
+    It takes its settings from the environment; what it prints goes to `output` if given."""
     port = port or free_port()
     command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
     command += ["--timeout-graceful-shutdown", "5"]  # as `serve` runs it
-    server = subprocess.Popen([*command, "--port", str(port), "--log-level", "warning"])
+    command += ["--port", str(port), "--log-level", log_level]
+    server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT if output else None)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

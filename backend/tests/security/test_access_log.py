@@ -3,16 +3,11 @@ refused (401), and a download ticket is spent, but the log line would have kept 
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-
 import httpx
 import pytest
 
 from product_importer.core.redaction import query_redacted
-from product_importer.embedded import free_port
-from tests.conftest import stop_process
+from tests.imports.helpers import api_process
 
 SECRET = "pi_thisIsASecretTokenValue0123456789"
 SECRET_PARAMS = {"token", "access_token", "download_ticket"}
@@ -34,25 +29,9 @@ def test_secret_query_values_are_redacted(target, logged):
 
 
 def test_a_served_apis_access_log_keeps_no_token_from_a_url(tmp_path):
-    port = free_port()
     log = tmp_path / "api.log"
-    command = [sys.executable, "-m", "uvicorn", "product_importer.app:create_app", "--factory"]
-    command += ["--port", str(port), "--log-level", "info"]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    httpx.get(f"{url}/openapi.json", timeout=2)
-                    break
-                except httpx.HTTPError:
-                    assert time.monotonic() < deadline, "the API never answered"
-                    time.sleep(0.1)
-            httpx.get(f"{url}/api/v1/products", params={"q": "lamp", "token": SECRET})
-        finally:
-            assert stop_process(server)
+    with log.open("wb") as out, api_process(log_level="info", output=out) as (url, _):
+        httpx.get(f"{url}/api/v1/products", params={"q": "lamp", "token": SECRET})
     written = log.read_text()
     assert "/api/v1/products?q=lamp&token=[redacted]" in written
     assert SECRET not in written

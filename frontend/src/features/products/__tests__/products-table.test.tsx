@@ -3,6 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
+import { gate } from '@/testing/gate';
 import { ProductsTable } from '../components/products-table';
 import { parseProductsSearch, toProductsSearch } from '../hooks/use-products-search';
 
@@ -457,8 +458,7 @@ describe('ProductsTable', () => {
   });
 
   it('says it is going to the last page while that page loads, not that nothing matches', async () => {
-    let answerLastPage: () => void = () => {};
-    const lastPageAnswered = new Promise<void>((resolve) => (answerLastPage = resolve));
+    const lastPage = gate();
     mockFetch([
       {
         path: '/api/v1/products',
@@ -466,7 +466,7 @@ describe('ProductsTable', () => {
           if (url.searchParams.get('page') === '800') {
             return { items: [], total: 30_000, page: 800, page_size: 50, total_is_estimate: true };
           }
-          await lastPageAnswered;
+          await lastPage.passed;
           return { items: [productFactory({ sku: 'LAST-1' })], total: 29_951, page: 600, page_size: 50 };
         },
       },
@@ -475,20 +475,19 @@ describe('ProductsTable', () => {
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/page=600/));
     expect(screen.getByText('Going to the last page…')).toBeInTheDocument();
     expect(screen.queryByText('No products match these filters.')).toBeNull();
-    answerLastPage();
+    lastPage.open();
     await screen.findAllByText('LAST-1');
     expect(screen.queryByText('Going to the last page…')).toBeNull();
   });
 
   it('says it is loading, not that nothing matches, while a search follows one with no matches', async () => {
-    let answerKettle: () => void = () => {};
-    const kettleAnswered = new Promise<void>((resolve) => (answerKettle = resolve));
+    const kettle = gate();
     mockFetch([
       {
         path: '/api/v1/products',
         body: async (url: URL) => {
           if (url.searchParams.get('q') === 'zzz') return { items: [], total: 0, page: 1, page_size: 50 };
-          await kettleAnswered;
+          await kettle.passed;
           return { items: [productFactory({ sku: 'KETTLE-1' })], total: 1, page: 1, page_size: 50 };
         },
       },
@@ -499,7 +498,7 @@ describe('ProductsTable', () => {
     // The empty answer for "zzz" stands in while "kettle" loads: it is no answer to "kettle".
     expect(screen.queryByText('No products match these filters.')).toBeNull();
     expect(screen.getByRole('navigation', { name: 'Products pagination' })).toHaveTextContent('Loading…');
-    answerKettle();
+    kettle.open();
     await screen.findAllByText('KETTLE-1');
   });
 
