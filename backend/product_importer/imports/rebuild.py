@@ -127,10 +127,13 @@ COUNTER_BASE = f"""
     INSERT INTO product_counts (rel, total, is_base) VALUES ('{NEW}'::regclass, %(total)s, true)"""
 FORGET_OLD_COUNTS = "DELETE FROM product_counts WHERE rel = 'products'::regclass"
 
+# By name: the order they are built in (and their shares of the bar) must not follow
+# pg_index's row order, which changes as a rebuild's new rows reuse freed space.
 INDEXES = """
     SELECT c.relname, pg_get_indexdef(i.indexrelid), i.indisprimary
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-    WHERE i.indrelid = 'products'::regclass"""
+    WHERE i.indrelid = 'products'::regclass
+    ORDER BY c.relname"""
 TRIGGERS = """
     SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger
     WHERE tgrelid = 'products'::regclass AND NOT tgisinternal"""
