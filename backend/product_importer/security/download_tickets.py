@@ -78,11 +78,10 @@ class DownloadTickets:
             )
         return self._client
 
-    async def issue(self, settings: Settings, target: str, actor: str | None,
+    async def issue(self, settings: Settings, path: str, query: str, actor: str | None,
                     token_digest: str | None) -> tuple[str, int]:  # fmt: skip
-        """The ticketed URL of `target` (see `split_target`) for `actor`, whose token has
-        this SHA-256, and the seconds it is valid."""
-        path, query = split_target(target)
+        """The ticketed URL of a download (as `split_target` gives it) for `actor`, whose
+        token has this SHA-256, and the seconds it is valid."""
         ticket = secrets.token_urlsafe(24)
         value = json.dumps({"path": path, "query": query, "actor": actor, "token": token_digest})
         seconds = TICKET_SECONDS

@@ -8,7 +8,7 @@ from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
 from product_importer.core.spooled_download import DownloadsBusy, Place
 from product_importer.security import audit
-from product_importer.security.download_tickets import NotADownload
+from product_importer.security.download_tickets import NotADownload, split_target
 from product_importer.security.guard import bearer_token, security_state
 from product_importer.security.schemas import (
     AuditEntryRead,
@@ -47,9 +47,10 @@ async def create_download_ticket(
     token = bearer_token(request.headers)
     digest = hash_token(token) if token else None
     try:
+        path, query = split_target(data.url)
+        Place.check_room()  # before the ticket is stored: a refused one would linger
         actor = audit.current_caller().actor
-        url, seconds = await tickets.issue(settings, data.url, actor, digest)
-        Place.check_room()
+        url, seconds = await tickets.issue(settings, path, query, actor, digest)
     except NotADownload as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
     except DownloadsBusy as exc:

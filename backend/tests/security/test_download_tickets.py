@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import redis
 from sqlalchemy import text
 
+from product_importer.config import get_settings
+from product_importer.core.spooled_download import Place
 from product_importer.db import sync_engine
 from product_importer.security import download_tickets
 from tests.imports.helpers import csv_bytes, set_import, stored_import
@@ -77,6 +80,26 @@ async def test_a_ticket_expires(closed, monkeypatch):
     url = await _ticketed(closed)
     await asyncio.sleep(1.5)
     assert (await closed.get(url)).status_code == 401
+
+
+def _stored_tickets() -> int:
+    with redis.Redis.from_url(get_settings().redis_url or "") as client:
+        return sum(1 for _ in client.scan_iter(f"{download_tickets.KEY_PREFIX}:*"))
+
+
+async def test_a_ticket_refused_while_downloads_are_busy_is_not_kept(closed):
+    """503 while a download would be refused, as the download would be: the refused
+    ticket is not left in Redis for its minute."""
+    before = _stored_tickets()
+    places = [Place() for _ in range(get_settings().export_writing_max)]
+    try:
+        response = await closed.post("/api/v1/downloads", json={"url": EXPORT}, headers=ADMIN)
+    finally:
+        for place in places:
+            place.give_back()
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+    assert _stored_tickets() == before
 
 
 @pytest.mark.parametrize(
