@@ -33,9 +33,11 @@ KEEPALIVE_SECONDS = 5.0
 
 
 def event_id(snapshot: ImportRead) -> str:
-    # The phase too: a wait that ends (or a rebuild that starts) keeps progress and rows.
+    # The phase too: a wait that ends (or a rebuild that starts) keeps progress and rows;
+    # the attempt too: a restarted import can come back to the same rows and phase.
     progress = round(snapshot.progress, 1)
-    return f"{snapshot.status}-{snapshot.processed_rows}-{progress}-{snapshot.phase}"
+    state = f"{snapshot.status}-{snapshot.processed_rows}-{progress}-{snapshot.phase}"
+    return f"{state}-{snapshot.attempts}"
 
 
 def format_event(snapshot: ImportRead) -> str:

@@ -55,6 +55,24 @@ async def test_a_change_of_phase_alone_is_sent():
         await events.aclose()
 
 
+async def test_a_second_attempt_at_the_same_state_is_sent_to_a_resuming_viewer():
+    """A restarted import can come back to the very rows and phase its first attempt
+    was at: a viewer resuming with that attempt's id still learns of the new attempt."""
+    import_id = _running("merging")
+    first_attempt = import_events(import_id, None)
+    try:
+        seen = (await first_attempt.__anext__()).split("\n", 1)[0].removeprefix("id: ")
+    finally:
+        await first_attempt.aclose()
+    _set(import_id, attempts=2)
+    resumed = import_events(import_id, seen)
+    try:
+        _, state = await asyncio.wait_for(_next_event(resumed), EVENT_WAIT_SECONDS)
+        assert state["attempts"] == 2
+    finally:
+        await resumed.aclose()
+
+
 def _events(url: str, import_id: uuid.UUID) -> Iterator[str]:
     timeout = httpx.Timeout(EVENT_WAIT_SECONDS)
     with httpx.stream("GET", f"{url}/api/v1/imports/{import_id}/events", timeout=timeout) as r:
