@@ -169,6 +169,7 @@ describe('pagerSummary while an empty earlier page stands in', () => {
     const pager = summary({ page: 702, total: 35_075, shown: 0, showsPreviousPage: true });
     expect(pager.waiting).toBe(true);
     expect(pager.status).toBe('Loading…');
+    expect(pager.showsSpinner).toBe(false); // the table shows one in place of the rows
     expect(pager.pageLabel).toBe('Page 702');
     expect(pager.next.disabled).toBe(true);
     expect(pager.last.why).toBe('Last page: available once this page has loaded.');

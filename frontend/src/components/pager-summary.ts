@@ -30,7 +30,8 @@ export type PagerSummary = {
   pageCount: number;
   /** The live region's text: "51–100 of 120", "Loading…", "No results", … */
   status: string;
-  /** A spinner beside the status: the previous page's rows stand in while the next one loads. */
+  /** A spinner beside the status: the previous page's rows stand in while the next one loads
+   * (none while `waiting`: the table itself shows one). */
   showsSpinner: boolean;
   /** No rows of an answer to show yet: the table shows that it is loading, not that it is empty. */
   waiting: boolean;
@@ -100,7 +101,7 @@ export function pagerSummary({
   return {
     pageCount,
     status,
-    showsSpinner: showsPreviousPage && !isLoading,
+    showsSpinner: showsPreviousPage && !isLoading && !waiting,
     waiting,
     pageLabel: `Page ${formatNumber(page)}${countUnknown ? '' : ` of ${about}${formatNumber(pagesShown)}`}`,
     first: { page: 1, disabled: page <= 1 },
