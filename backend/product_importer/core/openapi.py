@@ -53,8 +53,17 @@ def _add_answers(operation: dict[str, Any], answers: dict[str, str]) -> None:
         responses.setdefault(code, {"description": description, **ERROR})
 
 
+def _error_bodies(operation: dict[str, Any]) -> None:
+    """A route's own error answers (404, 409, 412, an upload's 422…) declared by their
+    description alone: their body is the contract's `{"detail": "…"}`."""
+    for code, response in operation.get("responses", {}).items():
+        if code[0] in "45" and "content" not in response:
+            response.update(ERROR)
+
+
 def common_answers(api_prefix: str, metrics_need_token: bool) -> Extension:
-    """Every API operation's 401, 429 and 503 (and 413 with a body); `/metrics`' token."""
+    """Every API operation's 401, 429 and 503 (and 413 with a body), the body of every
+    error answer; `/metrics`' token."""
 
     def document(schema: dict[str, Any]) -> None:
         for path, operations in schema.get("paths", {}).items():
@@ -63,6 +72,7 @@ def common_answers(api_prefix: str, metrics_need_token: bool) -> Extension:
                     _add_answers(operation, EVERY_API_ANSWER)
                     if "requestBody" in operation:
                         _add_answers(operation, BODY_ANSWER)
+                    _error_bodies(operation)
                 elif path == "/metrics" and metrics_need_token:
                     operation["security"] = [{BEARER: []}]
                     _add_answers(operation, {"401": REFUSED_TOKEN})

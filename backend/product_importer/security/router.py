@@ -1,9 +1,9 @@
 """`GET /audit`: the audit log, newest first; `POST /downloads`: a download ticket."""
 
-from fastapi import APIRouter, HTTPException, Request, status
+from fastapi import APIRouter, Request, status
 
 from product_importer.core.deps import PageDep, SessionDep, SettingsDep
-from product_importer.core.error_responses import try_again_later
+from product_importer.core.error_responses import invalid_field, try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD
 from product_importer.core.pagination import Page
 from product_importer.core.spooled_download import DownloadsBusy, Place
@@ -52,7 +52,7 @@ async def create_download_ticket(
         actor = audit.current_caller().actor
         url, seconds = await tickets.issue(settings, path, query, actor, digest)
     except NotADownload as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        raise invalid_field(("body", "url"), str(exc)) from None
     except DownloadsBusy as exc:
         raise try_again_later(str(exc)) from None
     return DownloadTicketRead(url=url, expires_in=seconds)

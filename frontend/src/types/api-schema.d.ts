@@ -1422,7 +1422,11 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -1504,7 +1508,11 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Too many requests from this token or address; `Retry-After` says when to retry. */
             429: {
@@ -1644,7 +1652,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -1725,7 +1737,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
@@ -1734,14 +1750,22 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the product has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -1825,7 +1849,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description A running import changed it, or held it for over 5 s; `Retry-After` says when to retry */
             409: {
@@ -1834,14 +1862,22 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the product has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -1922,7 +1958,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
@@ -1931,14 +1971,22 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the product has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -2094,14 +2142,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Not a usable CSV (empty, binary, not UTF-8, or missing columns). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Too many requests from this token or address; `Retry-After` says when to retry. */
             429: {
@@ -2163,7 +2219,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2236,7 +2296,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2307,14 +2371,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The import has already completed or failed */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2385,7 +2457,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The import is queued or running: its report is not complete (`Retry-After` says when to ask again) */
             409: {
@@ -2394,7 +2470,11 @@ export interface operations {
                     "Retry-After"?: number;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2472,14 +2552,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Not a usable CSV (empty, binary, not UTF-8, or missing columns). */
             422: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Too many requests from this token or address; `Retry-After` says when to retry. */
             429: {
@@ -2541,7 +2629,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2826,7 +2918,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -2907,14 +3003,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -2998,14 +3102,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -3086,14 +3198,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description `If-Match` names an older version: the webhook has changed since; nothing was changed */
             412: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -3182,14 +3302,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The secret replaced last time still signs (and this keeps one) */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
@@ -3272,7 +3400,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -3349,7 +3481,11 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
@@ -3421,14 +3557,22 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description The delivery cannot be sent again */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
             };
             /** @description Validation Error */
             422: {
