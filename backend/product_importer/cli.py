@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 SERVICES_CHECK_SECONDS = 1.0
+DEFAULT_API_URL = "http://127.0.0.1:8000"
 
 
 def _port(value: str) -> int:
@@ -225,7 +226,12 @@ def _import_exit_codes() -> str:
 def cmd_import(args: argparse.Namespace) -> None:
     from product_importer.imports.import_command import run_import_command
 
-    raise SystemExit(run_import_command(args.file, args.url, args.token))
+    from_environment = os.environ.get("PRODUCT_IMPORTER_URL")
+    if args.url is None and from_environment:
+        url, named = from_environment, "PRODUCT_IMPORTER_URL"
+    else:
+        url, named = args.url or DEFAULT_API_URL, "--url"
+    raise SystemExit(run_import_command(args.file, url, args.token, named))
 
 
 def cmd_tokens(args: argparse.Namespace) -> None:
@@ -285,9 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="the CSV file to import")
     imp.add_argument(
         "--url",
-        default=os.environ.get("PRODUCT_IMPORTER_URL", "http://127.0.0.1:8000"),
+        default=None,
         help="where the API is: its root or its /api/v1 "
-        "(default: $PRODUCT_IMPORTER_URL, else http://127.0.0.1:8000)",
+        f"(default: $PRODUCT_IMPORTER_URL, else {DEFAULT_API_URL})",
     )
     imp.add_argument(
         "--token",

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from product_importer.exit_codes import EXIT_USAGE
+from product_importer.security.token_format import MAX_TOKEN_CHARS, MIN_TOKEN_CHARS
 
 EXIT_CODES = {"completed": 0, "failed": 1, "cancelled": 2}
 EXIT_NOT_ACCEPTED = 3
@@ -37,9 +38,10 @@ EXIT_CODE_MEANINGS = {
         "running on the server (follow it at the status URL printed when it was accepted)"
     ),
     EXIT_USAGE: (
-        "a wrong command line: a missing or unknown argument, a --url that is not http(s), "
-        "has no valid port, or has a user, password, query or fragment, a token that cannot "
-        "be one"
+        "a wrong command line: a missing or unknown argument, a --url (or "
+        "PRODUCT_IMPORTER_URL) that is not http(s), has no valid port, or has a user, "
+        "password, query or fragment, a token that cannot be one (24-512 visible ASCII "
+        "characters)"
     ),
     EXIT_INTERRUPTED: (
         "interrupted (Ctrl-C): an upload cut short imports nothing; interrupted after the "
@@ -70,6 +72,7 @@ RETRIED_STATUSES = UNAVAILABLE_STATUSES | {429, 500}
 KNOWN_STATUSES = frozenset({"queued", "running", *EXIT_CODES})
 # Said instead of httpx's message, which names the header value it refused to send: the
 # API token, perhaps.
+TOKEN_GIVEN = "the API token (--token or PRODUCT_IMPORTER_TOKEN)"
 UNSENDABLE = "a request header could not be sent (its value is not valid in HTTP)"
 
 
@@ -181,7 +184,10 @@ def _upload_failed(exc: httpx.HTTPError, url: str) -> CommandEnded:
     if isinstance(exc, httpx.LocalProtocolError):
         message = f"error: the upload to {url} could not be sent: {UNSENDABLE}"
     elif isinstance(exc, httpx.ConnectError | httpx.TimeoutException):
-        message = f"error: cannot reach the API at {url}: {_reason(exc)}"
+        message = (
+            f"error: cannot reach the API at {url}: {_reason(exc)}; is it running there? "
+            "(--url or PRODUCT_IMPORTER_URL gives its address)"
+        )
     else:
         # The API refuses a file over its upload limit before reading it and closes the
         # connection; its answer can be lost with the connection.
@@ -201,6 +207,12 @@ def _refusal(response: httpx.Response, url: str) -> CommandEnded:
             f"error: no Product Importer API at {url} (it answered the upload "
             f"{_describe(response)}); give the address the API runs at, e.g. "
             "http://127.0.0.1:8000"
+        )
+    elif response.status_code == 401:
+        message = f"error: {url} did not accept the upload: {_describe(response)}; " + (
+            f"{TOKEN_GIVEN} was refused"
+            if "authorization" in response.request.headers
+            else "give an API token with --token or PRODUCT_IMPORTER_TOKEN"
         )
     elif response.is_success:
         message = (
@@ -372,11 +384,13 @@ def _report(body: dict[str, Any], api: str) -> None:
         print(f"skipped rows: {api}/imports/{body['id']}/errors.csv")
 
 
-def _checked_url(url: str) -> None:
+def _checked_url(url: str, named: str) -> None:
+    """`url` as given in `named` (`--url` or `PRODUCT_IMPORTER_URL`): refused unless it is
+    an API's address."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise CommandEnded(
-            f"error: --url {url!r} is not an http:// or https:// URL (for example "
+            f"error: {named} {url!r} is not an http:// or https:// URL (for example "
             "http://127.0.0.1:8000)",
             EXIT_USAGE,
         )
@@ -385,15 +399,15 @@ def _checked_url(url: str) -> None:
     except ValueError:
         port_is_valid = False
     if not port_is_valid:
-        message = f"error: --url {url!r} has a port that cannot be one (1 to 65535)"
+        message = f"error: {named} {url!r} has a port that cannot be one (1 to 65535)"
         raise CommandEnded(message, EXIT_USAGE)
     if parts.username is not None or parts.password is not None:
         # Never repeated: it may hold a password, which every message would show.
-        message = "error: --url has a user or password: give the API token with --token"
+        message = f"error: {named} has a user or password: give the API token with --token"
         raise CommandEnded(message, EXIT_USAGE)
     if parts.query or parts.fragment or "?" in url or "#" in url:
         raise CommandEnded(
-            f"error: --url {url!r} has a query or fragment: give the server's address "
+            f"error: {named} {url!r} has a query or fragment: give the server's address "
             "(for example http://127.0.0.1:8000)",
             EXIT_USAGE,
         )
@@ -405,18 +419,27 @@ def _checked_token(token: str | None) -> str | None:
     token = (token or "").strip()
     if token and not all("!" <= char <= "~" for char in token):
         raise CommandEnded(
-            "error: the API token (--token or PRODUCT_IMPORTER_TOKEN) has characters no "
-            "token has (only visible ASCII ones, without spaces): check that it was "
-            "copied whole and alone",
+            f"error: {TOKEN_GIVEN} has characters no token has (only visible ASCII ones, "
+            "without spaces): check that it was copied whole and alone",
+            EXIT_USAGE,
+        )
+    if token and not MIN_TOKEN_CHARS <= len(token) <= MAX_TOKEN_CHARS:
+        raise CommandEnded(
+            f"error: {TOKEN_GIVEN} is {len(token)} characters long, and tokens are "
+            f"{MIN_TOKEN_CHARS} to {MAX_TOKEN_CHARS}: check that it was copied whole",
             EXIT_USAGE,
         )
     return token or None
 
 
-def run_import_command(file: str, url: str, token: str | None = None) -> int:
+def run_import_command(
+    file: str, url: str, token: str | None = None, url_named: str = "--url"
+) -> int:
+    """Upload `file` to the API at `url` (given in `url_named`) and follow the import to
+    its end: the exit code says how it ended."""
     api = url.rstrip("/").removesuffix("/api/v1") + "/api/v1"  # the root, or the API's
     try:
-        _checked_url(url)
+        _checked_url(url, url_named)
         token = _checked_token(token)
         headers = {"Authorization": f"Bearer {token}"} if token else None
         path = _checked_file(file)

@@ -139,4 +139,4 @@ def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     listing = actions.add_parser("list", help="list tokens (names and dates, never secrets)")
     listing.add_argument("--all", action="store_true", help="include revoked tokens")
     revoke = actions.add_parser("revoke", help="revoke a token by name")
-    revoke.add_argument("name")
+    revoke.add_argument("name", help="the token's name, as `tokens list` shows it")

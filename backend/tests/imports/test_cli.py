@@ -32,6 +32,7 @@ from tests.imports.helpers import (
     wait_final,
 )
 
+TOKEN = "pi_" + "k" * 43
 FAKE_ID = "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57"
 FAKE_QUEUED = {"id": FAKE_ID, "status": "queued", "phase": "queued", "progress": 0.0}
 FAKE_COMPLETED = {
@@ -297,6 +298,55 @@ def test_the_url_defaults_to_product_importer_url(tmp_path, monkeypatch):
         monkeypatch.setenv("PRODUCT_IMPORTER_URL", url)
         result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"))
     assert _last_line(result.stderr).startswith(f"error: {url} answered the upload 200 OK")
+
+
+def test_a_url_from_the_environment_is_named_as_such(tmp_path, monkeypatch):
+    monkeypatch.setenv("PRODUCT_IMPORTER_URL", "bogus")
+    result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"))
+    assert result.returncode == import_command.EXIT_USAGE
+    assert _last_line(result.stderr).startswith(
+        "error: PRODUCT_IMPORTER_URL 'bogus' is not an http:// or https:// URL"
+    )
+
+
+def test_an_api_not_running_at_the_address_is_said_how_to_give_another(tmp_path):
+    with socket.socket() as sock:  # a port nobody listens on once closed
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url)
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
+    error = _last_line(result.stderr)
+    assert error.startswith(f"error: cannot reach the API at {url}: ")
+    assert error.endswith(
+        "is it running there? (--url or PRODUCT_IMPORTER_URL gives its address)"
+    )
+
+
+class _NeedsAToken(_NotTheApi):
+    def do_POST(self) -> None:
+        _drain(self)
+        body = json.dumps({"detail": "Missing API token."}).encode()
+        self.send_response(401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.mark.parametrize("token", [None, TOKEN])
+def test_an_upload_refused_for_its_token_says_how_to_give_one(tmp_path, token):
+    args = ["--token", token] if token else []
+    with _serving(_NeedsAToken) as url:
+        result = run_cli(_csv(tmp_path, "sku,name", "A-1,One"), "--url", url, *args)
+    assert result.returncode == import_command.EXIT_NOT_ACCEPTED
+    error = _last_line(result.stderr)
+    assert error.startswith(f"error: {url} did not accept the upload: 401 Unauthorized: ")
+    assert error.endswith(
+        "the API token (--token or PRODUCT_IMPORTER_TOKEN) was refused"
+        if token
+        else "give an API token with --token or PRODUCT_IMPORTER_TOKEN"
+    )
+    assert TOKEN not in result.stderr
 
 
 def test_an_address_with_no_api_at_it_is_said_to_have_none(live_api, tmp_path):
@@ -644,8 +694,6 @@ def test_a_connection_closed_during_the_upload_says_what_it_may_mean(tmp_path):
     )
 
 
-TOKEN = "pi_" + "k" * 43
-
 
 @pytest.mark.parametrize("given_in", ["--token", "PRODUCT_IMPORTER_TOKEN"])
 @pytest.mark.parametrize("ending", ["\r", "\r\n", " "])
@@ -665,7 +713,10 @@ def test_a_token_read_with_its_line_ending_is_sent_without_it(
     assert api.authorizations == [f"Bearer {TOKEN}", f"Bearer {TOKEN}"]
 
 
-@pytest.mark.parametrize("token", [TOKEN[:20] + "é" + TOKEN[20:], "pi_two words", "pi_a\tb"])
+@pytest.mark.parametrize(
+    "token",
+    [TOKEN[:20] + "é" + TOKEN[20:], "pi_two words", "pi_a\tb", "pi_short", "pi_" + "k" * 510],
+)
 def test_a_token_that_cannot_be_one_is_refused_before_connecting_and_never_shown(tmp_path, token):
     api = _answering(FAKE_COMPLETED)
     with _serving(api) as url:
