@@ -317,9 +317,7 @@ def test_an_api_not_running_at_the_address_is_said_how_to_give_another(tmp_path)
     assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     error = _last_line(result.stderr)
     assert error.startswith(f"error: cannot reach the API at {url}: ")
-    assert error.endswith(
-        "is it running there? (--url or PRODUCT_IMPORTER_URL gives its address)"
-    )
+    assert error.endswith("is it running there? (--url or PRODUCT_IMPORTER_URL gives its address)")
 
 
 class _NeedsAToken(_NotTheApi):
@@ -692,7 +690,6 @@ def test_a_connection_closed_during_the_upload_says_what_it_may_mean(tmp_path):
     assert error.endswith(
         "a file larger than the server accepts (MAX_UPLOAD_BYTES) is refused this way"
     )
-
 
 
 @pytest.mark.parametrize("given_in", ["--token", "PRODUCT_IMPORTER_TOKEN"])
