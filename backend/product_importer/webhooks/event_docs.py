@@ -17,16 +17,22 @@ SIGNED = (
     "of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the "
     "endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature "
     "per secret, space-separated, and any one that verifies will do. Any Standard Webhooks "
-    "library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else "
-    "the event is sent again (same `webhook-id`)."
+    "library verifies it."
 )
+ANSWER = (
+    "Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent "
+    "again (same `webhook-id`)."
+)
+TEST_ANSWER = "Sent once, never retried: its answer is shown to whoever sent the test."
 MEANINGS = {
     "import.completed": "An import completed; `data` is the import with its counts.",
     "import.failed": "An import failed and applied nothing; `data.error` says why.",
     "import.cancelled": "An import was cancelled and applied nothing.",
     "product.created": "A product was created through the API; `data` is the product.",
     "product.updated": "A product was changed through the API; `data` is the product after.",
-    "product.deleted": "A product was deleted through the API; `data` is the product before.",
+    "product.deleted": "A product was deleted through the API; `data` is the product before "
+    "(its `updated_at` is the one its last change had: when ordering a product's events by "
+    "it, a delete wins a tie).",
     "products.deleted_all": "Every product was deleted; `data.deleted` says how many.",
     TEST_EVENT_TYPE: "A test sent from the API or the UI (`POST /webhooks/{id}/test`).",
 }
@@ -107,7 +113,8 @@ def document_events(schema: dict[str, Any]) -> None:
         event_type: {
             "post": {
                 "summary": _plain(MEANINGS[event_type]),
-                "description": f"{MEANINGS[event_type]}\n\n{SIGNED}",
+                "description": f"{MEANINGS[event_type]}\n\n{SIGNED} "
+                + (TEST_ANSWER if event_type == TEST_EVENT_TYPE else ANSWER),
                 "operationId": f"event_{event_type.replace('.', '_')}",
                 "parameters": HEADERS,
                 "requestBody": {

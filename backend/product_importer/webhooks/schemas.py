@@ -1,5 +1,6 @@
 """Request and response bodies of the webhooks API."""
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -23,11 +24,23 @@ from product_importer.webhooks.targets import split_url
 
 MAX_URL_LENGTH = 2048
 MAX_KEEP_PREVIOUS_SECONDS = 7 * 24 * 3600
+SECRET_FORM = re.compile(rf"{SECRET_PREFIX}[A-Za-z0-9+/]{{32,}}={{0,2}}")
 
 
 def _http_url(value: str) -> str:
     value = trimmed(value)  # as a product's fields: a URL pasted with a zero-width space
     split_url(value)  # raises with the reason: scheme, missing host, bad port
+    if "#" in value:
+        raise ValueError("a #fragment is never sent in an HTTP request: leave it out")
+    return value
+
+
+def _signing_secret(value: str) -> str:
+    if not SECRET_FORM.fullmatch(value):
+        raise ValueError(
+            f"a signing secret is {SECRET_PREFIX} and at least 32 base64 characters (as a "
+            "webhook's `secret` is); leave it out to sign with a throwaway one"
+        )
     return value
 
 
@@ -138,9 +151,9 @@ class SecretRotation(RequestBody):
 
 class WebhookTestRequest(RequestBody):
     url: WebhookUrl
-    secret: str | None = Field(
+    secret: Annotated[str, AfterValidator(_signing_secret)] | None = Field(
         default=None,
-        pattern=rf"^{SECRET_PREFIX}[A-Za-z0-9+/]{{32,}}={{0,2}}$",
+        json_schema_extra={"pattern": f"^{SECRET_FORM.pattern}$"},
         description="Sign with this secret (default: a throwaway one)",
     )
 

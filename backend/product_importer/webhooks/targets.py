@@ -227,7 +227,7 @@ def checked_addresses(
         try:
             check_address(address, allow_private)
         except TargetRefused as exc:
-            raise TargetRefused(f"{host} resolves to {exc}") from None
+            raise TargetRefused(f"{host} resolves to a refused address: {exc}") from None
     return addresses
 
 

@@ -86,3 +86,9 @@ async def test_every_event_is_documented_with_its_payload_and_signature_headers(
         data_of[event_type] = envelope["properties"]["data"]
     assert data_of["import.cancelled"] == {"$ref": "#/components/schemas/ImportRead"}
     assert data_of["product.deleted"] == {"$ref": "#/components/schemas/ProductRead"}
+    test = schema["webhooks"]["webhook.test"]["post"]["description"]
+    assert "never retried" in test and "sent again" not in test
+    assert (
+        "sent again (same `webhook-id`)"
+        in schema["webhooks"]["import.failed"]["post"]["description"]
+    )

@@ -130,6 +130,26 @@ async def test_invalid_bodies_are_422_naming_the_field(client, body, field):
     assert any(field in location for location in locations), locations
 
 
+async def test_a_url_with_a_fragment_is_refused_as_never_sent(client):
+    response = await client.post(
+        API, json={"url": "https://example.com/hook#part", "events": ["import.failed"]}
+    )
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "url"]
+    assert "a #fragment is never sent in an HTTP request" in error["msg"]
+
+
+@pytest.mark.parametrize("secret", ["abc", "whsec_short", "whsec_" + "é" * 40])
+async def test_a_test_send_s_secret_that_cannot_be_one_says_what_one_is(client, secret):
+    body = {"url": "https://example.com/hook", "secret": secret}
+    response = await client.post(f"{API}/test", json=body)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "secret"]
+    assert "a signing secret is whsec_ and at least 32 base64 characters" in error["msg"]
+
+
 @pytest.mark.parametrize(
     "body",
     [

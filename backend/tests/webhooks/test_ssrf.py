@@ -116,7 +116,8 @@ async def test_dns_rebinding_is_refused_at_connect_time(
     assert looked_up == ["rebind.example.test", "rebind.example.test"]
     assert result["ok"] is False and result["status_code"] is None
     assert result["error"] == (
-        "blocked target: rebind.example.test resolves to 127.0.0.1 is a loopback address"
+        "blocked target: rebind.example.test resolves to a refused address: "
+        "127.0.0.1 is a loopback address"
     )
     assert receiver.requests() == []
 

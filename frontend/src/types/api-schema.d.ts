@@ -590,8 +590,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was deleted through the API; data is the product before.
-         * @description A product was deleted through the API; `data` is the product before.
+         * A product was deleted through the API; data is the product before (its updated_at is the one its last change had: when ordering a product's events by it, a delete wins a tie).
+         * @description A product was deleted through the API; `data` is the product before (its `updated_at` is the one its last change had: when ordering a product's events by it, a delete wins a tie).
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
          */
@@ -637,7 +637,7 @@ export interface webhooks {
          * A test sent from the API or the UI (POST /webhooks/{id}/test).
          * @description A test sent from the API or the UI (`POST /webhooks/{id}/test`).
          *
-         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
+         *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Sent once, never retried: its answer is shown to whoever sent the test.
          */
         post: operations["event_webhook_test"];
         delete?: never;
