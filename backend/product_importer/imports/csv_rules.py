@@ -138,7 +138,7 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
         raise FileRejected(f"The file is empty{blank}: a header row with sku and name is required.")
     check_text(data, complete=complete)
     end = data.find(b"\n")
-    if b"\r" in (data if end < 0 else data[:end]).rstrip(b"\r"):
+    if b"\r" in _header_line_without_its_end(data, end, complete):
         raise FileRejected(f"Line 1 (header): {LONE_CR}")
     if end < 0 and not complete:
         raise FileRejected(
@@ -158,6 +158,15 @@ def parse_header(first_bytes: bytes, *, complete: bool) -> Header:
     except csv.Error as exc:
         raise FileRejected(f"Line 1 (header): {csv_error_reason(exc)}") from None
     return map_header(names)
+
+
+def _header_line_without_its_end(data: bytes, end: int, complete: bool) -> bytes:
+    """Line 1 without the CR of a CRLF: any other CR in it ends a line alone."""
+    if end >= 0:
+        return data[:end].removesuffix(b"\r")
+    # No LF: the whole file (a CR at its end ends the line alone), or a probe whose last
+    # byte may be the CR of a CRLF cut in two.
+    return data if complete else data.removesuffix(b"\r")
 
 
 LONE_CR = (

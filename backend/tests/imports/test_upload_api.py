@@ -48,6 +48,8 @@ def _kept() -> tuple[int, int]:
         (b'"sku";"name"\n"A-1";"One"\n', "looks separated by semicolons"),
         (b"sku,name\rCR-1,x\r", "a line ends with a carriage return alone (CR"),
         (b"sku,name\rCR-1,x\r" * 6000, "a line ends with a carriage return alone (CR"),
+        (b"sku,name\r", "Line 1 (header): a line ends with a carriage return alone"),
+        (b"sku,name\r\r\nA-1,One\r\n", "Line 1 (header): a line ends with a carriage return"),
         ("sku,name\nA-1,One\n".encode("utf-16"), "UTF-16 text"),  # a spreadsheet's "Unicode"
         (b"\n\nsku,name\nA-1,One\n", "Line 1 (header) is blank: the header row must be"),
         ("\u00a0\nsku,name\n".encode(), "Line 1 (header) is blank"),  # a no-break space
