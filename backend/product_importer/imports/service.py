@@ -153,7 +153,7 @@ def reject_declared_size(content_length: str | None, settings: Settings) -> None
 async def get(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     record = (await session.execute(repository.by_id(import_id))).scalar_one_or_none()
     if record is None:
-        raise ImportNotFound(f"Import {import_id} not found")
+        raise ImportNotFound(f"import {import_id} not found")
     return ImportRead.model_validate(record)
 
 
