@@ -230,7 +230,9 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     width = len(sql.header.names)
     staged = None if sql.stages_every_column else sql.staged_positions
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # Quoted: a field holding any character of the line end. With "\n" alone a CR in a
+    # field would be written bare, which COPY refuses ("unquoted carriage return").
+    writer = csv.writer(out, lineterminator="\r\n")
     line_done = 0
     try:
         next(rows, None)  # the header, already mapped

@@ -305,6 +305,16 @@ async def test_a_carriage_return_inside_quotes_is_kept(client, worker):
     assert products() == {"q-1": ("Q-1", "Quoted", "one\rtwo", True)}
 
 
+async def test_a_carriage_return_inside_quotes_is_kept_when_read_row_by_row(client, worker):
+    """The careful path (here: for a row with an extra field, and for an inch mark)
+    stages what it read as CSV again: a quoted CR must stay quoted there."""
+    for other_row in ("CR-1,ok,fine,EXTRA", 'CR-1,"27" monitor,y'):
+        content = f'sku,name,description\n{other_row}\nCR-2,"line1\rline2",w\n'.encode()
+        result = await import_file(client, content)
+        assert result["status"] == "completed", result
+        assert products()["cr-2"] == ("CR-2", "line1\rline2", "w", True)
+
+
 async def test_the_import_completed_event_is_recorded_with_the_change(client, worker):
     result = await import_file(client, csv_bytes("sku,name", "E-1,Event"))
     with sync_engine().connect() as conn:
