@@ -11,6 +11,8 @@ and PostgreSQL writes the downloads' cells with them (`COPY … TO STDOUT`).
 
 from product_importer.core.sql_literals import unicode_literal
 
+# The most characters a spreadsheet cell holds (Excel's limit; others hold more).
+CELL_MAX_CHARS = 32_767
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
@@ -36,4 +38,13 @@ def unguarded_sql(value: str) -> str:
     return (
         f"CASE WHEN ascii({value}) = {ord(GUARD)} AND left(ltrim({value}, {_GUARD_SQL}), 1) "
         f"IN ({_FORMULA_STARTS_SQL}) THEN substr({value}, 2) ELSE coalesce({value}, '') END"
+    )
+
+
+def cut_to_a_cell_sql(value: str) -> str:
+    """The SQL text expression `value` cut to what a spreadsheet cell holds, with room
+    for the guard, ending in `…` when cut (a longer cell is cut or spills over rows)."""
+    keep = CELL_MAX_CHARS - 2
+    return (
+        f"CASE WHEN length({value}) > {keep + 1} THEN left({value}, {keep}) || '…' ELSE {value} END"
     )

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, literal_column
 
 from product_importer.core.spooled_download import csv_download, csv_text_cell
-from product_importer.core.spreadsheet import safe_cell_sql
+from product_importer.core.spreadsheet import cut_to_a_cell_sql, safe_cell_sql
 from product_importer.imports import repository
 
 ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
@@ -21,8 +21,9 @@ ERROR_COLUMNS = ["line", "column", "reason", "sku", "name", "description"]
 def _error_cell(column: str) -> ColumnElement[Any]:
     """The original value, made safe to open in a spreadsheet (no formula execution). A
     value the file had guarded already (it came from an export) keeps its one guard, so
-    the corrected rows import as the original would."""
-    value = f"coalesce(import_errors.\"{column}\", '')"
+    the corrected rows import as the original would. A value longer than a cell holds
+    (it was skipped for its length: every valid value fits) is cut to one."""
+    value = cut_to_a_cell_sql(f"coalesce(import_errors.\"{column}\", '')")
     return csv_text_cell(safe_cell_sql(value, guarded_stays=True))
 
 

@@ -14,12 +14,17 @@ def by_id(import_id: uuid.UUID) -> Select[Import]:
     return select(Import).where(Import.id == import_id)
 
 
-def newest_first(offset: int, limit: int) -> Select[Import]:
-    return select(Import).order_by(Import.created_at.desc(), Import.id).offset(offset).limit(limit)
+def _in_statuses(statement: Select[Any], statuses: Sequence[str] | None) -> Select[Any]:
+    return statement if not statuses else statement.where(Import.status.in_(statuses))
 
 
-def count_all() -> Select[int]:
-    return select(func.count()).select_from(Import)
+def newest_first(offset: int, limit: int, statuses: Sequence[str] | None = None) -> Select[Any]:
+    ordered = select(Import).order_by(Import.created_at.desc(), Import.id)
+    return _in_statuses(ordered, statuses).offset(offset).limit(limit)
+
+
+def count_all(statuses: Sequence[str] | None = None) -> Select[Any]:
+    return _in_statuses(select(func.count()).select_from(Import), statuses)
 
 
 def count_running() -> Select[int]:

@@ -8,7 +8,7 @@ from contextlib import contextmanager, suppress
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 from starlette.requests import ClientDisconnect
 
@@ -21,7 +21,7 @@ from product_importer.core.spooled_download import DownloadsBusy
 from product_importer.imports import error_report, service
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
-from product_importer.imports.schemas import ImportRead
+from product_importer.imports.schemas import ImportRead, ImportStatus
 from product_importer.imports.upload_stream import BadUpload, MultipartFile
 
 logger = logging.getLogger(__name__)
@@ -127,9 +127,17 @@ for _router, _summary in (
     )
 
 
+StatusFilter = Annotated[
+    list[ImportStatus] | None,
+    Query(alias="status", description="Only imports with this status (repeat it for several)"),
+]
+
+
 @router.get("", summary="Imports, newest first")
-async def list_imports(session: SessionDep, page: PageDep) -> Page[ImportRead]:
-    return await service.list_page(session, page)
+async def list_imports(
+    session: SessionDep, page: PageDep, statuses: StatusFilter = None
+) -> Page[ImportRead]:
+    return await service.list_page(session, page, statuses)
 
 
 @router.get("/{import_id}", summary="One import's status and counts", responses=NOT_FOUND)

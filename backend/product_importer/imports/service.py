@@ -7,7 +7,7 @@ import contextlib
 import re
 import unicodedata
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from sqlalchemy import func
@@ -169,9 +169,13 @@ async def ended(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
     return record
 
 
-async def list_page(session: AsyncSession, page: PageParams) -> Page[ImportRead]:
-    rows = (await session.execute(repository.newest_first(page.offset, page.page_size))).scalars()
-    total = int((await session.execute(repository.count_all())).scalar_one())
+async def list_page(
+    session: AsyncSession, page: PageParams, statuses: Sequence[str] | None = None
+) -> Page[ImportRead]:
+    """Imports newest first; only those in `statuses` when given."""
+    listed = repository.newest_first(page.offset, page.page_size, statuses)
+    rows = (await session.execute(listed)).scalars()
+    total = int((await session.execute(repository.count_all(statuses))).scalar_one())
     return Page(
         items=[ImportRead.model_validate(row) for row in rows],
         total=total,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
 from product_importer.config import get_settings
 from product_importer.core.spooled_download import Place
+from product_importer.core.spreadsheet import CELL_MAX_CHARS
 from product_importer.db import sync_engine
+from product_importer.imports.models import ImportError as SkippedRow
 from tests.imports.helpers import csv_bytes, set_import, stored_import
 
 
@@ -82,3 +87,41 @@ async def test_the_report_of_an_import_not_ended_is_refused_not_sent_empty(clien
         f"Import {import_id} is {status}: its error report is complete once it has ended."
     )
     assert response.headers["Retry-After"] == "5"
+
+
+async def test_a_value_longer_than_a_spreadsheet_cell_is_cut_to_one(client):
+    """A skipped 3,000,000-character description would be cut or spill over rows where
+    the report is opened; the report says where it was cut."""
+    import_id = stored_import(csv_bytes("sku,name", "A-1,One"))
+    set_import(import_id, status="completed")
+    long_value, fitting = "=" + "x" * 2_999_999, "y" * (CELL_MAX_CHARS - 1)
+    with sync_engine().begin() as conn:
+        conn.execute(
+            insert(SkippedRow),
+            [
+                {
+                    "import_id": import_id,
+                    "line": 2,
+                    "column": "description",
+                    "reason": "too long",
+                    "sku": "A-1",
+                    "name": "One",
+                    "description": long_value,
+                },
+                {
+                    "import_id": import_id,
+                    "line": 3,
+                    "column": "name",
+                    "reason": "too long",
+                    "sku": "A-2",
+                    "name": fitting,
+                    "description": None,
+                },
+            ],
+        )
+    response = await client.get(f"/api/v1/imports/{import_id}/errors.csv")
+    rows = list(csv.reader(io.StringIO(response.text.removeprefix("\ufeff"))))
+    cut = rows[1][5]
+    assert len(cut) == CELL_MAX_CHARS and cut.endswith("…")
+    assert cut.startswith("'=xxx")  # guarded, and the guard fits too
+    assert rows[2][4] == fitting  # a value that fits with its guard room is whole

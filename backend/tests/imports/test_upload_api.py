@@ -18,6 +18,8 @@ from tests.imports.helpers import (
     import_file,
     products,
     seed_products,
+    set_import,
+    stored_import,
     upload,
     wait_final,
 )
@@ -233,6 +235,25 @@ async def test_list_is_newest_first_and_unknown_ids_are_404(client, worker):
     assert (await client.post(f"/api/v1/imports/{missing}/cancel")).status_code == 404
     for import_id in ids:
         await wait_final(client, import_id)
+
+
+async def test_the_list_takes_a_status_filter(client):
+    completed = stored_import(csv_bytes("sku,name", "S-1,One"))
+    failed = stored_import(csv_bytes("sku,name", "S-2,Two"))
+    queued = stored_import(csv_bytes("sku,name", "S-3,Three"))
+    set_import(completed, status="completed")
+    set_import(failed, status="failed")
+    only_failed = (await client.get("/api/v1/imports?status=failed")).json()
+    assert [item["id"] for item in only_failed["items"]] == [str(failed)]
+    assert only_failed["total"] == 1
+    ended = (await client.get("/api/v1/imports?status=failed&status=completed")).json()
+    assert {item["id"] for item in ended["items"]} == {str(failed), str(completed)}
+    assert (await client.get("/api/v1/imports")).json()["total"] == 3
+    refused = await client.get("/api/v1/imports?status=bogus")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "status", 0]
+    waiting = (await client.get("/api/v1/imports?status=queued")).json()
+    assert [item["id"] for item in waiting["items"]] == [str(queued)]
 
 
 async def test_an_upload_abandoned_by_its_client_keeps_nothing_and_is_no_error(caplog):

@@ -2035,6 +2035,8 @@ export interface operations {
     list_imports_api_v1_imports_get: {
         parameters: {
             query?: {
+                /** @description Only imports with this status (repeat it for several) */
+                status?: ("queued" | "running" | "completed" | "failed" | "cancelled")[] | null;
                 /** @description 1-based page number */
                 page?: number;
                 /** @description Items per page (1-200) */
