@@ -41,6 +41,7 @@ from product_importer.imports.progress import (
     FIRST_LOAD,
     REBUILD,
     Bar,
+    GivesWay,
     ImportCancelled,
     ProgressReporter,
     merge_costs,
@@ -64,6 +65,10 @@ NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
 # How often an import waiting for earlier ones looks whether they have ended (and
 # whether it was cancelled).
 EARLIER_IMPORTS_POLL_SECONDS = 0.5
+# How long an earlier import that lost its worker is waited for: its redelivered task
+# starts at once where a worker slot is free, the workers' sweep sends it again within
+# `IMPORT_SWEEP_SECONDS` (5 s) where its task was lost too.
+LOST_GRACE_SECONDS = 10.0
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -304,14 +309,25 @@ def _wait_for_earlier_imports(aux: Connection, import_id: uuid.UUID, counts: Imp
     running; whether it waited. Looked for on `aux` (nothing read here holds a lock an
     earlier import could need) rather than waited for on its claim's lock: holding
     that, even briefly, turns away a worker that claims it again after a restart.
-    Each look reports progress, which sees a cancel."""
+    Each look reports progress, which sees a cancel.
+
+    One that lost its worker is waited for until a worker claims it again, for up to
+    `LOST_GRACE_SECONDS`: then `GivesWay`, since this wait may hold the worker slot it
+    needs."""
     params = {"import_id": str(import_id)}
     waited = False
-    while aux.execute(text(q.EARLIER_IMPORTS_RUNNING), params).scalar():
+    lost_since: float | None = None
+    while True:
+        running, lost = aux.execute(text(q.EARLIER_IMPORTS), params).one()
+        if not running and not lost:
+            return waited
+        now = time.monotonic()
+        lost_since = (lost_since or now) if lost else None
+        if lost_since is not None and now - lost_since >= LOST_GRACE_SECONDS:
+            raise GivesWay()
         reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
         waited = True
         time.sleep(EARLIER_IMPORTS_POLL_SECONDS)
-    return waited
 
 
 def _take_merge_lock(cur: Any, aux: Connection, import_id: uuid.UUID, counts: ImportCounts,

@@ -29,6 +29,11 @@ class ImportCancelled(Exception):
     pass
 
 
+class GivesWay(Exception):
+    """An import uploaded before this one lost its worker and waits to be restarted:
+    this one goes back to the queue (applying nothing), so that one applies first."""
+
+
 @dataclass(frozen=True)
 class Costs:
     """How long each part of an import takes, in units of the time reading its file does."""

@@ -8,14 +8,17 @@ logger = logging.getLogger(__name__)
 RUN_IMPORT_TASK = "product_importer.imports.tasks.run_import"
 
 
-def enqueue_import(import_id: uuid.UUID) -> bool:
-    """Ask a worker to run the import; whether the broker took the task. Called once the
-    import is committed: if the broker cannot take it, the import stays queued and the
-    workers' sweep sends it again, so the upload still succeeds."""
+def enqueue_import(import_id: uuid.UUID, countdown: float | None = None) -> bool:
+    """Ask a worker to run the import (`countdown` seconds from now); whether the broker
+    took the task. Called once the import is committed: if the broker cannot take it,
+    the import stays queued and the workers' sweep sends it again, so the upload still
+    succeeds."""
     from product_importer.worker import IMPORTS_QUEUE, celery_app
 
     try:
-        celery_app.send_task(RUN_IMPORT_TASK, args=[str(import_id)], queue=IMPORTS_QUEUE)
+        celery_app.send_task(
+            RUN_IMPORT_TASK, args=[str(import_id)], queue=IMPORTS_QUEUE, countdown=countdown
+        )
     except Exception:
         message = "could not queue import %s (the sweep sends it again)"
         logger.warning(message, import_id, exc_info=True)

@@ -23,12 +23,14 @@ from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
-from product_importer.imports.progress import ImportCancelled, ProgressReporter
+from product_importer.imports.progress import GivesWay, ImportCancelled, ProgressReporter
+from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import request_dispatch
 
 logger = logging.getLogger(__name__)
+GIVE_WAY_SECONDS = 5.0
 
 
 def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str) -> Row[Any] | None:
@@ -126,6 +128,23 @@ def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> Impor
     return snapshot
 
 
+def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
+    """Queued again as if this attempt had not begun (it applied nothing), unless a
+    cancel was asked for meanwhile."""
+    unbegun = {"status": "queued", "phase": "queued", "attempts": Import.attempts - 1,
+               "started_at": None, "heartbeat_at": None, "worker": None, "progress": 0,
+               "processed_rows": 0}  # fmt: skip
+    with sync_engine().begin() as conn:
+        record = conn.execute(
+            repository.set_values(import_id, **unbegun)
+            .where(Import.cancel_requested.is_(False))
+            .returning(Import)
+        ).one_or_none()
+    if record is None:
+        return _finish_unapplied(import_id, "cancelled")
+    return ImportRead.model_validate(record)
+
+
 def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter) -> ImportRead:  # fmt: skip
     """Run a claimed import to its end, release the claim, and return its final state."""
@@ -143,6 +162,8 @@ def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
         request_dispatch()
     except ImportCancelled:
         final = _finish_unapplied(import_id, "cancelled")
+    except GivesWay:
+        final = _back_to_the_queue(import_id)
     except FileRejected as exc:
         final = _finish_unapplied(import_id, "failed", error_kind="file", error=str(exc))
     except Exception as exc:
@@ -180,8 +201,16 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             reporter.publish(final)
         finally:
             reporter.close()
-        _log_outcome(final)
-        return final.status
+    if final.status == "queued":
+        # Run again once the earlier import's restart has taken the slot this one left.
+        enqueue_import(import_id, countdown=GIVE_WAY_SECONDS)
+        logger.info(
+            "import %s gives way to an earlier import that lost its worker: queued again",
+            import_id,
+        )
+        return "gave way"
+    _log_outcome(final)
+    return final.status
 
 
 def _log_outcome(final: ImportRead) -> None:

@@ -321,11 +321,16 @@ MERGE_LOCK_KEYS = "7242, 0"
 MERGE_LOCK = f"SELECT pg_advisory_xact_lock({MERGE_LOCK_KEYS})"
 TRY_MERGE_LOCK = f"SELECT pg_try_advisory_xact_lock({MERGE_LOCK_KEYS})"
 
-# Imports uploaded before this one (created_at, then id) that a worker is running (holds
-# the claim of): this one merges after them. Not those still queued: a worker waiting
-# for one could hold the last free slot it needs.
-EARLIER_IMPORTS_RUNNING = f"""
-    SELECT count(*) FROM imports AS earlier JOIN imports AS this ON this.id = :import_id
-    WHERE earlier.status IN ('queued', 'running')
-      AND (earlier.created_at, earlier.id) < (this.created_at, this.id)
-      AND {claim_held("earlier.id")}"""
+# Imports uploaded before this one (created_at, then id): those a worker is running
+# (holds the claim of), which this one merges after, and those lost with their worker
+# (running, and nobody holds the claim), which are restarted and must merge first too.
+# Not those still queued: a worker waiting for one could hold the last free slot it needs.
+EARLIER_IMPORTS = f"""
+    SELECT count(*) FILTER (WHERE held), count(*) FILTER (WHERE NOT held AND lost)
+    FROM (
+        SELECT {claim_held("earlier.id")} AS held,
+               earlier.status = 'running' AND earlier.heartbeat_at IS NOT NULL AS lost
+        FROM imports AS earlier JOIN imports AS this ON this.id = :import_id
+        WHERE earlier.status IN ('queued', 'running')
+          AND (earlier.created_at, earlier.id) < (this.created_at, this.id)
+    ) AS earlier"""

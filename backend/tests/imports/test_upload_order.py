@@ -1,5 +1,6 @@
 """Imports apply in upload order: before it merges, an import waits for every import
-uploaded before it that a worker is running (not for one still queued)."""
+uploaded before it that a worker is running (not for one still queued), and for one
+that lost its worker until it is restarted, giving way to it if that takes long."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from product_importer.db import sync_engine
-from product_importer.imports import claims
+from product_importer.imports import claims, recovery
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, WAITING_PHASE
 from tests.imports.helpers import (
@@ -148,6 +149,52 @@ async def test_a_cancel_while_waiting_for_an_earlier_import_ends_it_and_applies_
     assert products() == {}
     assert completed_events(second) == 0
     assert staging_tables() == []
+
+
+def _lost_with_its_worker(content: bytes) -> uuid.UUID:
+    """An earlier import that a worker was running when it died: running, its heartbeat
+    set, its claim held by nobody. Only the workers' sweep sends it again."""
+    import_id = stored_import(content)
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE imports SET status = 'running', attempts = 1, started_at = now(),"
+                " heartbeat_at = now() WHERE id = :id"
+            ),
+            {"id": import_id},
+        )
+    return import_id
+
+
+async def _until_status(client: Any, import_id: str, status: str, within: float = 60) -> dict:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        body = (await client.get(f"/api/v1/imports/{import_id}")).json()
+        if body["status"] == status:
+            return body
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"import {import_id} was never {status}: {body}")
+
+
+async def test_a_later_import_gives_way_to_an_earlier_one_restarted_after_its_worker_died(
+    client, worker
+):
+    """The later import waits for the lost one to be restarted; when that takes long
+    (its wait may hold the slot the restart needs), it goes back to the queue, this
+    attempt uncounted, and applies after the restarted one."""
+    lost = _lost_with_its_worker(csv_bytes("sku,name", "R-1,From the earlier file"))
+    later = (await upload(client, csv_bytes("sku,name", "r-1,From the later file"))).json()["id"]
+    assert (await _waiting_or_final(client, later))["phase"] == WAITING_PHASE
+    gave_way = await _until_status(client, later, "queued")
+    assert (gave_way["attempts"], gave_way["progress"]) == (0, 0)
+    assert products() == {}
+    recovery.requeue_stalled()  # what the workers' sweep does every few seconds
+    earlier = await wait_final(client, str(lost))
+    final = await wait_final(client, later)
+    assert (earlier["status"], final["status"]) == ("completed", "completed")
+    assert earlier["finished_at"] < final["finished_at"]
+    assert final["attempts"] == 1
+    assert products()["r-1"][1] == "From the later file"
 
 
 async def test_an_earlier_import_still_queued_is_not_waited_for(client, worker):
