@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 from product_importer.config import Settings, get_settings
 from product_importer.db import sync_session
 from product_importer.webhooks import repository as repo
-from product_importer.webhooks.dispatcher import Scheduled, enqueue, schedule
+from product_importer.webhooks.dispatcher import (
+    SLOW_ANSWER_SECONDS,
+    Scheduled,
+    enqueue,
+    schedule,
+)
 from product_importer.webhooks.transport import AttemptResult, event_body, post_event
 
 logger = logging.getLogger(__name__)
@@ -139,7 +144,8 @@ def _move_on(
     was out) leaves the job as it is, so no retry is planned."""
     if result.ok:
         session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
-        session.execute(repo.mark_healthy(job.webhook_id))
+        slow = (result.latency_ms or 0) >= SLOW_ANSWER_SECONDS * 1000
+        session.execute(repo.mark_healthy(job.webhook_id, slow))
         return None
     if not enabled:  # disabled meanwhile, even if this job was dispatched after the cancel
         session.execute(repo.finish_job(job.job_id, job.token, repo.CANCELLED))

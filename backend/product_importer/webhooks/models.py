@@ -38,6 +38,7 @@ class Webhook(Base):
     )
     disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    slow_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

@@ -158,11 +158,17 @@ def mark_failing(webhook_id: int, disable_after_seconds: float) -> Update:
     )
 
 
-def mark_healthy(webhook_id: int) -> Update:
+def mark_healthy(webhook_id: int, slow: bool = False) -> Update:
+    """A delivery succeeded, in `SLOW_ANSWER_SECONDS` or more when `slow`; the row is
+    written only when that changes something."""
+    slow_changes = Webhook.slow_since.is_(None) if slow else Webhook.slow_since.is_not(None)
     return (
         update(Webhook)
-        .where(Webhook.id == webhook_id, Webhook.failing_since.is_not(None))
-        .values(failing_since=None)
+        .where(Webhook.id == webhook_id, Webhook.failing_since.is_not(None) | slow_changes)
+        .values(
+            failing_since=None,
+            slow_since=func.coalesce(Webhook.slow_since, func.now()) if slow else None,
+        )
     )
 
 
@@ -268,8 +274,9 @@ def schedule_jobs(
     Each picked job gets a fresh token, which the queued task must present, and a
     lock covering its wait in the queue. An endpoint never has more than
     `per_endpoint` jobs queued or sending, and `per_failing_endpoint` while it is
-    failing (no delivery has succeeded since one failed), so hanging endpoints hold
-    few worker threads and everyone else's deliveries keep flowing. Run it after
+    failing (no delivery has succeeded since one failed) or slow (its latest delivery
+    took long), so hanging or slow endpoints hold few worker threads and everyone
+    else's deliveries keep flowing. Run it after
     `lock_webhooks(webhook_ids)` so that the count of busy jobs cannot change under it.
 
     Execute with `{"webhook_ids": [...]}`; the statement is built once (it runs after
@@ -314,7 +321,10 @@ def schedule_jobs(
         .where(
             Webhook.id.in_(webhook_ids),
             first_due.c.rn
-            <= case((Webhook.failing_since.is_(None), per_endpoint), else_=per_failing_endpoint)
+            <= case(
+                (Webhook.failing_since.is_(None) & Webhook.slow_since.is_(None), per_endpoint),
+                else_=per_failing_endpoint,
+            )
             - func.coalesce(busy.c.n, 0),
         )
         .cte("picked")

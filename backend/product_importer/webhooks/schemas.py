@@ -18,6 +18,7 @@ from pydantic import (
 
 from product_importer.core.request_bodies import RequestBody
 from product_importer.products.field_rules import trimmed
+from product_importer.webhooks.dispatcher import SLOW_ANSWER_SECONDS
 from product_importer.webhooks.events import EventType
 from product_importer.webhooks.signing import SECRET_PREFIX
 from product_importer.webhooks.targets import split_url
@@ -82,6 +83,12 @@ class WebhookRead(BaseModel):
     )
     failing_since: datetime | None = Field(
         description="Start of the current run of failed deliveries"
+    )
+    slow_since: datetime | None = Field(
+        default=None,
+        description=f"Since when deliveries have taken {SLOW_ANSWER_SECONDS:g} s or more to be "
+        "answered: until one is quicker, the endpoint gets one delivery at a time, as while "
+        "it is failing",
     )
     created_at: datetime
     updated_at: datetime

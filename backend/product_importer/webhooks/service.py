@@ -131,7 +131,7 @@ async def _apply(
         await _check_target(changes["url"])
     current = await _locked_at_version(session, webhook_id, if_match)
     if "url" in changes and changes["url"] != current.url:
-        changes["failing_since"] = None
+        changes["failing_since"] = changes["slow_since"] = None
     if "enabled" in changes and changes["enabled"] != current.enabled:
         # Switched by hand: an automatic reason no longer applies, and a re-enabled
         # endpoint starts with a clean failure streak.

@@ -149,6 +149,32 @@ def test_a_failing_endpoint_gets_one_job_at_a_time_until_a_delivery_succeeds():
     assert sorted(once_healthy) == failing_jobs[1:4]
 
 
+def test_an_endpoint_answering_slowly_gets_one_job_at_a_time_until_it_answers_quickly():
+    """Endpoints that answer well but slowly would otherwise hold four threads each: eight
+    answering in 9 s took every thread of a 32-thread worker."""
+    with rolled_back() as session:
+        slow, quick = add_endpoints(session, 2)
+        add_jobs(session, slow, 10)
+        add_jobs(session, quick, 10)
+        slow_jobs = pending_in_order(session, slow)
+        session.execute(repo.mark_healthy(slow, slow=True))
+        since = session.execute(select(Webhook.slow_since).where(Webhook.id == slow)).scalar()
+
+        first = [job.job_id for job in schedule(session, [slow, quick])]
+        again = [job.job_id for job in schedule(session, [slow])]
+        still_slow = session.execute(repo.mark_healthy(slow, slow=True)).rowcount
+        session.execute(repo.mark_healthy(slow, slow=False))
+        once_quick = [job.job_id for job in schedule(session, [slow])]
+        cleared = session.execute(select(Webhook.slow_since).where(Webhook.id == slow)).scalar()
+
+    assert since is not None and cleared is None
+    assert still_slow == 0  # no write while nothing changes
+    assert [job for job in first if job in slow_jobs] == slow_jobs[:1]
+    assert len(first) == 1 + MAX_IN_FLIGHT_PER_ENDPOINT
+    assert again == []
+    assert sorted(once_quick) == slow_jobs[1:4]
+
+
 def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
     found = [plan]
     for child in plan.get("Plans", []):

@@ -1114,6 +1114,11 @@ export interface components {
              */
             failing_since: string | null;
             /**
+             * Slow Since
+             * @description Since when deliveries have taken 2 s or more to be answered: until one is quicker, the endpoint gets one delivery at a time, as while it is failing
+             */
+            slow_since?: string | null;
+            /**
              * Created At
              * Format: date-time
              */
