@@ -65,10 +65,12 @@ NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
 # How often an import waiting for earlier ones looks whether they have ended (and
 # whether it was cancelled).
 EARLIER_IMPORTS_POLL_SECONDS = 0.5
-# How long an earlier import that lost its worker is waited for: its redelivered task
-# starts at once where a worker slot is free, the workers' sweep sends it again within
-# `IMPORT_SWEEP_SECONDS` (5 s) where its task was lost too.
-LOST_GRACE_SECONDS = 10.0
+# How long an earlier import owed its turn (lost with its worker, or queued again after
+# giving way) is waited for before giving way to it: a lost one's redelivered task
+# starts at once where a worker slot is free (Celery saw a killed worker's loss ~4 s
+# late), the workers' sweep sends it again within `IMPORT_SWEEP_SECONDS` (5 s); one
+# that gave way runs again after `GIVE_WAY_SECONDS` (5 s).
+OWED_GRACE_SECONDS = 10.0
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,
@@ -311,19 +313,19 @@ def _wait_for_earlier_imports(aux: Connection, import_id: uuid.UUID, counts: Imp
     that, even briefly, turns away a worker that claims it again after a restart.
     Each look reports progress, which sees a cancel.
 
-    One that lost its worker is waited for until a worker claims it again, for up to
-    `LOST_GRACE_SECONDS`: then `GivesWay`, since this wait may hold the worker slot it
-    needs."""
+    One owed its turn (lost with its worker, or queued again after giving way) is
+    waited for until a worker claims it, for up to `OWED_GRACE_SECONDS`: then
+    `GivesWay`, since this wait may hold the worker slot it needs."""
     params = {"import_id": str(import_id)}
     waited = False
-    lost_since: float | None = None
+    owed_since: float | None = None
     while True:
-        running, lost = aux.execute(text(q.EARLIER_IMPORTS), params).one()
-        if not running and not lost:
+        running, owed = aux.execute(text(q.EARLIER_IMPORTS), params).one()
+        if not running and not owed:
             return waited
         now = time.monotonic()
-        lost_since = (lost_since or now) if lost else None
-        if lost_since is not None and now - lost_since >= LOST_GRACE_SECONDS:
+        owed_since = (owed_since or now) if owed else None
+        if owed_since is not None and now - owed_since >= OWED_GRACE_SECONDS:
             raise GivesWay()
         reporter.update(WAITING_PHASE, reporter.progress, counts.total_rows, force=True)
         waited = True

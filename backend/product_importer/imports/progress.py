@@ -30,8 +30,9 @@ class ImportCancelled(Exception):
 
 
 class GivesWay(Exception):
-    """An import uploaded before this one lost its worker and waits to be restarted:
-    this one goes back to the queue (applying nothing), so that one applies first."""
+    """An import uploaded before this one waits for a worker slot (it lost its worker,
+    or gave way itself): this one goes back to the queue (applying nothing), so that one
+    applies first."""
 
 
 @dataclass(frozen=True)

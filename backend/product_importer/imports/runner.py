@@ -25,7 +25,7 @@ from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
 from product_importer.imports.progress import GivesWay, ImportCancelled, ProgressReporter
 from product_importer.imports.queue import enqueue_import
-from product_importer.imports.schemas import ACTIVE_STATUSES, ImportRead
+from product_importer.imports.schemas import ACTIVE_STATUSES, WAITING_PHASE, ImportRead
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import request_dispatch
 
@@ -130,8 +130,9 @@ def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> Impor
 
 def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
     """Queued again as if this attempt had not begun (it applied nothing), unless a
-    cancel was asked for meanwhile."""
-    unbegun = {"status": "queued", "phase": "queued", "attempts": Import.attempts - 1,
+    cancel was asked for meanwhile; in the waiting phase, which later imports wait for
+    as they wait for one that is running."""
+    unbegun = {"status": "queued", "phase": WAITING_PHASE, "attempts": Import.attempts - 1,
                "started_at": None, "heartbeat_at": None, "worker": None, "progress": 0,
                "processed_rows": 0}  # fmt: skip
     with sync_engine().begin() as conn:
@@ -205,7 +206,7 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
         # Run again once the earlier import's restart has taken the slot this one left.
         enqueue_import(import_id, countdown=GIVE_WAY_SECONDS)
         logger.info(
-            "import %s gives way to an earlier import that lost its worker: queued again",
+            "import %s gives way to an earlier import waiting for a worker: queued again",
             import_id,
         )
         return "gave way"

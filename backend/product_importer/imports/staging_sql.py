@@ -21,6 +21,7 @@ from product_importer.core.spreadsheet import GUARD, unguarded_sql
 from product_importer.core.sql_literals import unicode_literal
 from product_importer.imports.claims import claim_held
 from product_importer.imports.csv_rules import Header
+from product_importer.imports.schemas import WAITING_PHASE
 from product_importer.products.field_rules import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -322,14 +323,16 @@ MERGE_LOCK = f"SELECT pg_advisory_xact_lock({MERGE_LOCK_KEYS})"
 TRY_MERGE_LOCK = f"SELECT pg_try_advisory_xact_lock({MERGE_LOCK_KEYS})"
 
 # Imports uploaded before this one (created_at, then id): those a worker is running
-# (holds the claim of), which this one merges after, and those lost with their worker
-# (running, and nobody holds the claim), which are restarted and must merge first too.
-# Not those still queued: a worker waiting for one could hold the last free slot it needs.
+# (holds the claim of), which this one merges after, and those it owes their turn:
+# lost with their worker (running, and nobody holds the claim), to be restarted, or
+# queued again after giving way themselves (queued in the waiting phase). Not those
+# still queued otherwise: a worker waiting for one could hold the last free slot it needs.
 EARLIER_IMPORTS = f"""
-    SELECT count(*) FILTER (WHERE held), count(*) FILTER (WHERE NOT held AND lost)
+    SELECT count(*) FILTER (WHERE held), count(*) FILTER (WHERE NOT held AND owed)
     FROM (
         SELECT {claim_held("earlier.id")} AS held,
-               earlier.status = 'running' AND earlier.heartbeat_at IS NOT NULL AS lost
+               earlier.status = 'running' AND earlier.heartbeat_at IS NOT NULL
+               OR earlier.status = 'queued' AND earlier.phase = '{WAITING_PHASE}' AS owed
         FROM imports AS earlier JOIN imports AS this ON this.id = :import_id
         WHERE earlier.status IN ('queued', 'running')
           AND (earlier.created_at, earlier.id) < (this.created_at, this.id)

@@ -18,11 +18,13 @@ from product_importer.db import sync_engine
 from product_importer.imports import claims, recovery
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, WAITING_PHASE
+from product_importer.imports.staging_sql import EARLIER_IMPORTS
 from tests.imports.helpers import (
     completed_events,
     csv_bytes,
     late_failing_csv,
     products,
+    set_import,
     staging_tables,
     stored_import,
     upload,
@@ -176,25 +178,37 @@ async def _until_status(client: Any, import_id: str, status: str, within: float 
     raise AssertionError(f"import {import_id} was never {status}: {body}")
 
 
-async def test_a_later_import_gives_way_to_an_earlier_one_restarted_after_its_worker_died(
+async def test_later_imports_give_way_to_an_earlier_one_restarted_after_its_worker_died(
     client, worker
 ):
-    """The later import waits for the lost one to be restarted; when that takes long
-    (its wait may hold the slot the restart needs), it goes back to the queue, this
-    attempt uncounted, and applies after the restarted one."""
-    lost = _lost_with_its_worker(csv_bytes("sku,name", "R-1,From the earlier file"))
-    later = (await upload(client, csv_bytes("sku,name", "r-1,From the later file"))).json()["id"]
-    assert (await _waiting_or_final(client, later))["phase"] == WAITING_PHASE
-    gave_way = await _until_status(client, later, "queued")
-    assert (gave_way["attempts"], gave_way["progress"]) == (0, 0)
+    """The later imports wait for the lost one to be restarted; when that takes long
+    (their waits may hold the slots the restart needs), they go back to the queue, this
+    attempt uncounted, and apply after the restarted one, in upload order."""
+    lost = _lost_with_its_worker(csv_bytes("sku,name", "R-1,Earlier", "R-2,Earlier"))
+    second = (await upload(client, csv_bytes("sku,name", "r-1,Second", "r-2,Second"))).json()
+    assert (await _waiting_or_final(client, second["id"]))["phase"] == WAITING_PHASE
+    third = (await upload(client, csv_bytes("sku,name", "R-1,Third"))).json()
+    gave_way = await _until_status(client, second["id"], "queued")
+    assert (gave_way["phase"], gave_way["attempts"], gave_way["progress"]) == (WAITING_PHASE, 0, 0)
     assert products() == {}
     recovery.requeue_stalled()  # what the workers' sweep does every few seconds
-    earlier = await wait_final(client, str(lost))
-    final = await wait_final(client, later)
-    assert (earlier["status"], final["status"]) == ("completed", "completed")
-    assert earlier["finished_at"] < final["finished_at"]
-    assert final["attempts"] == 1
-    assert products()["r-1"][1] == "From the later file"
+    finals = [await wait_final(client, str(i)) for i in (lost, second["id"], third["id"])]
+    assert [final["status"] for final in finals] == ["completed"] * 3
+    assert [final["attempts"] for final in finals] == [2, 1, 1]
+    assert finals[0]["finished_at"] < finals[1]["finished_at"] < finals[2]["finished_at"]
+    assert {sku: row[1] for sku, row in products().items()} == {"r-1": "Third", "r-2": "Second"}
+
+
+def test_an_import_that_gave_way_is_owed_its_turn_and_one_never_started_is_not():
+    """Queued in the waiting phase, an import gave way and runs again shortly: later ones
+    wait for it. Queued otherwise, it may wait long for a worker: they go on."""
+    gave_way = stored_import(b"sku,name\n")
+    set_import(gave_way, status="queued", phase=WAITING_PHASE)
+    stored_import(b"sku,name\n")  # never started
+    later = stored_import(b"sku,name\n")
+    with sync_engine().connect() as conn:
+        running, owed = conn.execute(text(EARLIER_IMPORTS), {"import_id": str(later)}).one()
+    assert (running, owed) == (0, 1)
 
 
 async def test_an_earlier_import_still_queued_is_not_waited_for(client, worker):
