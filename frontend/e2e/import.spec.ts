@@ -199,7 +199,10 @@ test.describe('Story 1: import a CSV and watch it', () => {
       const shown = page.locator('section[aria-labelledby^="import-"]');
       await expect(shown).toHaveCount(2);
       await expect(shown.first()).toHaveAttribute('aria-labelledby', `import-${running.id}-title`);
-      await expect(pick).toBeFocused();
+      // The picked import's card is brought into view and read: its heading has the keyboard focus.
+      const picked = page.getByRole('region', { name: 'finished-before.csv' });
+      await expect(picked.getByRole('heading', { name: 'finished-before.csv' })).toBeFocused();
+      await expect(picked).toBeInViewport();
 
       // Cancelled through the API now: accepted only while it still runs, so the checks above saw
       // it running; and it does not run on into the next story.

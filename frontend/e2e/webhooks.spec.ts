@@ -131,7 +131,9 @@ test.describe('Story 4: webhooks', () => {
     // Disable with the switch. (A toast goes after 5 s: it is looked for first.)
     await card.getByRole('switch').click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook disabled.' })).toBeVisible();
-    await expect(card.getByRole('switch', { name: 'Disabled' })).toHaveAttribute('aria-checked', 'false');
+    // Its name stays "Enabled …" (off, it is read "Enabled, switch, off"); "Disabled" is shown beside it.
+    await expect(card.getByRole('switch', { name: 'Enabled' })).toHaveAttribute('aria-checked', 'false');
+    await expect(card.getByRole('switch')).toContainText('Disabled');
 
     // Delete, after a confirmation.
     await card.getByRole('button', { name: /^Delete/ }).click();

@@ -55,6 +55,21 @@ describe('ConfirmDialog', () => {
     expect(onConfirm).toHaveBeenCalledTimes(1);
   });
 
+  it('says what is expected when Enter is pressed on another word, in capitals when only the case differs', async () => {
+    const { onConfirm, user } = setup({ confirmationText: 'DELETE' });
+    const input = screen.getByLabelText(/type delete to confirm/i);
+    await user.type(input, 'delete{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Type DELETE in capitals\.$/);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(input).toHaveAccessibleDescription('Type DELETE in capitals.');
+
+    await user.clear(input);
+    expect(screen.queryByRole('alert')).toBeNull();
+    await user.type(input, 'remove{Enter}');
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Type DELETE to confirm\.$/);
+    expect(onConfirm).not.toHaveBeenCalled();
+  });
+
   it('keeps the typed word focusable, read-only, while the action runs', async () => {
     const { onConfirm, rerender, user } = setup({ confirmationText: 'DELETE' });
     const input = screen.getByLabelText(/type delete to confirm/i);

@@ -46,7 +46,10 @@ function ConfirmDialogContent({
   returnFocus,
 }: ConfirmDialogProps) {
   const [typed, setTyped] = useState('');
+  // Enter does nothing while the word does not match (confirm is disabled): what is expected is said.
+  const [mismatchTold, setMismatchTold] = useState(false);
   const inputId = useId();
+  const hintId = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const matches = !confirmationText || typed.trim() === confirmationText;
@@ -84,13 +87,26 @@ function ConfirmDialogContent({
               id={inputId}
               ref={inputRef}
               value={typed}
-              onChange={(event) => setTyped(event.target.value)}
+              onChange={(event) => {
+                setTyped(event.target.value);
+                setMismatchTold(false);
+              }}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' && !matches && !blocked) setMismatchTold(true);
+              }}
+              aria-invalid={mismatchTold || undefined}
+              aria-describedby={mismatchTold ? hintId : undefined}
               autoComplete="off"
               spellCheck={false}
               // Not disabled: the focus may be here (Enter confirms), and a disabled field drops it.
               readOnly={isLoading || blocked}
-              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
+              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm shadow-xs ring-1 ring-slate-500 ring-inset focus:ring-2 focus:ring-indigo-600 focus:outline-none"
             />
+            {mismatchTold && (
+              <p id={hintId} role="alert" className="text-sm text-red-700">
+                {confirmationHint(typed, confirmationText)}
+              </p>
+            )}
           </div>
         )}
         <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
@@ -104,4 +120,11 @@ function ConfirmDialogContent({
       </form>
     </Modal>
   );
+}
+
+/** What to type, told after Enter on something else: in capitals, when only their case differs. */
+function confirmationHint(typed: string, word: string): string {
+  const caseOnly = typed.trim().toLowerCase() === word.toLowerCase();
+  if (!caseOnly) return `Type ${word} to confirm.`;
+  return word === word.toUpperCase() ? `Type ${word} in capitals.` : `Type ${word} exactly as shown.`;
 }

@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useFocusFieldAtFault } from '@/hooks/use-focus-field-at-fault';
+import { useFieldsAtFaultMadeKnown } from '@/hooks/use-fields-at-fault';
 import { useUnsavedChangesGuard } from '@/hooks/use-unsaved-changes-guard';
 import { Button } from './button';
 import { ConfirmDialog } from './confirm-dialog';
@@ -49,7 +49,8 @@ export function FormModal({
   const [confirmingDiscard, setConfirmingDiscard] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
-  const submitEnded = useFocusFieldAtFault(formRef);
+  const errorSummaryRef = useRef<HTMLParagraphElement>(null);
+  const submitEnded = useFieldsAtFaultMadeKnown(formRef, errorSummaryRef);
   // Changes that can no longer be saved are not worth a question.
   const guarded = dirty && !closeOnly;
   const leaving = useUnsavedChangesGuard(guarded);
@@ -97,6 +98,8 @@ export function FormModal({
       }
     >
       <form ref={formRef} id={formId} onSubmit={submit} noValidate className="space-y-4">
+        {/* Filled after each submit refused for some fields (see `useFieldsAtFaultMadeKnown`). */}
+        <p ref={errorSummaryRef} aria-live="polite" className="sr-only" data-testid="field-error-summary" />
         {formError && <FormAlert>{formError}</FormAlert>}
         {/* Disabled once nothing can be saved: the fields say so, and keep what was typed. */}
         <fieldset disabled={closeOnly} className="min-w-0 space-y-4">

@@ -35,7 +35,7 @@ export function Pager({ caption, summary, pageSize, onPageChange, onPageSizeChan
             <select
               value={pageSize}
               onChange={(event) => onPageSizeChange(Number(event.target.value))}
-              className="rounded-md border-0 py-1 pr-7 pl-2 ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+              className="rounded-md border-0 py-1 pr-7 pl-2 ring-1 ring-slate-500 ring-inset focus:ring-2 focus:ring-indigo-600"
             >
               {pageSizeOptions.map((option) => (
                 <option key={option} value={option}>

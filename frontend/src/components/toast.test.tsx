@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { advance, fakeClock, realClock, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ToastProvider, useToast } from './toast';
 
-/** How long an error toast stays on screen. */
+/** How long an error toast stays on screen; an info toast. */
 const ERROR_SHOWN_MS = 9000;
+const INFO_SHOWN_MS = 5000;
 
 let toast: ReturnType<typeof useToast>;
 
@@ -75,6 +76,51 @@ describe('ToastProvider', () => {
   });
 });
 
+describe('ToastProvider while a toast is being read', () => {
+  beforeEach(() => {
+    fakeClock();
+    render(
+      <ToastProvider>
+        <button type="button">Elsewhere</button>
+        <Toaster />
+      </ToastProvider>,
+    );
+  });
+  afterEach(realClock);
+
+  it('keeps a hovered toast on screen, and lets it go a moment after the pointer leaves', async () => {
+    const user = setupUserOnFakeClock();
+    act(() => toast.info('Saved ABC-1.'));
+    await advance(INFO_SHOWN_MS - 500);
+    await user.hover(screen.getByTestId('toast'));
+    await advance(60_000);
+    expect(shownToasts()).toEqual(['Saved ABC-1.']);
+    await user.unhover(screen.getByTestId('toast'));
+    await advance(1999);
+    expect(shownToasts()).toEqual(['Saved ABC-1.']);
+    await advance(1);
+    expect(shownToasts()).toEqual([]);
+  });
+
+  it('keeps a toast on screen while the keyboard focus is in it, and runs its time on after', async () => {
+    act(() => toast.error('Could not save: Timeout'));
+    await advance(1000);
+    act(() => screen.getByRole('button', { name: 'Dismiss notification' }).focus());
+    await advance(60_000);
+    expect(shownToasts()).toEqual(['Could not save: Timeout']);
+    act(() => screen.getByRole('button', { name: 'Elsewhere' }).focus());
+    await advance(ERROR_SHOWN_MS - 1000 - 1);
+    expect(shownToasts()).toEqual(['Could not save: Timeout']);
+    await advance(1);
+    expect(shownToasts()).toEqual([]);
+  });
+
+  it('gives its Dismiss button a target of at least 24 by 24 pixels', () => {
+    act(() => toast.info('Saved ABC-1.'));
+    expect(screen.getByRole('button', { name: 'Dismiss notification' })).toHaveClass('min-h-6', 'min-w-6');
+  });
+});
+
 describe('ToastProvider keyboard focus', () => {
   beforeEach(() => {
     fakeClock();
@@ -82,6 +128,7 @@ describe('ToastProvider keyboard focus', () => {
       <ToastProvider>
         <main>
           <h1 tabIndex={-1}>Products</h1>
+          <button type="button">Save</button>
         </main>
         <Toaster />
       </ToastProvider>,
@@ -104,6 +151,17 @@ describe('ToastProvider keyboard focus', () => {
     expect(dismissButton('two')).toHaveFocus();
     await user.keyboard('{Enter}');
     expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
+  });
+
+  it('gives the focus of the last toast dismissed from the keyboard back to where it came from', async () => {
+    const user = setupUserOnFakeClock();
+    act(() => toast.info('Saved ABC-1.'));
+    act(() => screen.getByRole('button', { name: 'Save' }).focus());
+    await user.tab();
+    expect(dismissButton('Saved ABC-1.')).toHaveFocus();
+    await user.keyboard('{Enter}');
+    expect(shownToasts()).toEqual([]);
+    expect(screen.getByRole('button', { name: 'Save' })).toHaveFocus();
   });
 
   it('keeps the focus on a toast when a repeated toast replaces the one that had it', () => {

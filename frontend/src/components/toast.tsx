@@ -1,6 +1,18 @@
-import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FocusEvent,
+  type ReactNode,
+} from 'react';
 import { createPortal } from 'react-dom';
 import { pageHeading } from './focus-after-removal';
+import { isFocusable } from './modal-stack';
 
 export type ToastKind = 'success' | 'error' | 'info';
 type ToastItem = { id: number; kind: ToastKind; message: string };
@@ -16,6 +28,13 @@ const ToastContext = createContext<ToastApi | null>(null);
 
 const DURATION_MS: Record<ToastKind, number> = { success: 5000, info: 5000, error: 9000 };
 
+/** Left to a toast once the pointer or the focus leaves it: one held until its last moment would
+ * otherwise vanish as it is let go, before it could be read again. */
+const MIN_LEFT_AFTER_HOLD_MS = 2000;
+
+/** A toast's time on screen: running down, or held (hovered, or holding the focus) with some left. */
+type Countdown = { timer: number; endsAt: number } | { leftMs: number };
+
 /** More would cover the page: the oldest makes way. */
 const MAX_SHOWN = 3;
 
@@ -29,50 +48,80 @@ const styles: Record<ToastKind, string> = {
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastItem[]>([]);
   // What is on screen, for `show` to find a toast identical to a new one and replace it (not from
-  // inside a state update, which may run twice); and each toast's timer.
+  // inside a state update, which may run twice); and each toast's countdown.
   const shown = useRef<ToastItem[]>([]);
-  const timers = useRef(new Map<number, number>());
+  const countdowns = useRef(new Map<number, Countdown>());
   const nextId = useRef(1);
   const region = useRef<HTMLDivElement>(null);
-  // The place, among the cards, of a toast that goes while holding the keyboard focus.
+  // The place, among the cards, of a toast that goes while holding the keyboard focus; and the
+  // element the focus came from into the toasts, where it goes back once none is left to take it.
   const focusLostAt = useRef<number | null>(null);
+  const focusCameFrom = useRef<HTMLElement | null>(null);
 
   useLayoutEffect(() => {
     const place = focusLostAt.current;
     if (place === null) return;
     focusLostAt.current = null;
     // The focus would drop to the page's body: it goes to the toast now in that place, else the
-    // last one, else the page's heading.
+    // last one, else back where it came from, else to the page's heading.
     const buttons = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-dismiss]') ?? [])];
-    (buttons[Math.min(place, buttons.length - 1)] ?? pageHeading())?.focus();
+    const cameFrom = isFocusable(focusCameFrom.current) ? focusCameFrom.current : null;
+    (buttons[Math.min(place, buttons.length - 1)] ?? cameFrom ?? pageHeading())?.focus();
   }, [toasts]);
 
-  const showOnly = useCallback((next: ToastItem[]) => {
-    const cards = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-id]') ?? [])];
-    const focused = cards.findIndex((card) => card.contains(document.activeElement));
-    if (focused >= 0 && !next.some((toast) => String(toast.id) === cards[focused].dataset.toastId)) {
-      focusLostAt.current = focused;
-    }
-    for (const [id, timer] of timers.current) {
-      if (next.some((toast) => toast.id === id)) continue;
-      window.clearTimeout(timer);
-      timers.current.delete(id);
-    }
-    shown.current = next;
-    setToasts(next);
+  const rememberWhereFocusCameFrom = useCallback((event: FocusEvent<HTMLElement>) => {
+    const from = event.relatedTarget;
+    if (from instanceof HTMLElement && !event.currentTarget.contains(from)) focusCameFrom.current = from;
   }, []);
+
+  const stopCountdown = useCallback((id: number) => {
+    const countdown = countdowns.current.get(id);
+    if (countdown && 'timer' in countdown) window.clearTimeout(countdown.timer);
+    countdowns.current.delete(id);
+  }, []);
+
+  const showOnly = useCallback(
+    (next: ToastItem[]) => {
+      const cards = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-id]') ?? [])];
+      const focused = cards.findIndex((card) => card.contains(document.activeElement));
+      if (focused >= 0 && !next.some((toast) => String(toast.id) === cards[focused].dataset.toastId)) {
+        focusLostAt.current = focused;
+      }
+      for (const id of countdowns.current.keys()) {
+        if (!next.some((toast) => toast.id === id)) stopCountdown(id);
+      }
+      shown.current = next;
+      setToasts(next);
+    },
+    [stopCountdown],
+  );
 
   const dismiss = useCallback(
     (id: number) => showOnly(shown.current.filter((toast) => toast.id !== id)),
     [showOnly],
   );
 
-  const startTimer = useCallback(
-    (toast: ToastItem) => {
-      window.clearTimeout(timers.current.get(toast.id));
-      timers.current.set(toast.id, window.setTimeout(() => dismiss(toast.id), DURATION_MS[toast.kind]));
+  const runCountdown = useCallback(
+    (id: number, leftMs: number) => {
+      stopCountdown(id);
+      countdowns.current.set(id, { timer: window.setTimeout(() => dismiss(id), leftMs), endsAt: Date.now() + leftMs });
     },
-    [dismiss],
+    [dismiss, stopCountdown],
+  );
+
+  const hold = useCallback((id: number) => {
+    const countdown = countdowns.current.get(id);
+    if (!countdown || !('timer' in countdown)) return;
+    window.clearTimeout(countdown.timer);
+    countdowns.current.set(id, { leftMs: countdown.endsAt - Date.now() });
+  }, []);
+
+  const release = useCallback(
+    (id: number) => {
+      const countdown = countdowns.current.get(id);
+      if (countdown && 'leftMs' in countdown) runCountdown(id, Math.max(countdown.leftMs, MIN_LEFT_AFTER_HOLD_MS));
+    },
+    [runCountdown],
   );
 
   const show = useCallback(
@@ -83,9 +132,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       const others = shown.current.filter((toast) => toast.kind !== kind || toast.message !== message);
       const toast = { id: nextId.current++, kind, message };
       showOnly([...others.slice(-(MAX_SHOWN - 1)), toast]);
-      startTimer(toast);
+      runCountdown(toast.id, DURATION_MS[kind]);
     },
-    [showOnly, startTimer],
+    [showOnly, runCountdown],
   );
 
   const api = useMemo<ToastApi>(
@@ -104,20 +153,21 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       {createPortal(
         <div
           ref={region}
+          onFocus={rememberWhereFocusCameFrom}
           className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
         >
           <div role="status" aria-live="polite" className="contents">
             {toasts
               .filter((toast) => toast.kind !== 'error')
               .map((toast) => (
-                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} />
+                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} onHold={hold} onRelease={release} />
               ))}
           </div>
           <div role="alert" aria-live="assertive" className="contents">
             {toasts
               .filter((toast) => toast.kind === 'error')
               .map((toast) => (
-                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} />
+                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} onHold={hold} onRelease={release} />
               ))}
           </div>
         </div>,
@@ -127,19 +177,41 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
 }
 
-function ToastCard({ toast, onDismiss }: { toast: ToastItem; onDismiss: (id: number) => void }) {
+type ToastCardProps = {
+  toast: ToastItem;
+  onDismiss: (id: number) => void;
+  /** The toast is hovered or holds the focus: its time stops running until `onRelease`. */
+  onHold: (id: number) => void;
+  onRelease: (id: number) => void;
+};
+
+function ToastCard({ toast, onDismiss, onHold, onRelease }: ToastCardProps) {
+  const [hovered, setHovered] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const held = hovered || focused;
+
+  useEffect(() => {
+    if (!held) return;
+    onHold(toast.id);
+    return () => onRelease(toast.id);
+  }, [held, toast.id, onHold, onRelease]);
+
   return (
     <div
       data-testid="toast"
       data-kind={toast.kind}
       data-toast-id={toast.id}
+      onMouseEnter={() => setHovered(true)}
+      onMouseLeave={() => setHovered(false)}
+      onFocus={() => setFocused(true)}
+      onBlur={(event) => setFocused(event.currentTarget.contains(event.relatedTarget))}
       className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-md border-l-4 px-4 py-3 text-sm shadow-lg ring-1 ring-slate-200 ${styles[toast.kind]}`}
     >
       <p className="min-w-0 flex-1 wrap-anywhere">{toast.message}</p>
       <button
         type="button"
         onClick={() => onDismiss(toast.id)}
-        className="rounded px-1 text-current opacity-70 hover:opacity-100"
+        className="-my-0.5 inline-flex min-h-6 min-w-6 items-center justify-center rounded text-current opacity-70 hover:opacity-100"
         aria-label="Dismiss notification"
         data-toast-dismiss
       >

@@ -10,8 +10,8 @@ describe('ImportsHistory', () => {
     const other = importFactory({ id: '00000000-0000-4000-8000-000000000027', filename: 'other.csv', status: 'completed' });
     mockFetch([{ path: '/api/v1/imports', body: { items: [shown, other], total: 2, page: 1, page_size: 10 } }]);
     renderWithProviders(<ImportsHistory />, { url: '/?import=00000000-0000-4000-8000-000000000030' });
-    const shownRow = (await screen.findByRole('button', { name: 'shown.csv' })).closest('tr')!;
-    const otherRow = within(screen.getByRole('table')).getByRole('button', { name: 'other.csv' }).closest('tr')!;
+    const shownRow = (await screen.findByRole('button', { name: 'Show import shown.csv' })).closest('tr')!;
+    const otherRow = within(screen.getByRole('table')).getByRole('button', { name: 'Show import other.csv' }).closest('tr')!;
     expect(shownRow).toHaveAttribute('aria-current', 'true');
     expect(otherRow).not.toHaveAttribute('aria-current');
   });
@@ -27,7 +27,7 @@ describe('ImportsHistory', () => {
     });
     mockFetch([{ path: '/api/v1/imports', body: { items: [reimport], total: 1, page: 1, page_size: 10 } }]);
     renderWithProviders(<ImportsHistory />);
-    const row = (await screen.findByRole('button', { name: 'again.csv' })).closest('tr')!;
+    const row = (await screen.findByRole('button', { name: 'Show import again.csv' })).closest('tr')!;
     expect(screen.getByRole('columnheader', { name: 'Created / updated / unchanged / skipped' })).toBeInTheDocument();
     expect(within(row).getByTestId('import-outcome')).toHaveTextContent(/^0 \/ 0 \/ 474,813 \/ 0$/);
     // Phones hide that column: a line under the file's name says the same.

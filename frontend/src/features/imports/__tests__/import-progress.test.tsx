@@ -176,6 +176,24 @@ describe('ImportProgress', () => {
     expect(screen.getByRole('progressbar').firstElementChild).toHaveClass('bg-emerald-600');
   });
 
+  it('announces how an import came out once it ends, in place of its phase', () => {
+    const running = importFactory({ total_rows: 2_000 });
+    const { rerender } = render(<ImportProgress item={running} />);
+    const announced = screen.getByTestId('import-phase');
+    expect(announced).toHaveAttribute('aria-live', 'polite');
+
+    const ended = { status: 'completed' as const, phase: 'completed', progress: 100, processed_rows: 2_000 };
+    rerender(<ImportProgress item={{ ...running, ...ended, created: 1_998, skipped: 2 }} />);
+    expect(announced).toHaveTextContent(/^DoneImport complete: 1,998 created, 2 rows skipped\.$/);
+    expect(within(announced).getByText('Done')).toHaveAttribute('aria-hidden', 'true');
+
+    rerender(<ImportProgress item={{ ...running, ...ended, total_rows: 0, processed_rows: 0 }} />);
+    expect(announced).toHaveTextContent('Import ended. Nothing was imported: the file has no data rows, only a header.');
+
+    rerender(<ImportProgress item={{ ...running, status: 'cancelled', phase: 'cancelled' }} />);
+    expect(announced).toHaveTextContent('Import cancelled: nothing was changed.');
+  });
+
   it('warns, instead of telling a success, when every row was skipped', () => {
     const item = importFactory({ status: 'completed', progress: 100, total_rows: 2, processed_rows: 2, skipped: 2 });
     render(<ImportProgress item={item} />);

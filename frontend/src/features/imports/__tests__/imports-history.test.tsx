@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
@@ -35,12 +35,15 @@ function renderImportPage(items: (typeof running)[], url = '/') {
 }
 
 describe('picking an import in the history', () => {
+  // jsdom lays nothing out, and has no scrolling of its own.
+  const scrollIntoView = vi.fn();
   beforeEach(() => {
-    vi.spyOn(window, 'scrollTo').mockImplementation(() => undefined);
+    Element.prototype.scrollIntoView = scrollIntoView;
   });
 
   afterEach(() => {
-    vi.restoreAllMocks();
+    scrollIntoView.mockReset();
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
   });
 
   it('shows it after the running import, which stays in view', async () => {
@@ -50,11 +53,8 @@ describe('picking an import in the history', () => {
     expect(await screen.findByRole('region', { name: 'running.csv' })).toBeInTheDocument();
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028$/));
 
-    const pick = await screen.findByRole('button', { name: 'done.csv' });
-    await user.click(pick);
+    await user.click(await screen.findByRole('button', { name: 'Show import done.csv' }));
     expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete.');
-    // The history's row is not drawn again: the keyboard focus stays on the file's name.
-    expect(pick).toHaveFocus();
     expect(screen.getByRole('region', { name: 'running.csv' })).toHaveTextContent('Saving products');
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028&import=00000000-0000-4000-8000-000000000006$/);
     const shown = screen.getAllByRole('region').map((region) => region.getAttribute('aria-labelledby'));
@@ -66,19 +66,38 @@ describe('picking an import in the history', () => {
     renderImportPage([done, older], '/?import=00000000-0000-4000-8000-000000000006');
     expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete.');
 
-    await user.click(await screen.findByRole('button', { name: 'older.csv' }));
+    await user.click(await screen.findByRole('button', { name: 'Show import older.csv' }));
     expect(await screen.findByRole('region', { name: 'older.csv' })).toBeInTheDocument();
     expect(screen.queryByRole('region', { name: 'done.csv' })).toBeNull();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000005$/);
+  });
+
+  it("scrolls the import's card into view and gives its heading the keyboard focus, to be read", async () => {
+    const user = userEvent.setup();
+    renderImportPage([done, older], '/?import=00000000-0000-4000-8000-000000000006');
+    const pick = await screen.findByRole('button', { name: 'Show import older.csv' });
+    // The visible file name is part of the name: it can be spoken to pick the import.
+    expect(pick).toHaveTextContent(/^Show import older\.csv$/);
+    pick.focus();
+    await user.keyboard('{Enter}');
+    const card = await screen.findByRole('region', { name: 'older.csv' });
+    await waitFor(() => expect(within(card).getByRole('heading', { name: 'older.csv' })).toHaveFocus());
+    expect(scrollIntoView.mock.contexts).toEqual([card]);
+
+    // Asked for again, it is brought back into view.
+    pick.focus();
+    await user.keyboard('{Enter}');
+    await waitFor(() => expect(within(card).getByRole('heading', { name: 'older.csv' })).toHaveFocus());
+    expect(scrollIntoView).toHaveBeenCalledTimes(2);
   });
 });
 
 describe('the history of imports', () => {
   it('names the link to an error report by what it downloads, not by its count alone', async () => {
     renderImportPage([{ ...done, skipped: 561 }]);
-    expect(await screen.findByRole('link', { name: 'Download the error report: 561 skipped rows' })).toHaveAttribute(
-      'href',
-      expect.stringContaining(`/imports/${done.id}/errors`),
-    );
+    const link = await screen.findByRole('link', { name: 'Download the 561 skipped rows of done.csv' });
+    expect(link).toHaveAttribute('href', expect.stringContaining(`/imports/${done.id}/errors`));
+    // A target of at least 24 by 24 pixels, not the count's own few.
+    expect(link).toHaveClass('min-h-6', 'min-w-6');
   });
 });

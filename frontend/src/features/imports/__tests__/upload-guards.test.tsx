@@ -108,4 +108,11 @@ describe('the drop zone', () => {
     expect(screen.getByText('Drag a CSV file (.csv or .txt) here, or')).toBeInTheDocument();
     expect(screen.getByLabelText('Choose a CSV file (.csv or .txt)')).toHaveAttribute('accept', expect.stringContaining('.txt'));
   });
+
+  it('offers dragging only where a file can be dragged: not on a narrow screen nor a touch screen', () => {
+    mockFetch([NO_IMPORTS]);
+    renderWithProviders(<ImportPanel />);
+    expect(screen.getByText('Drag a CSV file (.csv or .txt) here, or')).toHaveClass('max-sm:hidden', 'pointer-coarse:hidden');
+    expect(screen.getByText('Choose a CSV file (.csv or .txt)')).not.toHaveClass('max-sm:hidden');
+  });
 });

@@ -74,7 +74,8 @@ export function FileDropZone({ onFile, pending = false, inputRef }: FileDropZone
       <svg viewBox="0 0 24 24" className="size-10 text-slate-400" fill="none" stroke="currentColor" strokeWidth="1.5" aria-hidden="true">
         <path strokeLinecap="round" strokeLinejoin="round" d="M12 16V4m0 0-4 4m4-4 4 4M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2" />
       </svg>
-      <p className="text-sm text-slate-700">
+      {/* Nothing is dragged on a phone or a touch screen: there the button alone says what to do. */}
+      <p className="text-sm text-slate-700 max-sm:hidden pointer-coarse:hidden">
         Drag a CSV file (.csv or .txt) here, or
       </p>
       <input

@@ -21,7 +21,7 @@ import { WatchedImport } from './watched-import';
  * showing it.
  */
 export function ImportPanel() {
-  const { ids: watchedIds, show, pin } = useWatchedImports();
+  const { ids: watchedIds, show, pin, focusRequest } = useWatchedImports();
   const streamedIds = useStreamedImports(watchedIds);
   const activeImports = useActiveImports();
   const hasWatched = watchedIds.length > 0;
@@ -105,6 +105,7 @@ export function ImportPanel() {
           onRetry={retry}
           uploading={upload !== null}
           justStarted={id === startedId}
+          focusRequestKey={focusRequest?.id === id ? focusRequest.key : undefined}
         />
       ))}
       {upload && (

@@ -9,7 +9,7 @@ import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
 import { CancelImport } from './cancel-import';
 import { describePhase, ImportStatusBadge, isWaitingPhase } from './import-status';
-import { ImportSummary } from './import-summary';
+import { ImportSummary, outcomeAnnouncement } from './import-summary';
 
 type ImportProgressProps = {
   item: Import;
@@ -20,6 +20,9 @@ type ImportProgressProps = {
   isRetryPending?: boolean;
   /** Just started from this page: take the keyboard focus if the control that had it is gone. */
   takeLostFocus?: boolean;
+  /** Scroll the card into view and give its heading the keyboard focus, whenever this changes
+   * (each time the import is asked for, e.g. picked in the history). */
+  focusRequestKey?: string;
   /** How the import is kept current: polling and a pause are shown while it runs. */
   connection?: ImportConnection;
   /** Why the last check for updates failed: what is shown may be out of date. */
@@ -33,6 +36,7 @@ export function ImportProgress({
   onRetry,
   isRetryPending = false,
   takeLostFocus = false,
+  focusRequestKey,
   connection,
   updateFailure,
 }: ImportProgressProps) {
@@ -42,6 +46,9 @@ export function ImportProgress({
   const updatesStopped = connection === 'paused' || Boolean(updateFailure);
   const left = useSecondsLeft(item, active && !updatesStopped);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
+  const phase = cancelling ? 'Cancelling…' : describePhase(item.phase, item.status);
+  const outcome = outcomeAnnouncement(item);
+  const card = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const titleId = `import-${item.id}-title`;
 
@@ -52,8 +59,16 @@ export function ImportProgress({
     }
   }, [takeLostFocus]);
 
+  useEffect(() => {
+    if (!focusRequestKey) return;
+    // The whole card, not only its heading, comes into view; the focus has it read out.
+    card.current?.scrollIntoView({ block: 'nearest' });
+    heading.current?.focus({ preventScroll: true });
+  }, [focusRequestKey]);
+
   return (
     <section
+      ref={card}
       aria-labelledby={titleId}
       className="space-y-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:p-5"
     >
@@ -94,9 +109,17 @@ export function ImportProgress({
 
       <div className="space-y-2">
         <div className="flex items-baseline justify-between gap-2 text-sm">
-          {/* Only the phase is announced: percent and counters change too often to read out. */}
+          {/* Only the phase is announced: percent and counters change too often to read out. Once
+              the import has ended, how it came out is announced instead of "Done". */}
           <p className="font-medium text-slate-800" data-testid="import-phase" aria-live="polite">
-            {cancelling ? 'Cancelling…' : describePhase(item.phase, item.status)}
+            {outcome ? (
+              <>
+                <span aria-hidden="true">{phase}</span>
+                <span className="sr-only">{outcome}</span>
+              </>
+            ) : (
+              phase
+            )}
           </p>
           <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
             {percent}%

@@ -44,6 +44,22 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
+/** How an import that ended came out, for a screen reader to be told once (a failure is told by
+ * its alert): what its summary says, with the counts that are not zero. */
+export function outcomeAnnouncement(item: Import): string | null {
+  if (item.status === 'cancelled') return 'Import cancelled: nothing was changed.';
+  if (item.status !== 'completed') return null;
+  if (appliedRows(item) === 0) return `Import ended. ${summaryHeadline(item, false)}`;
+  const counts: [number, string][] = [
+    [item.created, 'created'],
+    [item.updated, 'updated'],
+    [item.unchanged, 'unchanged'],
+  ];
+  const parts = counts.filter(([count]) => count > 0).map(([count, label]) => `${formatNumber(count)} ${label}`);
+  if (item.skipped > 0) parts.push(`${skippedRows(item.skipped)} skipped`);
+  return `Import complete: ${parts.join(', ')}.`;
+}
+
 /** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
  * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
 function summaryHeadline(item: Import, applied: boolean): string {

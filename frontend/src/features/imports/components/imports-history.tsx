@@ -39,14 +39,11 @@ export function ImportsHistory() {
               <button
                 type="button"
                 className="max-w-48 truncate text-left font-medium text-indigo-700 underline-offset-2 hover:underline sm:max-w-xs"
-                onClick={() => {
-                  // Shown after the imports still running, which stay in view (as a new upload is).
-                  show(info.row.original.id);
-                  window.scrollTo({ top: 0, behavior: 'smooth' });
-                }}
-                title={`Show ${info.getValue()}`}
+                // Shown after the imports still running, which stay in view (as a new upload is).
+                onClick={() => show(info.row.original.id, { focus: true })}
+                title={`Show import ${info.getValue()}`}
               >
-                {info.getValue()}
+                <span className="sr-only">Show import</span> {info.getValue()}
               </button>
               <CompactOutcome item={info.row.original} />
             </>
@@ -76,8 +73,8 @@ export function ImportsHistory() {
                   <a
                     href={getImportErrorsUrl(item.id)}
                     download
-                    aria-label={`Download the error report: ${formatNumber(item.skipped)} skipped rows`}
-                    className="text-indigo-700 underline"
+                    aria-label={`Download the ${skippedRows(item.skipped)} of ${item.filename}`}
+                    className="inline-flex min-h-6 min-w-6 items-center justify-center text-indigo-700 underline"
                   >
                     {formatNumber(item.skipped)}
                   </a>
@@ -118,6 +115,10 @@ export function ImportsHistory() {
       isCurrentRow={(row) => shownIds.includes(row.id)}
     />
   );
+}
+
+function skippedRows(count: number): string {
+  return `${formatNumber(count)} skipped ${count === 1 ? 'row' : 'rows'}`;
 }
 
 /** The counts for phones, where the column of counts is hidden: only those that are not zero

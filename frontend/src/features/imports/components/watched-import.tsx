@@ -17,6 +17,8 @@ type WatchedImportProps = {
   uploading: boolean;
   /** Started from this page just now (see `ImportProgress`). */
   justStarted: boolean;
+  /** Asked for from the history (see `ImportProgress`). */
+  focusRequestKey?: string;
 };
 
 function LoadFailure({ error, onRetry }: { error: Error; onRetry: () => void }) {
@@ -36,7 +38,7 @@ function LoadFailure({ error, onRetry }: { error: Error; onRetry: () => void }) 
 }
 
 /** One import on the Import page, kept current (see `useLiveImport`). */
-export function WatchedImport({ id, streamed, onRetry, uploading, justStarted }: WatchedImportProps) {
+export function WatchedImport({ id, streamed, onRetry, uploading, justStarted, focusRequestKey }: WatchedImportProps) {
   const { item, error, connection, refetch } = useLiveImport(id, { stream: streamed });
   const cancelImport = useCancelImport();
   const toast = useToast();
@@ -67,6 +69,7 @@ export function WatchedImport({ id, streamed, onRetry, uploading, justStarted }:
       onRetry={() => onRetry(item)}
       isRetryPending={uploading}
       takeLostFocus={justStarted}
+      focusRequestKey={focusRequestKey}
     />
   );
 }

@@ -1,10 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { useLocation, useSearchParams } from 'react-router-dom';
 import { getCachedImport } from '../api/import-cache';
 import { isActive } from '../api/status';
 
 const IMPORT_PARAM = 'import';
+/** In the history entry's state: the import to scroll into view and give the keyboard focus. */
+const FOCUS_STATE = 'focusImport';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The imports the URL names; a malformed id (from a hand-made link) names none: the API would
@@ -21,11 +23,20 @@ function watching(params: URLSearchParams, ids: readonly string[]): URLSearchPar
   return next;
 }
 
+/** The import the navigation to this entry asked to give the keyboard focus, with the entry's key:
+ * asked again for the same import, the key tells the new request from the one already met. */
+function focusRequestOf(location: { state: unknown; key: string }): { id: string; key: string } | null {
+  const state = location.state as Record<string, unknown> | null;
+  const id = state?.[FOCUS_STATE];
+  return typeof id === 'string' ? { id, key: location.key } : null;
+}
+
 /**
  * The imports on the Import page, kept in the URL (`?import=<id>`, repeated). `show(id)` adds one
  * after those still queued or running, which stay in view; finished ones make way (a new upload's
- * import and one picked in the history alike). `pin(ids)` puts these in the URL, replacing its
- * entry in the browser's history.
+ * import and one picked in the history alike); with `focus`, it asks for its card to be scrolled
+ * into view and given the keyboard focus (`focusRequest`). `pin(ids)` puts these in the URL,
+ * replacing its entry in the browser's history.
  */
 export function useWatchedImports() {
   const [params, setParams] = useSearchParams();
@@ -39,13 +50,16 @@ export function useWatchedImports() {
   });
 
   const show = useCallback(
-    (id: string) =>
-      latest.current((current) => {
-        const stillActive = watchedIds(current).filter(
-          (each) => each !== id && isActive(getCachedImport(queryClient, each)),
-        );
-        return watching(current, [...stillActive, id]);
-      }),
+    (id: string, { focus = false }: { focus?: boolean } = {}) =>
+      latest.current(
+        (current) => {
+          const stillActive = watchedIds(current).filter(
+            (each) => each !== id && isActive(getCachedImport(queryClient, each)),
+          );
+          return watching(current, [...stillActive, id]);
+        },
+        { state: focus ? { [FOCUS_STATE]: id } : null },
+      ),
     [queryClient],
   );
 
@@ -60,5 +74,7 @@ export function useWatchedImports() {
     if (hasMalformed) latest.current((current) => watching(current, watchedIds(current)), { replace: true });
   }, [hasMalformed]);
 
-  return { ids, show, pin };
+  const focusRequest = focusRequestOf(useLocation());
+
+  return { ids, show, pin, focusRequest };
 }

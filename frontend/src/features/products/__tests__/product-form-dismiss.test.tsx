@@ -182,6 +182,37 @@ describe('ProductFormModal refused for a field', () => {
   });
 });
 
+describe('ProductFormModal refused for several fields', () => {
+  it('tells a screen reader every field at fault, again on each submit, while the focus stays in one of them', async () => {
+    const { calls } = mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
+    const dialog = screen.getByRole('dialog', { name: 'New product' });
+    const sku = within(dialog).getByLabelText(/^SKU/);
+    const name = within(dialog).getByLabelText(/^Name/);
+    await user.click(within(dialog).getByRole('button', { name: 'Create product' }));
+    const summary = within(dialog).getByTestId('field-error-summary');
+    expect(summary).toHaveAttribute('aria-live', 'polite');
+    expect(summary).toHaveTextContent(/^2 fields need attention: SKU, Name\.$/);
+    expect(sku).toHaveFocus();
+    for (const field of [sku, name]) {
+      expect(field).toHaveAttribute('aria-invalid', 'true');
+      expect(field).toHaveAccessibleDescription(/is required\.$/);
+    }
+
+    // Submitted from the name, still at fault: the focus stays there, and the summary is said
+    // anew. (A click on the button would move the focus to it.)
+    await user.type(sku, 'ABC-1');
+    const said = summary.firstChild;
+    await user.click(name);
+    act(() => within(dialog).getByRole('button', { name: 'Create product' }).click());
+    await waitFor(() => expect(summary.firstChild).not.toBe(said));
+    expect(summary).toHaveTextContent(/^1 field needs attention: Name\.$/);
+    expect(name).toHaveFocus();
+    expect(calls).toHaveLength(0);
+  });
+});
+
 describe('ProductFormModal of a product deleted elsewhere, only Close left', () => {
   /** The edit dialog of product 12, its name changed, after a save found it deleted elsewhere;
    * opened after coming from the Import page. */

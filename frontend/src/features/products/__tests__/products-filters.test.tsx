@@ -16,6 +16,21 @@ describe('ProductsFilters', () => {
   beforeEach(fakeClock);
   afterEach(realClock);
 
+  it('counts a sort other than the default among what is active, on the button that folds them away', () => {
+    renderWithProviders(<ProductsFilters />, { url: '/products?sort=-updated_at' });
+    expect(screen.getByRole('button', { name: 'Filters and sort (1 active)' })).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it('counts each filter and the sort', () => {
+    renderWithProviders(<ProductsFilters />, { url: '/products?sku=KET&is_active=true&sort=name' });
+    expect(screen.getByRole('button', { name: 'Filters and sort (3 active)' })).toBeInTheDocument();
+  });
+
+  it("draws the selects' edges dark enough to see against white (slate-500, 4.76:1)", () => {
+    renderWithProviders(<ProductsFilters />, { url: '/products' });
+    for (const select of screen.getAllByRole('combobox')) expect(select).toHaveClass('ring-slate-500');
+  });
+
   it('adds one history entry per search, not one per pause in the typing', async () => {
     const user = setupUserOnFakeClock();
     const { router } = renderWithProviders(<ProductsFilters />, { url: '/products?page=3' });

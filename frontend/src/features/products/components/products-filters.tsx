@@ -24,7 +24,8 @@ export function ProductsFilters() {
   const [open, setOpen] = useState(false);
   // Clearing starts the text boxes afresh: a search typed but not yet sent is dropped with the rest.
   const [clears, setClears] = useState(0);
-  const activeCount = [filters.sku, filters.name, filters.description, filters.is_active].filter(
+  // A sort other than the default counts too: folded away on a phone, it would go unseen.
+  const activeCount = [filters.sku, filters.name, filters.description, filters.is_active, query.sort].filter(
     (value) => value !== undefined,
   ).length;
   const status = filters.is_active === undefined ? '' : String(filters.is_active);
@@ -91,7 +92,7 @@ export function ProductsFilters() {
             onChange={(event) =>
               setFilter('is_active', event.target.value === '' ? undefined : event.target.value === 'true')
             }
-            className="block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+            className="block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm shadow-xs ring-1 ring-slate-500 ring-inset focus:ring-2 focus:ring-indigo-600"
           >
             <option value="">Active and inactive</option>
             <option value="true">Active only</option>
@@ -107,7 +108,7 @@ export function ProductsFilters() {
             id={sortId}
             value={query.sort ?? ''}
             onChange={(event) => update({ sort: (event.target.value || undefined) as ProductSort | undefined })}
-            className="block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-indigo-600"
+            className="block w-full rounded-md border-0 py-2 pr-8 pl-3 text-sm shadow-xs ring-1 ring-slate-500 ring-inset focus:ring-2 focus:ring-indigo-600"
           >
             <option value="">Default order</option>
             {PRODUCT_SORTS.map((sort) => (

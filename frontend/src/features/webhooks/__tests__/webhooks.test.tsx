@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
@@ -109,6 +109,32 @@ describe('WebhookFormModal', () => {
   });
 });
 
+describe('WebhookFormModal refused for several fields', () => {
+  it('tells a screen reader each field at fault once, a group of boxes by its legend', async () => {
+    mockFetch([]);
+    const user = userEvent.setup();
+    renderWithProviders(<WebhookFormModal open onClose={() => undefined} />);
+    const dialog = screen.getByRole('dialog', { name: 'Add webhook' });
+    const url = within(dialog).getByLabelText(/endpoint url/i);
+    await user.type(url, 'not a url');
+    await user.click(within(dialog).getByRole('checkbox', { name: /import\.completed/ }));
+    await user.click(within(dialog).getByRole('checkbox', { name: /import\.failed/ }));
+    // Submitted while the focus is in the URL. (A click on the button would move the focus to it.)
+    await user.click(url);
+    act(() => within(dialog).getByRole('button', { name: 'Add webhook' }).click());
+    const summary = within(dialog).getByTestId('field-error-summary');
+    await waitFor(() =>
+      expect(summary).toHaveTextContent(
+        /^2 fields need attention: Endpoint URL, Events\.$/,
+      ),
+    );
+    expect(summary).toHaveAttribute('aria-live', 'polite');
+    expect(url).toHaveFocus();
+    expect(url).toHaveAttribute('aria-invalid', 'true');
+    expect(url).toHaveAccessibleDescription('Enter a full http:// or https:// URL.');
+  });
+});
+
 describe('WebhookFormModal editing', () => {
   const webhook = webhookFactory({
     id: 21,
@@ -147,13 +173,16 @@ describe('WebhookFormModal editing', () => {
 });
 
 describe('WebhooksList', () => {
-  it("names each card's enable switch after its webhook", async () => {
+  it("names each card's enable switch after its webhook, the same name on or off", async () => {
     const on = webhookFactory({ url: 'https://hooks.test/orders' });
     const off = webhookFactory({ url: 'https://hooks.test/stock', enabled: false });
     mockFetch([{ path: '/api/v1/webhooks', body: [on, off] }]);
     renderWithProviders(<WebhooksList />);
     expect(await screen.findByRole('switch', { name: 'Enabled https://hooks.test/orders' })).toBeChecked();
-    expect(screen.getByRole('switch', { name: 'Disabled https://hooks.test/stock' })).not.toBeChecked();
+    // Off, it says "Disabled" beside it, but is not named so: it would be read "Disabled, switch, off".
+    const offSwitch = screen.getByRole('switch', { name: 'Enabled https://hooks.test/stock' });
+    expect(offSwitch).not.toBeChecked();
+    expect(offSwitch).toHaveTextContent('Disabled');
   });
 
   it("gives the keyboard focus, after a delete, to the next card's Delete, else the previous card's, else the heading", async () => {
