@@ -230,7 +230,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     if args.url is None and from_environment:
         url, named = from_environment, "PRODUCT_IMPORTER_URL"
     else:
-        url, named = args.url or DEFAULT_API_URL, "--url"
+        url, named = DEFAULT_API_URL if args.url is None else args.url, "--url"
     raise SystemExit(run_import_command(args.file, url, args.token, named))
 
 

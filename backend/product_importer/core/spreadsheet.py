@@ -11,8 +11,11 @@ and PostgreSQL writes the downloads' cells with them (`COPY … TO STDOUT`).
 
 from product_importer.core.sql_literals import unicode_literal
 
-# The most characters a spreadsheet cell holds (Excel's limit; others hold more).
-CELL_MAX_CHARS = 32_767
+# The most a spreadsheet cell holds: Excel's limit, in UTF-16 units (others hold more).
+CELL_MAX_UNITS = 32_767
+# Characters kept of a longer value: each may take two units (beyond the BMP), and the
+# guard and `…` one each.
+CELL_KEPT_CHARS = (CELL_MAX_UNITS - 2) // 2
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GUARD = "'"
@@ -44,7 +47,5 @@ def unguarded_sql(value: str) -> str:
 def cut_to_a_cell_sql(value: str) -> str:
     """The SQL text expression `value` cut to what a spreadsheet cell holds, with room
     for the guard, ending in `…` when cut (a longer cell is cut or spills over rows)."""
-    keep = CELL_MAX_CHARS - 2
-    return (
-        f"CASE WHEN length({value}) > {keep + 1} THEN left({value}, {keep}) || '…' ELSE {value} END"
-    )
+    keep = CELL_KEPT_CHARS
+    return f"CASE WHEN length({value}) > {keep} THEN left({value}, {keep}) || '…' ELSE {value} END"

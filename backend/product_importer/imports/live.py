@@ -34,10 +34,12 @@ KEEPALIVE_SECONDS = 5.0
 
 def event_id(snapshot: ImportRead) -> str:
     # The phase too: a wait that ends (or a rebuild that starts) keeps progress and rows;
-    # the attempt too: a restarted import can come back to the same rows and phase.
+    # the run too (when it started): a restarted import, or one that gave way and runs
+    # again, can come back to the same rows and phase.
     progress = round(snapshot.progress, 1)
     state = f"{snapshot.status}-{snapshot.processed_rows}-{progress}-{snapshot.phase}"
-    return f"{state}-{snapshot.attempts}"
+    started = snapshot.started_at.timestamp() if snapshot.started_at else 0
+    return f"{state}-{snapshot.attempts}-{started:.6f}"
 
 
 def format_event(snapshot: ImportRead) -> str:

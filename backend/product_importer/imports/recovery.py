@@ -15,7 +15,7 @@ import logging
 import time
 import uuid
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 
 from product_importer.config import get_settings
 from product_importer.core import periodic
@@ -31,9 +31,11 @@ SWEEPER = "import-sweeper"
 
 def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:
     age = text(f"now() - interval '{int(stale_seconds)} seconds'")
+    # Queued since its upload, or since it gave way to an earlier import.
+    queued_since = func.coalesce(Import.heartbeat_at, Import.created_at)
     statement = select(Import.id).where(
         or_(
-            (Import.status == "queued") & (Import.created_at < age),
+            (Import.status == "queued") & (queued_since < age),
             # A heartbeat: a worker claimed it (and set it running).
             (Import.status == "running") & Import.heartbeat_at.is_not(None) & CLAIM_NOT_HELD,
         )

@@ -35,6 +35,10 @@ def any_active() -> Select[bool]:
     return select(select(Import.id).where(Import.status.in_(ACTIVE_STATUSES)).exists())
 
 
+def lock_status(import_id: uuid.UUID) -> Select[Any]:
+    return select(Import.status).where(Import.id == import_id).with_for_update()
+
+
 def cancel_queued(import_id: uuid.UUID) -> Update:
     return (
         update(Import)

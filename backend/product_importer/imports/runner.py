@@ -132,13 +132,14 @@ def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
     """Queued again as if this attempt had not begun (it applied nothing), unless a
     cancel was asked for meanwhile; in the waiting phase, which later imports wait for
     as they wait for one that is running."""
+    # `heartbeat_at`: when it was queued again, which the sweep counts its wait from.
     unbegun = {"status": "queued", "phase": WAITING_PHASE, "attempts": Import.attempts - 1,
-               "started_at": None, "heartbeat_at": None, "worker": None, "progress": 0,
-               "processed_rows": 0}  # fmt: skip
+               "started_at": None, "heartbeat_at": func.now(), "worker": None, "progress": 0,
+               "processed_rows": 0, "total_rows": None, "rows_per_second": None}  # fmt: skip
     with sync_engine().begin() as conn:
         record = conn.execute(
             repository.set_values(import_id, **unbegun)
-            .where(Import.cancel_requested.is_(False))
+            .where(Import.status == "running", Import.cancel_requested.is_(False))
             .returning(Import)
         ).one_or_none()
     if record is None:
@@ -146,11 +147,10 @@ def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
     return ImportRead.model_validate(record)
 
 
-def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
-                 reporter: ProgressReporter) -> ImportRead:  # fmt: skip
-    """Run a claimed import to its end, release the claim, and return its final state."""
+def _outcome(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+             reporter: ProgressReporter, priority: BackgroundPriority) -> ImportRead:  # fmt: skip
+    """Run a claimed import to its end and record how it ended."""
     settings = get_settings()
-    priority = BackgroundPriority(settings.import_nice, main, aux)
     try:
         with main.begin(), priority:
             with CancelWatch(import_id, backend_pid(main)):
@@ -175,6 +175,18 @@ def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
             error_kind="system",
             error=f"The import failed: {exc}".strip()[:2000],
         )
+    return final
+
+
+def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+                 reporter: ProgressReporter) -> ImportRead:  # fmt: skip
+    """Run a claimed import to its end, publish its final state, release the claim."""
+    priority = BackgroundPriority(get_settings().import_nice, main, aux)
+    try:
+        final = _outcome(main, aux, import_id, file_size, reporter, priority)
+        # Before the claim goes: a worker claiming the import next (one that gave way
+        # runs again) publishes after this, never before.
+        reporter.publish(final)
     finally:
         _release(main, import_id)
         if priority.lowered:  # never hand a reniced backend back to the pool
@@ -199,7 +211,6 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
         reporter = ProgressReporter(aux, import_id)
         try:
             final = _run_claimed(main, aux, import_id, record.file_size, reporter)
-            reporter.publish(final)
         finally:
             reporter.close()
     if final.status == "queued":

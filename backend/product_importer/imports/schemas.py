@@ -47,11 +47,13 @@ class ImportRead(BaseModel):
         default=0,
         description="How many times a worker started this import; more than 1 means it was "
         "restarted after the worker running it stopped (nothing of an attempt that stopped "
-        "is kept). 0 while queued.",
+        "is kept). 0 until a worker first runs it; an attempt that gave way to an earlier "
+        "import (back to `queued`) is not counted.",
     )
     created_at: datetime = Field(
         description="When its upload ended and it was queued: imports apply in this order "
-        "(an import waits for any uploaded before it that a worker is running)."
+        "(an import waits for any uploaded before it that a worker is running, or that "
+        "waits for a worker to run it again: see README, How an import works)."
     )
     started_at: datetime | None
     finished_at: datetime | None

@@ -199,6 +199,14 @@ async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
 
 
 async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> None:
+    # The row locked first: an import can go back from running to queued (giving way to
+    # an earlier one), so its status may not change between reading it and acting on it.
+    # A worker recording its outcome holds the row: this waits for it, then finds the
+    # import ended.
+    status = (await session.execute(repository.lock_status(import_id))).scalar_one()
+    if status == "running":
+        await session.execute(repository.request_cancel(import_id))
+        return
     cancelled = (
         await session.execute(repository.cancel_queued(import_id).returning(Import))
     ).scalar_one_or_none()
@@ -207,6 +215,3 @@ async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> Non
         snapshot = ImportRead.model_validate(cancelled)
         await session.execute(record_event("import.cancelled", snapshot.model_dump(mode="json")))
         dispatch_after_commit(session)
-    # A worker recording its outcome holds the row: this waits for it, then matches
-    # nothing (the import has ended).
-    await session.execute(repository.request_cancel(import_id))

@@ -2,9 +2,9 @@
 
 `dispatch_batch` turns recorded events into one job per matching enabled endpoint;
 `schedule` hands due jobs to `deliver` tasks (at most a few per endpoint at once, one
-while it is failing); `sweep` is the safety net that runs every few seconds in each
-webhooks worker: it dispatches events whose wake-up was lost and re-queues jobs whose
-task was lost or whose worker died mid-attempt.
+while it is failing or answering slowly); `sweep` is the safety net that runs every few
+seconds in each webhooks worker: it dispatches events whose wake-up was lost and
+re-queues jobs whose task was lost or whose worker died mid-attempt.
 """
 
 from __future__ import annotations

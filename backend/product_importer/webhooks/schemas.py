@@ -85,7 +85,6 @@ class WebhookRead(BaseModel):
         description="Start of the current run of failed deliveries"
     )
     slow_since: datetime | None = Field(
-        default=None,
         description=f"Since when deliveries have taken {SLOW_ANSWER_SECONDS:g} s or more to be "
         "answered: until one is quicker, the endpoint gets one delivery at a time, as while "
         "it is failing",

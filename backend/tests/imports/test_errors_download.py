@@ -10,7 +10,7 @@ from sqlalchemy import insert, text
 
 from product_importer.config import get_settings
 from product_importer.core.spooled_download import Place
-from product_importer.core.spreadsheet import CELL_MAX_CHARS
+from product_importer.core.spreadsheet import CELL_KEPT_CHARS, CELL_MAX_UNITS
 from product_importer.db import sync_engine
 from product_importer.imports.models import ImportError as SkippedRow
 from tests.imports.helpers import csv_bytes, set_import, stored_import
@@ -94,7 +94,7 @@ async def test_a_value_longer_than_a_spreadsheet_cell_is_cut_to_one(client):
     the report is opened; the report says where it was cut."""
     import_id = stored_import(csv_bytes("sku,name", "A-1,One"))
     set_import(import_id, status="completed")
-    long_value, fitting = "=" + "x" * 2_999_999, "y" * (CELL_MAX_CHARS - 1)
+    long_value, fitting = "=" + "😀" * 2_999_999, "y" * CELL_KEPT_CHARS
     with sync_engine().begin() as conn:
         conn.execute(
             insert(SkippedRow),
@@ -122,6 +122,6 @@ async def test_a_value_longer_than_a_spreadsheet_cell_is_cut_to_one(client):
     response = await client.get(f"/api/v1/imports/{import_id}/errors.csv")
     rows = list(csv.reader(io.StringIO(response.text.removeprefix("\ufeff"))))
     cut = rows[1][5]
-    assert len(cut) == CELL_MAX_CHARS and cut.endswith("…")
-    assert cut.startswith("'=xxx")  # guarded, and the guard fits too
-    assert rows[2][4] == fitting  # a value that fits with its guard room is whole
+    assert cut.startswith("'=😀😀") and cut.endswith("…")  # guarded, and the guard fits too
+    assert len(cut.encode("utf-16-le")) // 2 <= CELL_MAX_UNITS  # as a spreadsheet counts
+    assert rows[2][4] == fitting  # a value that fits is whole

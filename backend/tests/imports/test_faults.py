@@ -129,17 +129,18 @@ async def test_cancel_of_a_finished_import_is_409(client, worker):
 
 
 async def test_a_cancel_that_comes_as_the_import_ends_is_409(client, monkeypatch):
-    """The API read the import as running, then the worker recorded its outcome: the
-    cancel is refused, never answered as if it had been taken."""
+    """The API read the import as running, then the worker recorded its outcome before
+    the cancel locked the row: the cancel is refused, never answered as if it had been
+    taken."""
     import_id = stored_import(csv_bytes("sku,name", "C-1,C"))
     set_import(import_id, status="running")
-    request_cancel = repository.request_cancel
+    lock_status = repository.lock_status
 
     def ended_meanwhile(import_id: uuid.UUID) -> Any:
         set_import(import_id, status="completed")
-        return request_cancel(import_id)
+        return lock_status(import_id)
 
-    monkeypatch.setattr(repository, "request_cancel", ended_meanwhile)
+    monkeypatch.setattr(repository, "lock_status", ended_meanwhile)
     response = await client.post(f"/api/v1/imports/{import_id}/cancel")
     assert response.status_code == 409, response.text
     assert response.json()["detail"] == f"Import {import_id} has already completed."

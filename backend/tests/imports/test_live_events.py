@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 
 import httpx
+import pytest
 from sqlalchemy import func
 
 from product_importer.embedded import EmbeddedRedis
@@ -55,22 +56,26 @@ async def test_a_change_of_phase_alone_is_sent():
         await events.aclose()
 
 
-async def test_a_second_attempt_at_the_same_state_is_sent_to_a_resuming_viewer():
-    """A restarted import can come back to the very rows and phase its first attempt
-    was at: a viewer resuming with that attempt's id still learns of the new attempt."""
+@pytest.mark.parametrize("next_run", [{"attempts": 2}, {}], ids=["restarted", "gave way"])
+async def test_a_later_run_at_the_same_state_is_sent_to_a_resuming_viewer(next_run):
+    """A restarted import, or one that gave way and runs again (the same attempt, not
+    counted twice), can come back to the very rows and phase of its earlier run: a
+    viewer resuming with that run's id still learns of the new run."""
     import_id = _running("merging")
-    first_attempt = import_events(import_id, None)
+    first_run = import_events(import_id, None)
     try:
-        seen = (await first_attempt.__anext__()).split("\n", 1)[0].removeprefix("id: ")
+        event = await first_run.__anext__()
     finally:
-        await first_attempt.aclose()
-    _set(import_id, attempts=2)
+        await first_run.aclose()
+    seen, earlier = event.split("\n", 1)[0].removeprefix("id: "), _parse(event)[1]
+    _set(import_id, **next_run)  # started again, now
     resumed = import_events(import_id, seen)
     try:
         _, state = await asyncio.wait_for(_next_event(resumed), EVENT_WAIT_SECONDS)
-        assert state["attempts"] == 2
     finally:
         await resumed.aclose()
+    assert state["started_at"] > earlier["started_at"]
+    assert state["attempts"] == next_run.get("attempts", earlier["attempts"])
 
 
 def _events(url: str, import_id: uuid.UUID) -> Iterator[str]:

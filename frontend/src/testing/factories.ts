@@ -56,6 +56,7 @@ export function webhookFactory(overrides: Partial<Webhook> = {}): Webhook {
     secret: 'whsec_abcdefghijklmnop',
     disabled_reason: null,
     failing_since: null,
+    slow_since: null,
     last_delivery_at: null,
     last_delivery_status_code: null,
     last_delivery_error: null,

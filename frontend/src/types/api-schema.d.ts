@@ -818,14 +818,14 @@ export interface components {
             cancel_requested: boolean;
             /**
              * Attempts
-             * @description How many times a worker started this import; more than 1 means it was restarted after the worker running it stopped (nothing of an attempt that stopped is kept). 0 while queued.
+             * @description How many times a worker started this import; more than 1 means it was restarted after the worker running it stopped (nothing of an attempt that stopped is kept). 0 until a worker first runs it; an attempt that gave way to an earlier import (back to `queued`) is not counted.
              * @default 0
              */
             attempts?: number;
             /**
              * Created At
              * Format: date-time
-             * @description When its upload ended and it was queued: imports apply in this order (an import waits for any uploaded before it that a worker is running).
+             * @description When its upload ended and it was queued: imports apply in this order (an import waits for any uploaded before it that a worker is running, or that waits for a worker to run it again: see README, How an import works).
              */
             created_at: string;
             /** Started At */
@@ -1117,7 +1117,7 @@ export interface components {
              * Slow Since
              * @description Since when deliveries have taken 2 s or more to be answered: until one is quicker, the endpoint gets one delivery at a time, as while it is failing
              */
-            slow_since?: string | null;
+            slow_since: string | null;
             /**
              * Created At
              * Format: date-time
