@@ -1,6 +1,8 @@
 """The OpenAPI document describes the answers the API really gives."""
 
 import re
+from collections.abc import Iterator
+from typing import Any
 
 
 async def test_every_operation_on_one_resource_documents_its_404(client):
@@ -29,15 +31,21 @@ async def test_patch_documents_which_fields_may_be_null(client):
         assert patched.status_code == 422, patched.text
 
 
+def _api_operations(schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each operation under /api/v1, named `METHOD /path`."""
+    for path, operations in schema["paths"].items():
+        if path.startswith("/api/v1/"):
+            for method, operation in operations.items():
+                yield f"{method.upper()} {path}", operation
+
+
 async def test_every_api_operation_documents_the_answers_any_request_may_get(client):
     """A refused token (401), a rate limit (429), the database or Redis away (503), and
     for a body, the 1 MiB limit (413)."""
     schema = (await client.get("/openapi.json")).json()
     missing = [
-        f"{method.upper()} {path}: {code}"
-        for path, operations in schema["paths"].items()
-        if path.startswith("/api/v1/")
-        for method, operation in operations.items()
+        f"{name}: {code}"
+        for name, operation in _api_operations(schema)
         for code in ("401", "429", "503", *(["413"] if "requestBody" in operation else []))
         if code not in operation["responses"]
     ]
@@ -51,10 +59,8 @@ async def test_every_error_answer_documents_its_body(client):
     (404, 409, 412, an upload's 422) as much as FastAPI's."""
     schema = (await client.get("/openapi.json")).json()
     bodiless = [
-        f"{method.upper()} {path}: {code}"
-        for path, operations in schema["paths"].items()
-        if path.startswith("/api/v1/")
-        for method, operation in operations.items()
+        f"{name}: {code}"
+        for name, operation in _api_operations(schema)
         for code, answer in operation["responses"].items()
         if code[0] in "45" and "application/json" not in answer.get("content", {})
     ]
