@@ -11,7 +11,7 @@ and PostgreSQL writes the downloads' cells with them (`COPY … TO STDOUT`).
 
 from product_importer.core.sql_literals import unicode_literal
 
-# The most a spreadsheet cell holds: Excel's limit, in UTF-16 units (others hold more).
+# The most a spreadsheet cell holds, in UTF-16 units (the strictest common limit).
 CELL_MAX_UNITS = 32_767
 # Characters kept of a longer value: each may take two units (beyond the BMP), and the
 # guard and `…` one each.
