@@ -23,6 +23,9 @@ from product_importer.imports.schemas import WAITING_PHASE, ImportRead
 
 logger = logging.getLogger(__name__)
 MIN_INTERVAL_SECONDS = 0.25
+# Redis only makes viewers prompter: one that stops answering must not hold the import
+# (nor, at its end, its claim) for longer than this.
+PUBLISH_TIMEOUT_SECONDS = 2.0
 
 
 class ImportCancelled(Exception):
@@ -107,7 +110,11 @@ class ProgressReporter:
         self.progress = 0.0  # as last shown
         self._phase_started = self.started
         self._waited = 0.0  # in earlier turns of waiting for other imports
-        self._redis = redis.Redis.from_url(get_settings().redis_url_or_local)
+        self._redis = redis.Redis.from_url(
+            get_settings().redis_url_or_local,
+            socket_timeout=PUBLISH_TIMEOUT_SECONDS,
+            socket_connect_timeout=PUBLISH_TIMEOUT_SECONDS,
+        )
         self._unpublished = False
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,

@@ -36,7 +36,10 @@ def any_active() -> Select[bool]:
 
 
 def lock_status(import_id: uuid.UUID) -> Select[Any]:
-    return select(Import.status).where(Import.id == import_id).with_for_update()
+    """The import's status, its row locked as an update of it would lock it: not against
+    a running import's skipped rows, whose foreign key holds the row (KEY SHARE) until
+    the import ends."""
+    return select(Import.status).where(Import.id == import_id).with_for_update(key_share=True)
 
 
 def cancel_queued(import_id: uuid.UUID) -> Update:

@@ -67,6 +67,8 @@ def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str)
             worker=worker,
             progress=0,
             processed_rows=0,
+            total_rows=None,
+            rows_per_second=None,
         )
         .where(Import.status.in_(ACTIVE_STATUSES))
         .returning(Import)
@@ -142,9 +144,13 @@ def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
             .where(Import.status == "running", Import.cancel_requested.is_(False))
             .returning(Import)
         ).one_or_none()
-    if record is None:
+    if record is not None:
+        return ImportRead.model_validate(record)
+    with sync_engine().connect() as conn:
+        current = conn.execute(repository.by_id(import_id)).scalar_one()
+    if current.status == "running" and current.cancel_requested:
         return _finish_unapplied(import_id, "cancelled")
-    return ImportRead.model_validate(record)
+    return ImportRead.model_validate(current)  # ended by another worker meanwhile
 
 
 def _outcome(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,

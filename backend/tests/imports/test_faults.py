@@ -162,6 +162,28 @@ async def test_a_cancel_waits_for_an_outcome_being_recorded_then_is_409(client):
     assert stored_record(import_id).cancel_requested is False
 
 
+async def test_a_cancel_of_a_running_import_with_skipped_rows_is_taken_at_once(client):
+    """The import's skipped rows, written in its transaction, hold its row by their
+    foreign key until it ends: the cancel is asked for at once all the same, not after
+    the import (then answered 409)."""
+    import_id = stored_import(csv_bytes("sku,name", ",no sku"))
+    set_import(import_id, status="running")
+    with sync_engine().connect() as worker:  # a worker that has recorded a skipped row
+        worker.execute(
+            text("INSERT INTO import_errors (import_id, line, reason) VALUES (:i, 2, 'x')"),
+            {"i": import_id},
+        )
+        try:
+            response = await asyncio.wait_for(
+                client.post(f"/api/v1/imports/{import_id}/cancel"), timeout=30
+            )
+        finally:
+            worker.rollback()
+    assert response.status_code == 200, response.text
+    assert response.json()["cancel_requested"] is True
+    assert stored_record(import_id).cancel_requested is True
+
+
 def test_a_cancel_asked_for_once_the_rows_are_merged_still_applies_nothing(monkeypatch):
     """The cancel is asked for after the last batch, before the outcome is recorded:
     the import ends cancelled, not completed with the cancel forgotten."""
