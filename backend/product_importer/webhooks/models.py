@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
@@ -38,7 +39,10 @@ class Webhook(Base):
     )
     disabled_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    slow_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Until its first quick answer, a new endpoint counts as slow (one delivery at a time).
+    slow_since: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, server_default=func.now()
+    )
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

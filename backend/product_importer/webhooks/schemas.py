@@ -86,8 +86,8 @@ class WebhookRead(BaseModel):
     )
     slow_since: datetime | None = Field(
         description=f"Since when deliveries have taken {SLOW_ANSWER_SECONDS:g} s or more to be "
-        "answered: until one is quicker, the endpoint gets one delivery at a time, as while "
-        "it is failing",
+        "answered, or since the endpoint was made or given a new URL: until an answer comes "
+        "quicker, it gets one delivery at a time, as while it is failing",
     )
     created_at: datetime
     updated_at: datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import get_settings
@@ -131,7 +132,8 @@ async def _apply(
         await _check_target(changes["url"])
     current = await _locked_at_version(session, webhook_id, if_match)
     if "url" in changes and changes["url"] != current.url:
-        changes["failing_since"] = changes["slow_since"] = None
+        # A new target: no failures yet, and slow until its first quick answer.
+        changes["failing_since"], changes["slow_since"] = None, func.now()
     if "enabled" in changes and changes["enabled"] != current.enabled:
         # Switched by hand: an automatic reason no longer applies, and a re-enabled
         # endpoint starts with a clean failure streak.

@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import text
 
-from product_importer.db import async_engine
+from product_importer.db import async_engine, sync_engine
 from product_importer.webhooks.delivery import deliver_job
 from tests.settings_helpers import settings_env
 from tests.webhooks.helpers import create_webhook, make_job
@@ -128,6 +129,18 @@ async def test_invalid_bodies_are_422_naming_the_field(client, body, field):
     assert response.status_code == 422
     locations = [error["loc"] for error in response.json()["detail"]]
     assert any(field in location for location in locations), locations
+
+
+async def test_a_new_endpoint_or_url_counts_as_slow_until_its_first_quick_answer(client):
+    """One delivery at a time until then: a new target may answer slowly."""
+    webhook = await create_webhook(client, "https://a.example.com/")
+    assert webhook["slow_since"] is not None
+    with sync_engine().begin() as conn:
+        conn.execute(text("UPDATE webhooks SET slow_since = NULL"))  # it answered quickly
+    moved = await client.patch(f"{API}/{webhook['id']}", json={"url": "https://b.example.com/"})
+    assert moved.json()["slow_since"] is not None
+    renamed = await client.patch(f"{API}/{moved.json()['id']}", json={"description": "x"})
+    assert renamed.json()["slow_since"] == moved.json()["slow_since"]
 
 
 async def test_a_url_with_a_fragment_is_refused_as_never_sent(client):

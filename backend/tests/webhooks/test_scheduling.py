@@ -38,7 +38,9 @@ def rolled_back() -> Iterator[Session]:
             session.rollback()
 
 
-def add_endpoints(session: Session, count: int) -> list[int]:
+def add_endpoints(session: Session, count: int, answered_quickly: bool = True) -> list[int]:
+    """`count` endpoints; ones that have `answered_quickly` before, unless told (a new
+    endpoint counts as slow until it has)."""
     rows = session.execute(
         text("""
             INSERT INTO webhooks (url, events, secret)
@@ -48,7 +50,10 @@ def add_endpoints(session: Session, count: int) -> list[int]:
             RETURNING id"""),
         {"count": count},
     )
-    return sorted(rows.scalars())
+    ids = sorted(rows.scalars())
+    if answered_quickly:
+        session.execute(update(Webhook).where(Webhook.id.in_(ids)).values(slow_since=None))
+    return ids
 
 
 def add_jobs(
@@ -173,6 +178,20 @@ def test_an_endpoint_answering_slowly_gets_one_job_at_a_time_until_it_answers_qu
     assert len(first) == 1 + MAX_IN_FLIGHT_PER_ENDPOINT
     assert again == []
     assert sorted(once_quick) == slow_jobs[1:4]
+
+
+def test_a_new_endpoint_gets_one_job_at_a_time_until_its_first_quick_answer():
+    """Eight new endpoints answering in 9 s took every thread with their first
+    deliveries, before any had answered slowly."""
+    with rolled_back() as session:
+        [new] = add_endpoints(session, 1, answered_quickly=False)
+        add_jobs(session, new, 10)
+        jobs = pending_in_order(session, new)
+        first = [job.job_id for job in schedule(session, [new])]
+        session.execute(repo.mark_healthy(new, slow=False))
+        once_quick = [job.job_id for job in schedule(session, [new])]
+    assert first == jobs[:1]
+    assert sorted(once_quick) == jobs[1:4]
 
 
 def nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
