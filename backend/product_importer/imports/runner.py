@@ -144,13 +144,11 @@ def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
             .where(Import.status == "running", Import.cancel_requested.is_(False))
             .returning(Import)
         ).one_or_none()
-    if record is not None:
-        return ImportRead.model_validate(record)
-    with sync_engine().connect() as conn:
-        current = conn.execute(repository.by_id(import_id)).scalar_one()
-    if current.status == "running" and current.cancel_requested:
+        if record is None:  # a cancel was asked for, or another worker ended it
+            record = conn.execute(repository.by_id(import_id)).one()
+    if record.status == "running":  # a cancel was asked for
         return _finish_unapplied(import_id, "cancelled")
-    return ImportRead.model_validate(current)  # ended by another worker meanwhile
+    return ImportRead.model_validate(record)  # queued again, or ended by another worker
 
 
 def _outcome(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,

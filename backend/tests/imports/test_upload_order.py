@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Connection, text
 
 from product_importer.db import sync_engine
-from product_importer.imports import claims, recovery
+from product_importer.imports import claims, recovery, runner
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import FINAL_STATUSES, WAITING_PHASE
 from product_importer.imports.staging_sql import EARLIER_IMPORTS
@@ -272,3 +272,14 @@ async def test_an_import_waiting_its_turn_outlives_an_idle_in_transaction_timeou
     finally:
         _idle_in_transaction_timeout("0")
     assert final["status"] == "completed", final
+
+
+@pytest.mark.parametrize(
+    ("state", "ends"),
+    [({"cancel_requested": True}, "cancelled"), ({"status": "completed"}, "completed")],
+    ids=["cancel asked for", "ended by another worker"],
+)
+def test_an_import_giving_way_is_not_queued_again_once_cancelled_or_ended(state, ends):
+    import_id = stored_import(csv_bytes("sku,name", "G-1,Gave way"))
+    set_import(import_id, **{"status": "running", **state})
+    assert runner._back_to_the_queue(import_id).status == ends
