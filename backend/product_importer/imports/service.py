@@ -206,11 +206,10 @@ async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> Non
     status = (await session.execute(repository.lock_status(import_id))).scalar_one()
     if status == "running":
         await session.execute(repository.request_cancel(import_id))
-        return
-    cancelled = (
-        await session.execute(repository.cancel_queued(import_id).returning(Import))
-    ).scalar_one_or_none()
-    if cancelled is not None:
+    elif status == "queued":
+        cancelled = (
+            await session.execute(repository.cancel_queued(import_id).returning(Import))
+        ).scalar_one()
         await session.execute(repository.delete_file(import_id))
         snapshot = ImportRead.model_validate(cancelled)
         await session.execute(record_event("import.cancelled", snapshot.model_dump(mode="json")))

@@ -4,6 +4,11 @@ export function formatNumber(value: number | null | undefined): string {
   return value === null || value === undefined || Number.isNaN(value) ? '—' : integer.format(value);
 }
 
+/** "1 row", "2,000 rows": the count and its noun, plural unless there is one. */
+export function formatCount(count: number, noun: string): string {
+  return `${formatNumber(count)} ${count === 1 ? noun : `${noun}s`}`;
+}
+
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
 
 /** In decimal units (1 MB = 1,000,000 bytes), as the docs and file managers count a file. */

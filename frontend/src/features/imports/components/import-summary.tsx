@@ -1,4 +1,4 @@
-import { formatNumber } from '@/lib/format';
+import { formatCount, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { getImportErrorsUrl } from '../api/import-errors';
 import { appliedRows } from '../api/status';
@@ -35,7 +35,7 @@ export function ImportSummary({ item }: { item: Import }) {
           download
           className="inline-block text-sm font-medium text-indigo-700 underline hover:text-indigo-900"
         >
-          Download the error report ({formatNumber(item.skipped)} skipped {item.skipped === 1 ? 'row' : 'rows'})
+          Download the error report ({formatCount(item.skipped, 'skipped row')})
         </a>
       ) : (
         applied && <p className={`text-sm ${look.text}`}>No rows were skipped.</p>
@@ -56,14 +56,14 @@ export function outcomeAnnouncement(item: Import): string | null {
     [item.unchanged, 'unchanged'],
   ];
   const parts = counts.filter(([count]) => count > 0).map(([count, label]) => `${formatNumber(count)} ${label}`);
-  if (item.skipped > 0) parts.push(`${skippedRows(item.skipped)} skipped`);
+  if (item.skipped > 0) parts.push(`${formatCount(item.skipped, 'row')} skipped`);
   return `Import complete: ${parts.join(', ')}.`;
 }
 
 /** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
  * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
 function summaryHeadline(item: Import, applied: boolean): string {
-  if (applied && item.skipped > 0) return `Import complete, with ${skippedRows(item.skipped)} skipped.`;
+  if (applied && item.skipped > 0) return `Import complete, with ${formatCount(item.skipped, 'row')} skipped.`;
   if (applied) return 'Import complete.';
   if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
   const rows = item.total_rows ?? item.skipped + item.duplicates_in_file;
@@ -77,6 +77,3 @@ function summaryHeadline(item: Import, applied: boolean): string {
   return `Nothing was imported: ${skipped}. The error report says why.`;
 }
 
-function skippedRows(count: number): string {
-  return `${formatNumber(count)} ${count === 1 ? 'row' : 'rows'}`;
-}

@@ -2,7 +2,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DataTable } from '@/components/data-table';
-import { formatDateTime, formatNumber } from '@/lib/format';
+import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { useImports } from '../api/get-imports';
 import { getImportErrorsUrl } from '../api/import-errors';
@@ -73,7 +73,7 @@ export function ImportsHistory() {
                   <a
                     href={getImportErrorsUrl(item.id)}
                     download
-                    aria-label={`Download the ${skippedRows(item.skipped)} of ${item.filename}`}
+                    aria-label={`Download the ${formatCount(item.skipped, 'skipped row')} of ${item.filename}`}
                     className="inline-flex min-h-6 min-w-6 items-center justify-center text-indigo-700 underline"
                   >
                     {formatNumber(item.skipped)}
@@ -117,9 +117,6 @@ export function ImportsHistory() {
   );
 }
 
-function skippedRows(count: number): string {
-  return `${formatNumber(count)} skipped ${count === 1 ? 'row' : 'rows'}`;
-}
 
 /** The counts for phones, where the column of counts is hidden: only those that are not zero
  * (a re-import that changed nothing still tells how many rows it found unchanged). */

@@ -4,7 +4,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { focusKeepingProps } from '@/components/focus-keeping';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
-import { formatNumber } from '@/lib/format';
+import { formatCount, formatNumber } from '@/lib/format';
 import { useDeleteAllProducts } from '../api/delete-all-products';
 import { useCatalogCount } from '../hooks/use-catalog-count';
 
@@ -63,7 +63,7 @@ export function DeleteAllProducts({ disabledReason, recheck, onOpenChange }: Del
         onConfirm={() =>
           deleteAll.mutate(undefined, {
             onSuccess: ({ deleted }) => {
-              toast.success(`Deleted ${formatNumber(deleted)} ${deleted === 1 ? 'product' : 'products'}.`);
+              toast.success(`Deleted ${formatCount(deleted, 'product')}.`);
               setOpen(false);
             },
             onError: (error) => {
