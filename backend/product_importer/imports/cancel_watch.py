@@ -23,7 +23,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError
 
 from product_importer.db import sync_engine
-from product_importer.imports.progress import ImportCancelled
+from product_importer.imports.outcomes import ImportCancelled
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.5

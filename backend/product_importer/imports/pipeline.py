@@ -36,13 +36,12 @@ from product_importer.imports.csv_rules import (
     HeaderReader,
     csv_error_reason,
 )
+from product_importer.imports.outcomes import OWED_GRACE_SECONDS, GivesWay, ImportCancelled
 from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import (
     FIRST_LOAD,
     REBUILD,
     Bar,
-    GivesWay,
-    ImportCancelled,
     ProgressReporter,
     merge_costs,
 )
@@ -65,12 +64,6 @@ NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
 # How often an import waiting for earlier ones looks whether they have ended (and
 # whether it was cancelled).
 EARLIER_IMPORTS_POLL_SECONDS = 0.5
-# How long an earlier import owed its turn (lost with its worker, or queued again after
-# giving way) is waited for before giving way to it: a lost one's redelivered task
-# starts at once where a worker slot is free (Celery saw a killed worker's loss ~4 s
-# late), the workers' sweep sends it again within `IMPORT_SWEEP_SECONDS` (5 s); one
-# that gave way runs again after `GIVE_WAY_SECONDS` (5 s).
-OWED_GRACE_SECONDS = 10.0
 ENCODING_ERRORS = (
     psycopg2.errors.CharacterNotInRepertoire,
     psycopg2.errors.UntranslatableCharacter,

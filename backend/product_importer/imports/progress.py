@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func
 from product_importer.config import get_settings
 from product_importer.imports import repository
 from product_importer.imports.models import Import
+from product_importer.imports.outcomes import ImportCancelled
 from product_importer.imports.progress_channel import channel, progress_message
 from product_importer.imports.schemas import WAITING_PHASE, ImportRead
 
@@ -26,16 +27,6 @@ MIN_INTERVAL_SECONDS = 0.25
 # Redis only makes viewers prompter: one that stops answering must not hold the import
 # (nor, at its end, its claim) for longer than this.
 PUBLISH_TIMEOUT_SECONDS = 2.0
-
-
-class ImportCancelled(Exception):
-    pass
-
-
-class GivesWay(Exception):
-    """An import uploaded before this one waits for a worker slot (it lost its worker,
-    or gave way itself): this one goes back to the queue (applying nothing), so that one
-    applies first."""
 
 
 @dataclass(frozen=True)

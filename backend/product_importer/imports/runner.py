@@ -21,16 +21,16 @@ from product_importer.imports import claims, repository
 from product_importer.imports.cancel_watch import CancelWatch, backend_pid
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.models import Import
+from product_importer.imports.outcomes import GIVE_WAY_SECONDS, GivesWay, ImportCancelled
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
 from product_importer.imports.priority import BackgroundPriority, workers_beside_readers
-from product_importer.imports.progress import GivesWay, ImportCancelled, ProgressReporter
+from product_importer.imports.progress import ProgressReporter
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import ACTIVE_STATUSES, WAITING_PHASE, ImportRead
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import request_dispatch
 
 logger = logging.getLogger(__name__)
-GIVE_WAY_SECONDS = 5.0
 
 
 def _claim(main: Connection, aux: Connection, import_id: uuid.UUID, worker: str) -> Row[Any] | None:

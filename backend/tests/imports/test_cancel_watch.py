@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from product_importer.db import sync_engine
 from product_importer.imports import cancel_watch
 from product_importer.imports.cancel_watch import CancelWatch, backend_pid
-from product_importer.imports.progress import ImportCancelled
+from product_importer.imports.outcomes import ImportCancelled
 from tests.imports.helpers import set_import, stored_import
 
 LONG_STATEMENT = text("SELECT pg_sleep(60)")  # far longer than the watch needs
