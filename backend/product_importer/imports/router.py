@@ -82,6 +82,8 @@ async def create_import(
             upload = MultipartFile(request, "file")
             accepted = await service.create_from_upload(session, upload, settings)
     except (FileRejected, BadUpload) as exc:
+        # Nothing is kept: the connection goes back before the rest of the file is read.
+        await session.rollback()
         if upload is not None:
             with suppress(ClientDisconnect):  # gone while the rest was read: no matter
                 await upload.drain()

@@ -1,8 +1,10 @@
 """POST /imports: unusable files are refused before anything is kept or queued."""
 
+import asyncio
 import codecs
 import logging
 import socket
+import time
 
 import pytest
 from sqlalchemy import text
@@ -68,6 +70,61 @@ async def test_unusable_files_get_422_and_nothing_is_kept(client, content, messa
     assert _kept() == (0, 0)
     assert catalog() == before
     assert completed_events() == 0
+
+
+def _idle_in_a_transaction() -> int:
+    """Backends of this database idle inside a transaction (each holds a connection)."""
+    statement = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND state = 'idle in transaction'"
+    )
+    with sync_engine().connect() as conn:
+        return int(conn.execute(statement).scalar_one())
+
+
+async def _until_no_transaction_is_idle(within: float = 5) -> int:
+    deadline = time.monotonic() + within
+    while True:
+        idle = await asyncio.to_thread(_idle_in_a_transaction)
+        if not idle or time.monotonic() > deadline:
+            return idle
+        await asyncio.sleep(0.05)
+
+
+async def test_a_refused_upload_holds_no_transaction_while_the_rest_of_it_arrives(client):
+    """Refused from its header, a large file is still read to its end (so that its
+    client reads the answer), which may take minutes: meanwhile the upload holds
+    neither a transaction nor its connection."""
+    boundary = "refused-upload"
+    opening = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"'
+        "\r\nContent-Type: text/csv\r\n\r\nsku,title\n"
+    ).encode() + b"A-1,One\n" * 20_000  # more than the first bytes checked
+    arriving, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_body():
+        yield opening
+        arriving.set()
+        await finish.wait()
+        yield f"A-2,Two\r\n--{boundary}--\r\n".encode()
+
+    refused = asyncio.create_task(
+        client.post(
+            "/api/v1/imports",
+            content=slow_body(),
+            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
+        )
+    )
+    await arriving.wait()
+    try:
+        idle = await _until_no_transaction_is_idle()  # the rest of the file not yet sent
+    finally:
+        finish.set()
+    response = await refused
+    assert response.status_code == 422
+    assert "missing required column name" in response.json()["detail"]
+    assert idle == 0
+    assert _kept() == (0, 0)
 
 
 async def test_a_header_without_the_columns_is_named_in_short(client):
