@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # Imports
     max_upload_bytes: int = Field(default=2 * 1024**3, gt=0)
     upload_chunk_bytes: int = Field(default=1024 * 1024, gt=0, le=64 * 1024**2)
+    # Uploads received at once by one API process (each holds one of its database
+    # connections until its last byte arrives).
+    uploads_max: int = Field(default=4, ge=1)
     import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = Field(default=2, ge=1)
     import_stale_after_seconds: int = Field(default=60, ge=1)

@@ -18,7 +18,7 @@ from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadsBusy
-from product_importer.imports import error_report, service
+from product_importer.imports import error_report, service, upload
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
 from product_importer.imports.schemas import ImportRead, ImportStatus
@@ -52,6 +52,12 @@ UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"headers": LOCATION},
     413: {"description": "The file is larger than MAX_UPLOAD_BYTES; nothing was kept."},
     422: {"description": "Not a usable CSV (empty, binary, not UTF-8, or missing columns)."},
+    503: {
+        "description": "As many uploads as UPLOADS_MAX are being received just now (or the "
+        "database or Redis cannot be reached); nothing was kept. `Retry-After` says when "
+        "to retry.",
+        "headers": RETRY_AFTER,
+    },
 }
 
 
@@ -66,27 +72,27 @@ def _http_errors() -> Iterator[None]:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except service.ImportNotEnded as exc:
         raise conflict_for_now(str(exc), REPORT_RETRY_AFTER_SECONDS) from None
-    except service.UploadTooLarge as exc:
+    except upload.UploadTooLarge as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
-    except DownloadsBusy as exc:
+    except (DownloadsBusy, upload.UploadsBusy) as exc:
         raise try_again_later(str(exc)) from None
 
 
 async def create_import(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> ImportRead:
-    upload: MultipartFile | None = None
+    body: MultipartFile | None = None
     try:
-        with _http_errors():
-            service.reject_declared_size(request.headers.get("content-length"), settings)
-            upload = MultipartFile(request, "file")
-            accepted = await service.create_from_upload(session, upload, settings)
+        with _http_errors(), upload.upload_slot(settings):
+            upload.reject_declared_size(request.headers.get("content-length"), settings)
+            body = MultipartFile(request, "file")
+            accepted = await upload.create_from_upload(session, body, settings)
     except (FileRejected, BadUpload) as exc:
         # Nothing is kept: the connection goes back before the rest of the file is read.
         await session.rollback()
-        if upload is not None:
+        if body is not None:
             with suppress(ClientDisconnect):  # gone while the rest was read: no matter
-                await upload.drain()
+                await body.drain()
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     except ClientDisconnect:
         # A routine event (a closed tab, a lost link), not a fault; the answer is never read.

@@ -5,6 +5,8 @@ import codecs
 import logging
 import socket
 import time
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -91,40 +93,77 @@ async def _until_no_transaction_is_idle(within: float = 5) -> int:
         await asyncio.sleep(0.05)
 
 
+class _SlowUpload:
+    """An upload whose first part arrives at once and its end only once `finish` is
+    called: `arriving` is set once the API asks for more than the first part."""
+
+    BOUNDARY = "slow-upload"
+
+    def __init__(self, client: Any, csv_start: bytes, csv_end: bytes = b"") -> None:
+        self.arriving, self._finish = asyncio.Event(), asyncio.Event()
+        opening = (
+            f'--{self.BOUNDARY}\r\nContent-Disposition: form-data; name="file"; '
+            'filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        closing = f"\r\n--{self.BOUNDARY}--\r\n".encode()
+
+        async def body() -> AsyncIterator[bytes]:
+            yield opening + csv_start
+            self.arriving.set()
+            await self._finish.wait()
+            yield csv_end + closing
+
+        self.answer = asyncio.create_task(
+            client.post(
+                "/api/v1/imports",
+                content=body(),
+                headers={"content-type": f"multipart/form-data; boundary={self.BOUNDARY}"},
+            )
+        )
+
+    async def finished(self) -> Any:
+        self._finish.set()
+        return await self.answer
+
+
 async def test_a_refused_upload_holds_no_transaction_while_the_rest_of_it_arrives(client):
     """Refused from its header, a large file is still read to its end (so that its
     client reads the answer), which may take minutes: meanwhile the upload holds
     neither a transaction nor its connection."""
-    boundary = "refused-upload"
-    opening = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.csv"'
-        "\r\nContent-Type: text/csv\r\n\r\nsku,title\n"
-    ).encode() + b"A-1,One\n" * 20_000  # more than the first bytes checked
-    arriving, finish = asyncio.Event(), asyncio.Event()
-
-    async def slow_body():
-        yield opening
-        arriving.set()
-        await finish.wait()
-        yield f"A-2,Two\r\n--{boundary}--\r\n".encode()
-
-    refused = asyncio.create_task(
-        client.post(
-            "/api/v1/imports",
-            content=slow_body(),
-            headers={"content-type": f"multipart/form-data; boundary={boundary}"},
-        )
-    )
-    await arriving.wait()
+    # More than the first bytes checked, so the header is refused before the end.
+    refused = _SlowUpload(client, b"sku,title\n" + b"A-1,One\n" * 20_000)
+    await refused.arriving.wait()
     try:
         idle = await _until_no_transaction_is_idle()  # the rest of the file not yet sent
     finally:
-        finish.set()
-    response = await refused
+        response = await refused.finished()
     assert response.status_code == 422
     assert "missing required column name" in response.json()["detail"]
     assert idle == 0
     assert _kept() == (0, 0)
+
+
+async def test_uploads_past_uploads_max_get_503_and_nothing_is_kept(client, worker):
+    """Each upload holds a database connection until its last byte: past the cap, an
+    upload is refused at once, so slow ones cannot take every connection."""
+    with settings_env(UPLOADS_MAX="1"):
+        slow = _SlowUpload(client, b"sku,name\nU-1,Slow\n", b"U-2,Slow\n")
+        await slow.arriving.wait()
+        refused = await upload(client, csv_bytes("sku,name", "U-3,Refused"))
+        listed = await client.get("/api/v1/products")  # the rest of the API answers
+        accepted = await slow.finished()
+        after = await upload(client, csv_bytes("sku,name", "U-4,After"))
+    assert refused.status_code == 503
+    assert refused.json()["detail"] == (
+        "As many uploads as this server receives at once (UPLOADS_MAX, 1) are arriving "
+        "already; try again in a few seconds."
+    )
+    assert int(refused.headers["Retry-After"]) > 0
+    assert listed.status_code == 200
+    assert (accepted.status_code, after.status_code) == (202, 202)
+    for answer in (accepted, after):
+        assert (await wait_final(client, answer.json()["id"]))["status"] == "completed"
+    assert sorted(products()) == ["u-1", "u-2", "u-4"]
 
 
 async def test_a_header_without_the_columns_is_named_in_short(client):

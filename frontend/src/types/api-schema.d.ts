@@ -2177,9 +2177,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            /** @description As many uploads as UPLOADS_MAX are being received just now (or the database or Redis cannot be reached); nothing was kept. `Retry-After` says when to retry. */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2587,9 +2589,11 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database or Redis cannot be reached just now; `Retry-After` says when to retry. */
+            /** @description As many uploads as UPLOADS_MAX are being received just now (or the database or Redis cannot be reached); nothing was kept. `Retry-After` says when to retry. */
             503: {
                 headers: {
+                    /** @description Seconds after which trying again may succeed */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {
