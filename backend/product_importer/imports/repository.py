@@ -4,8 +4,20 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Delete, Select, Update, delete, func, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Select,
+    TextClause,
+    Update,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 
+from product_importer.imports import claims
 from product_importer.imports.models import Import, ImportError, ImportFileChunk
 from product_importer.imports.schemas import ACTIVE_STATUSES
 
@@ -42,12 +54,19 @@ def lock_status(import_id: uuid.UUID) -> Select[Any]:
     return select(Import.status).where(Import.id == import_id).with_for_update(key_share=True)
 
 
-def cancel_queued(import_id: uuid.UUID) -> Update:
+def cancel_unclaimed(import_id: uuid.UUID) -> Update:
+    """Cancelled at once: queued, or running with no worker holding its claim (lost
+    with its worker, which would apply nothing of it)."""
     return (
         update(Import)
-        .where(Import.id == import_id, Import.status == "queued")
-        .values(status="cancelled", phase="cancelled", finished_at=func.now())
+        .where(Import.id == import_id, Import.status.in_(ACTIVE_STATUSES))
+        .values(status="cancelled", phase="cancelled", finished_at=func.clock_timestamp())
     )
+
+
+def claim_is_held(import_id: uuid.UUID) -> TextClause:
+    """Whether a worker holds the import's claim (is alive and running it)."""
+    return text(f"SELECT {claims.claim_held('(:import_id)')}").bindparams(import_id=str(import_id))
 
 
 def delete_file(import_id: uuid.UUID) -> Delete:

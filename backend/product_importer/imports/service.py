@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from product_importer.core.pagination import Page, PageParams
 from product_importer.imports import repository
 from product_importer.imports.models import Import
-from product_importer.imports.schemas import FINAL_STATUSES, ImportRead
+from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES, ImportRead
 from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import dispatch_after_commit
 
@@ -62,9 +62,10 @@ async def list_page(
 
 
 async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:
-    """Queued: cancelled at once. Running: the worker stops at its next batch and
-    rolls back, then marks it cancelled; once it has begun to record its outcome, a
-    cancel waits for that and is refused. Finished: unchanged (cancelled) or 409."""
+    """Queued, or running with its worker lost: cancelled at once. Running: the worker
+    stops at its next batch and rolls back, then marks it cancelled; once it has begun
+    to record its outcome, a cancel waits for that and is refused. Finished: unchanged
+    (cancelled) or 409."""
     current = await get(session, import_id)
     if current.status not in FINAL_STATUSES:
         await _cancel_unfinished(session, import_id)
@@ -80,12 +81,15 @@ async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> Non
     # an earlier one), so its status may not change between reading it and acting on it.
     # A worker recording its outcome holds the row: this waits for it, then finds the
     # import ended.
+    # A running import whose claim nobody holds lost its worker: no worker would see the
+    # request (until one restarted it), so it ends here, as a queued one does.
     status = (await session.execute(repository.lock_status(import_id))).scalar_one()
-    if status == "running":
+    claimed = (await session.execute(repository.claim_is_held(import_id))).scalar_one()
+    if status == "running" and claimed:
         await session.execute(repository.request_cancel(import_id))
-    elif status == "queued":
+    elif status in ACTIVE_STATUSES:
         cancelled = (
-            await session.execute(repository.cancel_queued(import_id).returning(Import))
+            await session.execute(repository.cancel_unclaimed(import_id).returning(Import))
         ).scalar_one()
         await session.execute(repository.delete_file(import_id))
         snapshot = ImportRead.model_validate(cancelled)

@@ -169,6 +169,8 @@ async def test_a_cancel_of_a_running_import_with_skipped_rows_is_taken_at_once(c
     import_id = stored_import(csv_bytes("sku,name", ",no sku"))
     set_import(import_id, status="running")
     with sync_engine().connect() as worker:  # a worker that has recorded a skipped row
+        worker.execute(text(claims.TAKE), {"id": str(import_id)})
+        worker.commit()
         worker.execute(
             text("INSERT INTO import_errors (import_id, line, reason) VALUES (:i, 2, 'x')"),
             {"i": import_id},
@@ -534,6 +536,38 @@ async def test_an_import_cancelled_while_queued_keeps_no_copy_of_its_file(client
     assert _events() == [("import.cancelled", str(import_id), "cancelled")]
 
 
+async def test_a_cancel_ends_at_once_a_running_import_that_lost_its_worker(client):
+    """Nobody holds its claim: no worker would see the request until one restarted it
+    (the catalog's delete-all refused meanwhile), so it ends cancelled at once, as a
+    queued import does; a worker that claims it afterwards leaves it so."""
+    import_id = stored_import(csv_bytes("sku,name", "L-1,Lost"))
+    set_import(import_id, status="running", attempts=1, heartbeat_at=datetime.now(UTC))
+    response = await client.post(f"/api/v1/imports/{import_id}/cancel")
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["finished_at"] is None) == (
+        "cancelled",
+        False,
+    )
+    assert _stored_chunks(import_id) == 0
+    assert _events() == [("import.cancelled", str(import_id), "cancelled")]
+    assert runner.run_import(import_id) == "skipped"
+    assert stored_record(import_id).status == "cancelled"
+    assert products() == {}
+
+
+async def test_a_cancel_of_a_running_import_whose_worker_is_alive_is_asked_for(client):
+    import_id = stored_import(csv_bytes("sku,name", "A-1,Alive"))
+    set_import(import_id, status="running", attempts=1, heartbeat_at=datetime.now(UTC))
+    with sync_engine().connect() as worker:
+        worker.execute(text(claims.TAKE), {"id": str(import_id)})
+        worker.commit()
+        response = await client.post(f"/api/v1/imports/{import_id}/cancel")
+        worker.execute(text(claims.RELEASE), {"id": str(import_id)})
+        worker.commit()
+    assert (response.json()["status"], response.json()["cancel_requested"]) == ("running", True)
+    assert _events() == []
+
+
 def _events() -> list[tuple[str, str, str]]:
     """(type, import id, import status) of the events in the outbox."""
     with sync_engine().connect() as conn:
@@ -561,7 +595,7 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
     import_id = stored_import(csv_bytes("sku,name", "R-1,Raced"))
     outcome: list[str] = []
     with sync_engine().connect() as api:
-        api.execute(repository.cancel_queued(import_id))  # holds the row until committed
+        api.execute(repository.cancel_unclaimed(import_id))  # holds the row until committed
         claim = threading.Thread(target=lambda: outcome.append(runner.run_import(import_id)))
         claim.start()
         _wait_until_blocked_by(api.execute(text("SELECT pg_backend_pid()")).scalar_one())
