@@ -1,11 +1,14 @@
 """Page-number pagination shared by every list endpoint."""
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 
 MAX_PAGE_SIZE = 200
 BIGINT_MAX = 2**63 - 1
@@ -33,3 +36,16 @@ class Page(BaseModel, Generic[T]):
     total: int
     page: int
     page_size: int
+
+
+async def read_page(
+    session: AsyncSession,
+    rows: Select[Any],
+    count: Select[Any],
+    page: PageParams,
+    schema: type[M],
+) -> Page[M]:
+    """One page of `rows` (already limited to it) as `schema`, with the `count` of all."""
+    items = [schema.model_validate(row) for row in (await session.execute(rows)).scalars()]
+    total = int((await session.execute(count)).scalar_one())
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from product_importer.core.pagination import Page, PageParams
+from product_importer.core.pagination import Page, PageParams, read_page
 from product_importer.imports import repository
 from product_importer.imports.models import Import
 from product_importer.imports.schemas import ACTIVE_STATUSES, FINAL_STATUSES, ImportRead
@@ -50,15 +50,8 @@ async def list_page(
     session: AsyncSession, page: PageParams, statuses: Sequence[str] | None = None
 ) -> Page[ImportRead]:
     """Imports newest first; only those in `statuses` when given."""
-    listed = repository.newest_first(page.offset, page.page_size, statuses)
-    rows = (await session.execute(listed)).scalars()
-    total = int((await session.execute(repository.count_all(statuses))).scalar_one())
-    return Page(
-        items=[ImportRead.model_validate(row) for row in rows],
-        total=total,
-        page=page.page,
-        page_size=page.page_size,
-    )
+    rows = repository.newest_first(page.offset, page.page_size, statuses)
+    return await read_page(session, rows, repository.count_all(statuses), page, ImportRead)
 
 
 async def cancel(session: AsyncSession, import_id: uuid.UUID) -> ImportRead:

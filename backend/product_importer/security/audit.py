@@ -16,7 +16,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from product_importer.core.pagination import Page, PageParams
+from product_importer.core.pagination import Page, PageParams, read_page
 from product_importer.core.redaction import url_path_masked
 from product_importer.security import repository as repo
 from product_importer.security.schemas import AuditEntryRead
@@ -96,11 +96,5 @@ def record_sync(
 
 
 async def list_page(session: AsyncSession, page: PageParams) -> Page[AuditEntryRead]:
-    rows = (await session.execute(repo.select_audit(page.page_size, page.offset))).scalars()
-    total = (await session.execute(repo.count_audit())).scalar_one()
-    return Page(
-        items=[AuditEntryRead.model_validate(row) for row in rows],
-        total=total,
-        page=page.page,
-        page_size=page.page_size,
-    )
+    rows = repo.select_audit(page.page_size, page.offset)
+    return await read_page(session, rows, repo.count_audit(), page, AuditEntryRead)

@@ -14,7 +14,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from product_importer.config import get_settings
-from product_importer.core.pagination import Page, PageParams
+from product_importer.core.pagination import Page, PageParams, read_page
 from product_importer.core.versions import WEBHOOK
 from product_importer.db import after_commit, async_session
 from product_importer.security import audit
@@ -244,15 +244,8 @@ async def list_deliveries(
 ) -> Page[DeliveryRead]:
     if (await session.execute(repo.select_webhook_state(webhook_id))).one_or_none() is None:
         raise WebhookNotFound(webhook_id)
-    statement = repo.select_deliveries(webhook_id, page.page_size, page.offset)
-    rows = (await session.execute(statement)).scalars().all()
-    total = (await session.execute(repo.count_deliveries(webhook_id))).scalar_one()
-    return Page(
-        items=[DeliveryRead.model_validate(row) for row in rows],
-        total=total,
-        page=page.page,
-        page_size=page.page_size,
-    )
+    rows = repo.select_deliveries(webhook_id, page.page_size, page.offset)
+    return await read_page(session, rows, repo.count_deliveries(webhook_id), page, DeliveryRead)
 
 
 async def redeliver(session: AsyncSession, delivery_id: int) -> RedeliveryRead:
