@@ -1,6 +1,6 @@
 """Every model, imported once so Alembic and tests see the whole schema."""
 
-from product_importer.imports.models import Import, ImportError, ImportFileChunk
+from product_importer.imports.models import Import, ImportFileChunk, SkippedRow
 from product_importer.models_base import Base
 from product_importer.products.models import Product
 from product_importer.security.models import ApiToken, AuditEntry
@@ -11,10 +11,10 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Import",
-    "ImportError",
     "ImportFileChunk",
     "OutboxEvent",
     "Product",
+    "SkippedRow",
     "Webhook",
     "WebhookDelivery",
     "WebhookJob",

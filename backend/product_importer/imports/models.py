@@ -72,7 +72,7 @@ class ImportFileChunk(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
-class ImportError(Base):
+class SkippedRow(Base):
     """A skipped row: where it is in the file, why, and its original values."""
 
     __tablename__ = "import_errors"

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 
 from product_importer.imports import claims
-from product_importer.imports.models import Import, ImportError, ImportFileChunk
+from product_importer.imports.models import Import, ImportFileChunk, SkippedRow
 from product_importer.imports.schemas import ACTIVE_STATUSES
 
 
@@ -89,6 +89,6 @@ def set_values(import_id: uuid.UUID, **values: Any) -> Update:
 def errors_of(import_id: uuid.UUID, columns: Sequence[ColumnElement[Any]]) -> Select[Any]:
     return (
         select(*columns)
-        .where(ImportError.import_id == import_id)
-        .order_by(ImportError.line, ImportError.id)
+        .where(SkippedRow.import_id == import_id)
+        .order_by(SkippedRow.line, SkippedRow.id)
     )

@@ -12,7 +12,7 @@ from product_importer.config import get_settings
 from product_importer.core.spooled_download import Place
 from product_importer.core.spreadsheet import CELL_KEPT_CHARS, CELL_MAX_UNITS
 from product_importer.db import sync_engine
-from product_importer.imports.models import ImportError as SkippedRow
+from product_importer.imports.models import SkippedRow
 from tests.imports.helpers import csv_bytes, set_import, stored_import
 
 
