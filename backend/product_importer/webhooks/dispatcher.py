@@ -30,8 +30,7 @@ MAX_IN_FLIGHT_PER_ENDPOINT = 4
 # with an error) is tried one delivery at a time until one succeeds: endpoints that
 # hang until the timeout then hold one worker thread each, not four. So is one that
 # answers slowly (its latest delivery took `SLOW_ANSWER_SECONDS` or more) until one is
-# quick: eight endpoints answering in 9 s took all 32 threads of a worker, and the
-# others' events waited up to 7.8 s.
+# quick, so that a few slow endpoints cannot take every worker thread from the others.
 MAX_IN_FLIGHT_PER_FAILING_ENDPOINT = 1
 SLOW_ANSWER_SECONDS = 2.0
 # Retries due within this window are queued right away with a countdown (precise
