@@ -7,7 +7,7 @@ import io
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports.pipeline import EXTRA_FIELDS_SHOWN
+from product_importer.imports.staging import EXTRA_FIELDS_SHOWN
 from tests.imports.helpers import (
     catalog,
     completed_events,
