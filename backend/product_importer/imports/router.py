@@ -50,6 +50,10 @@ UPLOAD_DOC = {
 }
 UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"headers": LOCATION},
+    408: {
+        "description": "No part of the upload arrived for UPLOAD_IDLE_TIMEOUT_SECONDS; "
+        "nothing was kept."
+    },
     413: {"description": "The file is larger than MAX_UPLOAD_BYTES; nothing was kept."},
     422: {"description": "Not a usable CSV (empty, binary, not UTF-8, or missing columns)."},
     503: {
@@ -74,6 +78,8 @@ def _http_errors() -> Iterator[None]:
         raise conflict_for_now(str(exc), REPORT_RETRY_AFTER_SECONDS) from None
     except upload.UploadTooLarge as exc:
         raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, str(exc)) from None
+    except upload.UploadStalled as exc:
+        raise HTTPException(status.HTTP_408_REQUEST_TIMEOUT, str(exc)) from None
     except (DownloadsBusy, upload.UploadsBusy) as exc:
         raise try_again_later(str(exc)) from None
 

@@ -39,6 +39,10 @@ class UploadTooLarge(ValueError):
     pass
 
 
+class UploadStalled(Exception):
+    """No byte of the upload arrived for `upload_idle_timeout_seconds`."""
+
+
 class UploadsBusy(Exception):
     """As many uploads as the settings allow are arriving already."""
 
@@ -118,7 +122,7 @@ async def create_from_upload(
     header_reader = HeaderReader()
     header = None
     try:
-        async for data in upload.chunks():
+        async for data in _arriving(upload.chunks(), settings.upload_idle_timeout_seconds):
             if writer.size + len(data) > settings.max_upload_bytes:
                 raise UploadTooLarge(_too_large(settings.max_upload_bytes))
             if header is None:
@@ -142,6 +146,22 @@ async def create_from_upload(
     await session.refresh(record)
     after_commit(session, lambda: enqueue_import(record.id))
     return ImportRead.model_validate(record)
+
+
+async def _arriving(chunks: AsyncIterator[bytes], idle_seconds: float) -> AsyncIterator[bytes]:
+    """The upload's bytes as they arrive; `UploadStalled` once none came for `idle_seconds`."""
+    while True:
+        try:
+            async with asyncio.timeout(idle_seconds):
+                data = await anext(chunks)
+        except StopAsyncIteration:
+            return
+        except TimeoutError:
+            raise UploadStalled(
+                f"No part of the upload arrived for {idle_seconds:g} s "
+                "(UPLOAD_IDLE_TIMEOUT_SECONDS); nothing was kept."
+            ) from None
+        yield data
 
 
 def _label(filename: str | None) -> str:

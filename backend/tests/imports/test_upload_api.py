@@ -143,6 +143,23 @@ async def test_a_refused_upload_holds_no_transaction_while_the_rest_of_it_arrive
     assert _kept() == (0, 0)
 
 
+async def test_a_stalled_upload_is_given_up_and_keeps_nothing(client):
+    """A client that stops sending (and keeps its connection) would hold the upload's
+    database connection for good."""
+    with settings_env(UPLOAD_IDLE_TIMEOUT_SECONDS="0.5"):
+        stalled = _SlowUpload(client, b"sku,name\nS-1,Stalled\n")
+        try:
+            response = await asyncio.wait_for(stalled.answer, 30)
+        finally:
+            await asyncio.wait_for(stalled.finished(), 30)
+    assert response.status_code == 408
+    assert response.json()["detail"] == (
+        "No part of the upload arrived for 0.5 s (UPLOAD_IDLE_TIMEOUT_SECONDS); nothing was kept."
+    )
+    assert _kept() == (0, 0)
+    assert await _until_no_transaction_is_idle() == 0
+
+
 async def test_uploads_past_uploads_max_get_503_and_nothing_is_kept(client, worker):
     """Each upload holds a database connection until its last byte: past the cap, an
     upload is refused at once, so slow ones cannot take every connection."""

@@ -2144,6 +2144,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description No part of the upload arrived for UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description The file is larger than MAX_UPLOAD_BYTES; nothing was kept. */
             413: {
                 headers: {
@@ -2547,6 +2558,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description No part of the upload arrived for UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
+            408: {
                 headers: {
                     [name: string]: unknown;
                 };
