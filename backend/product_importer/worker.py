@@ -10,6 +10,7 @@ from product_importer.config import get_settings
 
 IMPORTS_QUEUE = "imports"
 WEBHOOKS_QUEUE = "webhooks"
+BROKER_TIMEOUT_SECONDS = 2.0
 
 
 def create_celery() -> Celery:
@@ -27,7 +28,13 @@ def create_celery() -> Celery:
             "product_importer.webhooks.*": {"queue": WEBHOOKS_QUEUE},
         },
         broker_connection_retry_on_startup=True,
-        broker_transport_options={"visibility_timeout": 3600},
+        # A Redis that stops answering (paused, its host lost) must not hold up the API's
+        # answers, which send tasks once their change has committed.
+        broker_transport_options={
+            "visibility_timeout": 3600,
+            "socket_timeout": BROKER_TIMEOUT_SECONDS,
+            "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        },
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         include=["product_importer.imports.tasks", "product_importer.webhooks.tasks"],

@@ -427,6 +427,23 @@ async def test_an_upload_the_broker_cannot_take_is_still_accepted_and_stays_queu
     assert "the sweep sends it again" in caplog.text
 
 
+async def test_an_upload_is_answered_when_the_broker_stops_answering(client, monkeypatch):
+    """A Redis that is paused or lost with its host accepts connections (or keeps them)
+    but never answers: sending the task gives up after a few seconds, and the import,
+    committed, stays queued for the sweep."""
+    from product_importer import worker
+
+    with socket.socket() as silent:  # listens, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        with settings_env(REDIS_URL=f"redis://127.0.0.1:{silent.getsockname()[1]}/0"):
+            monkeypatch.setattr(worker, "celery_app", worker.create_celery())
+        response = await asyncio.wait_for(upload(client, csv_bytes("sku,name", "B-1,Bolt")), 60)
+    assert response.status_code == 202, response.text
+    with sync_engine().connect() as conn:
+        assert conn.execute(text("SELECT status FROM imports")).scalar_one() == "queued"
+
+
 async def test_a_header_wider_than_the_first_64_kib_is_read_whole(client, worker):
     """Unknown columns by the thousand (DESIGN sets no limit): 12,000 before the known
     ones."""
