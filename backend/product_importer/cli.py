@@ -161,6 +161,8 @@ def cmd_worker(args: argparse.Namespace) -> None:
         startup.fail(
             "a worker needs DATABASE_URL and REDIS_URL (it starts no embedded server)", EXIT_CONFIG
         )
+    # Checked, not waited for: a worker may start before its servers are up.
+    startup.redis_client(settings.redis_url, float(settings.db_connect_timeout_seconds)).close()
     unknown = [name for name in args.queues.split(",") if name not in WORKER_QUEUES]
     if unknown:  # allowed (a queue of one's own), but nothing sends to it: said, not silent
         print(

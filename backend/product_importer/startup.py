@@ -12,12 +12,14 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from product_importer.core.redaction import url_without_credentials
 from product_importer.exit_codes import EXIT_CONFIG
 
 if TYPE_CHECKING:
+    import redis
+
     from product_importer.config import Settings
     from product_importer.embedded import EmbeddedServices
 
@@ -34,7 +36,7 @@ def current_settings() -> Settings:
     return get_settings()
 
 
-def fail(message: str, code: int = 1) -> None:
+def fail(message: str, code: int = 1) -> NoReturn:
     print(f"error: {message}", file=sys.stderr)
     raise SystemExit(code)
 
@@ -151,17 +153,22 @@ def wait_for_database(url: str, timeout: float) -> None:
             time.sleep(0.5)
 
 
+def redis_client(url: str, timeout: float) -> redis.Redis:
+    """A client of the Redis at `url` (not yet connected); `fail` when it is not a Redis URL."""
+    import redis
+
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    except ValueError as exc:  # not a Redis URL; its text does not repeat the URL
+        fail(f"REDIS_URL is not valid: {exc}", EXIT_CONFIG)
+
+
 def wait_for_redis(url: str, timeout: float) -> None:
     import redis
 
     deadline = time.monotonic() + timeout
     while True:
-        try:
-            client = redis.Redis.from_url(
-                url, socket_connect_timeout=timeout, socket_timeout=timeout
-            )
-        except ValueError as exc:  # not a Redis URL; its text does not repeat the URL
-            fail(f"REDIS_URL is not valid: {exc}", EXIT_CONFIG)
+        client = redis_client(url, timeout)
         try:
             client.ping()
             return

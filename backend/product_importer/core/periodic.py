@@ -9,7 +9,8 @@ each kind's work allows.
 
 A round that fails (the database still starting, a moment without it) is logged and the
 next comes on time: the first round runs in the thread too, so a worker that starts
-before its database still sweeps once it is up.
+before its database still sweeps once it is up. Only the first failure in a row is
+logged with its traceback; the next ones are a line each, until a round works again.
 """
 
 from __future__ import annotations
@@ -37,12 +38,27 @@ class Periodic:
         self._thread.join(timeout=self.interval + 5)
 
     def _run(self) -> None:
+        failing = False
         while not self._stop.is_set():
             try:
                 self.work()
-            except Exception:
-                logger.exception("%s failed; trying again in %.1f s", self.name, self.interval)
+            except Exception as exc:
+                message = "%s failed; trying again in %.1f s"
+                if failing:
+                    logger.warning(message + ": %s", self.name, self.interval, _first_line(exc))
+                else:
+                    logger.exception(message, self.name, self.interval)
+                failing = True
+            else:
+                if failing:
+                    logger.info("%s works again", self.name)
+                failing = False
             self._stop.wait(self.interval)
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
 
 
 _running: dict[str, Periodic] = {}

@@ -69,6 +69,21 @@ def test_a_worker_without_its_servers_is_a_configuration_error(tmp_path):
     )
 
 
+def test_a_worker_given_a_redis_url_that_is_not_one_names_the_setting(tmp_path):
+    """`http://…` was a 71-line traceback ending in `KeyError: 'http'`, exit 1."""
+    result = subprocess.run(
+        [sys.executable, "-m", "product_importer.cli", "worker"],
+        env={**os.environ, "REDIS_URL": "http://127.0.0.1:6379/0"},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == EXIT_CONFIG
+    assert result.stderr.startswith("error: REDIS_URL is not valid: "), result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("command", ["serve", "worker"])
 def test_every_option_says_what_it_is_for(command):
     parser = build_parser()
