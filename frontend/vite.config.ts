@@ -13,8 +13,9 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: {
+    // As the API's own page: it refuses writes from other origins (the dev server's).
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: true },
+      '/api': { target: apiTarget, changeOrigin: true, headers: { origin: new URL(apiTarget).origin } },
       '/health': { target: apiTarget, changeOrigin: true },
     },
   },
