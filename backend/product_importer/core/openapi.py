@@ -41,6 +41,11 @@ RETRY_AFTER = {
     }
 }
 BODY_ANSWER = {"413": f"{TOO_LARGE} Nothing was changed."}
+WRITE_ANSWER = {
+    "403": "Sent by a browser from a page on another site (its `Origin`), neither this "
+    "server's nor one of CORS_ORIGINS; nothing was changed."
+}
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 BEARER = "HTTPBearer"  # the scheme `app.bearer` declares
 
 
@@ -62,14 +67,16 @@ def _error_bodies(operation: dict[str, Any]) -> None:
 
 
 def common_answers(api_prefix: str, metrics_need_token: bool) -> Extension:
-    """Every API operation's 401, 429 and 503 (and 413 with a body), the body of every
-    error answer; `/metrics`' token."""
+    """Every API operation's 401, 429 and 503 (and 413 with a body, 403 for a write),
+    the body of every error answer; `/metrics`' token."""
 
     def document(schema: dict[str, Any]) -> None:
         for path, operations in schema.get("paths", {}).items():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 if path.startswith(api_prefix):
                     _add_answers(operation, EVERY_API_ANSWER)
+                    if method in WRITE_METHODS:
+                        _add_answers(operation, WRITE_ANSWER)
                     if "requestBody" in operation:
                         _add_answers(operation, BODY_ANSWER)
                     _error_bodies(operation)

@@ -1420,6 +1420,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
@@ -1497,6 +1508,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1737,6 +1759,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No product with this id */
             404: {
                 headers: {
@@ -1849,6 +1882,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No product with this id */
             404: {
                 headers: {
@@ -1949,6 +1993,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2135,6 +2190,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2386,6 +2452,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No import with this id */
             404: {
                 headers: {
@@ -2558,6 +2635,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2791,6 +2879,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description The request body is larger than 1,048,576 bytes. Nothing was changed. */
             413: {
                 headers: {
@@ -2859,6 +2958,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3031,6 +3141,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No webhook with this id */
             404: {
                 headers: {
@@ -3130,6 +3251,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No webhook with this id */
             404: {
                 headers: {
@@ -3217,6 +3349,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3330,6 +3473,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No webhook with this id */
             404: {
                 headers: {
@@ -3419,6 +3573,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3585,6 +3750,17 @@ export interface operations {
                     };
                 };
             };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
             /** @description No delivery with this id */
             404: {
                 headers: {
@@ -3731,6 +3907,17 @@ export interface operations {
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                    };
+                };
+            };
+            /** @description Sent by a browser from a page on another site (its `Origin`), neither this server's nor one of CORS_ORIGINS; nothing was changed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
