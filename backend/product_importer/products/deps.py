@@ -4,7 +4,7 @@ the path, loaded or 404."""
 from typing import Annotated
 
 from fastapi import Depends, Header, HTTPException, Query, status
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 from product_importer.core.deps import SessionDep, row_id
 from product_importer.core.error_responses import conflict_for_now
@@ -47,6 +47,20 @@ DescriptionTerm = Annotated[
 ]
 
 
+def _true_or_false(value: object) -> object:
+    """`true` or `false` (any case) only: `yes`, `1` or `on` would pass as booleans."""
+    if isinstance(value, str) and value.lower() not in ("true", "false"):
+        raise ValueError("must be true or false")
+    return value
+
+
+ActiveFilter = Annotated[
+    bool | None,
+    Query(description="Only active (true) or inactive (false) products"),
+    BeforeValidator(_true_or_false),
+]
+
+
 class ProductQueryParams:
     """What the list and the export share: the filters and the order."""
 
@@ -56,9 +70,7 @@ class ProductQueryParams:
         sku: SkuTerm = None,
         name: NameTerm = None,
         description: DescriptionTerm = None,
-        is_active: Annotated[
-            bool | None, Query(description="Only active (true) or inactive (false) products")
-        ] = None,
+        is_active: ActiveFilter = None,
         sort: Annotated[ProductSort, Query(description="Order; `-` for descending")] = (
             ProductSort.ID
         ),

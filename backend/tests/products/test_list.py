@@ -331,6 +331,8 @@ async def test_an_empty_catalog(client):
         ("sort=price", "sort"),
         ("sort=ID", "sort"),
         ("is_active=maybe", "is_active"),
+        ("is_active=yes", "is_active"),  # a boolean to pydantic, not to the contract
+        ("is_active=1", "is_active"),
         ("page=0", "page"),
         ("page=-1", "page"),
         ("page=abc", "page"),
@@ -347,6 +349,11 @@ async def test_invalid_query_values_are_422_naming_the_parameter(client, query, 
     response = await client.get(f"{API}?{query}")
     assert response.status_code == 422, response.text
     assert [tuple(error["loc"]) for error in response.json()["detail"]] == [("query", field)]
+
+
+async def test_is_active_is_true_or_false_in_any_case(client, products):
+    for value in ("true", "True", "FALSE"):
+        assert (await client.get(f"{API}?is_active={value}")).status_code == 200
 
 
 async def test_page_size_bounds_are_inclusive(client, products):
