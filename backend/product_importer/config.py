@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     # file until their download ends.
     export_writing_max: int = Field(default=2, ge=1)
     export_files_max: int = Field(default=6, ge=1)
+    # A download whose client reads nothing for this long is given up (its place and
+    # file freed), so paused clients cannot keep everyone else's downloads refused.
+    download_idle_timeout_seconds: Annotated[Seconds, Field(le=3600)] = 60.0
 
     # Webhooks
     webhook_allow_private_targets: bool = True

@@ -19,12 +19,15 @@ directory, `TMPDIR`). Beyond either, `DownloadsBusy`. A client that goes away st
 the writing too.
 
 A download that fails (the database lost, the disk full) raises from the body after
-what was already sent: the server cuts it off, never ends it as if complete.
+what was already sent: the server cuts it off, never ends it as if complete. So is one
+whose client reads nothing for `download_idle_timeout_seconds` (`DownloadResponse`):
+paused for good, it would keep its place under the caps, and its file, for good.
 """
 
 import asyncio
 import csv
 import io
+import logging
 import os
 import tempfile
 import uuid
@@ -35,10 +38,13 @@ from typing import IO, Any
 import anyio
 import anyio.to_thread
 from sqlalchemy import ColumnElement, Dialect, Select, literal_column, text
+from starlette.responses import StreamingResponse
+from starlette.types import Message, Send
 
 from product_importer.config import get_settings
 from product_importer.db import async_engine
 
+logger = logging.getLogger(__name__)
 BOM = "\ufeff".encode()
 SEND_BYTES = 256 * 1024
 # A writer stopped mid-query asks PostgreSQL to cancel it, or, if that request is lost,
@@ -247,3 +253,25 @@ def csv_download(header: Sequence[str], query: Select[Any]) -> AsyncIterator[byt
     """A CSV file for people: UTF-8 with a BOM (spreadsheets then read it as UTF-8),
     `header`, then the rows of `query` (see `spooled_download`)."""
     return spooled_download(BOM + csv_bytes([header]), query)
+
+
+class DownloadResponse(StreamingResponse):
+    """A download's answer, given up (the connection closed) when its client has read
+    nothing for `download_idle_timeout_seconds`."""
+
+    async def stream_response(self, send: Send) -> None:
+        idle_seconds = get_settings().download_idle_timeout_seconds
+
+        async def send_unless_idle(message: Message) -> None:
+            with anyio.fail_after(idle_seconds):
+                await send(message)
+
+        try:
+            await super().stream_response(send_unless_idle)
+        except TimeoutError:
+            logger.warning(
+                "a download was given up: its client read nothing for %g s", idle_seconds
+            )
+            close = getattr(self.body_iterator, "aclose", None)
+            if close is not None:
+                await close()  # its place and file come back now

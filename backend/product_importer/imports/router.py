@@ -17,7 +17,7 @@ from product_importer.core.error_responses import conflict_for_now, try_again_la
 from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
-from product_importer.core.spooled_download import DownloadsBusy
+from product_importer.core.spooled_download import DownloadResponse, DownloadsBusy
 from product_importer.imports import error_report, service, upload
 from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
@@ -203,14 +203,14 @@ async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead
     },
     summary="The skipped rows: line, column, reason and original values",
 )
-async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> StreamingResponse:
+async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> DownloadResponse:
     """Sent as the rows are written: a slow or paused download holds no database
     connection. One that fails midway breaks off (no complete answer). Refused (409)
     until the import has ended: its skipped rows are written when it commits."""
     with _http_errors():
         record = await service.ended(session, import_id)
         rows = error_report.errors_csv(import_id)
-    return StreamingResponse(
+    return DownloadResponse(
         rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": errors_attachment(record.filename)},

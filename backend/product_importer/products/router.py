@@ -15,7 +15,7 @@ from product_importer.core.deps import PageDep, SessionDep
 from product_importer.core.error_responses import conflict_for_now, invalid_field, try_again_later
 from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.paths import resource_path
-from product_importer.core.spooled_download import DownloadsBusy
+from product_importer.core.spooled_download import DownloadResponse, DownloadsBusy
 from product_importer.core.versions import PRODUCT, versioned
 from product_importer.products import list_service, service
 from product_importer.products.deps import (
@@ -125,7 +125,7 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
         503: BUSY_DOWNLOAD,
     },
 )
-async def export_products(params: ProductQueryDep) -> StreamingResponse:
+async def export_products(params: ProductQueryDep) -> DownloadResponse:
     """Every product matching the list's filters, in `sort` order, as CSV. Cells that
     a spreadsheet would run as a formula are prefixed with `'`. The rows pass through
     a temporary file and are sent as they are written: a slow or paused download
@@ -135,7 +135,7 @@ async def export_products(params: ProductQueryDep) -> StreamingResponse:
     with _http_errors():
         rows = export_csv(params.filters, params.sort)
     filename = export_filename(datetime.now(UTC))
-    return StreamingResponse(
+    return DownloadResponse(
         rows,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},

@@ -214,3 +214,20 @@ async def test_a_download_dropped_once_begun_keeps_its_place_until_its_writer_st
         assert time.monotonic() < deadline
         await asyncio.sleep(0.01)  # the loop closes it, stopping the writer, then gives it back
     assert (Place.files, Place.writing) == (0, 0)
+
+
+def test_a_download_left_unread_is_given_up_and_frees_its_place(monkeypatch, tmp_path):
+    """Paused clients kept their places (and files) for good: six of them had every
+    other export and error report refused with 503 for as long as they stayed."""
+    big_catalog()
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setenv("DOWNLOAD_IDLE_TIMEOUT_SECONDS", "1")
+    with api_process() as (url, server), unread_export(url) as paused:
+        wait_until_written()
+        wait_until_closed(server.pid, tmp_path)  # its file is gone, its client still there
+        paused.settimeout(30)
+        while paused.recv(1 << 16):  # what was sent before, then the end: closed
+            pass
+        response = httpx.get(f"{url}{API}/export.csv", timeout=60)
+        assert response.status_code == 200
+        assert response.text.count("\r\n") == ROWS + 1
