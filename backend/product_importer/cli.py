@@ -17,8 +17,11 @@ from product_importer import startup
 from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import ValidationError
 
+    from product_importer.embedded import EmbeddedServices
     from product_importer.supervisor import Worker
 
 
@@ -68,6 +71,24 @@ def _announce_when_started(server: object, url: str) -> None:
     threading.Thread(target=wait, daemon=True).start()
 
 
+def _say_where_embedded_servers_are(
+    services: EmbeddedServices, database_url: str, redis_url: str, data_dir: Path
+) -> None:
+    """Their ports are chosen at each start: the log names them, for psql or redis-cli."""
+    from product_importer.core.redaction import url_without_credentials
+
+    started = [
+        f"{name} at {url_without_credentials(url)}"
+        for name, server, url in (
+            ("PostgreSQL", services.postgres, database_url),
+            ("Redis", services.redis, redis_url),
+        )
+        if server is not None
+    ]
+    if started:
+        print(f"Embedded {' and '.join(started)} (data in {data_dir})", flush=True)
+
+
 def _running_imports() -> int:
     from product_importer.db import sync_engine
     from product_importer.imports import repository
@@ -113,8 +134,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # SIGTERM as Ctrl-C: uvicorn raises the signal again once it has shut down, and its
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    services, _, redis_url = startup.start_services()
+    services, database_url, redis_url = startup.start_services()
     embedded = services.postgres is not None or services.redis is not None
+    _say_where_embedded_servers_are(services, database_url, redis_url, settings.data_dir)
     unrecord = startup.record_serve(settings.data_dir, url) if embedded else lambda: None
     from product_importer.supervisor import Supervisor, Worker, stop_workers
 

@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -32,11 +33,13 @@ def _serve_env(data_dir: Path) -> dict[str, str]:
     return env
 
 
-def _start(data_dir: Path, port: int, log: Path | None = None) -> subprocess.Popen[bytes]:
+def _start(
+    data_dir: Path, port: int, log: Path | None = None, out: Path | None = None
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "product_importer.cli", "serve", "--port", str(port)],
         env=_serve_env(data_dir),
-        stdout=subprocess.DEVNULL,
+        stdout=out.open("wb") if out else subprocess.DEVNULL,
         stderr=log.open("wb") if log else subprocess.DEVNULL,
         start_new_session=True,  # a process group of its own, as a terminal would give it
     )
@@ -44,10 +47,10 @@ def _start(data_dir: Path, port: int, log: Path | None = None) -> subprocess.Pop
 
 @contextlib.contextmanager
 def _serving(
-    data_dir: Path, port: int, log: Path | None = None
+    data_dir: Path, port: int, log: Path | None = None, out: Path | None = None
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`serve`, killed at the end if the test left it running."""
-    process = _start(data_dir, port, log)
+    process = _start(data_dir, port, log, out)
     try:
         yield process
     finally:
@@ -86,7 +89,8 @@ def _wait_gone(processes: list[psutil.Process], timeout: float = 30) -> list[psu
 @pytest.mark.timeout(240)
 def test_ctrl_c_stops_everything_serve_started(tmp_path):
     port = free_port()
-    with _serving(tmp_path, port) as process:
+    out = tmp_path / "serve.out"
+    with _serving(tmp_path / "data", port, out=out) as process:
         health = _wait_healthy(port, process)
         assert health == {
             "status": "ok",
@@ -101,6 +105,10 @@ def test_ctrl_c_stops_everything_serve_started(tmp_path):
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=60) == 0
         assert _wait_gone(children) == []
+    # The embedded servers' ports, chosen at the start, are named (for psql, redis-cli).
+    said = out.read_text()
+    embedded = r"Embedded PostgreSQL at postgresql://127\.0\.0\.1:\d+/\w+ and Redis at redis://"
+    assert re.search(embedded + r"127\.0\.0\.1:\d+/0 \(data in .+data\)\n", said), said
 
 
 def _sigterm(process: subprocess.Popen[bytes]) -> None:
