@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from product_importer.config import get_settings, reload_settings
+from product_importer.security.schemas import TokenRead
 from product_importer.security.token_format import check_name, hash_token, new_token
 
 
@@ -110,14 +111,20 @@ def run(args: argparse.Namespace) -> int:
                 "API_TOKENS set, the API is OPEN again (within API_TOKEN_CACHE_SECONDS).",
                 file=sys.stderr,
             )
-    elif not tokens:  # said on stderr: the listing (stdout) stays empty for a script
+    else:
+        _print_tokens(tokens, revoked, token_admin.configured_names())
+    return 0
+
+
+def _print_tokens(tokens: list[TokenRead], revoked: bool, configured: list[str]) -> None:
+    for item in tokens:
+        state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "live"
+        print(f"{item.name}\tcreated {item.created_at:%Y-%m-%d %H:%M}\t{state}")
+    for name in configured:
+        print(f"{name}\tin API_TOKENS\tlive")
+    if not tokens and not configured:  # said on stderr: stdout stays empty for a script
         revoked_only = "no live tokens (`tokens list --all` shows revoked ones)"
         print(revoked_only if revoked else "no tokens", file=sys.stderr)
-    else:
-        for item in tokens:
-            state = f"revoked {item.revoked_at:%Y-%m-%d %H:%M}" if item.revoked_at else "live"
-            print(f"{item.name}\tcreated {item.created_at:%Y-%m-%d %H:%M}\t{state}")
-    return 0
 
 
 def _token_name(name: str) -> str:

@@ -19,6 +19,7 @@ from product_importer.embedded import free_port
 from product_importer.security.token_format import hash_token
 from tests.privileges import needs_root_and_setpriv, without_ptrace
 from tests.security.conftest import API_TOKENS, bearer
+from tests.settings_helpers import settings_env
 
 
 def _cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -92,6 +93,25 @@ def test_list_says_when_there_is_no_token_to_list(capsys):
     )
     code, out, _ = _cli(capsys, "list", "--all")
     assert code == 0 and out.startswith("ci\tcreated ")
+
+
+def test_names_of_api_tokens_are_listed_and_not_taken_again(capsys):
+    """One name for two tokens (one in the environment, one in the database) and the
+    audit log could not tell them apart; `list` said "no tokens" with API_TOKENS set."""
+    with settings_env(API_TOKENS=API_TOKENS):
+        code, out, err = _cli(capsys, "list")
+        assert (code, err) == (0, "")
+        assert out == "catalog-admin\tin API_TOKENS\tlive\nviewer\tin API_TOKENS\tlive\n"
+        code, _, err = _cli(capsys, "create", "viewer")
+        assert code == 1
+        assert err == (
+            "error: 'viewer' is a token of API_TOKENS: pick another name for a token in the "
+            "database\n"
+        )
+        code, _, err = _cli(capsys, "revoke", "viewer")
+        assert code == 1
+        assert "'viewer' is a token of API_TOKENS: remove it from API_TOKENS where" in err
+    assert _audit() == []
 
 
 def test_generate_needs_no_database(capsys):
