@@ -19,8 +19,10 @@ from product_importer.exit_codes import EXIT_CONFIG, EXIT_USAGE
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import uvicorn
     from pydantic import ValidationError
 
+    from product_importer.config import Settings
     from product_importer.embedded import EmbeddedServices
     from product_importer.supervisor import Worker
 
@@ -151,16 +153,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         if settings.spawn_worker:
             workers.append(Worker("imports", "prefork", settings.worker_concurrency))
             workers.append(Worker("webhooks", "threads", 32))
-        config = uvicorn.Config(
-            "product_importer.app:create_app",
-            factory=True,
-            host=host,
-            port=port,
-            log_level=settings.log_level,
-            timeout_graceful_shutdown=5,
-            ws="none",  # no WebSocket routes: a handshake is then plain HTTP, logged redacted
-        )
-        server = uvicorn.Server(config)
+        server = uvicorn.Server(server_config(settings, host, port))
         _announce_when_started(server, url)
         supervisor.start(server)
         with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C after shutdown
@@ -175,6 +168,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
         services.stop()
     if supervisor.failure is not None:
         startup.fail(f"{supervisor.failure}; serve stopped.")
+
+
+def server_config(settings: Settings, host: str, port: int) -> uvicorn.Config:
+    import uvicorn
+
+    return uvicorn.Config(
+        "product_importer.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=5,
+        ws="none",  # no WebSocket routes: a handshake is then plain HTTP, logged redacted
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> None:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     frontend_dist: Path = Field(default=PACKAGE_DIR.parent.parent / "frontend" / "dist")
+    # Peers (a reverse proxy) whose X-Forwarded-For and X-Forwarded-Proto are believed:
+    # comma-separated addresses or networks. None by default: a client on this host
+    # would otherwise name any address it likes (and so dodge the per-address limits).
+    forwarded_allow_ips: str = ""
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
 
     # Workers spawned by `serve` (local mode)

@@ -516,3 +516,22 @@ def test_a_leftover_server_whose_directory_cannot_be_read_is_still_stopped(tmp_p
         assert leftover.process.wait(timeout=30) == 0  # stopped as a server is, not killed
     finally:
         leftover.stop()
+
+
+@pytest.mark.parametrize(
+    ("environment", "seen"),
+    [({}, "127.0.0.1"), ({"FORWARDED_ALLOW_IPS": "127.0.0.1"}, "198.51.100.7")],
+    ids=["no proxy named", "a proxy on this host"],
+)
+def test_serve_believes_x_forwarded_for_only_from_the_peers_named(monkeypatch, environment, seen):
+    """uvicorn's own default believed any peer on this host: a local client named any
+    address it liked, and its failed tokens were never counted against its own."""
+    from product_importer.cli import server_config
+    from product_importer.config import Settings
+    from tests.deploy.helpers import client_address_seen
+
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    config = server_config(Settings(), "127.0.0.1", 8000)
+    assert client_address_seen(config.forwarded_allow_ips, "127.0.0.1", "198.51.100.7") == seen
