@@ -25,6 +25,7 @@ from product_importer.imports.router import compat_router as upload_compat_route
 from product_importer.imports.router import router as imports_router
 from product_importer.products.router import router as products_router
 from product_importer.security import startup as security_startup
+from product_importer.security.allowed_hosts import AllowedHosts
 from product_importer.security.cross_site import CrossSiteGuard
 from product_importer.security.download_tickets import TICKET_PARAM
 from product_importer.security.guard import TOKEN_LIKE_PARAMS, AccessGuard
@@ -80,14 +81,16 @@ def create_app() -> FastAPI:
     settings = get_settings()
     redact_access_log(TOKEN_LIKE_PARAMS | {TICKET_PARAM})
     # Innermost first: HEAD answered as GET, a 405's `Allow`, the body's size limit (once
-    # the token has passed), tokens and rate limits, writes from other sites refused, the
-    # 500 of an unexpected error, then metrics (which count 401s, 429s and 500s), CORS,
-    # the security headers on every response, and compression.
+    # the token has passed), tokens and rate limits, writes from other sites and host
+    # names not served refused, the 500 of an unexpected error, then metrics (which
+    # count 401s, 429s and 500s), CORS, the security headers on every response, and
+    # compression.
     app.add_middleware(HeadAsGet)
     app.add_middleware(AllowEveryMethod)
     app.add_middleware(BodyLimit)
     app.add_middleware(AccessGuard)
     app.add_middleware(CrossSiteGuard)
+    app.add_middleware(AllowedHosts)
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(HttpMetrics)
     add_cors(app, settings.cors_origins)

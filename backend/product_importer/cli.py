@@ -133,6 +133,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     url = f"http://{host}:{port}"
     startup.ensure_data_dir_free(settings)
     startup.ensure_port_free(host, port)
+    settings = startup.answer_to_loopback_names_only(settings, host)
     # SIGTERM as Ctrl-C: uvicorn raises the signal again once it has shut down, and its
     # default action would end `serve` before it stops the workers and then the servers.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

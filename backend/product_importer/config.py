@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     docs_require_token: bool = False
     metrics_require_token: bool = True
     cors_origins: Annotated[list[str], NoDecode] = []
+    # Host names (or addresses) the API answers to, comma-separated; empty: any. `serve`
+    # listening on loopback only sets loopback's names (security/allowed_hosts.py).
+    allowed_hosts: Annotated[list[str], NoDecode] = []
 
     # Rate limits: requests per window, per token (or client address when the API is open)
     rate_limit_enabled: Literal["auto"] | bool = "auto"
@@ -130,6 +133,13 @@ class Settings(BaseSettings):
         if value.strip().startswith("["):
             return json.loads(value)  # a JSON list, as in `.env.example`
         return [item for item in value.split(",") if item.strip()]
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        return [host.strip().lower() for host in value.split(",") if host.strip()]
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -179,3 +179,16 @@ def wait_for_redis(url: str, timeout: float) -> None:
             time.sleep(0.5)
         finally:
             client.close()
+
+
+def answer_to_loopback_names_only(settings: Settings, host: str) -> Settings:
+    """Listening on loopback only, with no `ALLOWED_HOSTS` given: the API answers to
+    loopback's own names only (see `security.allowed_hosts`). The settings then."""
+    from product_importer.config import reload_settings
+    from product_importer.security.allowed_hosts import LOOPBACK_NAMES, listens_on_loopback_only
+
+    if settings.allowed_hosts or not listens_on_loopback_only(host):
+        return settings
+    os.environ["ALLOWED_HOSTS"] = ",".join(LOOPBACK_NAMES)
+    reload_settings()
+    return current_settings()
