@@ -8,6 +8,9 @@ A claim that is held is how other imports (to merge after it) and the recovery s
 CLAIM_LOCK_KEY = 7243  # with hashtext(the import's id)
 TAKE = f"SELECT pg_try_advisory_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
 RELEASE = f"SELECT pg_advisory_unlock({CLAIM_LOCK_KEY}, hashtext(:id))"
+# The claim for the rest of a transaction (the API's, as it ends a lost import): taken,
+# no worker holds it, and none can take it until that transaction ends.
+TAKE_FOR_TRANSACTION = f"SELECT pg_try_advisory_xact_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
 
 
 def claim_held(import_id_sql: str) -> str:

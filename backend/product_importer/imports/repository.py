@@ -54,7 +54,7 @@ def lock_status(import_id: uuid.UUID) -> Select[Any]:
     return select(Import.status).where(Import.id == import_id).with_for_update(key_share=True)
 
 
-def cancel_unclaimed(import_id: uuid.UUID) -> Update:
+def cancel_now(import_id: uuid.UUID) -> Update:
     """Cancelled at once: queued, or running with no worker holding its claim (lost
     with its worker, which would apply nothing of it)."""
     return (
@@ -64,9 +64,10 @@ def cancel_unclaimed(import_id: uuid.UUID) -> Update:
     )
 
 
-def claim_is_held(import_id: uuid.UUID) -> TextClause:
-    """Whether a worker holds the import's claim (is alive and running it)."""
-    return text(f"SELECT {claims.claim_held('(:import_id)')}").bindparams(import_id=str(import_id))
+def take_claim_for_transaction(import_id: uuid.UUID) -> TextClause:
+    """Whether the import's claim was free, and is now this transaction's: no worker
+    runs the import, nor can start to before the transaction ends."""
+    return text(claims.TAKE_FOR_TRANSACTION).bindparams(id=str(import_id))
 
 
 def delete_file(import_id: uuid.UUID) -> Delete:

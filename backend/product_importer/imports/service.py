@@ -74,15 +74,16 @@ async def _cancel_unfinished(session: AsyncSession, import_id: uuid.UUID) -> Non
     # an earlier one), so its status may not change between reading it and acting on it.
     # A worker recording its outcome holds the row: this waits for it, then finds the
     # import ended.
-    # A running import whose claim nobody holds lost its worker: no worker would see the
-    # request (until one restarted it), so it ends here, as a queued one does.
+    # A running import whose claim this transaction can take lost its worker: no worker
+    # would see the request (until one restarted it), so it ends here, as a queued one
+    # does; holding the claim until the commit, no worker restarts it meanwhile.
     status = (await session.execute(repository.lock_status(import_id))).scalar_one()
-    claimed = (await session.execute(repository.claim_is_held(import_id))).scalar_one()
-    if status == "running" and claimed:
+    claim_free = (await session.execute(repository.take_claim_for_transaction(import_id))).scalar()
+    if status == "running" and not claim_free:
         await session.execute(repository.request_cancel(import_id))
     elif status in ACTIVE_STATUSES:
         cancelled = (
-            await session.execute(repository.cancel_unclaimed(import_id).returning(Import))
+            await session.execute(repository.cancel_now(import_id).returning(Import))
         ).scalar_one()
         await session.execute(repository.delete_file(import_id))
         snapshot = ImportRead.model_validate(cancelled)

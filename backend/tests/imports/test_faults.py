@@ -595,7 +595,7 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
     import_id = stored_import(csv_bytes("sku,name", "R-1,Raced"))
     outcome: list[str] = []
     with sync_engine().connect() as api:
-        api.execute(repository.cancel_unclaimed(import_id))  # holds the row until committed
+        api.execute(repository.cancel_now(import_id))  # holds the row until committed
         claim = threading.Thread(target=lambda: outcome.append(runner.run_import(import_id)))
         claim.start()
         _wait_until_blocked_by(api.execute(text("SELECT pg_backend_pid()")).scalar_one())
@@ -604,6 +604,28 @@ def test_a_cancel_committed_while_a_worker_claims_the_import_wins():
     assert outcome == ["skipped"]
     assert stored_record(import_id).status == "cancelled"
     assert products() == {}
+
+
+def test_a_lost_import_the_api_cancels_is_not_ended_again_by_a_worker_restarting_it():
+    """The API ends a running import that lost its worker, its last attempt spent; a
+    task sent again arriving meanwhile must not write its own end (failed) over the
+    cancel: the API holds the claim until it commits, so the worker leaves it alone."""
+    import_id = stored_import(csv_bytes("sku,name", "L-1,Lost"))
+    set_import(import_id, status="running", attempts=99, heartbeat_at=datetime.now(UTC))
+    outcome: list[str] = []
+    with sync_engine().connect() as api:  # the cancel's statements, as the API runs them
+        assert api.execute(repository.lock_status(import_id)).scalar_one() == "running"
+        assert api.execute(repository.take_claim_for_transaction(import_id)).scalar()
+        api.execute(repository.cancel_now(import_id))
+        restart = threading.Thread(target=lambda: outcome.append(runner.run_import(import_id)))
+        restart.start()
+        restart.join(30)  # at once: the claim is the API's
+        api.commit()
+    restart.join(30)
+    assert outcome == ["skipped"]
+    assert stored_record(import_id).status == "cancelled"
+    assert completed_events(import_id) == 0
+    assert _events() == []
 
 
 @pytest.mark.parametrize(("cancel_requested", "status"), [(False, "failed"), (True, "cancelled")])
