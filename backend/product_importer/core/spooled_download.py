@@ -47,6 +47,7 @@ from product_importer.db import async_engine
 logger = logging.getLogger(__name__)
 BOM = "\ufeff".encode()
 SEND_BYTES = 256 * 1024
+SEND_SLICE_BYTES = 16 * 1024
 # A writer stopped mid-query asks PostgreSQL to cancel it, or, if that request is lost,
 # closes its connection, which PostgreSQL notices only when it next sends a row: told to
 # look every second, it also ends a query that waits for a lock or still sorts (a client
@@ -256,22 +257,42 @@ def csv_download(header: Sequence[str], query: Select[Any]) -> AsyncIterator[byt
 
 
 class DownloadResponse(StreamingResponse):
-    """A download's answer, given up (the connection closed) when its client has read
-    nothing for `download_idle_timeout_seconds`."""
+    """A download's answer, given up (the connection closed) when its client has taken
+    none of it for `download_idle_timeout_seconds`. Sent in slices of `SEND_SLICE_BYTES`:
+    the server holds back a send until its buffer has room, so a slow client that keeps
+    reading always has a slice taken within the time."""
 
     async def stream_response(self, send: Send) -> None:
         idle_seconds = get_settings().download_idle_timeout_seconds
 
         async def send_unless_idle(message: Message) -> None:
-            with anyio.fail_after(idle_seconds):
-                await send(message)
+            for part in _slices(message):
+                with anyio.move_on_after(idle_seconds) as waited:
+                    await send(part)
+                if waited.cancelled_caught:
+                    raise _ClientIdle()
 
         try:
             await super().stream_response(send_unless_idle)
-        except TimeoutError:
-            logger.warning(
-                "a download was given up: its client read nothing for %g s", idle_seconds
-            )
+        except _ClientIdle:
+            message = "a download was given up: its client took nothing for %g s"
+            logger.warning(message, idle_seconds)
             close = getattr(self.body_iterator, "aclose", None)
             if close is not None:
                 await close()  # its place and file come back now
+
+
+class _ClientIdle(Exception):
+    """The client took no part of the download for `download_idle_timeout_seconds`."""
+
+
+def _slices(message: Message) -> list[Message]:
+    body = message.get("body", b"")
+    if message["type"] != "http.response.body" or len(body) <= SEND_SLICE_BYTES:
+        return [message]
+    starts = range(0, len(body), SEND_SLICE_BYTES)
+    parts: list[Message] = [
+        {**message, "body": body[i : i + SEND_SLICE_BYTES], "more_body": True} for i in starts
+    ]
+    parts[-1]["more_body"] = message.get("more_body", False)
+    return parts

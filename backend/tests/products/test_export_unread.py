@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 
 from product_importer.config import Settings, get_settings
-from product_importer.core.spooled_download import Place
+from product_importer.core.spooled_download import SEND_SLICE_BYTES, Place, _slices
 from product_importer.db import sync_engine
 from product_importer.products import export
 from product_importer.products.filters import ProductFilters, ProductSort
@@ -222,6 +222,8 @@ def test_a_download_left_unread_is_given_up_and_frees_its_place(monkeypatch, tmp
     big_catalog()
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     monkeypatch.setenv("DOWNLOAD_IDLE_TIMEOUT_SECONDS", "1")
+    for cap in ("EXPORT_WRITING_MAX", "EXPORT_FILES_MAX"):  # another only once it is freed
+        monkeypatch.setenv(cap, "1")
     with api_process() as (url, server), unread_export(url) as paused:
         wait_until_written()
         wait_until_closed(server.pid, tmp_path)  # its file is gone, its client still there
@@ -231,3 +233,16 @@ def test_a_download_left_unread_is_given_up_and_frees_its_place(monkeypatch, tmp
         response = httpx.get(f"{url}{API}/export.csv", timeout=60)
         assert response.status_code == 200
         assert response.text.count("\r\n") == ROWS + 1
+
+
+def test_a_download_is_sent_in_slices_a_slow_client_takes_in_time():
+    """The server holds back a send until its buffer has room: a whole 256 KiB piece at
+    once would need a client reading ~4 KB/s to take it within the minute."""
+    body = bytes(range(256)) * 1024 * 2  # 512 KiB
+    slices = _slices({"type": "http.response.body", "body": body, "more_body": True})
+    assert [len(part["body"]) for part in slices] == [SEND_SLICE_BYTES] * 32
+    assert b"".join(part["body"] for part in slices) == body
+    last = _slices({"type": "http.response.body", "body": body[:20_000], "more_body": False})
+    assert [(len(p["body"]), p["more_body"]) for p in last] == [(16_384, True), (3_616, False)]
+    start = {"type": "http.response.start", "status": 200, "headers": []}
+    assert _slices(start) == [start]
