@@ -200,7 +200,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
             f"warning: no task is sent to queue {', '.join(map(repr, unknown))}; {QUEUES_ARE}",
             file=sys.stderr,
         )
-    from product_importer.worker import celery_app
+    from product_importer.worker import celery_app, consume_patiently
 
     # LOG_LEVEL is uvicorn's: its `trace` is more than Celery's DEBUG shows.
     log_level = "DEBUG" if settings.log_level == "trace" else settings.log_level.upper()
@@ -208,6 +208,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     concurrency = settings.worker_concurrency if args.concurrency is None else args.concurrency
     argv += ["--concurrency", str(concurrency)]
     argv += ["--hostname", f"{args.queues.replace(',', '+')}@%h-{os.getpid()}"]
+    consume_patiently(celery_app)
     celery_app.worker_main(argv)
 
 

@@ -11,6 +11,14 @@ from product_importer.config import get_settings
 IMPORTS_QUEUE = "imports"
 WEBHOOKS_QUEUE = "webhooks"
 BROKER_TIMEOUT_SECONDS = 2.0
+# A Redis that stops answering (paused, its host lost) must not hold up the API's
+# answers, which send tasks once their change has committed. A worker waits for it
+# instead (`consume_patiently`): a pause of a few seconds (a fork to save, a failover)
+# would otherwise drop its consumer, and with it the tasks it holds for later.
+SENDER_TIMEOUTS = {
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+}
 
 
 def create_celery() -> Celery:
@@ -28,13 +36,7 @@ def create_celery() -> Celery:
             "product_importer.webhooks.*": {"queue": WEBHOOKS_QUEUE},
         },
         broker_connection_retry_on_startup=True,
-        # A Redis that stops answering (paused, its host lost) must not hold up the API's
-        # answers, which send tasks once their change has committed.
-        broker_transport_options={
-            "visibility_timeout": 3600,
-            "socket_timeout": BROKER_TIMEOUT_SECONDS,
-            "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
-        },
+        broker_transport_options={"visibility_timeout": 3600, **SENDER_TIMEOUTS},
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         include=["product_importer.imports.tasks", "product_importer.webhooks.tasks"],
@@ -43,6 +45,14 @@ def create_celery() -> Celery:
 
 
 celery_app = create_celery()
+
+
+def consume_patiently(app: Celery) -> None:
+    """A worker's broker connections without the senders' time limits."""
+    options = app.conf.broker_transport_options
+    app.conf.broker_transport_options = {
+        name: value for name, value in options.items() if name not in SENDER_TIMEOUTS
+    }
 
 
 def consumes(sender: Any, queue: str) -> bool:

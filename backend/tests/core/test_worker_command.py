@@ -118,3 +118,15 @@ def test_the_queues_a_worker_knows_are_those_tasks_go_to():
 
 def test_a_queue_no_task_goes_to_is_warned_of(tmp_path):
     assert f"warning: no task is sent to queue '{QUEUE}'" in _log_of_a_worker(tmp_path, "info")
+
+
+def test_only_senders_give_up_on_a_redis_that_stopped_answering():
+    """The API's answers wait for the tasks they send: those give up after a few seconds.
+    A worker's own connections wait: dropped at each pause of Redis, a consumer would
+    give back the tasks it holds for later, to come again only after an hour."""
+    from product_importer.worker import SENDER_TIMEOUTS, consume_patiently, create_celery
+
+    app = create_celery()
+    assert SENDER_TIMEOUTS.items() <= app.conf.broker_transport_options.items()
+    consume_patiently(app)
+    assert app.conf.broker_transport_options == {"visibility_timeout": 3600}
