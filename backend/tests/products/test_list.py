@@ -352,8 +352,11 @@ async def test_invalid_query_values_are_422_naming_the_parameter(client, query, 
 
 
 async def test_is_active_is_true_or_false_in_any_case(client, products):
-    for value in ("true", "True", "FALSE"):
-        assert (await client.get(f"{API}?is_active={value}")).status_code == 200
+    for value, active in (("true", True), ("True", True), ("FALSE", False)):
+        response = await client.get(f"{API}?is_active={value}")
+        assert response.status_code == 200
+        listed = {item["is_active"] for item in response.json()["items"]}
+        assert listed == {active}, value
 
 
 async def test_page_size_bounds_are_inclusive(client, products):
