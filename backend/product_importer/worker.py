@@ -10,7 +10,7 @@ from product_importer.config import get_settings
 
 IMPORTS_QUEUE = "imports"
 WEBHOOKS_QUEUE = "webhooks"
-BROKER_TIMEOUT_SECONDS = 2.0
+BROKER_TIMEOUT_SECONDS = 1.0
 # A Redis that stops answering (paused, its host lost) must not hold up the API's
 # answers, which send tasks once their change has committed. A worker waits for it
 # instead (`consume_patiently`): a pause of a few seconds (a fork to save, a failover)
@@ -37,6 +37,9 @@ def create_celery() -> Celery:
         },
         broker_connection_retry_on_startup=True,
         broker_transport_options={"visibility_timeout": 3600, **SENDER_TIMEOUTS},
+        # Sent again once (on a new connection: the one kept may be to a Redis that
+        # restarted), not three times: each try may wait out the timeout.
+        task_publish_retry_policy={"max_retries": 1, "interval_start": 0},
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         include=["product_importer.imports.tasks", "product_importer.webhooks.tasks"],
