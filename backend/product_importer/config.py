@@ -49,8 +49,8 @@ class Settings(BaseSettings):
     # Uploads received at once by one API process (each holds one of its database
     # connections until its last byte arrives).
     uploads_max: int = Field(default=4, ge=1)
-    # An upload none of whose bytes arrive for this long is given up (408), so a stalled
-    # client cannot hold its connection for good.
+    # An upload that sends less than 64 KiB in this long is given up (408), so a stalled
+    # or trickling client cannot hold its connection for good.
     upload_idle_timeout_seconds: Annotated[Seconds, Field(le=3600)] = 60.0
     import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = Field(default=2, ge=1)

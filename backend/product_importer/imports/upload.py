@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -23,6 +24,10 @@ from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 from product_importer.imports.schemas import ImportRead
 from product_importer.imports.storage import store_chunk
+
+# What an upload sends at least in each `upload_idle_timeout_seconds` (about 1 KB/s over
+# the default minute), or it is given up.
+UPLOAD_MIN_BYTES = 64 * 1024
 
 
 class UploadedFile(Protocol):
@@ -40,7 +45,7 @@ class UploadTooLarge(ValueError):
 
 
 class UploadStalled(Exception):
-    """No byte of the upload arrived for `upload_idle_timeout_seconds`."""
+    """Too little of the upload arrived in `upload_idle_timeout_seconds`."""
 
 
 class UploadsBusy(Exception):
@@ -149,7 +154,10 @@ async def create_from_upload(
 
 
 async def _arriving(chunks: AsyncIterator[bytes], idle_seconds: float) -> AsyncIterator[bytes]:
-    """The upload's bytes as they arrive; `UploadStalled` once none came for `idle_seconds`."""
+    """The upload's bytes as they arrive; `UploadStalled` once fewer than
+    `UPLOAD_MIN_BYTES` came in `idle_seconds` (none at all, or a byte now and then: a
+    trickle would hold its connection as long)."""
+    window_start, window_bytes = time.monotonic(), 0
     while True:
         try:
             async with asyncio.timeout(idle_seconds):
@@ -157,11 +165,20 @@ async def _arriving(chunks: AsyncIterator[bytes], idle_seconds: float) -> AsyncI
         except StopAsyncIteration:
             return
         except TimeoutError:
-            raise UploadStalled(
-                f"No part of the upload arrived for {idle_seconds:g} s "
-                "(UPLOAD_IDLE_TIMEOUT_SECONDS); nothing was kept."
-            ) from None
+            raise UploadStalled(_stalled(idle_seconds)) from None
+        window_bytes += len(data)
+        if time.monotonic() - window_start >= idle_seconds:
+            if window_bytes < UPLOAD_MIN_BYTES:
+                raise UploadStalled(_stalled(idle_seconds))
+            window_start, window_bytes = time.monotonic(), 0
         yield data
+
+
+def _stalled(idle_seconds: float) -> str:
+    return (
+        f"Less than {UPLOAD_MIN_BYTES // 1024} KiB of the upload arrived in {idle_seconds:g} s "
+        "(UPLOAD_IDLE_TIMEOUT_SECONDS); nothing was kept."
+    )
 
 
 def _label(filename: str | None) -> str:

@@ -154,10 +154,34 @@ async def test_a_stalled_upload_is_given_up_and_keeps_nothing(client):
             await asyncio.wait_for(stalled.finished(), 30)
     assert response.status_code == 408
     assert response.json()["detail"] == (
-        "No part of the upload arrived for 0.5 s (UPLOAD_IDLE_TIMEOUT_SECONDS); nothing was kept."
+        "Less than 64 KiB of the upload arrived in 0.5 s (UPLOAD_IDLE_TIMEOUT_SECONDS); "
+        "nothing was kept."
     )
     assert _kept() == (0, 0)
     assert await _until_no_transaction_is_idle() == 0
+
+
+async def test_a_trickling_upload_is_given_up_too(client):
+    """A byte now and then, each before the timeout, held the upload as long as a stall."""
+    opening = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\nsku,name\n'
+    )
+
+    async def trickle() -> AsyncIterator[bytes]:
+        yield opening
+        for _ in range(100):  # 20 s at most
+            await asyncio.sleep(0.2)
+            yield b"x"
+
+    with settings_env(UPLOAD_IDLE_TIMEOUT_SECONDS="0.5"):
+        response = await client.post(
+            "/api/v1/imports",
+            content=trickle(),
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )
+    assert response.status_code == 408
+    assert response.json()["detail"].startswith("Less than 64 KiB of the upload arrived in 0.5 s")
+    assert _kept() == (0, 0)
 
 
 async def test_uploads_past_uploads_max_get_503_and_nothing_is_kept(client, worker):

@@ -2210,7 +2210,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No part of the upload arrived for UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
+            /** @description Less than 64 KiB of the upload arrived in UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
             408: {
                 headers: {
                     [name: string]: unknown;
@@ -2655,7 +2655,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No part of the upload arrived for UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
+            /** @description Less than 64 KiB of the upload arrived in UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept. */
             408: {
                 headers: {
                     [name: string]: unknown;
