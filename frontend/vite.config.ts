@@ -2,10 +2,28 @@
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type ProxyOptions } from 'vite';
 
 // `npm run dev` proxies API calls to a server started with `product-importer serve`.
 const apiTarget = process.env.API_URL ?? 'http://127.0.0.1:8000';
+
+/** The API refuses writes from other sites' pages: the dev server's own pass as the API's;
+ * another site's, sent through the proxy, stay refused. */
+const asTheApisOwnPages: ProxyOptions['configure'] = (proxy) => {
+  proxy.on('proxyReq', (proxyReq, request) => {
+    if (originHost(request.headers.origin) === request.headers.host) {
+      proxyReq.setHeader('origin', new URL(apiTarget).origin);
+    }
+  });
+};
+
+function originHost(origin: string | undefined): string | undefined {
+  try {
+    return origin ? new URL(origin).host : undefined;
+  } catch {
+    return undefined; // `null`, or not a URL
+  }
+}
 
 export default defineConfig({
   plugins: [react(), tailwindcss()],
@@ -13,9 +31,8 @@ export default defineConfig({
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
   server: {
-    // As the API's own page: it refuses writes from other origins (the dev server's).
     proxy: {
-      '/api': { target: apiTarget, changeOrigin: true, headers: { origin: new URL(apiTarget).origin } },
+      '/api': { target: apiTarget, changeOrigin: true, configure: asTheApisOwnPages },
       '/health': { target: apiTarget, changeOrigin: true },
     },
   },
