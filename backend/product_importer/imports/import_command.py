@@ -68,6 +68,8 @@ MAX_RETRY_WAIT_SECONDS = 10.0
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 RETRIED_STATUSES = UNAVAILABLE_STATUSES | {429, 500}
 KNOWN_STATUSES = frozenset({"queued", "running", *EXIT_CODES})
+# Answers to an upload after which the API kept nothing, and that pass: sent again.
+UPLOAD_RETRIED_STATUSES = frozenset({429, 503})
 # Said instead of httpx's message, which names the header value it refused to send: the
 # API token, perhaps.
 TOKEN_GIVEN = "the API token (--token or PRODUCT_IMPORTER_TOKEN)"
@@ -223,6 +225,28 @@ def _refusal(response: httpx.Response, url: str) -> CommandEnded:
 
 
 def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any]:
+    """The import the API accepted. Sent again for up to RETRY_WINDOW_SECONDS while the
+    API answers that it cannot take it just now (503: as many uploads as it takes at
+    once are arriving, or its database is out of reach; 429): it kept nothing then."""
+    deadline = time.monotonic() + RETRY_WINDOW_SECONDS
+    while True:
+        response = _send_file(http, api, path, url)
+        accepted = _import_in(response, 202)
+        if accepted is not None:
+            return accepted
+        remaining = deadline - time.monotonic()
+        if response.status_code not in UPLOAD_RETRIED_STATUSES or remaining <= 0:
+            raise _refusal(response, url)
+        wait = min(_retry_wait(response), remaining)
+        print(
+            f"the API cannot take the file just now ({_describe(response)}); sending it "
+            f"again in {wait:.0f}s",
+            file=sys.stderr,
+        )
+        time.sleep(wait)
+
+
+def _send_file(http: httpx.Client, api: str, path: Path, url: str) -> httpx.Response:
     try:
         size = path.stat().st_size
         handle = path.open("rb")
@@ -232,15 +256,11 @@ def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any
         try:
             print(f"uploading {path.name} ({size / 1e6:,.1f} MB) to {url}", file=sys.stderr)
             files = {"file": (path.name, handle, "text/csv")}
-            response = http.post(f"{api}/imports", files=files, timeout=UPLOAD_TIMEOUT)
+            return http.post(f"{api}/imports", files=files, timeout=UPLOAD_TIMEOUT)
         except KeyboardInterrupt:
             raise _interrupted_upload(handle.tell() >= size, api) from None
         except httpx.HTTPError as exc:
             raise _upload_failed(exc, url) from None
-    accepted = _import_in(response, 202)
-    if accepted is None:
-        raise _refusal(response, url)
-    return accepted
 
 
 def _progress_lines() -> Callable[..., None]:

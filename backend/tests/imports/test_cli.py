@@ -464,6 +464,48 @@ def test_a_briefly_unavailable_api_is_asked_again_as_it_says(
     assert output.out.split("\n")[1].startswith("completed: 1 rows; created 1")
 
 
+class _BusyThenAccepts(_Answering):
+    """An API receiving as many uploads as it takes at once: it refuses the first
+    `busy_for` uploads with 503 and Retry-After (keeping nothing), then accepts."""
+
+    busy_for = 1
+    retry_after = "1"
+    uploads = 0
+
+    def do_POST(self) -> None:
+        type(self).uploads += 1
+        if self.uploads > self.busy_for:
+            super().do_POST()
+            return
+        _drain(self)
+        detail = "As many uploads as this server receives at once (UPLOADS_MAX, 4) are arriving"
+        body = json.dumps({"detail": detail}).encode()
+        self._answer(503, "application/json", body, {"Retry-After": self.retry_after})
+
+
+def test_an_upload_the_api_is_too_busy_to_take_is_sent_again(tmp_path, capsys, quick_retries):
+    api = type("Api", (_BusyThenAccepts,), {"authorizations": [], "polls": 0, "uploads": 0})
+    with _serving(api) as url:
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    assert api.uploads == 2
+    assert "the API cannot take the file just now (503 Service Unavailable: As many " in output.err
+    assert "; sending it again in 1s\n" in output.err
+
+
+def test_an_upload_the_api_stays_too_busy_for_is_not_accepted(tmp_path, capsys, quick_retries):
+    api = type(
+        "Api", (_BusyThenAccepts,), {"authorizations": [], "polls": 0, "uploads": 0, "busy_for": 99}
+    )
+    with _serving(api) as url:
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    output = capsys.readouterr()
+    assert code == import_command.EXIT_NOT_ACCEPTED
+    assert api.uploads >= 2  # sent again, as the answer said, until the window ended
+    assert _last_line(output.err).startswith(f"error: {url} did not accept the upload: 503")
+
+
 def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, quick_retries):
     api = type("Api", (_AcceptsThenUnavailable,), {"retry_after": "5", "polls": 0})
     with _serving(api) as url:
