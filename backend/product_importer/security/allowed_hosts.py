@@ -4,8 +4,8 @@ On one's own machine the API listens on loopback, open, without tokens: a page o
 another site that has its name resolve to 127.0.0.1 a moment after it loaded (DNS
 rebinding) would otherwise be the API's own origin to the browser, free to read and
 change everything. The browser then sends that site's name as `Host`: only the names
-in `ALLOWED_HOSTS` pass, and `serve` listening on loopback sets loopback's own names
-when none are given.
+in `ALLOWED_HOSTS` pass (and loopback's own, always), and `serve` listening on loopback
+sets loopback's names when none are given.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ class AllowedHosts(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         allowed = get_settings().allowed_hosts
         name = host_name(Headers(scope=scope).get("host", ""))
-        if not allowed or name in allowed:
+        # Loopback's names always: a health check on the host asks for 127.0.0.1, and no
+        # page can be rebound to them.
+        if not allowed or name in allowed or name in LOOPBACK_NAMES:
             await self.app(scope, receive, send)
             return
         detail = (

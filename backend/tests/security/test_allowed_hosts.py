@@ -39,6 +39,14 @@ async def test_a_host_name_not_listed_is_refused(make_client):
         assert response.status_code == 200, (host, response.text)
 
 
+async def test_loopback_names_are_answered_beside_those_listed(make_client):
+    """A health check on the host asks for 127.0.0.1: a site's name alone in
+    ALLOWED_HOSTS would have made the container unhealthy."""
+    http = await make_client(allowed_hosts="catalog.example.com")
+    for host, status in (("catalog.example.com", 200), ("127.0.0.1:8000", 200), ("x.test", 400)):
+        assert (await http.get("/health", headers={"Host": host})).status_code == status, host
+
+
 async def test_without_allowed_hosts_any_name_is_answered(client):
     response = await client.get("/api/v1/products", headers={"Host": "rebound.example"})
     assert response.status_code == 200
