@@ -68,8 +68,8 @@ MAX_RETRY_WAIT_SECONDS = 10.0
 UNAVAILABLE_STATUSES = frozenset({502, 503, 504})
 RETRIED_STATUSES = UNAVAILABLE_STATUSES | {429, 500}
 KNOWN_STATUSES = frozenset({"queued", "running", *EXIT_CODES})
-# Answers to an upload after which the API kept nothing, and that pass: sent again.
-UPLOAD_RETRIED_STATUSES = frozenset({429, 503})
+# Named by the API's 503 to an upload that arrived while it received as many as it takes.
+UPLOADS_BUSY = "UPLOADS_MAX"
 # Said instead of httpx's message, which names the header value it refused to send: the
 # API token, perhaps.
 TOKEN_GIVEN = "the API token (--token or PRODUCT_IMPORTER_TOKEN)"
@@ -225,25 +225,39 @@ def _refusal(response: httpx.Response, url: str) -> CommandEnded:
 
 
 def _upload(http: httpx.Client, api: str, path: Path, url: str) -> dict[str, Any]:
-    """The import the API accepted. Sent again for up to RETRY_WINDOW_SECONDS while the
-    API answers that it cannot take it just now (503: as many uploads as it takes at
-    once are arriving, or its database is out of reach; 429): it kept nothing then."""
-    deadline = time.monotonic() + RETRY_WINDOW_SECONDS
+    """The import the API accepted. Sent again while the API answers that it keeps
+    nothing just now (`_busy`), for up to RETRY_WINDOW_SECONDS from its first such
+    answer (a large file takes long to send before it is answered)."""
+    deadline: float | None = None
     while True:
         response = _send_file(http, api, path, url)
         accepted = _import_in(response, 202)
         if accepted is not None:
             return accepted
+        deadline = deadline or time.monotonic() + RETRY_WINDOW_SECONDS
         remaining = deadline - time.monotonic()
-        if response.status_code not in UPLOAD_RETRIED_STATUSES or remaining <= 0:
+        if not _busy(response) or remaining <= 0:
             raise _refusal(response, url)
         wait = min(_retry_wait(response), remaining)
         print(
             f"the API cannot take the file just now ({_describe(response)}); sending it "
-            f"again in {wait:.0f}s",
+            f"again in {wait:g}s",
             file=sys.stderr,
         )
-        time.sleep(wait)
+        try:
+            time.sleep(wait)
+        except KeyboardInterrupt:
+            raise _interrupted_upload(False, api) from None
+
+
+def _busy(response: httpx.Response) -> bool:
+    """An answer that the API took none of the file and may take it later: too many
+    requests (429, before it read the file), or as many uploads arriving as it takes at
+    once (a 503 naming UPLOADS_MAX). Another 503 (its database out of reach) may come
+    after the file was stored: sending it again could import it twice."""
+    if response.status_code == 429:
+        return True
+    return response.status_code == 503 and UPLOADS_BUSY in (_detail(response) or "")
 
 
 def _send_file(http: httpx.Client, api: str, path: Path, url: str) -> httpx.Response:

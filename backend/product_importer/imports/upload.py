@@ -157,8 +157,11 @@ async def _arriving(chunks: AsyncIterator[bytes], idle_seconds: float) -> AsyncI
     """The upload's bytes as they arrive; `UploadStalled` once fewer than
     `UPLOAD_MIN_BYTES` came in `idle_seconds` (none at all, or a byte now and then: a
     trickle would hold its connection as long)."""
-    window_start, window_bytes = time.monotonic(), 0
+    # Only the time spent waiting for the client counts, not the time its bytes take to
+    # be stored meanwhile.
+    waited, received = 0.0, 0
     while True:
+        asked = time.monotonic()
         try:
             async with asyncio.timeout(idle_seconds):
                 data = await anext(chunks)
@@ -166,11 +169,12 @@ async def _arriving(chunks: AsyncIterator[bytes], idle_seconds: float) -> AsyncI
             return
         except TimeoutError:
             raise UploadStalled(_stalled(idle_seconds)) from None
-        window_bytes += len(data)
-        if time.monotonic() - window_start >= idle_seconds:
-            if window_bytes < UPLOAD_MIN_BYTES:
+        waited += time.monotonic() - asked
+        received += len(data)
+        if waited >= idle_seconds:
+            if received < UPLOAD_MIN_BYTES:
                 raise UploadStalled(_stalled(idle_seconds))
-            window_start, window_bytes = time.monotonic(), 0
+            waited, received = 0.0, 0
         yield data
 
 

@@ -471,6 +471,7 @@ class _BusyThenAccepts(_Answering):
     busy_for = 1
     retry_after = "1"
     uploads = 0
+    detail = "As many uploads as this server receives at once (UPLOADS_MAX, 4) are arriving"
 
     def do_POST(self) -> None:
         type(self).uploads += 1
@@ -478,13 +479,17 @@ class _BusyThenAccepts(_Answering):
             super().do_POST()
             return
         _drain(self)
-        detail = "As many uploads as this server receives at once (UPLOADS_MAX, 4) are arriving"
-        body = json.dumps({"detail": detail}).encode()
+        body = json.dumps({"detail": self.detail}).encode()
         self._answer(503, "application/json", body, {"Retry-After": self.retry_after})
 
 
+def _busy_api(**overrides: object) -> type[_BusyThenAccepts]:
+    fresh = {"authorizations": [], "polls": 0, "uploads": 0}
+    return type("Api", (_BusyThenAccepts,), {**fresh, **overrides})
+
+
 def test_an_upload_the_api_is_too_busy_to_take_is_sent_again(tmp_path, capsys, quick_retries):
-    api = type("Api", (_BusyThenAccepts,), {"authorizations": [], "polls": 0, "uploads": 0})
+    api = _busy_api()
     with _serving(api) as url:
         code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
@@ -495,15 +500,26 @@ def test_an_upload_the_api_is_too_busy_to_take_is_sent_again(tmp_path, capsys, q
 
 
 def test_an_upload_the_api_stays_too_busy_for_is_not_accepted(tmp_path, capsys, quick_retries):
-    api = type(
-        "Api", (_BusyThenAccepts,), {"authorizations": [], "polls": 0, "uploads": 0, "busy_for": 99}
-    )
+    api = _busy_api(busy_for=99)
     with _serving(api) as url:
         code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
     output = capsys.readouterr()
     assert code == import_command.EXIT_NOT_ACCEPTED
     assert api.uploads >= 2  # sent again, as the answer said, until the window ended
     assert _last_line(output.err).startswith(f"error: {url} did not accept the upload: 503")
+
+
+def test_an_upload_answered_503_for_another_reason_is_not_sent_again(
+    tmp_path, capsys, quick_retries
+):
+    """Its database out of reach as it committed, the API may have stored the file:
+    sent again, it could be imported twice."""
+    api = _busy_api(busy_for=99, detail="The database cannot be reached just now.")
+    with _serving(api) as url:
+        code = import_command.run_import_command(_csv(tmp_path, "sku,name", "A-1,One"), url)
+    assert code == import_command.EXIT_NOT_ACCEPTED
+    assert api.uploads == 1
+    assert "database cannot be reached" in _last_line(capsys.readouterr().err)
 
 
 def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, quick_retries):

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from product_importer.app import create_app
 from product_importer.db import sync_engine
 from product_importer.imports.csv_rules import LISTED_UNKNOWN_COLUMNS, MAX_HEADER_BYTES
+from product_importer.imports.upload import _arriving as arriving
 from tests.imports.helpers import (
     MergeGate,
     catalog,
@@ -182,6 +183,20 @@ async def test_a_trickling_upload_is_given_up_too(client):
     assert response.status_code == 408
     assert response.json()["detail"].startswith("Less than 64 KiB of the upload arrived in 0.5 s")
     assert _kept() == (0, 0)
+
+
+async def test_the_time_an_upload_takes_to_be_stored_is_not_counted_against_its_client():
+    """The client sent everything at once; storing it was slow: that is no stall."""
+
+    async def sent_at_once() -> AsyncIterator[bytes]:
+        for _ in range(4):
+            yield b"x" * 16_384
+
+    stored = []
+    async for data in arriving(sent_at_once(), 0.3):
+        stored.append(data)
+        await asyncio.sleep(0.4)  # a slow database
+    assert len(stored) == 4
 
 
 async def test_uploads_past_uploads_max_get_503_and_nothing_is_kept(client, worker):
