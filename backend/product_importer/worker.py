@@ -1,16 +1,25 @@
 """The Celery app. Imports and webhooks run on separate queues so a slow webhook
 endpoint never waits behind (or delays) an import."""
 
+import os
+import signal
+import threading
+import time
 from typing import Any
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_shutting_down
 
 from product_importer.config import get_settings
 
 IMPORTS_QUEUE = "imports"
 WEBHOOKS_QUEUE = "webhooks"
 BROKER_TIMEOUT_SECONDS = 1.0
+# A worker told to stop that has not ended this long after is stuck: replying to a
+# control message (the health check's census) just as Redis went away, Celery retries
+# the reply for good. It was seen outliving a `serve` killed with SIGKILL. Longer than
+# any graceful stop waits (serve 15 s, the unit files and compose files 120 s).
+STOP_DEADLINE_SECONDS = 150.0
 # A Redis that stops answering (paused, its host lost) must not hold up the API's
 # answers, which send tasks once their change has committed. A worker waits for it
 # instead (`consume_patiently`): a pause of a few seconds (a fork to save, a failover)
@@ -70,3 +79,16 @@ def _fresh_connections_after_fork(**_: object) -> None:
 
     if sync_engine.cache_info().currsize:
         sync_engine().dispose(close=False)
+
+
+@worker_shutting_down.connect
+def _end_if_stuck(**_: object) -> None:
+    """Told to stop: end for good at `STOP_DEADLINE_SECONDS`, whatever holds it up."""
+    threading.Thread(target=_end_after, args=(STOP_DEADLINE_SECONDS,), daemon=True).start()
+
+
+def _end_after(seconds: float) -> None:
+    time.sleep(seconds)
+    if os.getpgrp() == os.getpid():  # as `serve` starts it: its pool in its own group
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+    os._exit(1)

@@ -2,10 +2,12 @@
 and refused as a configuration error without the servers it needs."""
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from product_importer.cli import WORKER_QUEUES, build_parser
@@ -130,3 +132,23 @@ def test_only_senders_give_up_on_a_redis_that_stopped_answering():
     assert SENDER_TIMEOUTS.items() <= app.conf.broker_transport_options.items()
     consume_patiently(app)
     assert app.conf.broker_transport_options == {"visibility_timeout": 3600}
+
+
+def test_a_worker_stuck_stopping_ends_itself_and_its_pool_at_its_deadline():
+    """Replying to a control message as Redis went away, a worker told to stop retried
+    the reply for good, it and its pool outliving the `serve` that started them."""
+    stuck = (
+        "import subprocess, sys\n"
+        "from product_importer import worker\n"
+        "pool = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "print(pool.pid, flush=True)\n"
+        "worker._end_after(0.5)\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", stuck], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert process.stdout is not None
+    pool = psutil.Process(int(process.stdout.readline()))
+    assert process.wait(timeout=60) == -signal.SIGKILL
+    _, alive = psutil.wait_procs([pool], timeout=30)
+    assert [p for p in alive if p.status() != psutil.STATUS_ZOMBIE] == []
