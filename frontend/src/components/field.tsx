@@ -1,7 +1,8 @@
 import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { useReadOnlyFields } from './read-only-fields';
 
 const control =
-  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset placeholder:text-slate-500 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none';
+  'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-xs ring-1 ring-inset placeholder:text-slate-500 read-only:bg-slate-50 focus:ring-2 focus:ring-inset focus:ring-indigo-600 focus:outline-none';
 
 /** The edge of an empty field is all that shows where to type: slate-500 is 4.76:1 against white,
  * where a control's boundary needs 3:1. */
@@ -51,15 +52,17 @@ type FieldProps = {
   error?: string;
 };
 
-type FieldControlOptions = FieldProps & { id?: string; required?: boolean; className?: string };
+type FieldControlOptions = FieldProps & { id?: string; required?: boolean; readOnly?: boolean; className?: string };
 
 /**
  * Wraps one control in the shared label, hint and error, and gives the control the id,
- * required flag, ARIA state and classes that tie it to them.
+ * required flag, read-only state (its own, or its form's while saving), ARIA state and classes
+ * that tie it to them.
  */
-function useFieldControl({ label, hint, error, id, required, className = '' }: FieldControlOptions) {
+function useFieldControl({ label, hint, error, id, required, readOnly, className = '' }: FieldControlOptions) {
   const generated = useId();
   const fieldId = id ?? generated;
+  const formReadOnly = useReadOnlyFields();
   return {
     wrap: (element: ReactNode) => (
       <FieldShell id={fieldId} label={label} hint={hint} error={error} required={required}>
@@ -69,6 +72,7 @@ function useFieldControl({ label, hint, error, id, required, className = '' }: F
     controlProps: {
       id: fieldId,
       required,
+      readOnly: readOnly || formReadOnly,
       'aria-invalid': error ? true : undefined,
       'aria-describedby': error ? `${fieldId}-error` : hint ? `${fieldId}-hint` : undefined,
       className: `${control} ${ring(error)} ${className}`,
@@ -78,26 +82,38 @@ function useFieldControl({ label, hint, error, id, required, className = '' }: F
 
 type TextFieldProps = InputHTMLAttributes<HTMLInputElement> & FieldProps;
 
-export function TextField({ label, hint, error, id, required, className, ...props }: TextFieldProps) {
-  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, className });
+export function TextField({ label, hint, error, id, required, readOnly, className, ...props }: TextFieldProps) {
+  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, readOnly, className });
   return wrap(<input {...controlProps} {...props} />);
 }
 
 type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & FieldProps;
 
-export function TextAreaField({ label, hint, error, id, required, className, ...props }: TextAreaFieldProps) {
-  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, className });
+export function TextAreaField({ label, hint, error, id, required, readOnly, className, ...props }: TextAreaFieldProps) {
+  const { wrap, controlProps } = useFieldControl({ label, hint, error, id, required, readOnly, className });
   return wrap(<textarea {...controlProps} {...props} />);
 }
 
+/** Read-only (its own or its form's while saving), it keeps its state when pressed: browsers
+ * ignore `readonly` on a checkbox, but a controlled one whose change is not passed on is put back. */
 export function Checkbox({
   label,
   className = '',
+  readOnly,
+  onChange,
   ...props
 }: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode }) {
+  const locked = useReadOnlyFields() || readOnly;
   return (
     <label className={`inline-flex items-center gap-2 text-sm text-slate-800 ${className}`}>
-      <input type="checkbox" className="size-4 rounded border-slate-400 accent-indigo-600" {...props} />
+      <input
+        type="checkbox"
+        className="size-4 rounded border-slate-400 accent-indigo-600"
+        readOnly={locked}
+        aria-readonly={locked || undefined}
+        onChange={locked ? undefined : onChange}
+        {...props}
+      />
       {label}
     </label>
   );

@@ -6,6 +6,7 @@ import { ConfirmDialog } from './confirm-dialog';
 import { FormAlert } from './field';
 import { Modal } from './modal';
 import { isFocusable } from './modal-stack';
+import { ReadOnlyFields } from './read-only-fields';
 
 export type FormModalProps = {
   onClose: () => void;
@@ -16,7 +17,8 @@ export type FormModalProps = {
   submitLabel: ReactNode;
   /** Called on submit; the browser's own submit and validation are suppressed. */
   onSubmit: () => void | Promise<void>;
-  /** While set: the submit button spins, Cancel is disabled and the modal cannot be dismissed. */
+  /** While set: the submit button spins, Cancel is disabled, the modal cannot be dismissed, and
+   * the fields are read-only (see `ReadOnlyFields`). */
   isSaving?: boolean;
   /** An error that belongs to no single field, shown above the fields. */
   formError?: ReactNode;
@@ -103,7 +105,7 @@ export function FormModal({
         {formError && <FormAlert>{formError}</FormAlert>}
         {/* Disabled once nothing can be saved: the fields say so, and keep what was typed. */}
         <fieldset disabled={closeOnly} className="min-w-0 space-y-4">
-          {children}
+          <ReadOnlyFields value={isSaving}>{children}</ReadOnlyFields>
         </fieldset>
       </form>
       <ConfirmDialog

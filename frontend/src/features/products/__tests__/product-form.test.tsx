@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '@/lib/api';
 import { rebasedMessage } from '@/lib/rebased-values';
+import { gate } from '@/testing/gate';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
 import { productFactory } from '@/testing/factories';
 import {
@@ -401,6 +402,59 @@ describe('ProductFormModal', () => {
     expect(await screen.findByText('Created ONE-1.')).toBeInTheDocument();
     expect(onClose).toHaveBeenCalledTimes(1);
     expect(calls.filter((call) => call.method === 'POST')).toHaveLength(1);
+  });
+
+  it('keeps every field read-only, but focusable, while a save runs: nothing typed after Save is dropped', async () => {
+    const product = productFactory({ id: 7, sku: 'KETTLE-1', name: 'Kettle', description: '', is_active: true });
+    const hold = gate();
+    const { calls } = mockFetch([
+      {
+        method: 'PATCH',
+        path: '/api/v1/products/7',
+        body: async () => {
+          await hold.passed;
+          return { ...product, name: 'Kettle 2' };
+        },
+      },
+    ]);
+    const onClose = vi.fn();
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open product={product} onClose={onClose} />);
+    const name = screen.getByLabelText(/^Name/);
+    await user.clear(name);
+    await user.type(name, 'Kettle 2');
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(name).toHaveAttribute('readonly'));
+
+    // The save waits (an import holds the catalog): the person goes on editing.
+    const description = screen.getByLabelText(/^Description/);
+    await user.type(description, 'typed while saving');
+    expect(description).toHaveFocus();
+    expect(description).toHaveValue('');
+    const active = screen.getByRole('checkbox', { name: 'Active' });
+    await user.click(active);
+    expect(active).toBeChecked();
+    expect(active).toHaveAttribute('aria-readonly', 'true');
+
+    hold.open();
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ name: 'Kettle 2' });
+  });
+
+  it('makes its fields editable again when the save is refused', async () => {
+    mockFetch([{ method: 'POST', path: '/api/v1/products', status: 409, body: { detail: 'A product with SKU ONE-1 already exists.' } }]);
+    const user = userEvent.setup();
+    renderWithProviders(<ProductFormModal open onClose={() => undefined} />);
+    await user.type(screen.getByLabelText(/^SKU/), 'ONE-1');
+    await user.type(screen.getByLabelText(/^Name/), 'Kettle');
+    await user.click(screen.getByRole('button', { name: 'Create product' }));
+    expect(await screen.findByText('A product with SKU ONE-1 already exists.')).toBeInTheDocument();
+    const sku = screen.getByLabelText(/^SKU/);
+    expect(sku).not.toHaveAttribute('readonly');
+    await user.type(sku, '-B');
+    expect(sku).toHaveValue('ONE-1-B');
+    await user.click(screen.getByRole('checkbox', { name: 'Active' }));
+    expect(screen.getByRole('checkbox', { name: 'Active' })).not.toBeChecked();
   });
 
   it('fails at once while offline, with a message and a way to close', async () => {
