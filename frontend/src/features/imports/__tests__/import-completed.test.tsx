@@ -48,7 +48,7 @@ describe('useImportCompleted, for an import that completed between two polls', (
     return { onCompleted, answer };
   }
 
-  const recent = [...importKeys.lists(), 'active'] as const;
+  const recent = importKeys.recent();
   const old = importFactory({
     id: 'imp-old',
     status: 'completed',

@@ -21,7 +21,7 @@ const IDLE_MS = 3000;
 function useRecentImports<T>(select: (page: ImportPage) => T, fast = false) {
   const pollingAllowed = usePollingAllowed();
   return useQuery({
-    queryKey: [...importKeys.lists(), 'active'],
+    queryKey: importKeys.recent(),
     queryFn: ({ signal }) => getImports({ page: 1, pageSize: RECENT }, signal),
     select,
     refetchInterval: (q) => (pollingAllowed ? (fast ? FAST_MS : recheckInterval(q.state.data)) : false),
@@ -44,13 +44,11 @@ export function useActiveImport({ fast = false }: { fast?: boolean } = {}): {
   return { activeImport: query.data ?? null, isLoading: query.isPending, recheck: query.refetch };
 }
 
-/** Every import queued or running now, oldest first (the order the worker takes them in). */
-export function useActiveImports(): Import[] {
-  const query = useRecentImports(selectActiveOldestFirst);
-  return query.data ?? NONE;
+/** Every import queued or running now, oldest first (the order the worker takes them in);
+ * undefined until the first answer. */
+export function useActiveImports(): Import[] | undefined {
+  return useRecentImports(selectActiveOldestFirst).data;
 }
-
-const NONE: Import[] = [];
 
 function selectNewestActive(page: ImportPage): Import | null {
   return page.items.find(isActive) ?? null;

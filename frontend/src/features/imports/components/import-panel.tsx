@@ -17,19 +17,19 @@ import { WatchedImport } from './watched-import';
  * Upload a CSV and follow its import live. The imports on screen are in the URL
  * (`?import=<id>`, repeated): a file uploaded while an import is queued or running is shown
  * after it, so the running import stays in view; finished ones make way for the new file.
- * Without any, the queued and running imports are shown, so a reload during an import keeps
- * showing it.
+ * Every import queued or running is shown too, after those in the URL: a reload during an import
+ * keeps showing it, and one started elsewhere (another tab, the command line) appears.
  */
 export function ImportPanel() {
   const { ids: watchedIds, show, pin, focusRequest } = useWatchedImports();
   const streamedIds = useStreamedImports(watchedIds);
   const activeImports = useActiveImports();
-  const hasWatched = watchedIds.length > 0;
 
   useEffect(() => {
-    // Pin the imports found running on arrival into the URL, so they stay on screen once they end.
-    if (!hasWatched && activeImports.length > 0) pin(activeImports.map((item) => item.id));
-  }, [hasWatched, activeImports, pin]);
+    // Pinned into the URL, so they stay on screen once they end.
+    const unwatched = (activeImports ?? []).filter((item) => !watchedIds.includes(item.id));
+    if (unwatched.length > 0) pin(unwatched.map((item) => item.id));
+  }, [activeImports, watchedIds, pin]);
 
   const createImport = useCreateImport();
   const queryClient = useQueryClient();

@@ -6,6 +6,7 @@ import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { useImports } from '../api/get-imports';
 import { getImportErrorsUrl } from '../api/import-errors';
+import { useHistoryFollowsActiveImports } from '../hooks/use-history-follows-active-imports';
 import { useWatchedImports } from '../hooks/use-watched-imports';
 import { ImportStatusBadge } from './import-status';
 
@@ -18,6 +19,7 @@ export function ImportsHistory() {
   const parsed = Number.parseInt(params.get(PAGE_PARAM) ?? '', 10);
   const page = Number.isFinite(parsed) && parsed >= 1 ? parsed : 1;
   const imports = useImports(page, PAGE_SIZE);
+  useHistoryFollowsActiveImports();
   const { ids: shownIds, show } = useWatchedImports();
 
   const setParam = (key: string, value: string | null) =>

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useLayoutEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useLocation, useSearchParams } from 'react-router-dom';
 import { getCachedImport } from '../api/import-cache';
 import { isActive } from '../api/status';
@@ -35,8 +35,8 @@ function focusRequestOf(location: { state: unknown; key: string }): { id: string
  * The imports on the Import page, kept in the URL (`?import=<id>`, repeated). `show(id)` adds one
  * after those still queued or running, which stay in view; finished ones make way (a new upload's
  * import and one picked in the history alike); with `focus`, it asks for its card to be scrolled
- * into view and given the keyboard focus (`focusRequest`). `pin(ids)` puts these in the URL,
- * replacing its entry in the browser's history.
+ * into view and given the keyboard focus (`focusRequest`). `pin(ids)` adds those not in the URL
+ * after those that are, replacing its entry in the browser's history.
  */
 export function useWatchedImports() {
   const [params, setParams] = useSearchParams();
@@ -64,11 +64,15 @@ export function useWatchedImports() {
   );
 
   const pin = useCallback(
-    (ids: readonly string[]) => latest.current((current) => watching(current, ids), { replace: true }),
+    (ids: readonly string[]) =>
+      latest.current((current) => watching(current, [...new Set([...watchedIds(current), ...ids])]), {
+        replace: true,
+      }),
     [],
   );
 
-  const ids = watchedIds(params);
+  // The same array while the URL is: effects that depend on it do not run at every render.
+  const ids = useMemo(() => watchedIds(params), [params]);
   const hasMalformed = ids.length < params.getAll(IMPORT_PARAM).length;
   useEffect(() => {
     if (hasMalformed) latest.current((current) => watching(current, watchedIds(current)), { replace: true });
