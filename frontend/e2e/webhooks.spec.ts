@@ -131,8 +131,8 @@ test.describe('Story 4: webhooks', () => {
     // Disable with the switch. (A toast goes after 5 s: it is looked for first.)
     await card.getByRole('switch').click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook disabled.' })).toBeVisible();
-    // Its name stays "Enabled …" (off, it is read "Enabled, switch, off"); "Disabled" is shown beside it.
-    await expect(card.getByRole('switch', { name: 'Enabled' })).toHaveAttribute('aria-checked', 'false');
+    // "Disabled" is shown beside it, and is its name too (what is seen is what is said).
+    await expect(card.getByRole('switch', { name: 'Disabled' })).toHaveAttribute('aria-checked', 'false');
     await expect(card.getByRole('switch')).toContainText('Disabled');
 
     // Delete, after a confirmation.

@@ -3,14 +3,14 @@ import { focusKeepingProps } from './focus-keeping';
 type SwitchProps = {
   checked: boolean;
   onChange: (checked: boolean) => void;
-  /** Its name, the same whether on or off. */
+  /** Its name; shown beside the track too with `showLabel`. */
   label: string;
+  /** The label is shown beside the track (e.g. "Disabled"): it may then follow the state, since
+   * the name must hold what is seen, for those who speak to reach a control. */
+  showLabel?: boolean;
   disabled?: boolean;
   /** The change is being saved: presses are ignored, but the switch keeps the keyboard focus. */
   pending?: boolean;
-  /** Shown beside the track (e.g. "Disabled") but left out of the name: the switch tells its
-   * state itself, and a name that followed it would be read "Disabled, switch, off". */
-  stateText?: string;
   /** Read by screen readers only, after the label: which item the switch belongs to, so a page
    * of switches labelled alike ("Enabled") still tells them apart. */
   hiddenContext?: string;
@@ -23,9 +23,9 @@ export function Switch({
   checked,
   onChange,
   label,
+  showLabel = false,
   disabled,
   pending = false,
-  stateText,
   hiddenContext,
   itemAction,
 }: SwitchProps) {
@@ -50,11 +50,7 @@ export function Switch({
           className={`absolute top-0.5 left-0.5 size-5 rounded-full bg-white shadow transition-transform ${checked ? 'translate-x-5' : ''}`}
         />
       </span>
-      {stateText && (
-        <span aria-hidden="true" className="text-sm text-slate-800">
-          {stateText}
-        </span>
-      )}
+      {showLabel && <span className="text-sm text-slate-800">{label}</span>}
     </button>
   );
 }

@@ -1,6 +1,6 @@
 import { act, render, screen, within } from '@testing-library/react';
 import { useEffect } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { advance, fakeClock, realClock, setupUserOnFakeClock } from '@/testing/test-utils';
 import { ToastProvider, useToast } from './toast';
 
@@ -169,5 +169,23 @@ describe('ToastProvider keyboard focus', () => {
     dismissButton('Could not save: Timeout').focus();
     act(() => toast.error('Could not save: Timeout'));
     expect(dismissButton('Could not save: Timeout')).toHaveFocus();
+  });
+});
+
+describe('ToastProvider unmounted', () => {
+  beforeEach(fakeClock);
+  afterEach(realClock);
+
+  it('leaves no timer behind to dismiss its toasts', () => {
+    const { unmount } = render(
+      <ToastProvider>
+        <Toaster />
+      </ToastProvider>,
+    );
+    act(() => toast.info('Saved ABC-1.'));
+    act(() => toast.error('Could not save: Timeout'));
+    expect(vi.getTimerCount()).toBe(2);
+    unmount();
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -80,6 +80,13 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     countdowns.current.delete(id);
   }, []);
 
+  useEffect(() => {
+    const running = countdowns.current;
+    return () => {
+      for (const id of running.keys()) stopCountdown(id);
+    };
+  }, [stopCountdown]);
+
   const showOnly = useCallback(
     (next: ToastItem[]) => {
       const cards = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-id]') ?? [])];

@@ -249,6 +249,17 @@ describe('ImportProgress', () => {
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalled();
   });
+
+  it('announces that updates failed or went to polling: the messages appear in live regions already on screen', () => {
+    const running = importFactory();
+    const { rerender } = render(<ImportProgress item={running} connection="live" />);
+    const regions = screen.getAllByRole('status');
+    rerender(<ImportProgress item={running} connection="polling" updateFailure="Too many requests." />);
+    for (const message of [/^Could not check for updates/, /^Live updates unavailable/]) {
+      const region = screen.getByText(message).closest('[role="status"]');
+      expect(regions).toContain(region);
+    }
+  });
 });
 
 describe('progress helpers', () => {

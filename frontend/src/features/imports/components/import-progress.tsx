@@ -92,20 +92,22 @@ export function ImportProgress({
               Restarted (attempt {item.attempts}): the worker running it stopped, and it started over.
             </p>
           )}
+          {/* On screen before its message, or the message would not be announced. */}
+          <div role="status">
+            {updateFailure && active && connection !== 'paused' && (
+              <p className="text-xs text-amber-900" data-testid="import-update-failure">
+                Could not check for updates ({updateFailure}). Showing the last known state.
+              </p>
+            )}
+          </div>
         </div>
         <div className="flex items-center gap-2">
-          {active && <ConnectionNote connection={connection} />}
+          <ConnectionNote connection={active ? connection : undefined} />
           <ImportStatusBadge status={item.status} phase={item.phase} />
         </div>
       </div>
 
       {connection === 'paused' && active && <UpdatesPaused />}
-
-      {updateFailure && active && connection !== 'paused' && (
-        <p className="text-xs text-amber-900" data-testid="import-update-failure">
-          Could not check for updates ({updateFailure}). Showing the last known state.
-        </p>
-      )}
 
       <div className="space-y-2">
         <div className="flex items-baseline justify-between gap-2 text-sm">
@@ -198,12 +200,14 @@ export function ImportProgress({
 }
 
 /** Said when a running import's stream is down. Polled by design (another import has the only
- * stream), it is as current as it needs to be: nothing to tell. */
+ * stream), it is as current as it needs to be: nothing to tell. Its live region stays on screen
+ * while there is nothing to say, so that the note is announced when it comes. */
 function ConnectionNote({ connection }: { connection?: ImportConnection }) {
-  if (connection === 'polling') {
-    return <span className="text-xs text-slate-600">Live updates unavailable: checking every second</span>;
-  }
-  return null;
+  return (
+    <span role="status" className="text-xs text-slate-600">
+      {connection === 'polling' && 'Live updates unavailable: checking every second'}
+    </span>
+  );
 }
 
 function UpdatesPaused() {

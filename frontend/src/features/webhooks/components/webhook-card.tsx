@@ -57,8 +57,8 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
         </div>
         <Switch
           checked={webhook.enabled}
-          label="Enabled"
-          stateText={webhook.enabled ? 'Enabled' : 'Disabled'}
+          label={webhook.enabled ? 'Enabled' : 'Disabled'}
+          showLabel
           hiddenContext={shownUrl}
           pending={update.isPending}
           itemAction="enabled"
