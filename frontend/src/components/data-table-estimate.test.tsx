@@ -14,8 +14,6 @@ function renderPage(totalIsEstimate: boolean, { total = 40_000, totalIsLowerBoun
       columns={columns}
       data={[{ id: 1, name: 'One' }]}
       getRowId={(row) => String(row.id)}
-      sort={null}
-      onSortChange={() => undefined}
       page={1}
       pageSize={50}
       total={total}

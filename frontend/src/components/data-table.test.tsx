@@ -44,8 +44,6 @@ describe('DataTable', () => {
         columns={columns}
         data={[]}
         getRowId={(row) => String(row.id)}
-        sort={null}
-        onSortChange={() => undefined}
         page={99_999}
         pageSize={50}
         total={66_787}
@@ -69,8 +67,6 @@ describe('DataTable', () => {
         columns={columns}
         data={[{ id: page, name: `Row ${page}` }]}
         getRowId={(row) => String(row.id)}
-        sort={null}
-        onSortChange={() => undefined}
         page={page}
         pageSize={50}
         total={120}

@@ -33,8 +33,9 @@ export type DataTableProps<T> = {
   columns: ColumnDef<T, unknown>[];
   data: T[];
   getRowId: (row: T) => string;
-  sort: Sort;
-  onSortChange: (sort: Sort) => void;
+  /** The server's sort, for a sortable table: without `onSortChange`, no column sorts. */
+  sort?: Sort;
+  onSortChange?: (sort: Sort) => void;
   page: number;
   pageSize: number;
   total: number;
@@ -66,7 +67,7 @@ export function DataTable<T>({
   columns,
   data,
   getRowId,
-  sort,
+  sort = null,
   onSortChange,
   onPageChange,
   onPageSizeChange,
@@ -90,6 +91,7 @@ export function DataTable<T>({
     manualPagination: true,
     manualSorting: true,
     manualFiltering: true,
+    enableSorting: onSortChange !== undefined,
     enableSortingRemoval: true,
     enableMultiSort: false,
     sortDescFirst: false,
@@ -98,7 +100,7 @@ export function DataTable<T>({
     state: { sorting, pagination: { pageIndex: page - 1, pageSize } },
     onSortingChange: (updater) => {
       const next = typeof updater === 'function' ? updater(sorting) : updater;
-      onSortChange(next[0] ? { id: next[0].id, desc: next[0].desc } : null);
+      onSortChange?.(next[0] ? { id: next[0].id, desc: next[0].desc } : null);
     },
   });
 

@@ -37,11 +37,10 @@ function recheckInterval(page: ImportPage | undefined): number {
  * a dialog that an import would block is open), checked every 2 s. */
 export function useActiveImport({ fast = false }: { fast?: boolean } = {}): {
   activeImport: Import | null;
-  isLoading: boolean;
   recheck: () => Promise<unknown>;
 } {
   const query = useRecentImports(selectNewestActive, fast);
-  return { activeImport: query.data ?? null, isLoading: query.isPending, recheck: query.refetch };
+  return { activeImport: query.data ?? null, recheck: query.refetch };
 }
 
 /** Every import queued or running now, oldest first (the order the worker takes them in);

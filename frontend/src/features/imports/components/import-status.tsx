@@ -1,3 +1,4 @@
+import { asSentence } from '@/lib/text';
 import type { ImportStatus } from '@/types/api';
 
 type BadgeLook = ImportStatus | 'waiting';
@@ -63,6 +64,5 @@ export function describePhase(phase: string | null | undefined, status: ImportSt
   if (!phase) return 'Working';
   const known = PHASES[phase.toLowerCase()];
   if (known) return known;
-  const words = phase.replace(/[_-]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return asSentence(phase.replace(/[_-]+/g, ' ').trim());
 }

@@ -50,14 +50,20 @@ export function outcomeAnnouncement(item: Import): string | null {
   if (item.status === 'cancelled') return 'Import cancelled: nothing was changed.';
   if (item.status !== 'completed') return null;
   if (appliedRows(item) === 0) return `Import ended. ${summaryHeadline(item, false)}`;
-  const counts: [number, string][] = [
-    [item.created, 'created'],
-    [item.updated, 'updated'],
-    [item.unchanged, 'unchanged'],
-  ];
-  const parts = counts.filter(([count]) => count > 0).map(([count, label]) => `${formatNumber(count)} ${label}`);
-  if (item.skipped > 0) parts.push(`${formatCount(item.skipped, 'row')} skipped`);
+  const parts = nonZeroCounts(item, (count) => `${formatCount(count, 'row')} skipped`);
   return `Import complete: ${parts.join(', ')}.`;
+}
+
+/** The import's counts that are not zero, in words ("1,200 created"), the skipped rows last, as
+ * `describeSkipped` words them. */
+export function nonZeroCounts(
+  item: Import,
+  describeSkipped = (count: number) => `${formatNumber(count)} skipped`,
+): string[] {
+  const parts = (['created', 'updated', 'unchanged'] as const)
+    .filter((kind) => item[kind] > 0)
+    .map((kind) => `${formatNumber(item[kind])} ${kind}`);
+  return item.skipped > 0 ? [...parts, describeSkipped(item.skipped)] : parts;
 }
 
 /** A completed import that applied no row is no success: every SKU's last row was skipped, or there were

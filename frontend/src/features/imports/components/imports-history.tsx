@@ -9,6 +9,7 @@ import { getImportErrorsUrl } from '../api/import-errors';
 import { useHistoryFollowsActiveImports } from '../hooks/use-history-follows-active-imports';
 import { useWatchedImports } from '../hooks/use-watched-imports';
 import { ImportStatusBadge } from './import-status';
+import { nonZeroCounts } from './import-summary';
 
 const PAGE_SIZE = 10;
 const PAGE_PARAM = 'history_page';
@@ -103,8 +104,6 @@ export function ImportsHistory() {
       columns={columns}
       data={imports.data?.items ?? []}
       getRowId={(row) => row.id}
-      sort={null}
-      onSortChange={() => undefined}
       page={page}
       pageSize={PAGE_SIZE}
       total={imports.data?.total ?? 0}
@@ -123,13 +122,7 @@ export function ImportsHistory() {
 /** The counts for phones, where the column of counts is hidden: only those that are not zero
  * (a re-import that changed nothing still tells how many rows it found unchanged). */
 function CompactOutcome({ item }: { item: Import }) {
-  const counts: [number, string][] = [
-    [item.created, 'created'],
-    [item.updated, 'updated'],
-    [item.unchanged, 'unchanged'],
-    [item.skipped, 'skipped'],
-  ];
-  const parts = counts.filter(([count]) => count > 0).map(([count, label]) => `${formatNumber(count)} ${label}`);
+  const parts = nonZeroCounts(item);
   if (parts.length === 0) return null;
   return (
     <p className="text-xs text-slate-600 tabular-nums md:hidden" data-testid="import-outcome-compact">

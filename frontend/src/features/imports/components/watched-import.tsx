@@ -21,7 +21,7 @@ type WatchedImportProps = {
   focusRequestKey?: string;
 };
 
-function LoadFailure({ error, onRetry }: { error: Error; onRetry: () => void }) {
+function ImportLoadFailure({ error, onRetry }: { error: Error; onRetry: () => void }) {
   if (isUnknownImport(error)) {
     return <FormAlert>This import was not found. It may have been made on another server, or the link is wrong.</FormAlert>;
   }
@@ -45,7 +45,7 @@ export function WatchedImport({ id, streamed, onRetry, uploading, justStarted, f
 
   if (!item) {
     return error ? (
-      <LoadFailure error={error} onRetry={refetch} />
+      <ImportLoadFailure error={error} onRetry={refetch} />
     ) : (
       <div className="flex justify-center py-6">
         <Spinner label="Loading the import" />

@@ -1,6 +1,6 @@
 import { changedFields } from '@/lib/changed-fields';
 import { ApiError } from '@/lib/api';
-import { validationErrorsFor } from '@/lib/form-errors';
+import { saveErrorToFormErrors } from '@/lib/form-errors';
 import type { Rebased } from '@/lib/rebased-values';
 import { characterCount, trimAsApi } from '@/lib/text';
 import type { Product, ProductCreate, ProductUpdate } from '@/types/api';
@@ -93,19 +93,18 @@ export const PRODUCT_GONE = 'This product no longer exists: it was deleted elsew
  * the catalog) is about the whole save, not the SKU. */
 const DUPLICATE_SKU = /^a product with sku\b/i;
 
-/**
- * Maps an API error onto the form: a duplicate SKU (409) goes under the SKU, a 422 under the
- * fields it names; a product changed since the dialog opened (412), any other 409 and the rest
- * belong to the whole form.
- */
+function isDuplicateSku(error: unknown): error is ApiError {
+  return (
+    error instanceof ApiError &&
+    error.status === 409 &&
+    typeof error.detail === 'string' &&
+    DUPLICATE_SKU.test(error.detail.trim())
+  );
+}
+
+/** Maps an API error onto the form: a duplicate SKU (409) goes under the SKU; any other 409
+ * belongs to the whole form, as do the errors every edit form shares (see `saveErrorToFormErrors`). */
 export function apiErrorToFormErrors(error: unknown): ProductFormErrors {
-  if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
-  if (error.status === 409 && typeof error.detail === 'string' && DUPLICATE_SKU.test(error.detail.trim())) {
-    return { sku: error.message };
-  }
-  const invalid = validationErrorsFor(error, FIELDS);
-  if (invalid) return invalid;
-  if (error.status === 412) return { form: CHANGED_ELSEWHERE };
-  if (error.status === 404) return { form: PRODUCT_GONE };
-  return { form: error.message };
+  if (isDuplicateSku(error)) return { sku: error.message };
+  return saveErrorToFormErrors(error, FIELDS, { changedElsewhere: CHANGED_ELSEWHERE, gone: PRODUCT_GONE });
 }

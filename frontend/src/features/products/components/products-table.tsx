@@ -80,7 +80,7 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
           showsPreviousPage={products.isPlaceholderData}
           error={
             products.isError ? (
-              <LoadFailure
+              <ListLoadFailure
                 // Rows from an earlier answer stay on screen: the failure is said above them.
                 message={
                   data
@@ -127,7 +127,7 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
 
 /** The list keeps being asked for in the background while the failure may pass (see
  * `useProducts`); Retry asks now. */
-function LoadFailure({
+function ListLoadFailure({
   message,
   compact,
   retrying,

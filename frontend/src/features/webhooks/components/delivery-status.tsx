@@ -1,5 +1,6 @@
 import { Fragment } from 'react';
 import { formatNumber } from '@/lib/format';
+import { asSentence } from '@/lib/text';
 
 /** What was answered: a delivery, a test send's result, or a webhook's last delivery (which has
  * no latency). Whether it succeeded is the API's `ok`, not worked out here. */
@@ -16,7 +17,7 @@ function outcomeParts(outcome: Outcome): OutcomePart[] {
       ? [{ text: `${formatNumber(outcome.latency_ms)} ms`, fixed: true }]
       : [];
   if (status === null || status === undefined) {
-    return [error ? { text: capitalize(error), fixed: false } : { text: 'No answer', fixed: true }, ...latency];
+    return [error ? { text: asSentence(error), fixed: false } : { text: 'No answer', fixed: true }, ...latency];
   }
   // "HTTP 500 Internal Server Error" says the status already.
   if (error?.startsWith(`HTTP ${status}`)) return [{ text: error, fixed: false }, ...latency];
@@ -32,10 +33,6 @@ export function describeOutcome(outcome: Outcome): string {
   return outcomeParts(outcome)
     .map((part) => part.text)
     .join(' · ');
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `wrap`: a long error wraps onto more lines instead of being cut short. In a table cell a

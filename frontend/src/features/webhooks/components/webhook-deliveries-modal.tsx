@@ -146,8 +146,6 @@ function DeliveriesDialog({ webhook, onClose }: { webhook: Webhook; onClose: () 
         columns={columns}
         data={shown?.items ?? []}
         getRowId={(row) => String(row.id)}
-        sort={null}
-        onSortChange={() => undefined}
         page={page}
         pageSize={PAGE_SIZE}
         total={shown?.total ?? 0}

@@ -1,6 +1,5 @@
 import { changedFields } from '@/lib/changed-fields';
-import { ApiError } from '@/lib/api';
-import { validationErrorsFor } from '@/lib/form-errors';
+import { saveErrorToFormErrors } from '@/lib/form-errors';
 import { formatNumber, hideUrlPassword } from '@/lib/format';
 import type { Rebased } from '@/lib/rebased-values';
 import { characterCount } from '@/lib/text';
@@ -135,13 +134,7 @@ export function webhookGone(webhook: Pick<Webhook, 'url'>): string {
   return `The webhook for ${hideUrlPassword(webhook.url)} no longer exists: it was deleted elsewhere.`;
 }
 
-/** Maps an API error onto the form: a 422 under the fields it names; a webhook changed since the
- * dialog opened (412), deleted (404) and the rest belong to the whole form. */
+/** Maps an API error onto the form (see `saveErrorToFormErrors`). */
 export function apiErrorToFormErrors(error: unknown): WebhookFormErrors {
-  if (!(error instanceof ApiError)) return { form: 'Something went wrong. Please try again.' };
-  const invalid = validationErrorsFor(error, FIELDS);
-  if (invalid) return invalid;
-  if (error.status === 412) return { form: CHANGED_ELSEWHERE };
-  if (error.status === 404) return { form: WEBHOOK_GONE };
-  return { form: error.message };
+  return saveErrorToFormErrors(error, FIELDS, { changedElsewhere: CHANGED_ELSEWHERE, gone: WEBHOOK_GONE });
 }
