@@ -2,10 +2,9 @@ import { Checkbox, TextAreaField, TextField } from '@/components/field';
 import { ConflictAlert } from '@/components/conflict-alert';
 import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
-import { useToast } from '@/components/toast';
+import { useEditFormSave } from '@/hooks/use-edit-form-save';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
-import { versionOf } from '@/lib/versions';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { useUpdateProduct } from '../api/update-product';
@@ -64,34 +63,21 @@ function ProductFormDialog({
     reset,
     onLoaded: () => focusFirstFieldUnlessInOne(formId),
   });
-  const toast = useToast();
   const create = useCreateProduct();
   const update = useUpdateProduct();
-  const isSaving = create.isPending || update.isPending;
+  const { save, isSaving } = useEditFormSave({
+    original,
+    changes: (current: ProductFormValues, edited) => productChanges(current, productToValues(edited)),
+    payload: valuesToPayload,
+    create,
+    update,
+    noteSaveError,
+    savedMessage: (saved) => `Saved ${saved.sku}.`,
+    createdMessage: (created) => `Created ${created.sku}.`,
+    onClose,
+  });
   const dirty = hasChanges(productChanges(values, original ? productToValues(original) : emptyProductValues()));
-
-  const submit = () =>
-    submitWith(async (current) => {
-      if (original) {
-        const changes = productChanges(current, productToValues(original));
-        if (!hasChanges(changes)) {
-          toast.info('No changes to save.');
-          onClose();
-          return;
-        }
-        try {
-          const saved = await update.mutateAsync({ id: original.id, data: changes, ifMatch: versionOf(original) });
-          toast.success(`Saved ${saved.sku}.`);
-        } catch (error) {
-          noteSaveError(error);
-          throw error;
-        }
-      } else {
-        const saved = await create.mutateAsync(valuesToPayload(current));
-        toast.success(`Created ${saved.sku}.`);
-      }
-      onClose();
-    });
+  const submit = () => submitWith(save);
 
   const formError = gone ? (
     PRODUCT_GONE

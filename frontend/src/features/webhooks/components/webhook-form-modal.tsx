@@ -3,10 +3,9 @@ import { Checkbox, TextField } from '@/components/field';
 import { ConflictAlert } from '@/components/conflict-alert';
 import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
-import { useToast } from '@/components/toast';
+import { useEditFormSave } from '@/hooks/use-edit-form-save';
 import { useFormState } from '@/hooks/use-form-state';
 import { hasChanges } from '@/lib/changed-fields';
-import { versionOf } from '@/lib/versions';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
@@ -60,10 +59,19 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
     reset,
     onLoaded: () => focusFirstFieldUnlessInOne(formId),
   });
-  const toast = useToast();
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
-  const isSaving = create.isPending || update.isPending;
+  const { save, isSaving } = useEditFormSave({
+    original,
+    changes: (current: WebhookFormValues, edited) => webhookChanges(current, webhookToValues(edited)),
+    payload: valuesToPayload,
+    create,
+    update,
+    noteSaveError,
+    savedMessage: () => 'Webhook saved.',
+    createdMessage: () => 'Webhook added.',
+    onClose,
+  });
   const eventsId = useId();
   const dirty = hasChanges(webhookChanges(values, original ? webhookToValues(original) : emptyWebhookValues()));
 
@@ -74,28 +82,7 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
     );
   }
 
-  const submit = () =>
-    submitWith(async (current) => {
-      if (original) {
-        const changes = webhookChanges(current, webhookToValues(original));
-        if (!hasChanges(changes)) {
-          toast.info('No changes to save.');
-          onClose();
-          return;
-        }
-        try {
-          await update.mutateAsync({ id: original.id, data: changes, ifMatch: versionOf(original) });
-        } catch (error) {
-          noteSaveError(error);
-          throw error;
-        }
-        toast.success('Webhook saved.');
-      } else {
-        await create.mutateAsync(valuesToPayload(current));
-        toast.success('Webhook added.');
-      }
-      onClose();
-    });
+  const submit = () => submitWith(save);
 
   const formError = gone ? (
     WEBHOOK_GONE

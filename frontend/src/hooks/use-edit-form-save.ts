@@ -1,0 +1,71 @@
+import { useToast } from '@/components/toast';
+import { hasChanges } from '@/lib/changed-fields';
+import { versionOf } from '@/lib/versions';
+
+type Saved = { id: number; updated_at: string };
+
+type Mutation<Variables, Result> = {
+  mutateAsync: (variables: Variables) => Promise<Result>;
+  isPending: boolean;
+};
+
+type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Payload> = {
+  /** The version the form edits (see `useConflictReload`); null to create a record. */
+  original: Item | null;
+  /** What of `values` differs from `original`, as an update sends it. */
+  changes: (values: Values, original: Item) => Changes;
+  /** `values` as a create sends them. */
+  payload: (values: Values) => Payload;
+  create: Mutation<Payload, Item>;
+  update: Mutation<{ id: number; data: Changes; ifMatch: string }, Item>;
+  /** Told of an update's failure (a 412 or a 404 changes what the form offers). */
+  noteSaveError: (error: unknown) => void;
+  /** What the toast says once the record was saved, or created. */
+  savedMessage: (saved: Item) => string;
+  createdMessage: (created: Item) => string;
+  onClose: () => void;
+};
+
+/**
+ * The save of an edit dialog, for `useFormState`'s `submitWith`: a new record is created; an edit
+ * sends only what differs from `original`, and only if `original` is still current (`If-Match`).
+ * Either closes the dialog with a toast, as does an edit that changed nothing, saying so. A
+ * failure is thrown on, for the form to show.
+ */
+export function useEditFormSave<Values, Item extends Saved, Changes extends object, Payload>({
+  original,
+  changes,
+  payload,
+  create,
+  update,
+  noteSaveError,
+  savedMessage,
+  createdMessage,
+  onClose,
+}: EditFormSaveOptions<Values, Item, Changes, Payload>) {
+  const toast = useToast();
+
+  async function saveChanges(values: Values, edited: Item): Promise<string | null> {
+    const data = changes(values, edited);
+    if (!hasChanges(data)) return null;
+    try {
+      return savedMessage(await update.mutateAsync({ id: edited.id, data, ifMatch: versionOf(edited) }));
+    } catch (error) {
+      noteSaveError(error);
+      throw error;
+    }
+  }
+
+  async function save(values: Values): Promise<void> {
+    if (original) {
+      const saved = await saveChanges(values, original);
+      if (saved) toast.success(saved);
+      else toast.info('No changes to save.');
+    } else {
+      toast.success(createdMessage(await create.mutateAsync(payload(values))));
+    }
+    onClose();
+  }
+
+  return { save, isSaving: create.isPending || update.isPending };
+}
