@@ -1,11 +1,13 @@
 """Page-number pagination shared by every list endpoint."""
 
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from product_importer.core.query_values import blank_is_default
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -14,13 +16,23 @@ MAX_PAGE_SIZE = 200
 BIGINT_MAX = 2**63 - 1
 # The last page whose rows start within a table's reach (a bigint offset) at any size.
 MAX_PAGE = BIGINT_MAX // MAX_PAGE_SIZE
+FIRST_PAGE = 1
+DEFAULT_PAGE_SIZE = 50
 
 
 class PageParams:
     def __init__(
         self,
-        page: int = Query(1, ge=1, le=MAX_PAGE, description="1-based page number"),
-        page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-200)"),
+        page: Annotated[
+            int,
+            Query(ge=1, le=MAX_PAGE, description="1-based page number"),
+            blank_is_default(FIRST_PAGE),
+        ] = FIRST_PAGE,
+        page_size: Annotated[
+            int,
+            Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-200)"),
+            blank_is_default(DEFAULT_PAGE_SIZE),
+        ] = DEFAULT_PAGE_SIZE,
     ) -> None:
         self.page = page
         self.page_size = page_size

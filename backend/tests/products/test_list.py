@@ -351,6 +351,13 @@ async def test_invalid_query_values_are_422_naming_the_parameter(client, query, 
     assert [tuple(error["loc"]) for error in response.json()["detail"]] == [("query", field)]
 
 
+async def test_the_contracts_url_template_left_blank_lists_as_with_no_parameters(client, products):
+    template = "q=&sku=&name=&description=&is_active=&page=&page_size=&sort="
+    blank = await client.get(f"{API}?{template}")
+    assert blank.status_code == 200, blank.text
+    assert blank.json() == (await client.get(API)).json()
+
+
 async def test_is_active_is_true_or_false_in_any_case(client, products):
     for value, active in (("true", True), ("True", True), ("FALSE", False)):
         response = await client.get(f"{API}?is_active={value}")
