@@ -19,6 +19,15 @@ async def health() -> JSONResponse:
     return JSONResponse(report.model_dump(), status_code=503 if report.status == "down" else 200)
 
 
-@router.get("/metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text exposition format",
+            "content": {"text/plain": {"schema": {"type": "string"}}},
+        }
+    },
+)
 async def metrics() -> Response:
     return await render_metrics()

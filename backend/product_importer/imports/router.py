@@ -159,10 +159,29 @@ async def get_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
     return await _get(import_id, session)
 
 
+EVENT_STREAM_ANSWER: dict[str, Any] = {
+    "description": (
+        "`event: progress` each time the import moves on, then one final event named "
+        "after its status (`completed`, `failed` or `cancelled`), after which the "
+        "stream ends. Each event's `data:` is the Import as `GET /imports/{id}` returns "
+        "it, and its `id:` may be sent back as `Last-Event-ID` on reconnecting. "
+        "Comment lines (`: keepalive`) come while nothing changes. A client that "
+        "subscribes after the end gets the final event at once."
+    ),
+    "content": {
+        "text/event-stream": {
+            "schema": {"type": "string"},
+            "example": "id: running-250000-50.0-importing-1-1764950000.000000\n"
+            'event: progress\ndata: {"id": "…", "status": "running", "progress": 50.0, …}\n\n',
+        }
+    },
+}
+
+
 @router.get(
     "/{import_id}/events",
     response_class=StreamingResponse,
-    responses={**NOT_FOUND, 200: {"content": {"text/event-stream": {}}}},
+    responses={**NOT_FOUND, 200: EVENT_STREAM_ANSWER},
     summary="Live progress as Server-Sent Events",
 )
 async def import_event_stream(

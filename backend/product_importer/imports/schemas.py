@@ -27,7 +27,9 @@ class ImportRead(BaseModel):
     unchanged: int
     skipped: int
     duplicates_in_file: int
-    progress: float
+    progress: float = Field(
+        description="Percent done, 0 to 100", json_schema_extra={"minimum": 0, "maximum": 100}
+    )
     rows_per_second: float | None
     waited_seconds: float = Field(
         description="Seconds the import waited for other imports to finish writing the "

@@ -98,3 +98,13 @@ async def test_every_event_is_documented_with_its_payload_and_signature_headers(
         "sent again (same `webhook-id`)"
         in schema["webhooks"]["import.failed"]["post"]["description"]
     )
+
+
+async def test_answers_that_are_not_json_document_their_format(client):
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    stream = paths["/api/v1/imports/{import_id}/events"]["get"]["responses"]["200"]
+    assert "text/event-stream" in stream["content"]
+    for event in ("progress", "completed", "failed", "cancelled", "Last-Event-ID"):
+        assert event in stream["description"]
+    metrics = paths["/metrics"]["get"]["responses"]["200"]
+    assert "text/plain" in metrics["content"]

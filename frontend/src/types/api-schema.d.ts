@@ -796,7 +796,10 @@ export interface components {
             skipped: number;
             /** Duplicates In File */
             duplicates_in_file: number;
-            /** Progress */
+            /**
+             * Progress
+             * @description Percent done, 0 to 100
+             */
             progress: number;
             /** Rows Per Second */
             rows_per_second: number | null;
@@ -2357,13 +2360,18 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description `event: progress` each time the import moves on, then one final event named after its status (`completed`, `failed` or `cancelled`), after which the stream ends. Each event's `data:` is the Import as `GET /imports/{id}` returns it, and its `id:` may be sent back as `Last-Event-ID` on reconnecting. Comment lines (`: keepalive`) come while nothing changes. A client that subscribes after the end gets the final event at once. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    /**
+                     * @example id: running-250000-50.0-importing-1-1764950000.000000
+                     *     event: progress
+                     *     data: {"id": "…", "status": "running", "progress": 50.0, …}
+                     */
+                    "text/event-stream": string;
                 };
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
@@ -4009,12 +4017,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description Prometheus text exposition format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description No API token, or not a valid one (only while tokens are configured). */
             401: {
