@@ -43,6 +43,9 @@ class Webhook(Base):
     slow_since: Mapped[datetime | None] = mapped_column(
         DateTime(timezone=True), nullable=True, server_default=func.now()
     )
+    # Events recorded from then on are the endpoint's: its creation, and each time it is
+    # enabled again. Those recorded before are not, however late they are dispatched.
+    receives_since: Mapped[datetime] = created_at_column()
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = updated_at_column()
 

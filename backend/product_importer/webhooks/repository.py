@@ -220,10 +220,15 @@ def lock_undispatched(limit: int) -> AnySelect:
 
 
 def insert_jobs_for_events(event_ids: Sequence[str]) -> Insert:
-    """One job per event and enabled endpoint subscribed to its type."""
+    """One job per event and enabled endpoint subscribed to its type that was receiving
+    events when it was recorded."""
     matches = select(OutboxEvent.id, Webhook.id).join(
         Webhook,
-        and_(Webhook.enabled.is_(True), OutboxEvent.type == Webhook.events.any_()),
+        and_(
+            Webhook.enabled.is_(True),
+            OutboxEvent.type == Webhook.events.any_(),
+            OutboxEvent.created_at >= Webhook.receives_since,
+        ),
     )
     matches = matches.where(OutboxEvent.id.in_(event_ids))
     return (

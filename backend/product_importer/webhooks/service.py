@@ -139,6 +139,8 @@ async def _apply(
         # endpoint starts with a clean failure streak.
         changes["disabled_reason"] = None
         changes["failing_since"] = None
+        if changes["enabled"]:
+            changes["receives_since"] = func.now()
     if changes and (await session.execute(repo.update_webhook(webhook_id, changes))).first():
         if changes.get("enabled") is False:
             # After the update, which holds the endpoint's row: an attempt being

@@ -1,7 +1,12 @@
 """Delivery through the real webhooks worker to real local receivers."""
 
+from sqlalchemy import insert, select, text
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
+from product_importer.db import sync_session
+from product_importer.webhooks import repository as repo
+from product_importer.webhooks.events import event_payload, new_event_id
+from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookJob
 from tests.webhooks.helpers import (
     attempts,
     create_webhook,
@@ -136,6 +141,48 @@ async def test_disabled_endpoints_and_unselected_types_get_nothing(
     assert receiver.requests("/disabled") == [] and receiver.requests("/other") == []
     assert job_of(disabled["id"]) == [] and job_of(other_type["id"]) == []
     assert attempts(disabled["id"]) == [] and attempts(other_type["id"]) == []
+
+
+def test_an_event_dispatched_late_goes_to_the_endpoints_receiving_when_it_was_recorded():
+    """Dispatch may lag (its worker down, Redis away): an endpoint created, or enabled
+    again, after an event was recorded does not get it."""
+    event_id = new_event_id()
+    with sync_session() as session:
+        try:
+            session.execute(
+                insert(OutboxEvent).values(
+                    id=event_id,
+                    type="product.updated",
+                    payload=event_payload(event_id, "product.updated", {"id": 1}),
+                    created_at=text("now() - interval '1 minute'"),
+                )
+            )
+            ids = {}
+            for name, since in (("before", "2 minutes"), ("after", "0 minutes")):
+                ids[name] = session.execute(
+                    insert(Webhook)
+                    .values(
+                        url=f"https://hooks.example.com/{name}",
+                        events=["product.updated"],
+                        secret="whsec_" + "a" * 32,
+                        receives_since=text(f"now() - interval '{since}'"),
+                    )
+                    .returning(Webhook.id)
+                ).scalar_one()
+            session.execute(repo.insert_jobs_for_events([event_id]))
+            jobs = select(WebhookJob.webhook_id).where(WebhookJob.event_id == event_id)
+            assert list(session.execute(jobs).scalars()) == [ids["before"]]
+        finally:
+            session.rollback()
+
+
+async def test_enabling_an_endpoint_again_starts_its_events_then(client):
+    webhook = await create_webhook(client, "https://hooks.example.com/x", enabled=False)
+    enabled = await client.patch(f"{API}/{webhook['id']}", json={"enabled": True})
+
+    assert enabled.status_code == 200
+    row = webhook_row(webhook["id"])
+    assert row.receives_since == row.updated_at and row.receives_since > row.created_at
 
 
 async def test_redeliver_sends_the_same_event_again(client, worker, receiver: Receiver):
