@@ -171,6 +171,13 @@ def split_url(url: str) -> tuple[str, str, int]:
         raise TargetRefused("the URL has no host")
     if ip_literal(host) is None and not _is_host_name(host):
         raise TargetRefused(f"'{host}' is not a valid host name")
+    if port == 0:
+        raise TargetRefused("not a valid URL: port 0 cannot be connected to")
+    if "%" in host:
+        raise TargetRefused(
+            "not a valid URL: an IPv6 zone id (%…) names a network interface of one "
+            "machine, and cannot be sent"
+        )
     _check_sendable(url.strip())
     return scheme, host, port or DEFAULT_PORTS[scheme]
 

@@ -1,5 +1,6 @@
-"""URLs that `urlsplit` reads but httpx (which sends the request) refuses: 422 when
-saved or tested; a refused, recorded attempt when such a URL was stored earlier."""
+"""URLs that `urlsplit` reads but httpx (which sends the request) refuses, or that no
+request can reach: 422 when saved or tested; a refused, recorded attempt when such a
+URL was stored earlier."""
 
 import pytest
 from sqlalchemy import update
@@ -17,6 +18,8 @@ UNSENDABLE_URLS = [
     "http://example.com/a\x7fb",
     "http://exa\tmple.com/",  # urlsplit drops the tab
     "http://[::1]x/",
+    "http://127.0.0.1:0/zero",  # connection refused at every attempt
+    "http://[fe80::1%25eth0]:80/x",  # a zone id: httpx looks it up as a name
 ]
 
 
