@@ -186,7 +186,10 @@ class DeliveryRead(BaseModel):
     latency_ms: float | None
     error: str | None
     response_excerpt: str | None
-    created_at: datetime
+    created_at: datetime = Field(
+        description="When the attempt ended and was recorded (its answer, error or "
+        "timeout); it was sent `latency_ms` before"
+    )
     next_retry_at: datetime | None
 
     @computed_field  # type: ignore[prop-decorator]

@@ -709,6 +709,7 @@ export interface components {
             /**
              * Created At
              * Format: date-time
+             * @description When the attempt ended and was recorded (its answer, error or timeout); it was sent `latency_ms` before
              */
             created_at: string;
             /** Next Retry At */
