@@ -170,15 +170,17 @@ class _FileLines:
 
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = iter(lines)
-        self.last = ""
-        self.number = 0
+        self.last = "\n"
+        self.number = 0  # of the line `last` is on
 
     def __iter__(self) -> _FileLines:
         return self
 
     def __next__(self) -> str:
+        # Numbered as COPY numbers them (and the error report with it): only LF ends a
+        # line. csv reads a CR alone as a line end too, but it is a field's character.
+        self.number += self.last.endswith("\n")
         self.last = next(self._lines)
-        self.number += 1
         if "\x00" in self.last:
             raise FileRejected(f"Line {self.number}: {BINARY_DATA}")
         if not self.last.isascii() and (undecodable := NOT_UTF8.search(self.last)):
@@ -210,9 +212,9 @@ def _stage_with_python(cur: Any, sql: StagingSql, reader: _ProgressReader) -> No
     line_done = 0
     try:
         next(rows, None)  # the header, already mapped
-        line_done = rows.line_num
+        line_done = lines.number
         for row in rows:
-            first_line, line_done = line_done + 1, rows.line_num
+            first_line, line_done = line_done + 1, lines.number
             if not row or row == [END_MARK, END_MARK]:
                 continue
             if row[-1].endswith(END_OF_FILE):

@@ -4,8 +4,11 @@ the line that holds it, whichever path reads the file."""
 import re
 
 import pytest
+from sqlalchemy import select
 
+from product_importer.db import sync_session
 from product_importer.imports import runner
+from product_importer.imports.models import SkippedRow
 from tests.imports.helpers import stored_import, stored_record
 
 GOOD_ROWS = 5_000  # ~70 KB: past the API's 64 KiB check
@@ -37,3 +40,20 @@ def test_invalid_utf8_fails_with_its_line(first_row, bad):
     first = next(byte for byte in bad if byte >= 0x80)
     assert shown and shown.group(1) == shown.group(1).upper().replace("0X", "0x"), error
     assert shown.group(1).startswith(f"0x{first:02X}"), error
+
+
+def _skipped_lines(import_id) -> list[int]:
+    with sync_session() as session:
+        statement = select(SkippedRow.line).where(SkippedRow.import_id == import_id)
+        return sorted(session.execute(statement).scalars())
+
+
+@pytest.mark.parametrize("last_row", ["R-9,Regular", IRREGULAR_QUOTE], ids=["copy", "careful"])
+def test_a_carriage_return_alone_in_a_quoted_field_ends_no_line(last_row):
+    content = f'sku,name\nCR-1,"a\rb"\nCR-2,\n{last_row}\n'.encode()
+    import_id = stored_import(content)
+    assert runner.run_import(import_id) == "completed"
+    assert _skipped_lines(import_id) == [3]
+    failing = stored_import(content + b"BAD-1,caf\xe9\n")
+    assert runner.run_import(failing) == "failed"
+    assert re.search(r"\b[Ll]ine 5\b", stored_record(failing).error)
