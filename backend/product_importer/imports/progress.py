@@ -70,10 +70,21 @@ class Bar:
 
     def __init__(self, costs: Costs) -> None:
         self.costs = costs
+        self._read_from = 0.0
         self._apply_from: float | None = None
 
     def reading(self, fraction: float) -> float:
-        return 100 * self.costs.read * fraction / self.costs.total
+        end = self.reading_end
+        return self._read_from + (end - self._read_from) * fraction
+
+    @property
+    def reading_end(self) -> float:
+        return 100 * self.costs.read / self.costs.total
+
+    def read_again(self, shown: float) -> None:
+        """The file is read again from its start (by the careful path): reading goes on
+        from what is shown (the bar never goes back)."""
+        self._read_from = min(shown, self.reading_end)
 
     def checking(self, fraction: float) -> float:
         return 100 * (self.costs.read + self.costs.check * fraction) / self.costs.total
@@ -109,12 +120,11 @@ class ProgressReporter:
         self._unpublished = False
 
     def update(self, phase: str, progress: float, processed_rows: int, *, force: bool = False,
-               restart: bool = False, rows_counted: bool = False,
-               **values: Any) -> None:  # fmt: skip
+               rows_counted: bool = False, **values: Any) -> None:  # fmt: skip
         """Record progress (throttled); raise ImportCancelled if a cancel was requested.
 
-        Never shows less done than before, unless the import `restart`s, or the rows
-        are `rows_counted` (the file's records, where reading counted its lines)."""
+        Never shows less done than before, unless the rows are `rows_counted` (the
+        file's records, where reading counted its lines)."""
         now = time.monotonic()
         if phase != self._phase:
             if self._phase:
@@ -126,10 +136,9 @@ class ProgressReporter:
         if not force and now - self._last < MIN_INTERVAL_SECONDS:
             return
         self._last = now
-        if not (restart or rows_counted):
+        if not rows_counted:
             processed_rows = max(processed_rows, self._processed)
-        if not restart:
-            progress = max(progress, self.progress)
+        progress = max(progress, self.progress)
         self._processed, self.progress = processed_rows, progress
         statement = (
             repository.set_values(

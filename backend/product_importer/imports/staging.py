@@ -290,6 +290,7 @@ def stage(cur: Any, aux: Connection, import_id: uuid.UUID, file_size: int,
         cur.execute(sql.create_table)
         parsed_by_copy = False
     if not parsed_by_copy:
-        reporter.update(_CarefulReader.phase, 0, 0, force=True, restart=True)
+        bar.read_again(reporter.progress)
+        reporter.update(_CarefulReader.phase, bar.reading(0), 0, force=True)
         _stage_with_python(cur, sql, _CarefulReader(aux, import_id, file_size, reporter, bar))
     return sql, parsed_by_copy

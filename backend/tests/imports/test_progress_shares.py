@@ -86,6 +86,15 @@ def test_the_careful_path_says_so_until_the_file_is_read(reported):
     careful = phases.index("reading (checking each row)")
     assert phases[careful:].count("reading") == 0, phases
     assert phases[careful + 1 :] and phases[careful + 1] == "reading (checking each row)"
+    progress = [progress for _, progress in reported]
+    assert progress == sorted(progress)  # reading again goes on from what was shown
+
+
+def test_reading_again_goes_on_from_what_is_shown_to_the_end_of_reading():
+    bar = Bar(FIRST_LOAD)
+    shown = bar.reading(0.5)
+    bar.read_again(shown)
+    assert bar.reading(0.0) == shown and bar.reading(1.0) == bar.reading_end
 
 
 def test_rows_processed_are_the_file_s_records_once_counted(monkeypatch):
