@@ -48,6 +48,7 @@ STRUCTURE_ERRORS = (psycopg2.errors.BadCopyFileFormat,)
 # of a quoted field that never closed. Unicode noncharacters: never in a real file.
 END_MARK = "\ufdd0end of file\ufdd0"
 END_OF_FILE = f"{END_MARK},{END_MARK}"
+LAST_LINE_END = re.compile(rb"\r?\n|\r")
 BINARY_DATA = "the file is not a text CSV: it contains binary data (a NUL byte)."
 # What the careful path's decoder makes of bytes that are not UTF-8 ("surrogateescape").
 NOT_UTF8 = re.compile("[\udc80-\udcff]{1,4}")
@@ -90,14 +91,28 @@ class _CarefulReader(_ProgressReader):
 
 
 class _RegularQuotesReader(_ProgressReader):
-    """Hands COPY the file only while its quoting is regular (see `csv_quotes`)."""
+    """Hands COPY the file only while its quoting is regular (see `csv_quotes`), without
+    the blank lines at its end: COPY reads a blank line as a row of one empty field and
+    refuses it, which would send the whole file to the careful path."""
 
     def __init__(self, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter, bar: Bar) -> None:  # fmt: skip
         super().__init__(aux, import_id, file_size, reporter, bar)
         self.quotes = QuoteChecker()
+        self._line_ends = b""  # the line ends read last: blank lines if the file ends there
 
     def read(self, size: int | None = -1) -> bytes:
+        while data := self._read_regular(size):
+            data = self._line_ends + data
+            text = data.rstrip(b"\r\n")
+            self._line_ends = data[len(text) :]
+            if text:
+                return text
+        last_line_end = LAST_LINE_END.match(self._line_ends)
+        self._line_ends = b""
+        return last_line_end.group() if last_line_end else b""
+
+    def _read_regular(self, size: int | None) -> bytes:
         data = super().read(size)
         if data:
             self.quotes.feed(data)
