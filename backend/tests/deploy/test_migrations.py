@@ -90,3 +90,20 @@ def test_invisible_marks_around_stored_skus_and_names_are_trimmed_unless_skus_wo
         "\ufeffPAIR-1": "One",
         "pair-1\u200b": "Other",
     }
+
+
+def test_joiners_and_soft_hyphens_around_stored_skus_are_trimmed_unless_skus_would_clash():
+    stored = {"WJ-1\u2060": "Word \u2060", "\u200dZWJ-1 ": "Joined", "\xadSH-1": "x", "sh-1": "y"}
+    command.downgrade(alembic_config(), "0014")
+    try:
+        with sync_engine().begin() as conn:
+            for sku, name in stored.items():
+                conn.execute(
+                    text("INSERT INTO products (sku, name) VALUES (:sku, :name)"),
+                    {"sku": sku, "name": name},
+                )
+    finally:
+        command.upgrade(alembic_config(), "head")
+    with sync_engine().connect() as conn:
+        rows = dict(conn.execute(text("SELECT sku, name FROM products")).all())
+    assert rows == {"WJ-1": "Word", "ZWJ-1": "Joined", "\xadSH-1": "x", "sh-1": "y"}

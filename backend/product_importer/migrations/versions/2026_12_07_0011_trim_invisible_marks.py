@@ -10,8 +10,9 @@ Create Date: 2026-12-07
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
+
+from product_importer.migration_steps import trim_products
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -25,29 +26,10 @@ TRIM_CHARS = (
     "\u2028\u2029\u202f\u205f\u3000"
     "\u200b\ufeff"
 )
-TRIM_SKUS = sa.text("""
-    WITH trimmed AS (
-        SELECT id, btrim(sku, :chars) AS sku FROM products WHERE sku <> btrim(sku, :chars)
-    ), clear AS (
-        SELECT t.id, t.sku FROM trimmed t
-        WHERE t.sku <> ''
-          AND NOT EXISTS (
-              SELECT FROM products o WHERE lower(o.sku) = lower(t.sku) AND o.id <> t.id)
-          AND NOT EXISTS (
-              SELECT FROM trimmed u WHERE lower(u.sku) = lower(t.sku) AND u.id <> t.id)
-    )
-    UPDATE products p SET sku = clear.sku FROM clear WHERE p.id = clear.id
-""")
-TRIM_NAMES = sa.text("""
-    UPDATE products SET name = btrim(name, :chars)
-    WHERE name <> btrim(name, :chars) AND btrim(name, :chars) <> ''
-""")
 
 
 def upgrade() -> None:
-    connection = op.get_bind()
-    connection.execute(TRIM_SKUS, {"chars": TRIM_CHARS})
-    connection.execute(TRIM_NAMES, {"chars": TRIM_CHARS})
+    trim_products(op.get_bind(), TRIM_CHARS)
 
 
 def downgrade() -> None:
