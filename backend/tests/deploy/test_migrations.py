@@ -59,6 +59,23 @@ def test_imports_failed_before_are_sorted_by_whether_their_file_is_at_fault():
     assert kinds[completed] is None
 
 
+def _stored_before(revision: str, stored: dict[str, str]) -> dict[str, str]:
+    """The products' SKUs and names after `stored` was inserted at `revision` and the
+    migrations from there applied."""
+    command.downgrade(alembic_config(), revision)
+    try:
+        with sync_engine().begin() as conn:
+            for sku, name in stored.items():
+                conn.execute(
+                    text("INSERT INTO products (sku, name) VALUES (:sku, :name)"),
+                    {"sku": sku, "name": name},
+                )
+    finally:
+        command.upgrade(alembic_config(), "head")
+    with sync_engine().connect() as conn:
+        return dict(conn.execute(text("SELECT sku, name FROM products")).all())
+
+
 def test_invisible_marks_around_stored_skus_and_names_are_trimmed_unless_skus_would_clash():
     """Products stored before the trimming of U+200B and U+FEFF meet the same SKU from a
     file or the API again; two that would become one SKU are left as they are."""
@@ -70,18 +87,7 @@ def test_invisible_marks_around_stored_skus_and_names_are_trimmed_unless_skus_wo
         "\ufeffPAIR-1": "One",  # would clash with each other: kept
         "pair-1\u200b": "Other",
     }
-    command.downgrade(alembic_config(), "0010")
-    try:
-        with sync_engine().begin() as conn:
-            for sku, name in stored.items():
-                conn.execute(
-                    text("INSERT INTO products (sku, name) VALUES (:sku, :name)"),
-                    {"sku": sku, "name": name},
-                )
-    finally:
-        command.upgrade(alembic_config(), "head")
-    with sync_engine().connect() as conn:
-        rows = dict(conn.execute(text("SELECT sku, name FROM products")).all())
+    rows = _stored_before("0010", stored)
     assert rows == {
         "BOM-1": "Joined",
         "ZW-1": "Pasted",
@@ -94,16 +100,5 @@ def test_invisible_marks_around_stored_skus_and_names_are_trimmed_unless_skus_wo
 
 def test_joiners_and_soft_hyphens_around_stored_skus_are_trimmed_unless_skus_would_clash():
     stored = {"WJ-1\u2060": "Word \u2060", "\u200dZWJ-1 ": "Joined", "\xadSH-1": "x", "sh-1": "y"}
-    command.downgrade(alembic_config(), "0014")
-    try:
-        with sync_engine().begin() as conn:
-            for sku, name in stored.items():
-                conn.execute(
-                    text("INSERT INTO products (sku, name) VALUES (:sku, :name)"),
-                    {"sku": sku, "name": name},
-                )
-    finally:
-        command.upgrade(alembic_config(), "head")
-    with sync_engine().connect() as conn:
-        rows = dict(conn.execute(text("SELECT sku, name FROM products")).all())
+    rows = _stored_before("0014", stored)
     assert rows == {"WJ-1": "Word", "ZWJ-1": "Joined", "\xadSH-1": "x", "sh-1": "y"}
