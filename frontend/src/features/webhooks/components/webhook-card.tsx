@@ -11,6 +11,7 @@ import { useUpdateWebhook } from '../api/update-webhook';
 import { describeOutcome, OutcomeBadge, ResponseExcerpt } from './delivery-status';
 import { useStillAhead } from '../hooks/use-still-ahead';
 import { webhookGone } from './webhook-form';
+import { WebhookHealth } from './webhook-health';
 import { WebhookSecret } from './webhook-secret';
 
 type WebhookCardProps = {
@@ -88,6 +89,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
       {webhook.disabled_reason && (
         <p className="text-sm text-amber-900">Disabled automatically: {webhook.disabled_reason}</p>
       )}
+      <WebhookHealth webhook={webhook} />
 
       <div className="flex flex-wrap items-center gap-2 text-sm text-slate-700">
         {/* Test sends are not events: they are in the delivery log, not here. */}
