@@ -82,6 +82,8 @@ test.describe('Story 4: webhooks', () => {
     await expect(card.getByRole('list', { name: 'Events' })).toContainText('product.created');
     await expect(card.getByRole('switch', { name: 'Enabled' })).toHaveAttribute('aria-checked', 'true');
     await expect(card).toContainText('none yet');
+    // New, so marked slow until its first quick answer: nothing to warn of before anything was sent to it.
+    await expect(card.getByTestId('webhook-health')).toHaveCount(0);
 
     // Test: a real signed POST to the receiver; status code and time are shown.
     await card.getByRole('button', { name: /^Test/ }).click();
@@ -141,6 +143,26 @@ test.describe('Story 4: webhooks', () => {
     await confirm.getByRole('button', { name: 'Delete webhook' }).click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook deleted.' })).toBeVisible();
     await expect(page.getByText('No webhooks yet.')).toBeVisible();
+  });
+
+  test('an endpoint that refuses connections is shown failing, with what that means for its deliveries', async ({
+    page,
+    baseURL,
+  }) => {
+    // A port nothing listens on any more.
+    const gone = await new WebhookReceiver().start();
+    await gone.stop();
+    await addWebhook(baseURL!, gone.url);
+    await page.goto('/webhooks');
+    const health = card(page, gone.url).getByTestId('webhook-health');
+    await expect(card(page, gone.url)).toContainText('none yet');
+    await expect(health).toHaveCount(0);
+
+    await importThroughApi(baseURL!, 'unheard.csv', 'sku,name\nUNHEARD-1,Unheard product\n');
+    await expect(health).toHaveText(
+      /^Failing since .+ · deliveries go one at a time; disabled automatically if it keeps failing$/,
+      { timeout: 30_000 },
+    );
   });
 
   test('rotate the secret: the new one is shown, and for 24 hours events are signed with both', async ({
