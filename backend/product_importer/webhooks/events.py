@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
-from sqlalchemy import Insert, insert
+from sqlalchemy import Insert, func, insert
 
 from product_importer.webhooks.models import OutboxEvent
 
@@ -45,5 +45,11 @@ def record_event(event_type: str, data: dict[str, Any]) -> Insert:
         raise ValueError(f"unknown event type {event_type!r}")
     event_id = new_event_id()
     return insert(OutboxEvent).values(
-        id=event_id, type=event_type, payload=event_payload(event_id, event_type, data)
+        id=event_id,
+        type=event_type,
+        payload=event_payload(event_id, event_type, data),
+        # When it is written, just before its change commits, not when that transaction
+        # began (an import's, minutes before): endpoints created or enabled meanwhile
+        # receive it (`Webhook.receives_since`).
+        created_at=func.clock_timestamp(),
     )

@@ -1,12 +1,14 @@
 """Delivery through the real webhooks worker to real local receivers."""
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from standardwebhooks.webhooks import Webhook as StandardWebhook
 
 from product_importer.db import sync_session
+from product_importer.imports import pipeline, runner
 from product_importer.webhooks import repository as repo
 from product_importer.webhooks.events import event_payload, new_event_id
 from product_importer.webhooks.models import OutboxEvent, Webhook, WebhookJob
+from tests.imports.helpers import stored_import
 from tests.webhooks.helpers import (
     attempts,
     create_webhook,
@@ -114,11 +116,6 @@ async def test_410_disables_the_endpoint(client, worker, receiver: Receiver):
 
 
 def _events_dispatched() -> bool:
-    from sqlalchemy import func, select
-
-    from product_importer.db import sync_session
-    from product_importer.webhooks.models import OutboxEvent
-
     with sync_session() as session:
         statement = select(func.count()).where(OutboxEvent.dispatched_at.is_(None))
         return session.execute(statement).scalar_one() == 0
@@ -172,6 +169,43 @@ def test_an_event_dispatched_late_goes_to_the_endpoints_receiving_when_it_was_re
             session.execute(repo.insert_jobs_for_events([event_id]))
             jobs = select(WebhookJob.webhook_id).where(WebhookJob.event_id == event_id)
             assert list(session.execute(jobs).scalars()) == [ids["before"]]
+        finally:
+            session.rollback()
+
+
+def test_an_endpoint_created_while_an_import_runs_gets_its_outcome(monkeypatch):
+    """The import's transaction began before the endpoint existed, but its event is
+    recorded as it ends: the endpoint was receiving events by then."""
+    created: list[int] = []
+    real_stage = pipeline.stage
+
+    def stage_then_create_an_endpoint(*args, **kwargs):
+        staged = real_stage(*args, **kwargs)
+        with sync_session() as session:  # its own transaction, committed mid-import
+            created.append(
+                session.execute(
+                    insert(Webhook)
+                    .values(url="https://hooks.example.com/", events=["import.completed"],
+                            secret="whsec_" + "a" * 32)
+                    .returning(Webhook.id)
+                ).scalar_one()
+            )  # fmt: skip
+        return staged
+
+    monkeypatch.setattr(pipeline, "stage", stage_then_create_an_endpoint)
+    import_id = stored_import(b"sku,name\nW-1,Watched\n")
+    assert runner.run_import(import_id) == "completed"
+    with sync_session() as session:
+        try:
+            event_id = session.execute(
+                select(OutboxEvent.id).where(
+                    OutboxEvent.type == "import.completed",
+                    OutboxEvent.payload["data"]["id"].astext == str(import_id),
+                )
+            ).scalar_one()
+            session.execute(repo.insert_jobs_for_events([event_id]))  # unless dispatched
+            jobs = select(WebhookJob.webhook_id).where(WebhookJob.event_id == event_id)
+            assert list(session.execute(jobs).scalars()) == created
         finally:
             session.rollback()
 
