@@ -171,8 +171,8 @@ EVENT_STREAM_ANSWER: dict[str, Any] = {
     "content": {
         "text/event-stream": {
             "schema": {"type": "string"},
-            "example": "id: running-250000-50.0-importing-1-1764950000.000000\n"
-            'event: progress\ndata: {"id": "…", "status": "running", "progress": 50.0, …}\n\n',
+            "example": "id: running-500000-20.0-validating-1-1764950000.000000\n"
+            'event: progress\ndata: {"id": "…", "status": "running", "progress": 20.0, …}\n\n',
         }
     },
 }

@@ -23,6 +23,19 @@ def test_blank_lines_at_the_end_leave_the_file_to_copy(monkeypatch, newline, bla
     assert set(products()) == {"b-1", "b-2"}
 
 
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 5])
+def test_line_ends_split_between_reads_are_held_and_given_back(monkeypatch, read_bytes):
+    monkeypatch.setattr(staging, "_stage_with_python", _careful_path_refused)
+    monkeypatch.setattr(staging, "COPY_READ_BYTES", read_bytes)
+    # Line ends inside quotes (given back) and blank lines at the end (left out).
+    import_id = stored_import(b'sku,name\r\nB-0,"Two\r\n\r\nlines"\r\nB-1,One\r\n\r\n\r\n')
+    assert runner.run_import(import_id) == "completed"
+    assert products() == {
+        "b-0": ("B-0", "Two\r\n\r\nlines", None, True),
+        "b-1": ("B-1", "One", None, True),
+    }
+
+
 def test_a_last_line_without_its_line_end_is_still_read_by_copy(monkeypatch):
     monkeypatch.setattr(staging, "_stage_with_python", _careful_path_refused)
     import_id = stored_import(b"sku,name\nB-1,One\nB-2,Two")
@@ -35,3 +48,23 @@ def test_blank_lines_between_rows_are_skipped_silently():
     assert runner.run_import(import_id) == "completed"
     record = stored_record(import_id)
     assert (record.created, record.skipped) == (2, 0)
+
+
+def test_blank_lines_by_the_thousand_are_read_by_the_careful_path_in_bounded_reads():
+    """Held back in case the file ends with them, up to a bound: beyond it, COPY gets
+    them and refuses them, and the careful path reads the file."""
+    content = b"sku,name\nB-1,One\n" + b"\n" * (staging.COPY_READ_BYTES * 3) + b"B-2,Two\n"
+    import_id = stored_import(content)
+    reads: list[int] = []
+    real_read = staging._RegularQuotesReader.read
+
+    def recorded_read(self, size=-1):
+        data = real_read(self, size)
+        reads.append(len(data))
+        return data
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(staging._RegularQuotesReader, "read", recorded_read)
+        assert runner.run_import(import_id) == "completed"
+    assert max(reads) <= staging.COPY_READ_BYTES + staging.HELD_LINE_ENDS_MAX
+    assert set(products()) == {"b-1", "b-2"}

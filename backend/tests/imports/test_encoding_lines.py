@@ -49,11 +49,20 @@ def _skipped_lines(import_id) -> list[int]:
 
 
 @pytest.mark.parametrize("last_row", ["R-9,Regular", IRREGULAR_QUOTE], ids=["copy", "careful"])
-def test_a_carriage_return_alone_in_a_quoted_field_ends_no_line(last_row):
-    content = f'sku,name\nCR-1,"a\rb"\nCR-2,\n{last_row}\n'.encode()
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("inside", ["\r", "\n"], ids=["cr", "lf"])
+def test_only_lf_ends_a_line_inside_quotes_too(last_row, newline, inside):
+    """Line numbers count LF alone, whichever path reads the file and whatever its line
+    ends: a CR alone in a quoted field ends no line, an LF alone (a spreadsheet cell's
+    line break in a CRLF file) ends one."""
+    lines = ["sku,name", f'CR-1,"a{inside}b"', "CR-2,", last_row]
+    lines += [f"S-{i},Name {i}" for i in range(GOOD_ROWS)]  # past the API's 64 KiB check
+    content = (newline.join(lines) + newline).encode()
+    spans = inside == "\n"
     import_id = stored_import(content)
     assert runner.run_import(import_id) == "completed"
-    assert _skipped_lines(import_id) == [3]
-    failing = stored_import(content + b"BAD-1,caf\xe9\n")
+    assert _skipped_lines(import_id) == [3 + spans]
+    failing = stored_import(content + b"BAD-1,caf\xe9" + newline.encode())
     assert runner.run_import(failing) == "failed"
-    assert re.search(r"\b[Ll]ine 5\b", stored_record(failing).error)
+    error = stored_record(failing).error
+    assert error.startswith(f"Line {5 + spans + GOOD_ROWS}: the file is not valid UTF-8"), error

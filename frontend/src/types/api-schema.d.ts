@@ -2368,9 +2368,9 @@ export interface operations {
                 };
                 content: {
                     /**
-                     * @example id: running-250000-50.0-importing-1-1764950000.000000
+                     * @example id: running-500000-20.0-validating-1-1764950000.000000
                      *     event: progress
-                     *     data: {"id": "…", "status": "running", "progress": 50.0, …}
+                     *     data: {"id": "…", "status": "running", "progress": 20.0, …}
                      */
                     "text/event-stream": string;
                 };
