@@ -7,7 +7,7 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from product_importer.core.query_values import blank_is_default
+from product_importer.core.query_values import BLANK_IS_DEFAULT
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -16,8 +16,6 @@ MAX_PAGE_SIZE = 200
 BIGINT_MAX = 2**63 - 1
 # The last page whose rows start within a table's reach (a bigint offset) at any size.
 MAX_PAGE = BIGINT_MAX // MAX_PAGE_SIZE
-FIRST_PAGE = 1
-DEFAULT_PAGE_SIZE = 50
 
 
 class PageParams:
@@ -26,13 +24,13 @@ class PageParams:
         page: Annotated[
             int,
             Query(ge=1, le=MAX_PAGE, description="1-based page number"),
-            blank_is_default(FIRST_PAGE),
-        ] = FIRST_PAGE,
+            BLANK_IS_DEFAULT,
+        ] = 1,
         page_size: Annotated[
             int,
             Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-200)"),
-            blank_is_default(DEFAULT_PAGE_SIZE),
-        ] = DEFAULT_PAGE_SIZE,
+            BLANK_IS_DEFAULT,
+        ] = 50,
     ) -> None:
         self.page = page
         self.page_size = page_size

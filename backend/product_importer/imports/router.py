@@ -17,6 +17,7 @@ from product_importer.core.error_responses import conflict_for_now, try_again_la
 from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.pagination import Page
 from product_importer.core.paths import resource_path
+from product_importer.core.query_values import BLANKS_LEFT_OUT
 from product_importer.core.spooled_download import DownloadResponse, DownloadsBusy
 from product_importer.imports import error_report, service, upload
 from product_importer.imports.csv_rules import FileRejected
@@ -144,6 +145,7 @@ for _router, _summary in (
 StatusFilter = Annotated[
     list[ImportStatus] | None,
     Query(alias="status", description="Only imports with this status (repeat it for several)"),
+    BLANKS_LEFT_OUT,
 ]
 
 

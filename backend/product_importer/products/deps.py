@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BeforeValidator
 
 from product_importer.core.deps import SessionDep, row_id
 from product_importer.core.error_responses import conflict_for_now
-from product_importer.core.query_values import blank_is_default
+from product_importer.core.query_values import BLANK_IS_DEFAULT
 from product_importer.core.versions import PRODUCT
 from product_importer.products import service
 from product_importer.products.errors import CatalogBusy
@@ -59,14 +59,9 @@ ActiveFilter = Annotated[
     bool | None,
     Query(description="Only active (true) or inactive (false) products"),
     BeforeValidator(_true_or_false),
-    blank_is_default(None),  # runs first: pydantic runs the last "before" validator first
+    BLANK_IS_DEFAULT,
 ]
-DEFAULT_SORT = ProductSort.ID
-SortOrder = Annotated[
-    ProductSort,
-    Query(description="Order; `-` for descending"),
-    blank_is_default(DEFAULT_SORT),
-]
+SortOrder = Annotated[ProductSort, Query(description="Order; `-` for descending"), BLANK_IS_DEFAULT]
 
 
 class ProductQueryParams:
@@ -79,7 +74,7 @@ class ProductQueryParams:
         name: NameTerm = None,
         description: DescriptionTerm = None,
         is_active: ActiveFilter = None,
-        sort: SortOrder = DEFAULT_SORT,
+        sort: SortOrder = ProductSort.ID,
     ) -> None:
         self.filters = ProductFilters(
             q=q, sku=sku, name=name, description=description, is_active=is_active

@@ -406,6 +406,9 @@ async def test_the_list_takes_a_status_filter(client):
     assert refused.json()["detail"][0]["loc"] == ["query", "status", 0]
     waiting = (await client.get("/api/v1/imports?status=queued")).json()
     assert [item["id"] for item in waiting["items"]] == [str(queued)]
+    assert (await client.get("/api/v1/imports?status=&page=")).json()["total"] == 3
+    left_blank = (await client.get("/api/v1/imports?status=&status=queued")).json()
+    assert [item["id"] for item in left_blank["items"]] == [str(queued)]
 
 
 async def test_an_upload_abandoned_by_its_client_keeps_nothing_and_is_no_error(caplog):
