@@ -4,7 +4,8 @@
 White_Space (so a no-break space copied from a spreadsheet goes too), and the invisible
 marks that join nothing at a value's edge: the zero-width space and byte order mark
 (pasted from a web page, or left inside a file by joining two), the soft hyphen, the
-zero-width joiner and non-joiner, the word joiner and the Mongolian vowel separator.
+zero-width non-joiner, the word joiner and the Mongolian vowel separator. Not the
+zero-width joiner: a word of older Malayalam text ends with one (a chillu letter).
 Lengths count characters.
 """
 
@@ -16,7 +17,7 @@ TRIM_CHARS = (
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u2028\u2029\u202f\u205f\u3000"
     "\u200b\ufeff"
-    "\xad\u180e\u200c\u200d\u2060"
+    "\xad\u180e\u200c\u2060"
 )
 
 
