@@ -49,7 +49,7 @@ def _kept() -> tuple[int, int]:
         ("sku,name\nA-1,Café\n".encode("latin-1"), "not UTF-8"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
         (codecs.BOM_UTF8 + b"name,description\n", "missing required column sku"),
-        ("\u2060sku,name\n".encode(), "Found: <U+2060>sku, name."),  # a word joiner
+        ("\u2062sku,name\n".encode(), "Found: <U+2062>sku, name."),  # an invisible times
         (b"SKU;Name;Description\nA-1;One;x\n", "looks separated by semicolons: the file must"),
         (b"sku\tname\nA-1\tOne\n", "looks separated by tabs"),
         (b'"sku";"name"\n"A-1";"One"\n', "looks separated by semicolons"),
