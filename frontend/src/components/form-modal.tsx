@@ -18,7 +18,7 @@ export type FormModalProps = {
   /** Called on submit; the browser's own submit and validation are suppressed. */
   onSubmit: () => void | Promise<void>;
   /** While set: the submit button spins, Cancel is disabled, the modal cannot be dismissed, and
-   * the fields are read-only (see `ReadOnlyFields`). */
+   * the fields, and what `formError` offers, are read-only (see `ReadOnlyFields`). */
   isSaving?: boolean;
   /** An error that belongs to no single field, shown above the fields. */
   formError?: ReactNode;
@@ -102,11 +102,14 @@ export function FormModal({
       <form ref={formRef} id={formId} onSubmit={submit} noValidate className="space-y-4">
         {/* Filled after each submit refused for some fields (see `useFieldsAtFaultMadeKnown`). */}
         <p ref={errorSummaryRef} aria-live="polite" className="sr-only" data-testid="field-error-summary" />
-        {formError && <FormAlert>{formError}</FormAlert>}
-        {/* Disabled once nothing can be saved: the fields say so, and keep what was typed. */}
-        <fieldset disabled={closeOnly} className="min-w-0 space-y-4">
-          <ReadOnlyFields value={isSaving}>{children}</ReadOnlyFields>
-        </fieldset>
+        {/* The error too: what it offers (e.g. loading the current values) would change the form. */}
+        <ReadOnlyFields value={isSaving}>
+          {formError && <FormAlert>{formError}</FormAlert>}
+          {/* Disabled once nothing can be saved: the fields say so, and keep what was typed. */}
+          <fieldset disabled={closeOnly} className="min-w-0 space-y-4">
+            {children}
+          </fieldset>
+        </ReadOnlyFields>
       </form>
       <ConfirmDialog
         open={confirmingDiscard || leaving.state === 'blocked'}

@@ -2,6 +2,7 @@ import { useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { isChangedSince } from '@/lib/api-error';
 import { rebasedMessage, type Rebased } from '@/lib/rebased-values';
+import { isLater } from '@/lib/time';
 import { useDeletedElsewhere } from './use-deleted-elsewhere';
 
 export type ConflictReload = { pending: boolean; error?: string; message?: string };
@@ -14,7 +15,9 @@ export type ConflictReloadForm<Values> = {
   onLoaded?: () => void;
 };
 
-type Options<Row extends { id: number }, Values> = ConflictReloadForm<Values> & {
+type Versioned = { id: number; updated_at: string };
+
+type Options<Row extends Versioned, Values> = ConflictReloadForm<Values> & {
   /** What the dialog opened with; null when creating one. */
   row: Row | null;
   /** It as it is now. */
@@ -35,7 +38,7 @@ type Options<Row extends { id: number }, Values> = ConflictReloadForm<Values> & 
  * The request is aborted when the dialog closes first. `gone`: the save or the load found it
  * deleted elsewhere (404), so nothing can be saved any more.
  */
-export function useConflictReload<Row extends { id: number }, Values>({
+export function useConflictReload<Row extends Versioned, Values>({
   row,
   values,
   reset,
@@ -54,6 +57,8 @@ export function useConflictReload<Row extends { id: number }, Values>({
   // The person may go on editing while the current values load: they are rebased on what is in
   // the form when the answer comes, not on what was there when the button was pressed.
   const latestValues = useRef(values);
+  // `original` as soon as it is loaded, before the render: a save's failure may be told first.
+  const latestOriginal = useRef(row);
   const request = useRef<AbortController | null>(null);
 
   useEffect(() => {
@@ -62,11 +67,15 @@ export function useConflictReload<Row extends { id: number }, Values>({
 
   useEffect(() => () => request.current?.abort(), []);
 
-  /** Call with what a save threw: a 412 means it changed elsewhere, a 404 that it was deleted
-   * elsewhere. */
-  function noteSaveError(error: unknown) {
+  /** Call with what a save based on the version `savedOver` threw: a 412 means it changed
+   * elsewhere, a 404 that it was deleted elsewhere. False, and nothing noted, for a 412 to a save
+   * based on a version older than the current values loaded while it ran: the form holds those. */
+  function noteSaveError(error: unknown, savedOver: Row): boolean {
+    const loaded = latestOriginal.current;
+    if (isChangedSince(error) && loaded && isLater(loaded.updated_at, savedOver.updated_at)) return false;
     setConflict(isChangedSince(error));
     noteIfGone(error);
+    return true;
   }
 
   async function loadCurrentValues() {
@@ -77,6 +86,7 @@ export function useConflictReload<Row extends { id: number }, Values>({
     try {
       const latest = await fetchLatest(original.id, controller.signal);
       const rebased = rebase(latestValues.current, toValues(original), toValues(latest));
+      latestOriginal.current = latest;
       setOriginal(latest);
       reset(rebased.values);
       setConflict(false);

@@ -18,8 +18,9 @@ type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Pay
   payload: (values: Values) => Payload;
   create: Mutation<Payload, Item>;
   update: Mutation<{ id: number; data: Changes; ifMatch: string }, Item>;
-  /** Told of an update's failure (a 412 or a 404 changes what the form offers). */
-  noteSaveError: (error: unknown) => void;
+  /** Told of the failure of an update based on `savedOver` (a 412 or a 404 changes what the form
+   * offers); false when it says nothing of the form as it is now (see `useConflictReload`). */
+  noteSaveError: (error: unknown, savedOver: Item) => boolean;
   /** What the toast says once the record was saved, or created. */
   savedMessage: (saved: Item) => string;
   createdMessage: (created: Item) => string;
@@ -30,7 +31,8 @@ type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Pay
  * The save of an edit dialog, for `useFormState`'s `submitWith`: a new record is created; an edit
  * sends only what differs from `original`, and only if `original` is still current (`If-Match`).
  * Either closes the dialog with a toast, as does an edit that changed nothing, saying so. A
- * failure is thrown on, for the form to show.
+ * failure is thrown on, for the form to show, unless `noteSaveError` finds it out of date: the
+ * save then ends quietly, the dialog open.
  */
 export function useEditFormSave<Values, Item extends Saved, Changes extends object, Payload>({
   original,
@@ -45,25 +47,30 @@ export function useEditFormSave<Values, Item extends Saved, Changes extends obje
 }: EditFormSaveOptions<Values, Item, Changes, Payload>) {
   const toast = useToast();
 
-  async function saveChanges(values: Values, edited: Item): Promise<string | null> {
-    const data = changes(values, edited);
-    if (!hasChanges(data)) return null;
+  /** Sends `data` over `edited`; resolves to what the toast then says, or null for an out-of-date
+   * failure. */
+  async function saveChanges(data: Changes, edited: Item): Promise<string | null> {
     try {
       return savedMessage(await update.mutateAsync({ id: edited.id, data, ifMatch: versionOf(edited) }));
     } catch (error) {
-      noteSaveError(error);
-      throw error;
+      if (noteSaveError(error, edited)) throw error;
+      return null;
     }
   }
 
   async function save(values: Values): Promise<void> {
-    if (original) {
-      const saved = await saveChanges(values, original);
-      if (saved) toast.success(saved);
-      else toast.info('No changes to save.');
-    } else {
+    if (!original) {
       toast.success(createdMessage(await create.mutateAsync(payload(values))));
+      return onClose();
     }
+    const data = changes(values, original);
+    if (!hasChanges(data)) {
+      toast.info('No changes to save.');
+      return onClose();
+    }
+    const saved = await saveChanges(data, original);
+    if (saved === null) return;
+    toast.success(saved);
     onClose();
   }
 

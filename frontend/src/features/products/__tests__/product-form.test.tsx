@@ -316,6 +316,83 @@ describe('ProductFormModal', () => {
     });
   });
 
+  describe('saving again after a conflict (412)', () => {
+    const opened = productFactory({
+      id: 16,
+      sku: 'AGAIN-16',
+      name: 'Kettle',
+      description: 'Old text',
+      updated_at: '2026-12-06T08:00:00.000001Z',
+    });
+    const current = { ...opened, description: 'Text from the other tab', updated_at: '2026-12-06T08:05:00.000002Z' };
+
+    /** The edit dialog of a product changed elsewhere, after its first save was refused (412):
+     * `refuse(n)` refuses the nth save (from 0), and `answer()` sends the current values. */
+    async function editStale() {
+      const refusals: (() => void)[] = [];
+      const answers: (() => void)[] = [];
+      const { calls } = mockFetch([
+        {
+          method: 'PATCH',
+          path: '/api/v1/products/16',
+          status: 412,
+          body: () => new Promise((resolve) => refusals.push(() => resolve({ detail: 'changed' }))),
+        },
+        { path: '/api/v1/products/16', body: () => new Promise((resolve) => answers.push(() => resolve(current))) },
+        { path: '/api/v1/products', body: { items: [], total: 0, page: 1, page_size: 50 } },
+      ]);
+      const user = userEvent.setup();
+      renderWithProviders(<ProductFormModal open product={opened} onClose={() => undefined} />);
+      const dialog = screen.getByRole('dialog', { name: 'Edit product' });
+      await user.clear(within(dialog).getByLabelText(/^Name/));
+      await user.type(within(dialog).getByLabelText(/^Name/), 'Steel kettle');
+      const save = within(dialog).getByRole('button', { name: 'Save changes' });
+      await user.click(save);
+      await waitFor(() => expect(refusals).toHaveLength(1));
+      refusals[0]();
+      const load = await within(dialog).findByRole('button', { name: 'Load current values' });
+      const gets = () => calls.filter((call) => call.method === 'GET' && call.url === '/api/v1/products/16');
+      return { dialog, user, save, load, gets, refuse: (n: number) => refusals[n](), answer: () => answers[0]() };
+    }
+
+    it('does not load the current values while a save runs: the form stays as it was saved', async () => {
+      const { dialog, user, save, load, gets, refuse } = await editStale();
+      await user.click(save);
+      await waitFor(() => expect(save).toHaveAttribute('aria-busy', 'true'));
+      // Not disabled: it keeps the keyboard focus.
+      expect(load).toBeEnabled();
+      expect(load).toHaveAttribute('aria-disabled', 'true');
+      await user.click(load);
+      expect(gets()).toHaveLength(0);
+      expect(within(dialog).getByLabelText(/^Description/)).toHaveValue('Old text');
+
+      refuse(1);
+      await waitFor(() => expect(save).not.toHaveAttribute('aria-busy'));
+      expect(within(dialog).getByRole('alert')).toHaveTextContent(/changed elsewhere/);
+      expect(load).not.toHaveAttribute('aria-disabled');
+      await user.click(load);
+      await waitFor(() => expect(gets()).toHaveLength(1));
+    });
+
+    it('says nothing of a conflict found by a save sent before the current values came', async () => {
+      const { dialog, user, save, load, gets, refuse, answer } = await editStale();
+      await user.click(load);
+      await waitFor(() => expect(gets()).toHaveLength(1));
+      // Saved again before the current values came: it names the old version.
+      await user.click(save);
+      await waitFor(() => expect(save).toHaveAttribute('aria-busy', 'true'));
+      answer();
+      await waitFor(() => expect(within(dialog).getByLabelText(/^Description/)).toHaveValue('Text from the other tab'));
+
+      refuse(1);
+      await waitFor(() => expect(save).not.toHaveAttribute('aria-busy'));
+      // The form holds the current version now: a save would not conflict.
+      expect(within(dialog).queryByRole('alert')).toBeNull();
+      expect(within(dialog).getByText(/^Changed elsewhere: description\./)).toHaveAttribute('role', 'status');
+      expect(within(dialog).getByLabelText(/^Name/)).toHaveValue('Steel kettle');
+    });
+  });
+
   describe('a product deleted elsewhere', () => {
     const GONE = { status: 404, body: { detail: 'product 12 not found' } };
 
