@@ -2,7 +2,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { importFactory } from '@/testing/factories';
+import { gate } from '@/testing/gate';
 import { mockFetch, renderWithProviders } from '@/testing/test-utils';
+import { importKeys } from '../api/query-keys';
 import { ImportPanel } from '../components/import-panel';
 import { ImportsHistory } from '../components/imports-history';
 
@@ -89,6 +91,69 @@ describe('picking an import in the history', () => {
     await user.keyboard('{Enter}');
     await waitFor(() => expect(within(card).getByRole('heading', { name: 'older.csv' })).toHaveFocus());
     expect(scrollIntoView).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps a running import whose card is still loading first, and focuses the one picked', async () => {
+    const user = userEvent.setup();
+    mockFetch([
+      { path: '/api/v1/imports', body: { items: [running, done], total: 2, page: 1, page_size: 20 } },
+      { path: `/api/v1/imports/${running.id}`, body: () => new Promise(() => undefined) },
+      { path: `/api/v1/imports/${done.id}`, body: done },
+    ]);
+    renderWithProviders(
+      <>
+        <ImportPanel />
+        <ImportsHistory />
+      </>,
+    );
+    const location = screen.getByTestId('location');
+    await waitFor(() => expect(location).toHaveTextContent(new RegExp(`^/\\?import=${running.id}$`)));
+
+    await user.click(await screen.findByRole('button', { name: 'Show import done.csv' }));
+    const card = await screen.findByRole('region', { name: 'done.csv' });
+    await waitFor(() => expect(within(card).getByRole('heading', { name: 'done.csv' })).toHaveFocus());
+    expect(location).toHaveTextContent(new RegExp(`^/\\?import=${running.id}&import=${done.id}$`));
+  });
+
+  it('focuses the picked import once loaded, though one started elsewhere was added meanwhile, and only then', async () => {
+    const user = userEvent.setup();
+    const other = { ...running, id: '00000000-0000-4000-8000-000000000029', filename: 'other.csv' };
+    const olderLoads = gate();
+    let items = [done, older];
+    mockFetch([
+      { path: '/api/v1/imports', body: () => ({ items, total: items.length, page: 1, page_size: 20 }) },
+      ...[done, running, other].map((item) => ({ path: `/api/v1/imports/${item.id}`, body: item })),
+      { path: `/api/v1/imports/${older.id}`, body: () => olderLoads.passed.then(() => older) },
+    ]);
+    const { queryClient } = renderWithProviders(
+      <>
+        <ImportPanel />
+        <ImportsHistory />
+      </>,
+      { url: `/?import=${done.id}` },
+    );
+    const location = screen.getByTestId('location');
+    const pick = await screen.findByRole('button', { name: 'Show import older.csv' });
+    await user.click(pick);
+    await waitFor(() => expect(location).toHaveTextContent(new RegExp(`^/\\?import=${older.id}$`)));
+
+    /** An import starts elsewhere: the page, asking for the imports running, adds it to the URL. */
+    async function startElsewhere(item: typeof running) {
+      items = [item, ...items];
+      await queryClient.invalidateQueries({ queryKey: importKeys.recent() });
+      await waitFor(() => expect(location).toHaveTextContent(item.id));
+    }
+
+    await startElsewhere(running);
+    olderLoads.open();
+    const card = await screen.findByRole('region', { name: 'older.csv' });
+    await waitFor(() => expect(within(card).getByRole('heading', { name: 'older.csv' })).toHaveFocus());
+
+    // Met once, the request is not met again when the URL changes on.
+    pick.focus();
+    await startElsewhere(other);
+    expect(await screen.findByRole('region', { name: 'other.csv' })).toBeInTheDocument();
+    expect(pick).toHaveFocus();
   });
 });
 

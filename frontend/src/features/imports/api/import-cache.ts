@@ -1,11 +1,18 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Import } from '@/types/api';
+import type { Import, ImportPage } from '@/types/api';
 import { importKeys } from './query-keys';
 import { isActive, isFinished } from './status';
 
 /** The import as last seen (its events and polls keep it current), without asking the API. */
 export function getCachedImport(queryClient: QueryClient, id: string): Import | undefined {
   return queryClient.getQueryData<Import>(importKeys.detail(id));
+}
+
+/** Whether the import is queued or running as last seen: by its own answer, or, before that
+ * came, by the recent imports' (see `useActiveImports`), which pin an import before its card loads. */
+export function isKnownActive(queryClient: QueryClient, id: string): boolean {
+  const recent = queryClient.getQueryData<ImportPage>(importKeys.recent());
+  return isActive(getCachedImport(queryClient, id) ?? recent?.items.find((item) => item.id === id));
 }
 
 /**
