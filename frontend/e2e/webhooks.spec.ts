@@ -133,9 +133,9 @@ test.describe('Story 4: webhooks', () => {
     // Disable with the switch. (A toast goes after 5 s: it is looked for first.)
     await card.getByRole('switch').click();
     await expect(page.getByTestId('toast').filter({ hasText: 'Webhook disabled.' })).toBeVisible();
-    // "Disabled" is shown beside it, and is its name too (what is seen is what is said).
-    await expect(card.getByRole('switch', { name: 'Disabled' })).toHaveAttribute('aria-checked', 'false');
-    await expect(card.getByRole('switch')).toContainText('Disabled');
+    // Its label, shown beside it and starting its name, stays "Enabled": off, it is read "Enabled, switch, off".
+    await expect(card.getByRole('switch', { name: 'Enabled' })).toHaveAttribute('aria-checked', 'false');
+    await expect(card.getByRole('switch')).toContainText('Enabled');
 
     // Delete, after a confirmation.
     await card.getByRole('button', { name: /^Delete/ }).click();

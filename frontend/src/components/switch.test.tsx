@@ -3,13 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { Switch } from './switch';
 
 describe('Switch', () => {
-  it('is named by the text shown beside it, then by what it belongs to, read by screen readers only', () => {
+  it('is named by the label shown beside it, then by what it belongs to, read by screen readers only', () => {
     const { rerender } = render(<Switch checked label="Enabled" showLabel hiddenContext="https://hooks.test/a" onChange={() => undefined} />);
     expect(screen.getByRole('switch', { name: 'Enabled https://hooks.test/a' })).toBeChecked();
-    rerender(<Switch checked={false} label="Disabled" showLabel hiddenContext="https://hooks.test/a" onChange={() => undefined} />);
-    const off = screen.getByRole('switch', { name: 'Disabled https://hooks.test/a' });
+    rerender(<Switch checked={false} label="Enabled" showLabel hiddenContext="https://hooks.test/a" onChange={() => undefined} />);
+    const off = screen.getByRole('switch', { name: 'Enabled https://hooks.test/a' });
     expect(off).not.toBeChecked();
-    expect(screen.getByText('Disabled')).toBeVisible();
+    expect(screen.getByText('Enabled')).toBeVisible();
   });
 
   it('draws the off track dark enough to see against white (slate-500, 4.76:1)', () => {

@@ -3,10 +3,11 @@ import { focusKeepingProps } from './focus-keeping';
 type SwitchProps = {
   checked: boolean;
   onChange: (checked: boolean) => void;
-  /** Its name; shown beside the track too with `showLabel`. */
+  /** Its name, the same whether on or off; shown beside the track too with `showLabel`. */
   label: string;
-  /** The label is shown beside the track (e.g. "Disabled"): it may then follow the state, since
-   * the name must hold what is seen, for those who speak to reach a control. */
+  /** The label is shown beside the track too, as the start of the name: what is seen is what is
+   * said, for those who speak to reach a control. Like the name, it stays the same on or off
+   * ("Enabled"): the track shows the state, and the switch tells it ("Enabled, switch, off"). */
   showLabel?: boolean;
   disabled?: boolean;
   /** The change is being saved: presses are ignored, but the switch keeps the keyboard focus. */

@@ -173,16 +173,17 @@ describe('WebhookFormModal editing', () => {
 });
 
 describe('WebhooksList', () => {
-  it("names each card's enable switch by what it shows beside it, then by its webhook", async () => {
+  it("names each card's enable switch by the label shown beside it, then by its webhook, on or off", async () => {
     const on = webhookFactory({ url: 'https://hooks.test/orders' });
     const off = webhookFactory({ url: 'https://hooks.test/stock', enabled: false });
     mockFetch([{ path: '/api/v1/webhooks', body: [on, off] }]);
     renderWithProviders(<WebhooksList />);
     expect(await screen.findByRole('switch', { name: 'Enabled https://hooks.test/orders' })).toBeChecked();
-    // What is seen is what is said: speech input users say "Disabled" to reach it.
-    const offSwitch = screen.getByRole('switch', { name: 'Disabled https://hooks.test/stock' });
+    // The state is the switch's to tell ("Enabled, switch, off"): a name that followed it would say
+    // it twice. What is seen is what is said: speech input users say "Enabled" to reach it.
+    const offSwitch = screen.getByRole('switch', { name: 'Enabled https://hooks.test/stock' });
     expect(offSwitch).not.toBeChecked();
-    expect(within(offSwitch).getByText('Disabled')).toBeVisible();
+    expect(within(offSwitch).getByText('Enabled')).toBeVisible();
   });
 
   it("gives the keyboard focus, after a delete, to the next card's Delete, else the previous card's, else the heading", async () => {

@@ -58,7 +58,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
         </div>
         <Switch
           checked={webhook.enabled}
-          label={webhook.enabled ? 'Enabled' : 'Disabled'}
+          label="Enabled"
           showLabel
           hiddenContext={shownUrl}
           pending={update.isPending}
