@@ -95,7 +95,8 @@ export function TextAreaField({ label, hint, error, id, required, readOnly, clas
 }
 
 /** Read-only (its own or its form's while saving), it keeps its state when pressed: browsers
- * ignore `readonly` on a checkbox, but a controlled one whose change is not passed on is put back. */
+ * ignore `readonly` on a checkbox, but a controlled one whose change is not passed on is put back.
+ * Nor does `read-only:` style it: `aria-readonly` fades the box. */
 export function Checkbox({
   label,
   className = '',
@@ -105,10 +106,12 @@ export function Checkbox({
 }: InputHTMLAttributes<HTMLInputElement> & { label: ReactNode }) {
   const locked = useReadOnlyFields() || readOnly;
   return (
-    <label className={`inline-flex items-center gap-2 text-sm text-slate-800 ${className}`}>
+    <label
+      className={`inline-flex items-center gap-2 text-sm text-slate-800 has-aria-readonly:cursor-not-allowed ${className}`}
+    >
       <input
         type="checkbox"
-        className="size-4 rounded border-slate-400 accent-indigo-600"
+        className="size-4 rounded border-slate-400 accent-indigo-600 aria-readonly:cursor-not-allowed aria-readonly:opacity-60"
         readOnly={locked}
         aria-readonly={locked || undefined}
         onChange={locked ? undefined : onChange}
