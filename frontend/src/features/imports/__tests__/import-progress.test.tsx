@@ -260,6 +260,18 @@ describe('ImportProgress', () => {
       expect(regions).toContain(region);
     }
   });
+
+  it('spaces the connection note from the status badge only when it says something: empty, it takes no room', () => {
+    const running = importFactory();
+    const { rerender } = render(<ImportProgress item={running} connection="live" />);
+    const note = screen.getByTestId('import-connection-note');
+    expect(note).toBeEmptyDOMElement();
+    // A gap would space even an empty item from the badge.
+    expect(note.parentElement?.className).not.toMatch(/\bgap-/);
+    expect(note).toHaveClass('not-empty:mr-2');
+    rerender(<ImportProgress item={running} connection="polling" />);
+    expect(note).toHaveTextContent(/^Live updates unavailable/);
+  });
 });
 
 describe('progress helpers', () => {
