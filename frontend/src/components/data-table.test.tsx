@@ -37,6 +37,24 @@ describe('DataTable', () => {
     expect(onPageChange).toHaveBeenCalledWith(3);
   });
 
+  it('sorts by no column without onSortChange: its headers are plain text', () => {
+    render(
+      <DataTable
+        caption="Things"
+        columns={columns}
+        data={[{ id: 1, name: 'One' }]}
+        getRowId={(row) => String(row.id)}
+        page={1}
+        pageSize={50}
+        total={1}
+        onPageChange={() => undefined}
+      />,
+    );
+    const header = screen.getByRole('columnheader', { name: 'Name' });
+    expect(within(header).queryByRole('button')).toBeNull();
+    expect(header).not.toHaveAttribute('aria-sort');
+  });
+
   it('does not count rows that an empty page past the end does not have', () => {
     render(
       <DataTable

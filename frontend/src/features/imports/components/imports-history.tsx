@@ -36,7 +36,6 @@ export function ImportsHistory() {
       [
         column.accessor('filename', {
           header: 'File',
-          enableSorting: false,
           cell: (info) => (
             <>
               <button
@@ -54,12 +53,10 @@ export function ImportsHistory() {
         }),
         column.accessor('status', {
           header: 'Status',
-          enableSorting: false,
           cell: (info) => <ImportStatusBadge status={info.getValue()} phase={info.row.original.phase} />,
         }),
         column.accessor('processed_rows', {
           header: 'Rows',
-          enableSorting: false,
           meta: { className: 'text-right tabular-nums' },
           cell: (info) => formatNumber(info.row.original.total_rows ?? info.getValue()),
         }),
@@ -90,7 +87,6 @@ export function ImportsHistory() {
         }),
         column.accessor('created_at', {
           header: 'Uploaded',
-          enableSorting: false,
           meta: { className: 'hidden sm:table-cell whitespace-nowrap' },
           cell: (info) => formatDateTime(info.getValue()),
         }),

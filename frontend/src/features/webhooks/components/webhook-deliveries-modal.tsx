@@ -20,7 +20,6 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
   return [
     column.accessor('created_at', {
       header: 'When',
-      enableSorting: false,
       cell: (info) => (
         <>
           <span className="text-xs md:text-sm md:whitespace-nowrap">{formatDateTimeWithSeconds(info.getValue())}</span>
@@ -35,7 +34,6 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
     }),
     column.accessor('event_type', {
       header: 'Event',
-      enableSorting: false,
       meta: { className: 'hidden md:table-cell' },
       cell: (info) => (
         <>
@@ -47,7 +45,7 @@ function deliveryColumns(webhookId: number): ColumnDef<WebhookDelivery, unknown>
         </>
       ),
     }),
-    column.accessor('attempt', { header: 'Attempt', enableSorting: false, meta: { className: 'hidden md:table-cell' } }),
+    column.accessor('attempt', { header: 'Attempt', meta: { className: 'hidden md:table-cell' } }),
     column.display({
       id: 'result',
       header: 'Result',
