@@ -12,8 +12,13 @@ type Mutation<Variables, Result> = {
 type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Payload> = {
   /** The version the form edits (see `useConflictReload`); null to create a record. */
   original: Item | null;
-  /** What of `values` differs from `original`, as an update sends it. */
-  changes: (values: Values, original: Item) => Changes;
+  /** The form's values now. */
+  values: Values;
+  /** The values the form shows for `original`, or for a new record. */
+  toValues: (item: Item) => Values;
+  emptyValues: () => Values;
+  /** What of `values` differs from `started`, as an update sends it. */
+  changes: (values: Values, started: Values) => Changes;
   /** `values` as a create sends them. */
   payload: (values: Values) => Payload;
   create: Mutation<Payload, Item>;
@@ -32,10 +37,14 @@ type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Pay
  * sends only what differs from `original`, and only if `original` is still current (`If-Match`).
  * Either closes the dialog with a toast, as does an edit that changed nothing, saying so. A
  * failure is thrown on, for the form to show, unless `noteSaveError` finds it out of date: the
- * save then ends quietly, the dialog open.
+ * save then ends quietly, the dialog open. `dirty`: `values` differ from what the form started
+ * from (`original`, or a new record's).
  */
 export function useEditFormSave<Values, Item extends Saved, Changes extends object, Payload>({
   original,
+  values,
+  toValues,
+  emptyValues,
   changes,
   payload,
   create,
@@ -47,9 +56,11 @@ export function useEditFormSave<Values, Item extends Saved, Changes extends obje
 }: EditFormSaveOptions<Values, Item, Changes, Payload>) {
   const toast = useToast();
 
+  const dirty = hasChanges(changes(values, original ? toValues(original) : emptyValues()));
+
   /** Sends `data` over `edited`; resolves to what the toast then says, or null for an out-of-date
    * failure. */
-  async function saveChanges(data: Changes, edited: Item): Promise<string | null> {
+  async function saveForToastText(data: Changes, edited: Item): Promise<string | null> {
     try {
       return savedMessage(await update.mutateAsync({ id: edited.id, data, ifMatch: versionOf(edited) }));
     } catch (error) {
@@ -58,21 +69,21 @@ export function useEditFormSave<Values, Item extends Saved, Changes extends obje
     }
   }
 
-  async function save(values: Values): Promise<void> {
+  async function save(submitted: Values): Promise<void> {
     if (!original) {
-      toast.success(createdMessage(await create.mutateAsync(payload(values))));
+      toast.success(createdMessage(await create.mutateAsync(payload(submitted))));
       return onClose();
     }
-    const data = changes(values, original);
+    const data = changes(submitted, toValues(original));
     if (!hasChanges(data)) {
       toast.info('No changes to save.');
       return onClose();
     }
-    const saved = await saveChanges(data, original);
-    if (saved === null) return;
-    toast.success(saved);
+    const toastText = await saveForToastText(data, original);
+    if (toastText === null) return;
+    toast.success(toastText);
     onClose();
   }
 
-  return { save, isSaving: create.isPending || update.isPending };
+  return { save, isSaving: create.isPending || update.isPending, dirty };
 }

@@ -4,7 +4,6 @@ import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
 import { useEditFormSave } from '@/hooks/use-edit-form-save';
 import { useFormState } from '@/hooks/use-form-state';
-import { hasChanges } from '@/lib/changed-fields';
 import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { useUpdateProduct } from '../api/update-product';
@@ -65,9 +64,12 @@ function ProductFormDialog({
   });
   const create = useCreateProduct();
   const update = useUpdateProduct();
-  const { save, isSaving } = useEditFormSave({
+  const { save, isSaving, dirty } = useEditFormSave({
     original,
-    changes: (current: ProductFormValues, edited) => productChanges(current, productToValues(edited)),
+    values,
+    toValues: productToValues,
+    emptyValues: emptyProductValues,
+    changes: productChanges,
     payload: valuesToPayload,
     create,
     update,
@@ -76,7 +78,6 @@ function ProductFormDialog({
     createdMessage: (created) => `Created ${created.sku}.`,
     onClose,
   });
-  const dirty = hasChanges(productChanges(values, original ? productToValues(original) : emptyProductValues()));
   const submit = () => submitWith(save);
 
   const formError = gone ? (

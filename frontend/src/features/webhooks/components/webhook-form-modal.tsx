@@ -5,7 +5,6 @@ import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
 import { FormModal } from '@/components/form-modal';
 import { useEditFormSave } from '@/hooks/use-edit-form-save';
 import { useFormState } from '@/hooks/use-form-state';
-import { hasChanges } from '@/lib/changed-fields';
 import { WEBHOOK_EVENTS, type Webhook, type WebhookEvent } from '@/types/api';
 import { useCreateWebhook } from '../api/create-webhook';
 import { useUpdateWebhook } from '../api/update-webhook';
@@ -61,9 +60,12 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
   });
   const create = useCreateWebhook();
   const update = useUpdateWebhook();
-  const { save, isSaving } = useEditFormSave({
+  const { save, isSaving, dirty } = useEditFormSave({
     original,
-    changes: (current: WebhookFormValues, edited) => webhookChanges(current, webhookToValues(edited)),
+    values,
+    toValues: webhookToValues,
+    emptyValues: emptyWebhookValues,
+    changes: webhookChanges,
     payload: valuesToPayload,
     create,
     update,
@@ -73,7 +75,6 @@ function WebhookFormDialog({ onClose, webhook }: { onClose: () => void; webhook:
     onClose,
   });
   const eventsId = useId();
-  const dirty = hasChanges(webhookChanges(values, original ? webhookToValues(original) : emptyWebhookValues()));
 
   function toggleEvent(event: WebhookEvent, checked: boolean) {
     set(
