@@ -484,13 +484,17 @@ describe('ProductFormModal', () => {
   it('keeps every field read-only, but focusable, while a save runs: nothing typed after Save is dropped', async () => {
     const product = productFactory({ id: 7, sku: 'KETTLE-1', name: 'Kettle', description: '', is_active: true });
     const hold = gate();
+    let saves = 0;
+    // The first save waits behind an import, then is refused: the next one sends what the form holds.
     const { calls } = mockFetch([
       {
         method: 'PATCH',
         path: '/api/v1/products/7',
+        status: () => (++saves === 1 ? 409 : 200),
         body: async () => {
+          if (saves > 1) return { ...product, name: 'Kettle 2' };
           await hold.passed;
-          return { ...product, name: 'Kettle 2' };
+          return { detail: 'a running import is writing the catalog; nothing was changed, try again in a moment' };
         },
       },
     ]);
@@ -514,8 +518,13 @@ describe('ProductFormModal', () => {
     expect(active).toHaveAttribute('aria-readonly', 'true');
 
     hold.open();
+    expect(await screen.findByText(/^A running import is writing the catalog/)).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save changes' }));
     await waitFor(() => expect(onClose).toHaveBeenCalled());
-    expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ name: 'Kettle 2' });
+    expect(calls.filter((call) => call.method === 'PATCH').map((call) => call.body)).toEqual([
+      { name: 'Kettle 2' },
+      { name: 'Kettle 2' },
+    ]);
   });
 
   it('makes its fields editable again when the save is refused', async () => {

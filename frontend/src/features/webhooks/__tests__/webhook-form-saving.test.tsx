@@ -9,13 +9,17 @@ import { WebhookFormModal } from '../components/webhook-form-modal';
 it('keeps its fields read-only, but focusable, while a save runs: nothing changed after Save is dropped', async () => {
   const webhook = webhookFactory({ id: 12, events: ['import.completed'], description: null });
   const hold = gate();
+  let saves = 0;
+  // The first save waits, then fails: the next one sends what the form holds.
   const { calls } = mockFetch([
     {
       method: 'PATCH',
       path: '/api/v1/webhooks/12',
+      status: () => (++saves === 1 ? 500 : 200),
       body: async () => {
+        if (saves > 1) return { ...webhook, events: ['import.completed', 'import.failed'] };
         await hold.passed;
-        return { ...webhook, events: ['import.completed', 'import.failed'] };
+        return { detail: 'database unavailable' };
       },
     },
   ]);
@@ -37,6 +41,9 @@ it('keeps its fields read-only, but focusable, while a save runs: nothing change
   expect(description).toHaveValue('');
 
   hold.open();
+  expect(await screen.findByText(/database unavailable/i)).toBeInTheDocument();
+  await user.click(screen.getByRole('button', { name: 'Save changes' }));
   await waitFor(() => expect(onClose).toHaveBeenCalled());
-  expect(calls.find((call) => call.method === 'PATCH')?.body).toEqual({ events: ['import.completed', 'import.failed'] });
+  const saved = { events: ['import.completed', 'import.failed'] };
+  expect(calls.filter((call) => call.method === 'PATCH').map((call) => call.body)).toEqual([saved, saved]);
 });
