@@ -20,8 +20,19 @@ const elsewhere = importFactory({
   status: 'running',
   created_at: '2025-01-01T11:00:00Z',
 });
+/** Started and finished elsewhere between two looks at the imports queued or running. */
+const quick = importFactory({
+  id: '00000000-0000-4000-8000-000000000029',
+  filename: 'quick.csv',
+  status: 'completed',
+  phase: 'completed',
+  progress: 100,
+  created_at: '2025-01-01T11:00:00Z',
+  finished_at: '2025-01-01T11:00:02Z',
+});
 
-/** The API's imports, newest first: `start` adds one as another tab or the command line would. */
+/** The API's imports, newest first: `start` adds one (by default `elsewhere`) as another tab or
+ * the command line would. */
 function importsApi() {
   let items: Import[] = [finished];
   mockFetch([
@@ -30,7 +41,7 @@ function importsApi() {
     { path: `/api/v1/imports/${elsewhere.id}`, body: elsewhere },
     { path: `/api/v1/imports/${elsewhere.id}/events`, status: 503, body: { detail: 'Unavailable' } },
   ]);
-  return { start: () => (items = [elsewhere, ...items]) };
+  return { start: (started: Import = elsewhere) => (items = [started, ...items]) };
 }
 
 describe('an import started elsewhere while a finished one is shown', () => {
@@ -58,5 +69,16 @@ describe('an import started elsewhere while a finished one is shown', () => {
     api.start();
     await advance(5_000);
     expect(within(history).getByText('cli.csv')).toBeInTheDocument();
+  });
+
+  it('gets its row in the history within the idle pace, though it was never seen running', async () => {
+    const api = importsApi();
+    renderWithProviders(<ImportsHistory />, { url: `/?import=${finished.id}` });
+    const history = await screen.findByRole('table', { name: 'Import history' });
+    expect(await within(history).findByText('done.csv')).toBeInTheDocument();
+
+    api.start(quick);
+    await advance(10_000);
+    expect(within(history).getByText('quick.csv')).toBeInTheDocument();
   });
 });

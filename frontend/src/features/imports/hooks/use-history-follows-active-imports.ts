@@ -5,8 +5,8 @@ import { importKeys } from '../api/query-keys';
 
 /**
  * Fetches the history's pages again whenever the imports queued or running change, so that one
- * started elsewhere (another tab, the command line) is listed within seconds: a page polls by
- * itself only while it lists an import that runs.
+ * started elsewhere (another tab, the command line) is listed within seconds: a page polls often
+ * only while it lists an import that runs.
  */
 export function useHistoryFollowsActiveImports() {
   const queryClient = useQueryClient();
