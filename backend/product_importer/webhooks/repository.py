@@ -219,9 +219,9 @@ def lock_undispatched(limit: int) -> AnySelect:
     )
 
 
-def insert_jobs_for_events(event_ids: Sequence[str]) -> Insert:
-    """One job per event and enabled endpoint subscribed to its type that was receiving
-    events when it was recorded."""
+def endpoints_of_events(event_ids: Sequence[str]) -> AnySelect:
+    """(event, endpoint) for each enabled endpoint subscribed to the event's type that
+    was receiving events when it was recorded."""
     matches = select(OutboxEvent.id, Webhook.id).join(
         Webhook,
         and_(
@@ -230,10 +230,14 @@ def insert_jobs_for_events(event_ids: Sequence[str]) -> Insert:
             OutboxEvent.created_at >= Webhook.receives_since,
         ),
     )
-    matches = matches.where(OutboxEvent.id.in_(event_ids))
+    return matches.where(OutboxEvent.id.in_(event_ids))
+
+
+def insert_jobs_for_events(event_ids: Sequence[str]) -> Insert:
+    """One job per event and endpoint of it (`endpoints_of_events`)."""
     return (
         pg_insert(WebhookJob)
-        .from_select(["event_id", "webhook_id"], matches)
+        .from_select(["event_id", "webhook_id"], endpoints_of_events(event_ids))
         .on_conflict_do_nothing(index_elements=["event_id", "webhook_id"])
         .returning(WebhookJob.webhook_id)
     )
