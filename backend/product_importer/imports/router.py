@@ -52,8 +52,8 @@ UPLOAD_DOC = {
 UPLOAD_RESPONSES: dict[int | str, dict[str, Any]] = {
     202: {"headers": LOCATION},
     408: {
-        "description": "Less than 64 KiB of the upload arrived in "
-        "UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept."
+        "description": f"Less than {upload.UPLOAD_MIN_BYTES // 1024} KiB of the upload "
+        "arrived in UPLOAD_IDLE_TIMEOUT_SECONDS; nothing was kept."
     },
     413: {"description": "The file is larger than MAX_UPLOAD_BYTES; nothing was kept."},
     422: {"description": "Not a usable CSV (empty, binary, not UTF-8, or missing columns)."},
