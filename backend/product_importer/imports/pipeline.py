@@ -12,16 +12,17 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from product_importer.imports import rebuild, repository
+from product_importer.imports import rebuild, repository, storage
 from product_importer.imports import staging_sql as q
 from product_importer.imports.outcomes import OWED_GRACE_SECONDS, GivesWay
 from product_importer.imports.priority import FULL_PARALLELISM
 from product_importer.imports.progress import (
     FIRST_LOAD,
-    REBUILD,
     Bar,
+    Costs,
     ProgressReporter,
     merge_costs,
+    rebuild_costs,
 )
 from product_importer.imports.schemas import WAITING_PHASE
 from product_importer.imports.staging import record_errors, stage
@@ -87,9 +88,9 @@ def _take_merge_lock(cur: Any, aux: Connection, import_id: uuid.UUID, counts: Im
 
 
 def _rebuild(cur: Any, counts: ImportCounts, reporter: ProgressReporter, bar: Bar,
-             winners: str = "import_winners", first_load: bool = False,
+             costs: Costs, winners: str = "import_winners", first_load: bool = False,
              imported: tuple[str, ...] = q.IMPORTED) -> bool:  # fmt: skip
-    bar.take(FIRST_LOAD if first_load else REBUILD, reporter.progress)
+    bar.take(costs, reporter.progress)
 
     def step(phase: str, fraction: float) -> None:
         reporter.update(phase, bar.applying(fraction),
@@ -129,7 +130,9 @@ def _apply(cur: Any, sql: StagingSql, counts: ImportCounts, reporter: ProgressRe
     first_load = bool(_scalar(cur, q.CATALOG_IS_EMPTY))
     workers = FULL_PARALLELISM if first_load else workers_beside_readers
     cur.execute(q.PARALLEL_WORKERS, {"workers": str(workers)})
-    if first_load and _rebuild(cur, counts, reporter, bar, sql.last_wins, first_load=True):
+    if first_load and _rebuild(
+        cur, counts, reporter, bar, FIRST_LOAD, sql.last_wins, first_load=True
+    ):
         # A first load: build the catalog straight from the file's last-wins rows.
         return counts.created
     cur.execute(sql.create_winners)
@@ -138,9 +141,11 @@ def _apply(cur: Any, sql: StagingSql, counts: ImportCounts, reporter: ProgressRe
     reporter.update(reporter.phase, bar.checking(0.5), counts.total_rows, force=True)
     imported = sql.imported
     changes = rebuild.count_changes(cur, winners, imported)
+    existing = _scalar(cur, rebuild.EXISTING)
+    costs = rebuild_costs(existing, winners)
     if not (
-        rebuild.worth_rebuilding(cur, changes)
-        and _rebuild(cur, counts, reporter, bar, imported=imported)
+        rebuild.worth_rebuilding(existing, changes)
+        and _rebuild(cur, counts, reporter, bar, costs, imported=imported)
     ):
         bar.take(merge_costs(changes / max(winners, 1)), reporter.progress)
         _merge(cur, counts, winners, batch_rows, reporter, bar, sql.merge_batch)
@@ -160,8 +165,9 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     # Asked on `aux` (autocommit): a read of `products` in the import's transaction
     # before it takes the merge lock would hold a lock a rebuilding import's swap waits
     # for, while that import holds the merge lock this one then waits for.
-    catalog_is_empty = aux.execute(text(q.CATALOG_IS_EMPTY)).scalar()
-    bar = Bar(FIRST_LOAD if catalog_is_empty else REBUILD)
+    catalog_rows = aux.execute(text(rebuild.EXISTING)).scalar_one()
+    file_rows = storage.estimated_rows(aux, import_id, file_size)
+    bar = Bar(rebuild_costs(catalog_rows, file_rows) if catalog_rows else FIRST_LOAD)
     sql, parsed_by_copy = stage(cur, aux, import_id, file_size, reporter, bar)
 
     # Once staged, the file is not needed: deleting it here keeps that work (seconds for a

@@ -152,13 +152,10 @@ def count_changes(cur: Any, winners: int, imported: tuple[str, ...]) -> int:
     return int(cur.fetchone()[0])
 
 
-def worth_rebuilding(cur: Any, changes: int) -> bool:
-    """Rebuild when maintaining indexes row by row would cost more than rebuilding."""
-    if changes == 0:
-        return False
-    cur.execute(EXISTING)
-    existing = int(cur.fetchone()[0])
-    return changes * ROW_BY_ROW_COST > existing + changes
+def worth_rebuilding(existing: int, changes: int) -> bool:
+    """Rebuild when maintaining indexes row by row would cost more than rebuilding a
+    catalog of `existing` products."""
+    return changes > 0 and changes * ROW_BY_ROW_COST > existing + changes
 
 
 _INDEX_TARGET = re.compile(

@@ -38,6 +38,16 @@ def iter_chunks(conn: Connection, import_id: uuid.UUID) -> Iterator[bytes]:
         seq += 1
 
 
+def estimated_rows(conn: Connection, import_id: uuid.UUID, file_size: int) -> int:
+    """The stored file's rows, guessed from the lines of its first chunk (a record on
+    several lines counts as several)."""
+    first = conn.execute(_chunk_statement(import_id, 0)).scalar_one_or_none()
+    if not first:
+        return 0
+    lines = bytes(first).count(b"\n")  # the header's among them
+    return max(round(lines * file_size / len(first)) - 1, 0)
+
+
 class ChunkReader(io.RawIOBase):
     """A binary file object over the stored chunks, for COPY and csv parsing.
 

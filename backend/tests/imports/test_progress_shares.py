@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import rebuild, runner
+from product_importer.imports import rebuild, runner, storage
 from product_importer.imports.progress import (
     FIRST_LOAD,
     REBUILD,
     Bar,
     ProgressReporter,
     merge_costs,
+    rebuild_costs,
 )
 from tests.imports.helpers import csv_bytes, seed_products, stored_import
 
@@ -65,6 +66,43 @@ def test_a_merge_into_a_large_catalog_jumps_to_where_it_stands(reported):
     assert _first(reported, "merging") > 100 * (costs.read + costs.check) / costs.total
     progress = [progress for _, progress in reported]
     assert progress == sorted(progress)
+
+
+def test_a_rebuild_into_a_larger_catalog_gives_applying_its_larger_share(reported):
+    """A rebuild writes and indexes the whole catalog: into one several times the file's
+    size, applying takes that much longer, and reading the file a smaller share of the
+    bar, from the first report on (else the time left shown is a fraction of the truth)."""
+    skus = seed_products(400)
+    changed = [f"{sku},Renamed {i}" for i, sku in enumerate(skus[:120])]
+    import_id = stored_import(csv_bytes("sku,name", *changed))
+    assert runner.run_import(import_id) == "completed"
+    costs = rebuild_costs(400, 120)
+    assert costs.apply == pytest.approx(REBUILD.apply * 400 / 120)
+    assert _first(reported, "validating") == pytest.approx(100 / costs.total)
+    progress = [progress for _, progress in reported]
+    assert progress == sorted(progress)
+
+
+def test_a_catalog_no_larger_than_the_file_keeps_the_measured_rebuild_costs():
+    assert rebuild_costs(0, 500) == rebuild_costs(500, 500) == REBUILD
+
+
+def test_the_file_s_rows_are_estimated_from_its_first_chunk():
+    rows = [f"E-{i:04d},Row {i:04d}" for i in range(1_000)]
+    content = csv_bytes("sku,name", *rows)
+    first = content[: len(content) // 4]
+    with sync_engine().begin() as conn:
+        import_id = conn.execute(
+            text("INSERT INTO imports (filename, file_size) VALUES ('e.csv', :n) RETURNING id"),
+            {"n": len(content)},
+        ).scalar_one()
+        for seq, data in enumerate((first, content[len(first) :])):
+            conn.execute(
+                text("INSERT INTO import_file_chunks (import_id, seq, data) VALUES (:i, :s, :d)"),
+                {"i": import_id, "s": seq, "d": data},
+            )
+        estimate = storage.estimated_rows(conn, import_id, len(content))
+    assert estimate == pytest.approx(1_000, rel=0.02)
 
 
 def test_the_bar_never_goes_back_when_the_path_changes():
