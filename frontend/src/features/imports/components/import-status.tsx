@@ -1,18 +1,17 @@
+import { Badge, type BadgeTone } from '@/components/badge';
 import { asSentence } from '@/lib/text';
 import type { ImportStatus } from '@/types/api';
 
 type BadgeLook = ImportStatus | 'waiting';
 
-/** Not doing anything yet: queued, or waiting its turn. */
-const IDLE = 'bg-slate-100 text-slate-800 ring-slate-300';
-
-const styles: Record<BadgeLook, string> = {
-  queued: IDLE,
-  waiting: IDLE,
-  running: 'bg-indigo-50 text-indigo-800 ring-indigo-200',
-  completed: 'bg-emerald-50 text-emerald-800 ring-emerald-200',
-  failed: 'bg-red-50 text-red-800 ring-red-200',
-  cancelled: 'bg-amber-50 text-amber-900 ring-amber-200',
+const tones: Record<BadgeLook, BadgeTone> = {
+  // Not doing anything yet: queued, or waiting its turn.
+  queued: 'slate',
+  waiting: 'slate',
+  running: 'indigo',
+  completed: 'emerald',
+  failed: 'red',
+  cancelled: 'amber',
 };
 
 const labels: Record<BadgeLook, string> = {
@@ -28,12 +27,9 @@ const labels: Record<BadgeLook, string> = {
 export function ImportStatusBadge({ status, phase }: { status: ImportStatus; phase?: string | null }) {
   const look: BadgeLook = status === 'running' && isWaitingPhase(phase) ? 'waiting' : status;
   return (
-    <span
-      className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${styles[look] ?? styles.queued}`}
-      data-testid="import-status"
-    >
+    <Badge tone={tones[look] ?? tones.queued} testId="import-status">
       {labels[look] ?? status}
-    </span>
+    </Badge>
   );
 }
 

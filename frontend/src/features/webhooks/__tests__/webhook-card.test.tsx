@@ -18,6 +18,28 @@ describe('WebhookCard', () => {
     expect(await screen.findByRole('heading', { name: 'https://hooks.test/level' })).toHaveProperty('tagName', 'H2');
   });
 
+  it('says on the card, to the eye and to screen readers, that a disabled endpoint is off', async () => {
+    mockFetch([
+      {
+        path: '/api/v1/webhooks',
+        body: [
+          webhookFactory({ url: 'https://hooks.test/on' }),
+          webhookFactory({ url: 'https://hooks.test/off', enabled: false }),
+        ],
+      },
+    ]);
+    renderWithProviders(<WebhooksList />);
+    const [on, off] = await screen.findAllByTestId('webhook-card');
+    expect(within(on).queryByText('Disabled')).toBeNull();
+    const badge = within(off).getByText('Disabled');
+    expect(badge).toBeVisible();
+    expect(badge.closest('[aria-hidden="true"]')).toBeNull();
+    expect(off).toHaveAccessibleDescription('Disabled');
+    // The heading and the switch keep their names.
+    expect(within(off).getByRole('heading', { name: 'https://hooks.test/off' })).toBeInTheDocument();
+    expect(within(off).getByRole('switch', { name: 'Enabled https://hooks.test/off' })).not.toBeChecked();
+  });
+
   it('drops a test result once the URL it was about is edited', async () => {
     let webhook: Webhook = webhookFactory({ id: 7, url: 'https://hooks.test/old' });
     mockFetch([

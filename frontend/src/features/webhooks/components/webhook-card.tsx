@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { Badge } from '@/components/badge';
 import { Button } from '@/components/button';
 import { useFocusMovedOnRemoval } from '@/components/focus-after-removal';
 import { Switch } from '@/components/switch';
@@ -36,6 +37,7 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
   const [testedUrl, setTestedUrl] = useState<string | null>(null);
   const testShown = testedUrl === webhook.url;
   const headingId = `webhook-${webhook.id}-url`;
+  const disabledId = `webhook-${webhook.id}-disabled`;
   const shownUrl = hideUrlPassword(webhook.url);
   const item = useRef<HTMLLIElement>(null);
   // Deleted elsewhere, the card goes when the list is fetched again (after a 404 to its switch,
@@ -46,14 +48,23 @@ export function WebhookCard({ webhook, onEdit, onDelete, onShowDeliveries, onRot
     <li
       ref={item}
       aria-labelledby={headingId}
+      // The switch's name stays "Enabled" on or off: the card says it is off, beside its name.
+      aria-describedby={webhook.enabled ? undefined : disabledId}
       className="space-y-3 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200"
       data-testid="webhook-card"
     >
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0 flex-1">
-          <h2 id={headingId} className="font-mono text-sm font-semibold break-all text-slate-900">
-            {shownUrl}
-          </h2>
+          <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+            <h2 id={headingId} className="min-w-0 font-mono text-sm font-semibold break-all text-slate-900">
+              {shownUrl}
+            </h2>
+            {!webhook.enabled && (
+              <Badge tone="slate" id={disabledId} testId="webhook-disabled">
+                Disabled
+              </Badge>
+            )}
+          </div>
           {webhook.description && <p className="mt-0.5 text-sm wrap-anywhere text-slate-600">{webhook.description}</p>}
         </div>
         <Switch
