@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { formatDateTime } from '@/lib/format';
@@ -149,7 +149,7 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).toHaveTextContent('3 s');
   });
 
-  it('warns, with the count in the headline, when some rows were skipped', () => {
+  it('warns, with the count in the outcome, when some rows were skipped', () => {
     const item = importFactory({
       status: 'completed',
       progress: 100,
@@ -160,18 +160,19 @@ describe('ImportProgress', () => {
       finished_at: '2025-01-01T10:00:04Z',
     });
     const { rerender } = render(<ImportProgress item={item} />);
+    const outcome = screen.getByTestId('import-phase');
     const summary = screen.getByTestId('import-summary');
-    expect(within(summary).getByText('Import complete, with 75,000 rows skipped.')).toHaveClass('text-amber-900');
+    expect(outcome).toHaveTextContent(/^Import complete: 25,000 created, 75,000 rows skipped\.$/);
     expect(summary).toHaveClass('bg-amber-50');
     expect(summary).not.toHaveClass('bg-emerald-50');
     expect(screen.getByRole('progressbar').firstElementChild).toHaveClass('bg-amber-500');
 
     rerender(<ImportProgress item={{ ...item, created: 99_999, skipped: 1 }} />);
-    expect(within(summary).getByText('Import complete, with 1 row skipped.')).toBeInTheDocument();
+    expect(outcome).toHaveTextContent(/^Import complete: 99,999 created, 1 row skipped\.$/);
     expect(summary).toHaveClass('bg-amber-50');
 
     rerender(<ImportProgress item={{ ...item, created: 100_000, skipped: 0 }} />);
-    expect(within(summary).getByText('Import complete.')).toHaveClass('text-emerald-900');
+    expect(outcome).toHaveTextContent(/^Import complete: 100,000 created\.$/);
     expect(summary).toHaveClass('bg-emerald-50');
     expect(screen.getByRole('progressbar').firstElementChild).toHaveClass('bg-emerald-600');
   });
@@ -184,22 +185,22 @@ describe('ImportProgress', () => {
 
     const ended = { status: 'completed' as const, phase: 'completed', progress: 100, processed_rows: 2_000 };
     rerender(<ImportProgress item={{ ...running, ...ended, created: 1_998, skipped: 2 }} />);
-    expect(announced).toHaveTextContent(/^DoneImport complete: 1,998 created, 2 rows skipped\.$/);
-    expect(within(announced).getByText('Done')).toHaveAttribute('aria-hidden', 'true');
+    expect(announced).toHaveTextContent(/^Import complete: 1,998 created, 2 rows skipped\.$/);
 
     rerender(<ImportProgress item={{ ...running, ...ended, total_rows: 0, processed_rows: 0 }} />);
-    expect(announced).toHaveTextContent('Import ended. Nothing was imported: the file has no data rows, only a header.');
+    expect(announced).toHaveTextContent(/^Nothing was imported: the file has no data rows, only a header\.$/);
 
     rerender(<ImportProgress item={{ ...running, status: 'cancelled', phase: 'cancelled' }} />);
-    expect(announced).toHaveTextContent('Import cancelled: nothing was changed.');
+    expect(announced).toHaveTextContent(/^The import was cancelled\. Nothing was changed\.$/);
   });
 
   it('warns, instead of telling a success, when every row was skipped', () => {
     const item = importFactory({ status: 'completed', progress: 100, total_rows: 2, processed_rows: 2, skipped: 2 });
     render(<ImportProgress item={item} />);
-    const summary = screen.getByTestId('import-summary');
-    expect(summary).not.toHaveTextContent('Import complete.');
-    expect(summary).toHaveTextContent('Nothing was imported: all 2 rows were skipped.');
+    expect(screen.getByTestId('import-phase')).toHaveTextContent(
+      /^Nothing was imported: all 2 rows were skipped\. The error report says why\.$/,
+    );
+    expect(screen.getByTestId('import-summary')).toHaveClass('bg-amber-50');
     expect(screen.getByRole('link', { name: /error report/i })).toHaveAttribute(
       'href',
       `/api/v1/imports/${item.id}/errors.csv`,
@@ -216,16 +217,17 @@ describe('ImportProgress', () => {
       duplicates_in_file: 1,
     });
     render(<ImportProgress item={item} />);
-    expect(screen.getByTestId('import-summary')).toHaveTextContent(
+    expect(screen.getByTestId('import-phase')).toHaveTextContent(
       'Nothing was imported: 2 of its 3 rows were skipped, and each other row was an earlier row of a SKU whose last row was skipped.',
     );
   });
 
   it('warns when the file had no data rows', () => {
     render(<ImportProgress item={importFactory({ status: 'completed', progress: 100, total_rows: 0, processed_rows: 0 })} />);
-    const summary = screen.getByTestId('import-summary');
-    expect(summary).not.toHaveTextContent('Import complete.');
-    expect(summary).toHaveTextContent('Nothing was imported: the file has no data rows, only a header.');
+    expect(screen.getByTestId('import-phase')).toHaveTextContent(
+      /^Nothing was imported: the file has no data rows, only a header\.$/,
+    );
+    expect(screen.getByTestId('import-summary')).toHaveClass('bg-amber-50');
     expect(screen.queryByRole('link', { name: /error report/i })).toBeNull();
   });
 
@@ -233,8 +235,9 @@ describe('ImportProgress', () => {
     render(
       <ImportProgress item={importFactory({ status: 'completed', progress: 100, total_rows: 2, unchanged: 2 })} />,
     );
-    expect(screen.getByTestId('import-summary')).toHaveTextContent('Import complete.');
+    expect(screen.getByTestId('import-phase')).toHaveTextContent(/^Import complete: 2 unchanged\.$/);
     expect(screen.getByTestId('import-summary')).toHaveTextContent('No rows were skipped.');
+    expect(screen.getByTestId('import-summary')).toHaveClass('bg-emerald-50');
   });
 
   it('shows the failure reason and a Retry button', async () => {
@@ -248,6 +251,28 @@ describe('ImportProgress', () => {
     expect(screen.getByRole('alert')).toHaveTextContent('Reason: The file has no "sku" column.');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Retry' }));
     expect(onRetry).toHaveBeenCalled();
+  });
+
+  it('tells how an import ended once, keeping its counts and the reason of a failure', () => {
+    const ended = { progress: 100, total_rows: 2_000, processed_rows: 2_000, finished_at: '2025-01-01T10:00:04Z' };
+    const { container, rerender } = render(
+      <ImportProgress item={importFactory({ ...ended, status: 'completed', phase: 'completed', created: 1_998, skipped: 2 })} />,
+    );
+    expect(container.textContent?.match(/Import complete/g)).toHaveLength(1);
+    expect(container).toHaveTextContent('Import complete: 1,998 created, 2 rows skipped.');
+    expect(screen.getByTestId('import-summary')).toHaveTextContent('Created1,998');
+
+    rerender(
+      <ImportProgress item={importFactory({ ...ended, progress: 12, status: 'failed', phase: 'failed', error: 'Disk full.' })} />,
+    );
+    expect(container.textContent?.match(/failed/gi)).toHaveLength(2); // the badge, and the alert's sentence
+    expect(screen.getByTestId('import-status')).toHaveTextContent(/^Failed$/);
+    expect(screen.getByRole('alert')).toHaveTextContent('Reason: Disk full.');
+
+    rerender(<ImportProgress item={importFactory({ ...ended, progress: 12, status: 'cancelled', phase: 'cancelled' })} />);
+    expect(container.textContent?.match(/cancelled/gi)).toHaveLength(2); // the badge, and what it did
+    expect(screen.getByTestId('import-status')).toHaveTextContent(/^Cancelled$/);
+    expect(container).toHaveTextContent('The import was cancelled. Nothing was changed.');
   });
 
   it('announces that updates failed or went to polling: the messages appear in live regions already on screen', () => {

@@ -56,7 +56,7 @@ describe('picking an import in the history', () => {
     await waitFor(() => expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028$/));
 
     await user.click(await screen.findByRole('button', { name: 'Show import done.csv' }));
-    expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete.');
+    expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete:');
     expect(screen.getByRole('region', { name: 'running.csv' })).toHaveTextContent('Saving products');
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/\?import=00000000-0000-4000-8000-000000000028&import=00000000-0000-4000-8000-000000000006$/);
     const shown = screen.getAllByRole('region').map((region) => region.getAttribute('aria-labelledby'));
@@ -66,7 +66,7 @@ describe('picking an import in the history', () => {
   it('lets a finished import make way for it', async () => {
     const user = userEvent.setup();
     renderImportPage([done, older], '/?import=00000000-0000-4000-8000-000000000006');
-    expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete.');
+    expect(await screen.findByRole('region', { name: 'done.csv' })).toHaveTextContent('Import complete:');
 
     await user.click(await screen.findByRole('button', { name: 'Show import older.csv' }));
     expect(await screen.findByRole('region', { name: 'older.csv' })).toBeInTheDocument();

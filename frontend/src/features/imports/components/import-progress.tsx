@@ -9,7 +9,7 @@ import type { ImportConnection } from '../hooks/use-live-import';
 import { useSecondsLeft, type SecondsLeft } from '../hooks/use-seconds-left';
 import { CancelImport } from './cancel-import';
 import { describePhase, ImportStatusBadge, isWaitingPhase } from './import-status';
-import { ImportSummary, outcomeAnnouncement } from './import-summary';
+import { describeOutcome, ImportSummary } from './import-summary';
 
 type ImportProgressProps = {
   item: Import;
@@ -46,8 +46,8 @@ export function ImportProgress({
   const updatesStopped = connection === 'paused' || Boolean(updateFailure);
   const left = useSecondsLeft(item, active && !updatesStopped);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
-  const phase = cancelling ? 'Cancelling…' : describePhase(item.phase, item.status);
-  const outcome = outcomeAnnouncement(item);
+  // Once it ended, its badge says its status: the line tells how it came out instead.
+  const phase = active ? (cancelling ? 'Cancelling…' : describePhase(item.phase, item.status)) : describeOutcome(item);
   const card = useRef<HTMLElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const titleId = `import-${item.id}-title`;
@@ -112,16 +112,9 @@ export function ImportProgress({
       <div className="space-y-2">
         <div className="flex items-baseline justify-between gap-2 text-sm">
           {/* Only the phase is announced: percent and counters change too often to read out. Once
-              the import has ended, how it came out is announced instead of "Done". */}
+              the import has ended, how it came out is said and announced instead. */}
           <p className="font-medium text-slate-800" data-testid="import-phase" aria-live="polite">
-            {outcome ? (
-              <>
-                <span aria-hidden="true">{phase}</span>
-                <span className="sr-only">{outcome}</span>
-              </>
-            ) : (
-              phase
-            )}
+            {phase}
           </p>
           <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
             {percent}%
@@ -177,12 +170,6 @@ export function ImportProgress({
             </Button>
           )}
         </div>
-      )}
-
-      {item.status === 'cancelled' && (
-        <p className="rounded-md bg-amber-50 p-3 text-sm text-amber-950 ring-1 ring-amber-200">
-          The import was cancelled. Nothing was changed.
-        </p>
       )}
 
       {item.warnings && item.warnings.length > 0 && (

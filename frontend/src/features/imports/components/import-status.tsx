@@ -51,12 +51,9 @@ const PHASES: Record<string, string> = {
   merging: 'Saving products',
 };
 
-/** A person's words for the worker's phase; unknown phases are shown as they come. */
+/** A person's words for the phase of an import still to end; unknown phases are shown as they come. */
 export function describePhase(phase: string | null | undefined, status: ImportStatus): string {
   if (status === 'queued') return 'Waiting for a worker';
-  if (status === 'completed') return 'Done';
-  if (status === 'failed') return 'Failed';
-  if (status === 'cancelled') return 'Cancelled';
   if (!phase) return 'Working';
   const known = PHASES[phase.toLowerCase()];
   if (known) return known;

@@ -8,6 +8,8 @@ const SUMMARY_LOOKS = {
   warning: { box: 'bg-amber-50 ring-amber-200', text: 'text-amber-900', value: 'text-amber-950' },
 };
 
+/** A completed import's counts, and its error report. How it came out is said above its bar
+ * (`describeOutcome`). */
 export function ImportSummary({ item }: { item: Import }) {
   const rows: [string, number][] = [
     ['Created', item.created],
@@ -20,7 +22,6 @@ export function ImportSummary({ item }: { item: Import }) {
   const look = applied && item.skipped === 0 ? SUMMARY_LOOKS.success : SUMMARY_LOOKS.warning;
   return (
     <div className={`space-y-3 rounded-md p-3 ring-1 ${look.box}`} data-testid="import-summary">
-      <p className={`text-sm font-medium ${look.text}`}>{summaryHeadline(item, applied)}</p>
       <dl className="grid grid-cols-2 gap-2 text-sm sm:grid-cols-5">
         {rows.map(([label, value]) => (
           <div key={label}>
@@ -44,12 +45,13 @@ export function ImportSummary({ item }: { item: Import }) {
   );
 }
 
-/** How an import that ended came out, for a screen reader to be told once (a failure is told by
- * its alert): what its summary says, with the counts that are not zero. */
-export function outcomeAnnouncement(item: Import): string | null {
-  if (item.status === 'cancelled') return 'Import cancelled: nothing was changed.';
+/** How an import that ended came out, in place of its phase (and so announced): what a completed
+ * one applied, with the counts that are not zero, or why it applied nothing. A failure is told by
+ * its alert. */
+export function describeOutcome(item: Import): string | null {
+  if (item.status === 'cancelled') return 'The import was cancelled. Nothing was changed.';
   if (item.status !== 'completed') return null;
-  if (appliedRows(item) === 0) return `Import ended. ${summaryHeadline(item, false)}`;
+  if (appliedRows(item) === 0) return nothingImported(item);
   const parts = nonZeroCounts(item, (count) => `${formatCount(count, 'row')} skipped`);
   return `Import complete: ${parts.join(', ')}.`;
 }
@@ -68,9 +70,7 @@ export function nonZeroCounts(
 
 /** A completed import that applied no row is no success: every SKU's last row was skipped, or there were
  * no rows. The rows not skipped were then earlier rows of those SKUs, replaced by the skipped ones. */
-function summaryHeadline(item: Import, applied: boolean): string {
-  if (applied && item.skipped > 0) return `Import complete, with ${formatCount(item.skipped, 'row')} skipped.`;
-  if (applied) return 'Import complete.';
+function nothingImported(item: Import): string {
   if (item.skipped === 0) return 'Nothing was imported: the file has no data rows, only a header.';
   const rows = item.total_rows ?? item.skipped + item.duplicates_in_file;
   let skipped: string;
@@ -82,4 +82,3 @@ function summaryHeadline(item: Import, applied: boolean): string {
       'was an earlier row of a SKU whose last row was skipped';
   return `Nothing was imported: ${skipped}. The error report says why.`;
 }
-
