@@ -32,6 +32,19 @@ describe('ImportProgress', () => {
     }
   });
 
+  it('shows the bar of an import that ended without applying its file as ended, with nothing applied, not where it stopped', () => {
+    for (const status of ['failed', 'cancelled'] as const) {
+      const { unmount } = render(<ImportProgress item={importFactory({ status, phase: status, progress: 12 })} />);
+      expect(screen.queryByTestId('import-percent')).toBeNull();
+      expect(screen.queryByText(/12 ?%/)).toBeNull();
+      const bar = screen.getByRole('progressbar');
+      expect(bar).toHaveAttribute('aria-valuetext', 'Nothing applied');
+      expect(bar.firstElementChild).toHaveClass('bg-slate-500');
+      expect(bar.firstElementChild).toHaveStyle({ width: '100%' });
+      unmount();
+    }
+  });
+
   it('says how much of a finished import was spent waiting for other imports', () => {
     const finished = {
       status: 'completed' as const,

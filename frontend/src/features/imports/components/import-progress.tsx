@@ -41,7 +41,9 @@ export function ImportProgress({
   updateFailure,
 }: ImportProgressProps) {
   const active = isActive(item);
-  const percent = item.status === 'completed' ? 100 : Math.round(item.progress ?? 0);
+  // Failed or cancelled, how far it got before it stopped is no progress: nothing of it applies.
+  const unapplied = endedUnapplied(item);
+  const percent = item.status === 'completed' || unapplied ? 100 : Math.round(item.progress ?? 0);
   // While no update comes, a countdown from the last one would pass for live progress.
   const updatesStopped = connection === 'paused' || Boolean(updateFailure);
   const left = useSecondsLeft(item, active && !updatesStopped);
@@ -116,12 +118,17 @@ export function ImportProgress({
           <p className="font-medium text-slate-800" data-testid="import-phase" aria-live="polite">
             {phase}
           </p>
-          <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
-            {percent}%
-          </p>
+          {!unapplied && (
+            <p className="font-semibold text-slate-900 tabular-nums" data-testid="import-percent">
+              {percent}%
+            </p>
+          )}
         </div>
+        {/* Ended without applying, the bar is full (it will not move again) and grey (nothing of
+            it applies): the card says why, the cancelled line or the failure's alert. */}
         <ProgressBar
           value={percent}
+          valueText={unapplied ? 'Nothing applied' : undefined}
           label={`Import progress for ${item.filename}`}
           tone={barTone(item)}
           indeterminate={item.status === 'queued'}
@@ -209,17 +216,17 @@ function UpdatesPaused() {
   );
 }
 
-/** Once the import has ended, the bar's colour says how it went: red failed, grey nothing applied,
- * amber applied with rows skipped, green applied whole. */
+/** Once the import has ended, the bar's colour says what it applied: grey nothing (it failed, was
+ * cancelled, or skipped every row), amber the file with rows skipped, green the whole file. */
 function barTone(item: Import): ProgressTone {
-  if (item.status === 'failed') return 'red';
-  if (item.status === 'cancelled') return 'slate';
+  if (endedUnapplied(item)) return 'slate';
   if (item.status !== 'completed') return 'indigo';
   if (appliedRows(item) === 0) return 'slate';
   return item.skipped > 0 ? 'amber' : 'emerald';
 }
 
-/** Failed or cancelled: the speed of a read that applied nothing says nothing useful. */
+/** Failed or cancelled: nothing of the file applies, so neither how far it got nor how fast it read
+ * says anything useful. */
 function endedUnapplied(item: Import): boolean {
   return item.status === 'failed' || item.status === 'cancelled';
 }
