@@ -33,4 +33,26 @@ describe('ImportsHistory', () => {
     // Phones hide that column: a line under the file's name says the same.
     expect(within(row).getByTestId('import-outcome-compact')).toHaveTextContent(/^474,813 unchanged$/);
   });
+
+  it('counts the rows that were earlier rows of a SKU in the same file, so that the counts add up to the rows', async () => {
+    const withDuplicates = importFactory({
+      id: '00000000-0000-4000-8000-000000000003',
+      filename: 'dupes.csv',
+      status: 'completed',
+      processed_rows: 500_000,
+      total_rows: 500_000,
+      created: 475_021,
+      duplicates_in_file: 24_979,
+    });
+    mockFetch([{ path: '/api/v1/imports', body: { items: [withDuplicates], total: 1, page: 1, page_size: 10 } }]);
+    renderWithProviders(<ImportsHistory />);
+    const row = (await screen.findByRole('button', { name: 'Show import dupes.csv' })).closest('tr')!;
+    const header = screen.getByRole('columnheader', { name: 'Duplicates in file' });
+    const column = within(header.closest('tr')!).getAllByRole('columnheader').indexOf(header);
+    expect(within(row).getAllByRole('cell')[column]).toHaveTextContent(/^24,979$/);
+    // Phones hide the columns of counts: the line under the file's name counts them too.
+    expect(within(row).getByTestId('import-outcome-compact')).toHaveTextContent(
+      /^475,021 created, 24,979 duplicates in file$/,
+    );
+  });
 });

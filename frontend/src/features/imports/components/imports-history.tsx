@@ -85,6 +85,18 @@ export function ImportsHistory() {
             );
           },
         }),
+        // The earlier rows of a SKU that a later row of the same file replaced: with the counts
+        // before it, they add up to the file's rows.
+        column.accessor('duplicates_in_file', {
+          // On two lines: the column is no wider than its counts need.
+          header: () => (
+            <>
+              <span className="block">Duplicates</span> <span className="block">in file</span>
+            </>
+          ),
+          meta: { className: 'hidden md:table-cell text-right tabular-nums' },
+          cell: (info) => formatNumber(info.getValue()),
+        }),
         column.accessor('created_at', {
           header: 'Uploaded',
           meta: { className: 'hidden sm:table-cell whitespace-nowrap' },
@@ -115,10 +127,11 @@ export function ImportsHistory() {
 }
 
 
-/** The counts for phones, where the column of counts is hidden: only those that are not zero
+/** The counts for phones, where the columns of counts are hidden: only those that are not zero
  * (a re-import that changed nothing still tells how many rows it found unchanged). */
 function CompactOutcome({ item }: { item: Import }) {
-  const parts = nonZeroCounts(item);
+  const duplicates = item.duplicates_in_file;
+  const parts = [...nonZeroCounts(item), ...(duplicates > 0 ? [`${formatCount(duplicates, 'duplicate')} in file`] : [])];
   if (parts.length === 0) return null;
   return (
     <p className="text-xs text-slate-600 tabular-nums md:hidden" data-testid="import-outcome-compact">
