@@ -81,6 +81,19 @@ describe('TokenPrompt', () => {
     await waitFor(() => expect(screen.queryByText('data: inside')).not.toBeInTheDocument());
   });
 
+  it('offers Sign out only for a token the server has not refused', async () => {
+    stubApi();
+    const user = setup();
+    await user.type(await screen.findByLabelText(/^API token/, { selector: 'input' }), 'pi_wrong');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('The token was refused (HTTP 401).')).toBeInTheDocument();
+    // Not signed in: the token typed was refused.
+    expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('button', { name: 'Sign out' })).not.toBeInTheDocument();
+  });
+
   it('after Cancel, says in plain words that the server needs a token and offers to enter one', async () => {
     stubApi();
     const user = userEvent.setup();

@@ -89,11 +89,13 @@ export function TokenNeeded() {
   );
 }
 
-/** Forgets the token (shown only while one is in use); the next request asks again. */
+/** Forgets the token; the next request asks again. Shown only while a token is in use that the
+ * server has not refused: one it refused signs nobody in (the prompt or `TokenNeeded` asks for
+ * another). */
 export function SignOutButton() {
-  const { token } = useAuth();
+  const { token, refused } = useAuth();
   const queryClient = useQueryClient();
-  if (!token) return null;
+  if (!token || refused) return null;
   return (
     <Button
       variant="ghost"
