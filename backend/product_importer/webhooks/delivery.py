@@ -111,7 +111,7 @@ def _disable(session: Session, webhook_id: int, reason: str) -> None:
 
 
 def _after_failure(
-    session: Session, job: Claim, result: AttemptResult, settings: Settings
+    session: Session, job: Claim, result: AttemptResult, settings: Settings, slow: bool
 ) -> datetime | None:
     """Retry the job, or give up on it; returns when the retry is due. An event that has
     used up its retries also gives up on the endpoint when no delivery has succeeded for
@@ -119,7 +119,7 @@ def _after_failure(
     quiet spell does not disable an endpoint), and a dead endpoint that gets one event a
     day is still disabled once that event has failed for good."""
     streak = session.execute(
-        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds)
+        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds, slow)
     ).one()
     delay = None if result.refused else retry_delay(job.failures, result, settings)
     if delay is not None:
@@ -142,9 +142,9 @@ def _move_on(
     """Finish or retry the job and update the endpoint's health; returns when the
     retry is due. A stale token (the job was cancelled or redelivered while the request
     was out) leaves the job as it is, so no retry is planned."""
+    slow = (result.latency_ms or 0) >= SLOW_ANSWER_SECONDS * 1000
     if result.ok:
         session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
-        slow = (result.latency_ms or 0) >= SLOW_ANSWER_SECONDS * 1000
         session.execute(repo.mark_healthy(job.webhook_id, slow))
         return None
     if not enabled:  # disabled meanwhile, even if this job was dispatched after the cancel
@@ -154,7 +154,7 @@ def _move_on(
         session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
         _disable(session, job.webhook_id, "the endpoint answered 410 Gone")
         return None
-    return _after_failure(session, job, result, settings)
+    return _after_failure(session, job, result, settings, slow)
 
 
 def record(

@@ -143,14 +143,23 @@ def rotate_secret(webhook_id: int, secret: str, keep_previous_seconds: int) -> U
     )
 
 
-def mark_failing(webhook_id: int, disable_after_seconds: float) -> Update:
+def _slow_since(slow: bool) -> Any:
+    """`slow_since` after an attempt that took `SLOW_ANSWER_SECONDS` or more (`slow`), or
+    less: the endpoint's pace is its last attempt's, whether it succeeded or not."""
+    return func.coalesce(Webhook.slow_since, func.now()) if slow else None
+
+
+def mark_failing(webhook_id: int, disable_after_seconds: float, slow: bool) -> Update:
     """Continue the endpoint's failing streak (no delivery has succeeded since it began),
-    or start one; RETURNING says whether it has lasted long enough to disable the
-    endpoint."""
+    or start one, and mark its pace (a quick refusal is a quick answer); RETURNING says
+    whether the streak has lasted long enough to disable the endpoint."""
     return (
         update(Webhook)
         .where(Webhook.id == webhook_id)
-        .values(failing_since=func.coalesce(Webhook.failing_since, func.now()))
+        .values(
+            failing_since=func.coalesce(Webhook.failing_since, func.now()),
+            slow_since=_slow_since(slow),
+        )
         .returning(
             Webhook.failing_since,
             (func.now() - Webhook.failing_since >= seconds(disable_after_seconds)).label("expired"),
@@ -165,10 +174,7 @@ def mark_healthy(webhook_id: int, slow: bool = False) -> Update:
     return (
         update(Webhook)
         .where(Webhook.id == webhook_id, Webhook.failing_since.is_not(None) | slow_changes)
-        .values(
-            failing_since=None,
-            slow_since=func.coalesce(Webhook.slow_since, func.now()) if slow else None,
-        )
+        .values(failing_since=None, slow_since=_slow_since(slow))
     )
 
 

@@ -85,9 +85,10 @@ class WebhookRead(BaseModel):
         description="Start of the current run of failed deliveries"
     )
     slow_since: datetime | None = Field(
-        description=f"Since when deliveries have taken {SLOW_ANSWER_SECONDS:g} s or more to be "
-        "answered, or since the endpoint was made or given a new URL: until an answer comes "
-        "quicker, it gets one delivery at a time, as while it is failing",
+        description=f"Since when delivery attempts have taken {SLOW_ANSWER_SECONDS:g} s or more "
+        "(timeouts among them), or since the endpoint was made or given a new URL: until an "
+        "attempt ends quicker (a quick refusal too), it gets one delivery at a time, as while "
+        "it is failing",
     )
     created_at: datetime
     updated_at: datetime

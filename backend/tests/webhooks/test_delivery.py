@@ -98,6 +98,37 @@ async def test_a_hanging_receiver_times_out_and_is_retried(client, worker, recei
     assert second.status_code == 200
 
 
+async def test_quick_failures_end_the_slow_mark_a_new_endpoint_starts_with(
+    client, worker, receiver: Receiver
+):
+    """Slow is about the time an answer takes (a slow endpoint holds a worker's thread),
+    not whether it succeeded: an endpoint refusing at once is failing, not slow (the
+    Webhooks page called it "Slow to answer" once enabled again)."""
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    assert webhook_row(webhook["id"]).slow_since is not None
+    receiver.script("/hook", 500, 500, 500, 500)
+
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _finished(webhook["id"]), what="the job to give up")
+
+    row = webhook_row(webhook["id"])
+    assert row.failing_since is not None and row.slow_since is None
+
+
+async def test_a_failure_that_takes_long_marks_the_endpoint_slow(
+    client, worker, receiver: Receiver
+):
+    webhook = await create_webhook(client, receiver.url(), ["product.created"])
+    receiver.script("/hook", 500, 500, 500, Reply(hang=30))  # the last one times out
+
+    emit("product.created", {"id": 1})
+    wait_until(lambda: _finished(webhook["id"]), what="the job to give up")
+
+    first, *_, timed_out = attempts(webhook["id"])
+    assert timed_out.status_code is None
+    assert webhook_row(webhook["id"]).slow_since > first.created_at  # marked again, then
+
+
 async def test_410_disables_the_endpoint(client, worker, receiver: Receiver):
     webhook = await create_webhook(client, receiver.url(), ["product.created", "product.deleted"])
     receiver.script("/hook", 410)

@@ -1119,7 +1119,7 @@ export interface components {
             failing_since: string | null;
             /**
              * Slow Since
-             * @description Since when deliveries have taken 2 s or more to be answered, or since the endpoint was made or given a new URL: until an answer comes quicker, it gets one delivery at a time, as while it is failing
+             * @description Since when delivery attempts have taken 2 s or more (timeouts among them), or since the endpoint was made or given a new URL: until an attempt ends quicker (a quick refusal too), it gets one delivery at a time, as while it is failing
              */
             slow_since: string | null;
             /**
