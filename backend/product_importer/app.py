@@ -14,7 +14,7 @@ from product_importer.core import operations
 from product_importer.core.allowed_methods import AllowEveryMethod, HeadAsGet
 from product_importer.core.error_responses import UnexpectedErrors, add_error_responses
 from product_importer.core.metrics import HttpMetrics
-from product_importer.core.openapi import common_answers, extend_openapi
+from product_importer.core.openapi import TAGS, common_answers, extend_openapi
 from product_importer.core.paths import API_PREFIX
 from product_importer.core.redaction import redact_access_log
 from product_importer.core.redoc import add_redoc
@@ -75,6 +75,7 @@ def create_app() -> FastAPI:
         redoc_url=None,  # see core/redoc.py
         version=__version__,
         description="Import, browse and manage huge product catalogs; webhooks for changes.",
+        openapi_tags=TAGS,
         lifespan=lifespan,
         swagger_ui_parameters={"validatorUrl": None},
     )

@@ -9,6 +9,20 @@ from fastapi import FastAPI
 
 from product_importer.core.request_limits import TOO_LARGE
 
+EVENTS_TAG = "webhook events"
+# The sections of the reference, in this order (ReDoc's menu follows it).
+TAGS = [
+    {"name": "products", "description": "The catalog: list, search, read, change, export."},
+    {"name": "imports", "description": "CSV imports: upload, follow, cancel, skipped rows."},
+    {"name": "webhooks", "description": "Endpoints that hear of imports and product changes."},
+    {
+        "name": EVENTS_TAG,
+        "description": "What an endpoint receives: one signed `POST` per event.",
+    },
+    {"name": "audit", "description": "Who deleted or changed what, and refused tokens."},
+    {"name": "downloads", "description": "Single-use links to downloads, for browsers."},
+    {"name": "operations", "description": "Health and metrics, for monitoring."},
+]
 ERROR = {
     "content": {
         "application/json": {

@@ -15,6 +15,8 @@ router = APIRouter(tags=["operations"])
     responses={503: {"model": HealthRead, "description": "The database or Redis is down"}},
 )
 async def health() -> JSONResponse:
+    """Whether the database and Redis answer, and how many workers take each queue's
+    tasks; 200 while the API can serve (`ok`, or `degraded` with a queue unattended)."""
     report = await check_health()
     return JSONResponse(report.model_dump(), status_code=503 if report.status == "down" else 200)
 
@@ -30,4 +32,6 @@ async def health() -> JSONResponse:
     },
 )
 async def metrics() -> Response:
+    """Prometheus metrics: HTTP requests and their durations, products, imports by
+    status, webhook events and deliveries waiting."""
     return await render_metrics()

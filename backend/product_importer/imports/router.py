@@ -24,6 +24,7 @@ from product_importer.imports.csv_rules import FileRejected
 from product_importer.imports.live import import_events
 from product_importer.imports.schemas import ImportRead, ImportStatus
 from product_importer.imports.upload_stream import BadUpload, MultipartFile
+from product_importer.products import field_rules
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/imports", tags=["imports"])
@@ -127,6 +128,21 @@ async def _get(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
         return await service.get(session, import_id)
 
 
+UPLOAD_DESCRIPTION = f"""Send a CSV file as the multipart field `file`: it streams into
+storage every worker reads, and the import is queued; the answer is 202 with the import,
+at once.
+
+The header needs `sku` and `name`; `description` is optional; names in any case and
+order; other columns are ignored (the import's `warnings` name them). UTF-8, with or
+without a BOM; CRLF or LF. The start of the file is checked while it streams: an empty,
+binary or non-UTF-8 file, or a header without the required columns, is a 422 that says
+what is wrong, and nothing is kept.
+
+Rows that break a rule are skipped and listed in `GET /imports/{{id}}/errors.csv`; the
+others are applied together, or none are. The rules: {field_rules.IN_WORDS}. SKUs are
+case-insensitive: within a file the last row of a SKU wins. Follow the import with
+`GET /imports/{{id}}` or its event stream."""
+
 for _router, _summary in (
     (router, "Upload a CSV and queue its import"),
     (compat_router, "Alias of POST /imports (original design)"),
@@ -139,6 +155,7 @@ for _router, _summary in (
         openapi_extra=UPLOAD_DOC,
         responses=UPLOAD_RESPONSES,
         summary=_summary,
+        description=UPLOAD_DESCRIPTION,
     )
 
 
@@ -153,11 +170,15 @@ StatusFilter = Annotated[
 async def list_imports(
     session: SessionDep, page: PageDep, statuses: StatusFilter = None
 ) -> Page[ImportRead]:
+    """The import history, newest first, in pages of `page_size` (1-200)."""
     return await service.list_page(session, page, statuses)
 
 
 @router.get("/{import_id}", summary="One import's status and counts", responses=NOT_FOUND)
 async def get_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    """Its status and phase, progress (0-100), rows read, rows per second and time left
+    while it runs; once it has ended, what it did (`created`, `updated`, `unchanged`,
+    `skipped`, `duplicates_in_file`) or, if it failed, why (`error`)."""
     return await _get(import_id, session)
 
 
@@ -191,6 +212,9 @@ async def import_event_stream(
     session: SessionDep,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
+    """The import as it moves on, pushed (an `EventSource` in a browser, `curl -N`): one
+    stream for its whole run, ending with its outcome; a client that subscribes after
+    the end gets the outcome at once."""
     await _get(import_id, session)
     return StreamingResponse(
         import_events(import_id, last_event_id),
@@ -205,6 +229,9 @@ async def import_event_stream(
     responses=NOT_FOUND | {409: {"description": "The import has already completed or failed"}},
 )
 async def cancel_import(import_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    """A queued import is cancelled at once; a running one stops at its next step and
+    applies nothing (its status is `cancelled` once it has stopped). A cancelled import
+    is answered as it is."""
     with _http_errors():
         return await service.cancel(session, import_id)
 
@@ -244,4 +271,5 @@ async def import_errors_csv(import_id: uuid.UUID, session: SessionDep) -> Downlo
     responses=NOT_FOUND,
 )
 async def upload_status_compat(task_id: uuid.UUID, session: SessionDep) -> ImportRead:
+    """The same answer as `GET /imports/{id}`: the task id is the import's id."""
     return await _get(task_id, session)

@@ -12,6 +12,10 @@ Lengths count characters.
 SKU_MAX = 64
 NAME_MAX = 255
 DESCRIPTION_MAX = 10_000
+IN_WORDS = (  # for the API's documentation
+    f"`sku` 1-{SKU_MAX} characters and `name` 1-{NAME_MAX}, both trimmed of blanks and "
+    f"invisible marks around them; `description` up to {DESCRIPTION_MAX:,}"
+)
 TRIM_CHARS = (
     "\t\n\v\f\r \x85\xa0\u1680"
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"

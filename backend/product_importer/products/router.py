@@ -17,7 +17,7 @@ from product_importer.core.openapi import BUSY_DOWNLOAD, LOCATION, RETRY_AFTER
 from product_importer.core.paths import resource_path
 from product_importer.core.spooled_download import DownloadResponse, DownloadsBusy
 from product_importer.core.versions import PRODUCT, versioned
-from product_importer.products import list_service, service
+from product_importer.products import field_rules, list_service, service
 from product_importer.products.deps import (
     ProductAtVersionDep,
     ProductDep,
@@ -90,6 +90,8 @@ async def list_products(params: ProductListDep, page: PageDep, session: SessionD
     response_model=ProductRead,
     status_code=status.HTTP_201_CREATED,
     responses=CONFLICT | {201: {"headers": VERSIONED["headers"] | LOCATION}},
+    description=f"The rules of an import's rows: {field_rules.IN_WORDS}. `is_active` is true "
+    "unless sent. 409 if a product has the SKU in any letter case.",
 )
 async def create_product(
     data: ProductCreate, session: SessionDep, request: Request, response: Response

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from product_importer.core.openapi import EVENTS_TAG
 from product_importer.imports.schemas import ImportRead
 from product_importer.products.schemas import ProductRead
 from product_importer.webhooks.events import EVENT_TYPES, TEST_EVENT_TYPE
@@ -90,11 +91,6 @@ HEADERS = [
 SCHEMAS = "#/components/schemas/"
 
 
-def _plain(markdown: str) -> str:
-    """A summary is shown as plain text (a title in ReDoc): no code marks."""
-    return markdown.replace("`", "")
-
-
 def _envelope_of(event_type: str) -> type[_Envelope]:
     return next(model for prefix, model in ENVELOPES.items() if event_type.startswith(prefix))
 
@@ -112,7 +108,8 @@ def document_events(schema: dict[str, Any]) -> None:
     schema["webhooks"] = {
         event_type: {
             "post": {
-                "summary": _plain(MEANINGS[event_type]),
+                "summary": event_type,
+                "tags": [EVENTS_TAG],
                 "description": f"{MEANINGS[event_type]}\n\n{SIGNED} "
                 + (TEST_ANSWER if event_type == TEST_EVENT_TYPE else ANSWER),
                 "operationId": f"event_{event_type.replace('.', '_')}",

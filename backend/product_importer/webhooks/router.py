@@ -52,6 +52,8 @@ def _http_errors() -> Iterator[None]:
 
 @router.get("", response_model=list[WebhookRead])
 async def list_webhooks(session: SessionDep) -> list[WebhookRead]:
+    """Every endpoint, oldest first, with its health (`failing_since`, `slow_since`,
+    `disabled_reason`) and its latest delivery attempt."""
     return await service.list_webhooks(session)
 
 
@@ -64,6 +66,9 @@ async def list_webhooks(session: SessionDep) -> list[WebhookRead]:
 async def create_webhook(
     data: WebhookCreate, session: SessionDep, request: Request, response: Response
 ) -> WebhookRead:
+    """Subscribe an http(s) URL to some event types: each event is then POSTed to it,
+    signed with the endpoint's `secret` (made for it), and sent again on a failure
+    (see the README's Webhooks). The events and their bodies are in this document's webhooks."""
     with _http_errors():
         webhook = await service.create_webhook(session, data)
     response.headers["Location"] = resource_path(request.scope, "webhooks", webhook.id)

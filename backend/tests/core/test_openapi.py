@@ -17,6 +17,25 @@ async def test_every_operation_on_one_resource_documents_its_404(client):
     assert undocumented == []
 
 
+async def test_every_operation_says_what_it_does_in_a_section_of_the_reference(client):
+    """Swagger showed no description for the upload (nor its columns, encoding or rules)
+    and eleven other operations; ReDoc listed the events, untagged, before the API."""
+    schema = (await client.get("/openapi.json")).json()
+    operations = [
+        (f"{method.upper()} {path}", operation)
+        for section in (schema["paths"], schema["webhooks"])
+        for path, methods in section.items()
+        for method, operation in methods.items()
+    ]
+    assert [where for where, operation in operations if not operation.get("description")] == []
+    sections = [tag["name"] for tag in schema["tags"]]
+    untagged = [where for where, op in operations if not set(op.get("tags", [])) & set(sections)]
+    assert untagged == []
+    assert sections.index("webhook events") > sections.index("webhooks") > 0
+    upload = schema["paths"]["/api/v1/imports"]["post"]["description"]
+    assert "`sku` 1-64 characters" in upload and "UTF-8" in upload
+
+
 async def test_patch_documents_which_fields_may_be_null(client):
     """PATCH may leave out any field, but only `description` may be sent as null."""
     schema = (await client.get("/openapi.json")).json()

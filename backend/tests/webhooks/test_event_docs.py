@@ -30,6 +30,7 @@ async def test_event_titles_are_plain_text_and_descriptions_keep_the_markdown(cl
     marked = [(where, text) for where, text in _plain_text_fields(schema) if "`" in text]
     assert marked == []
     completed = events["import.completed"]["post"]
-    assert completed["summary"] == "An import completed; data is the import with its counts."
+    assert completed["summary"] == "import.completed"  # found by its name in ReDoc's menu
+    assert completed["tags"] == ["webhook events"]
     assert completed["description"].startswith(MEANINGS["import.completed"] + "\n\n")
     assert "`webhook-signature`" in completed["description"]

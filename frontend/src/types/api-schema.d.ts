@@ -22,7 +22,10 @@ export interface paths {
          */
         get: operations["list_products_api_v1_products_get"];
         put?: never;
-        /** Create Product */
+        /**
+         * Create Product
+         * @description The rules of an import's rows: `sku` 1-64 characters and `name` 1-255, both trimmed of blanks and invisible marks around them; `description` up to 10,000. `is_active` is true unless sent. 409 if a product has the SKU in any letter case.
+         */
         post: operations["create_product_api_v1_products_post"];
         delete?: never;
         options?: never;
@@ -116,10 +119,29 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Imports, newest first */
+        /**
+         * Imports, newest first
+         * @description The import history, newest first, in pages of `page_size` (1-200).
+         */
         get: operations["list_imports_api_v1_imports_get"];
         put?: never;
-        /** Upload a CSV and queue its import */
+        /**
+         * Upload a CSV and queue its import
+         * @description Send a CSV file as the multipart field `file`: it streams into
+         *     storage every worker reads, and the import is queued; the answer is 202 with the import,
+         *     at once.
+         *
+         *     The header needs `sku` and `name`; `description` is optional; names in any case and
+         *     order; other columns are ignored (the import's `warnings` name them). UTF-8, with or
+         *     without a BOM; CRLF or LF. The start of the file is checked while it streams: an empty,
+         *     binary or non-UTF-8 file, or a header without the required columns, is a 422 that says
+         *     what is wrong, and nothing is kept.
+         *
+         *     Rows that break a rule are skipped and listed in `GET /imports/{id}/errors.csv`; the
+         *     others are applied together, or none are. The rules: `sku` 1-64 characters and `name` 1-255, both trimmed of blanks and invisible marks around them; `description` up to 10,000. SKUs are
+         *     case-insensitive: within a file the last row of a SKU wins. Follow the import with
+         *     `GET /imports/{id}` or its event stream.
+         */
         post: operations["create_import_api_v1_imports_post"];
         delete?: never;
         options?: never;
@@ -134,7 +156,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One import's status and counts */
+        /**
+         * One import's status and counts
+         * @description Its status and phase, progress (0-100), rows read, rows per second and time left
+         *     while it runs; once it has ended, what it did (`created`, `updated`, `unchanged`,
+         *     `skipped`, `duplicates_in_file`) or, if it failed, why (`error`).
+         */
         get: operations["get_import_api_v1_imports__import_id__get"];
         put?: never;
         post?: never;
@@ -151,7 +178,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Live progress as Server-Sent Events */
+        /**
+         * Live progress as Server-Sent Events
+         * @description The import as it moves on, pushed (an `EventSource` in a browser, `curl -N`): one
+         *     stream for its whole run, ending with its outcome; a client that subscribes after
+         *     the end gets the outcome at once.
+         */
         get: operations["import_event_stream_api_v1_imports__import_id__events_get"];
         put?: never;
         post?: never;
@@ -170,7 +202,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel a queued or running import */
+        /**
+         * Cancel a queued or running import
+         * @description A queued import is cancelled at once; a running one stops at its next step and
+         *     applies nothing (its status is `cancelled` once it has stopped). A cancelled import
+         *     is answered as it is.
+         */
         post: operations["cancel_import_api_v1_imports__import_id__cancel_post"];
         delete?: never;
         options?: never;
@@ -209,7 +246,23 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Alias of POST /imports (original design) */
+        /**
+         * Alias of POST /imports (original design)
+         * @description Send a CSV file as the multipart field `file`: it streams into
+         *     storage every worker reads, and the import is queued; the answer is 202 with the import,
+         *     at once.
+         *
+         *     The header needs `sku` and `name`; `description` is optional; names in any case and
+         *     order; other columns are ignored (the import's `warnings` name them). UTF-8, with or
+         *     without a BOM; CRLF or LF. The start of the file is checked while it streams: an empty,
+         *     binary or non-UTF-8 file, or a header without the required columns, is a 422 that says
+         *     what is wrong, and nothing is kept.
+         *
+         *     Rows that break a rule are skipped and listed in `GET /imports/{id}/errors.csv`; the
+         *     others are applied together, or none are. The rules: `sku` 1-64 characters and `name` 1-255, both trimmed of blanks and invisible marks around them; `description` up to 10,000. SKUs are
+         *     case-insensitive: within a file the last row of a SKU wins. Follow the import with
+         *     `GET /imports/{id}` or its event stream.
+         */
         post: operations["create_import_api_v1_upload_post"];
         delete?: never;
         options?: never;
@@ -224,7 +277,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Alias of GET /imports/{id} (original design) */
+        /**
+         * Alias of GET /imports/{id} (original design)
+         * @description The same answer as `GET /imports/{id}`: the task id is the import's id.
+         */
         get: operations["upload_status_compat_api_v1_upload_status__task_id__get"];
         put?: never;
         post?: never;
@@ -241,10 +297,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Webhooks */
+        /**
+         * List Webhooks
+         * @description Every endpoint, oldest first, with its health (`failing_since`, `slow_since`,
+         *     `disabled_reason`) and its latest delivery attempt.
+         */
         get: operations["list_webhooks_api_v1_webhooks_get"];
         put?: never;
-        /** Create Webhook */
+        /**
+         * Create Webhook
+         * @description Subscribe an http(s) URL to some event types: each event is then POSTed to it,
+         *     signed with the endpoint's `secret` (made for it), and sent again on a failure
+         *     (see the README's Webhooks). The events and their bodies are in this document's webhooks.
+         */
         post: operations["create_webhook_api_v1_webhooks_post"];
         delete?: never;
         options?: never;
@@ -441,7 +506,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Health */
+        /**
+         * Health
+         * @description Whether the database and Redis answer, and how many workers take each queue's
+         *     tasks; 200 while the API can serve (`ok`, or `degraded` with a queue unattended).
+         */
         get: operations["health_health_get"];
         put?: never;
         post?: never;
@@ -458,7 +527,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metrics */
+        /**
+         * Metrics
+         * @description Prometheus metrics: HTTP requests and their durations, products, imports by
+         *     status, webhook events and deliveries waiting.
+         */
         get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
@@ -480,7 +553,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An import completed; data is the import with its counts.
+         * import.completed
          * @description An import completed; `data` is the import with its counts.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -502,7 +575,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An import failed and applied nothing; data.error says why.
+         * import.failed
          * @description An import failed and applied nothing; `data.error` says why.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -524,7 +597,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * An import was cancelled and applied nothing.
+         * import.cancelled
          * @description An import was cancelled and applied nothing.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -546,7 +619,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was created through the API; data is the product.
+         * product.created
          * @description A product was created through the API; `data` is the product.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -568,7 +641,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was changed through the API; data is the product after.
+         * product.updated
          * @description A product was changed through the API; `data` is the product after.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -590,7 +663,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A product was deleted through the API; data is the product before (its updated_at is the one its last change had: when ordering a product's events by it, a delete wins a tie).
+         * product.deleted
          * @description A product was deleted through the API; `data` is the product before (its `updated_at` is the one its last change had: when ordering a product's events by it, a delete wins a tie).
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -612,7 +685,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * Every product was deleted; data.deleted says how many.
+         * products.deleted_all
          * @description Every product was deleted; `data.deleted` says how many.
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Answer 2xx within `WEBHOOK_TIMEOUT_SECONDS` (10 s by default), else the event is sent again (same `webhook-id`).
@@ -634,7 +707,7 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * A test sent from the API or the UI (POST /webhooks/{id}/test).
+         * webhook.test
          * @description A test sent from the API or the UI (`POST /webhooks/{id}/test`).
          *
          *     Signed as the Standard Webhooks specification says: `webhook-signature` is `v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the endpoint's `secret` after `whsec_`; after a secret rotation it holds one such signature per secret, space-separated, and any one that verifies will do. Any Standard Webhooks library verifies it. Sent once, never retried: its answer is shown to whoever sent the test.
