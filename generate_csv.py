@@ -112,13 +112,18 @@ def _ratio(value: str) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=_rows, default=500_000)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument(
-        "--duplicates", type=_ratio, default=0.05, help="ratio of case-variant SKUs (0 to 1)"
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument("--out", default="-", help="output file (default: stdout)")
+    parser.add_argument("--rows", type=_rows, default=500_000, help="data rows, header aside")
+    parser.add_argument(
+        "--seed", type=int, default=20240601, help="the same seed makes the same file"
+    )
+    parser.add_argument(
+        "--duplicates", type=_ratio, default=0.05, help="ratio of case-variant SKUs, 0 to 1"
+    )
+    parser.add_argument("--out", default="-", help="output file (- for stdout)")
     args = parser.parse_args()
     started = time.perf_counter()
     if args.out == "-":

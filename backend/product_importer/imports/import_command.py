@@ -84,6 +84,17 @@ class CommandEnded(Exception):
         self.exit_code = exit_code
 
 
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size} byte{'' if size == 1 else 's'}"
+
+
 def _bar(body: dict[str, Any]) -> str:
     progress = float(body.get("progress") or 0)
     filled = int(BAR_WIDTH * progress / 100)
@@ -91,7 +102,7 @@ def _bar(body: dict[str, Any]) -> str:
     parts = [
         f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {progress:5.1f}%",
         f"{body.get('phase', '')}",
-        f"{body.get('processed_rows', 0):,} rows",
+        _rows(body.get("processed_rows", 0)),
     ]
     if body.get("rows_per_second"):
         parts.append(f"{body['rows_per_second']:,.0f} rows/s")
@@ -103,7 +114,7 @@ def _bar(body: dict[str, Any]) -> str:
 def _summary(body: dict[str, Any]) -> str:
     if body["status"] == "completed":
         return (
-            f"completed: {body['total_rows']:,} rows; created {body['created']:,}, "
+            f"completed: {_rows(body['total_rows'])}; created {body['created']:,}, "
             f"updated {body['updated']:,}, unchanged {body['unchanged']:,}, "
             f"skipped {body['skipped']:,}, duplicates in file {body['duplicates_in_file']:,}"
         )
@@ -132,7 +143,8 @@ def _detail(response: httpx.Response) -> str | None:
 def _describe(response: httpx.Response) -> str:
     """The answer's status and what it said: the API's `detail`, else a short excerpt."""
     status = f"{response.status_code} {response.reason_phrase}".rstrip()
-    return f"{status}: {_detail(response) or _excerpt(response.text)}"
+    # Without a closing full stop: the messages go on after it.
+    return f"{status}: {_detail(response) or _excerpt(response.text)}".rstrip(".")
 
 
 def _import_in(response: httpx.Response, status_code: int) -> dict[str, Any] | None:
@@ -268,7 +280,7 @@ def _send_file(http: httpx.Client, api: str, path: Path, url: str) -> httpx.Resp
         raise _unreadable(str(path), exc) from None
     with handle:
         try:
-            print(f"uploading {path.name} ({size / 1e6:,.1f} MB) to {url}", file=sys.stderr)
+            print(f"uploading {path.name} ({_size(size)}) to {url}", file=sys.stderr)
             files = {"file": (path.name, handle, "text/csv")}
             return http.post(f"{api}/imports", files=files, timeout=UPLOAD_TIMEOUT)
         except KeyboardInterrupt:

@@ -262,7 +262,8 @@ def test_a_server_that_is_not_the_api_gets_a_one_line_error(tmp_path):
     assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     assert "Traceback" not in result.stderr
     uploading, error = result.stderr.strip().split("\n")
-    assert uploading.startswith("uploading products.csv")
+    size = len(csv_bytes("sku,name", "A-1,One"))
+    assert uploading == f"uploading products.csv ({size} bytes) to {url}"  # not "(0.0 MB)"
     assert error.startswith(f"error: {url} did not accept the upload: 501 ")
     assert '"<!DOCTYPE HTML>' in error  # an excerpt of what it answered
 
@@ -347,6 +348,7 @@ def test_an_upload_refused_for_its_token_says_how_to_give_one(tmp_path, token):
     assert result.returncode == import_command.EXIT_NOT_ACCEPTED
     error = _last_line(result.stderr)
     assert error.startswith(f"error: {url} did not accept the upload: 401 Unauthorized: ")
+    assert "Missing API token; " in error  # the API's full stop left out before more
     assert error.endswith(
         "the API token (--token or PRODUCT_IMPORTER_TOKEN) was refused"
         if token
@@ -374,7 +376,7 @@ def test_an_answer_that_refuses_the_token_while_watching_is_said_at_once(tmp_pat
     assert "Traceback" not in result.stderr
     _assert_messages_start_lines(result.stderr)
     assert _last_line(result.stderr) == (
-        "error: the API answered 401 Unauthorized: Missing API token.; "
+        "error: the API answered 401 Unauthorized: Missing API token; "
         f"import {FAKE_ID} may still be running on the server: {status_url}"
     )
 
@@ -424,7 +426,7 @@ def test_a_rate_limit_a_server_error_or_a_page_not_the_api_s_are_asked_again(
     assert _AcceptsThenStumbles.polls == 4
     # Without a terminal, the first retry's line is shown (one line per phase, see below).
     assert "retrying (429 Too Many Requests); giving up in " in output.err
-    assert output.out.split("\n")[1].startswith("completed: 1 rows; created 1")
+    assert output.out.split("\n")[1].startswith("completed: 1 row; created 1")
 
 
 def test_an_import_status_the_command_does_not_know_loses_track(tmp_path, capsys):
@@ -461,7 +463,7 @@ def test_a_briefly_unavailable_api_is_asked_again_as_it_says(
     assert time.monotonic() - started >= 2  # Retry-After: 1, twice
     assert "retrying (503 Service Unavailable); giving up in " in output.err
     _assert_messages_start_lines(output.err)
-    assert output.out.split("\n")[1].startswith("completed: 1 rows; created 1")
+    assert output.out.split("\n")[1].startswith("completed: 1 row; created 1")
 
 
 class _BusyThenAccepts(_Answering):
@@ -531,7 +533,7 @@ def test_an_api_unavailable_beyond_the_retries_loses_track(tmp_path, capsys, qui
     assert api.polls == 2  # Retry-After: 5 s, and 5 s to retry (a third would succeed)
     assert _last_line(output.err) == (
         "error: the API was unavailable (503 Service Unavailable: The database cannot be "
-        "reached just now.), still after retrying for 5s; "
+        "reached just now), still after retrying for 5s; "
         f"import {FAKE_ID} may still be running on the server: {url}/api/v1/imports/{FAKE_ID}"
     )
 
