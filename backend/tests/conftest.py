@@ -23,7 +23,15 @@ import pytest
 _services = None
 _tmp_root: Path | None = None
 # Emptied before each test, their ids starting again at 1 (a test expects product 1)...
-TABLES = ("products", "imports", "import_file_chunks", "import_errors", "api_tokens", "audit_log")
+TABLES = (
+    "products",
+    "product_deletions",
+    "imports",
+    "import_file_chunks",
+    "import_errors",
+    "api_tokens",
+    "audit_log",
+)
 # ...but not the endpoints' ids: a delivery the last test's worker was still making, logged
 # once this test has made its own endpoints, would be logged on one of them.
 WEBHOOK_TABLES = ("webhooks", "webhook_events", "webhook_deliveries")

@@ -115,6 +115,8 @@ def _merge(cur: Any, counts: ImportCounts, winners: int, batch_rows: int,
         counts.updated += updated
         done = upto / winners
         reporter.update("merging", bar.applying(done), int(counts.total_rows * done), force=True)
+    cur.execute(q.UNDO_DELETED, {"applied_at": applied_at})
+    counts.created -= cur.rowcount
 
 
 def _scalar(cur: Any, statement: str) -> int:
@@ -181,6 +183,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     counts.skipped = record_errors(cur, sql, import_id, parsed_by_copy)
     _take_merge_lock(cur, aux, import_id, counts, reporter)
     winners = _apply(cur, sql, counts, reporter, bar, batch_rows, workers_beside_readers)
+    cur.execute(q.FORGET_DELETIONS)
     cur.execute(sql.drop_table)
     counts.duplicates_in_file = counts.total_rows - counts.skipped - winners
     counts.unchanged = winners - counts.created - counts.updated

@@ -317,6 +317,16 @@ MERGE_BATCH = """
       RETURNING (xmax = 0) AS inserted)
     SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged"""
 
+# A product deleted through the API after the merge began stays deleted, as an edit made
+# then stays: a batch whose snapshot came before the delete creates it again, which goes
+# before the import commits (once the batches are done, a delete can reach no product
+# the import creates). Then the deletions are forgotten: a later merge begins after them.
+UNDO_DELETED = """
+    DELETE FROM products p USING product_deletions d
+    WHERE d.deleted_at >= %(applied_at)s AND lower(p.sku) = d.sku_lower
+      AND p.created_at = %(applied_at)s"""
+FORGET_DELETIONS = "DELETE FROM product_deletions"
+
 # Concurrent imports merge one at a time (no deadlocks between their row locks).
 MERGE_LOCK_KEYS = "7242, 0"
 MERGE_LOCK = f"SELECT pg_advisory_xact_lock({MERGE_LOCK_KEYS})"

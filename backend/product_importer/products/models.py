@@ -6,7 +6,7 @@ with `SELECT product_count()`.
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Index, Text, func, text
+from sqlalchemy import BigInteger, Boolean, DateTime, Index, Text, func, text
 from sqlalchemy.dialects.postgresql import OID
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -42,6 +42,18 @@ class Product(Base):
         Index("ix_products_updated_at_id", updated_at, id),
         Index("ix_products_inactive", id, postgresql_where=text("NOT is_active")),
     )
+
+
+class ProductDeletion(Base):
+    """A product deleted through the API while an import was queued or running: a merge
+    that began before the delete must not create the product again (as an edit made then
+    stays; `imports.staging_sql.UNDO_DELETED`). Each import forgets them as it ends."""
+
+    __tablename__ = "product_deletions"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    sku_lower: Mapped[str] = mapped_column(Text, nullable=False)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class ProductCount(Base):

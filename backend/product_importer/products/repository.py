@@ -4,11 +4,23 @@ export queries are in `list_queries`."""
 
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, TextClause, delete, func, or_, select, text, update
+from sqlalchemy import (
+    Insert,
+    Select,
+    Table,
+    TextClause,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.sql.dml import ReturningDelete, ReturningInsert, ReturningUpdate
 
-from product_importer.products.models import Product
+from product_importer.products.models import Product, ProductDeletion
 
 products = cast(Table, Product.__table__)
 COLUMNS = tuple(products.c)
@@ -74,6 +86,13 @@ def update_product(product_id: int, values: dict[str, Any]) -> ReturningUpdate[A
 
 def delete_product(product_id: int) -> ReturningDelete[Any]:
     return delete(products).where(products.c.id == product_id).returning(*COLUMNS)
+
+
+def record_deletion(sku: str) -> Insert:
+    """Stamped as an edit is (`update_product`), to be compared with an import's merge."""
+    return insert(ProductDeletion).values(
+        sku_lower=func.lower(sku), deleted_at=func.statement_timestamp()
+    )
 
 
 def product_total() -> Select[Any]:
