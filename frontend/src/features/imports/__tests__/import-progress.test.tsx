@@ -39,6 +39,9 @@ describe('ImportProgress', () => {
       expect(screen.queryByText(/12 ?%/)).toBeNull();
       const bar = screen.getByRole('progressbar');
       expect(bar).toHaveAttribute('aria-valuetext', 'Nothing applied');
+      // Its rows were read, not imported (QA: a cancelled card said "Rows processed 400,000 / 400,000").
+      expect(screen.getByText('Rows read before it stopped')).toBeInTheDocument();
+      expect(screen.queryByText('Rows processed')).toBeNull();
       expect(bar.firstElementChild).toHaveClass('bg-slate-500');
       expect(bar.firstElementChild).toHaveStyle({ width: '100%' });
       unmount();

@@ -136,7 +136,8 @@ export function ImportProgress({
       </div>
 
       <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
-        <Stat label="Rows processed" testId="import-rows">
+        {/* Ended without applying, its rows were read, not imported. */}
+        <Stat label={unapplied ? 'Rows read before it stopped' : 'Rows processed'} testId="import-rows">
           {formatNumber(item.processed_rows)}
           {item.total_rows !== null && item.total_rows !== undefined && (
             <span className="text-slate-600"> / {formatNumber(item.total_rows)}</span>
