@@ -87,9 +87,27 @@ def requeue_stalled() -> int:
     return len(sent)
 
 
+# Notes of products deleted during an import (`product_deletions`) serve a merge under
+# way. An import forgets them as it ends, but one that fails or is cancelled rolls that
+# back. While no import runs, no merge can need one: a later merge begins after them.
+FORGET_UNNEEDED_DELETIONS = text(
+    "DELETE FROM product_deletions WHERE NOT EXISTS (SELECT FROM imports WHERE status = 'running')"
+)
+
+
+def forget_unneeded_deletions() -> int:
+    with sync_engine().begin() as conn:
+        return conn.execute(FORGET_UNNEEDED_DELETIONS).rowcount
+
+
+def sweep() -> None:
+    requeue_stalled()
+    forget_unneeded_deletions()
+
+
 def start_sweeper() -> None:
     """Looks for lost imports now and every `import_sweep_seconds` in this worker."""
-    periodic.start(SWEEPER, requeue_stalled, get_settings().import_sweep_seconds)
+    periodic.start(SWEEPER, sweep, get_settings().import_sweep_seconds)
 
 
 def stop_sweeper() -> None:

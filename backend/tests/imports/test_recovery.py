@@ -122,3 +122,23 @@ async def test_the_workers_sweep_finds_a_lost_import_and_runs_it(client, worker)
     finally:
         stop_process(sweeping)
     assert final["status"] == "completed" and final["created"] == 1
+
+
+def _deletion_notes() -> int:
+    with sync_engine().connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM product_deletions")).scalar_one()
+
+
+def test_notes_of_deletes_are_forgotten_once_no_import_runs():
+    """An import that fails or is cancelled keeps the notes of the deletes made while it
+    ran (forgetting them was part of what it rolled back): the sweep forgets them once no
+    import is running, whose merge could need them."""
+    import_id = _running(hash_sign=1)
+    with sync_engine().begin() as conn:
+        conn.execute(
+            text("INSERT INTO product_deletions (sku_lower, deleted_at) VALUES ('d-1', now())")
+        )
+    assert recovery.forget_unneeded_deletions() == 0 and _deletion_notes() == 1
+    with sync_engine().begin() as conn:
+        conn.execute(text("UPDATE imports SET status = 'failed' WHERE id = :id"), {"id": import_id})
+    assert recovery.forget_unneeded_deletions() == 1 and _deletion_notes() == 0
