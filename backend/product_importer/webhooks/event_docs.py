@@ -1,7 +1,8 @@
 """The events an endpoint receives, in the OpenAPI document's `webhooks` section: one
 signed `POST` per event, its body the contract's envelope `{id, type, created_at, data}`."""
 
-from datetime import datetime
+import uuid
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -91,6 +92,59 @@ HEADERS = [
 SCHEMAS = "#/components/schemas/"
 
 
+# Each event's example body, made of the models the API answers with, so that it is one
+# they could send (a sample from the schema alone showed a completed import "queued").
+_AT = datetime(2026, 12, 7, 9, 30, 4, 512000, tzinfo=UTC)
+_COMPLETED = ImportRead(
+    id=uuid.UUID("0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57"), filename="products.csv",
+    status="completed", phase="completed", file_size=53_406_543, total_rows=500_000,
+    processed_rows=500_000, created=475_021, updated=0, unchanged=0, skipped=0,
+    duplicates_in_file=24_979, progress=100, rows_per_second=126_342.1, waited_seconds=0,
+    error=None, warnings=[], cancel_requested=False, attempts=1,
+    created_at=_AT - timedelta(seconds=4.3), started_at=_AT - timedelta(seconds=4.0),
+    finished_at=_AT,
+)  # fmt: skip
+_UNAPPLIED = {"created": 0, "duplicates_in_file": 0, "progress": 31.4, "rows_per_second": None}
+_PRODUCT = ProductRead(
+    id=1042, sku="ABC-12345-XY", name="Stainless Kettle", description="1.7 l, auto shut-off",
+    is_active=True, created_at=_AT - timedelta(days=3), updated_at=_AT,
+)  # fmt: skip
+_FAILED = _COMPLETED.model_copy(
+    update={
+        **_UNAPPLIED, "status": "failed", "phase": "failed", "processed_rows": 300_000,
+        "total_rows": None, "error_kind": "file",
+        "error": "The file is not UTF-8 text: invalid byte 0xE9 at byte 32071210 (line "
+        "300001). Save it as UTF-8 and upload it again.",
+    }
+)  # fmt: skip
+_CANCELLED = _COMPLETED.model_copy(
+    update={
+        **_UNAPPLIED, "status": "cancelled", "phase": "cancelled", "processed_rows": 157_000,
+        "total_rows": None, "cancel_requested": True,
+    }
+)  # fmt: skip
+EXAMPLE_DATA: dict[str, Any] = {
+    "import.completed": _COMPLETED,
+    "import.failed": _FAILED,
+    "import.cancelled": _CANCELLED,
+    "product.created": _PRODUCT.model_copy(update={"created_at": _AT}),
+    "product.updated": _PRODUCT,
+    "product.deleted": _PRODUCT,
+    "products.deleted_all": DeletedAll(deleted=475_021),
+    TEST_EVENT_TYPE: {"webhook_id": 3, "message": "This is a test event."},
+}
+
+
+def _example(event_type: str) -> dict[str, Any]:
+    data = EXAMPLE_DATA[event_type]
+    return {
+        "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+        "type": event_type,
+        "created_at": _AT.isoformat().replace("+00:00", "Z"),
+        "data": data.model_dump(mode="json") if isinstance(data, BaseModel) else data,
+    }
+
+
 def _envelope_of(event_type: str) -> type[_Envelope]:
     return next(model for prefix, model in ENVELOPES.items() if event_type.startswith(prefix))
 
@@ -118,7 +172,8 @@ def document_events(schema: dict[str, Any]) -> None:
                     "required": True,
                     "content": {
                         "application/json": {
-                            "schema": {"$ref": SCHEMAS + _envelope_of(event_type).__name__}
+                            "schema": {"$ref": SCHEMAS + _envelope_of(event_type).__name__},
+                            "example": _example(event_type),
                         }
                     },
                 },

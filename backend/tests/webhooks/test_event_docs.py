@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from product_importer.webhooks.event_docs import MEANINGS
+from product_importer.webhooks.event_docs import ENVELOPES, MEANINGS
 
 
 def _plain_text_fields(node: Any, where: str = "") -> list[tuple[str, str]]:
@@ -34,3 +34,14 @@ async def test_event_titles_are_plain_text_and_descriptions_keep_the_markdown(cl
     assert completed["tags"] == ["webhook events"]
     assert completed["description"].startswith(MEANINGS["import.completed"] + "\n\n")
     assert "`webhook-signature`" in completed["description"]
+
+
+async def test_each_event_s_example_is_a_body_it_could_have(client):
+    """An example from the schema alone showed a completed import as `queued`."""
+    events = (await client.get("/openapi.json")).json()["webhooks"]
+    for event_type, operations in events.items():
+        example = operations["post"]["requestBody"]["content"]["application/json"]["example"]
+        envelope = next(m for prefix, m in ENVELOPES.items() if event_type.startswith(prefix))
+        assert envelope.model_validate(example).type == event_type
+        if event_type.startswith("import."):
+            assert example["data"]["status"] == event_type.removeprefix("import.")

@@ -4129,6 +4129,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "import.completed",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57",
+                 *         "filename": "products.csv",
+                 *         "status": "completed",
+                 *         "phase": "completed",
+                 *         "file_size": 53406543,
+                 *         "total_rows": 500000,
+                 *         "processed_rows": 500000,
+                 *         "created": 475021,
+                 *         "updated": 0,
+                 *         "unchanged": 0,
+                 *         "skipped": 0,
+                 *         "duplicates_in_file": 24979,
+                 *         "progress": 100,
+                 *         "rows_per_second": 126342.1,
+                 *         "waited_seconds": 0,
+                 *         "error": null,
+                 *         "error_kind": null,
+                 *         "warnings": [],
+                 *         "cancel_requested": false,
+                 *         "attempts": 1,
+                 *         "created_at": "2026-12-07T09:30:00.212000Z",
+                 *         "started_at": "2026-12-07T09:30:00.512000Z",
+                 *         "finished_at": "2026-12-07T09:30:04.512000Z",
+                 *         "eta_seconds": null
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportEvent"];
             };
         };
@@ -4158,6 +4191,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "import.failed",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57",
+                 *         "filename": "products.csv",
+                 *         "status": "failed",
+                 *         "phase": "failed",
+                 *         "file_size": 53406543,
+                 *         "total_rows": null,
+                 *         "processed_rows": 300000,
+                 *         "created": 0,
+                 *         "updated": 0,
+                 *         "unchanged": 0,
+                 *         "skipped": 0,
+                 *         "duplicates_in_file": 0,
+                 *         "progress": 31.4,
+                 *         "rows_per_second": null,
+                 *         "waited_seconds": 0,
+                 *         "error": "The file is not UTF-8 text: invalid byte 0xE9 at byte 32071210 (line 300001). Save it as UTF-8 and upload it again.",
+                 *         "error_kind": "file",
+                 *         "warnings": [],
+                 *         "cancel_requested": false,
+                 *         "attempts": 1,
+                 *         "created_at": "2026-12-07T09:30:00.212000Z",
+                 *         "started_at": "2026-12-07T09:30:00.512000Z",
+                 *         "finished_at": "2026-12-07T09:30:04.512000Z",
+                 *         "eta_seconds": null
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportEvent"];
             };
         };
@@ -4187,6 +4253,39 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "import.cancelled",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": "0b7e4f6c-5d1a-4c1e-9a43-2f0d8c6b1e57",
+                 *         "filename": "products.csv",
+                 *         "status": "cancelled",
+                 *         "phase": "cancelled",
+                 *         "file_size": 53406543,
+                 *         "total_rows": null,
+                 *         "processed_rows": 157000,
+                 *         "created": 0,
+                 *         "updated": 0,
+                 *         "unchanged": 0,
+                 *         "skipped": 0,
+                 *         "duplicates_in_file": 0,
+                 *         "progress": 31.4,
+                 *         "rows_per_second": null,
+                 *         "waited_seconds": 0,
+                 *         "error": null,
+                 *         "error_kind": null,
+                 *         "warnings": [],
+                 *         "cancel_requested": true,
+                 *         "attempts": 1,
+                 *         "created_at": "2026-12-07T09:30:00.212000Z",
+                 *         "started_at": "2026-12-07T09:30:00.512000Z",
+                 *         "finished_at": "2026-12-07T09:30:04.512000Z",
+                 *         "eta_seconds": null
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ImportEvent"];
             };
         };
@@ -4216,6 +4315,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "product.created",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": 1042,
+                 *         "sku": "ABC-12345-XY",
+                 *         "name": "Stainless Kettle",
+                 *         "description": "1.7 l, auto shut-off",
+                 *         "is_active": true,
+                 *         "created_at": "2026-12-07T09:30:04.512000Z",
+                 *         "updated_at": "2026-12-07T09:30:04.512000Z"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProductEvent"];
             };
         };
@@ -4245,6 +4360,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "product.updated",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": 1042,
+                 *         "sku": "ABC-12345-XY",
+                 *         "name": "Stainless Kettle",
+                 *         "description": "1.7 l, auto shut-off",
+                 *         "is_active": true,
+                 *         "created_at": "2026-12-04T09:30:04.512000Z",
+                 *         "updated_at": "2026-12-07T09:30:04.512000Z"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProductEvent"];
             };
         };
@@ -4274,6 +4405,22 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "product.deleted",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "id": 1042,
+                 *         "sku": "ABC-12345-XY",
+                 *         "name": "Stainless Kettle",
+                 *         "description": "1.7 l, auto shut-off",
+                 *         "is_active": true,
+                 *         "created_at": "2026-12-04T09:30:04.512000Z",
+                 *         "updated_at": "2026-12-07T09:30:04.512000Z"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["ProductEvent"];
             };
         };
@@ -4303,6 +4450,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "products.deleted_all",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "deleted": 475021
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["DeletedAllEvent"];
             };
         };
@@ -4332,6 +4489,17 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "msg_5f0c1c2e9d8b4a7f8e6d5c4b3a291807",
+                 *       "type": "webhook.test",
+                 *       "created_at": "2026-12-07T09:30:04.512000Z",
+                 *       "data": {
+                 *         "webhook_id": 3,
+                 *         "message": "This is a test event."
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["TestEvent"];
             };
         };
