@@ -1,5 +1,5 @@
 """Work a worker repeats while it runs: the imports' recovery sweep, the webhooks'
-delivery sweep; and while an import runs, its heartbeat (`imports.heartbeat`).
+delivery sweep.
 
 Why a thread and not Celery beat or a self-rescheduling task: beat is one more process
 to run (and to run exactly once), and a self-rescheduling task chain silently stops when

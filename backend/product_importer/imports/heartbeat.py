@@ -10,38 +10,47 @@ once the heartbeat is `import_frozen_after_seconds` old (`recovery.end_frozen`).
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from types import TracebackType
 
 from sqlalchemy import text
 
-from product_importer.core.periodic import Periodic
 from product_importer.db import sync_engine
 
+logger = logging.getLogger(__name__)
 BEAT_SECONDS = 5.0
 # A beat that waits (a loaded server) gives up in time, and the next one tries again.
 BEAT_TIMEOUT = text("SET LOCAL statement_timeout = 2000")
 BEAT = text("UPDATE imports SET heartbeat_at = now() WHERE id = :id AND status = 'running'")
 
 
-def _beat(import_id: uuid.UUID) -> None:
-    with sync_engine().begin() as conn:
-        conn.execute(BEAT_TIMEOUT)
-        conn.execute(BEAT, {"id": import_id})
-
-
 class Heartbeat:
-    """Beats while in the block (a failed beat is logged, the next comes on time)."""
-
     def __init__(self, import_id: uuid.UUID) -> None:
-        self._beats = Periodic(
-            f"heartbeat of import {import_id}", lambda: _beat(import_id), BEAT_SECONDS
-        )
+        self.import_id = import_id
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="import-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        warned = False
+        while not self._stop.wait(BEAT_SECONDS):
+            try:
+                with sync_engine().begin() as conn:
+                    conn.execute(BEAT_TIMEOUT)
+                    conn.execute(BEAT, {"id": self.import_id})
+            except Exception:
+                if not warned:  # once: a database away fails every beat until it is back
+                    logger.warning("heartbeat of import %s failed; beating on",
+                                   self.import_id, exc_info=True)  # fmt: skip
+                    warned = True
 
     def __enter__(self) -> Heartbeat:
-        self._beats.start()
+        self._thread.start()
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:  # fmt: skip
-        self._beats.stop()
+        self._stop.set()
+        # A beat under way ends within its timeout; the import need not wait for it.
+        self._thread.join(timeout=BEAT_SECONDS)
