@@ -55,7 +55,6 @@ class Settings(BaseSettings):
     import_batch_rows: int = Field(default=50_000, gt=0)
     import_max_attempts: int = Field(default=2, ge=1)
     import_stale_after_seconds: int = Field(default=60, ge=1)
-    import_frozen_after_seconds: int = Field(default=120, ge=10)
     import_sweep_seconds: Interval = 5.0
     import_nice: int = Field(default=10, ge=0, le=19)
     # PostgreSQL parallel workers per statement while the catalog has products; None:

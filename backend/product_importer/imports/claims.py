@@ -13,17 +13,13 @@ RELEASE = f"SELECT pg_advisory_unlock({CLAIM_LOCK_KEY}, hashtext(:id))"
 TAKE_FOR_TRANSACTION = f"SELECT pg_try_advisory_xact_lock({CLAIM_LOCK_KEY}, hashtext(:id))"
 
 
-def claim_lock(import_id_sql: str, lock: str = "l") -> str:
-    """SQL that is true of the row `lock` of pg_locks that is the claim of the import
-    whose id is `import_id_sql` (a column), held. pg_locks shows a two-key advisory
-    lock's keys as classid and objid (objsubid 2)."""
-    return f"""{lock}.locktype = 'advisory' AND {lock}.granted AND {lock}.objsubid = 2
-          AND {lock}.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-          AND {lock}.classid = {CLAIM_LOCK_KEY}
-          AND {lock}.objid = hashtext({import_id_sql}::text)::oid"""
-
-
 def claim_held(import_id_sql: str) -> str:
     """SQL that is true while a worker holds the claim of the import whose id is
-    `import_id_sql` (a column)."""
-    return f"EXISTS (SELECT FROM pg_locks l WHERE {claim_lock(import_id_sql)})"
+    `import_id_sql` (a column). pg_locks shows a two-key advisory lock's keys as
+    classid and objid (objsubid 2)."""
+    return f"""EXISTS (
+        SELECT FROM pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND l.classid = {CLAIM_LOCK_KEY}
+          AND l.objid = hashtext({import_id_sql}::text)::oid)"""

@@ -2,10 +2,7 @@
 
 A running import's worker holds the claim's advisory lock (`runner`) until the import
 ends, and loses it with its connection: a running import whose lock nobody holds was
-lost (its worker, or the database, restarted) and is queued again at once. A worker
-frozen with its connections open (stopped by a signal, a paused machine) holds the
-claim but stops beating (`heartbeat`): its session is ended, which releases the claim,
-and the next sweep finds the import lost. A queued
+lost (its worker, or the database, restarted) and is queued again at once. A queued
 import whose message may have vanished (a broker restart) is queued again once it has
 waited `import_stale_after_seconds`. The claim makes a duplicate harmless; each sweeper
 sends an import again at most once in that time, so that duplicates do not pile up
@@ -23,7 +20,7 @@ from sqlalchemy import func, or_, select, text
 from product_importer.config import get_settings
 from product_importer.core import periodic
 from product_importer.db import sync_engine
-from product_importer.imports.claims import claim_held, claim_lock
+from product_importer.imports.claims import claim_held
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
 
@@ -47,29 +44,11 @@ def stalled_imports(stale_seconds: int) -> list[uuid.UUID]:
         return list(conn.execute(statement).scalars())
 
 
-def end_frozen(frozen_seconds: int) -> list[uuid.UUID]:
-    """End the session holding the claim of each running import whose heartbeat is
-    `frozen_seconds` old; their ids."""
-    statement = text(f"""
-        SELECT i.id, pg_terminate_backend(l.pid)
-        FROM imports i JOIN pg_locks l ON {claim_lock("i.id")}
-        WHERE i.status = 'running'
-          AND i.heartbeat_at < now() - make_interval(secs => :seconds)""")
-    with sync_engine().connect() as conn:
-        ended = conn.execute(statement, {"seconds": frozen_seconds}).all()
-    return [import_id for import_id, _ in ended]
-
-
 _sent_again_at: dict[uuid.UUID, float] = {}
 
 
 def requeue_stalled() -> int:
-    settings = get_settings()
-    frozen = end_frozen(settings.import_frozen_after_seconds)
-    if frozen:
-        logger.warning("ended the sessions of %d import(s) whose worker stopped beating "
-                       "(frozen?): %s", len(frozen), ", ".join(map(str, frozen)))  # fmt: skip
-    stale_seconds = settings.import_stale_after_seconds
+    stale_seconds = get_settings().import_stale_after_seconds
     now = time.monotonic()
     stalled = stalled_imports(stale_seconds)
     for import_id in list(_sent_again_at):

@@ -20,7 +20,6 @@ from product_importer.db import sync_engine
 from product_importer.imports import claims, repository
 from product_importer.imports.cancel_watch import CancelWatch, backend_pid
 from product_importer.imports.csv_rules import FileRejected
-from product_importer.imports.heartbeat import Heartbeat
 from product_importer.imports.models import Import
 from product_importer.imports.outcomes import GIVE_WAY_SECONDS, GivesWay, ImportCancelled
 from product_importer.imports.pipeline import ImportCounts, run_pipeline
@@ -117,22 +116,14 @@ def _complete(main: Connection, import_id: uuid.UUID, counts: ImportCounts,
     return snapshot
 
 
-def _finish_unapplied(import_id: uuid.UUID, status: str, attempt: int | None = None,
-                      **values: Any) -> ImportRead:  # fmt: skip
+def _finish_unapplied(import_id: uuid.UUID, status: str, **values: Any) -> ImportRead:
     """End an import that applied nothing (failed or cancelled): its final state, its
-    event and the deletion of its stored file commit together. Given its `attempt`,
-    only while that attempt still has it: a worker whose session was ended while it was
-    frozen (`recovery.end_frozen`) finds another attempt, or an end, there instead."""
+    event and the deletion of its stored file commit together."""
     with sync_engine().begin() as conn:
-        ending = repository.set_values(import_id, **_final_values(status, **values))
-        if attempt is not None:
-            ending = ending.where(Import.attempts == attempt, Import.status.in_(ACTIVE_STATUSES))
-        record = conn.execute(ending.returning(Import)).one_or_none()
-        if record is None:
-            logger.warning("import %s: attempt %s ended (%s), but the import has moved on",
-                           import_id, attempt, status)  # fmt: skip
-            return ImportRead.model_validate(conn.execute(repository.by_id(import_id)).one())
         conn.execute(repository.delete_file(import_id))
+        record = conn.execute(
+            repository.set_values(import_id, **_final_values(status, **values)).returning(Import)
+        ).one()
         snapshot = ImportRead.model_validate(record)
         conn.execute(record_event(f"import.{status}", snapshot.model_dump(mode="json")))
     request_dispatch()
@@ -160,14 +151,13 @@ def _back_to_the_queue(import_id: uuid.UUID) -> ImportRead:
     return ImportRead.model_validate(record)  # queued again, or ended by another worker
 
 
-def _outcome(main: Connection, aux: Connection, claimed: Row[Any], reporter: ProgressReporter,
-             priority: BackgroundPriority) -> ImportRead:  # fmt: skip
+def _outcome(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
+             reporter: ProgressReporter, priority: BackgroundPriority) -> ImportRead:  # fmt: skip
     """Run a claimed import to its end and record how it ended."""
     settings = get_settings()
-    import_id, file_size, attempt = claimed.id, claimed.file_size, claimed.attempts
     try:
         with main.begin(), priority:
-            with CancelWatch(import_id, backend_pid(main)), Heartbeat(import_id):
+            with CancelWatch(import_id, backend_pid(main)):
                 counts = run_pipeline(
                     main, aux, import_id, file_size, reporter,
                     settings.import_batch_rows,
@@ -176,30 +166,28 @@ def _outcome(main: Connection, aux: Connection, claimed: Row[Any], reporter: Pro
             final = _complete(main, import_id, counts, reporter)
         request_dispatch()
     except ImportCancelled:
-        final = _finish_unapplied(import_id, "cancelled", attempt)
+        final = _finish_unapplied(import_id, "cancelled")
     except GivesWay:
         final = _back_to_the_queue(import_id)
     except FileRejected as exc:
-        final = _finish_unapplied(import_id, "failed", attempt, error_kind="file", error=str(exc))
+        final = _finish_unapplied(import_id, "failed", error_kind="file", error=str(exc))
     except Exception as exc:
         logger.exception("import %s failed", import_id)
         final = _finish_unapplied(
             import_id,
             "failed",
-            attempt,
             error_kind="system",
             error=f"The import failed: {exc}".strip()[:2000],
         )
     return final
 
 
-def _run_claimed(main: Connection, aux: Connection, claimed: Row[Any],
+def _run_claimed(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter) -> ImportRead:  # fmt: skip
     """Run a claimed import to its end, publish its final state, release the claim."""
-    import_id = claimed.id
     priority = BackgroundPriority(get_settings().import_nice, main, aux)
     try:
-        final = _outcome(main, aux, claimed, reporter, priority)
+        final = _outcome(main, aux, import_id, file_size, reporter, priority)
         # Before the claim goes: a worker claiming the import next (one that gave way
         # runs again) publishes after this, never before.
         reporter.publish(final)
@@ -226,7 +214,7 @@ def run_import(import_id: uuid.UUID, worker: str = "worker") -> str:
             return "skipped"
         reporter = ProgressReporter(aux, import_id)
         try:
-            final = _run_claimed(main, aux, record, reporter)
+            final = _run_claimed(main, aux, import_id, record.file_size, reporter)
         finally:
             reporter.close()
     if final.status == "queued":
