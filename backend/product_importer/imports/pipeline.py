@@ -154,6 +154,18 @@ def _apply(cur: Any, sql: StagingSql, counts: ImportCounts, reporter: ProgressRe
     return winners
 
 
+def _first_costs(catalog_rows: int, file_rows: int) -> Costs:
+    """The bar's costs until the import knows its path: the costliest it can take. A
+    rebuild only if the file has rows enough to make one worth it (a small file into a
+    large catalog is merged: a rebuild's share, scaled by the catalog, held the bar near
+    0 % for the whole read); the file's rows are an estimate."""
+    if not catalog_rows:
+        return FIRST_LOAD
+    if rebuild.worth_rebuilding(catalog_rows, file_rows):
+        return rebuild_costs(catalog_rows, file_rows)
+    return merge_costs(1.0)
+
+
 def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_size: int,
                  reporter: ProgressReporter, batch_rows: int,
                  workers_beside_readers: int) -> ImportCounts:  # fmt: skip
@@ -169,7 +181,7 @@ def run_pipeline(main: Connection, aux: Connection, import_id: uuid.UUID, file_s
     # for, while that import holds the merge lock this one then waits for.
     catalog_rows = aux.execute(text(rebuild.EXISTING)).scalar_one()
     file_rows = storage.estimated_rows(aux, import_id, file_size)
-    bar = Bar(rebuild_costs(catalog_rows, file_rows) if catalog_rows else FIRST_LOAD)
+    bar = Bar(_first_costs(catalog_rows, file_rows))
     sql, parsed_by_copy = stage(cur, aux, import_id, file_size, reporter, bar)
 
     # Once staged, the file is not needed: deleting it here keeps that work (seconds for a

@@ -72,9 +72,9 @@ class Bar:
     2-5 times too short while reading and writing the new table.
 
     Until the file is compared with the catalog, an import into a catalog that has
-    products assumes the costliest path, a rebuild of the whole catalog
-    (`rebuild_costs`), so the bar never shows more done than is true; a merge then
-    jumps ahead to where it stands. Within a rebuild, each
+    products assumes the costliest path it can take (`pipeline._first_costs`), so the
+    bar never shows more done than is true; a cheaper path then jumps ahead to where it
+    stands. Within a rebuild, each
     index's share is weighed by its kind (`rebuild.GIN_COST`)."""
 
     def __init__(self, costs: Costs) -> None:

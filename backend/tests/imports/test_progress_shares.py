@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import rebuild, runner, storage
+from product_importer.imports import pipeline, rebuild, runner, storage
 from product_importer.imports.progress import (
     FIRST_LOAD,
     REBUILD,
@@ -81,6 +81,16 @@ def test_a_rebuild_into_a_larger_catalog_gives_applying_its_larger_share(reporte
     assert _first(reported, "validating") == pytest.approx(100 / costs.total)
     progress = [progress for _, progress in reported]
     assert progress == sorted(progress)
+
+
+def test_until_the_path_is_known_the_bar_assumes_the_costliest_one_the_file_can_take():
+    """A rebuild only when the file could change enough of the catalog to make one worth
+    it: 1,000 rows into 1,000,000 products are merged, and a rebuild's share (scaled by
+    the catalog) held the bar at 0 % while the file was read."""
+    assert pipeline._first_costs(0, 500_000) == FIRST_LOAD
+    assert pipeline._first_costs(1_000_000, 400_000) == rebuild_costs(1_000_000, 400_000)
+    assert pipeline._first_costs(1_000_000, 1_000) == merge_costs(1.0)
+    assert pipeline._first_costs(1_000_000, 0) == merge_costs(1.0)  # no line end seen
 
 
 def test_a_catalog_no_larger_than_the_file_keeps_the_measured_rebuild_costs():
