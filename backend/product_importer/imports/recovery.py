@@ -23,6 +23,7 @@ from product_importer.db import sync_engine
 from product_importer.imports.claims import claim_held
 from product_importer.imports.models import Import
 from product_importer.imports.queue import enqueue_import
+from product_importer.imports.staging_sql import FORGET_UNNEEDED_DELETIONS
 
 logger = logging.getLogger(__name__)
 CLAIM_NOT_HELD = text(f"NOT {claim_held('imports.id')}")
@@ -66,17 +67,9 @@ def requeue_stalled() -> int:
     return len(sent)
 
 
-# Notes of products deleted during an import (`product_deletions`) serve a merge under
-# way. An import forgets them as it ends, but one that fails or is cancelled rolls that
-# back. While no import runs, no merge can need one: a later merge begins after them.
-FORGET_UNNEEDED_DELETIONS = text(
-    "DELETE FROM product_deletions WHERE NOT EXISTS (SELECT FROM imports WHERE status = 'running')"
-)
-
-
 def forget_unneeded_deletions() -> int:
     with sync_engine().begin() as conn:
-        return conn.execute(FORGET_UNNEEDED_DELETIONS).rowcount
+        return conn.execute(text(FORGET_UNNEEDED_DELETIONS)).rowcount
 
 
 def sweep() -> None:

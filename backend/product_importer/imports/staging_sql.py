@@ -326,6 +326,11 @@ UNDO_DELETED = """
     WHERE d.deleted_at >= %(applied_at)s AND lower(p.sku) = d.sku_lower
       AND p.created_at = %(applied_at)s"""
 FORGET_DELETIONS = "DELETE FROM product_deletions"
+# An import that fails or is cancelled rolls its forgetting back: the workers' sweep
+# forgets the notes once no import runs, when no merge can need one.
+FORGET_UNNEEDED_DELETIONS = """
+    DELETE FROM product_deletions
+    WHERE NOT EXISTS (SELECT FROM imports WHERE status = 'running')"""
 
 # Concurrent imports merge one at a time (no deadlocks between their row locks).
 MERGE_LOCK_KEYS = "7242, 0"

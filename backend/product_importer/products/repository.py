@@ -5,6 +5,7 @@ export queries are in `list_queries`."""
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Insert,
     Select,
     Table,
@@ -88,11 +89,11 @@ def delete_product(product_id: int) -> ReturningDelete[Any]:
     return delete(products).where(products.c.id == product_id).returning(*COLUMNS)
 
 
-def record_deletion(sku: str) -> Insert:
-    """Stamped as an edit is (`update_product`), to be compared with an import's merge."""
-    return insert(ProductDeletion).values(
-        sku_lower=func.lower(sku), deleted_at=func.statement_timestamp()
-    )
+def record_deletion(sku: str, when: ColumnElement[bool]) -> Insert:
+    """Noted only `when` (in the same statement), stamped as an edit is (`update_product`),
+    to be compared with an import's merge."""
+    noted = select(func.lower(sku), func.statement_timestamp()).where(when)
+    return insert(ProductDeletion).from_select(["sku_lower", "deleted_at"], noted)
 
 
 def product_total() -> Select[Any]:

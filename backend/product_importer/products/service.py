@@ -142,8 +142,9 @@ async def delete_product(session: AsyncSession, product: ProductRead) -> None:
     with _yield_to_imports():
         row = (await session.execute(repo.delete_product(product.id))).first()
     deleted = ProductRead.model_validate(row._mapping) if row else product
-    if (await session.execute(imports_repository.any_active())).scalar_one():
-        await session.execute(repo.record_deletion(deleted.sku))
+    # For a merge under way (see `product_deletions`): only while an import may run one.
+    any_import = imports_repository.any_active().scalar_subquery()
+    await session.execute(repo.record_deletion(deleted.sku, when=any_import))
     await _record(session, "product.deleted", deleted.model_dump(mode="json"))
     await audit.record(session, "product.deleted", f"product {product.id}", {"sku": product.sku})
 

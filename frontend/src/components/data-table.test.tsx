@@ -7,6 +7,17 @@ import { DataTable } from './data-table';
 type Row = { id: number; name: string };
 const column = createColumnHelper<Row>();
 const columns = [column.accessor('name', { header: 'Name' })] as ColumnDef<Row, unknown>[];
+/** What every table here has; each test sets what it is about. */
+const things = {
+  caption: 'Things',
+  columns,
+  data: [{ id: 1, name: 'One' }],
+  getRowId: (row: Row) => String(row.id),
+  page: 1,
+  pageSize: 50,
+  total: 1,
+  onPageChange: () => undefined,
+};
 
 describe('DataTable', () => {
   it('reports sort changes and pages from the server total', async () => {
@@ -15,14 +26,10 @@ describe('DataTable', () => {
     const user = userEvent.setup();
     render(
       <DataTable
-        caption="Things"
-        columns={columns}
-        data={[{ id: 1, name: 'One' }]}
-        getRowId={(row) => String(row.id)}
+        {...things}
         sort={{ id: 'name', desc: false }}
         onSortChange={onSortChange}
         page={2}
-        pageSize={50}
         total={120}
         onPageChange={onPageChange}
       />,
@@ -38,18 +45,7 @@ describe('DataTable', () => {
   });
 
   it('sorts by no column without onSortChange: its headers are plain text', () => {
-    render(
-      <DataTable
-        caption="Things"
-        columns={columns}
-        data={[{ id: 1, name: 'One' }]}
-        getRowId={(row) => String(row.id)}
-        page={1}
-        pageSize={50}
-        total={1}
-        onPageChange={() => undefined}
-      />,
-    );
+    render(<DataTable {...things} />);
     const header = screen.getByRole('columnheader', { name: 'Name' });
     expect(within(header).queryByRole('button')).toBeNull();
     expect(header).not.toHaveAttribute('aria-sort');
@@ -57,17 +53,7 @@ describe('DataTable', () => {
 
   it('does not count rows that an empty page past the end does not have', () => {
     render(
-      <DataTable
-        caption="Things"
-        columns={columns}
-        data={[]}
-        getRowId={(row) => String(row.id)}
-        page={99_999}
-        pageSize={50}
-        total={66_787}
-        onPageChange={() => undefined}
-        empty="Past the end."
-      />,
+      <DataTable {...things} data={[]} page={99_999} total={66_787} empty="Past the end." />,
     );
     const pager = screen.getByRole('navigation', { name: /things pagination/i });
     expect(pager).toHaveTextContent('None on this page (66,787 in all)');
@@ -81,12 +67,9 @@ describe('DataTable', () => {
     const onPageChange = vi.fn();
     const table = (page: number) => (
       <DataTable
-        caption="Things"
-        columns={columns}
+        {...things}
         data={[{ id: page, name: `Row ${page}` }]}
-        getRowId={(row) => String(row.id)}
         page={page}
-        pageSize={50}
         total={120}
         onPageChange={onPageChange}
       />
