@@ -19,6 +19,7 @@ from typing import Any
 from psycopg2.extensions import quote_ident
 
 from product_importer.core.table_locks import lock_in_attempts
+from product_importer.imports.build_progress import watch_build
 from product_importer.imports.staging_sql import IMPORTED, columns_of, merge_stamp
 
 NEW = "products_rebuild"
@@ -309,22 +310,35 @@ def _sequence(cur: Any) -> str:
 
 def _build_like_products(cur: Any, step: Callable[[str, float], None]) -> None:
     """Every index and trigger of `products`, built on the new table under temporary names
-    (with the parallel workers the pipeline allowed); progress after each index also
-    keeps the import's heartbeat fresh through long builds."""
+    (with the parallel workers the pipeline allowed); progress within each build
+    (`build_progress`) also keeps the import's heartbeat fresh through long builds."""
     cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
     cur.execute(INDEXES)
     indexes = cur.fetchall()
-    costs = [GIN_COST if " USING gin " in definition else 1 for _, definition, _ in indexes]
+    gin = [" USING gin " in definition for _, definition, _ in indexes]
+    costs = [GIN_COST if is_gin else 1 for is_gin in gin]
+    shares = [
+        INDEXES_START + (INDEXES_END - INDEXES_START) * sum(costs[:built]) / sum(costs)
+        for built in range(len(indexes) + 1)
+    ]
     for built, (name, definition, primary) in enumerate(indexes):
-        share = INDEXES_START + (INDEXES_END - INDEXES_START) * sum(costs[:built]) / sum(costs)
-        step(f"rebuilding: building indexes ({built + 1} of {len(indexes)})", share)
-        if primary:
-            cur.execute(f'ALTER TABLE {NEW} ADD CONSTRAINT "{name}_new" PRIMARY KEY (id)')
-        else:
-            cur.execute(_index_on_new_table(definition, name))
+        phase = f"rebuilding: building indexes ({built + 1} of {len(indexes)})"
+        start, end = shares[built], shares[built + 1]
+        step(phase, start)
+        with watch_build(cur, gin[built], _between(step, phase, start, end)):
+            if primary:
+                cur.execute(f'ALTER TABLE {NEW} ADD CONSTRAINT "{name}_new" PRIMARY KEY (id)')
+            else:
+                cur.execute(_index_on_new_table(definition, name))
     cur.execute(TRIGGERS)
     for _name, definition in cur.fetchall():
         cur.execute(_trigger_on_new_table(definition))
+
+
+def _between(step: Callable[[str, float], None], phase: str, start: float,
+             end: float) -> Callable[[float], None]:  # fmt: skip
+    """Reports a build `done` (0-1) of the way from `start` to `end`."""
+    return lambda done: step(phase, start + (end - start) * done)
 
 
 def _restore_names(cur: Any) -> None:

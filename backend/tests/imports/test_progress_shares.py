@@ -3,13 +3,14 @@ so that the time left projected from it holds (`progress.Bar`)."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 
 import pytest
 from sqlalchemy import text
 
 from product_importer.db import sync_engine
-from product_importer.imports import pipeline, rebuild, runner, storage
+from product_importer.imports import build_progress, pipeline, rebuild, runner, storage
 from product_importer.imports.progress import (
     FIRST_LOAD,
     REBUILD,
@@ -39,19 +40,55 @@ def _first(reported: list[tuple[str, float]], phase: str) -> float:
     return next(progress for shown, progress in reported if shown.startswith(phase))
 
 
+REBUILD_STEPS = ("rebuilding: b", "rebuilding: s")  # its index builds, then its swap
+
+
+def _firsts(reported: list[tuple[str, float]]) -> dict[str, float]:
+    """The first progress of each of the rebuild's steps, in their order."""
+    firsts: dict[str, float] = {}
+    for phase, progress in reported:
+        if phase.startswith(REBUILD_STEPS):
+            firsts.setdefault(phase, progress)
+    return firsts
+
+
+def _gin_indexes() -> list[bool]:
+    """Whether each index is a trigram GIN one, in the order the rebuild builds them."""
+    with sync_engine().connect() as conn:
+        return [" USING gin " in row[1] for row in conn.execute(text(rebuild.INDEXES))]
+
+
 def test_a_first_load_gives_reading_its_share_of_the_time_and_gin_indexes_theirs(reported):
     """Reading the file is about a fifth of a first load's time (not 40 % of the bar);
     a trigram GIN index takes six times a btree's share of the index builds."""
     import_id = stored_import(csv_bytes("sku,name", *[f"F-{i},Row {i}" for i in range(100)]))
     assert runner.run_import(import_id) == "completed"
     assert _first(reported, "validating") == pytest.approx(100 / FIRST_LOAD.total)
-    with sync_engine().connect() as conn:  # in the order the rebuild builds them
-        gin = [" USING gin " in row[1] for row in conn.execute(text(rebuild.INDEXES))]
-    steps = [p for phase, p in reported if phase.startswith(("rebuilding: b", "rebuilding: s"))]
+    gin = _gin_indexes()
+    steps = list(_firsts(reported).values())
     shares = [after - before for before, after in itertools.pairwise(steps)]
     btree = min(shares)
     expected = [rebuild.GIN_COST * btree if is_gin else btree for is_gin in gin]
     assert sum(gin) == 2 and shares == pytest.approx(expected)
+
+
+def test_a_first_load_reports_progress_within_each_trigram_index_build(reported, monkeypatch):
+    """An index build is one statement, seconds long on a large catalog: the bar moves
+    within it (`build_progress`), between where the build starts and the next one."""
+    monkeypatch.setattr(build_progress, "POLL_SECONDS", 0.005)
+    lines = [f"W-{i},{hashlib.sha1(str(i).encode()).hexdigest()}" for i in range(40_000)]
+    assert runner.run_import(stored_import(csv_bytes("sku,name", *lines))) == "completed"
+    firsts = _firsts(reported)
+    steps = list(firsts)
+    inside = {
+        phase: progress
+        for phase, progress in reported
+        if phase.startswith("rebuilding: building") and progress > firsts[phase]
+    }
+    gin_builds = [step for step, is_gin in zip(steps, _gin_indexes(), strict=False) if is_gin]
+    assert set(gin_builds) <= set(inside), reported
+    for phase, progress in inside.items():
+        assert progress < firsts[steps[steps.index(phase) + 1]]
 
 
 def test_a_merge_into_a_large_catalog_jumps_to_where_it_stands(reported):
