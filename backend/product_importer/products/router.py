@@ -1,6 +1,7 @@
 """HTTP endpoints for products: each parses, calls one service function, answers.
 
-Fixed paths (`/all`, `/export.csv`) are declared before `/{product_id}`.
+Fixed paths (`/all`, `/export.csv`) are declared before `/{product_id}`, whose segment
+is never one of theirs (`ProductIdSegment`).
 """
 
 from collections.abc import Iterator
@@ -10,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from fastapi.responses import StreamingResponse
+from starlette.convertors import Convertor, register_url_convertor
 
 from product_importer.core.deps import PageDep, SessionDep
 from product_importer.core.error_responses import conflict_for_now, invalid_field, try_again_later
@@ -36,6 +38,24 @@ from product_importer.products.schemas import (
 )
 
 router = APIRouter(prefix="/products", tags=["products"])
+
+
+class ProductIdSegment(Convertor[str]):
+    """A product's path segment: any but a fixed path's. A method that a fixed path does
+    not take is then a 405 naming those it does (`GET /products/all` was a 422 for the
+    id "all"); a segment that is no id stays a 422 saying so."""
+
+    regex = r"(?!(?:all|export\.csv)$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("product_id", ProductIdSegment())
+PRODUCT_PATH = "/{product_id:product_id}"
 
 CONFLICT: dict[int | str, dict[str, Any]] = {
     status.HTTP_409_CONFLICT: {
@@ -144,14 +164,14 @@ async def export_products(params: ProductQueryDep) -> DownloadResponse:
     )
 
 
-@router.get("/{product_id}", response_model=ProductRead, responses=NOT_FOUND | {200: VERSIONED})
+@router.get(PRODUCT_PATH, response_model=ProductRead, responses=NOT_FOUND | {200: VERSIONED})
 async def get_product(product: ProductDep, response: Response) -> ProductRead:
     """The product; its `ETag` is the version a change may name in `If-Match`."""
     return versioned(product, response)
 
 
 @router.put(
-    "/{product_id}",
+    PRODUCT_PATH,
     response_model=ProductRead,
     responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
 )
@@ -166,7 +186,7 @@ async def replace_product(
 
 
 @router.patch(
-    "/{product_id}",
+    PRODUCT_PATH,
     response_model=ProductRead,
     responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
 )
@@ -183,7 +203,7 @@ async def update_product(
 
 
 @router.delete(
-    "/{product_id}",
+    PRODUCT_PATH,
     status_code=status.HTTP_204_NO_CONTENT,
     responses=NOT_FOUND
     | CHANGED_SINCE

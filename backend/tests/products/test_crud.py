@@ -139,6 +139,24 @@ async def test_get_unknown_or_invalid_ids(client):
     assert error_fields(await client.get(f"{API}/{2**63}")) == [("path", "product_id")]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("GET", "all", "DELETE"),
+        ("PATCH", "all", "DELETE"),
+        ("PUT", "all", "DELETE"),
+        ("PUT", "export.csv", "GET, HEAD"),
+        ("DELETE", "export.csv", "GET, HEAD"),
+    ],
+)
+async def test_a_fixed_path_is_never_taken_for_an_id(client, method, path, allowed):
+    """`GET /products/all` is a 405 naming what the path takes, not a 422 for an id."""
+    response = await client.request(method, f"{API}/{path}")
+    assert response.status_code == 405, response.text
+    assert response.headers["allow"] == allowed
+    assert (await client.get(f"{API}/alls")).status_code == 422  # no fixed path: an id
+
+
 async def test_put_replaces_every_field_and_bumps_updated_at(client):
     created = (await create(client)).json()
     response = await client.put(
