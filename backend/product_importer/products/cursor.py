@@ -1,9 +1,11 @@
 """Opaque keyset cursors: the sort key of the last row of a page and where the next
-page starts. A cursor is only a position, so it carries no secret; it is checked
-strictly because its values end up as query parameters."""
+page starts, in the list of the filters it was issued for. A cursor is only a position,
+so it carries no secret; it is checked strictly because its values end up as query
+parameters."""
 
 import base64
 import binascii
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +14,7 @@ from typing import Any
 
 from product_importer.core.pagination import BIGINT_MAX, MAX_PAGE
 from product_importer.products.errors import InvalidCursor
-from product_importer.products.filters import ProductSort
+from product_importer.products.filters import ProductFilters, ProductSort
 
 MAX_KEY_CHARS = 1024
 
@@ -22,6 +24,15 @@ class Cursor:
     sort: ProductSort
     keys: tuple[Any, ...]
     offset: int  # rows before the page the cursor opens (for its page number)
+    filters: str  # `list_of`: the list it is a position in
+
+
+def list_of(filters: ProductFilters) -> str:
+    """A short digest of the filters: a cursor used with others would open a page of
+    another list, after a product it may not hold, with a wrong page number."""
+    canonical = json.dumps([sorted(filters.substrings.items()), filters.is_active],
+                           ensure_ascii=False)  # fmt: skip
+    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def _plain(value: Any) -> Any:
@@ -29,7 +40,12 @@ def _plain(value: Any) -> Any:
 
 
 def encode(cursor: Cursor) -> str:
-    payload = {"s": cursor.sort.value, "k": [_plain(k) for k in cursor.keys], "o": cursor.offset}
+    payload = {
+        "s": cursor.sort.value,
+        "k": [_plain(k) for k in cursor.keys],
+        "o": cursor.offset,
+        "f": cursor.filters,
+    }
     raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -76,21 +92,26 @@ KEY_TYPES: dict[str, tuple[Callable[[Any], Any], ...]] = {
 }
 
 
-def decode(token: str, sort: ProductSort) -> Cursor:
+def decode(token: str, sort: ProductSort, filters: ProductFilters) -> Cursor:
     try:
         payload = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         issued_for = ProductSort(payload["s"])
-        keys, offset = payload["k"], payload["o"]
-    except (binascii.Error, ValueError, KeyError, TypeError):
+        keys, offset, listed = payload["k"], payload["o"], payload.get("f")
+    except (binascii.Error, ValueError, KeyError, TypeError, AttributeError):
         raise InvalidCursor("the cursor is malformed; use a next_cursor as given") from None
     if issued_for is not sort:
         raise InvalidCursor(
             f"the cursor was issued for sort={issued_for.value}; request that sort or start "
             "again without a cursor"
         )
+    # Without "f": issued before cursors named their list, and taken as they were then.
+    if listed is not None and listed != list_of(filters):
+        raise InvalidCursor(
+            "the cursor was issued for other filters (q, sku, name, description, "
+            "is_active); request those it came with or start again without a cursor"
+        )
     types = KEY_TYPES[sort.field]
     if not isinstance(keys, list) or len(keys) != len(types):
         raise InvalidCursor("the cursor is malformed")
-    return Cursor(
-        sort, tuple(check(k) for check, k in zip(types, keys, strict=True)), _offset(offset)
-    )
+    keys = tuple(check(k) for check, k in zip(types, keys, strict=True))
+    return Cursor(sort, keys, _offset(offset), list_of(filters))

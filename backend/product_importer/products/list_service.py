@@ -48,7 +48,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from product_importer.core.pagination import PageParams
 from product_importer.products import list_queries as sql
 from product_importer.products import repository as repo
-from product_importer.products.cursor import Cursor, decode, encode
+from product_importer.products.cursor import Cursor, decode, encode, list_of
 from product_importer.products.filters import ProductFilters, ProductSort
 from product_importer.products.schemas import ProductPage, ProductRead
 
@@ -368,7 +368,7 @@ async def list_products(
     """Raises `InvalidCursor` for a cursor this API did not issue for `sort`."""
     size = params.page_size
     if cursor:
-        page = await _after_cursor(session, filters, decode(cursor, sort), size)
+        page = await _after_cursor(session, filters, decode(cursor, sort, filters), size)
     else:
         page = await _numbered_page(session, filters, sort, size, params.offset)
     page.exact_match = await _exact_match(session, filters)
@@ -384,7 +384,7 @@ async def _numbered_page(
         total = _Total(await product_total(session))
         rows = await _unfiltered(session, sort, size, offset, total.value)
     more = len(rows.items) == size and (total.is_estimate or offset + size < total.value)
-    return _page(rows, total, sort, offset, size, more)
+    return _page(rows, total, filters, sort, offset, size, more)
 
 
 async def _exact_match(session: AsyncSession, filters: ProductFilters) -> ProductRead | None:
@@ -437,13 +437,13 @@ async def _after_cursor(
         rows = await _fetch(session, statement, sort)
         ended = len(rows.items) <= size
         total = _Total(await product_total(session))
-    return _page(rows.first(size), total, sort, position.offset, size, not ended)
+    return _page(rows.first(size), total, filters, sort, position.offset, size, not ended)
 
 
-def _page(
-    rows: _Rows, total: _Total, sort: ProductSort, offset: int, size: int, more: bool
-) -> ProductPage:
-    next_cursor = encode(Cursor(sort, rows.keys[-1], offset + size)) if more else None
+def _page(rows: _Rows, total: _Total, filters: ProductFilters, sort: ProductSort, offset: int,
+          size: int, more: bool) -> ProductPage:  # fmt: skip
+    position = Cursor(sort, rows.keys[-1], offset + size, list_of(filters)) if more else None
+    next_cursor = encode(position) if position else None
     return ProductPage(
         items=rows.items,
         total=total.value,

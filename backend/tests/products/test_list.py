@@ -382,6 +382,33 @@ async def test_a_cursor_only_continues_the_sort_it_was_issued_for(client, produc
     assert [item["id"] for item in body["items"]] == reference(products, {"sort": "name"})[5:10]
 
 
+@pytest.mark.parametrize(
+    "other",
+    ["q=mug", "q=desk&is_active=true", "q=desk&name=desk", "q=desk&description=a", "sku=desk"],
+)
+async def test_a_cursor_only_continues_the_list_of_its_filters(client, products, other):
+    """Used with other filters, a cursor would open a page of another list after a
+    product it may not hold: a 422, as for another sort."""
+    first = (await client.get(f"{API}?q=desk&page_size=2&sort=name")).json()
+    cursor = first["next_cursor"]
+    response = await client.get(f"{API}?{other}&page_size=2&sort=name&cursor={cursor}")
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "cursor"] and "other filters" in error["msg"]
+    same = await client.get(f"{API}?q=%20desk%20&page_size=2&sort=name&cursor={cursor}")
+    assert same.status_code == 200 and same.json()["page"] == 2
+
+
+async def test_a_cursor_from_before_cursors_named_their_list_is_taken(client, products):
+    import base64
+    import json
+
+    payload = {"s": "id", "k": [0], "o": 0}
+    token = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
+    response = await client.get(f"{API}?q=desk&sort=id&cursor={token}")
+    assert response.status_code == 200, response.text
+
+
 async def test_forged_cursor_values_are_rejected_not_crashing(client):
     import base64
     import json
