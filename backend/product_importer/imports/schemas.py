@@ -18,7 +18,14 @@ class ImportRead(BaseModel):
     id: uuid.UUID
     filename: str
     status: ImportStatus
-    phase: str
+    phase: str = Field(
+        description="What the import is doing, in words for people, which may change from "
+        "one version to the next: `queued`, `reading` (or `reading (checking each row)`), "
+        "`validating`, `"
+        f"{WAITING_PHASE}`, `merging`, `rebuilding: …` (writing the merged catalog, "
+        "building indexes (3 of 7), swapping in the new catalog), then the final status. "
+        "A script should follow `status`."
+    )
     file_size: int
     total_rows: int | None
     processed_rows: int

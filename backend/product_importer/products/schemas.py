@@ -138,6 +138,11 @@ class ProductPage(Page[ProductRead]):
     large filtered result, see the list endpoint); `next_cursor` continues after
     this page (keyset paging, fast at any depth)."""
 
+    total: int = Field(
+        description="How many products match the filters: exact unless `total_is_estimate`. "
+        "To read every match, follow `next_cursor` until it is null: pages counted from "
+        "an estimated total may stop short of the last match or run past it."
+    )
     total_is_estimate: bool = False
     total_is_lower_bound: bool = Field(
         default=False,

@@ -852,7 +852,10 @@ export interface components {
              * @enum {string}
              */
             status: "queued" | "running" | "completed" | "failed" | "cancelled";
-            /** Phase */
+            /**
+             * Phase
+             * @description What the import is doing, in words for people, which may change from one version to the next: `queued`, `reading` (or `reading (checking each row)`), `validating`, `waiting for other imports`, `merging`, `rebuilding: …` (writing the merged catalog, building indexes (3 of 7), swapping in the new catalog), then the final status. A script should follow `status`.
+             */
             phase: string;
             /** File Size */
             file_size: number;
@@ -987,7 +990,10 @@ export interface components {
         ProductPage: {
             /** Items */
             items: components["schemas"]["ProductRead"][];
-            /** Total */
+            /**
+             * Total
+             * @description How many products match the filters: exact unless `total_is_estimate`. To read every match, follow `next_cursor` until it is null: pages counted from an estimated total may stop short of the last match or run past it.
+             */
             total: number;
             /** Page */
             page: number;
