@@ -30,8 +30,10 @@ from product_importer.webhooks.events import record_event
 from product_importer.webhooks.wakeup import dispatch_after_commit
 
 # A change waits this long for a lock an import holds (a rebuilding import holds the
-# table for seconds, a merging one its rows until it commits), then answers 409.
-EDIT_WAIT_SECONDS = 5.0
+# table for seconds, a merging one its rows until it commits), then answers 409: within
+# the 5 s many HTTP clients wait by default (one waiting 5 s saw its own timeout, never
+# the 409 and its Retry-After).
+EDIT_WAIT_SECONDS = 4.0
 # Delete-all keeps asking for the table lock this long (in short attempts, so that
 # requests arriving meanwhile never queue behind its wait for long).
 DELETE_ALL_LOCK_SECONDS = 1.0

@@ -56,12 +56,12 @@ describe('api errors', () => {
       409,
       JSON.stringify({
         detail:
-          'a running import is writing the catalog; nothing was changed, try again when it has finished (waited 5 s)',
+          'a running import is writing the catalog; nothing was changed, try again when it has finished (waited 4 s)',
       }),
       'application/json',
     );
     expect((await failure(api.patch('products/1', { name: 'n' }))).message).toBe(
-      'A running import is writing the catalog; nothing was changed, try again when it has finished (waited 5 s)',
+      'A running import is writing the catalog; nothing was changed, try again when it has finished (waited 4 s)',
     );
   });
 

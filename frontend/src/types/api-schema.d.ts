@@ -1514,7 +1514,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 4 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
@@ -1864,7 +1864,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 4 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
@@ -1987,7 +1987,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description A running import changed it, or held it for over 5 s; `Retry-After` says when to retry */
+            /** @description A running import changed it, or held it for over 4 s; `Retry-After` says when to retry */
             409: {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
@@ -2107,7 +2107,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 5 s (then `Retry-After` says when to retry); nothing was changed */
+            /** @description The SKU exists (in any letter case), or a running import held the product or the table for over 4 s (then `Retry-After` says when to retry); nothing was changed */
             409: {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
