@@ -9,9 +9,16 @@ import { advance, fakeClock, mockFetch, realClock, renderWithProviders, setupUse
 import { ProductsTable } from '../components/products-table';
 
 /** The products API, away (the connection fails) while `away`, else answering `status` (200:
- * `answer` is what it lists); `times` holds when each request came (on the test's clock). */
+ * `answer` is what it lists); `times` holds when each request came (on the test's clock).
+ * `slowMs`: how long a request takes to fail while away; `awayFor`: away for these requests only. */
 function productsApi() {
-  const api = { away: true, status: 200, answer: [productFactory({ sku: 'BACK-1' })] };
+  const api = {
+    away: true,
+    status: 200,
+    answer: [productFactory({ sku: 'BACK-1' })],
+    slowMs: 0,
+    awayFor: (() => true) as (url: URL) => boolean,
+  };
   const times: number[] = [];
   const { calls } = mockFetch([
     {
@@ -20,8 +27,11 @@ function productsApi() {
         times.push(Date.now());
         return api.away ? 200 : api.status;
       },
-      body: () => {
-        if (api.away) throw new TypeError('Failed to fetch');
+      body: async (url: URL) => {
+        if (api.away && api.awayFor(url)) {
+          if (api.slowMs) await new Promise((resolve) => setTimeout(resolve, api.slowMs));
+          throw new TypeError('Failed to fetch');
+        }
         if (api.status !== 200) return { detail: 'Refused' };
         return { items: api.answer, total: api.answer.length, page: 1, page_size: 50 };
       },
@@ -143,6 +153,47 @@ describe('ProductsTable after a failed load', () => {
     expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
     expect(retry).not.toBeInTheDocument();
     expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
+  });
+
+  it('keeps the failure and its Retry, with the focus, while it asks again in the background', async () => {
+    const { api } = productsApi();
+    api.slowMs = 1_000;
+    renderWithProviders(<ProductsTable />, { url: '/products' });
+    await advance(1_000);
+    const retry = await screen.findByRole('button', { name: 'Retry' });
+    act(() => retry.focus());
+
+    // The background retry runs (2 s after the failure) and takes 1 s to fail again.
+    await advance(2_100);
+    expect(screen.getByText(/Could not load products: The server could not be reached/)).toBeInTheDocument();
+    expect(screen.queryByText('Loading')).toBeNull();
+    expect(retry).toBeInTheDocument();
+    expect(retry).toHaveFocus();
+    expect(retry).toHaveAttribute('aria-busy', 'true');
+
+    await advance(1_000);
+    expect(screen.getByText(/Could not load products: /)).toBeInTheDocument();
+    expect(retry).toHaveFocus();
+  });
+
+  it("does not bring back the previous search's rows while a search that failed is asked again", async () => {
+    const { api } = productsApi();
+    api.away = false;
+    api.slowMs = 1_000;
+    api.awayFor = (url) => url.searchParams.get('q') === 'lamp';
+    const { router } = renderWithProviders(<ProductsTable />, { url: '/products' });
+    expect((await screen.findAllByText('BACK-1'))[0]).toBeInTheDocument();
+
+    api.away = true;
+    await act(() => router.navigate('/products?q=lamp'));
+    await advance(1_000);
+    expect(await screen.findByText(/Could not load products: /)).toBeInTheDocument();
+    expect(screen.queryByText('BACK-1')).toBeNull();
+
+    await advance(2_100);
+    expect(screen.getByText(/Could not load products: /)).toBeInTheDocument();
+    // Its rows answer another search: Edit or Delete on them would act on the wrong product.
+    expect(screen.queryByText('BACK-1')).toBeNull();
   });
 
   it('asks again at once on Retry', async () => {

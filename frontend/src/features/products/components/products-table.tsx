@@ -3,6 +3,7 @@ import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { focusTargetAfterRemoval } from '@/components/focus-after-removal';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
+import { useFailureKeptWhileRetrying } from '@/hooks/use-failure-kept-while-retrying';
 import { isChangedSince } from '@/lib/api-error';
 import { DataTable } from '@/components/data-table';
 import type { Product } from '@/types/api';
@@ -46,7 +47,11 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
   // so React would replace the row's buttons and the keyboard focus on them would be lost.
   const columns = useMemo(() => productColumns({ onEdit: setEditing, onDelete: askToDelete }), [askToDelete]);
 
-  const data = products.data;
+  // A list that failed stays failed on screen while it is asked for again, without the rows of
+  // the previous search (placeholder data) standing in for it.
+  const failure = useFailureKeptWhileRetrying(JSON.stringify(query), products);
+  const standIn = failure !== null && products.isPlaceholderData;
+  const data = standIn ? undefined : products.data;
   const pastTheEnd = useLastPageRedirect(query, data, products.isPlaceholderData, update);
   const answered = useAnsweredQuery(query, data, products.isPlaceholderData);
   const exactMatch = exactSkuMatchToShow(query, data, answered);
@@ -76,16 +81,16 @@ export function ProductsTable({ busyNotice = null }: ProductsTableProps) {
           onPageSizeChange={(page_size) => update({ page_size })}
           pageSizeOptions={PAGE_SIZES}
           isCurrentRow={(row) => row.id === exactMatch?.id}
-          isLoading={products.isPending}
-          showsPreviousPage={products.isPlaceholderData}
+          isLoading={products.isPending && !failure}
+          showsPreviousPage={products.isPlaceholderData && !standIn}
           error={
-            products.isError ? (
+            failure ? (
               <ListLoadFailure
                 // Rows from an earlier answer stay on screen: the failure is said above them.
                 message={
                   data
-                    ? `Could not refresh: ${products.error.message}`
-                    : `Could not load products: ${products.error.message}`
+                    ? `Could not refresh: ${failure.message}`
+                    : `Could not load products: ${failure.message}`
                 }
                 compact={Boolean(data)}
                 retrying={products.isFetching}
