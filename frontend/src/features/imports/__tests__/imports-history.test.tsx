@@ -165,4 +165,18 @@ describe('the history of imports', () => {
     // A target of at least 24 by 24 pixels, not the count's own few.
     expect(link).toHaveClass('min-h-6', 'min-w-6');
   });
+
+  it('does not count a running or queued import as having created nothing: its counts come when it ends', async () => {
+    const queued = { ...running, id: '00000000-0000-4000-8000-000000000030', filename: 'queued.csv', status: 'queued' as const };
+    renderImportPage([running, queued, done]);
+    const rowOf = async (name: string) =>
+      (await screen.findByRole('button', { name: `Show import ${name}` })).closest('tr') as HTMLElement;
+    for (const name of ['running.csv', 'queued.csv']) {
+      const row = await rowOf(name);
+      expect(within(row).getByTestId('import-outcome')).toHaveTextContent(/^— counted when the import ends$/);
+      // Nor any duplicates in the file yet.
+      expect(within(row).queryByText('0')).toBeNull();
+    }
+    expect(within(await rowOf('done.csv')).getByTestId('import-outcome')).toHaveTextContent('500,000 / 0 / 0 / 0');
+  });
 });

@@ -6,6 +6,7 @@ import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { useImports } from '../api/get-imports';
 import { getImportErrorsUrl } from '../api/import-errors';
+import { isActive } from '../api/status';
 import { useHistoryFollowsActiveImports } from '../hooks/use-history-follows-active-imports';
 import { useWatchedImports } from '../hooks/use-watched-imports';
 import { ImportStatusBadge } from './import-status';
@@ -66,6 +67,8 @@ export function ImportsHistory() {
           meta: { className: 'hidden md:table-cell tabular-nums whitespace-nowrap' },
           cell: (info) => {
             const item = info.row.original;
+            // Counted as the import ends: zeros before then read as a file that created nothing.
+            if (isActive(item)) return <NotCountedYet testId="import-outcome" />;
             return (
               <span data-testid="import-outcome">
                 {formatNumber(item.created)} / {formatNumber(item.updated)} / {formatNumber(item.unchanged)} /{' '}
@@ -95,7 +98,7 @@ export function ImportsHistory() {
             </>
           ),
           meta: { className: 'hidden md:table-cell text-right tabular-nums' },
-          cell: (info) => formatNumber(info.getValue()),
+          cell: (info) => (isActive(info.row.original) ? <NotCountedYet /> : formatNumber(info.getValue())),
         }),
         column.accessor('created_at', {
           header: 'Uploaded',
@@ -126,6 +129,14 @@ export function ImportsHistory() {
   );
 }
 
+/** A count of a queued or running import, which the API gives once the import has ended. */
+function NotCountedYet({ testId }: { testId?: string }) {
+  return (
+    <span data-testid={testId} title="Counted when the import ends">
+      —<span className="sr-only"> counted when the import ends</span>
+    </span>
+  );
+}
 
 /** The counts for phones, where the columns of counts are hidden: only those that are not zero
  * (a re-import that changed nothing still tells how many rows it found unchanged). */
