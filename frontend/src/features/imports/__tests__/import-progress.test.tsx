@@ -61,6 +61,21 @@ describe('ImportProgress', () => {
     expect(screen.getByTestId('import-eta')).not.toHaveTextContent('waiting');
   });
 
+  it('says a finished import took less than a second, not 0 s beside its rows per second', () => {
+    const item = importFactory({
+      status: 'completed',
+      phase: 'completed',
+      progress: 100,
+      processed_rows: 8,
+      total_rows: 8,
+      rows_per_second: 22,
+      started_at: '2025-01-01T10:00:00.000Z',
+      finished_at: '2025-01-01T10:00:00.360Z',
+    });
+    render(<ImportProgress item={item} />);
+    expect(screen.getByTestId('import-eta')).toHaveTextContent(/^less than a second$/);
+  });
+
   it('asks before cancelling, and keeps importing when told to', async () => {
     const onCancel = vi.fn();
     render(<ImportProgress item={importFactory({ filename: 'big.csv' })} onCancel={onCancel} />);

@@ -147,7 +147,7 @@ export function ImportProgress({
           {item.rows_per_second && !endedUnapplied(item) ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(left, waitingFor(item), updatesStopped) : formatDuration(duration(item))}
+          {active ? timeLeft(left, waitingFor(item), updatesStopped) : formatTaken(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -235,6 +235,11 @@ function endedUnapplied(item: Import): boolean {
 function duration(item: Import): number | null {
   if (!item.started_at || !item.finished_at) return null;
   return (new Date(item.finished_at).getTime() - new Date(item.started_at).getTime()) / 1000;
+}
+
+/** A small file is read in well under a second: "0 s" beside its rows per second read as nothing. */
+function formatTaken(seconds: number | null): string {
+  return seconds !== null && seconds < 0.5 ? 'less than a second' : formatDuration(seconds);
 }
 
 function Stat({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
