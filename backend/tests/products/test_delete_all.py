@@ -67,8 +67,3 @@ async def test_gives_up_with_409_when_the_table_stays_locked(client, monkeypatch
     assert response.headers["Retry-After"] == "2"
     assert sql_scalar("SELECT count(*) FROM products") == 3
     assert (await client.delete(f"{API}/all")).json() == {"deleted": 3}
-
-
-async def test_get_on_all_is_not_a_product(client):
-    response = await client.get(f"{API}/all")
-    assert response.status_code == 422
