@@ -3,14 +3,15 @@
 
 class SkuTaken(Exception):
     """`sku` and `product_id`: the product that has the SKU, as stored (not as asked
-    for, which may differ in letter case); without an id, the SKU asked for."""
+    for, which may differ in letter case); without an id, the SKU asked for. The
+    message is for people, who know products by SKU (the UI shows it as it is); the id
+    is for the API's answer to point at."""
 
     def __init__(self, sku: str, product_id: int | None = None) -> None:
-        which = f"product {product_id}; " if product_id is not None else ""
         super().__init__(
-            f"a product with SKU {sku!r} already exists "
-            f"({which}SKUs are compared ignoring letter case)"
+            f"a product with SKU {sku!r} already exists (SKUs are compared ignoring letter case)"
         )
+        self.product_id = product_id
 
 
 class CatalogBusy(Exception):

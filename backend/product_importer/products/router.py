@@ -63,7 +63,13 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
         f"product or the table for over {service.EDIT_WAIT_SECONDS:g} s (then `Retry-After` "
         "says when to retry); "
         "nothing was changed",
-        "headers": RETRY_AFTER,
+        "headers": RETRY_AFTER
+        | {
+            "Location": {
+                "description": "With a SKU that exists: the path of the product that has it",
+                "schema": {"type": "string"},
+            }
+        },
     }
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -74,11 +80,18 @@ VERSIONED = PRODUCT.versioned_answer
 
 
 @contextmanager
-def _http_errors() -> Iterator[None]:
+def _http_errors(request: Request | None = None) -> Iterator[None]:
+    """Domain errors as HTTP answers; a SKU clash of a `request` points at the product
+    that has the SKU (`Location`)."""
     try:
         yield
     except SkuTaken as exc:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
+        headers = (
+            {"Location": resource_path(request.scope, "products", exc.product_id)}
+            if request is not None and exc.product_id is not None
+            else None
+        )
+        raise HTTPException(status.HTTP_409_CONFLICT, str(exc), headers=headers) from None
     except CatalogBusy as exc:
         raise conflict_for_now(str(exc), exc.retry_after) from None
     except InvalidCursor as exc:
@@ -116,7 +129,7 @@ async def list_products(params: ProductListDep, page: PageDep, session: SessionD
 async def create_product(
     data: ProductCreate, session: SessionDep, request: Request, response: Response
 ) -> ProductRead:
-    with _http_errors():
+    with _http_errors(request):
         product = await service.create_product(session, data)
     response.headers["Location"] = resource_path(request.scope, "products", product.id)
     return versioned(product, response)
@@ -176,11 +189,15 @@ async def get_product(product: ProductDep, response: Response) -> ProductRead:
     responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
 )
 async def replace_product(
-    data: ProductReplace, product: ProductAtVersionDep, session: SessionDep, response: Response
+    data: ProductReplace,
+    product: ProductAtVersionDep,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> ProductRead:
     """Set every field; all four are required (`description` may be null). With
     `If-Match`, only if the product is still at that version."""
-    with _http_errors():
+    with _http_errors(request):
         changed = await service.update_product(session, product, data.model_dump())
     return versioned(changed, response)
 
@@ -191,11 +208,15 @@ async def replace_product(
     responses=NOT_FOUND | CONFLICT | CHANGED_SINCE | {200: VERSIONED},
 )
 async def update_product(
-    data: ProductUpdate, product: ProductAtVersionDep, session: SessionDep, response: Response
+    data: ProductUpdate,
+    product: ProductAtVersionDep,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> ProductRead:
     """Change the fields sent. `updated_at` moves only when a value changes. With
     `If-Match`, only if the product is still at that version."""
-    with _http_errors():
+    with _http_errors(request):
         changed = await service.update_product(
             session, product, data.model_dump(exclude_unset=True)
         )

@@ -81,9 +81,10 @@ async def test_a_sku_clash_names_the_existing_product_as_it_is_stored(client):
     for response in clashes:
         assert response.status_code == 409, response.text
         assert response.json()["detail"] == (
-            f"a product with SKU 'AAA-12199-MI' already exists (product {existing['id']}; "
-            "SKUs are compared ignoring letter case)"
+            "a product with SKU 'AAA-12199-MI' already exists "
+            "(SKUs are compared ignoring letter case)"
         )
+        assert response.headers["location"] == f"/api/v1/products/{existing['id']}"
 
 
 @pytest.mark.parametrize(
