@@ -110,22 +110,23 @@ def _disable(session: Session, webhook_id: int, reason: str) -> None:
     session.execute(repo.cancel_pending_jobs(webhook_id))
 
 
-def _after_failure(
-    session: Session, job: Claim, result: AttemptResult, settings: Settings, slow: bool
-) -> datetime | None:
+def _after_failure(session: Session, job: Claim, result: AttemptResult, settings: Settings,
+                   slow: bool, moved: bool) -> datetime | None:  # fmt: skip
     """Retry the job, or give up on it; returns when the retry is due. An event that has
     used up its retries also gives up on the endpoint when no delivery has succeeded for
     too long: an event with retries left is always retried (a passing failure after a
     quiet spell does not disable an endpoint), and a dead endpoint that gets one event a
-    day is still disabled once that event has failed for good."""
-    streak = session.execute(
-        repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds, slow)
-    ).one()
+    day is still disabled once that event has failed for good. An attempt sent to the
+    URL the endpoint had before (`moved`) says nothing of its health."""
+    streak = None
+    if not moved:
+        failing = repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds, slow)
+        streak = session.execute(failing).one()
     delay = None if result.refused else retry_delay(job.failures, result, settings)
     if delay is not None:
         return session.execute(repo.retry_job(job.job_id, job.token, delay)).scalar_one_or_none()
     session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-    if streak.expired:
+    if streak is not None and streak.expired:
         since = streak.failing_since.isoformat(timespec="seconds")
         _disable(
             session,
@@ -136,25 +137,28 @@ def _after_failure(
     return None
 
 
-def _move_on(
-    session: Session, job: Claim, result: AttemptResult, settings: Settings, enabled: bool
-) -> datetime | None:
+def _move_on(session: Session, job: Claim, result: AttemptResult, settings: Settings,
+             enabled: bool, url: str) -> datetime | None:  # fmt: skip
     """Finish or retry the job and update the endpoint's health; returns when the
     retry is due. A stale token (the job was cancelled or redelivered while the request
-    was out) leaves the job as it is, so no retry is planned."""
+    was out) leaves the job as it is, so no retry is planned. The endpoint's health is
+    its `url`'s: an attempt sent before it was given that URL leaves it as it is (a
+    retry goes to the new one)."""
     slow = (result.latency_ms or 0) >= SLOW_ANSWER_SECONDS * 1000
+    moved = url != job.url
     if result.ok:
         session.execute(repo.finish_job(job.job_id, job.token, repo.DELIVERED))
-        session.execute(repo.mark_healthy(job.webhook_id, slow))
+        if not moved:
+            session.execute(repo.mark_healthy(job.webhook_id, slow))
         return None
     if not enabled:  # disabled meanwhile, even if this job was dispatched after the cancel
         session.execute(repo.finish_job(job.job_id, job.token, repo.CANCELLED))
         return None
-    if result.gone:
+    if result.gone and not moved:
         session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
         _disable(session, job.webhook_id, "the endpoint answered 410 Gone")
         return None
-    return _after_failure(session, job, result, settings, slow)
+    return _after_failure(session, job, result, settings, slow, moved)
 
 
 def record(
@@ -164,11 +168,11 @@ def record(
     endpoint's jobs that may be queued now."""
     # The endpoint's row first, as disabling takes it before the jobs': the two never
     # deadlock, and a disable waits for this retry to commit, then withdraws it.
-    enabled = session.execute(repo.lock_webhook(job.webhook_id)).scalar_one_or_none()
-    if enabled is None:
+    endpoint = session.execute(repo.lock_webhook(job.webhook_id)).one_or_none()
+    if endpoint is None:
         logger.info("webhook %s was deleted while event %s was sent", job.webhook_id, job.event_id)
         return []
-    next_retry_at = _move_on(session, job, result, settings, enabled)
+    next_retry_at = _move_on(session, job, result, settings, endpoint.enabled, endpoint.url)
     _log_attempt(session, job, result, next_retry_at)
     if not result.ok:
         retry = f"retry at {next_retry_at:%Y-%m-%d %H:%M:%S %Z}" if next_retry_at else "no retry"
@@ -198,6 +202,7 @@ def _log_attempt(
         "event_id": job.event_id,
         "event_type": job.event_type,
         "attempt": job.attempt,
+        "url": job.url,
         "next_retry_at": next_retry_at,
     }
     try:

@@ -47,6 +47,7 @@ def seconds(value: float) -> ColumnElement[Any]:
 def _last_delivery() -> Any:
     latest = (
         select(
+            WebhookDelivery.url,
             WebhookDelivery.created_at.label("last_delivery_at"),
             WebhookDelivery.status_code.label("last_delivery_status_code"),
             WebhookDelivery.error.label("last_delivery_error"),
@@ -63,14 +64,21 @@ def _last_delivery() -> Any:
 
 
 def select_webhooks(webhook_id: int | None = None) -> AnySelect:
-    """Endpoints with their latest attempt (the list's "last delivery" column)."""
+    """Endpoints with their latest attempt (the list's "last delivery" column), if it
+    was sent to the endpoint's URL: none since it was given a new one."""
     last = _last_delivery()
+    to_this_url = last.c.url == Webhook.url
     statement = (
         select(
             Webhook,
-            last.c.last_delivery_at,
-            last.c.last_delivery_status_code,
-            last.c.last_delivery_error,
+            *(
+                case((to_this_url, column), else_=None).label(column.name)
+                for column in (
+                    last.c.last_delivery_at,
+                    last.c.last_delivery_status_code,
+                    last.c.last_delivery_error,
+                )
+            ),
         )
         .outerjoin(last, true())
         .order_by(Webhook.id)
@@ -372,10 +380,15 @@ def due_webhook_ids(horizon_seconds: float) -> AnySelect:
 
 
 def lock_webhook(webhook_id: int) -> AnySelect:
-    """The endpoint's `enabled`, its row locked as `lock_webhooks` does. Whoever plans
-    or replaces a retry holds this lock, and so does whoever disables the endpoint
-    while cancelling its pending jobs: a retry is never planned for a disabled one."""
-    return select(Webhook.enabled).where(Webhook.id == webhook_id).with_for_update(key_share=True)
+    """The endpoint's `enabled` and `url`, its row locked as `lock_webhooks` does.
+    Whoever plans or replaces a retry holds this lock, and so does whoever disables the
+    endpoint while cancelling its pending jobs: a retry is never planned for a disabled
+    one."""
+    return (
+        select(Webhook.enabled, Webhook.url)
+        .where(Webhook.id == webhook_id)
+        .with_for_update(key_share=True)
+    )
 
 
 def lock_webhooks(webhook_ids: Sequence[int]) -> AnySelect:

@@ -93,7 +93,9 @@ class WebhookRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     last_delivery_at: datetime | None = Field(
-        default=None, description="The latest attempt to deliver an event (test sends aside)"
+        default=None,
+        description="The latest attempt to deliver an event (test sends aside) to the "
+        "endpoint's URL: null since it was given a new URL, until the first attempt there",
     )
     last_delivery_status_code: int | None = None
     last_delivery_error: str | None = None
@@ -183,6 +185,10 @@ class DeliveryRead(BaseModel):
     event_id: str
     event_type: str
     attempt: int
+    url: str = Field(
+        description="Where the attempt was sent: the endpoint's URL then (attempts logged "
+        "before attempts kept their URL show the endpoint's URL when that came in)"
+    )
     status_code: int | None
     latency_ms: float | None
     error: str | None

@@ -229,8 +229,9 @@ async def test_webhook(session: AsyncSession, webhook_id: int) -> WebhookTestRes
     # Locked until the attempt is logged: a delete waits for it, or went first.
     if (await session.execute(repo.lock_webhook(webhook_id))).scalar_one_or_none() is None:
         raise WebhookNotFound(webhook_id)
-    attempt = {"webhook_id": webhook_id, "event_id": event_id, "event_type": TEST_EVENT_TYPE}
-    await session.execute(repo.insert_delivery({**attempt, "attempt": 1, **result.log_values()}))
+    attempt = {"webhook_id": webhook_id, "event_id": event_id, "event_type": TEST_EVENT_TYPE,
+               "attempt": 1, "url": current.url}  # fmt: skip
+    await session.execute(repo.insert_delivery({**attempt, **result.log_values()}))
     return _test_result(result)
 
 

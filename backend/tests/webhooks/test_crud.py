@@ -224,6 +224,27 @@ async def test_list_shows_the_last_delivery_of_a_real_event(client, receiver: Re
     assert succeeded["last_delivery_at"] is not None
 
 
+async def test_a_new_url_shows_no_last_delivery_until_one_is_sent_there(client, receiver: Receiver):
+    """The last delivery is the endpoint's URL's: an old URL's failure shown under a new
+    URL read as the new one failing."""
+    webhook = await create_webhook(client, receiver.url("/old"))
+    receiver.script("/old", 503)
+    await asyncio.to_thread(_deliver_an_event, webhook["id"])
+
+    moved = await client.patch(f"{API}/{webhook['id']}", json={"url": receiver.url("/hook")})
+    listed = (await client.get(API)).json()[0]
+    await asyncio.to_thread(_deliver_an_event, webhook["id"])
+    delivered = (await client.get(f"{API}/{webhook['id']}")).json()
+    log = (await client.get(f"{API}/{webhook['id']}/deliveries")).json()["items"]
+
+    assert moved.status_code == 200
+    for shown in (moved.json(), listed):
+        assert shown["last_delivery_at"] is None and shown["last_delivery_ok"] is None
+        assert shown["last_delivery_status_code"] is None
+    assert delivered["last_delivery_ok"] is True
+    assert [a["url"] for a in log] == [receiver.url("/hook"), receiver.url("/old")]
+
+
 def _deliver_an_event(webhook_id: int) -> None:
     job_id, token, _ = make_job(webhook_id)
     deliver_job(job_id, token)

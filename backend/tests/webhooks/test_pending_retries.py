@@ -12,7 +12,15 @@ from product_importer.config import get_settings
 from product_importer.db import sync_session
 from product_importer.webhooks.delivery import Claim, record, send
 from product_importer.webhooks.models import Webhook
-from tests.webhooks.helpers import attempts, claimed_job, create_webhook, emit, job_of, wait_until
+from tests.webhooks.helpers import (
+    attempts,
+    claimed_job,
+    create_webhook,
+    emit,
+    job_of,
+    wait_until,
+    webhook_row,
+)
 from tests.webhooks.receiver import Receiver, Reply
 
 API = "/api/v1/webhooks"
@@ -183,3 +191,27 @@ async def _until_a_session_waits_for(holder: Session, within: float = 120.0) -> 
                 return
         await asyncio.sleep(0.05)
     raise AssertionError(f"no session waited for a lock of session {pid} in {within:.0f} s")
+
+
+async def test_an_answer_from_the_url_an_endpoint_had_says_nothing_of_its_new_one(
+    client, receiver: Receiver
+):
+    """An attempt out while the endpoint is given a new URL: its failure (a 410 Gone, a
+    timeout) neither disables the endpoint nor marks it failing or slow; it is logged
+    with the URL it went to, and its retry goes to the new one."""
+    webhook = await create_webhook(client, receiver.url("/old"), ["product.created"])
+    receiver.script("/old", 410)
+    await client.patch(f"{API}/{webhook['id']}", json={"url": receiver.url("/hook")})
+    with sync_session() as session:
+        session.execute(update(Webhook).where(Webhook.id == webhook["id"]).values(slow_since=None))
+    job = claimed_job(webhook["id"])
+    old = Claim(**{**job.__dict__, "url": receiver.url("/old")})
+
+    _send_and_record(old)
+
+    row = webhook_row(webhook["id"])
+    assert row.enabled and row.failing_since is None and row.slow_since is None
+    (attempt,) = attempts(webhook["id"])
+    assert attempt.status_code == 410 and attempt.url == receiver.url("/old")
+    assert attempt.next_retry_at is not None
+    assert [j.status for j in job_of(webhook["id"])] == ["pending"]

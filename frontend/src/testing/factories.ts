@@ -76,6 +76,7 @@ export function deliveryFactory(overrides: Partial<WebhookDelivery> = {}): Webho
     event_id: `evt-${id}`,
     event_type: 'product.created',
     attempt: 1,
+    url: 'https://example.com/hook',
     status_code: 200,
     latency_ms: 9,
     error: null,

@@ -771,6 +771,11 @@ export interface components {
             event_type: string;
             /** Attempt */
             attempt: number;
+            /**
+             * Url
+             * @description Where the attempt was sent: the endpoint's URL then (attempts logged before attempts kept their URL show the endpoint's URL when that came in)
+             */
+            url: string;
             /** Status Code */
             status_code: number | null;
             /** Latency Ms */
@@ -1213,7 +1218,7 @@ export interface components {
             updated_at: string;
             /**
              * Last Delivery At
-             * @description The latest attempt to deliver an event (test sends aside)
+             * @description The latest attempt to deliver an event (test sends aside) to the endpoint's URL: null since it was given a new URL, until the first attempt there
              */
             last_delivery_at?: string | null;
             /** Last Delivery Status Code */
@@ -1519,6 +1524,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
                     "Retry-After"?: number;
+                    /** @description With a SKU that exists: the path of the product that has it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1869,6 +1876,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
                     "Retry-After"?: number;
+                    /** @description With a SKU that exists: the path of the product that has it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2112,6 +2121,8 @@ export interface operations {
                 headers: {
                     /** @description Seconds after which trying again may succeed */
                     "Retry-After"?: number;
+                    /** @description With a SKU that exists: the path of the product that has it */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,0 +1,30 @@
+"""Webhooks: each delivery attempt keeps the URL it was sent to, so that an endpoint
+given a new URL neither shows nor is judged by the old one's answers. Attempts logged
+before are given the endpoint's URL (the only one known).
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-08
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("webhook_deliveries", sa.Column("url", sa.Text(), nullable=True))
+    op.execute(
+        "UPDATE webhook_deliveries d SET url = w.url FROM webhooks w WHERE w.id = d.webhook_id"
+    )
+    op.alter_column("webhook_deliveries", "url", nullable=False)
+
+
+def downgrade() -> None:
+    op.drop_column("webhook_deliveries", "url")
