@@ -4,6 +4,7 @@ Fixed paths (`/all`, `/export.csv`) are declared before `/{product_id}`, whose s
 is never one of theirs (`ProductIdSegment`).
 """
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,12 +41,16 @@ from product_importer.products.schemas import (
 router = APIRouter(prefix="/products", tags=["products"])
 
 
+WIPE_PATH, EXPORT_PATH = "/all", "/export.csv"
+
+
 class ProductIdSegment(Convertor[str]):
     """A product's path segment: any but a fixed path's. A method that a fixed path does
     not take is then a 405 naming those it does (`GET /products/all` was a 422 for the
     id "all"); a segment that is no id stays a 422 saying so."""
 
-    regex = r"(?!(?:all|export\.csv)$)[^/]+"
+    fixed = "|".join(re.escape(path.lstrip("/")) for path in (WIPE_PATH, EXPORT_PATH))
+    regex = rf"(?!(?:{fixed})$)[^/]+"
 
     def convert(self, value: str) -> str:
         return value
@@ -136,7 +141,7 @@ async def create_product(
 
 
 @router.delete(
-    "/all",
+    WIPE_PATH,
     response_model=ProductsDeleted,
     responses={
         status.HTTP_409_CONFLICT: {
@@ -153,7 +158,7 @@ async def delete_all_products(session: SessionDep) -> ProductsDeleted:
 
 
 @router.get(
-    "/export.csv",
+    EXPORT_PATH,
     response_class=StreamingResponse,
     responses={
         200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV"},
