@@ -2,6 +2,7 @@ import { createColumnHelper, type ColumnDef } from '@tanstack/react-table';
 import { useMemo } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { DataTable } from '@/components/data-table';
+import { useFailureKeptWhileRetrying } from '@/hooks/use-failure-kept-while-retrying';
 import { formatCount, formatDateTime, formatNumber } from '@/lib/format';
 import type { Import } from '@/types/api';
 import { useImports } from '../api/get-imports';
@@ -109,19 +110,25 @@ export function ImportsHistory() {
     [show],
   );
 
+  // A page that failed stays failed on screen while it is asked for again (it is polled), not
+  // swapped on each try for a spinner or the rows of the page before (placeholder data).
+  const failure = useFailureKeptWhileRetrying(String(page), imports);
+  const standIn = failure !== null && imports.isPlaceholderData;
+  const data = standIn ? undefined : imports.data;
+
   return (
     <DataTable
       caption="Import history"
       columns={columns}
-      data={imports.data?.items ?? []}
+      data={data?.items ?? []}
       getRowId={(row) => row.id}
       page={page}
       pageSize={PAGE_SIZE}
-      total={imports.data?.total ?? 0}
+      total={data?.total ?? 0}
       onPageChange={(next) => setParam(PAGE_PARAM, next > 1 ? String(next) : null)}
-      isLoading={imports.isPending}
-      showsPreviousPage={imports.isPlaceholderData}
-      error={imports.isError ? `Could not load the history: ${imports.error.message}` : undefined}
+      isLoading={imports.isPending && !failure}
+      showsPreviousPage={imports.isPlaceholderData && !standIn}
+      error={failure ? `Could not load the history: ${failure.message}` : undefined}
       errorSummary="Could not load the history"
       empty="No imports yet."
       isCurrentRow={(row) => shownIds.includes(row.id)}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button } from '@/components/button';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useConfirmedDelete } from '@/hooks/use-confirmed-delete';
+import { useFailureKeptWhileRetrying } from '@/hooks/use-failure-kept-while-retrying';
 import { FormAlert } from '@/components/field';
 import { Spinner } from '@/components/spinner';
 import { isChangedSince } from '@/lib/api-error';
@@ -34,6 +35,9 @@ export function WebhooksList() {
     },
   });
   const rotation = useSecretRotation();
+  // Stays on screen while the list is asked for again (every few seconds), not swapped for the
+  // spinner on each try.
+  const failure = useFailureKeptWhileRetrying('webhooks', webhooks);
 
   return (
     <div className="space-y-4">
@@ -48,12 +52,12 @@ export function WebhooksList() {
         </Button>
       </div>
 
-      {webhooks.isPending && (
+      {webhooks.isPending && !failure && (
         <div className="flex justify-center py-8">
           <Spinner label="Loading webhooks" />
         </div>
       )}
-      {webhooks.isError && <FormAlert>Could not load webhooks: {webhooks.error.message}</FormAlert>}
+      {failure && <FormAlert>Could not load webhooks: {failure.message}</FormAlert>}
       {webhooks.data && webhooks.data.length === 0 && (
         <p className="rounded-lg bg-white p-6 text-center text-sm text-slate-600 ring-1 ring-slate-200">
           No webhooks yet. Add one to tell other systems about imports and product changes.
