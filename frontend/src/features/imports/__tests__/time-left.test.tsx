@@ -51,6 +51,25 @@ describe('ImportProgress time left', () => {
     expect(eta).toHaveTextContent('about 39 s');
   });
 
+  it('gives no time left while it is being cancelled: it will not run its course', async () => {
+    const item = importFactory({ status: 'running', progress: 70, eta_seconds: 12 });
+    const { rerender } = render(<ImportProgress item={item} onCancel={() => {}} />);
+    const eta = screen.getByTestId('import-eta');
+    expect(eta).toHaveTextContent('about 12 s');
+
+    // Asked to stop, before the API has said it will.
+    rerender(<ImportProgress item={item} onCancel={() => {}} isCancelling />);
+    expect(eta).toHaveTextContent(/^Stopping…$/);
+
+    // The API still estimates the time the whole file would take.
+    rerender(<ImportProgress item={{ ...item, cancel_requested: true, eta_seconds: 11 }} onCancel={() => {}} />);
+    expect(screen.getByTestId('import-phase')).toHaveTextContent('Cancelling…');
+    expect(eta).toHaveTextContent(/^Stopping…$/);
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(3_000);
+    expect(eta).toHaveTextContent(/^Stopping…$/);
+  });
+
   it('does not count once the import has ended', async () => {
     const item = importFactory({ status: 'completed', eta_seconds: 4, finished_at: '2025-01-01T10:00:31Z' });
     render(<ImportProgress item={item} />);

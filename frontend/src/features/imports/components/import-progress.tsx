@@ -46,8 +46,9 @@ export function ImportProgress({
   const percent = item.status === 'completed' || unapplied ? 100 : Math.round(item.progress ?? 0);
   // While no update comes, a countdown from the last one would pass for live progress.
   const updatesStopped = connection === 'paused' || Boolean(updateFailure);
-  const left = useSecondsLeft(item, active && !updatesStopped);
   const cancelling = active && (isCancelling || Boolean(item.cancel_requested));
+  // Stopping, it will not run its course: the time it would have taken is no time left.
+  const left = useSecondsLeft(item, active && !updatesStopped && !cancelling);
   // Once it ended, its badge says its status: the line tells how it came out instead.
   const phase = active ? (cancelling ? 'Cancelling…' : describePhase(item.phase, item.status)) : describeOutcome(item);
   const card = useRef<HTMLElement>(null);
@@ -147,7 +148,7 @@ export function ImportProgress({
           {item.rows_per_second && !endedUnapplied(item) ? formatNumber(item.rows_per_second) : '—'}
         </Stat>
         <Stat label={active ? 'Time left' : 'Duration'} testId="import-eta">
-          {active ? timeLeft(left, waitingFor(item), updatesStopped) : formatTaken(duration(item))}
+          {active ? timeLeft(left, waitingFor(item), updatesStopped, cancelling) : formatTaken(duration(item))}
           {!active && item.waited_seconds >= 1 && (
             <span className="block text-xs font-normal text-slate-600">
               incl. {formatDuration(item.waited_seconds)} waiting for other imports
@@ -259,8 +260,9 @@ function waitingFor(item: Import): string | null {
   return isWaitingPhase(item.phase) ? 'Waiting for other imports' : null;
 }
 
-function timeLeft(left: SecondsLeft, waiting: string | null, updatesStopped: boolean): string {
+function timeLeft(left: SecondsLeft, waiting: string | null, updatesStopped: boolean, cancelling: boolean): string {
   if (updatesStopped) return 'Not known until updates resume';
+  if (cancelling) return 'Stopping…';
   if (left === null) return waiting ?? 'Estimating…';
   // Counted down to nothing, the import is late on its estimate: it has not ended yet.
   if (left.seconds < 1) return left.counted ? 'a moment' : 'less than a second';
