@@ -1,4 +1,4 @@
-import { render, screen } from '@testing-library/react';
+import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { formatDateTime } from '@/lib/format';
@@ -178,6 +178,27 @@ describe('ImportProgress', () => {
     );
     expect(screen.queryByRole('button', { name: 'Cancel import' })).toBeNull();
     expect(screen.getByTestId('import-eta')).toHaveTextContent('3 s');
+  });
+
+  it('counts the skipped rows once, in the summary with their report, and not before the import has ended', () => {
+    const running = importFactory({ status: 'running', total_rows: 10, processed_rows: 4 });
+    const { container, rerender } = render(<ImportProgress item={running} />);
+    // Counted when it ends: a 0 now would read as none skipped.
+    expect(container).not.toHaveTextContent(/skipped/i);
+
+    const ended = { status: 'completed' as const, phase: 'completed', progress: 100, processed_rows: 10 };
+    rerender(<ImportProgress item={{ ...running, ...ended, created: 10 }} />);
+    expect(container.textContent?.match(/skipped/gi)).toHaveLength(2); // the count, and "No rows were skipped."
+    expect(screen.getByTestId('import-summary')).toHaveTextContent(/Skipped0.*No rows were skipped\.$/);
+
+    rerender(<ImportProgress item={{ ...running, ...ended, created: 7, skipped: 3 }} />);
+    const summary = screen.getByTestId('import-summary');
+    expect(summary).toHaveTextContent('Skipped3');
+    expect(within(summary).getByRole('link', { name: 'Download the error report (3 skipped rows)' })).toHaveAttribute(
+      'href',
+      `/api/v1/imports/${running.id}/errors.csv`,
+    );
+    expect(screen.queryByText('Skipped rows')).toBeNull();
   });
 
   it('warns, with the count in the outcome, when some rows were skipped', () => {

@@ -136,7 +136,9 @@ export function ImportProgress({
         />
       </div>
 
-      <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
+      {/* No skipped rows here: they are counted once the import has ended (a 0 before then reads
+          as none), in the summary, beside the other counts and with the link to their report. */}
+      <dl className="grid grid-cols-2 gap-3 text-sm sm:grid-cols-3">
         {/* Ended without applying, its rows were read, not imported. */}
         <Stat label={unapplied ? 'Rows read before it stopped' : 'Rows processed'} testId="import-rows">
           {formatNumber(item.processed_rows)}
@@ -155,7 +157,6 @@ export function ImportProgress({
             </span>
           )}
         </Stat>
-        <Stat label="Skipped rows">{formatNumber(item.skipped)}</Stat>
       </dl>
 
       {active && onCancel && (
