@@ -172,6 +172,65 @@ describe('ToastProvider keyboard focus', () => {
   });
 });
 
+describe('ToastProvider with an action', () => {
+  beforeEach(() => {
+    fakeClock();
+    render(
+      <ToastProvider>
+        <main>
+          <h1 tabIndex={-1}>Products</h1>
+          <button type="button">Create product</button>
+          <button type="button">Delete all products</button>
+        </main>
+        <Toaster />
+      </ToastProvider>,
+    );
+  });
+  afterEach(realClock);
+
+  it('keeps the toast until it is used, however long the keyboard takes to reach it; using it dismisses it', async () => {
+    const user = setupUserOnFakeClock();
+    const onAction = vi.fn();
+    act(() => screen.getByRole('button', { name: 'Create product' }).focus());
+    act(() => toast.success('Created QA-NEW-0001.', { action: { label: 'Show it', onAction } }));
+    act(() => toast.info('Saved ABC-1.'));
+    // Reached from the keyboard after everything on the page.
+    await advance(60_000);
+    expect(shownToasts()).toEqual(['Created QA-NEW-0001.Show it']);
+    expect(vi.getTimerCount()).toBe(0);
+
+    await user.tab();
+    await user.tab();
+    const action = screen.getByRole('button', { name: 'Show it' });
+    expect(action).toHaveFocus();
+    // Its label is short: the message says what it acts on.
+    expect(action).toHaveAccessibleDescription('Created QA-NEW-0001.');
+    expect(within(screen.getByRole('status')).getByTestId('toast')).toContainElement(action);
+    await user.keyboard('{Enter}');
+    expect(onAction).toHaveBeenCalledTimes(1);
+    expect(shownToasts()).toEqual([]);
+    // What it acted on is on the page: the focus goes to its top, not back to the control before
+    // the toasts (the page's last).
+    expect(screen.getByRole('heading', { name: 'Products' })).toHaveFocus();
+  });
+
+  it('lets it be dismissed without using it', async () => {
+    const user = setupUserOnFakeClock();
+    const onAction = vi.fn();
+    act(() => toast.success('Created QA-NEW-0001.', { action: { label: 'Show it', onAction } }));
+    await user.click(screen.getByRole('button', { name: 'Dismiss notification' }));
+    expect(shownToasts()).toEqual([]);
+    expect(onAction).not.toHaveBeenCalled();
+  });
+
+  it('still lets a toast without one go in its time', async () => {
+    act(() => toast.success('Created QA-NEW-0001.', { action: { label: 'Show it', onAction: () => {} } }));
+    act(() => toast.info('Saved ABC-1.'));
+    await advance(INFO_SHOWN_MS);
+    expect(shownToasts()).toEqual(['Created QA-NEW-0001.Show it']);
+  });
+});
+
 describe('ToastProvider unmounted', () => {
   beforeEach(fakeClock);
   afterEach(realClock);

@@ -3,6 +3,7 @@ import {
   useCallback,
   useContext,
   useEffect,
+  useId,
   useLayoutEffect,
   useMemo,
   useRef,
@@ -15,13 +16,16 @@ import { pageHeading } from './focus-after-removal';
 import { isFocusable } from './modal-stack';
 
 export type ToastKind = 'success' | 'error' | 'info';
-type ToastItem = { id: number; kind: ToastKind; message: string };
+/** A button in the toast that follows up on what it says (e.g. "Show it"), then dismisses it. */
+export type ToastAction = { label: string; onAction: () => void };
+type ToastOptions = { action?: ToastAction };
+type ToastItem = { id: number; kind: ToastKind; message: string; action?: ToastAction };
 
 type ToastApi = {
-  show: (kind: ToastKind, message: string) => void;
-  success: (message: string) => void;
-  error: (message: string) => void;
-  info: (message: string) => void;
+  show: (kind: ToastKind, message: string, options?: ToastOptions) => void;
+  success: (message: string, options?: ToastOptions) => void;
+  error: (message: string, options?: ToastOptions) => void;
+  info: (message: string, options?: ToastOptions) => void;
 };
 
 const ToastContext = createContext<ToastApi | null>(null);
@@ -57,11 +61,19 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   // element the focus came from into the toasts, where it goes back once none is left to take it.
   const focusLostAt = useRef<number | null>(null);
   const focusCameFrom = useRef<HTMLElement | null>(null);
+  // A toast went as its action was used: what it acted on is on the page.
+  const acted = useRef(false);
 
   useLayoutEffect(() => {
     const place = focusLostAt.current;
-    if (place === null) return;
+    const afterAction = acted.current;
     focusLostAt.current = null;
+    acted.current = false;
+    if (place === null) return;
+    // Its action used, the focus goes to the top of the page that shows what it acted on, not back
+    // where it came from: the last control before the toasts, e.g. a page's "Delete all".
+    const heading = afterAction ? pageHeading() : null;
+    if (heading) return heading.focus();
     // The focus would drop to the page's body: it goes to the toast now in that place, else the
     // last one, else back where it came from, else to the page's heading.
     const buttons = [...(region.current?.querySelectorAll<HTMLElement>('[data-toast-dismiss]') ?? [])];
@@ -108,6 +120,15 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [showOnly],
   );
 
+  const runAction = useCallback(
+    (toast: ToastItem) => {
+      acted.current = true;
+      dismiss(toast.id);
+      toast.action?.onAction();
+    },
+    [dismiss],
+  );
+
   const runCountdown = useCallback(
     (id: number, leftMs: number) => {
       stopCountdown(id);
@@ -132,14 +153,16 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   );
 
   const show = useCallback(
-    (kind: ToastKind, message: string) => {
+    (kind: ToastKind, message: string, { action }: ToastOptions = {}) => {
       // The same again (e.g. the same failure of a repeated action) is not stacked: it replaces
       // the earlier one, under a new id, so that the live region announces it again and it shows
       // as the newest.
       const others = shown.current.filter((toast) => toast.kind !== kind || toast.message !== message);
-      const toast = { id: nextId.current++, kind, message };
+      const toast = { id: nextId.current++, kind, message, action };
       showOnly([...others.slice(-(MAX_SHOWN - 1)), toast]);
-      runCountdown(toast.id, DURATION_MS[kind]);
+      // One with an action stays until dismissed, used or pushed out by newer ones: from the
+      // keyboard it is reached after everything on the page, which no time on screen allows for.
+      if (!action) runCountdown(toast.id, DURATION_MS[kind]);
     },
     [showOnly, runCountdown],
   );
@@ -147,9 +170,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const api = useMemo<ToastApi>(
     () => ({
       show,
-      success: (message) => show('success', message),
-      error: (message) => show('error', message),
-      info: (message) => show('info', message),
+      success: (message, options) => show('success', message, options),
+      error: (message, options) => show('error', message, options),
+      info: (message, options) => show('info', message, options),
     }),
     [show],
   );
@@ -167,14 +190,28 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             {toasts
               .filter((toast) => toast.kind !== 'error')
               .map((toast) => (
-                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} onHold={hold} onRelease={release} />
+                <ToastCard
+                  key={toast.id}
+                  toast={toast}
+                  onAction={runAction}
+                  onDismiss={dismiss}
+                  onHold={hold}
+                  onRelease={release}
+                />
               ))}
           </div>
           <div role="alert" aria-live="assertive" className="contents">
             {toasts
               .filter((toast) => toast.kind === 'error')
               .map((toast) => (
-                <ToastCard key={toast.id} toast={toast} onDismiss={dismiss} onHold={hold} onRelease={release} />
+                <ToastCard
+                  key={toast.id}
+                  toast={toast}
+                  onAction={runAction}
+                  onDismiss={dismiss}
+                  onHold={hold}
+                  onRelease={release}
+                />
               ))}
           </div>
         </div>,
@@ -186,16 +223,20 @@ export function ToastProvider({ children }: { children: ReactNode }) {
 
 type ToastCardProps = {
   toast: ToastItem;
+  /** Its action was used: it goes, and the action runs. */
+  onAction: (toast: ToastItem) => void;
   onDismiss: (id: number) => void;
   /** The toast is hovered or holds the focus: its time stops running until `onRelease`. */
   onHold: (id: number) => void;
   onRelease: (id: number) => void;
 };
 
-function ToastCard({ toast, onDismiss, onHold, onRelease }: ToastCardProps) {
+function ToastCard({ toast, onAction, onDismiss, onHold, onRelease }: ToastCardProps) {
   const [hovered, setHovered] = useState(false);
   const [focused, setFocused] = useState(false);
   const held = hovered || focused;
+  const messageId = useId();
+  const { action } = toast;
 
   useEffect(() => {
     if (!held) return;
@@ -214,7 +255,20 @@ function ToastCard({ toast, onDismiss, onHold, onRelease }: ToastCardProps) {
       onBlur={(event) => setFocused(event.currentTarget.contains(event.relatedTarget))}
       className={`pointer-events-auto flex w-full max-w-sm items-start gap-3 rounded-md border-l-4 px-4 py-3 text-sm shadow-lg ring-1 ring-slate-200 ${styles[toast.kind]}`}
     >
-      <p className="min-w-0 flex-1 wrap-anywhere">{toast.message}</p>
+      <p id={messageId} className="min-w-0 flex-1 wrap-anywhere">
+        {toast.message}
+      </p>
+      {action && (
+        // Its label is short ("Show it"): the message says what it acts on.
+        <button
+          type="button"
+          onClick={() => onAction(toast)}
+          aria-describedby={messageId}
+          className="-my-0.5 inline-flex min-h-6 items-center rounded font-medium whitespace-nowrap underline underline-offset-2 hover:no-underline"
+        >
+          {action.label}
+        </button>
+      )}
       <button
         type="button"
         onClick={() => onDismiss(toast.id)}

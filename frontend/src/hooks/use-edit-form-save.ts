@@ -1,4 +1,4 @@
-import { useToast } from '@/components/toast';
+import { useToast, type ToastAction } from '@/components/toast';
 import { hasChanges } from '@/lib/changed-fields';
 import { versionOf } from '@/lib/versions';
 
@@ -29,6 +29,8 @@ type EditFormSaveOptions<Values, Item extends Saved, Changes extends object, Pay
   /** What the toast says once the record was saved, or created. */
   savedMessage: (saved: Item) => string;
   createdMessage: (created: Item) => string;
+  /** What the toast offers to do with the record created (e.g. show it), if anything. */
+  createdAction?: (created: Item) => ToastAction;
   onClose: () => void;
 };
 
@@ -52,6 +54,7 @@ export function useEditFormSave<Values, Item extends Saved, Changes extends obje
   noteSaveError,
   savedMessage,
   createdMessage,
+  createdAction,
   onClose,
 }: EditFormSaveOptions<Values, Item, Changes, Payload>) {
   const toast = useToast();
@@ -71,7 +74,8 @@ export function useEditFormSave<Values, Item extends Saved, Changes extends obje
 
   async function save(submitted: Values): Promise<void> {
     if (!original) {
-      toast.success(createdMessage(await create.mutateAsync(payload(submitted))));
+      const created = await create.mutateAsync(payload(submitted));
+      toast.success(createdMessage(created), { action: createdAction?.(created) });
       return onClose();
     }
     const data = changes(submitted, toValues(original));

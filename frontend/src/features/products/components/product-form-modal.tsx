@@ -1,3 +1,4 @@
+import { useLocation, useNavigate } from 'react-router-dom';
 import { Checkbox, TextAreaField, TextField } from '@/components/field';
 import { ConflictAlert } from '@/components/conflict-alert';
 import { focusFirstFieldUnlessInOne } from '@/components/focus-first-field';
@@ -8,6 +9,7 @@ import type { Product } from '@/types/api';
 import { useCreateProduct } from '../api/create-product';
 import { useUpdateProduct } from '../api/update-product';
 import { useProductConflictReload } from '../hooks/use-product-conflict-reload';
+import { toSkuSearch, useProductsSearch } from '../hooks/use-products-search';
 import { BusyNotice } from './busy-notice';
 import {
   apiErrorToFormErrors,
@@ -64,6 +66,11 @@ function ProductFormDialog({
   });
   const create = useCreateProduct();
   const update = useUpdateProduct();
+  // A product created from a page it is not on (e.g. far down the list) would not be seen: the
+  // toast offers to search the list for it. Here, whichever page is shown when it is used.
+  const { pathname } = useLocation();
+  const { query } = useProductsSearch();
+  const navigate = useNavigate();
   const { save, isSaving, dirty } = useEditFormSave({
     original,
     values,
@@ -76,6 +83,10 @@ function ProductFormDialog({
     noteSaveError,
     savedMessage: (saved) => `Saved ${saved.sku}.`,
     createdMessage: (created) => `Created ${created.sku}.`,
+    createdAction: (created) => ({
+      label: 'Show it',
+      onAction: () => void navigate({ pathname, search: `?${toSkuSearch(query, created.sku)}` }),
+    }),
     onClose,
   });
   const submit = () => submitWith(save);

@@ -46,6 +46,13 @@ export function toProductsSearch(query: Partial<ProductsQuery>): URLSearchParams
   return params;
 }
 
+/** The list searched for `sku`, which it then shows first as its exact match (see
+ * `exactSkuMatchToShow`), wherever it is sorted: without the other filters, which could leave it
+ * out; in the same order and page size. */
+export function toSkuSearch(query: ProductsQuery, sku: string): URLSearchParams {
+  return toProductsSearch({ q: sku, sort: query.sort, page_size: query.page_size });
+}
+
 export function useProductsSearch() {
   const [searchParams, setSearchParams] = useSearchParams();
   const query = useMemo(() => parseProductsSearch(searchParams), [searchParams]);
