@@ -177,6 +177,21 @@ export function ToastProvider({ children }: { children: ReactNode }) {
     [show],
   );
 
+  // Errors in an assertive region of their own, the others in a polite one.
+  const cards = (errors: boolean) =>
+    toasts
+      .filter((toast) => (toast.kind === 'error') === errors)
+      .map((toast) => (
+        <ToastCard
+          key={toast.id}
+          toast={toast}
+          onAction={runAction}
+          onDismiss={dismiss}
+          onHold={hold}
+          onRelease={release}
+        />
+      ));
+
   return (
     <ToastContext.Provider value={api}>
       {children}
@@ -187,32 +202,10 @@ export function ToastProvider({ children }: { children: ReactNode }) {
           className="pointer-events-none fixed inset-x-0 bottom-0 z-50 flex flex-col items-center gap-2 p-4 sm:items-end"
         >
           <div role="status" aria-live="polite" className="contents">
-            {toasts
-              .filter((toast) => toast.kind !== 'error')
-              .map((toast) => (
-                <ToastCard
-                  key={toast.id}
-                  toast={toast}
-                  onAction={runAction}
-                  onDismiss={dismiss}
-                  onHold={hold}
-                  onRelease={release}
-                />
-              ))}
+            {cards(false)}
           </div>
           <div role="alert" aria-live="assertive" className="contents">
-            {toasts
-              .filter((toast) => toast.kind === 'error')
-              .map((toast) => (
-                <ToastCard
-                  key={toast.id}
-                  toast={toast}
-                  onAction={runAction}
-                  onDismiss={dismiss}
-                  onHold={hold}
-                  onRelease={release}
-                />
-              ))}
+            {cards(true)}
           </div>
         </div>,
         document.body,
