@@ -32,6 +32,11 @@ const ToastContext = createContext<ToastApi | null>(null);
 
 const DURATION_MS: Record<ToastKind, number> = { success: 5000, info: 5000, error: 9000 };
 
+/** A toast with an action: long enough to reach it from the keyboard (Shift+Tab from the top of
+ * the page reaches the toasts first), and held while it has the focus or the pointer. One that
+ * stayed until dismissed covered the page's last controls (the pager) for good. */
+const ACTION_DURATION_MS = 30_000;
+
 /** Left to a toast once the pointer or the focus leaves it: one held until its last moment would
  * otherwise vanish as it is let go, before it could be read again. */
 const MIN_LEFT_AFTER_HOLD_MS = 2000;
@@ -160,9 +165,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
       const others = shown.current.filter((toast) => toast.kind !== kind || toast.message !== message);
       const toast = { id: nextId.current++, kind, message, action };
       showOnly([...others.slice(-(MAX_SHOWN - 1)), toast]);
-      // One with an action stays until dismissed, used or pushed out by newer ones: from the
-      // keyboard it is reached after everything on the page, which no time on screen allows for.
-      if (!action) runCountdown(toast.id, DURATION_MS[kind]);
+      runCountdown(toast.id, action ? ACTION_DURATION_MS : DURATION_MS[kind]);
     },
     [showOnly, runCountdown],
   );

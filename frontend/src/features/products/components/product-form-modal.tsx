@@ -67,7 +67,8 @@ function ProductFormDialog({
   const create = useCreateProduct();
   const update = useUpdateProduct();
   // A product created from a page it is not on (e.g. far down the list) would not be seen: the
-  // toast offers to search the list for it. Here, whichever page is shown when it is used.
+  // toast offers to search the list for it, keeping the sort and page size of the list shown
+  // when it was created.
   const { pathname } = useLocation();
   const { query } = useProductsSearch();
   const navigate = useNavigate();
