@@ -82,7 +82,8 @@ class WebhookDelivery(Base):
     event_id: Mapped[str] = mapped_column(Text, nullable=False)
     event_type: Mapped[str] = mapped_column(Text, nullable=False)
     attempt: Mapped[int] = mapped_column(Integer, nullable=False)
-    url: Mapped[str] = mapped_column(Text, nullable=False)  # the endpoint's, when sent
+    # The endpoint's when sent; null: logged before attempts kept it (migration 0017).
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     latency_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -67,7 +67,7 @@ def select_webhooks(webhook_id: int | None = None) -> AnySelect:
     """Endpoints with their latest attempt (the list's "last delivery" column), if it
     was sent to the endpoint's URL: none since it was given a new one."""
     last = _last_delivery()
-    to_this_url = last.c.url == Webhook.url
+    to_this_url = last.c.url.is_(None) | (last.c.url == Webhook.url)
     statement = (
         select(
             Webhook,

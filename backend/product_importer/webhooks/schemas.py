@@ -185,9 +185,9 @@ class DeliveryRead(BaseModel):
     event_id: str
     event_type: str
     attempt: int
-    url: str = Field(
-        description="Where the attempt was sent: the endpoint's URL then (attempts logged "
-        "before attempts kept their URL show the endpoint's URL when that came in)"
+    url: str | None = Field(
+        description="Where the attempt was sent: the endpoint's URL then (null for attempts "
+        "logged before attempts kept their URL)"
     )
     status_code: int | None
     latency_ms: float | None

@@ -773,9 +773,9 @@ export interface components {
             attempt: number;
             /**
              * Url
-             * @description Where the attempt was sent: the endpoint's URL then (attempts logged before attempts kept their URL show the endpoint's URL when that came in)
+             * @description Where the attempt was sent: the endpoint's URL then (null for attempts logged before attempts kept their URL)
              */
-            url: string;
+            url: string | null;
             /** Status Code */
             status_code: number | null;
             /** Latency Ms */

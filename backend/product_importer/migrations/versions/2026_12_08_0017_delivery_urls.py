@@ -1,6 +1,7 @@
 """Webhooks: each delivery attempt keeps the URL it was sent to, so that an endpoint
-given a new URL neither shows nor is judged by the old one's answers. Attempts logged
-before are given the endpoint's URL (the only one known).
+given a new URL neither shows nor is judged by the old one's answers. Null for attempts
+logged before (and by processes of the previous version still running during an
+upgrade): they count as sent to the endpoint's URL. No rewrite of the delivery log.
 
 Revision ID: 0017
 Revises: 0016
@@ -20,10 +21,6 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.add_column("webhook_deliveries", sa.Column("url", sa.Text(), nullable=True))
-    op.execute(
-        "UPDATE webhook_deliveries d SET url = w.url FROM webhooks w WHERE w.id = d.webhook_id"
-    )
-    op.alter_column("webhook_deliveries", "url", nullable=False)
 
 
 def downgrade() -> None:
