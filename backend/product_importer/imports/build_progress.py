@@ -22,7 +22,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from product_importer.db import sync_engine
 from product_importer.imports.outcomes import ImportCancelled
@@ -45,6 +45,7 @@ BTREE_PHASES = {
     "building index: loading tuples in tree": (0.6, 1.0, TUPLES),
 }
 GIN_PHASES = {
+    "building index": (0.0, 0.9, BLOCKS),  # before PostgreSQL 18, a GIN build's only phase
     "building index: scanning table": (0.0, 0.8, BLOCKS),
     "building index: sorting tuples (workers)": (0.8, 0.8, None),
     "building index: merging tuples (workers)": (0.8, 0.8, None),
@@ -71,6 +72,10 @@ def build_fraction(gin: bool, phase: str, blocks_done: int, blocks_total: int,
     return start + (end - start) * within
 
 
+class _LookFailed(Exception):
+    pass
+
+
 class BuildProgress:
     """Calls `report(fraction)` as the build that backend `pid` runs goes on."""
 
@@ -78,6 +83,7 @@ class BuildProgress:
         self.pid = pid
         self.gin = gin
         self.report = report
+        self.failed: Exception | None = None  # a report's, raised in the caller's thread
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, name="index-build-progress",
                                         daemon=True)  # fmt: skip
@@ -86,17 +92,25 @@ class BuildProgress:
         try:
             with sync_engine().connect() as conn:
                 while not self._stop.wait(POLL_SECONDS):
-                    with conn.begin():
-                        conn.execute(LOOK_TIMEOUT)
-                        row = conn.execute(LOOK, {"pid": self.pid}).first()
-                    fraction = build_fraction(self.gin, *row) if row else None
+                    fraction = self._look(conn)
                     if fraction is not None and not self._stop.is_set():
                         self.report(fraction)
         except ImportCancelled:
             pass  # the cancel watch stops the build
-        except Exception:
+        except _LookFailed:
             # The build goes on without reports in between; its end is reported.
             logger.warning("progress of an index build could not be read", exc_info=True)
+        except Exception as exc:  # a report's (its connection lost?): the import's to handle
+            self.failed = exc
+
+    def _look(self, conn: Connection) -> float | None:
+        try:
+            with conn.begin():
+                conn.execute(LOOK_TIMEOUT)
+                row = conn.execute(LOOK, {"pid": self.pid}).first()
+        except Exception as exc:
+            raise _LookFailed() from exc
+        return build_fraction(self.gin, *row) if row else None
 
     def __enter__(self) -> BuildProgress:
         self._thread.start()
@@ -108,6 +122,8 @@ class BuildProgress:
         # Without a timeout: a report under way may use a connection of the caller's,
         # which the caller must not use until it is done (a look gives up within 1 s).
         self._thread.join()
+        if self.failed is not None and exc is None:
+            raise self.failed
 
 
 def watch_build(cur: Any, gin: bool, report: Callable[[float], None]) -> BuildProgress:

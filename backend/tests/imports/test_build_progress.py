@@ -19,6 +19,7 @@ ROWS = 150_000  # a trigram build of them lasts some tenths of a second, polled 
     ("gin", "phase", "counts", "expected"),
     [
         (True, SCANNING, (50, 100, 0, 0), 0.4),
+        (True, "building index", (50, 100, 0, 0), 0.45),  # before PostgreSQL 18
         (True, "building index: merging tuples (workers)", (100, 100, 0, 0), 0.8),
         (True, "building index: merging tuples", (0, 0, 3, 4), 0.95),
         (False, SCANNING, (50, 100, 0, 0), 0.2),
@@ -75,8 +76,20 @@ def test_a_cancelled_report_ends_the_watch_and_not_the_build(fast_polls):
     assert len(reported) == 1
 
 
-def test_a_failed_look_leaves_the_build_to_end_unreported(fast_polls, monkeypatch):
+def test_a_failed_look_leaves_the_build_to_end_unreported(fast_polls, monkeypatch, caplog):
     monkeypatch.setattr(build_progress, "LOOK", text("SELECT * FROM no_such_view"))
     reported: list[float] = []
     _build_trigram_index(reported.append)
     assert reported == []
+    assert "progress of an index build could not be read" in caplog.text
+
+
+def test_a_failed_report_is_raised_to_the_import_once_the_build_has_ended(fast_polls):
+    """A report that fails (its connection lost) is the import's failure, raised in the
+    import's own thread after the build, not lost in the watch's."""
+
+    def lost(done: float) -> None:
+        raise ConnectionError("the progress connection was lost")
+
+    with pytest.raises(ConnectionError, match="progress connection"):
+        _build_trigram_index(lost)
