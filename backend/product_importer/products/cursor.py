@@ -30,8 +30,9 @@ class Cursor:
 def list_of(filters: ProductFilters) -> str:
     """A short digest of the filters: a cursor used with others would open a page of
     another list, after a product it may not hold, with a wrong page number."""
-    canonical = json.dumps([sorted(filters.substrings.items()), filters.is_active],
-                           ensure_ascii=False)  # fmt: skip
+    # Lowercased as the filters match: `q=Desk` and `q=desk` are one list.
+    terms = sorted((field, term.lower()) for field, term in filters.substrings.items())
+    canonical = json.dumps([terms, filters.is_active], ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
@@ -104,6 +105,8 @@ def decode(token: str, sort: ProductSort, filters: ProductFilters) -> Cursor:
             f"the cursor was issued for sort={issued_for.value}; request that sort or start "
             "again without a cursor"
         )
+    if not isinstance(listed, str | None):
+        raise InvalidCursor("the cursor is malformed; use a next_cursor as given")
     # Without "f": issued before cursors named their list, and taken as they were then.
     if listed is not None and listed != list_of(filters):
         raise InvalidCursor(
