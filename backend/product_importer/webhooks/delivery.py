@@ -117,16 +117,18 @@ def _after_failure(session: Session, job: Claim, result: AttemptResult, settings
     too long: an event with retries left is always retried (a passing failure after a
     quiet spell does not disable an endpoint), and a dead endpoint that gets one event a
     day is still disabled once that event has failed for good. An attempt sent to the
-    URL the endpoint had before (`moved`) says nothing of its health."""
-    streak = None
-    if not moved:
-        failing = repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds, slow)
-        streak = session.execute(failing).one()
+    URL the endpoint had before (`moved`) says nothing of it: the event goes to the new
+    URL now, its retries untouched."""
+    if moved:
+        now = repo.retry_job(job.job_id, job.token, 0, failed=False)
+        return session.execute(now).scalar_one_or_none()
+    failing = repo.mark_failing(job.webhook_id, settings.webhook_disable_after_seconds, slow)
+    streak = session.execute(failing).one()
     delay = None if result.refused else retry_delay(job.failures, result, settings)
     if delay is not None:
         return session.execute(repo.retry_job(job.job_id, job.token, delay)).scalar_one_or_none()
     session.execute(repo.finish_job(job.job_id, job.token, repo.FAILED))
-    if streak is not None and streak.expired:
+    if streak.expired:
         since = streak.failing_since.isoformat(timespec="seconds")
         _disable(
             session,

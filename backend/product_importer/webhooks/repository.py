@@ -444,13 +444,15 @@ def finish_job(job_id: int, token: str, status: str) -> Update:
     )
 
 
-def retry_job(job_id: int, token: str, delay_seconds: float) -> Update:
+def retry_job(job_id: int, token: str, delay_seconds: float, failed: bool = True) -> Update:
+    """The job's next try in `delay_seconds`; an attempt that says nothing of the endpoint
+    (not `failed`: sent to a URL it no longer has) does not move its retry schedule on."""
     return (
         update(WebhookJob)
         .where(WebhookJob.id == job_id, WebhookJob.token == token)
         .values(
             attempts=WebhookJob.attempts + 1,
-            failures=WebhookJob.failures + 1,
+            failures=WebhookJob.failures + (1 if failed else 0),
             next_attempt_at=func.now() + seconds(delay_seconds),
             token=None,
             locked_until=None,
