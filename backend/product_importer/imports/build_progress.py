@@ -126,7 +126,8 @@ class BuildProgress:
             raise self.failed
 
 
-def watch_build(cur: Any, gin: bool, report: Callable[[float], None]) -> BuildProgress:
-    """A watch of the index build that `cur`'s next statement runs."""
+def backend_pid_of(cur: Any) -> int:
+    """The server process that runs `cur`'s statements (behind any pooler), whose builds
+    a `BuildProgress` watches: asked once for all of a rebuild's builds."""
     cur.execute("SELECT pg_backend_pid()")
-    return BuildProgress(int(cur.fetchone()[0]), gin, report)
+    return int(cur.fetchone()[0])

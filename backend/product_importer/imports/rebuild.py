@@ -19,7 +19,7 @@ from typing import Any
 from psycopg2.extensions import quote_ident
 
 from product_importer.core.table_locks import lock_in_attempts
-from product_importer.imports.build_progress import watch_build
+from product_importer.imports.build_progress import BuildProgress, backend_pid_of
 from product_importer.imports.staging_sql import IMPORTED, columns_of, merge_stamp
 
 NEW = "products_rebuild"
@@ -321,11 +321,12 @@ def _build_like_products(cur: Any, step: Callable[[str, float], None]) -> None:
         INDEXES_START + (INDEXES_END - INDEXES_START) * sum(costs[:built]) / sum(costs)
         for built in range(len(indexes) + 1)
     ]
+    pid = backend_pid_of(cur)
     for built, (name, definition, primary) in enumerate(indexes):
         phase = f"rebuilding: building indexes ({built + 1} of {len(indexes)})"
         start, end = shares[built], shares[built + 1]
         step(phase, start)
-        with watch_build(cur, gin[built], _between(step, phase, start, end)):
+        with BuildProgress(pid, gin[built], _between(step, phase, start, end)):
             if primary:
                 cur.execute(f'ALTER TABLE {NEW} ADD CONSTRAINT "{name}_new" PRIMARY KEY (id)')
             else:

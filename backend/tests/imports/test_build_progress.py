@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from product_importer.db import sync_engine
 from product_importer.imports import build_progress
-from product_importer.imports.build_progress import build_fraction, watch_build
+from product_importer.imports.build_progress import BuildProgress, backend_pid_of, build_fraction
 from product_importer.imports.outcomes import ImportCancelled
 
 SCANNING = "building index: scanning table"
@@ -51,7 +51,7 @@ def _build_trigram_index(report) -> None:
             "CREATE TEMP TABLE names AS SELECT md5(i::text) || ' ' || md5((-i)::text) AS name "
             f"FROM generate_series(1, {ROWS}) i"
         )
-        with watch_build(cur, True, report):
+        with BuildProgress(backend_pid_of(cur), True, report):
             cur.execute("CREATE INDEX ON names USING gin (name gin_trgm_ops)")
         conn.rollback()
 
